@@ -1,0 +1,155 @@
+//! The build pipeline: source files → documents → editions → files in the output folder.
+//!
+//! Each brief is parsed, every requested edition is rendered in memory, and only when
+//! all of them succeeded are they written (atomically, all or nothing). A failing brief
+//! does not stop the others; all errors are reported at the end.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::fonts::Coverage;
+use crate::house::House;
+use crate::model::Document;
+use crate::render::{self, Edition, Format, Options};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Source files or folders (folders contribute their `*.md` files).
+    pub sources: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub formats: Vec<Format>,
+    pub edition: Edition,
+    /// `SOURCE_DATE_EPOCH`, when set.
+    pub source_date_epoch: Option<i64>,
+}
+
+/// One written file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Output {
+    pub format: Format,
+    pub path: PathBuf,
+    pub bytes: usize,
+}
+
+/// The result of building one brief.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Built {
+    pub source: PathBuf,
+    pub slug: String,
+    pub outputs: Vec<Output>,
+}
+
+/// The sources named by `paths`: files as given, folders' `*.md` files sorted by name.
+pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| Error::io("read", p, e))?;
+        if meta.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| Error::io("list", p, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "md") && f.is_file())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::Usage(format!(
+                    "{} holds no .md sources",
+                    p.display()
+                )));
+            }
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The epoch used for a document's dates.
+pub fn epoch_for(doc: &Document, source_date_epoch: Option<i64>) -> i64 {
+    source_date_epoch.unwrap_or_else(|| doc.meta.date.unix_seconds())
+}
+
+/// Parse one brief and render the requested editions, without writing anything.
+pub fn render_brief(
+    path: &Path,
+    house: &House,
+    coverage: &Coverage,
+    req: &Request,
+) -> Result<(Document, Vec<(Format, Vec<u8>)>)> {
+    let doc = crate::parse::parse_file(path, coverage)?;
+    let options = Options {
+        edition: req.edition,
+        epoch: epoch_for(&doc, req.source_date_epoch),
+    };
+    let mut editions = Vec::new();
+    let mut errors = Vec::new();
+    for &format in &req.formats {
+        match render::render(&doc, house, format, &options) {
+            Ok(bytes) => editions.push((format, bytes)),
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => Ok((doc, editions)),
+        1 => Err(errors.remove(0)),
+        _ => Err(Error::Many(errors)),
+    }
+}
+
+/// Build one brief into `req.out`.
+pub fn build_one(path: &Path, house: &House, coverage: &Coverage, req: &Request) -> Result<Built> {
+    let (doc, editions) = render_brief(path, house, coverage, req)?;
+    let files: Vec<(PathBuf, Vec<u8>)> = editions
+        .iter()
+        .map(|(f, b)| (req.out.join(format!("{}.{}", doc.slug, f.ext())), b.clone()))
+        .collect();
+    crate::write::atomic_all(&files)?;
+    Ok(Built {
+        source: path.to_owned(),
+        slug: doc.slug.clone(),
+        outputs: editions
+            .iter()
+            .zip(files)
+            .map(|((format, bytes), (path, _))| Output {
+                format: *format,
+                path,
+                bytes: bytes.len(),
+            })
+            .collect(),
+    })
+}
+
+/// Build every source; returns what was built, or every error.
+pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
+    let coverage = Coverage::of_house(house)?;
+    let sources = collect_sources(&req.sources)?;
+    let mut slugs = std::collections::BTreeMap::new();
+    for s in &sources {
+        let slug = s.file_stem().map(|x| x.to_string_lossy().into_owned());
+        if let Some(prev) = slugs.insert(slug.clone(), s.clone()) {
+            return Err(Error::Usage(format!(
+                "{} and {} would both write {}.*",
+                prev.display(),
+                s.display(),
+                slug.unwrap_or_default()
+            )));
+        }
+    }
+    let mut built = Vec::new();
+    let mut errors = Vec::new();
+    for s in &sources {
+        match build_one(s, house, &coverage, req) {
+            Ok(b) => built.push(b),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(built)
+    } else if errors.len() == 1 {
+        Err(errors.remove(0))
+    } else {
+        Err(Error::Many(errors))
+    }
+}

@@ -1,0 +1,233 @@
+//! The one definition of a brief's *content*: the words every edition must carry.
+//!
+//! # The rule
+//!
+//! Content is everything a reader reads as part of the brief, in reading order:
+//!
+//! 1. the masthead lines of the house style (`organisation.lines`);
+//! 2. the region, **upper-cased** as the band displays it, and the displayed date
+//!    ("November 2016");
+//! 3. the title, the subtitle, each author's name;
+//! 4. the body: heading text, paragraph text, every list item, block quotes, every table
+//!    cell (header row first, then row by row, left to right), and each figure caption
+//!    as "Figure N. <alt text>" (the label word comes from `labels.figure`);
+//! 5. when the brief has footnotes: the heading `labels.notes`, then each note's text in
+//!    order of first reference;
+//! 6. for each author with a bio: "Name – bio".
+//!
+//! **Furniture** is not content and editions may add it freely: page numbers, running
+//! heads and footers, list bullets and numbers, footnote numbers (in the text and before
+//! each note), rules, the logo, link targets.
+//!
+//! Content is compared as a sequence of *words*: the text after [`normalize`] (Unicode
+//! NFC, soft hyphens removed, typographic ligatures expanded) split at white space.
+//! Renderers take their words from [`content`]; the verifier compares against it.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::house::Style;
+use crate::model::{plain_text, Block, Document};
+
+/// The kind of a piece of content, for placing differences in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Masthead,
+    Region,
+    Date,
+    Title,
+    Subtitle,
+    Author,
+    Heading,
+    Paragraph,
+    ListItem,
+    Quote,
+    TableCell,
+    Caption,
+    NotesHeading,
+    Note,
+    Bio,
+}
+
+/// One piece of content with its role.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Part {
+    pub role: Role,
+    pub text: String,
+}
+
+/// The content of a brief: parts in reading order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Content {
+    pub parts: Vec<Part>,
+}
+
+/// One word of content and the part it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub part: usize,
+}
+
+/// The region as every edition displays it.
+pub fn region_display(region: &str) -> String {
+    region.to_uppercase()
+}
+
+/// The caption line of a figure as every edition displays it.
+pub fn caption_display(style: &Style, number: u32, caption: &str) -> String {
+    format!("{} {number}. {caption}", style.labels.figure)
+}
+
+/// The bio line of an author as every edition displays it, when there is a bio.
+pub fn bio_display(name: &str, bio: &str) -> String {
+    format!("{name} \u{2013} {bio}")
+}
+
+/// The content of `doc` under the house style `style`.
+pub fn content(doc: &Document, style: &Style) -> Content {
+    let mut c = Content::default();
+    for line in &style.organisation.lines {
+        c.push(Role::Masthead, line.clone());
+    }
+    c.push(Role::Region, region_display(&doc.meta.region));
+    c.push(Role::Date, doc.meta.date.display(&doc.meta.lang));
+    c.push(Role::Title, doc.meta.title.clone());
+    if let Some(s) = &doc.meta.subtitle {
+        c.push(Role::Subtitle, s.clone());
+    }
+    for a in &doc.meta.authors {
+        c.push(Role::Author, a.name.clone());
+    }
+    for b in &doc.blocks {
+        c.block(b, style, Role::Paragraph);
+    }
+    if !doc.notes.is_empty() {
+        c.push(Role::NotesHeading, style.labels.notes.clone());
+        for n in &doc.notes {
+            for b in &n.blocks {
+                c.block(b, style, Role::Note);
+            }
+        }
+    }
+    for a in &doc.meta.authors {
+        if let Some(bio) = &a.bio {
+            c.push(Role::Bio, bio_display(&a.name, bio));
+        }
+    }
+    c
+}
+
+impl Content {
+    fn push(&mut self, role: Role, text: String) {
+        self.parts.push(Part { role, text });
+    }
+
+    /// Add a block; `role` is the role of plain paragraphs in this context
+    /// (a paragraph inside a list item is a list item, inside a note a note).
+    fn block(&mut self, b: &Block, style: &Style, role: Role) {
+        match b {
+            Block::Heading { content, .. } => self.push(Role::Heading, plain_text(content)),
+            Block::Paragraph(inl) => self.push(role, plain_text(inl)),
+            Block::List { items, .. } => {
+                let inner = if role == Role::Paragraph {
+                    Role::ListItem
+                } else {
+                    role
+                };
+                for item in items {
+                    for b in item {
+                        self.block(b, style, inner);
+                    }
+                }
+            }
+            Block::Quote(blocks) => {
+                let inner = if role == Role::Paragraph {
+                    Role::Quote
+                } else {
+                    role
+                };
+                for b in blocks {
+                    self.block(b, style, inner);
+                }
+            }
+            Block::Table(t) => {
+                for cell in t.head.iter().chain(t.rows.iter().flatten()) {
+                    self.push(Role::TableCell, plain_text(cell));
+                }
+            }
+            Block::Figure(f) => {
+                self.push(Role::Caption, caption_display(style, f.number, &f.caption))
+            }
+            Block::Rule => {}
+        }
+    }
+
+    /// All words in reading order, normalised.
+    pub fn words(&self) -> Vec<Word> {
+        let mut out = Vec::new();
+        for (i, p) in self.parts.iter().enumerate() {
+            for w in words(&p.text) {
+                out.push(Word { text: w, part: i });
+            }
+        }
+        out
+    }
+
+    /// SHA-256 of the normalised words, one per line: equal for equal content.
+    pub fn digest(&self) -> String {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for w in self.words() {
+            h.update(w.text.as_bytes());
+            h.update(b"\n");
+        }
+        hex(&h.finalize())
+    }
+}
+
+/// Lower-case hexadecimal of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The documented normalisation applied to every text before it is split into words:
+/// Unicode NFC, soft hyphens dropped, ligature code points expanded, non-breaking and
+/// other Unicode spaces treated as spaces.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.nfc() {
+        match ch {
+            '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
+            '\u{FB00}' => out.push_str("ff"),
+            '\u{FB01}' => out.push_str("fi"),
+            '\u{FB02}' => out.push_str("fl"),
+            '\u{FB03}' => out.push_str("ffi"),
+            '\u{FB04}' => out.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+            c if c.is_whitespace() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Normalised words of a text.
+pub fn words(text: &str) -> impl Iterator<Item = String> {
+    normalize(text)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_folds_ligatures_and_spaces() {
+        let w: Vec<String> = words("e\u{301}\u{FB01}ne\u{00A0}soft\u{00AD}ly").collect();
+        assert_eq!(w, vec!["\u{e9}fine", "softly"]);
+    }
+}

@@ -1,0 +1,189 @@
+//! Located diagnostics: a message about a byte span of a file, rendered like rustc.
+//!
+//! Spans are byte ranges; line and column are computed only when a diagnostic is
+//! printed. Columns count characters (not bytes), starting at 1.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// What is wrong, in one sentence without a final full stop.
+    pub message: String,
+    /// Byte range in the file's text; `None` for problems about the whole file.
+    pub span: Option<Range<usize>>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>, span: Range<usize>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            span: Some(span),
+            hint: None,
+        }
+    }
+
+    /// A diagnostic about the whole file.
+    pub fn whole_file(message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            span: None,
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// All diagnostics of one file, with the file's text so they can be located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDiagnostics {
+    pub path: PathBuf,
+    /// The text the spans refer to (lossily decoded if the file was not UTF-8).
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a diagnostic points: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Line and column of a byte offset in `text` (offset clamped to the text).
+pub fn line_col(text: &str, offset: usize) -> LineCol {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..offset].chars().count() + 1;
+    LineCol { line, column }
+}
+
+impl SourceDiagnostics {
+    /// Location of a diagnostic, if it has a span.
+    pub fn locate(&self, d: &Diagnostic) -> Option<LineCol> {
+        d.span.as_ref().map(|s| line_col(&self.text, s.start))
+    }
+
+    /// Render every diagnostic, rustc style.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            render_one(&mut out, &self.path, &self.text, d);
+        }
+        out
+    }
+}
+
+fn render_one(out: &mut String, path: &Path, text: &str, d: &Diagnostic) {
+    use std::fmt::Write;
+    let _ = writeln!(out, "error: {}", d.message);
+    match &d.span {
+        Some(span) => {
+            let lc = line_col(text, span.start);
+            let _ = writeln!(out, "  --> {}:{}:{}", path.display(), lc.line, lc.column);
+            let line_text = text.lines().nth(lc.line - 1).unwrap_or("");
+            let gutter = lc.line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{} | {}", lc.line, line_text.replace('\t', " "));
+            // Underline the span up to the end of its first line, at least one caret.
+            let line_chars = line_text.chars().count();
+            let span_chars = text
+                .get(span.start..span.end.min(text.len()))
+                .map_or(1, |s| s.lines().next().map_or(1, |l| l.chars().count()));
+            let width = span_chars
+                .min(line_chars.saturating_sub(lc.column - 1))
+                .max(1);
+            let _ = writeln!(
+                out,
+                "{pad} | {}{}",
+                " ".repeat(lc.column - 1),
+                "^".repeat(width)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  --> {}", path.display());
+        }
+    }
+    if let Some(hint) = &d.hint {
+        let _ = writeln!(out, "  = hint: {hint}");
+    }
+    out.push('\n');
+}
+
+impl fmt::Display for SourceDiagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if it is plausibly a typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance; the key names compared are a few bytes long, so the
+/// quadratic table is fine and saves a dependency.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_and_caret() {
+        let sd = SourceDiagnostics {
+            path: PathBuf::from("source/x.md"),
+            text: "---\ntitle: A\n---\n\n<b>hi</b>\n".into(),
+            diagnostics: vec![Diagnostic::new("raw HTML is not allowed", 18..21)
+                .with_hint("write it as Markdown")],
+        };
+        let out = sd.render();
+        assert!(out.contains("error: raw HTML is not allowed"), "{out}");
+        assert!(out.contains("--> source/x.md:5:1"), "{out}");
+        assert!(out.contains("5 | <b>hi</b>"), "{out}");
+        assert!(out.contains("  | ^^^"), "{out}");
+        assert!(out.contains("hint: write it as Markdown"), "{out}");
+    }
+
+    #[test]
+    fn line_col_counts_chars() {
+        assert_eq!(line_col("ab\ncд e", 7), LineCol { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn suggests_close_keys() {
+        assert_eq!(did_you_mean("titel", &["title", "date"]), Some("title"));
+        assert_eq!(did_you_mean("zzzzzz", &["title", "date"]), None);
+    }
+}

@@ -1,0 +1,117 @@
+//! Errors that stop a command, and the exit code each one maps to.
+//!
+//! Exit codes (documented in the README): 0 ok, 1 input or build error,
+//! 2 usage, 3 verification mismatch.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::diag::SourceDiagnostics;
+
+/// Exit code for success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code for bad input, unreadable files, failed builds.
+pub const EXIT_BUILD: i32 = 1;
+/// Exit code for a bad command line.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code when editions do not carry the source's content.
+pub const EXIT_MISMATCH: i32 = 3;
+
+/// Everything that can make a briefpress command fail.
+#[derive(Debug)]
+pub enum Error {
+    /// Located problems in a source or house-style file.
+    Source(Box<SourceDiagnostics>),
+    /// A file or folder could not be read or written.
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A font file is unusable, or a character has no glyph in any configured font.
+    Font { path: PathBuf, message: String },
+    /// A renderer could not produce an edition.
+    Render {
+        slug: String,
+        format: &'static str,
+        message: String,
+    },
+    /// An edition format that this version cannot produce yet.
+    NotImplemented { format: String },
+    /// A bad environment variable such as `SOURCE_DATE_EPOCH`.
+    Environment { name: &'static str, message: String },
+    /// A bad command line that clap could not catch.
+    Usage(String),
+    /// An edition file that cannot be read back by the verifier.
+    Unreadable { path: PathBuf, message: String },
+    /// Several briefs failed; each error is reported.
+    Many(Vec<Error>),
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => EXIT_USAGE,
+            Error::Many(errors) => errors.iter().map(Error::exit_code).max().unwrap_or(1),
+            _ => EXIT_BUILD,
+        }
+    }
+
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Source(d) => write!(f, "{}", d.render().trim_end()),
+            Error::Io {
+                action,
+                path,
+                source,
+            } => write!(
+                f,
+                "error: cannot {action} {}: {source}\n  = hint: check that the path exists and is accessible",
+                path.display()
+            ),
+            Error::Font { path, message } => {
+                write!(f, "error: font {}: {message}", path.display())
+            }
+            Error::Render {
+                slug,
+                format,
+                message,
+            } => write!(f, "error: cannot render the {format} edition of {slug}: {message}"),
+            Error::NotImplemented { format } => write!(
+                f,
+                "error: the {format} edition is not implemented yet\n  = hint: build the other formats with --format"
+            ),
+            Error::Environment { name, message } => write!(f, "error: {name}: {message}"),
+            Error::Usage(m) => write!(f, "error: {m}"),
+            Error::Unreadable { path, message } => {
+                write!(f, "error: cannot read {}: {message}", path.display())
+            }
+            Error::Many(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                        writeln!(f)?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

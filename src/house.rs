@@ -1,0 +1,651 @@
+//! The house style: `branding/house.toml` loaded into typed structs, plus the files it names.
+//!
+//! Every section has defaults (the NATO Foundation layout of LAYOUT.md) and rejects
+//! unknown keys. The default style, its fonts and its logo are embedded in the binary so
+//! `briefpress` works from any folder; `--house PATH` loads another style, whose file
+//! paths are resolved relative to that file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::{did_you_mean, Diagnostic, SourceDiagnostics};
+use crate::error::{Error, Result};
+
+/// The parsed `house.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Style {
+    pub organisation: Organisation,
+    pub labels: Labels,
+    pub colours: Colours,
+    pub fonts: Fonts,
+    pub page: Page,
+    pub masthead: Masthead,
+    pub band: Band,
+    pub title: Title,
+    pub body: Body,
+    pub bios: Bios,
+    pub furniture: Furniture,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Organisation {
+    /// Masthead wordmark lines; content of every edition.
+    pub lines: Vec<String>,
+    /// Footer and publisher name; furniture.
+    pub name: String,
+}
+
+impl Default for Organisation {
+    fn default() -> Self {
+        Organisation {
+            lines: vec!["NATO Foundation".into(), "Defense College".into()],
+            name: "NATO Defense College Foundation".into(),
+        }
+    }
+}
+
+/// Words the editions generate; they are content (see [`crate::content`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Labels {
+    pub figure: String,
+    pub notes: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels {
+            figure: "Figure".into(),
+            notes: "Notes".into(),
+        }
+    }
+}
+
+/// Colours as `#RRGGBB`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Colours {
+    pub blue: Rgb,
+    pub accent: Rgb,
+    pub text: Rgb,
+    pub band_text: Rgb,
+}
+
+impl Default for Colours {
+    fn default() -> Self {
+        Colours {
+            blue: Rgb(0x0B, 0x2F, 0x5B),
+            accent: Rgb(0xB0, 0x8D, 0x3C),
+            text: Rgb(0x1A, 0x1A, 0x1A),
+            band_text: Rgb(0xFF, 0xFF, 0xFF),
+        }
+    }
+}
+
+/// An sRGB colour, written `#RRGGBB` in the house file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// `#rrggbb` for CSS.
+    pub fn hex(&self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+
+    /// Components in 0.0..=1.0 for PDF operators.
+    pub fn unit(&self) -> [f32; 3] {
+        [self.0, self.1, self.2].map(|c| f32::from(c) / 255.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Rgb {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let hex = s.strip_prefix('#').unwrap_or("");
+        let ok = hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+        match (ok, byte(0), byte(2), byte(4)) {
+            (true, Some(r), Some(g), Some(b)) => Ok(Rgb(r, g, b)),
+            _ => Err(serde::de::Error::custom(format!(
+                "colour {s:?} is not of the form #RRGGBB"
+            ))),
+        }
+    }
+}
+
+/// Font files, relative to the house file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fonts {
+    pub serif_regular: String,
+    pub serif_italic: String,
+    pub serif_bold: String,
+    pub serif_bold_italic: String,
+    pub sans_regular: String,
+    pub sans_italic: String,
+    pub sans_bold: String,
+    pub sans_bold_italic: String,
+    pub serif_fallbacks: Vec<String>,
+    pub serif_bold_fallbacks: Vec<String>,
+    pub sans_fallbacks: Vec<String>,
+    pub sans_bold_fallbacks: Vec<String>,
+}
+
+impl Default for Fonts {
+    fn default() -> Self {
+        let f = |n: &str| format!("../fonts/{n}.ttf");
+        Fonts {
+            serif_regular: f("NotoSerif-Regular"),
+            serif_italic: f("NotoSerif-Italic"),
+            serif_bold: f("NotoSerif-Bold"),
+            serif_bold_italic: f("NotoSerif-BoldItalic"),
+            sans_regular: f("NotoSans-Regular"),
+            sans_italic: f("NotoSans-Italic"),
+            sans_bold: f("NotoSans-Bold"),
+            sans_bold_italic: f("NotoSans-BoldItalic"),
+            serif_fallbacks: vec![
+                f("NotoSerifGeorgian-Regular"),
+                f("NotoSerifArmenian-Regular"),
+            ],
+            serif_bold_fallbacks: vec![f("NotoSerifGeorgian-Bold"), f("NotoSerifArmenian-Bold")],
+            sans_fallbacks: vec![f("NotoSansGeorgian-Regular"), f("NotoSansArmenian-Regular")],
+            sans_bold_fallbacks: vec![f("NotoSansGeorgian-Bold"), f("NotoSansArmenian-Bold")],
+        }
+    }
+}
+
+impl Fonts {
+    /// Every font file the style names, main families first, without repeats.
+    pub fn all_files(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let main = [
+            &self.serif_regular,
+            &self.serif_italic,
+            &self.serif_bold,
+            &self.serif_bold_italic,
+            &self.sans_regular,
+            &self.sans_italic,
+            &self.sans_bold,
+            &self.sans_bold_italic,
+        ];
+        let fallbacks = self
+            .serif_fallbacks
+            .iter()
+            .chain(&self.serif_bold_fallbacks)
+            .chain(&self.sans_fallbacks)
+            .chain(&self.sans_bold_fallbacks);
+        for f in main.into_iter().chain(fallbacks) {
+            if !out.contains(&f.as_str()) {
+                out.push(f);
+            }
+        }
+        out
+    }
+}
+
+/// Page geometry in mm.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub margin_top: f32,
+    pub margin_bottom: f32,
+    pub margin_left: f32,
+    pub margin_right: f32,
+    pub columns: u8,
+    pub gutter: f32,
+    pub bleed: f32,
+    pub crop_mark_length: f32,
+    pub crop_mark_offset: f32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            width: 210.0,
+            height: 297.0,
+            margin_top: 18.0,
+            margin_bottom: 20.0,
+            margin_left: 18.0,
+            margin_right: 18.0,
+            columns: 2,
+            gutter: 6.0,
+            bleed: 3.0,
+            crop_mark_length: 5.0,
+            crop_mark_offset: 3.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Masthead {
+    /// Logo image, relative to the house file.
+    pub logo: String,
+    pub logo_height: f32,
+    pub bottom: f32,
+    pub wordmark_size: f32,
+    pub wordmark_second_size: f32,
+    pub wordmark_second_tracking: f32,
+    pub gap: f32,
+}
+
+impl Default for Masthead {
+    fn default() -> Self {
+        Masthead {
+            logo: "logo.png".into(),
+            logo_height: 18.0,
+            bottom: 34.0,
+            wordmark_size: 16.0,
+            wordmark_second_size: 11.0,
+            wordmark_second_tracking: 0.12,
+            gap: 4.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Band {
+    pub height: f32,
+    pub size: f32,
+    pub tracking: f32,
+    pub space_after: f32,
+}
+
+impl Default for Band {
+    fn default() -> Self {
+        Band {
+            height: 10.0,
+            size: 9.0,
+            tracking: 0.12,
+            space_after: 6.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Title {
+    pub size: f32,
+    pub leading: f32,
+    pub max_lines: u8,
+    pub subtitle_size: f32,
+    pub subtitle_leading: f32,
+    pub author_size: f32,
+    pub rule_width: f32,
+    pub space_after: f32,
+}
+
+impl Default for Title {
+    fn default() -> Self {
+        Title {
+            size: 22.0,
+            leading: 26.0,
+            max_lines: 4,
+            subtitle_size: 13.0,
+            subtitle_leading: 16.0,
+            author_size: 10.0,
+            rule_width: 0.5,
+            space_after: 6.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Body {
+    pub size: f32,
+    pub leading: f32,
+    pub paragraph_space: f32,
+    pub heading2_size: f32,
+    pub heading3_size: f32,
+    pub heading4_size: f32,
+    pub heading_space: f32,
+    pub list_indent: f32,
+    pub quote_indent: f32,
+    pub quote_rule: f32,
+    pub table_size: f32,
+    pub caption_size: f32,
+    pub note_size: f32,
+    pub rule_length: f32,
+    pub hyphenate: bool,
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body {
+            size: 10.0,
+            leading: 13.5,
+            paragraph_space: 0.5,
+            heading2_size: 11.0,
+            heading3_size: 10.0,
+            heading4_size: 10.0,
+            heading_space: 1.0,
+            list_indent: 5.0,
+            quote_indent: 4.0,
+            quote_rule: 1.0,
+            table_size: 8.5,
+            caption_size: 8.5,
+            note_size: 8.0,
+            rule_length: 20.0,
+            hyphenate: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Bios {
+    pub size: f32,
+    pub leading: f32,
+}
+
+impl Default for Bios {
+    fn default() -> Self {
+        Bios {
+            size: 9.0,
+            leading: 12.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Furniture {
+    pub size: f32,
+    pub hairline: f32,
+    pub header_offset: f32,
+    pub footer_offset: f32,
+}
+
+impl Default for Furniture {
+    fn default() -> Self {
+        Furniture {
+            size: 8.0,
+            hairline: 0.25,
+            header_offset: 6.0,
+            footer_offset: 10.0,
+        }
+    }
+}
+
+/// The plain-text edition.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Text {
+    /// Wrap width in display columns.
+    pub width: usize,
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text { width: 72 }
+    }
+}
+
+/// A file the house style refers to, with its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// The name as written in the house file.
+    pub name: String,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+/// A loaded house style: the settings and the bytes of every file they name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct House {
+    pub style: Style,
+    /// Where the style came from (`<built-in>` or a path), for messages and manifests.
+    pub origin: String,
+    /// The house file's own bytes, for hashing into release manifests.
+    pub toml: Vec<u8>,
+    /// Font files in the order of [`Fonts::all_files`].
+    pub fonts: Vec<Asset>,
+    pub logo: Asset,
+}
+
+impl House {
+    /// Bytes of a font file named in the style.
+    pub fn font(&self, name: &str) -> Option<&Asset> {
+        self.fonts.iter().find(|a| a.name == name)
+    }
+}
+
+const BUILTIN_TOML: &str = include_str!("../branding/house.toml");
+
+/// Files embedded for the built-in style, by the names `house.toml` uses.
+const BUILTIN_FILES: &[(&str, &[u8])] = &[
+    (
+        "../fonts/NotoSerif-Regular.ttf",
+        include_bytes!("../fonts/NotoSerif-Regular.ttf"),
+    ),
+    (
+        "../fonts/NotoSerif-Italic.ttf",
+        include_bytes!("../fonts/NotoSerif-Italic.ttf"),
+    ),
+    (
+        "../fonts/NotoSerif-Bold.ttf",
+        include_bytes!("../fonts/NotoSerif-Bold.ttf"),
+    ),
+    (
+        "../fonts/NotoSerif-BoldItalic.ttf",
+        include_bytes!("../fonts/NotoSerif-BoldItalic.ttf"),
+    ),
+    (
+        "../fonts/NotoSans-Regular.ttf",
+        include_bytes!("../fonts/NotoSans-Regular.ttf"),
+    ),
+    (
+        "../fonts/NotoSans-Italic.ttf",
+        include_bytes!("../fonts/NotoSans-Italic.ttf"),
+    ),
+    (
+        "../fonts/NotoSans-Bold.ttf",
+        include_bytes!("../fonts/NotoSans-Bold.ttf"),
+    ),
+    (
+        "../fonts/NotoSans-BoldItalic.ttf",
+        include_bytes!("../fonts/NotoSans-BoldItalic.ttf"),
+    ),
+    (
+        "../fonts/NotoSerifGeorgian-Regular.ttf",
+        include_bytes!("../fonts/NotoSerifGeorgian-Regular.ttf"),
+    ),
+    (
+        "../fonts/NotoSerifGeorgian-Bold.ttf",
+        include_bytes!("../fonts/NotoSerifGeorgian-Bold.ttf"),
+    ),
+    (
+        "../fonts/NotoSerifArmenian-Regular.ttf",
+        include_bytes!("../fonts/NotoSerifArmenian-Regular.ttf"),
+    ),
+    (
+        "../fonts/NotoSerifArmenian-Bold.ttf",
+        include_bytes!("../fonts/NotoSerifArmenian-Bold.ttf"),
+    ),
+    (
+        "../fonts/NotoSansGeorgian-Regular.ttf",
+        include_bytes!("../fonts/NotoSansGeorgian-Regular.ttf"),
+    ),
+    (
+        "../fonts/NotoSansGeorgian-Bold.ttf",
+        include_bytes!("../fonts/NotoSansGeorgian-Bold.ttf"),
+    ),
+    (
+        "../fonts/NotoSansArmenian-Regular.ttf",
+        include_bytes!("../fonts/NotoSansArmenian-Regular.ttf"),
+    ),
+    (
+        "../fonts/NotoSansArmenian-Bold.ttf",
+        include_bytes!("../fonts/NotoSansArmenian-Bold.ttf"),
+    ),
+    ("logo.png", include_bytes!("../branding/logo.png")),
+];
+
+/// The built-in house style with its embedded fonts and logo.
+pub fn builtin() -> Result<House> {
+    let path = Path::new("<built-in>/branding/house.toml");
+    let style = parse_style(path, BUILTIN_TOML)?;
+    load_assets(
+        style,
+        "<built-in>".into(),
+        BUILTIN_TOML.as_bytes().to_vec(),
+        |name| {
+            BUILTIN_FILES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, b)| Ok(b.to_vec()))
+                .unwrap_or_else(|| {
+                    Err(Error::Font {
+                        path: PathBuf::from(name),
+                        message: "the built-in house style only has its own fonts and logo; \
+                              use --house with a house file beside your files"
+                            .into(),
+                    })
+                })
+        },
+    )
+}
+
+/// Load a house style from a file; the files it names are read relative to it.
+pub fn load(path: &Path) -> Result<House> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read house style", path, e))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        Error::Source(Box::new(SourceDiagnostics {
+            path: path.to_owned(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            diagnostics: vec![Diagnostic::new(
+                "the house style is not valid UTF-8",
+                e.utf8_error().valid_up_to()..e.utf8_error().valid_up_to() + 1,
+            )],
+        }))
+    })?;
+    let style = parse_style(path, &text)?;
+    let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
+    load_assets(style, path.display().to_string(), bytes, |name| {
+        let p = dir.join(name);
+        std::fs::read(&p).map_err(|e| Error::io("read house file", p, e))
+    })
+}
+
+fn load_assets(
+    style: Style,
+    origin: String,
+    toml: Vec<u8>,
+    read: impl Fn(&str) -> Result<Vec<u8>>,
+) -> Result<House> {
+    let mut fonts = Vec::new();
+    for name in style.fonts.all_files() {
+        fonts.push(Asset {
+            name: name.to_owned(),
+            bytes: std::sync::Arc::new(read(name)?),
+        });
+    }
+    let logo = Asset {
+        name: style.masthead.logo.clone(),
+        bytes: std::sync::Arc::new(read(&style.masthead.logo)?),
+    };
+    Ok(House {
+        style,
+        origin,
+        toml,
+        fonts,
+        logo,
+    })
+}
+
+/// Parse and check `house.toml` text.
+pub fn parse_style(path: &Path, text: &str) -> Result<Style> {
+    let fail = |d: Diagnostic| {
+        Error::Source(Box::new(SourceDiagnostics {
+            path: path.to_owned(),
+            text: text.to_owned(),
+            diagnostics: vec![d],
+        }))
+    };
+    let style: Style = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().to_owned();
+        let mut d = Diagnostic::new(message.clone(), span.clone());
+        if message.starts_with("unknown field") {
+            let key = text.get(span).unwrap_or("").trim();
+            let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect::<Vec<_>>();
+            if let Some(s) = did_you_mean(key, &expected) {
+                d = d.with_hint(format!("did you mean `{s}`?"));
+            }
+        }
+        fail(d)
+    })?;
+    let p = &style.page;
+    let text_width = p.width - p.margin_left - p.margin_right;
+    let col_width = (text_width - p.gutter * f32::from(p.columns.saturating_sub(1)))
+        / f32::from(p.columns.max(1));
+    if !(1..=4).contains(&p.columns) || col_width < 30.0 {
+        return Err(fail(
+            Diagnostic::whole_file(format!(
+                "page.columns = {} leaves columns {col_width:.1} mm wide",
+                p.columns
+            ))
+            .with_hint("use 1 to 4 columns at least 30 mm wide"),
+        ));
+    }
+    if style.text.width < 20 {
+        return Err(fail(
+            Diagnostic::whole_file("text.width must be at least 20 columns")
+                .with_hint("72 is the archive default"),
+        ));
+    }
+    Ok(style)
+}
+
+impl Style {
+    /// Text block width in mm.
+    pub fn text_width(&self) -> f32 {
+        self.page.width - self.page.margin_left - self.page.margin_right
+    }
+
+    /// Width of one body column in mm.
+    pub fn column_width(&self) -> f32 {
+        let n = f32::from(self.page.columns.max(1));
+        (self.text_width() - self.page.gutter * (n - 1.0)) / n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_file_matches_the_defaults() {
+        let parsed = parse_style(Path::new("house.toml"), BUILTIN_TOML);
+        assert_eq!(parsed.ok(), Some(Style::default()));
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_a_hint() {
+        let err = parse_style(Path::new("h.toml"), "[page]\ncolums = 2\n");
+        let Err(Error::Source(d)) = err else {
+            panic!("expected a located error")
+        };
+        let out = d.render();
+        assert!(out.contains("h.toml:2:1"), "{out}");
+        assert!(out.contains("did you mean `columns`?"), "{out}");
+    }
+
+    #[test]
+    fn bad_colour_is_rejected() {
+        assert!(parse_style(Path::new("h.toml"), "[colours]\nblue = \"navy\"\n").is_err());
+    }
+
+    #[test]
+    fn column_width_follows_the_grid() {
+        let s = Style::default();
+        assert!((s.column_width() - 84.0).abs() < 1e-4);
+    }
+}

@@ -1,0 +1,25 @@
+//! briefpress: a publishing toolchain for short policy briefs.
+//!
+//! One canonical source per brief (`source/<slug>.md`) is parsed into one format-neutral
+//! [`model::Document`]; renderers turn it into a PDF, an EPUB 3 and a plain-text edition;
+//! the verifier reads the written files back and proves they carry the same
+//! [`content`]. Data flows one way:
+//!
+//! ```text
+//! source ─ parse ─▶ model ─┬─ render::pdf  ─┐
+//! house  ─ house ─────────┼─ render::epub ─┼─ write ─▶ dist/ ─ verify ◀─ content(model)
+//! fonts  ─ fonts ─────────┴─ render::text ─┘
+//! ```
+
+pub mod build;
+pub mod content;
+pub mod diag;
+pub mod error;
+pub mod fonts;
+pub mod house;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod run;
+pub mod verify;
+pub mod write;

@@ -1,0 +1,291 @@
+//! The format-neutral document model: what a brief *is*, independent of any edition.
+//!
+//! `parse` builds a [`Document`] from a source file; every renderer reads the same
+//! [`Document`]. Nothing here knows about pages, XHTML or line widths. What counts as
+//! the *content* of a brief (the words every edition must carry) is defined once in
+//! [`crate::content`], on top of this model.
+
+use std::path::PathBuf;
+
+/// One brief, parsed and validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// File stem of the source, used for output names (`dist/<slug>.pdf`).
+    pub slug: String,
+    /// Front-matter data.
+    pub meta: Meta,
+    /// The body, in reading order.
+    pub blocks: Vec<Block>,
+    /// Footnotes in the order of their first reference; `NoteRef(i)` points at `notes[i]`.
+    pub notes: Vec<Note>,
+}
+
+/// Front matter of a brief.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// The band label, as written in the source (e.g. "Central Asia").
+    pub region: String,
+    pub date: BriefDate,
+    pub authors: Vec<Author>,
+    /// BCP 47 language tag, e.g. `en`.
+    pub lang: String,
+    /// Stable identifier; when absent, editions derive one from the content.
+    pub id: Option<String>,
+    pub keywords: Vec<String>,
+}
+
+/// An author and the bio printed at the end of the brief.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Author {
+    pub name: String,
+    pub bio: Option<String>,
+}
+
+/// The publication date: a month, optionally a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BriefDate {
+    pub year: u16,
+    /// 1..=12
+    pub month: u8,
+    /// 1..=31 when the source gives a day.
+    pub day: Option<u8>,
+}
+
+/// A block-level element of the body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// `##` is level 2 … `####` is level 4. `id` is a slug unique within the document.
+    Heading {
+        level: u8,
+        id: String,
+        content: Vec<Inline>,
+    },
+    Paragraph(Vec<Inline>),
+    /// `start` is `Some(n)` for an ordered list beginning at `n`, `None` for bullets.
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
+    Quote(Vec<Block>),
+    Table(Table),
+    Figure(Figure),
+    /// A thematic break.
+    Rule,
+}
+
+/// Column alignment from the GFM alignment row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+/// A GFM table; every row has exactly `align.len()` cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub align: Vec<Align>,
+    pub head: Vec<Vec<Inline>>,
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+/// An image with its caption (the Markdown alt text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// 1-based, in document order.
+    pub number: u32,
+    /// The caption text (from the alt text), plain.
+    pub caption: String,
+    /// Path as resolved on disk (absolute or relative to the working directory).
+    pub path: PathBuf,
+    /// Encoded bytes as read from disk (PNG or JPEG).
+    pub data: std::sync::Arc<Vec<u8>>,
+    pub format: ImageFormat,
+    /// Pixel size.
+    pub width: u32,
+    pub height: u32,
+    /// `true` when the image title says `wide`: set across the full text width.
+    pub wide: bool,
+}
+
+/// The raster formats a figure may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Jpeg,
+}
+
+/// A footnote's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// The label used in the source (`[^label]`), for messages.
+    pub label: String,
+    pub blocks: Vec<Block>,
+}
+
+/// Inline content of paragraphs, headings, list items and cells.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Emph(Vec<Inline>),
+    Strong(Vec<Inline>),
+    /// Inline code; set in the body font (briefs rarely quote code).
+    Code(String),
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
+    /// Reference to `Document::notes[index]`; displayed as `index + 1`.
+    NoteRef(usize),
+    /// A hard line break inside a paragraph.
+    LineBreak,
+}
+
+impl BriefDate {
+    /// The date as editions display it, e.g. "November 2016" or "3 November 2016".
+    pub fn display(&self, lang: &str) -> String {
+        let month = month_name(lang, self.month);
+        match self.day {
+            Some(d) => format!("{d} {month} {}", self.year),
+            None => format!("{month} {}", self.year),
+        }
+    }
+
+    /// ISO 8601 form, `YYYY-MM` or `YYYY-MM-DD`.
+    pub fn iso(&self) -> String {
+        match self.day {
+            Some(d) => format!("{:04}-{:02}-{d:02}", self.year, self.month),
+            None => format!("{:04}-{:02}", self.year, self.month),
+        }
+    }
+
+    /// Seconds since the Unix epoch at 00:00 UTC of this date (the 1st when no day).
+    pub fn unix_seconds(&self) -> i64 {
+        days_from_civil(
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day.unwrap_or(1)),
+        ) * 86_400
+    }
+}
+
+/// Month names for the languages the institute publishes in; English otherwise.
+fn month_name(lang: &str, month: u8) -> &'static str {
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const IT: [&str; 12] = [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let primary = lang.split(['-', '_']).next().unwrap_or("en");
+    let table = match primary {
+        "it" => &IT,
+        "fr" => &FR,
+        _ => &EN,
+    };
+    table[usize::from(month.clamp(1, 12) - 1)]
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm;
+/// written out because pulling a date crate for one conversion is not worth it).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Inverse of [`days_from_civil`]: (year, month, day) of a day number.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Plain text of inline content: what a reader sees, without markup or note numbers.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    push_plain(inlines, &mut out);
+    out
+}
+
+fn push_plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
+                push_plain(c, out)
+            }
+            Inline::NoteRef(_) => {}
+            Inline::LineBreak => out.push('\n'),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_display_and_epoch() {
+        let d = BriefDate {
+            year: 2016,
+            month: 11,
+            day: None,
+        };
+        assert_eq!(d.display("en"), "November 2016");
+        assert_eq!(d.display("it-IT"), "novembre 2016");
+        assert_eq!(d.iso(), "2016-11");
+        assert_eq!(d.unix_seconds(), 1_477_958_400);
+        assert_eq!(civil_from_days(d.unix_seconds() / 86_400), (2016, 11, 1));
+    }
+}

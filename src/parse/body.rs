@@ -1,0 +1,679 @@
+//! The Markdown body: pulldown-cmark events into model [`Block`]s.
+//!
+//! Every construct the editions cannot carry identically is rejected with a located
+//! diagnostic. Parsing goes on after an error so that all problems are reported at once.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diag::Diagnostic;
+use crate::model::{plain_text, Align, Block, Figure, ImageFormat, Inline, Note, Table};
+
+/// Deepest nesting of lists, quotes and emphasis we accept. Far beyond any real brief,
+/// and low enough that no renderer recursing over the model can exhaust the stack.
+pub const MAX_DEPTH: usize = 16;
+
+/// Largest image file accepted, in bytes.
+const MAX_IMAGE_BYTES: u64 = 20 << 20;
+
+/// The parsed body.
+pub struct Body {
+    pub blocks: Vec<Block>,
+    pub notes: Vec<Note>,
+}
+
+/// Parse the body starting at byte `base` of `text`. Images are resolved in `source_dir`.
+pub fn parse(text: &str, base: usize, source_dir: &Path, diags: &mut Vec<Diagnostic>) -> Body {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH;
+    let body = &text[base..];
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, opts)
+        .into_offset_iter()
+        .map(|(e, r)| (e, base + r.start..base + r.end))
+        .collect();
+    let mut b = Builder {
+        events,
+        pos: 0,
+        diags,
+        source_dir,
+        note_index: HashMap::new(),
+        note_refs: Vec::new(),
+        note_defs: BTreeMap::new(),
+        figures: 0,
+        ids: HashSet::new(),
+    };
+    let blocks = b.blocks(0, false);
+    let notes = b.finish_notes();
+    if blocks.is_empty() {
+        b.diags.push(
+            Diagnostic::new(
+                "the brief has no body",
+                base.min(text.len().saturating_sub(1))..text.len(),
+            )
+            .with_hint("write the brief's text in Markdown after the closing `---` line"),
+        );
+    }
+    Body { blocks, notes }
+}
+
+struct Builder<'a, 'd> {
+    events: Vec<(Event<'a>, Range<usize>)>,
+    pos: usize,
+    diags: &'d mut Vec<Diagnostic>,
+    source_dir: &'d Path,
+    /// Footnote label → index in order of first reference.
+    note_index: HashMap<String, usize>,
+    /// (label, span of first reference) by index.
+    note_refs: Vec<(String, Range<usize>)>,
+    /// Label → (definition blocks, span).
+    note_defs: BTreeMap<String, (Vec<Block>, Range<usize>)>,
+    figures: u32,
+    ids: HashSet<String>,
+}
+
+impl<'a> Builder<'a, '_> {
+    fn next(&mut self) -> Option<(Event<'a>, Range<usize>)> {
+        let e = self.events.get(self.pos).cloned();
+        self.pos += 1;
+        e
+    }
+
+    fn error(&mut self, message: impl Into<String>, span: Range<usize>, hint: &str) {
+        self.diags
+            .push(Diagnostic::new(message, span).with_hint(hint.to_owned()));
+    }
+
+    /// Skip the rest of the element whose start was just read.
+    fn skip_element(&mut self) {
+        let mut level = 1usize;
+        while let Some((e, _)) = self.next() {
+            match e {
+                Event::Start(_) => level += 1,
+                Event::End(_) => {
+                    level -= 1;
+                    if level == 0 {
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Read blocks until the end of the enclosing element (or of the input at the top).
+    /// In a tight list item, loose inline content appears without a paragraph: `tight`
+    /// collects it into paragraphs.
+    fn blocks(&mut self, depth: usize, tight: bool) -> Vec<Block> {
+        let mut out = Vec::new();
+        let mut loose: Vec<Inline> = Vec::new();
+        loop {
+            let Some((event, span)) = self.next() else {
+                break;
+            };
+            match event {
+                Event::End(_) => break,
+                Event::Start(tag) if is_block(&tag) => {
+                    if !loose.is_empty() {
+                        out.push(Block::Paragraph(std::mem::take(&mut loose)));
+                    }
+                    if let Some(b) = self.block(tag, span, depth) {
+                        out.push(b);
+                    }
+                }
+                Event::Rule => out.push(Block::Rule),
+                Event::Html(_) => {
+                    self.error(
+                        "raw HTML is not allowed in a brief",
+                        span,
+                        "write it in Markdown; HTML cannot be carried identically by the PDF and text editions",
+                    );
+                }
+                Event::DisplayMath(_) => {
+                    self.error("math is not supported", span, "write the formula in words")
+                }
+                other if tight => {
+                    self.pos -= 1;
+                    let _ = other;
+                    loose.extend(self.inline_run(depth));
+                }
+                _ => {
+                    self.error(
+                        "unexpected content here",
+                        span,
+                        "put text in a paragraph of its own",
+                    );
+                }
+            }
+        }
+        if !loose.is_empty() {
+            out.push(Block::Paragraph(loose));
+        }
+        out
+    }
+
+    /// Inline events up to (not including) the next block start or end.
+    fn inline_run(&mut self, depth: usize) -> Vec<Inline> {
+        let mut out = Vec::new();
+        while let Some((e, _)) = self.events.get(self.pos) {
+            match e {
+                Event::End(_) => break,
+                Event::Start(t) if is_block(t) => break,
+                Event::Rule | Event::Html(_) | Event::DisplayMath(_) => break,
+                _ => {
+                    if let Some(i) = self.inline_event(depth) {
+                        out.push(i);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn block(&mut self, tag: Tag<'a>, span: Range<usize>, depth: usize) -> Option<Block> {
+        if depth >= MAX_DEPTH {
+            self.error(
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+                span,
+                "flatten the nested lists or quotes",
+            );
+            self.skip_element();
+            return None;
+        }
+        match tag {
+            Tag::Paragraph => self.paragraph(span, depth),
+            Tag::Heading { level, .. } => {
+                let content = self.inlines(depth);
+                let level = match level {
+                    HeadingLevel::H2 => 2,
+                    HeadingLevel::H3 => 3,
+                    HeadingLevel::H4 => 4,
+                    HeadingLevel::H1 => {
+                        self.error(
+                            "a `#` heading in the body",
+                            span,
+                            "the title lives in the front matter; use `##` to `####` for sections",
+                        );
+                        return None;
+                    }
+                    _ => {
+                        self.error(
+                            "headings deeper than `####` are not supported",
+                            span,
+                            "use `##`, `###` or `####`",
+                        );
+                        return None;
+                    }
+                };
+                let text = plain_text(&content);
+                if text.trim().is_empty() {
+                    self.error("empty heading", span, "give the heading some text");
+                    return None;
+                }
+                let id = self.unique_id(&text);
+                Some(Block::Heading { level, id, content })
+            }
+            Tag::BlockQuote(_) => Some(Block::Quote(self.blocks(depth + 1, false))),
+            Tag::List(start) => {
+                let mut items = Vec::new();
+                while let Some((e, s)) = self.next() {
+                    match e {
+                        Event::Start(Tag::Item) => items.push(self.blocks(depth + 1, true)),
+                        Event::End(_) => break,
+                        _ => self.error(
+                            "unexpected content in a list",
+                            s,
+                            "start each item with a marker",
+                        ),
+                    }
+                }
+                Some(Block::List { start, items })
+            }
+            Tag::Table(aligns) => self.table(aligns, depth),
+            Tag::FootnoteDefinition(label) => {
+                let blocks = self.blocks(depth + 1, false);
+                let label = label.to_string();
+                if self.note_defs.contains_key(&label) {
+                    self.error(
+                        format!("note [^{label}] is defined twice"),
+                        span,
+                        "give each note its own label",
+                    );
+                } else {
+                    self.note_defs.insert(label, (blocks, span));
+                }
+                None
+            }
+            Tag::CodeBlock(_) => {
+                self.skip_element();
+                self.error(
+                    "code blocks are not supported in briefs",
+                    span,
+                    "quote the text with `>` or write it as a paragraph",
+                );
+                None
+            }
+            Tag::HtmlBlock => {
+                self.skip_element();
+                self.error(
+                    "raw HTML is not allowed in a brief",
+                    span,
+                    "write it in Markdown; HTML cannot be carried identically by the PDF and text editions",
+                );
+                None
+            }
+            _ => {
+                self.skip_element();
+                self.error(
+                    "this Markdown construct is not supported",
+                    span,
+                    "use paragraphs, headings, lists, quotes, tables, images and footnotes",
+                );
+                None
+            }
+        }
+    }
+
+    fn paragraph(&mut self, span: Range<usize>, depth: usize) -> Option<Block> {
+        // A paragraph holding one image and nothing else is a figure.
+        let alone = matches!(
+            self.events.get(self.pos),
+            Some((Event::Start(Tag::Image { .. }), _))
+        ) && {
+            let mut level = 0usize;
+            let mut i = self.pos;
+            loop {
+                match self.events.get(i) {
+                    Some((Event::Start(_), _)) => level += 1,
+                    Some((Event::End(_), _)) => {
+                        level -= 1;
+                        if level == 0 {
+                            break;
+                        }
+                    }
+                    None => break,
+                    _ => {}
+                }
+                i += 1;
+            }
+            matches!(
+                self.events.get(i + 1),
+                Some((Event::End(TagEnd::Paragraph), _))
+            )
+        };
+        if alone {
+            let (event, img_span) = self.next()?;
+            let Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) = event
+            else {
+                return None;
+            };
+            let alt = plain_text(&self.inlines(depth));
+            self.next(); // the paragraph's end
+            return self.figure(&dest_url, &title, alt, img_span);
+        }
+        let content = self.inlines(depth);
+        if plain_text(&content).trim().is_empty()
+            && !content.iter().any(|i| matches!(i, Inline::NoteRef(_)))
+        {
+            let _ = span;
+            return None;
+        }
+        Some(Block::Paragraph(content))
+    }
+
+    fn figure(&mut self, url: &str, title: &str, alt: String, span: Range<usize>) -> Option<Block> {
+        let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
+        if alt.is_empty() {
+            self.error(
+                "an image without alt text",
+                span.clone(),
+                "write the caption between the brackets: ![Caption](file.png)",
+            );
+        }
+        let rel = Path::new(url);
+        let bad_path = url.contains("://")
+            || url.starts_with('/')
+            || url.contains('\\')
+            || rel.components().any(|c| {
+                !matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            });
+        if url.is_empty() || bad_path {
+            self.error(
+                format!("image path {url:?} leaves the source folder"),
+                span,
+                "put the image in the brief's folder (or below it) and give a relative path",
+            );
+            return None;
+        }
+        let path = self.source_dir.join(rel);
+        let data = match std::fs::metadata(&path) {
+            Ok(m) if m.len() > MAX_IMAGE_BYTES => {
+                self.error(
+                    format!("image {url} is larger than {} MiB", MAX_IMAGE_BYTES >> 20),
+                    span,
+                    "reduce the image before publishing",
+                );
+                return None;
+            }
+            Ok(_) => std::fs::read(&path),
+            Err(e) => Err(e),
+        };
+        let data = match data {
+            Ok(d) => d,
+            Err(e) => {
+                self.error(
+                    format!("cannot read image {}: {e}", path.display()),
+                    span,
+                    "check the file name; paths are relative to the brief's folder",
+                );
+                return None;
+            }
+        };
+        let format = match image::guess_format(&data) {
+            Ok(image::ImageFormat::Png) => ImageFormat::Png,
+            Ok(image::ImageFormat::Jpeg) => ImageFormat::Jpeg,
+            _ => {
+                self.error(
+                    format!("{url} is not a PNG or JPEG image"),
+                    span,
+                    "convert the figure to PNG (diagrams) or JPEG (photographs)",
+                );
+                return None;
+            }
+        };
+        let dims = image::ImageReader::with_format(
+            std::io::Cursor::new(&data),
+            match format {
+                ImageFormat::Png => image::ImageFormat::Png,
+                ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+            },
+        )
+        .into_dimensions();
+        let (width, height) = match dims {
+            Ok((w, h)) if w > 0 && h > 0 => (w, h),
+            _ => {
+                self.error(
+                    format!("{url} is not a readable image"),
+                    span,
+                    "re-export the image; the file seems damaged",
+                );
+                return None;
+            }
+        };
+        if alt.is_empty() {
+            return None;
+        }
+        self.figures += 1;
+        Some(Block::Figure(Figure {
+            number: self.figures,
+            caption: alt,
+            path,
+            data: std::sync::Arc::new(data),
+            format,
+            width,
+            height,
+            wide: title.split_whitespace().any(|w| w == "wide"),
+        }))
+    }
+
+    fn table(&mut self, aligns: Vec<Alignment>, depth: usize) -> Option<Block> {
+        let align: Vec<Align> = aligns
+            .iter()
+            .map(|a| match a {
+                Alignment::None => Align::None,
+                Alignment::Left => Align::Left,
+                Alignment::Center => Align::Center,
+                Alignment::Right => Align::Right,
+            })
+            .collect();
+        let mut head = Vec::new();
+        let mut rows = Vec::new();
+        while let Some((e, _)) = self.next() {
+            match e {
+                Event::Start(Tag::TableHead) => head = self.row(depth),
+                Event::Start(Tag::TableRow) => rows.push(self.row(depth)),
+                Event::End(_) => break,
+                _ => {}
+            }
+        }
+        // pulldown-cmark pads rows to the header's width; make sure of it anyway.
+        for r in rows.iter_mut().chain(std::iter::once(&mut head)) {
+            r.resize(align.len(), Vec::new());
+        }
+        Some(Block::Table(Table { align, head, rows }))
+    }
+
+    fn row(&mut self, depth: usize) -> Vec<Vec<Inline>> {
+        let mut cells = Vec::new();
+        while let Some((e, _)) = self.next() {
+            match e {
+                Event::Start(Tag::TableCell) => cells.push(self.inlines(depth)),
+                Event::Start(Tag::TableRow) => {}
+                Event::End(TagEnd::TableRow) if cells.is_empty() => {}
+                Event::End(_) => break,
+                _ => {}
+            }
+        }
+        cells
+    }
+
+    /// Inline content until the end of the enclosing element.
+    fn inlines(&mut self, depth: usize) -> Vec<Inline> {
+        let mut out = Vec::new();
+        loop {
+            match self.events.get(self.pos) {
+                None => break,
+                Some((Event::End(_), _)) => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(_) => {
+                    if let Some(i) = self.inline_event(depth) {
+                        out.push(i);
+                    }
+                }
+            }
+        }
+        merge_text(out)
+    }
+
+    /// Consume one inline event (with its children) and return what it becomes.
+    fn inline_event(&mut self, depth: usize) -> Option<Inline> {
+        let (event, span) = self.next()?;
+        match event {
+            Event::Text(t) => Some(Inline::Text(t.to_string())),
+            Event::Code(t) => Some(Inline::Code(t.to_string())),
+            Event::SoftBreak => Some(Inline::Text(" ".into())),
+            Event::HardBreak => Some(Inline::LineBreak),
+            Event::FootnoteReference(label) => {
+                let label = label.to_string();
+                let next = self.note_index.len();
+                let index = *self.note_index.entry(label.clone()).or_insert_with(|| {
+                    self.note_refs.push((label, span));
+                    next
+                });
+                Some(Inline::NoteRef(index))
+            }
+            Event::InlineHtml(_) | Event::Html(_) => {
+                self.error(
+                    "raw HTML is not allowed in a brief",
+                    span,
+                    "write it in Markdown; HTML cannot be carried identically by the PDF and text editions",
+                );
+                None
+            }
+            Event::InlineMath(_) | Event::DisplayMath(_) => {
+                self.error("math is not supported", span, "write the formula in words");
+                None
+            }
+            Event::TaskListMarker(_) | Event::Rule => None,
+            Event::End(_) => None,
+            Event::Start(tag) => {
+                if depth >= MAX_DEPTH {
+                    self.error(
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                        span,
+                        "simplify the emphasis",
+                    );
+                    self.skip_element();
+                    return None;
+                }
+                match tag {
+                    Tag::Emphasis => Some(Inline::Emph(self.inlines(depth + 1))),
+                    Tag::Strong => Some(Inline::Strong(self.inlines(depth + 1))),
+                    Tag::Link { dest_url, .. } => {
+                        let content = self.inlines(depth + 1);
+                        let url = dest_url.to_string();
+                        let ok = ["http://", "https://", "mailto:"]
+                            .iter()
+                            .any(|p| url.starts_with(p))
+                            && url.len() > 8
+                            && !url.chars().any(char::is_whitespace);
+                        if !ok {
+                            self.error(
+                                format!(
+                                    "link target {url:?} is not an absolute web or mail address"
+                                ),
+                                span,
+                                "links must start with https://, http:// or mailto:",
+                            );
+                        }
+                        Some(Inline::Link { url, content })
+                    }
+                    Tag::Image { .. } => {
+                        let alt = self.inlines(depth + 1);
+                        self.error(
+                            "an image inside running text",
+                            span,
+                            "put the image in a paragraph of its own; it becomes a numbered figure",
+                        );
+                        Some(Inline::Text(plain_text(&alt)))
+                    }
+                    Tag::Strikethrough => {
+                        self.skip_element();
+                        self.error(
+                            "struck-out text is not supported",
+                            span,
+                            "delete the text, or say in words that it was withdrawn",
+                        );
+                        None
+                    }
+                    _ => {
+                        self.skip_element();
+                        self.error(
+                            "this Markdown construct is not supported here",
+                            span,
+                            "use emphasis, strong emphasis, links and footnotes inside text",
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// A slug for a heading, unique within the document.
+    fn unique_id(&mut self, text: &str) -> String {
+        let mut base = String::new();
+        for c in text.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                base.push(c);
+            } else if !base.ends_with('-') && !base.is_empty() {
+                base.push('-');
+            }
+        }
+        let base = base.trim_end_matches('-').to_owned();
+        let base = if base.is_empty() || !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            format!("s-{base}")
+        } else {
+            base
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn finish_notes(&mut self) -> Vec<Note> {
+        let mut notes = Vec::new();
+        let refs = std::mem::take(&mut self.note_refs);
+        for (label, span) in &refs {
+            match self.note_defs.remove(label) {
+                Some((blocks, _)) => notes.push(Note {
+                    label: label.clone(),
+                    blocks,
+                }),
+                None => {
+                    self.error(
+                        format!("note [^{label}] is referenced but never defined"),
+                        span.clone(),
+                        "add a line `[^label]: note text` below the paragraph",
+                    );
+                    notes.push(Note {
+                        label: label.clone(),
+                        blocks: Vec::new(),
+                    });
+                }
+            }
+        }
+        let unused: Vec<(String, Range<usize>)> = self
+            .note_defs
+            .iter()
+            .map(|(l, (_, s))| (l.clone(), s.clone()))
+            .collect();
+        for (label, span) in unused {
+            self.error(
+                format!("note [^{label}] is defined but never referenced"),
+                span,
+                "reference it in the text with [^label], or delete it",
+            );
+        }
+        notes
+    }
+}
+
+fn is_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+            | Tag::MetadataBlock(_)
+    )
+}
+
+/// Join adjacent text runs (pulldown-cmark splits text at smart quotes and escapes).
+fn merge_text(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
+    for i in inlines {
+        match (out.last_mut(), i) {
+            (Some(Inline::Text(a)), Inline::Text(b)) => a.push_str(&b),
+            (_, i) => out.push(i),
+        }
+    }
+    out
+}

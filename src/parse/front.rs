@@ -1,0 +1,381 @@
+//! Front matter: the YAML block between the opening `---` lines, into [`Meta`].
+
+use std::ops::Range;
+
+use serde::Deserialize;
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::model::{Author, BriefDate, Meta};
+
+/// Keys the front matter accepts, for did-you-mean hints.
+const KEYS: &[&str] = &[
+    "title", "subtitle", "region", "date", "authors", "lang", "id", "keywords",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    title: Option<String>,
+    subtitle: Option<String>,
+    region: Option<String>,
+    date: Option<String>,
+    authors: Option<Vec<RawAuthor>>,
+    lang: Option<String>,
+    id: Option<String>,
+    keywords: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthor {
+    name: Option<String>,
+    bio: Option<String>,
+}
+
+/// Where the front matter lies in the file.
+pub struct FrontMatter {
+    /// Byte range of the YAML text (between the fence lines).
+    pub yaml: Range<usize>,
+    /// Byte offset where the Markdown body begins.
+    pub body_start: usize,
+}
+
+/// Find the `---` fences. `None` when the file does not open with front matter.
+pub fn split(text: &str) -> Option<FrontMatter> {
+    let first = text.lines().next()?;
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = text.find('\n')? + 1;
+    let mut pos = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let bare = line.trim_end();
+        if bare == "---" || bare == "..." {
+            return Some(FrontMatter {
+                yaml: yaml_start..pos,
+                body_start: pos + line.len(),
+            });
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Parse the YAML at `fm.yaml` of `text` into [`Meta`], pushing every problem found.
+pub fn parse(text: &str, fm: &FrontMatter, diags: &mut Vec<Diagnostic>) -> Option<Meta> {
+    let yaml = &text[fm.yaml.clone()];
+    let fence = 0..3;
+    // Front matter is a dozen short fields: tight limits stop alias bombs and
+    // pathological nesting long before they cost anything.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 8;
+    budget.max_aliases = 0;
+    budget.max_anchors = 0;
+    budget.max_nodes = 5_000;
+    budget.max_events = 20_000;
+    budget.max_total_scalar_bytes = 1 << 20;
+    let options = serde_saphyr::options! { budget: Some(budget) };
+    let raw: RawMeta = match serde_saphyr::from_str_with_options(yaml, options) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(yaml_error(text, fm, yaml, &e));
+            return None;
+        }
+    };
+    let key_span = |key: &str| -> Range<usize> {
+        // Point at the key's line when we can find it, else at the opening fence.
+        let needle = format!("{key}:");
+        yaml.lines()
+            .scan(0usize, |off, l| {
+                let start = *off;
+                *off += l.len() + 1;
+                Some((start, l))
+            })
+            .find(|(_, l)| l.starts_with(&needle))
+            .map_or(fence.clone(), |(s, l)| {
+                fm.yaml.start + s..fm.yaml.start + s + l.len()
+            })
+    };
+    let missing = |diags: &mut Vec<Diagnostic>, key: &str, example: &str| {
+        diags.push(
+            Diagnostic::new(format!("the front matter has no `{key}`"), fence.clone()).with_hint(
+                format!("add a line `{key}: {example}` between the `---` lines"),
+            ),
+        );
+    };
+    let title = nonempty(raw.title, "title", &key_span, diags);
+    let region = nonempty(raw.region, "region", &key_span, diags);
+    if title.is_none() {
+        missing(diags, "title", "\"The brief's title\"");
+    }
+    if region.is_none() {
+        missing(diags, "region", "Central Asia");
+    }
+    let date = match raw.date {
+        None => {
+            missing(diags, "date", "2016-11");
+            None
+        }
+        Some(d) => match parse_date(d.trim()) {
+            Ok(date) => Some(date),
+            Err(why) => {
+                diags.push(
+                    Diagnostic::new(format!("bad date {d:?}: {why}"), key_span("date"))
+                        .with_hint("write the date as YYYY-MM or YYYY-MM-DD, e.g. 2016-11"),
+                );
+                None
+            }
+        },
+    };
+    let mut authors = Vec::new();
+    match raw.authors {
+        None => missing(diags, "authors", "[{name: \"Ada Lovelace\", bio: \"…\"}]"),
+        Some(list) if list.is_empty() => diags.push(
+            Diagnostic::new("`authors` is empty", key_span("authors"))
+                .with_hint("list at least one author with a `name`"),
+        ),
+        Some(list) => {
+            for (i, a) in list.into_iter().enumerate() {
+                match a.name.map(|n| collapse(&n)).filter(|n| !n.is_empty()) {
+                    Some(name) => authors.push(Author {
+                        name,
+                        bio: a.bio.map(|b| collapse(&b)).filter(|b| !b.is_empty()),
+                    }),
+                    None => diags.push(
+                        Diagnostic::new(
+                            format!("author {} has no `name`", i + 1),
+                            key_span("authors"),
+                        )
+                        .with_hint("give each author a `name:` (and optionally a `bio:`)"),
+                    ),
+                }
+            }
+        }
+    }
+    let lang = raw.lang.map(|l| l.trim().to_owned()).unwrap_or("en".into());
+    if !valid_lang(&lang) {
+        diags.push(
+            Diagnostic::new(
+                format!("`lang: {lang}` is not a BCP 47 tag"),
+                key_span("lang"),
+            )
+            .with_hint("use a tag such as en, en-GB, it or ru"),
+        );
+    }
+    let id = raw.id.map(|i| i.trim().to_owned());
+    if id.as_deref() == Some("") {
+        diags.push(
+            Diagnostic::new("`id` is empty", key_span("id"))
+                .with_hint("remove the line to derive the identifier from the content"),
+        );
+    }
+    let keywords: Vec<String> = raw
+        .keywords
+        .unwrap_or_default()
+        .iter()
+        .map(|k| collapse(k))
+        .filter(|k| !k.is_empty())
+        .collect();
+    Some(Meta {
+        title: title?,
+        subtitle: raw.subtitle.map(|s| collapse(&s)).filter(|s| !s.is_empty()),
+        region: region?,
+        date: date?,
+        authors: if authors.is_empty() {
+            return None;
+        } else {
+            authors
+        },
+        lang,
+        id,
+        keywords,
+    })
+}
+
+fn nonempty(
+    v: Option<String>,
+    key: &str,
+    span: &dyn Fn(&str) -> Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let v = collapse(&v?);
+    if v.is_empty() {
+        diags.push(
+            Diagnostic::new(format!("`{key}` is empty"), span(key))
+                .with_hint(format!("give `{key}` a value")),
+        );
+        return None;
+    }
+    Some(v)
+}
+
+/// Collapse runs of white space (YAML folding may leave newlines) to single spaces.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn valid_lang(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Parse `YYYY-MM` or `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<BriefDate, String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize, what: &str| -> Result<u16, String> {
+        if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("the {what} must be {len} digits"));
+        }
+        p.parse::<u16>().map_err(|_| format!("bad {what}"))
+    };
+    if !(2..=3).contains(&parts.len()) {
+        return Err("expected YYYY-MM or YYYY-MM-DD".into());
+    }
+    let year = num(parts[0], 4, "year")?;
+    let month = num(parts[1], 2, "month")?;
+    if !(1..=12).contains(&month) {
+        return Err(format!("there is no month {month}"));
+    }
+    let day = match parts.get(2) {
+        None => None,
+        Some(p) => {
+            let d = num(p, 2, "day")?;
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            let days = [
+                31,
+                if leap { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ];
+            if d == 0 || d > days[usize::from(month - 1)] {
+                return Err(format!("month {month} of {year} has no day {d}"));
+            }
+            Some(d as u8)
+        }
+    };
+    Ok(BriefDate {
+        year,
+        month: month as u8,
+        day,
+    })
+}
+
+/// Turn a YAML error into a diagnostic located in the whole file.
+fn yaml_error(text: &str, fm: &FrontMatter, yaml: &str, e: &serde_saphyr::Error) -> Diagnostic {
+    let span = e
+        .location()
+        .and_then(|loc| {
+            let line = usize::try_from(loc.line()).ok()?;
+            let col = usize::try_from(loc.column()).ok()?;
+            let line_start: usize = yaml
+                .split_inclusive('\n')
+                .take(line.saturating_sub(1))
+                .map(str::len)
+                .sum();
+            let rest = yaml.get(line_start..)?;
+            let col_bytes: usize = rest
+                .chars()
+                .take(col.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            let at = fm.yaml.start + line_start + col_bytes;
+            Some(at..(at + 1).min(text.len()))
+        })
+        .unwrap_or(0..3);
+    let full = e.to_string();
+    // serde-saphyr appends its own location and snippet; we print ours, so keep the
+    // first line only.
+    let message = full
+        .lines()
+        .next()
+        .unwrap_or("malformed YAML")
+        .trim()
+        .to_owned();
+    let message = strip_location_suffix(&message);
+    let mut d = Diagnostic::new(format!("front matter: {message}"), span.clone());
+    if let Some(field) = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        d = match did_you_mean(field, KEYS) {
+            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+            None => d.with_hint(format!("the known fields are: {}", KEYS.join(", "))),
+        };
+    } else if message.contains("mapping values are not allowed")
+        || message.contains("did not find expected")
+        || message.contains("while scanning")
+    {
+        d = d.with_hint("quote values that contain `: ` or `#`, e.g. title: \"A: B\"");
+    } else {
+        d = d.with_hint(
+            "the front matter is YAML: `key: value` lines; quote values that contain `: `",
+        );
+    }
+    d
+}
+
+fn strip_location_suffix(m: &str) -> String {
+    match m.rfind(" at line ") {
+        Some(i) => m[..i].to_owned(),
+        None => m.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(src: &str) -> (Option<Meta>, Vec<Diagnostic>) {
+        let fm = split(src).expect("front matter");
+        let mut d = Vec::new();
+        (parse(src, &fm, &mut d), d)
+    }
+
+    #[test]
+    fn reads_all_fields() {
+        let (m, d) = meta(
+            "---\ntitle: T\nsubtitle: S\nregion: Central Asia\ndate: 2016-11\nauthors:\n  - name: A B\n    bio: Bio.\nlang: en-GB\nkeywords: [x, y]\n---\nbody\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let m = m.expect("meta");
+        assert_eq!(m.title, "T");
+        assert_eq!(m.date.display(&m.lang), "November 2016");
+        assert_eq!(m.authors[0].bio.as_deref(), Some("Bio."));
+        assert_eq!(m.keywords, vec!["x", "y"]);
+    }
+
+    #[test]
+    fn unknown_key_suggests() {
+        let (_, d) = meta("---\ntitel: T\n---\n");
+        assert!(d[0].message.contains("unknown field `titel`"), "{d:?}");
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(d[0].span, Some(4..5));
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(parse_date("2016-13").is_err());
+        assert!(parse_date("2016-02-30").is_err());
+        assert!(parse_date("2016-2").is_err());
+        assert_eq!(parse_date("2016-02-29").map(|d| d.day), Ok(Some(29)));
+    }
+
+    #[test]
+    fn reports_every_missing_field() {
+        let (m, d) = meta("---\nlang: en\n---\n");
+        assert!(m.is_none());
+        let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:?}");
+    }
+}

@@ -1,0 +1,376 @@
+//! The plain-text archive edition: UTF-8, LF, wrapped by display width.
+//!
+//! Layout rules (the verifier reads the file back by these rules):
+//! - the masthead lines, a blank line, the region (upper case) at the left and the date
+//!   at the right, the title underlined with `=`, the subtitle, the authors;
+//! - a full-width rule of `-` before the body and before the bios;
+//! - headings on their own line, underlined with `=` (`##`), `-` (`###`) or nothing;
+//! - paragraphs wrapped and separated by a blank line; `-` bullets and `N.` numbers with
+//!   hanging indents; quotes prefixed with `> `; tables as aligned columns with a `-`
+//!   rule under the header; figures as `[Figure N. caption]`; a thematic break as a
+//!   centred `* * *`;
+//! - footnote references as `[N]` after the word; the notes as `[N] text` under the
+//!   notes heading; links as `text <url>`.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::content::{bio_display, caption_display, region_display};
+use crate::house::Style;
+use crate::model::{Align, Block, Document, Inline, Table};
+
+/// Render the plain-text edition.
+pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
+    let width = style.text.width;
+    let mut w = Writer {
+        out: String::new(),
+        width,
+    };
+    for line in &style.organisation.lines {
+        w.line(line);
+    }
+    w.blank();
+    let region = region_display(&doc.meta.region);
+    let date = doc.meta.date.display(&doc.meta.lang);
+    let gap = width.saturating_sub(region.width() + date.width());
+    if gap >= 2 {
+        w.line(&format!("{region}{}{date}", " ".repeat(gap)));
+    } else {
+        w.line(&region);
+        w.line(&date);
+    }
+    w.blank();
+    let title_lines = wrap(&doc.meta.title, width, "", "");
+    let longest = title_lines.iter().map(|l| l.width()).max().unwrap_or(0);
+    for l in &title_lines {
+        w.line(l);
+    }
+    w.line(&"=".repeat(longest.max(1)));
+    if let Some(sub) = &doc.meta.subtitle {
+        w.blank();
+        w.para(sub, "", "");
+    }
+    w.blank();
+    for a in &doc.meta.authors {
+        w.para(&a.name, "", "");
+    }
+    w.blank();
+    w.line(&"-".repeat(width));
+    w.blank();
+    w.blocks(&doc.blocks, style, "", "");
+    if !doc.notes.is_empty() {
+        w.line(&style.labels.notes);
+        w.line(&"=".repeat(style.labels.notes.width().max(1)));
+        w.blank();
+        for (i, n) in doc.notes.iter().enumerate() {
+            let marker = format!("[{}] ", i + 1);
+            let rest = " ".repeat(marker.width());
+            w.item(&n.blocks, style, "", &marker, &rest);
+        }
+    }
+    let bios: Vec<String> = doc
+        .meta
+        .authors
+        .iter()
+        .filter_map(|a| a.bio.as_ref().map(|b| bio_display(&a.name, b)))
+        .collect();
+    if !bios.is_empty() {
+        w.line(&"-".repeat(width));
+        w.blank();
+        for b in bios {
+            w.para(&b, "", "");
+            w.blank();
+        }
+    }
+    // Exactly one final newline.
+    let mut out = w.out.trim_end().to_owned();
+    out.push('\n');
+    out.into_bytes()
+}
+
+struct Writer {
+    out: String,
+    width: usize,
+}
+
+impl Writer {
+    fn line(&mut self, s: &str) {
+        self.out.push_str(s.trim_end());
+        self.out.push('\n');
+    }
+
+    fn blank(&mut self) {
+        if !self.out.ends_with("\n\n") && !self.out.is_empty() {
+            self.out.push('\n');
+        }
+    }
+
+    /// A wrapped paragraph: `first` prefixes the first line, `rest` the others.
+    fn para(&mut self, text: &str, first: &str, rest: &str) {
+        for l in wrap(text, self.width, first, rest) {
+            self.line(&l);
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block], style: &Style, first: &str, rest: &str) {
+        let mut prefix = first.to_owned();
+        for b in blocks {
+            self.block(b, style, &prefix, rest);
+            // Only the first line of the first block carries a list marker.
+            prefix = rest.to_owned();
+        }
+    }
+
+    fn block(&mut self, b: &Block, style: &Style, first: &str, rest: &str) {
+        match b {
+            Block::Heading { level, content, .. } => {
+                let text = inline_text(content, false);
+                let lines = wrap(&text, self.width, first, rest);
+                let longest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
+                for l in &lines {
+                    self.line(l);
+                }
+                match level {
+                    2 => self.line(&format!(
+                        "{rest}{}",
+                        "=".repeat(longest.saturating_sub(rest.width()))
+                    )),
+                    3 => self.line(&format!(
+                        "{rest}{}",
+                        "-".repeat(longest.saturating_sub(rest.width()))
+                    )),
+                    _ => {}
+                }
+                self.blank_in(rest);
+            }
+            Block::Paragraph(inl) => {
+                let text = inline_text(inl, true);
+                for (i, chunk) in text.split('\n').enumerate() {
+                    let p = if i == 0 { first } else { rest };
+                    self.para(chunk, p, rest);
+                }
+                self.blank_in(rest);
+            }
+            Block::List { start, items } => {
+                for (i, item) in items.iter().enumerate() {
+                    let marker = match start {
+                        Some(n) => format!("{}. ", n + i as u64),
+                        None => "- ".to_owned(),
+                    };
+                    let lead = if i == 0 { first } else { rest };
+                    let hang = format!("{rest}{}", " ".repeat(marker.width()));
+                    self.item(item, style, lead, &marker, &hang);
+                }
+            }
+            Block::Quote(blocks) => {
+                let q_first = format!("{first}> ");
+                let q_rest = format!("{rest}> ");
+                self.blocks(blocks, style, &q_first, &q_rest);
+                // The blank separating quoted paragraphs keeps the `>` prefix; end it here.
+                while self.out.ends_with(&format!("{}\n", q_rest.trim_end())) {
+                    let cut = self.out.len() - q_rest.trim_end().len() - 1;
+                    self.out.truncate(cut);
+                }
+                self.blank_in(rest);
+            }
+            Block::Table(t) => {
+                for l in table(t, self.width.saturating_sub(rest.width())) {
+                    self.line(&format!("{rest}{l}"));
+                }
+                self.blank_in(rest);
+            }
+            Block::Figure(f) => {
+                let text = format!("[{}]", caption_display(style, f.number, &f.caption));
+                self.para(&text, first, rest);
+                self.blank_in(rest);
+            }
+            Block::Rule => {
+                let mark = "* * *";
+                let pad = (self.width.saturating_sub(mark.len())) / 2;
+                self.line(&format!("{}{mark}", " ".repeat(pad)));
+                self.blank_in(rest);
+            }
+        }
+    }
+
+    /// A list item or note: `marker` after `lead` on the first line, `hang` after.
+    fn item(&mut self, blocks: &[Block], style: &Style, lead: &str, marker: &str, hang: &str) {
+        let first = format!("{lead}{marker}");
+        if blocks.is_empty() {
+            self.line(&first);
+        }
+        self.blocks(blocks, style, &first, hang);
+        self.blank_in(hang);
+    }
+
+    /// A blank line; inside a quote the blank keeps the quote's `>`.
+    fn blank_in(&mut self, prefix: &str) {
+        let bare = prefix.trim_end();
+        if bare.ends_with('>') {
+            let l = format!("{bare}\n");
+            if !self.out.ends_with(&format!("\n{l}")) {
+                self.out.push_str(&l);
+            }
+        } else {
+            self.blank();
+        }
+    }
+}
+
+/// Inline content as plain text; `furniture` adds note numbers and link targets.
+fn inline_text(inlines: &[Inline], furniture: bool) -> String {
+    let mut s = String::new();
+    push_inline(inlines, furniture, &mut s);
+    s
+}
+
+fn push_inline(inlines: &[Inline], furniture: bool, s: &mut String) {
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => s.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) => push_inline(c, furniture, s),
+            Inline::Link { url, content } => {
+                push_inline(content, furniture, s);
+                if furniture && crate::model::plain_text(content) != *url {
+                    s.push_str(&format!(" <{url}>"));
+                }
+            }
+            Inline::NoteRef(n) => {
+                if furniture {
+                    s.push_str(&format!("[{}]", n + 1));
+                }
+            }
+            Inline::LineBreak => s.push('\n'),
+        }
+    }
+}
+
+/// Greedy wrap by display width. A word longer than the line stays whole.
+pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = first.to_owned();
+    let mut cur_has_word = false;
+    for word in text.split_whitespace() {
+        let need = word.width() + usize::from(cur_has_word);
+        if cur_has_word && cur.width() + need > width {
+            lines.push(std::mem::replace(&mut cur, rest.to_owned()));
+            cur_has_word = false;
+        }
+        if cur_has_word {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+        cur_has_word = true;
+    }
+    if cur_has_word || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// A table as aligned text columns, cells wrapped when the table is too wide.
+fn table(t: &Table, width: usize) -> Vec<String> {
+    let n = t.align.len().max(1);
+    let cells = |row: &[Vec<Inline>]| -> Vec<String> {
+        (0..n)
+            .map(|i| row.get(i).map_or(String::new(), |c| inline_text(c, true)))
+            .collect()
+    };
+    let head = cells(&t.head);
+    let rows: Vec<Vec<String>> = t.rows.iter().map(|r| cells(r)).collect();
+    let gap = 2;
+    let natural: Vec<usize> = (0..n)
+        .map(|i| {
+            std::iter::once(&head)
+                .chain(&rows)
+                .map(|r| r[i].width())
+                .max()
+                .unwrap_or(0)
+                .max(1)
+        })
+        .collect();
+    let longest_word: Vec<usize> = (0..n)
+        .map(|i| {
+            std::iter::once(&head)
+                .chain(&rows)
+                .flat_map(|r| {
+                    r[i].split_whitespace()
+                        .map(|w| w.width())
+                        .collect::<Vec<_>>()
+                })
+                .max()
+                .unwrap_or(1)
+        })
+        .collect();
+    let mut widths = natural.clone();
+    let avail = width.saturating_sub(gap * (n - 1));
+    // Shrink the widest column (never below its longest word) until the table fits.
+    while widths.iter().sum::<usize>() > avail {
+        let Some((i, _)) = widths
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| **w > longest_word[*i])
+            .max_by_key(|(_, w)| **w)
+        else {
+            break;
+        };
+        widths[i] -= 1;
+    }
+    let mut out = Vec::new();
+    let render_row = |row: &[String], out: &mut Vec<String>| {
+        let wrapped: Vec<Vec<String>> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| wrap(c, *w, "", ""))
+            .collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            let mut s = String::new();
+            for (i, col) in wrapped.iter().enumerate() {
+                let cell = col.get(line).map_or("", String::as_str);
+                let pad = widths[i].saturating_sub(cell.width());
+                let (l, r) = match t.align[i] {
+                    Align::Right => (pad, 0),
+                    Align::Center => (pad / 2, pad - pad / 2),
+                    _ => (0, pad),
+                };
+                if i > 0 {
+                    s.push_str(&" ".repeat(gap));
+                }
+                s.push_str(&" ".repeat(l));
+                s.push_str(cell);
+                s.push_str(&" ".repeat(r));
+            }
+            out.push(s.trim_end().to_owned());
+        }
+    };
+    render_row(&head, &mut out);
+    out.push(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join(&" ".repeat(gap)),
+    );
+    for r in &rows {
+        render_row(r, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_long_words_whole() {
+        let l = wrap("a verylongword b", 5, "", "");
+        assert_eq!(l, vec!["a", "verylongword", "b"]);
+    }
+
+    #[test]
+    fn wrap_uses_display_width() {
+        // Each CJK character is two columns wide.
+        let l = wrap("漢字漢字 ab", 9, "", "");
+        assert_eq!(l, vec!["漢字漢字", "ab"]);
+    }
+}

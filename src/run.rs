@@ -1,0 +1,150 @@
+//! The command line: argument parsing with clap and dispatch to the library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result, EXIT_MISMATCH, EXIT_OK, EXIT_USAGE};
+use crate::render::{Edition, Format};
+
+/// briefpress: one Markdown brief in, a print-ready PDF, an EPUB 3 and a plain-text
+/// archive copy out, and proof that all three carry the same words.
+#[derive(Debug, Parser)]
+#[command(name = "briefpress", version, about, long_about = None)]
+struct Cli {
+    /// House style file (default: the built-in NATO Foundation style).
+    #[arg(long, global = true, value_name = "PATH")]
+    house: Option<PathBuf>,
+    /// Print a machine-readable JSON report on standard output.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Print nothing but errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build briefs into editions.
+    Build {
+        /// Source files or folders of sources.
+        #[arg(default_value = "source")]
+        sources: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Editions to build, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"])]
+        format: Vec<Format>,
+        /// PDF edition.
+        #[arg(long, value_enum, default_value_t = Edition::Screen)]
+        edition: Edition,
+    },
+    /// Verify that the editions carry their sources' content.
+    Check {
+        /// Dist folders or edition files.
+        #[arg(default_value = "dist")]
+        paths: Vec<PathBuf>,
+        /// Folder holding the sources (`<slug>.md`).
+        #[arg(long, default_value = "source")]
+        source: PathBuf,
+    },
+}
+
+/// Run the command line `args`; returns the process exit code.
+pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    match dispatch(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            if cli.json {
+                let v = serde_json::json!({ "ok": false, "error": e.to_string(), "exit": e.exit_code() });
+                println!("{v}");
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn dispatch(cli: &Cli) -> Result<i32> {
+    let house = match &cli.house {
+        Some(p) => crate::house::load(p)?,
+        None => crate::house::builtin()?,
+    };
+    match &cli.command {
+        Command::Build {
+            sources,
+            out,
+            format,
+            edition,
+        } => {
+            let mut formats = format.clone();
+            formats.sort();
+            formats.dedup();
+            let req = crate::build::Request {
+                sources: sources.clone(),
+                out: out.clone(),
+                formats,
+                edition: *edition,
+                source_date_epoch: source_date_epoch()?,
+            };
+            let built = crate::build::build(&req, &house)?;
+            if cli.json {
+                let v = serde_json::json!({ "ok": true, "built": built });
+                println!("{v}");
+            } else if !cli.quiet {
+                for b in &built {
+                    for o in &b.outputs {
+                        eprintln!("wrote {} ({} bytes)", o.path.display(), o.bytes);
+                    }
+                }
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Check { paths, source } => {
+            let req = crate::verify::Request {
+                paths: paths.clone(),
+                source_dir: source.clone(),
+            };
+            let report = crate::verify::check(&req, &house)?;
+            if cli.json {
+                let v = serde_json::to_string_pretty(&report)
+                    .map_err(|e| Error::Usage(format!("cannot encode the report: {e}")))?;
+                println!("{v}");
+            } else if !cli.quiet || !report.ok {
+                eprint!("{}", report.render());
+            }
+            Ok(if report.ok { EXIT_OK } else { EXIT_MISMATCH })
+        }
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` if set: a non-negative integer of seconds.
+fn source_date_epoch() -> Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::Environment {
+            name: "SOURCE_DATE_EPOCH",
+            message: "not valid text; set it to seconds since 1970-01-01 UTC".into(),
+        }),
+        Ok(v) if v.trim().is_empty() => Ok(None),
+        Ok(v) => match v.trim().parse::<i64>() {
+            Ok(n) if (0..=253_402_300_799).contains(&n) => Ok(Some(n)),
+            _ => Err(Error::Environment {
+                name: "SOURCE_DATE_EPOCH",
+                message: format!(
+                    "{v:?} is not a number of seconds since 1970-01-01 UTC (e.g. 1477958400)"
+                ),
+            }),
+        },
+    }
+}

@@ -1,0 +1,102 @@
+//! Reading the plain-text edition back into words, by the layout rules of
+//! [`crate::render::text`] (restated here, not shared, so a renderer bug cannot hide).
+//!
+//! - Lines made only of `=`, `-`, `*` and spaces are rules and underlines: skipped.
+//! - Leading `>` quote markers, list markers (`-`, `N.`) and note markers (`[N]`) at a
+//!   line start, note references glued to a word (`word[3]`) and link targets
+//!   (`<https://…>`) are furniture candidates: skipped unless the content has them.
+
+use super::compare::Found;
+
+/// Words of a text edition, each with its line number.
+pub fn extract(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let place = format!("line {}", n + 1);
+        let trimmed = line.trim();
+        if trimmed.is_empty() || is_rule(trimmed) {
+            continue;
+        }
+        let mut at_start = true;
+        for token in line.split_whitespace() {
+            let marker = at_start && is_line_marker(token);
+            if !marker {
+                at_start = false;
+            }
+            if token.starts_with('<') && token.ends_with('>') && token.contains(':') {
+                out.push(found(token, &place, true));
+                continue;
+            }
+            // A note reference glued to the end of a word: `word[3]` or `word.[3]`.
+            match split_note_ref(token) {
+                Some((word, note)) if !word.is_empty() => {
+                    out.push(found(word, &place, false));
+                    out.push(found(note, &place, true));
+                }
+                _ => out.push(found(token, &place, marker || is_note_ref(token))),
+            }
+        }
+    }
+    out
+}
+
+fn found(text: &str, place: &str, optional: bool) -> Found {
+    Found {
+        text: crate::content::normalize(text),
+        place: place.to_owned(),
+        optional,
+    }
+}
+
+fn is_rule(line: &str) -> bool {
+    line.chars()
+        .all(|c| matches!(c, '=' | '-' | '*' | ' ' | '>'))
+        && line.chars().any(|c| matches!(c, '=' | '-' | '*'))
+}
+
+fn is_line_marker(token: &str) -> bool {
+    token == ">"
+        || token == "-"
+        || is_note_ref(token)
+        || token
+            .strip_suffix('.')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_note_ref(token: &str) -> bool {
+    token
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn split_note_ref(token: &str) -> Option<(&str, &str)> {
+    let open = token.rfind('[')?;
+    let (word, note) = token.split_at(open);
+    is_note_ref(note).then_some((word, note))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_rules_and_marks_furniture() {
+        let f = extract("Title\n=====\n- item[2] <https://x.org>\n> 3. quoted\n");
+        let words: Vec<(&str, bool)> = f.iter().map(|w| (w.text.as_str(), w.optional)).collect();
+        assert_eq!(
+            words,
+            vec![
+                ("Title", false),
+                ("-", true),
+                ("item", false),
+                ("[2]", true),
+                ("<https://x.org>", true),
+                (">", true),
+                ("3.", true),
+                ("quoted", false)
+            ]
+        );
+        assert_eq!(f[2].place, "line 3");
+    }
+}
