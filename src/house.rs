@@ -107,7 +107,10 @@ impl<'de> Deserialize<'de> for Rgb {
         let s = String::deserialize(d)?;
         let hex = s.strip_prefix('#').unwrap_or("");
         let ok = hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit());
-        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+        let byte = |i: usize| {
+            hex.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        };
         match (ok, byte(0), byte(2), byte(4)) {
             (true, Some(r), Some(g), Some(b)) => Ok(Rgb(r, g, b)),
             _ => Err(serde::de::Error::custom(format!(

@@ -325,10 +325,16 @@ fn yaml_error(text: &str, fm: &FrontMatter, yaml: &str, e: &serde_saphyr::Error)
     d
 }
 
+/// serde-saphyr's first line reads `error: line 1 column 9: <message>`; keep the message.
 fn strip_location_suffix(m: &str) -> String {
-    match m.rfind(" at line ") {
-        Some(i) => m[..i].to_owned(),
-        None => m.to_owned(),
+    let m = m.strip_prefix("error: ").unwrap_or(m);
+    let rest = m
+        .strip_prefix("line ")
+        .and_then(|r| r.split_once(": "))
+        .map_or(m, |(_, msg)| msg);
+    match rest.rfind(" at line ") {
+        Some(i) => rest[..i].to_owned(),
+        None => rest.to_owned(),
     }
 }
 

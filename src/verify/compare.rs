@@ -1,9 +1,10 @@
 //! Word-by-word comparison of an edition's extracted words with the source's content.
 //!
-//! A linear walk with resynchronisation: at the first disagreement we look ahead in
-//! both sequences for the nearest point where a few words agree again, and report the
-//! words in between as one difference. This stays linear on long books, unlike a full
-//! LCS diff, and reports each local change (changed, missing, extra, moved words) once.
+//! Myers' O(ND) shortest-edit-script diff: linear in the length of the brief when
+//! the editions agree or nearly agree, and bounded by [`MAX_EDITS`] when they do not
+//! (then the rest is reported as one difference). Runs of edits become one
+//! [`Difference`] each. Furniture candidates (`Found::optional`) that do not match a
+//! content word are dropped from the differences rather than reported.
 
 use crate::content::Word;
 
@@ -34,46 +35,65 @@ pub struct Difference {
     pub context: String,
 }
 
-/// How many agreeing words make a resynchronisation point.
-const SYNC: usize = 3;
-/// How far ahead to look for it.
-const WINDOW: usize = 400;
-/// Stop after this many differences: the edition is clearly wrong.
+/// Edit distance beyond which we stop looking for a minimal script.
+const MAX_EDITS: usize = 2_000;
+/// Report at most this many differences: the edition is clearly wrong.
 const MAX_DIFFS: usize = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Equal,
+    Delete, // an expected word missing from the edition
+    Insert, // a word in the edition that the content lacks
+}
 
 /// Compare expected content words with found words.
 pub fn compare(expected: &[Word], found: &[Found]) -> Vec<Difference> {
+    let ops = script(expected, found);
     let mut diffs = Vec::new();
     let (mut i, mut j) = (0usize, 0usize);
-    while i < expected.len() || j < found.len() {
-        if i < expected.len() && j < found.len() && expected[i].text == found[j].text {
+    let mut k = 0;
+    while k < ops.len() {
+        if ops[k] == Op::Equal {
             i += 1;
             j += 1;
+            k += 1;
             continue;
         }
-        if j < found.len() && found[j].optional {
-            j += 1;
-            continue;
+        let (i0, j0) = (i, j);
+        while k < ops.len() && ops[k] != Op::Equal {
+            match ops[k] {
+                Op::Delete => i += 1,
+                _ => j += 1,
+            }
+            k += 1;
         }
-        let (di, dj) = resync(expected, found, i, j);
-        let place = found
-            .get(j)
+        let found_words: Vec<String> = found[j0..j]
+            .iter()
+            .filter(|f| !f.optional)
+            .map(|f| f.text.clone())
+            .collect();
+        if i0 == i && found_words.is_empty() {
+            continue; // only furniture was extra
+        }
+        let place = found[j0..j]
+            .iter()
+            .find(|f| !f.optional)
+            .or_else(|| found.get(j))
             .or_else(|| found.last())
             .map_or_else(|| "start of file".to_owned(), |f| f.place.clone());
-        let context = expected[i.saturating_sub(6)..i]
+        let context = expected[i0.saturating_sub(6)..i0]
             .iter()
             .map(|w| w.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
         diffs.push(Difference {
             place,
-            word_index: i,
-            expected: expected[i..i + di].iter().map(|w| w.text.clone()).collect(),
-            found: found[j..j + dj].iter().map(|w| w.text.clone()).collect(),
+            word_index: i0,
+            expected: expected[i0..i].iter().map(|w| w.text.clone()).collect(),
+            found: found_words,
             context,
         });
-        i += di;
-        j += dj;
         if diffs.len() >= MAX_DIFFS {
             break;
         }
@@ -81,30 +101,91 @@ pub fn compare(expected: &[Word], found: &[Found]) -> Vec<Difference> {
     diffs
 }
 
-/// Smallest (di, dj) with di + dj minimal such that SYNC words agree from i+di, j+dj
-/// (or both sequences end there).
-fn resync(expected: &[Word], found: &[Found], i: usize, j: usize) -> (usize, usize) {
-    let agree = |a: usize, b: usize| {
-        let n = SYNC.min(expected.len() - a).min(found.len() - b);
-        let tail = expected.len() - a == n && found.len() - b == n;
-        (n == SYNC || tail) && (0..n).all(|k| expected[a + k].text == found[b + k].text)
-    };
-    for total in 1..=2 * WINDOW {
-        for di in 0..=total.min(WINDOW) {
-            let dj = total - di;
-            if dj > WINDOW {
-                continue;
+/// The shortest edit script turning `a` into `b` (Myers 1986), or, past
+/// [`MAX_EDITS`], the common prefix and suffix with everything between replaced.
+fn script(a: &[Word], b: &[Found]) -> Vec<Op> {
+    // Trim the common prefix and suffix first: in the usual case nothing is left.
+    let pre = a.iter().zip(b).take_while(|(x, y)| x.text == y.text).count();
+    let suf = a[pre..]
+        .iter()
+        .rev()
+        .zip(b[pre..].iter().rev())
+        .take_while(|(x, y)| x.text == y.text)
+        .count();
+    let (ma, mb) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
+    let middle = myers(ma, mb).unwrap_or_else(|| {
+        let mut v = vec![Op::Delete; ma.len()];
+        v.extend(std::iter::repeat_n(Op::Insert, mb.len()));
+        v
+    });
+    let mut ops = vec![Op::Equal; pre];
+    ops.extend(middle);
+    ops.extend(std::iter::repeat_n(Op::Equal, suf));
+    ops
+}
+
+fn myers(a: &[Word], b: &[Found]) -> Option<Vec<Op>> {
+    let (n, m) = (a.len() as isize, b.len() as isize);
+    let max = (n + m).min(MAX_EDITS as isize);
+    let off = max + 1;
+    let mut v = vec![0isize; (2 * max + 3) as usize];
+    let mut trace: Vec<Vec<isize>> = Vec::new();
+    for d in 0..=max {
+        trace.push(v.clone());
+        let mut k = -d;
+        while k <= d {
+            let idx = (k + off) as usize;
+            let mut x = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) {
+                v[idx + 1]
+            } else {
+                v[idx - 1] + 1
+            };
+            let mut y = x - k;
+            while x < n && y < m && a[x as usize].text == b[y as usize].text {
+                x += 1;
+                y += 1;
             }
-            let (a, b) = (i + di, j + dj);
-            if a > expected.len() || b > found.len() {
-                continue;
+            v[idx] = x;
+            if x >= n && y >= m {
+                return Some(backtrack(&trace, &v, d, k, off, n, m));
             }
-            if agree(a, b) {
-                return (di, dj);
-            }
+            k += 2;
         }
     }
-    (expected.len() - i, found.len() - j)
+    None
+}
+
+fn backtrack(trace: &[Vec<isize>], last: &[isize], d: isize, k: isize, off: isize, n: isize, m: isize) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let (mut x, mut y) = (n, m);
+    let mut k = k;
+    let _ = last;
+    for d in (1..=d).rev() {
+        let v = &trace[d as usize];
+        let prev_k = if k == -d || (k != d && v[(k - 1 + off) as usize] < v[(k + 1 + off) as usize]) {
+            k + 1
+        } else {
+            k - 1
+        };
+        let prev_x = v[(prev_k + off) as usize];
+        let prev_y = prev_x - prev_k;
+        while x > prev_x && y > prev_y {
+            ops.push(Op::Equal);
+            x -= 1;
+            y -= 1;
+        }
+        ops.push(if prev_k == k + 1 { Op::Insert } else { Op::Delete });
+        x = prev_x;
+        y = prev_y;
+        k = prev_k;
+    }
+    while x > 0 && y > 0 {
+        ops.push(Op::Equal);
+        x -= 1;
+        y -= 1;
+    }
+    ops.reverse();
+    ops
 }
 
 #[cfg(test)]
