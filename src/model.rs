@@ -64,8 +64,10 @@ pub enum Block {
     },
     Paragraph(Vec<Inline>),
     /// `start` is `Some(n)` for an ordered list beginning at `n`, `None` for bullets.
+    /// `tight` lists (no blank lines between items in the source) set items closer.
     List {
         start: Option<u64>,
+        tight: bool,
         items: Vec<Vec<Block>>,
     },
     Quote(Vec<Block>),

@@ -219,6 +219,7 @@ impl<'a> Builder<'a, '_> {
             }
             Tag::BlockQuote(_) => Some(Block::Quote(self.blocks(depth + 1, false))),
             Tag::List(start) => {
+                let tight = self.list_is_tight();
                 let mut items = Vec::new();
                 while let Some((e, s)) = self.next() {
                     match e {
@@ -231,7 +232,11 @@ impl<'a> Builder<'a, '_> {
                         ),
                     }
                 }
-                Some(Block::List { start, items })
+                Some(Block::List {
+                    start,
+                    tight,
+                    items,
+                })
             }
             Tag::Table(aligns) => self.table(aligns, depth),
             Tag::FootnoteDefinition(label) => {
@@ -276,6 +281,22 @@ impl<'a> Builder<'a, '_> {
                 None
             }
         }
+    }
+
+    /// Whether the list starting at `self.pos` is tight: pulldown-cmark wraps item text
+    /// in paragraphs only in loose lists.
+    fn list_is_tight(&self) -> bool {
+        let mut level = 0usize;
+        for (e, _) in &self.events[self.pos..] {
+            match e {
+                Event::Start(Tag::Paragraph) if level == 1 => return false,
+                Event::Start(_) => level += 1,
+                Event::End(_) if level == 0 => break,
+                Event::End(_) => level -= 1,
+                _ => {}
+            }
+        }
+        true
     }
 
     fn paragraph(&mut self, span: Range<usize>, depth: usize) -> Option<Block> {

@@ -64,7 +64,7 @@ pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
         for (i, n) in doc.notes.iter().enumerate() {
             let marker = format!("[{}] ", i + 1);
             let rest = " ".repeat(marker.width());
-            w.item(&n.blocks, style, "", &marker, &rest);
+            w.item(&n.blocks, style, "", &marker, &rest, false);
         }
     }
     let bios: Vec<String> = doc
@@ -150,15 +150,25 @@ impl Writer {
                 }
                 self.blank_in(rest);
             }
-            Block::List { start, items } => {
+            Block::List {
+                start,
+                tight,
+                items,
+            } => {
+                let last = start.map_or(0, |n| n + items.len() as u64);
+                let marker_width = format!("{last}. ").width();
                 for (i, item) in items.iter().enumerate() {
                     let marker = match start {
-                        Some(n) => format!("{}. ", n + i as u64),
+                        // Numbers are right-aligned so the text column stays straight.
+                        Some(n) => format!("{:>w$}. ", n + i as u64, w = marker_width - 2),
                         None => "- ".to_owned(),
                     };
                     let lead = if i == 0 { first } else { rest };
                     let hang = format!("{rest}{}", " ".repeat(marker.width()));
-                    self.item(item, style, lead, &marker, &hang);
+                    self.item(item, style, lead, &marker, &hang, *tight);
+                }
+                if *tight {
+                    self.blank_in(rest);
                 }
             }
             Block::Quote(blocks) => {
@@ -193,13 +203,33 @@ impl Writer {
     }
 
     /// A list item or note: `marker` after `lead` on the first line, `hang` after.
-    fn item(&mut self, blocks: &[Block], style: &Style, lead: &str, marker: &str, hang: &str) {
+    /// In a tight list no blank line separates the items.
+    fn item(
+        &mut self,
+        blocks: &[Block],
+        style: &Style,
+        lead: &str,
+        marker: &str,
+        hang: &str,
+        tight: bool,
+    ) {
         let first = format!("{lead}{marker}");
         if blocks.is_empty() {
             self.line(&first);
         }
+        let start = self.out.len();
         self.blocks(blocks, style, &first, hang);
-        self.blank_in(hang);
+        if tight {
+            // A tight item keeps its lines together: drop the blank lines its
+            // paragraphs and nested lists ended with.
+            let mut item = self.out.split_off(start);
+            while item.contains("\n\n") {
+                item = item.replace("\n\n", "\n");
+            }
+            self.out.push_str(&item);
+        } else {
+            self.blank_in(hang);
+        }
     }
 
     /// A blank line; inside a quote the blank keeps the quote's `>`.

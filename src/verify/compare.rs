@@ -105,7 +105,11 @@ pub fn compare(expected: &[Word], found: &[Found]) -> Vec<Difference> {
 /// [`MAX_EDITS`], the common prefix and suffix with everything between replaced.
 fn script(a: &[Word], b: &[Found]) -> Vec<Op> {
     // Trim the common prefix and suffix first: in the usual case nothing is left.
-    let pre = a.iter().zip(b).take_while(|(x, y)| x.text == y.text).count();
+    let pre = a
+        .iter()
+        .zip(b)
+        .take_while(|(x, y)| x.text == y.text)
+        .count();
     let suf = a[pre..]
         .iter()
         .rev()
@@ -155,14 +159,23 @@ fn myers(a: &[Word], b: &[Found]) -> Option<Vec<Op>> {
     None
 }
 
-fn backtrack(trace: &[Vec<isize>], last: &[isize], d: isize, k: isize, off: isize, n: isize, m: isize) -> Vec<Op> {
+fn backtrack(
+    trace: &[Vec<isize>],
+    last: &[isize],
+    d: isize,
+    k: isize,
+    off: isize,
+    n: isize,
+    m: isize,
+) -> Vec<Op> {
     let mut ops = Vec::new();
     let (mut x, mut y) = (n, m);
     let mut k = k;
     let _ = last;
     for d in (1..=d).rev() {
         let v = &trace[d as usize];
-        let prev_k = if k == -d || (k != d && v[(k - 1 + off) as usize] < v[(k + 1 + off) as usize]) {
+        let prev_k = if k == -d || (k != d && v[(k - 1 + off) as usize] < v[(k + 1 + off) as usize])
+        {
             k + 1
         } else {
             k - 1
@@ -174,7 +187,11 @@ fn backtrack(trace: &[Vec<isize>], last: &[isize], d: isize, k: isize, off: isiz
             x -= 1;
             y -= 1;
         }
-        ops.push(if prev_k == k + 1 { Op::Insert } else { Op::Delete });
+        ops.push(if prev_k == k + 1 {
+            Op::Insert
+        } else {
+            Op::Delete
+        });
         x = prev_x;
         y = prev_y;
         k = prev_k;
