@@ -6,13 +6,16 @@
 //!   line start, note references glued to a word (`word[3]`) and link targets
 //!   (`<https://…>`) are furniture candidates: skipped unless the content has them.
 
-use super::compare::Found;
+use super::compare::{Found, Place};
 
 /// Words of a text edition, each with its line number.
 pub fn extract(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let place = format!("line {}", n + 1);
+        let place = Place {
+            line: Some(u32::try_from(n + 1).unwrap_or(u32::MAX)),
+            ..Place::default()
+        };
         let trimmed = line.trim();
         if trimmed.is_empty() || is_rule(trimmed) {
             continue;
@@ -40,10 +43,10 @@ pub fn extract(text: &str) -> Vec<Found> {
     out
 }
 
-fn found(text: &str, place: &str, optional: bool) -> Found {
+fn found(text: &str, place: &Place, optional: bool) -> Found {
     Found {
         text: crate::content::normalize(text),
-        place: place.to_owned(),
+        place: place.clone(),
         optional,
     }
 }
@@ -97,6 +100,6 @@ mod tests {
                 ("quoted", false)
             ]
         );
-        assert_eq!(f[2].place, "line 3");
+        assert_eq!(f[2].place.to_string(), "line 3");
     }
 }
