@@ -71,13 +71,16 @@ pub fn epoch_for(doc: &Document, source_date_epoch: Option<i64>) -> i64 {
     source_date_epoch.unwrap_or_else(|| doc.meta.date.unix_seconds())
 }
 
+/// Rendered editions of one brief, in the order requested.
+pub type Editions = Vec<(Format, Vec<u8>)>;
+
 /// Parse one brief and render the requested editions, without writing anything.
 pub fn render_brief(
     path: &Path,
     house: &House,
     coverage: &Coverage,
     req: &Request,
-) -> Result<(Document, Vec<(Format, Vec<u8>)>)> {
+) -> Result<(Document, Editions)> {
     let doc = crate::parse::parse_file(path, coverage)?;
     let options = Options {
         edition: req.edition,
