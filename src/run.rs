@@ -41,6 +41,9 @@ enum Command {
         /// PDF edition.
         #[arg(long, value_enum, default_value_t = Edition::Screen)]
         edition: Edition,
+        /// Briefs built in parallel (default: one per core).
+        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Verify that the editions carry their sources' content.
     Check {
@@ -86,6 +89,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             out,
             format,
             edition,
+            jobs,
         } => {
             let mut formats = format.clone();
             formats.sort();
@@ -96,6 +100,10 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 formats,
                 edition: *edition,
                 source_date_epoch: source_date_epoch()?,
+                jobs: jobs.map(usize::from),
+                progress: !cli.quiet
+                    && !cli.json
+                    && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             };
             let built = crate::build::build(&req, &house)?;
             if cli.json {

@@ -431,3 +431,38 @@ fn custom_house_style_changes_the_masthead() {
         run.stderr
     );
 }
+
+#[test]
+fn parallel_builds_give_the_same_bytes_as_serial_ones() {
+    let sb = Sandbox::new();
+    for (i, case) in CASES.iter().enumerate() {
+        for copy in 0..3 {
+            sb.copy(&fixture(case), &format!("briefs/{i}-{copy}-{case}.md"));
+        }
+    }
+    sb.copy(
+        &root().join("tests/fixtures/constructs/chart.png"),
+        "briefs/chart.png",
+    );
+    sb.copy(
+        &root().join("tests/fixtures/constructs/photo.jpg"),
+        "briefs/photo.jpg",
+    );
+    sb.run(&[
+        "build", "briefs", "--out", "one", "--format", "txt", "--jobs", "1",
+    ])
+    .expect_code(0);
+    sb.run(&[
+        "build", "briefs", "--out", "two", "--format", "txt", "--jobs", "2",
+    ])
+    .expect_code(0);
+    let one = sb.files("one");
+    assert_eq!(one.len(), CASES.len() * 3);
+    assert_eq!(one, sb.files("two"));
+    for f in one {
+        let a = std::fs::read(sb.path(&format!("one/{f}"))).expect("one");
+        let b = std::fs::read(sb.path(&format!("two/{f}"))).expect("two");
+        assert_eq!(a, b, "{f}");
+    }
+    sb.run(&["build", "briefs", "--jobs", "0"]).expect_code(2);
+}
