@@ -122,7 +122,7 @@ impl Report {
                 for d in &e.differences {
                     let _ = writeln!(
                         s,
-                        "  --> {} {}: expected {:?}, found {:?}{}",
+                        "  --> {} ({}): expected {:?}, found {:?}{}",
                         e.format.ext(),
                         d.place,
                         d.expected.join(" "),
