@@ -137,37 +137,37 @@ impl ToUnicode {
                         i += 2;
                     }
                 }
-                "beginbfrange" => loop {
-                    let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (toks.get(i), toks.get(i + 1))
-                    else {
-                        break;
-                    };
-                    let (lo, hi) = (code(lo), code(hi));
-                    i += 2;
-                    match toks.get(i) {
-                        Some(Tok::Hex(dst)) => {
-                            for (n, c) in (lo..=hi).take(MAX_ENTRIES).enumerate() {
-                                m.insert(c, increment(dst, n as u32));
-                            }
-                            i += 1;
-                        }
-                        Some(Tok::Open) => {
-                            i += 1;
-                            let mut c = lo;
-                            while let Some(Tok::Hex(dst)) = toks.get(i) {
-                                if c <= hi {
-                                    m.insert(c, utf16be(dst));
+                "beginbfrange" => {
+                    while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) =
+                        (toks.get(i), toks.get(i + 1))
+                    {
+                        let (lo, hi) = (code(lo), code(hi));
+                        i += 2;
+                        match toks.get(i) {
+                            Some(Tok::Hex(dst)) => {
+                                for (n, c) in (lo..=hi).take(MAX_ENTRIES).enumerate() {
+                                    m.insert(c, increment(dst, n as u32));
                                 }
-                                c = c.saturating_add(1);
                                 i += 1;
                             }
-                            if toks.get(i) == Some(&Tok::Close) {
+                            Some(Tok::Open) => {
                                 i += 1;
+                                let mut c = lo;
+                                while let Some(Tok::Hex(dst)) = toks.get(i) {
+                                    if c <= hi {
+                                        m.insert(c, utf16be(dst));
+                                    }
+                                    c = c.saturating_add(1);
+                                    i += 1;
+                                }
+                                if toks.get(i) == Some(&Tok::Close) {
+                                    i += 1;
+                                }
                             }
+                            _ => break,
                         }
-                        _ => break,
                     }
-                },
+                }
                 _ => {}
             }
         }
