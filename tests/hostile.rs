@@ -35,7 +35,13 @@ const CONTAINER: &[u8] = br#"<container xmlns="urn:oasis:names:tc:opendocument:x
 
 #[test]
 fn zip_entry_names_that_escape_are_refused() {
-    for name in ["../evil.xhtml", "/etc/passwd", "a\\..\\b", "C:/x", "a/../../b"] {
+    for name in [
+        "../evil.xhtml",
+        "/etc/passwd",
+        "a\\..\\b",
+        "C:/x",
+        "a/../../b",
+    ] {
         let z = a_zip(&[("mimetype", b"application/epub+zip"), (name, b"x")]);
         let e = epub_err(&z);
         assert!(e.contains("entry name"), "{name}: {e}");
@@ -100,7 +106,12 @@ fn lying_sizes_do_not_fool_the_cap() {
 #[test]
 fn malformed_and_hostile_xml_is_an_error() {
     let bomb = br#"<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><container>&b;</container>"#;
-    for container in [&b"<container><rootfiles>"[..], b"not xml at all <<<", bomb, b""] {
+    for container in [
+        &b"<container><rootfiles>"[..],
+        b"not xml at all <<<",
+        bomb,
+        b"",
+    ] {
         let z = a_zip(&[
             ("mimetype", b"application/epub+zip"),
             ("META-INF/container.xml", container),
@@ -126,8 +137,14 @@ fn malformed_and_hostile_xml_is_an_error() {
 #[test]
 fn nothing_is_extracted_to_disk() {
     let sb = common::Sandbox::new();
-    sb.copy(&common::fixture("seed"), "source/2016-11-china-tajikistan.md");
-    let z = a_zip(&[("mimetype", b"application/epub+zip"), ("../../escape.txt", b"x")]);
+    sb.copy(
+        &common::fixture("seed"),
+        "source/2016-11-china-tajikistan.md",
+    );
+    let z = a_zip(&[
+        ("mimetype", b"application/epub+zip"),
+        ("../../escape.txt", b"x"),
+    ]);
     sb.write("dist/2016-11-china-tajikistan.epub", &z);
     let run = sb.run(&["check", "dist"]).expect_code(1);
     assert!(run.stderr.contains("entry name"), "{}", run.stderr);
@@ -159,8 +176,9 @@ fn a_form_xobject_that_draws_itself_is_an_error() {
         .objects
         .iter()
         .find(|(_, o)| {
-            o.as_stream()
-                .is_ok_and(|s| s.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Form"))
+            o.as_stream().is_ok_and(|s| {
+                s.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Form")
+            })
         })
         .map(|(id, _)| *id)
         .expect("form");

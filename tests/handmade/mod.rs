@@ -296,7 +296,7 @@ pub fn pdf(parts: &[Part], per_page: usize) -> Vec<u8> {
     let pages_id = doc.new_object_id();
     let tu = doc.add_object(Stream::new(dictionary! {}, codes.to_unicode()));
     let cid = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Handmade",
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Handmade", "DW" => 500,
         "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
     });
     let font = doc.add_object(dictionary! {
@@ -312,10 +312,10 @@ pub fn pdf(parts: &[Part], per_page: usize) -> Vec<u8> {
         let mut xobjects = lopdf::Dictionary::new();
         for (i, p) in chunk.iter().enumerate() {
             if p.role == Role::Title {
-                let mut fy = 0;
-                let form_ops = part_ops(&codes, p, &mut fy);
+                // The form draws in page space, continuing down the page.
+                let form_ops = part_ops(&codes, p, &mut y);
                 let form = Stream::new(
-                    dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 600.into(), 100.into()], "Resources" => Object::Reference(resources) },
+                    dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()], "Resources" => Object::Reference(resources) },
                     Content {
                         operations: form_ops,
                     }
