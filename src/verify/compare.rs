@@ -1,7 +1,7 @@
 //! Word-by-word comparison of an edition's extracted words with the source's content.
 //!
 //! Myers' O(ND) shortest-edit-script diff: linear in the length of the brief when
-//! the editions agree or nearly agree, and bounded by [`MAX_EDITS`] when they do not
+//! the editions agree or nearly agree, and bounded by `MAX_EDITS` when they do not
 //! (then the rest is reported as one difference). Runs of edits become one
 //! [`Difference`] each. Furniture candidates (`Found::optional`) that do not match a
 //! content word are dropped from the differences rather than reported.
