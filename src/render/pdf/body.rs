@@ -111,13 +111,22 @@ impl Setter<'_, '_, '_> {
         align: HAlign,
         hyphenate: bool,
     ) -> Vec<Elem> {
-        let items = self.shaper.items(pieces, hyphenate && self.house.body.hyphenate);
-        let size = pieces.first().map(|p| p.1.size).unwrap_or(self.house.body.size);
+        let items = self
+            .shaper
+            .items(pieces, hyphenate && self.house.body.hyphenate);
+        let size = pieces
+            .first()
+            .map(|p| p.1.size)
+            .unwrap_or(self.house.body.size);
         let lines = break_lines(&items, width);
         let n = lines.len();
         let mut out = Vec::new();
         for (k, line) in lines.iter().enumerate() {
-            let ratio = if align == HAlign::Justify { line.ratio.min(3.0) } else { 0.0 };
+            let ratio = if align == HAlign::Justify {
+                line.ratio.min(3.0)
+            } else {
+                0.0
+            };
             let mut runs: Vec<Run> = Vec::new();
             let mut natural = 0.0;
             for it in &items[line.start..line.end] {
@@ -191,7 +200,7 @@ impl Setter<'_, '_, '_> {
         let mut cur: Vec<Elem> = Vec::new();
         for b in &doc.blocks {
             if let Block::Figure(f) = b {
-                if f.wide && self.house.page.columns > 1 {
+                if f.wide && f.width > f.height && self.house.page.columns > 1 {
                     sections.push(Section::Columns(std::mem::take(&mut cur)));
                     let tw = self.house.text_width() * MM;
                     let figure = self.figure(f, tw);
@@ -264,7 +273,15 @@ impl Setter<'_, '_, '_> {
     }
 
     /// Set one block at indent `x` in a column of width `w`.
-    fn block(&mut self, b: &Block, w: f32, x: f32, style: &Style, out: &mut Vec<Elem>, tight: bool) {
+    fn block(
+        &mut self,
+        b: &Block,
+        w: f32,
+        x: f32,
+        style: &Style,
+        out: &mut Vec<Elem>,
+        tight: bool,
+    ) {
         let body = &self.house.body;
         let lead = style.size * body.leading / body.size;
         match b {
@@ -368,7 +385,8 @@ impl Setter<'_, '_, '_> {
         let ind = self.house.body.list_indent * MM;
         let mut inner = Vec::new();
         for (i, b) in blocks.iter().enumerate() {
-            self.block(b, w, x + ind, style, &mut inner, tight && i == 0 || tight);
+            let _ = i;
+            self.block(b, w, x + ind, style, &mut inner, tight);
         }
         let Some(first) = inner.iter().position(|e| !e.space) else {
             return;

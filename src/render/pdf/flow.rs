@@ -117,8 +117,9 @@ pub struct Frame {
 
 const EPS: f32 = 0.01;
 
-/// How many elements from `i` fit in one column of height `h`.
-fn fill(e: &[Elem], i: usize, h: f32) -> usize {
+/// How many elements from `i` fit in one column of height `h`. Only a column at the
+/// top of a page (`force`) breaks a keep-together group that does not fit.
+fn fill(e: &[Elem], i: usize, h: f32, force: bool) -> usize {
     let mut k = i;
     while k < e.len() && e[k].space {
         k += 1;
@@ -135,7 +136,7 @@ fn fill(e: &[Elem], i: usize, h: f32) -> usize {
             y += gh;
             k = g + 1;
             placed = true;
-        } else if !placed {
+        } else if !placed && force {
             // A group taller than the column: break it where it must.
             while k <= g && (y + e[k].height <= h + EPS || !placed) {
                 y += e[k].height;
@@ -152,25 +153,39 @@ fn fill(e: &[Elem], i: usize, h: f32) -> usize {
 
 /// Pour `sections` onto pages; the first page's flow starts at `first_top`.
 pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<Draw>> {
+    // A space after an element kept with the next is kept too, so a heading and the
+    // space below it never end a column.
+    let sections: Vec<Section> = sections
+        .iter()
+        .map(|s| match s {
+            Section::Columns(e) => Section::Columns(chain_spaces(e)),
+            Section::Wide(e) => Section::Wide(chain_spaces(e)),
+        })
+        .collect();
     let mut pages: Vec<Vec<Draw>> = vec![Vec::new()];
     let mut y = first_top;
     for (si, sec) in sections.iter().enumerate() {
+        let sec = &sec;
         if si > 0 {
             y += frame.section_gap;
         }
         let (elems, cols, width) = match sec {
             Section::Columns(e) => (e, frame.columns.max(1), frame.column_width),
-            Section::Wide(e) => (e, 1, frame.column_width * frame.columns.max(1) as f32
-                + frame.gutter * (frame.columns.max(1) - 1) as f32),
+            Section::Wide(e) => (
+                e,
+                1,
+                frame.column_width * frame.columns.max(1) as f32
+                    + frame.gutter * (frame.columns.max(1) - 1) as f32,
+            ),
         };
         let mut i = 0;
         while i < elems.len() {
             let avail = frame.bottom - y;
             let mut k = i;
-            for _ in 0..cols {
-                k = fill(elems, k, avail.max(0.0));
-            }
             let fresh = (y - frame.top).abs() < EPS;
+            for _ in 0..cols {
+                k = fill(elems, k, avail.max(0.0), fresh);
+            }
             if k == i || (avail <= 0.0) {
                 if fresh {
                     // Nothing fits even on an empty page: should not happen (fill always
@@ -183,14 +198,14 @@ pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<
             }
             let page = pages.len() - 1;
             let h = if k >= elems.len() {
-                balance(elems, i, cols, avail)
+                balance(elems, i, cols, avail, fresh)
             } else {
                 avail
             };
             let mut at = i;
             let mut used: f32 = 0.0;
             for c in 0..cols {
-                let end = fill(elems, at, h).min(elems.len());
+                let end = fill(elems, at, h, fresh).min(elems.len());
                 let x = frame.left + c as f32 * (width + frame.gutter);
                 let mut yy = y;
                 let mut first = true;
@@ -220,14 +235,14 @@ pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<
 }
 
 /// The smallest column height that holds `e[i..]` in `cols` columns, at most `avail`.
-fn balance(e: &[Elem], i: usize, cols: usize, avail: f32) -> f32 {
+fn balance(e: &[Elem], i: usize, cols: usize, avail: f32, force: bool) -> f32 {
     if cols <= 1 {
         return avail;
     }
     let fits = |h: f32| {
         let mut k = i;
         for _ in 0..cols {
-            k = fill(e, k, h);
+            k = fill(e, k, h, force);
         }
         k >= e.len()
     };
@@ -241,4 +256,14 @@ fn balance(e: &[Elem], i: usize, cols: usize, avail: f32) -> f32 {
         }
     }
     hi
+}
+
+fn chain_spaces(e: &[Elem]) -> Vec<Elem> {
+    let mut out: Vec<Elem> = e.to_vec();
+    for i in 1..out.len() {
+        if out[i].space && out[i - 1].keep_next {
+            out[i].keep_next = true;
+        }
+    }
+    out
 }

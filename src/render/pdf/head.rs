@@ -1,7 +1,7 @@
 //! The page-1 head (masthead with logo and wordmark, the full-bleed band, the title
 //! block) and the running furniture of every page (header from page 2, footer).
 
-use super::body::{Setter, HAlign, MM};
+use super::body::{HAlign, Setter, MM};
 use super::flow::{Draw, Run};
 use super::shape::Style;
 use crate::content::region_display;
@@ -88,7 +88,11 @@ impl Setter<'_, '_, '_> {
         let mut rs = bs.clone();
         rs.tracking = h.band.tracking * h.band.size;
         let (runs, _) = self.one_line(&region_display(&doc.meta.region), &rs);
-        d.push(Draw::Text { x: left, y: base, runs });
+        d.push(Draw::Text {
+            x: left,
+            y: base,
+            runs,
+        });
         let (runs, w) = self.one_line(&doc.meta.date.display(&doc.meta.lang), &bs);
         d.push(Draw::Text {
             x: right - w,
@@ -100,17 +104,29 @@ impl Setter<'_, '_, '_> {
         let mut y = btop + bh + h.band.space_after * MM;
         let mut ts = self.sans(h.title.size, true);
         ts.color = h.colours.blue;
-        let blocks: Vec<(String, Style, f32)> = std::iter::once((doc.meta.title.clone(), ts, h.title.leading))
-            .chain(doc.meta.subtitle.iter().map(|s| {
-                (s.clone(), self.sans(h.title.subtitle_size, false), h.title.subtitle_leading)
-            }))
-            .chain(doc.meta.authors.iter().map(|a| {
-                (a.name.clone(), self.sans(h.title.author_size, false), h.title.author_size * 1.3)
-            }))
-            .collect();
+        let blocks: Vec<(String, Style, f32)> =
+            std::iter::once((doc.meta.title.clone(), ts, h.title.leading))
+                .chain(doc.meta.subtitle.iter().map(|s| {
+                    (
+                        s.clone(),
+                        self.sans(h.title.subtitle_size, false),
+                        h.title.subtitle_leading,
+                    )
+                }))
+                .chain(doc.meta.authors.iter().map(|a| {
+                    (
+                        a.name.clone(),
+                        self.sans(h.title.author_size, false),
+                        h.title.author_size * 1.3,
+                    )
+                }))
+                .collect();
+        let mut authors_started = false;
         for (i, (text, style, lead)) in blocks.into_iter().enumerate() {
-            if i == 1 || (i > 0 && style.size == h.title.author_size && y > 0.0 && i == 1) {
-                y += 2.0;
+            if i > 0 && style.size == h.title.author_size && !authors_started {
+                // A little air between the title (or subtitle) and the names.
+                y += 4.0;
+                authors_started = true;
             }
             let p = vec![(text, style)];
             for l in self.lines(&p, tw, 0.0, lead, HAlign::Left, false) {
@@ -194,7 +210,11 @@ impl Setter<'_, '_, '_> {
         }
         let y = (h.page.height - h.page.margin_bottom + h.furniture.footer_offset) * MM;
         let (lr, _) = self.one_line(&h.organisation.name, &s);
-        d.push(Draw::Text { x: left, y, runs: lr });
+        d.push(Draw::Text {
+            x: left,
+            y,
+            runs: lr,
+        });
         let (nr, nw) = self.runs(&n.to_string(), &s);
         d.push(Draw::Text {
             x: right - nw,

@@ -44,7 +44,11 @@ pub fn break_lines(items: &[Item], width: f32) -> Vec<Line> {
 fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Vec<Line>> {
     // Prefix sums of widths, stretch and shrink before item i.
     let n = items.len();
-    let (mut sw, mut sst, mut ssh) = (vec![0.0f32; n + 1], vec![0.0f32; n + 1], vec![0.0f32; n + 1]);
+    let (mut sw, mut sst, mut ssh) = (
+        vec![0.0f32; n + 1],
+        vec![0.0f32; n + 1],
+        vec![0.0f32; n + 1],
+    );
     for (i, it) in items.iter().enumerate() {
         let (w, st, sh) = match it {
             Item::Box(c) => (c.width(), 0.0, 0.0),

@@ -101,7 +101,11 @@ pub struct Shaper<'b, 'a> {
 impl<'b, 'a> Shaper<'b, 'a> {
     /// A shaper for a brief in BCP 47 language `lang`.
     pub fn new(book: &'b FontBook<'a>, lang: &str, hyphenate: bool) -> Self {
-        let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = lang
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let code = primary.as_bytes();
         let lang = if hyphenate && code.len() == 2 {
             hypher::Lang::from_iso([code[0], code[1]])
@@ -315,7 +319,9 @@ impl<'b, 'a> Shaper<'b, 'a> {
         };
         let mut out = Vec::new();
         let mut start = None;
-        let mut scan = text.char_indices().chain(std::iter::once((text.len(), ' ')));
+        let mut scan = text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')));
         for (i, c) in &mut scan {
             match (start, c.is_alphabetic()) {
                 (None, true) => start = Some(i),

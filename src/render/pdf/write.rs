@@ -32,11 +32,15 @@ type Usage = BTreeMap<usize, BTreeMap<u16, String>>;
 /// A decoded image ready for embedding.
 pub struct Image {
     pub raw: RawImage,
+    /// The original bytes of a JPEG, embedded as they are (`/DCTDecode`) instead of
+    /// the decoded pixels; `true` when it is greyscale.
+    pub jpeg: Option<(Vec<u8>, bool)>,
 }
 
 /// Decode PNG/JPEG bytes, keeping alpha when there is any.
 pub fn decode(bytes: &[u8], slug: &str) -> Result<Image> {
-    let img = image::load_from_memory(bytes).map_err(|e| render_err(slug, format!("image: {e}")))?;
+    let img =
+        image::load_from_memory(bytes).map_err(|e| render_err(slug, format!("image: {e}")))?;
     let (w, h) = (img.width() as usize, img.height() as usize);
     let raw = if img.color().has_alpha() {
         RawImage {
@@ -55,7 +59,14 @@ pub fn decode(bytes: &[u8], slug: &str) -> Result<Image> {
             tag: Vec::new(),
         }
     };
-    Ok(Image { raw })
+    let jpeg = (image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg))
+        .then(|| match img.color() {
+            image::ColorType::L8 => Some((bytes.to_vec(), true)),
+            image::ColorType::Rgb8 => Some((bytes.to_vec(), false)),
+            _ => None,
+        })
+        .flatten();
+    Ok(Image { raw, jpeg })
 }
 
 fn render_err(slug: &str, message: String) -> Error {
@@ -128,7 +139,11 @@ pub fn write(
         // The subset tag (ISO 32000-1, 9.6.4) is derived from the subset's bytes, so it is
         // stable across runs and differs between different subsets of one font.
         let digest = sha2::Sha256::digest(&sub);
-        let tag: String = digest.iter().take(6).map(|b| char::from(b'A' + b % 26)).collect();
+        let tag: String = digest
+            .iter()
+            .take(6)
+            .map(|b| char::from(b'A' + b % 26))
+            .collect();
         parsed.font_name = Some(format!("{tag}+{}", book.name(font)));
         let face = book.face(font);
         let upem = face.map(|f| f.units_per_em() as f32).unwrap_or(1000.0);
@@ -151,6 +166,7 @@ pub fn write(
         subsets.insert(font, Subset { remap, pdf_adv });
     }
     let mut sizes = Vec::new();
+    let jpegs: Vec<Option<(Vec<u8>, bool)>> = images.iter().map(|i| i.jpeg.clone()).collect();
     for (i, img) in images.into_iter().enumerate() {
         sizes.push((img.raw.width, img.raw.height));
         pdf.resources
@@ -196,11 +212,17 @@ pub fn write(
                         line: printpdf::Line {
                             points: vec![
                                 printpdf::LinePoint {
-                                    p: Point { x: Pt(*x1), y: Pt(page_h - *y1) },
+                                    p: Point {
+                                        x: Pt(*x1),
+                                        y: Pt(page_h - *y1),
+                                    },
                                     bezier: false,
                                 },
                                 printpdf::LinePoint {
-                                    p: Point { x: Pt(*x2), y: Pt(page_h - *y2) },
+                                    p: Point {
+                                        x: Pt(*x2),
+                                        y: Pt(page_h - *y2),
+                                    },
                                     bezier: false,
                                 },
                             ],
@@ -222,7 +244,9 @@ pub fn write(
                         },
                     });
                 }
-                Draw::Mark { level, title, y } => marks.push((pi, *level, title.clone(), page_h - *y)),
+                Draw::Mark { level, title, y } => {
+                    marks.push((pi, *level, title.clone(), page_h - *y))
+                }
             }
         }
         links(&mut ops, draws, page_h);
@@ -236,7 +260,8 @@ pub fn write(
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    let lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    fix_images(&mut lo, &jpegs);
     finish(lo, doc, house, options, &marks)
 }
 
@@ -316,7 +341,9 @@ fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, runs: &[Run], subsets: &BTreeMap<
         let mut items = vec![TextItem::GlyphIds(glyphs)];
         if r.extra.abs() > 0.001 {
             // TJ numbers are thousandths of an em, positive moving left.
-            items.push(TextItem::Offset(round3(-r.extra * 1000.0 / s.size.max(0.1))));
+            items.push(TextItem::Offset(round3(
+                -r.extra * 1000.0 / s.size.max(0.1),
+            )));
         }
         ops.push(Op::ShowText { items });
         if r.hyphen {
@@ -368,6 +395,47 @@ fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) {
                 });
             }
             pen += w + r.extra;
+        }
+    }
+}
+
+/// printpdf writes image pixels raw and marks the streams as not to be compressed, and
+/// decodes JPEGs to pixels. Compress pixels losslessly (Flate) and put JPEGs back as
+/// the original bytes, so no image is ever re-encoded lossily.
+fn fix_images(lo: &mut lopdf::Document, jpegs: &[Option<(Vec<u8>, bool)>]) {
+    let mut names: BTreeMap<lopdf::ObjectId, usize> = BTreeMap::new();
+    for obj in lo.objects.values() {
+        let Ok(dict) = obj.as_dict() else { continue };
+        for (k, v) in dict.iter() {
+            let (Some(i), Ok(r)) = (
+                std::str::from_utf8(k)
+                    .ok()
+                    .and_then(|k| k.strip_prefix("Im"))
+                    .and_then(|n| n.parse::<usize>().ok()),
+                v.as_reference(),
+            ) else {
+                continue;
+            };
+            names.insert(r, i);
+        }
+    }
+    for (id, obj) in lo.objects.iter_mut() {
+        let Object::Stream(s) = obj else { continue };
+        let is_image = s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image");
+        if !is_image {
+            continue;
+        }
+        if let Some(Some((bytes, gray))) = names.get(id).and_then(|&i| jpegs.get(i)) {
+            s.dict.remove(b"SMask");
+            s.dict.remove(b"DecodeParms");
+            s.dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
+            s.dict.set("BitsPerComponent", Object::Integer(8));
+            let cs: &[u8] = if *gray { b"DeviceGray" } else { b"DeviceRGB" };
+            s.dict.set("ColorSpace", Object::Name(cs.to_vec()));
+            s.set_content(bytes.clone());
+            s.allows_compression = false;
+        } else if !s.dict.has(b"Filter") {
+            s.allows_compression = true;
         }
     }
 }
@@ -480,9 +548,8 @@ fn outline(
             parent.push(last_top);
         }
     }
-    let children = |p: Option<usize>| -> Vec<usize> {
-        (0..marks.len()).filter(|&i| parent[i] == p).collect()
-    };
+    let children =
+        |p: Option<usize>| -> Vec<usize> { (0..marks.len()).filter(|&i| parent[i] == p).collect() };
     let write_level = |lo: &mut lopdf::Document, p: Option<usize>, pid: lopdf::ObjectId| {
         let kids = children(p);
         for (k, &i) in kids.iter().enumerate() {
