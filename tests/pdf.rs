@@ -5,6 +5,8 @@
 //! The external tools must be installed in CI (`CI` set): a missing one fails the test.
 //! Elsewhere a missing tool skips the test with a notice.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,22 +15,10 @@ use briefpress::fonts::Coverage;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Whether `tool` can run; panics under CI when it cannot.
-fn have(tool: &str) -> bool {
-    let ok = Command::new(tool).arg("-v").output().is_ok();
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("{tool} is required in CI (install poppler-utils and qpdf)");
-        }
-        eprintln!("notice: {tool} not found; skipping this PDF test");
-    }
-    ok
-}
-
 fn tools() -> bool {
     ["pdftotext", "pdffonts", "pdfinfo", "qpdf"]
         .iter()
-        .all(|t| have(t))
+        .all(|t| common::need_tool(t))
 }
 
 /// Build `source` into a fresh temp dir; return the dir (kept alive) and the PDF path.
@@ -116,32 +106,14 @@ fn dump(pdf: &Path) -> String {
 }
 
 fn golden(case: &str, name: &str, actual: &str) {
-    let path = Path::new(ROOT)
-        .join("tests/fixtures")
-        .join(case)
-        .join("expected")
-        .join(name);
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, actual).expect("write golden");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden {}; run with BLESS=1", path.display()));
-    if expected != actual {
-        let first = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{} differs at line {}:\nexpected: {:?}\nactual:   {:?}\n(BLESS=1 rewrites it)",
-            path.display(),
-            first + 1,
-            expected.lines().nth(first),
-            actual.lines().nth(first)
-        );
-    }
+    common::golden(
+        &common::root()
+            .join("tests/fixtures")
+            .join(case)
+            .join("expected")
+            .join(name),
+        actual,
+    );
 }
 
 /// Words of `pdftotext -raw`, furniture lines dropped, line ends joined: a soft hyphen
