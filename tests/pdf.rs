@@ -268,5 +268,5 @@ fn multiscript() {
 
 #[test]
 fn long() {
-    check("long", "tests/fixtures/long/long.md", None, 5);
+    check("long", "tests/fixtures/long/long.md", None, 15);
 }
