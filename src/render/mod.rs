@@ -2,6 +2,7 @@
 //! of one edition. No file system, clock or environment is touched here; the caller
 //! passes everything in [`Options`] and writes the bytes.
 
+pub mod epub;
 pub mod text;
 
 use crate::error::{Error, Result};
@@ -55,10 +56,10 @@ pub struct Options {
 
 /// Render one edition of `doc`.
 pub fn render(doc: &Document, house: &House, format: Format, options: &Options) -> Result<Vec<u8>> {
-    let _ = options;
     match format {
         Format::Txt => Ok(text::text(doc, &house.style)),
-        Format::Pdf | Format::Epub => Err(Error::NotImplemented {
+        Format::Epub => epub::epub(doc, house, options),
+        Format::Pdf => Err(Error::NotImplemented {
             format: format.ext().to_owned(),
         }),
     }
