@@ -31,6 +31,7 @@ pub fn css(house: &House, fonts: &[WebFont]) -> String {
     let m = round(SCREEN_MARGIN);
     // These two are relative to their own element's smaller type, not the body's.
     let band_h = format!("{}em", round(s.band.height * 72.0 / 25.4 / s.band.size));
+    let band_m = round(SCREEN_MARGIN * b.size / s.band.size);
     let notes_h = format!("{}em", round(b.heading2_size / b.note_size));
 
     let mut out = String::new();
@@ -61,7 +62,7 @@ body {{ font-family: {serif}; line-height: {leading}; margin: 0; padding: 0 {m}e
 /* Band: house blue, running into the screen margins as it runs off the trim on paper. */
 .band {{ display: flex; justify-content: space-between; align-items: center;
   background-color: {blue}; color: {band_text}; font-family: {sans}; font-size: {band_size};
-  min-height: {band_h}; margin: {gap} -{m}em {band_after}; padding: 0 {m}em; }}
+  min-height: {band_h}; margin: {gap} -{band_m}em {band_after}; padding: 0 {band_m}em; }}
 .band p {{ margin: 0; }}
 .band .region {{ letter-spacing: {band_track}em; }}
 
@@ -96,7 +97,8 @@ th, td {{ padding: 0.25em 0.6em; vertical-align: top; }}
 .right {{ text-align: right; }}
 figure {{ margin: {para} 0; page-break-inside: avoid; break-inside: avoid; }}
 figure img {{ display: block; max-width: 100%; height: auto; }}
-figure.wide img {{ width: 100%; }}
+figure img {{ max-width: {column}%; }}
+figure.wide img {{ width: 100%; max-width: 100%; }}
 figcaption {{ font-family: {sans}; font-size: {caption}; margin-top: 0.4em; }}
 hr {{ border: 0; border-top: 1pt solid {accent}; width: {rule_len}; margin: {para} auto; }}
 a.noteref {{ font-family: {sans}; font-size: 0.7em; vertical-align: super; line-height: 0; text-decoration: none; padding-left: 0.1em; }}
@@ -108,7 +110,8 @@ a.noteref {{ font-family: {sans}; font-size: 0.7em; vertical-align: super; line-
 .note-list li {{ position: relative; padding-left: 2.2em; margin-bottom: 0.4em; }}
 .note-list p {{ margin: 0; text-align: left; }}
 .note-list .note-marks {{ position: absolute; left: 0; top: 0; }}
-.note-marks a {{ text-decoration: none; font-weight: bold; margin-right: 0.3em; }}
+.note-marks a {{ text-decoration: none; font-weight: bold; }}
+a.note-back {{ font-size: 0.75em; vertical-align: super; line-height: 0; text-decoration: none; }}
 
 /* Bios: name in sans bold, a dash, the bio in serif italic. */
 .bios {{ border-top: {rule}pt solid {text}; margin-top: {head_space}; padding-top: {para}; font-size: {bio}; line-height: {bio_leading}; }}
@@ -117,6 +120,8 @@ a.noteref {{ font-family: {sans}; font-size: 0.7em; vertical-align: super; line-
 .bio-text {{ font-style: italic; }}
 "#,
         leading = round(b.leading / b.size),
+        // A figure that is not wide keeps to a column's share of the text width.
+        column = round(100.0 * s.column_width() / s.text_width().max(1.0)),
         logo_h = mm(s.masthead.logo_height),
         gap = mm(s.masthead.gap),
         wm1 = pt(s.masthead.wordmark_size),

@@ -239,25 +239,33 @@ impl Writer<'_> {
             self.x.open("li", &[("id", &id), ("epub:type", "footnote")]);
             let refs = self.refs_seen.get(i).copied().unwrap_or(0).max(1);
             self.with_face(Face::SANS, |w| {
-                // The note number links back to the first reference; further references
-                // get their own backlinks after the number.
+                // The note number, in the margin, links back to the first reference;
+                // later references get small numbered backlinks after the note's first
+                // paragraph (the house fonts have no arrow glyphs to use instead).
                 w.x.open("p", &[("class", "note-marks")]);
-                for k in 1..=refs {
-                    let href = format!("#{}", ref_id(n, k));
-                    let (class, text) = if k == 1 {
-                        ("note-num", n.to_string())
-                    } else {
-                        ("note-back", format!("\u{2191}{k}"))
-                    };
-                    w.x.open(
-                        "a",
-                        &[("class", class), ("href", &href), ("role", "doc-backlink")],
-                    );
-                    w.text(&text);
-                    w.x.close("a");
-                }
+                w.backlink("note-num", n, 1, &n.to_string());
                 w.x.close("p");
-                w.blocks(&note.blocks, false);
+                let extra = |w: &mut Self| {
+                    for k in 2..=refs {
+                        w.text(" ");
+                        w.backlink("note-back", n, k, &k.to_string());
+                    }
+                };
+                match note.blocks.split_first() {
+                    Some((Block::Paragraph(inl), rest)) => {
+                        w.x.open("p", &[]);
+                        w.inlines(inl);
+                        extra(w);
+                        w.x.close("p");
+                        w.blocks(rest, false);
+                    }
+                    _ => {
+                        w.blocks(&note.blocks, false);
+                        w.x.open("p", &[]);
+                        extra(w);
+                        w.x.close("p");
+                    }
+                }
             });
             self.x.close("li");
             self.x.nl();
@@ -266,6 +274,17 @@ impl Writer<'_> {
         self.x.nl();
         self.x.close("section");
         self.x.nl();
+    }
+
+    /// A link from note `n` back to its `k`-th reference.
+    fn backlink(&mut self, class: &str, n: usize, k: u32, text: &str) {
+        let href = format!("#{}", ref_id(n, k));
+        self.x.open(
+            "a",
+            &[("class", class), ("href", &href), ("role", "doc-backlink")],
+        );
+        self.text(text);
+        self.x.close("a");
     }
 
     fn bios(&mut self) {
