@@ -22,6 +22,10 @@ pub struct Request {
     pub edition: Edition,
     /// `SOURCE_DATE_EPOCH`, when set.
     pub source_date_epoch: Option<i64>,
+    /// Briefs built at once; `None` uses every core.
+    pub jobs: Option<usize>,
+    /// Show a progress bar (the CLI sets it only when standard error is a terminal).
+    pub progress: bool,
 }
 
 /// One written file.
@@ -71,13 +75,16 @@ pub fn epoch_for(doc: &Document, source_date_epoch: Option<i64>) -> i64 {
     source_date_epoch.unwrap_or_else(|| doc.meta.date.unix_seconds())
 }
 
+/// Rendered editions of one brief, in the order requested.
+pub type Editions = Vec<(Format, Vec<u8>)>;
+
 /// Parse one brief and render the requested editions, without writing anything.
 pub fn render_brief(
     path: &Path,
     house: &House,
     coverage: &Coverage,
     req: &Request,
-) -> Result<(Document, Vec<(Format, Vec<u8>)>)> {
+) -> Result<(Document, Editions)> {
     let doc = crate::parse::parse_file(path, coverage)?;
     let options = Options {
         edition: req.edition,
@@ -137,10 +144,50 @@ pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
             )));
         }
     }
+    // Briefs are independent, so they are built in parallel; results are collected
+    // in source order, and no renderer depends on the thread it runs on, so the
+    // bytes are the same whatever the number of jobs.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(req.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot start {} build threads: {e}",
+                req.jobs.unwrap_or(0)
+            ))
+        })?;
+    let bar = if req.progress && sources.len() > 1 {
+        let bar = indicatif::ProgressBar::new(sources.len() as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
+        {
+            bar.set_style(style);
+        }
+        Some(bar)
+    } else {
+        None
+    };
+    let results: Vec<Result<Built>> = pool.install(|| {
+        use rayon::prelude::*;
+        sources
+            .par_iter()
+            .map(|s| {
+                let r = build_one(s, house, &coverage, req);
+                if let Some(bar) = &bar {
+                    bar.set_message(s.display().to_string());
+                    bar.inc(1);
+                }
+                r
+            })
+            .collect()
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let mut built = Vec::new();
     let mut errors = Vec::new();
-    for s in &sources {
-        match build_one(s, house, &coverage, req) {
+    for r in results {
+        match r {
             Ok(b) => built.push(b),
             Err(e) => errors.push(e),
         }

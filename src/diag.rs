@@ -94,23 +94,43 @@ fn render_one(out: &mut String, path: &Path, text: &str, d: &Diagnostic) {
         Some(span) => {
             let lc = line_col(text, span.start);
             let _ = writeln!(out, "  --> {}:{}:{}", path.display(), lc.line, lc.column);
-            let line_text = text.lines().nth(lc.line - 1).unwrap_or("");
+            let line_text = text
+                .lines()
+                .nth(lc.line - 1)
+                .unwrap_or("")
+                .replace('\t', " ");
             let gutter = lc.line.to_string().len();
             let pad = " ".repeat(gutter);
+            // Show at most WINDOW characters of a long line, around the column.
+            const WINDOW: usize = 96;
+            let chars: Vec<char> = line_text.chars().collect();
+            let col0 = lc.column - 1;
+            let start = if chars.len() <= WINDOW {
+                0
+            } else {
+                col0.saturating_sub(WINDOW / 3).min(chars.len() - WINDOW)
+            };
+            let end = (start + WINDOW).min(chars.len());
+            let mut shown: String = chars[start..end].iter().collect();
+            let mut caret_col = col0 - start;
+            if start > 0 {
+                shown.insert(0, '…');
+                caret_col += 1;
+            }
+            if end < chars.len() {
+                shown.push('…');
+            }
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{} | {}", lc.line, line_text.replace('\t', " "));
-            // Underline the span up to the end of its first line, at least one caret.
-            let line_chars = line_text.chars().count();
+            let _ = writeln!(out, "{} | {shown}", lc.line);
+            // Underline the span up to the end of the shown line, at least one caret.
             let span_chars = text
                 .get(span.start..span.end.min(text.len()))
                 .map_or(1, |s| s.lines().next().map_or(1, |l| l.chars().count()));
-            let width = span_chars
-                .min(line_chars.saturating_sub(lc.column - 1))
-                .max(1);
+            let width = span_chars.min(end.saturating_sub(col0)).max(1);
             let _ = writeln!(
                 out,
                 "{pad} | {}{}",
-                " ".repeat(lc.column - 1),
+                " ".repeat(caret_col),
                 "^".repeat(width)
             );
         }

@@ -41,6 +41,9 @@ enum Command {
         /// PDF edition.
         #[arg(long, value_enum, default_value_t = Edition::Screen)]
         edition: Edition,
+        /// Briefs built in parallel (default: one per core).
+        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Verify that the editions carry their sources' content.
     Check {
@@ -65,10 +68,10 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
     match dispatch(&cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            say(&format!("{e}\n"));
             if cli.json {
                 let v = serde_json::json!({ "ok": false, "error": e.to_string(), "exit": e.exit_code() });
-                println!("{v}");
+                print_out(&format!("{v}\n"));
             }
             e.exit_code()
         }
@@ -86,6 +89,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             out,
             format,
             edition,
+            jobs,
         } => {
             let mut formats = format.clone();
             formats.sort();
@@ -96,15 +100,19 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 formats,
                 edition: *edition,
                 source_date_epoch: source_date_epoch()?,
+                jobs: jobs.map(usize::from),
+                progress: !cli.quiet
+                    && !cli.json
+                    && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             };
             let built = crate::build::build(&req, &house)?;
             if cli.json {
                 let v = serde_json::json!({ "ok": true, "built": built });
-                println!("{v}");
+                print_out(&format!("{v}\n"));
             } else if !cli.quiet {
                 for b in &built {
                     for o in &b.outputs {
-                        eprintln!("wrote {} ({} bytes)", o.path.display(), o.bytes);
+                        say(&format!("wrote {} ({} bytes)\n", o.path.display(), o.bytes));
                     }
                 }
             }
@@ -119,13 +127,26 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             if cli.json {
                 let v = serde_json::to_string_pretty(&report)
                     .map_err(|e| Error::Usage(format!("cannot encode the report: {e}")))?;
-                println!("{v}");
+                print_out(&format!("{v}\n"));
             } else if !cli.quiet || !report.ok {
-                eprint!("{}", report.render());
+                say(&report.render());
             }
             Ok(if report.ok { EXIT_OK } else { EXIT_MISMATCH })
         }
     }
+}
+
+/// Write to standard error, ignoring a closed stream (e.g. piped into `head`):
+/// `eprintln!` would panic there.
+fn say(s: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(s.as_bytes());
+}
+
+/// Write to standard output, ignoring a closed stream.
+fn print_out(s: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(s.as_bytes());
 }
 
 /// `SOURCE_DATE_EPOCH` if set: a non-negative integer of seconds.

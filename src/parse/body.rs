@@ -37,6 +37,8 @@ pub fn parse(text: &str, base: usize, source_dir: &Path, diags: &mut Vec<Diagnos
         .map(|(e, r)| (e, base + r.start..base + r.end))
         .collect();
     let mut b = Builder {
+        source: text,
+        base,
         events,
         pos: 0,
         diags,
@@ -47,9 +49,11 @@ pub fn parse(text: &str, base: usize, source_dir: &Path, diags: &mut Vec<Diagnos
         figures: 0,
         ids: HashSet::new(),
     };
+    let before = b.diags.len();
     let blocks = b.blocks(0, false);
     let notes = b.finish_notes();
-    if blocks.is_empty() {
+    // An empty body is worth its own error only when nothing else explains it.
+    if blocks.is_empty() && b.diags.len() == before {
         b.diags.push(
             Diagnostic::new(
                 "the brief has no body",
@@ -62,6 +66,9 @@ pub fn parse(text: &str, base: usize, source_dir: &Path, diags: &mut Vec<Diagnos
 }
 
 struct Builder<'a, 'd> {
+    /// The whole file and where the body starts in it.
+    source: &'d str,
+    base: usize,
     events: Vec<(Event<'a>, Range<usize>)>,
     pos: usize,
     diags: &'d mut Vec<Diagnostic>,
@@ -111,10 +118,7 @@ impl<'a> Builder<'a, '_> {
     fn blocks(&mut self, depth: usize, tight: bool) -> Vec<Block> {
         let mut out = Vec::new();
         let mut loose: Vec<Inline> = Vec::new();
-        loop {
-            let Some((event, span)) = self.next() else {
-                break;
-            };
+        while let Some((event, span)) = self.next() {
             match event {
                 Event::End(_) => break,
                 Event::Start(tag) if is_block(&tag) => {
@@ -242,14 +246,18 @@ impl<'a> Builder<'a, '_> {
             Tag::FootnoteDefinition(label) => {
                 let blocks = self.blocks(depth + 1, false);
                 let label = label.to_string();
-                if self.note_defs.contains_key(&label) {
-                    self.error(
-                        format!("note [^{label}] is defined twice"),
-                        span,
-                        "give each note its own label",
-                    );
-                } else {
-                    self.note_defs.insert(label, (blocks, span));
+                match self.note_defs.entry(label) {
+                    std::collections::btree_map::Entry::Occupied(e) => {
+                        let label = e.key().clone();
+                        self.error(
+                            format!("note [^{label}] is defined twice"),
+                            span,
+                            "give each note its own label",
+                        );
+                    }
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert((blocks, span));
+                    }
                 }
                 None
             }
@@ -627,7 +635,35 @@ impl<'a> Builder<'a, '_> {
         id
     }
 
+    /// pulldown-cmark leaves a reference to an undefined note as literal text; find
+    /// such `[^label]` in the source so it is reported instead of printed.
+    fn undefined_references(&mut self) {
+        let body = &self.source[self.base..];
+        let mut from = 0;
+        while let Some(i) = body[from..].find("[^") {
+            let at = from + i;
+            from = at + 2;
+            let Some(len) = body[at + 2..].find(']') else {
+                break;
+            };
+            let label = &body[at + 2..at + 2 + len];
+            let after = body[at + 3 + len..].chars().next();
+            if label.is_empty() || label.contains(char::is_whitespace) || after == Some(':') {
+                continue;
+            }
+            if !self.note_index.contains_key(label) && !self.note_defs.contains_key(label) {
+                let span = self.base + at..self.base + at + len + 3;
+                self.error(
+                    format!("note [^{label}] is referenced but never defined"),
+                    span,
+                    "add a line `[^label]: note text` below the paragraph",
+                );
+            }
+        }
+    }
+
     fn finish_notes(&mut self) -> Vec<Note> {
+        self.undefined_references();
         let mut notes = Vec::new();
         let refs = std::mem::take(&mut self.note_refs);
         for (label, span) in &refs {

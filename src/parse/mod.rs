@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::diag::{Diagnostic, SourceDiagnostics};
 use crate::error::{Error, Result};
 use crate::fonts::Coverage;
-use crate::model::{Block, Document, Inline};
+use crate::model::Document;
 
 /// Largest source file accepted, in bytes (a twenty-page brief is under 200 KB).
 const MAX_SOURCE_BYTES: u64 = 4 << 20;
@@ -128,28 +128,4 @@ fn check_characters(text: &str, coverage: &Coverage) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// Visit every inline sequence of the document's body and notes (used by checks that
-/// walk the model without caring about the block structure).
-pub fn for_each_inlines(doc: &Document, f: &mut dyn FnMut(&[Inline])) {
-    fn walk(blocks: &[Block], f: &mut dyn FnMut(&[Inline])) {
-        for b in blocks {
-            match b {
-                Block::Heading { content, .. } | Block::Paragraph(content) => f(content),
-                Block::List { items, .. } => items.iter().for_each(|i| walk(i, f)),
-                Block::Quote(bs) => walk(bs, f),
-                Block::Table(t) => t
-                    .head
-                    .iter()
-                    .chain(t.rows.iter().flatten())
-                    .for_each(|c| f(c)),
-                Block::Figure(_) | Block::Rule => {}
-            }
-        }
-    }
-    walk(&doc.blocks, f);
-    for n in &doc.notes {
-        walk(&n.blocks, f);
-    }
 }

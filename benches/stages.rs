@@ -1,0 +1,253 @@
+//! Benchmarks: each pipeline stage timed separately, whole-process `build` + `check`
+//! with peak memory, and parallel batch scaling. Run with `cargo bench --bench stages`.
+//!
+//! Corpus: the seed brief, the 15-page fixture, and a generated "100× book" (100 sections
+//! of `tests/fixtures/make_long.py`, about 100 times the seed's words). Figures are
+//! printed and saved to `target/bench/last.txt`. The machine is noisy: compare ratios
+//! within one run, never absolute times across runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use briefpress::render::{self, Edition, Format, Options};
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("bench failed: {e}");
+        std::process::exit(1);
+    }
+}
+
+type Res<T> = Result<T, String>;
+
+fn run() -> Res<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let work = root.join("target/bench");
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let book = work.join("book100/book100.md");
+    generate(&root, 100, &book)?;
+    let corpus = [
+        ("seed", root.join("source/2016-11-china-tajikistan.md"), 20),
+        ("long (15 pp)", root.join("tests/fixtures/long/long.md"), 5),
+        ("book100", book.clone(), 3),
+    ];
+    let mut report = String::new();
+    let mut say = |s: String| {
+        println!("{s}");
+        report.push_str(&s);
+        report.push('\n');
+    };
+    say(format!(
+        "{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "stage (ms)", "parse", "txt", "pdf", "epub", "chk txt", "chk pdf", "chk epub"
+    ));
+    let house = briefpress::house::builtin().map_err(|e| e.to_string())?;
+    let coverage = briefpress::fonts::Coverage::of_house(&house).map_err(|e| e.to_string())?;
+    for (name, path, reps) in &corpus {
+        let mut row = vec![];
+        let parse = time(*reps, || {
+            briefpress::parse::parse_file(path, &coverage).map(|_| ())
+        })?;
+        row.push(parse);
+        let doc = briefpress::parse::parse_file(path, &coverage).map_err(|e| e.to_string())?;
+        let options = Options {
+            edition: Edition::Screen,
+            epoch: doc.meta.date.unix_seconds(),
+        };
+        let out = work.join("stage-out");
+        std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+        let mut written = vec![];
+        for f in [Format::Txt, Format::Pdf, Format::Epub] {
+            match render::render(&doc, &house, f, &options) {
+                Ok(bytes) => {
+                    row.push(time(*reps, || {
+                        render::render(&doc, &house, f, &options).map(|_| ())
+                    })?);
+                    let p = out.join(format!("{}.{}", doc.slug, f.ext()));
+                    std::fs::write(&p, bytes).map_err(|e| e.to_string())?;
+                    written.push((f, p));
+                }
+                Err(_) => row.push(f64::NAN),
+            }
+        }
+        let expected = briefpress::verify::expected_words(&doc, &house);
+        for f in [Format::Txt, Format::Pdf, Format::Epub] {
+            match written.iter().find(|(g, _)| *g == f) {
+                Some((_, p)) => row.push(time(*reps, || {
+                    briefpress::verify::extract(f, p).map(|found| {
+                        let _ = briefpress::verify::compare::compare(&expected, &found);
+                    })
+                })?),
+                None => row.push(f64::NAN),
+            }
+        }
+        say(format!(
+            "{:<14} {}",
+            name,
+            row.iter()
+                .map(|v| if v.is_nan() {
+                    format!("{:>9}", "n/a")
+                } else {
+                    format!("{v:>9.2}")
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+    }
+
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefpress"));
+    say(String::new());
+    say("whole process: build (all editions) + check, best of 5".into());
+    for (name, path, _) in &corpus {
+        let dir = work
+            .join("proc")
+            .join(name.split(' ').next().unwrap_or("x"));
+        let src = dir.join("source");
+        std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
+        copy_brief(path, &src)?;
+        let mut best = (f64::MAX, 0u64, f64::MAX, 0u64);
+        for _ in 0..5 {
+            let (bt, bm) = timed_process(&bin, &dir, &["build", "-q"])?;
+            let (ct, cm) = timed_process(&bin, &dir, &["check", "-q"])?;
+            best = (
+                best.0.min(bt),
+                best.1.max(bm),
+                best.2.min(ct),
+                best.3.max(cm),
+            );
+        }
+        say(format!(
+            "{name:<14} build {:>8.1} ms (peak {:>6.1} MB)  check {:>8.1} ms (peak {:>6.1} MB)  total {:>8.1} ms",
+            best.0,
+            best.1 as f64 / 1024.0,
+            best.2,
+            best.3 as f64 / 1024.0,
+            best.0 + best.2
+        ));
+    }
+
+    say(String::new());
+    let batch = work.join("batch");
+    let src = batch.join("source");
+    let _ = std::fs::remove_dir_all(&batch);
+    std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
+    let seed = std::fs::read_to_string(&corpus[0].1).map_err(|e| e.to_string())?;
+    for i in 0..200 {
+        // Vary the title so the briefs differ, as a real archive's do.
+        let text = seed.replacen("title: \"", &format!("title: \"No. {i}: "), 1);
+        std::fs::write(src.join(format!("brief-{i:03}.md")), text).map_err(|e| e.to_string())?;
+    }
+    let mut t = [f64::MAX; 2];
+    for _ in 0..3 {
+        for (k, jobs) in ["1", "2"].iter().enumerate() {
+            let out = format!("dist-{jobs}");
+            let (secs, _) = timed_process(
+                &bin,
+                &batch,
+                &["build", "-q", "--jobs", jobs, "--out", &out],
+            )?;
+            t[k] = t[k].min(secs);
+        }
+    }
+    let same = dirs_equal(&batch.join("dist-1"), &batch.join("dist-2"))?;
+    say(format!(
+        "200 briefs: --jobs 1 {:.0} ms, --jobs 2 {:.0} ms, speed-up {:.2}x, identical bytes: {same}",
+        t[0],
+        t[1],
+        t[0] / t[1]
+    ));
+    std::fs::write(work.join("last.txt"), &report).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Run `python3 tests/fixtures/make_long.py n` into `out` (deterministic).
+fn generate(root: &Path, n: u32, out: &Path) -> Res<()> {
+    if let Some(p) = out.parent() {
+        std::fs::create_dir_all(p).map_err(|e| e.to_string())?;
+    }
+    let o = Command::new("python3")
+        .arg(root.join("tests/fixtures/make_long.py"))
+        .arg(n.to_string())
+        .output()
+        .map_err(|e| format!("python3 is needed to generate the corpus: {e}"))?;
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+    }
+    std::fs::write(out, o.stdout).map_err(|e| e.to_string())
+}
+
+/// Copy a brief and the images beside it into `dir`.
+fn copy_brief(path: &Path, dir: &Path) -> Res<()> {
+    let name = path.file_name().ok_or("no file name")?;
+    std::fs::copy(path, dir.join(name)).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Median milliseconds of `reps` runs of `f` (after one warm-up).
+fn time<E: std::fmt::Display>(reps: usize, mut f: impl FnMut() -> Result<(), E>) -> Res<f64> {
+    f().map_err(|e| e.to_string())?;
+    let mut v: Vec<Duration> = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let t = Instant::now();
+        f().map_err(|e| e.to_string())?;
+        v.push(t.elapsed());
+    }
+    v.sort();
+    Ok(v[v.len() / 2].as_secs_f64() * 1e3)
+}
+
+/// Wall time in ms and peak RSS in KiB of one run, via GNU time.
+fn timed_process(bin: &Path, dir: &Path, args: &[&str]) -> Res<(f64, u64)> {
+    let rss_file = dir.join(".rss");
+    let t = Instant::now();
+    let status = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&rss_file)
+        .arg(bin)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .status()
+        .map_err(|e| format!("GNU time (/usr/bin/time) is needed: {e}"))?;
+    let ms = t.elapsed().as_secs_f64() * 1e3;
+    if !status.success() {
+        return Err(format!(
+            "{} {args:?} failed in {}",
+            bin.display(),
+            dir.display()
+        ));
+    }
+    let rss = std::fs::read_to_string(&rss_file)
+        .map_err(|e| e.to_string())?
+        .trim()
+        .parse::<u64>()
+        .map_err(|e| e.to_string())?;
+    Ok((ms, rss))
+}
+
+fn dirs_equal(a: &Path, b: &Path) -> Res<bool> {
+    let list = |d: &Path| -> Res<Vec<PathBuf>> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        v.sort();
+        Ok(v)
+    };
+    let (la, lb) = (list(a)?, list(b)?);
+    if la.len() != lb.len() {
+        return Ok(false);
+    }
+    for (x, y) in la.iter().zip(&lb) {
+        if x.file_name() != y.file_name()
+            || std::fs::read(x).map_err(|e| e.to_string())?
+                != std::fs::read(y).map_err(|e| e.to_string())?
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,468 @@
+//! The command line end to end: the text edition, exit codes, every input error the
+//! source format defines (located, exit 1, nothing written), atomic outputs, determinism.
+
+mod common;
+
+use common::{brief, fixture, golden, root, Sandbox, CASES};
+
+/// Build one source as text into `out/`.
+fn build_txt(sb: &Sandbox, src: &str) -> common::Run {
+    sb.run(&["build", src, "--out", "out", "--format", "txt"])
+}
+
+/// Assert a located error: exit 1, the message, `file:line:` and nothing written.
+fn assert_error(sb: &Sandbox, run: common::Run, message: &str, location: &str) {
+    assert_eq!(run.code, 1, "exit code; stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(message),
+        "expected {message:?} in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(location),
+        "expected location {location:?} in:\n{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("hint:"), "no hint in:\n{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(
+        sb.files("out").is_empty(),
+        "files written: {:?}",
+        sb.files("out")
+    );
+}
+
+#[test]
+fn text_editions_match_their_goldens() {
+    for case in CASES {
+        let sb = Sandbox::new();
+        let src = fixture(case);
+        let run = sb.run(&[
+            "build",
+            src.to_str().unwrap_or(""),
+            "--out",
+            "out",
+            "--format",
+            "txt",
+        ]);
+        let run = run.expect_code(0);
+        assert!(run.stderr.contains("wrote"), "{}", run.stderr);
+        let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let txt = std::fs::read_to_string(sb.path(&format!("out/{stem}.txt"))).expect("txt");
+        assert!(
+            txt.ends_with('\n') && !txt.ends_with("\n\n"),
+            "one final newline"
+        );
+        assert!(!txt.contains('\r'), "LF only");
+        for line in txt.lines() {
+            let w = unicode_width::UnicodeWidthStr::width(line);
+            let one_word = !line.trim().contains(' ');
+            assert!(w <= 72 || one_word, "line wider than 72 columns: {line:?}");
+        }
+        golden(
+            &root().join(format!("tests/fixtures/{case}/expected/{case}.txt")),
+            &txt,
+        );
+    }
+}
+
+#[test]
+fn seed_text_carries_the_seed_words() {
+    let sb = Sandbox::new();
+    let src = fixture("seed");
+    build_txt(&sb, src.to_str().unwrap_or("")).expect_code(0);
+    let txt = std::fs::read_to_string(sb.path("out/2016-11-china-tajikistan.txt")).expect("txt");
+    for words in [
+        "NATO Foundation",
+        "Defense College",
+        "CENTRAL ASIA",
+        "November 2016",
+        "China-Tajikistan military cooperation: changing traditional security",
+        "Fabio Indeo",
+        "spent $15 million",
+        "militants and terrorist coming from",
+        "Fabio Indeo – PhD holder in Geopolitics",
+    ] {
+        let flat = txt.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(words), "{words:?} missing");
+    }
+}
+
+#[test]
+fn check_accepts_the_text_edition_and_catches_a_changed_word() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/2016-11-china-tajikistan.md");
+    sb.run(&["build", "--format", "txt"]).expect_code(0);
+    let run = sb.run(&["check"]).expect_code(0);
+    assert!(
+        run.stderr.contains("ok: dist/2016-11-china-tajikistan.txt"),
+        "{}",
+        run.stderr
+    );
+    let path = sb.path("dist/2016-11-china-tajikistan.txt");
+    let txt = std::fs::read_to_string(&path).expect("txt");
+    std::fs::write(&path, txt.replacen("porous", "porus", 1)).expect("tamper");
+    let run = sb.run(&["check"]).expect_code(3);
+    assert!(
+        run.stderr.contains("expected \"porous\", found \"porus\""),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("txt (line "), "{}", run.stderr);
+    let run = sb.run(&["check", "--json"]).expect_code(3);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["ok"], false);
+}
+
+#[test]
+fn rebuilding_gives_identical_bytes() {
+    let sb = Sandbox::new();
+    for case in CASES {
+        let src = fixture(case);
+        let stem = src
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_owned();
+        build_txt(&sb, src.to_str().unwrap_or("")).expect_code(0);
+        let a = std::fs::read(sb.path(&format!("out/{stem}.txt"))).expect("first");
+        build_txt(&sb, src.to_str().unwrap_or("")).expect_code(0);
+        let b = std::fs::read(sb.path(&format!("out/{stem}.txt"))).expect("second");
+        assert_eq!(a, b, "{case}");
+    }
+}
+
+#[test]
+fn missing_front_matter() {
+    let sb = Sandbox::new();
+    sb.write("b.md", "Just text.\n");
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "the file has no front matter", "b.md:1:1");
+}
+
+#[test]
+fn missing_required_fields_are_all_reported() {
+    let sb = Sandbox::new();
+    sb.write("b.md", "---\nsubtitle: S\n---\n\nText.\n");
+    let run = build_txt(&sb, "b.md");
+    for key in ["title", "region", "date", "authors"] {
+        assert!(
+            run.stderr.contains(&format!("has no `{key}`")),
+            "{key}: {}",
+            run.stderr
+        );
+    }
+    assert_error(&sb, run, "the front matter has no `title`", "b.md:1:1");
+}
+
+#[test]
+fn malformed_yaml() {
+    let sb = Sandbox::new();
+    sb.write(
+        "b.md",
+        "---\ntitle: China: a question\nregion: R\ndate: 2016-11\nauthors: [{name: A}]\n---\n\nText.\n",
+    );
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "mapping values are not allowed", "b.md:2:");
+}
+
+#[test]
+fn unknown_key_with_did_you_mean() {
+    let sb = Sandbox::new();
+    sb.write(
+        "b.md",
+        "---\ntitle: T\nregoin: R\ndate: 2016-11\nauthors: [{name: A}]\n---\n\nText.\n",
+    );
+    let run = build_txt(&sb, "b.md");
+    assert!(
+        run.stderr.contains("did you mean `region`?"),
+        "{}",
+        run.stderr
+    );
+    assert_error(&sb, run, "unknown field `regoin`", "b.md:3:1");
+}
+
+#[test]
+fn bad_date() {
+    let sb = Sandbox::new();
+    sb.write(
+        "b.md",
+        "---\ntitle: T\nregion: R\ndate: 2016-13\nauthors: [{name: A}]\n---\n\nText.\n",
+    );
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "there is no month 13", "b.md:4:1");
+}
+
+#[test]
+fn invalid_utf8_reports_the_byte_offset() {
+    let sb = Sandbox::new();
+    let mut bytes = brief("Caf").into_bytes();
+    let at = bytes.len();
+    bytes.extend_from_slice(b"\xff ok\n");
+    sb.write("b.md", bytes);
+    let run = build_txt(&sb, "b.md");
+    assert_error(
+        &sb,
+        run,
+        &format!("invalid byte at offset {at}"),
+        "b.md:10:4",
+    );
+}
+
+#[test]
+fn raw_html() {
+    let sb = Sandbox::new();
+    sb.write("b.md", brief("Text with <b>bold</b> HTML.\n"));
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "raw HTML is not allowed", "b.md:10:11");
+}
+
+#[test]
+fn image_path_leaving_the_source_folder() {
+    let sb = Sandbox::new();
+    sb.copy(
+        &root().join("tests/fixtures/constructs/chart.png"),
+        "chart.png",
+    );
+    sb.write("briefs/b.md", brief("![A chart](../chart.png)\n"));
+    let run = build_txt(&sb, "briefs/b.md");
+    assert_error(&sb, run, "leaves the source folder", "b.md:10:1");
+    sb.write("briefs/c.md", brief("![A chart](/etc/passwd)\n"));
+    let run = build_txt(&sb, "briefs/c.md");
+    assert_error(&sb, run, "leaves the source folder", "c.md:10:1");
+}
+
+#[test]
+fn missing_image() {
+    let sb = Sandbox::new();
+    sb.write("b.md", brief("![A chart](nowhere.png)\n"));
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "cannot read image", "b.md:10:1");
+}
+
+#[test]
+fn file_that_is_not_an_image() {
+    let sb = Sandbox::new();
+    sb.copy(
+        &root().join("tests/fixtures/errors/not-an-image.png"),
+        "fake.png",
+    );
+    sb.write("b.md", brief("![A chart](fake.png)\n"));
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "fake.png is not a PNG or JPEG image", "b.md:10:1");
+}
+
+#[test]
+fn empty_body() {
+    let sb = Sandbox::new();
+    sb.write("b.md", brief("\n\n"));
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "the brief has no body", "b.md:");
+}
+
+#[test]
+fn title_heading_in_body() {
+    let sb = Sandbox::new();
+    sb.write("b.md", brief("# Title again\n\nText.\n"));
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "a `#` heading in the body", "b.md:10:1");
+}
+
+#[test]
+fn character_no_font_has() {
+    let sb = Sandbox::new();
+    sb.write("b.md", brief("The word 漢 has no glyph.\n"));
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "U+6F22", "b.md:10:10");
+}
+
+#[test]
+fn control_character() {
+    let sb = Sandbox::new();
+    sb.write("b.md", brief("Bell \u{7} here.\n"));
+    let run = build_txt(&sb, "b.md");
+    assert_error(&sb, run, "control character U+0007", "b.md:10:6");
+}
+
+#[test]
+fn undefined_and_unused_notes() {
+    let sb = Sandbox::new();
+    sb.write("b.md", brief("Text.[^a]\n\n[^b]: Never used.\n"));
+    let run = build_txt(&sb, "b.md");
+    assert!(
+        run.stderr
+            .contains("note [^b] is defined but never referenced"),
+        "{}",
+        run.stderr
+    );
+    assert_error(
+        &sb,
+        run,
+        "note [^a] is referenced but never defined",
+        "b.md:10:6",
+    );
+}
+
+#[test]
+fn twenty_thousand_nested_quotes_and_lists_fail_cleanly() {
+    for (name, body) in [
+        ("quotes", format!("{} deep\n", ">".repeat(20_000))),
+        ("lists", format!("{}x\n", "- ".repeat(20_000))),
+        (
+            "emphasis",
+            format!("{}x{}\n", "*".repeat(20_000), "*".repeat(20_000)),
+        ),
+    ] {
+        let sb = Sandbox::new();
+        sb.write("b.md", brief(&body));
+        let run = build_txt(&sb, "b.md");
+        assert!(
+            run.stderr.lines().all(|l| l.chars().count() < 200),
+            "{name}: long line"
+        );
+        assert_error(&sb, run, "nesting deeper than 16 levels", "b.md:10:");
+    }
+}
+
+#[test]
+fn all_errors_of_a_brief_are_reported_at_once() {
+    let sb = Sandbox::new();
+    sb.write(
+        "b.md",
+        "---\ntitle: T\nregion: R\ndate: 2016-13\nauthors: [{name: A}]\n---\n\n<i>x</i>\n\n# H\n",
+    );
+    let run = build_txt(&sb, "b.md");
+    for what in ["no month 13", "raw HTML", "a `#` heading"] {
+        assert!(run.stderr.contains(what), "{what}: {}", run.stderr);
+    }
+    assert_error(&sb, run, "raw HTML", "b.md:8:1");
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_outputs() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/brief.md");
+    sb.run(&["build", "--format", "txt"]).expect_code(0);
+    let before = std::fs::read(sb.path("dist/brief.txt")).expect("built");
+    sb.write("source/brief.md", "no front matter\n");
+    sb.run(&["build", "--format", "txt"]).expect_code(1);
+    assert_eq!(
+        std::fs::read(sb.path("dist/brief.txt")).expect("kept"),
+        before
+    );
+    assert_eq!(sb.files("dist"), vec!["brief.txt"], "no temp files left");
+}
+
+#[test]
+fn source_date_epoch_is_validated() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/brief.md");
+    let run = sb.run_env(
+        &["build", "--format", "txt"],
+        &[("SOURCE_DATE_EPOCH", "yesterday")],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("SOURCE_DATE_EPOCH"), "{}", run.stderr);
+    assert!(sb.files("dist").is_empty());
+    sb.run_env(
+        &["build", "--format", "txt"],
+        &[("SOURCE_DATE_EPOCH", "1477958400")],
+    )
+    .expect_code(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let sb = Sandbox::new();
+    sb.run(&["build", "--format", "docx"]).expect_code(2);
+    sb.run(&["frobnicate"]).expect_code(2);
+    sb.run(&["--help"]).expect_code(0);
+}
+
+#[test]
+fn json_build_report_parses() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/brief.md");
+    let run = sb
+        .run(&["build", "--format", "txt", "--json"])
+        .expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["built"][0]["outputs"][0]["format"], "txt");
+    let run = sb.run(&["build", "missing.md", "--json"]);
+    assert_eq!(run.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json error");
+    assert_eq!(v["ok"], false);
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/brief.md");
+    let run = sb
+        .run(&["build", "--format", "txt", "--quiet"])
+        .expect_code(0);
+    assert!(run.stderr.is_empty() && run.stdout.is_empty());
+}
+
+#[test]
+fn custom_house_style_changes_the_masthead() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/brief.md");
+    let toml = std::fs::read_to_string(root().join("branding/house.toml")).expect("house");
+    let toml = toml
+        .replace(
+            "\"NATO Foundation\", \"Defense College\"",
+            "\"Other Institute\"",
+        )
+        .replace("../fonts/", &format!("{}/fonts/", root().display()));
+    sb.write("branding/house.toml", toml);
+    sb.copy(&root().join("branding/logo.png"), "branding/logo.png");
+    sb.run(&["--house", "branding/house.toml", "build", "--format", "txt"])
+        .expect_code(0);
+    let txt = std::fs::read_to_string(sb.path("dist/brief.txt")).expect("txt");
+    assert!(txt.starts_with("Other Institute\n\nCENTRAL ASIA"), "{txt}");
+    sb.write("bad.toml", "[page]\ncolums = 2\n");
+    let run = sb.run(&["--house", "bad.toml", "build", "--format", "txt"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("bad.toml:2:1") && run.stderr.contains("did you mean `columns`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn parallel_builds_give_the_same_bytes_as_serial_ones() {
+    let sb = Sandbox::new();
+    for (i, case) in CASES.iter().enumerate() {
+        for copy in 0..3 {
+            sb.copy(&fixture(case), &format!("briefs/{i}-{copy}-{case}.md"));
+        }
+    }
+    sb.copy(
+        &root().join("tests/fixtures/constructs/chart.png"),
+        "briefs/chart.png",
+    );
+    sb.copy(
+        &root().join("tests/fixtures/constructs/photo.jpg"),
+        "briefs/photo.jpg",
+    );
+    sb.run(&[
+        "build", "briefs", "--out", "one", "--format", "txt", "--jobs", "1",
+    ])
+    .expect_code(0);
+    sb.run(&[
+        "build", "briefs", "--out", "two", "--format", "txt", "--jobs", "2",
+    ])
+    .expect_code(0);
+    let one = sb.files("one");
+    assert_eq!(one.len(), CASES.len() * 3);
+    assert_eq!(one, sb.files("two"));
+    for f in one {
+        let a = std::fs::read(sb.path(&format!("one/{f}"))).expect("one");
+        let b = std::fs::read(sb.path(&format!("two/{f}"))).expect("two");
+        assert_eq!(a, b, "{f}");
+    }
+    sb.run(&["build", "briefs", "--jobs", "0"]).expect_code(2);
+}

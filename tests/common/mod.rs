@@ -1,0 +1,165 @@
+//! A small harness for driving the real `briefpress` binary in a temporary folder
+//! (in the spirit of mdBook's `BookTest` and just's `Test`).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture source by case name: `seed` is the brief in `source/`.
+pub fn fixture(case: &str) -> PathBuf {
+    if case == "seed" {
+        root().join("source/2016-11-china-tajikistan.md")
+    } else {
+        root().join(format!("tests/fixtures/{case}/{case}.md"))
+    }
+}
+
+/// All fixture cases.
+pub const CASES: &[&str] = &["seed", "constructs", "multiscript", "long"];
+
+/// What one run of the binary gave.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Panic with the output unless the exit code is `code`.
+    pub fn expect_code(self, code: i32) -> Self {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// A temporary working folder with helpers to write sources and run briefpress.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Write a file (creating folders).
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, bytes).expect("write");
+        p
+    }
+
+    /// Copy a file from the repository.
+    pub fn copy(&self, from: &Path, rel: &str) -> PathBuf {
+        let bytes = std::fs::read(from).expect("read fixture");
+        self.write(rel, bytes)
+    }
+
+    /// Run briefpress with `args` in the sandbox.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_briefpress"));
+        cmd.args(args).current_dir(self.dir.path());
+        cmd.env_remove("SOURCE_DATE_EPOCH");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run briefpress");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Files in a folder of the sandbox, sorted, hidden ones included.
+    pub fn files(&self, rel: &str) -> Vec<String> {
+        let mut v: Vec<String> = match std::fs::read_dir(self.path(rel)) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        v.sort();
+        v
+    }
+}
+
+/// Whether an external tool is on PATH. In CI (env `CI` set) a missing tool is a
+/// failure, so tests that need it cannot pass by skipping.
+pub fn need_tool(name: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{name} is required in CI but is not installed (.ci/run installs it)"
+        );
+        eprintln!("notice: {name} not installed; skipping the part of this test that needs it");
+    }
+    found
+}
+
+/// Compare `actual` with the golden file at `path`; `BLESS=1` rewrites the golden.
+pub fn golden(path: &Path, actual: &str) {
+    if std::env::var_os("BLESS").is_some() {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, actual).expect("bless golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
+        panic!(
+            "golden {} is missing; run the tests with BLESS=1 to create it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{} differs from the output (first at line {}):\n--- expected\n{}\n--- actual\n{}\n(run with BLESS=1 to accept)",
+            path.display(),
+            first + 1,
+            expected.lines().skip(first).take(5).collect::<Vec<_>>().join("\n"),
+            actual.lines().skip(first).take(5).collect::<Vec<_>>().join("\n"),
+        );
+    }
+}
+
+/// A minimal valid front matter followed by `body`.
+pub fn brief(body: &str) -> String {
+    format!(
+        "---\ntitle: A test brief\nregion: Central Asia\ndate: 2016-11\nauthors:\n  - name: Test Author\n    bio: Writes tests.\n---\n\n{body}"
+    )
+}
