@@ -11,37 +11,32 @@ use std::process::Command;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-/// The briefs every EPUB test builds: (case name, source relative to the crate root).
-const CASES: &[(&str, &str)] = &[
-    ("seed", "source/2016-11-china-tajikistan.md"),
-    ("constructs", "tests/fixtures/constructs/constructs.md"),
-    ("multiscript", "tests/fixtures/multiscript/multiscript.md"),
-    ("long", "tests/fixtures/long/long.md"),
-];
+mod common;
+use common::{fixture, golden, root, CASES};
 
 /// Golden files this test owns in `tests/fixtures/<case>/expected/`.
 const GOLDENS: &[&str] = &["epub-files.txt", "epub-brief.txt"];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Build the EPUB of `source` into a fresh temp dir; returns the dir and the file.
-fn build(source: &str) -> (tempfile::TempDir, PathBuf) {
+/// Build the EPUB of fixture `case` into a fresh temp dir; returns the dir and the file.
+fn build(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let source = fixture(case);
     let dir = tempfile::tempdir().expect("temp dir");
     let out = Command::new(env!("CARGO_BIN_EXE_briefpress"))
         .current_dir(root())
         .env_remove("SOURCE_DATE_EPOCH")
-        .args(["-q", "build", source, "--format", "epub", "--out"])
+        .args(["-q", "build"])
+        .arg(&source)
+        .args(["--format", "epub", "--out"])
         .arg(dir.path())
         .output()
         .expect("run briefpress");
     assert!(
         out.status.success(),
-        "briefpress build {source} failed:\n{}",
+        "briefpress build {} failed:\n{}",
+        source.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    let stem = Path::new(source).file_stem().expect("stem");
+    let stem = source.file_stem().expect("stem");
     let file = dir.path().join(stem).with_extension("epub");
     (dir, file)
 }
@@ -250,8 +245,8 @@ fn every_epub_passes_epubcheck() {
         eprintln!("notice: {why}; skipping the epubcheck part of the EPUB tests");
         return;
     };
-    for (case, source) in CASES {
-        let (_dir, epub) = build(source);
+    for case in CASES {
+        let (_dir, epub) = build(case);
         let out = Command::new("java")
             .arg("-jar")
             .arg(&jar)
@@ -274,14 +269,14 @@ fn every_epub_passes_epubcheck() {
 fn spine_text_is_the_content_word_for_word() {
     let house = briefpress::house::builtin().expect("house");
     let coverage = briefpress::fonts::Coverage::of_house(&house).expect("coverage");
-    for (case, source) in CASES {
-        let doc = briefpress::parse::parse_file(&root().join(source), &coverage).expect("parse");
+    for case in CASES {
+        let doc = briefpress::parse::parse_file(&fixture(case), &coverage).expect("parse");
         let want: Vec<String> = briefpress::content::content(&doc, &house.style)
             .words()
             .into_iter()
             .map(|w| w.text)
             .collect();
-        let (_dir, epub) = build(source);
+        let (_dir, epub) = build(case);
         let files = unzip(&epub);
         let pkg = package(&files);
         let mut text = String::new();
@@ -311,9 +306,9 @@ fn spine_text_is_the_content_word_for_word() {
 
 #[test]
 fn rebuilds_are_byte_identical() {
-    for (case, source) in CASES {
-        let (_a, first) = build(source);
-        let (_b, second) = build(source);
+    for case in CASES {
+        let (_a, first) = build(case);
+        let (_b, second) = build(case);
         let (x, y) = (
             std::fs::read(first).expect("read"),
             std::fs::read(second).expect("read"),
@@ -324,9 +319,8 @@ fn rebuilds_are_byte_identical() {
 
 #[test]
 fn layout_and_xhtml_match_the_goldens() {
-    let bless = std::env::var_os("BLESS").is_some();
-    for (case, source) in CASES {
-        let (_dir, epub) = build(source);
+    for case in CASES {
+        let (_dir, epub) = build(case);
         let files = unzip(&epub);
         let pkg = package(&files);
         let by_href: BTreeMap<&str, &(String, String, String)> =
@@ -360,21 +354,8 @@ fn layout_and_xhtml_match_the_goldens() {
         }
         let brief = normalise(&String::from_utf8_lossy(file(&files, "EPUB/brief.xhtml")));
         let dir = root().join("tests/fixtures").join(case).join("expected");
-        for (golden, got) in [(GOLDENS[0], list), (GOLDENS[1], brief)] {
-            let path = dir.join(golden);
-            if bless {
-                std::fs::create_dir_all(&dir).expect("create expected/");
-                std::fs::write(&path, &got).expect("write golden");
-                continue;
-            }
-            let want = std::fs::read_to_string(&path)
-                .unwrap_or_else(|_| panic!("{} missing; run with BLESS=1", path.display()));
-            assert!(
-                want == got,
-                "{} differs; run with BLESS=1 and review the diff",
-                path.display()
-            );
-        }
+        golden(&dir.join(GOLDENS[0]), &list);
+        golden(&dir.join(GOLDENS[1]), &brief);
     }
     // A golden no test reads is an error.
     for entry in std::fs::read_dir(root().join("tests/fixtures")).expect("fixtures") {
@@ -384,7 +365,7 @@ fn layout_and_xhtml_match_the_goldens() {
             if name.starts_with("epub-") {
                 let case = expected.parent().and_then(|p| p.file_name()).expect("case");
                 assert!(
-                    GOLDENS.contains(&name.as_str()) && CASES.iter().any(|c| *c.0 == *case),
+                    GOLDENS.contains(&name.as_str()) && CASES.iter().any(|c| **c == *case),
                     "{} is not read by any test",
                     f.path().display()
                 );
