@@ -12,6 +12,7 @@ mod css;
 mod fonts;
 mod nav;
 mod package;
+mod raster;
 mod xhtml;
 mod xml;
 mod zip;
@@ -43,7 +44,7 @@ fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, St
     let nav = nav::nav(&doc.meta.lang, &doc.meta.title, &brief.targets)?;
     let cover_alt = format!("{}: {}", style.organisation.name, doc.meta.title);
     let cover_page = cover_page(&doc.meta.lang, &doc.meta.title, &cover_alt)?;
-    let cover_png = cover::cover(style, &house.logo.bytes)?;
+    let cover_png = cover::cover(doc, house)?;
 
     let mut items = vec![
         item("nav", nav::NAV_HREF, "application/xhtml+xml", Some("nav")),
