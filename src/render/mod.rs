@@ -3,9 +3,10 @@
 //! passes everything in [`Options`] and writes the bytes.
 
 pub mod epub;
+pub mod pdf;
 pub mod text;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::house::House;
 use crate::model::Document;
 
@@ -58,9 +59,7 @@ pub struct Options {
 pub fn render(doc: &Document, house: &House, format: Format, options: &Options) -> Result<Vec<u8>> {
     match format {
         Format::Txt => Ok(text::text(doc, &house.style)),
+        Format::Pdf => pdf::pdf(doc, house, options),
         Format::Epub => epub::epub(doc, house, options),
-        Format::Pdf => Err(Error::NotImplemented {
-            format: format.ext().to_owned(),
-        }),
     }
 }
