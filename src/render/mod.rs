@@ -2,10 +2,11 @@
 //! of one edition. No file system, clock or environment is touched here; the caller
 //! passes everything in [`Options`] and writes the bytes.
 
+pub mod epub;
 pub mod pdf;
 pub mod text;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::house::House;
 use crate::model::Document;
 
@@ -59,8 +60,6 @@ pub fn render(doc: &Document, house: &House, format: Format, options: &Options) 
     match format {
         Format::Txt => Ok(text::text(doc, &house.style)),
         Format::Pdf => pdf::pdf(doc, house, options),
-        Format::Epub => Err(Error::NotImplemented {
-            format: format.ext().to_owned(),
-        }),
+        Format::Epub => epub::epub(doc, house, options),
     }
 }

@@ -1,0 +1,179 @@
+//! The EPUB stylesheet, generated from the house style so colours, type scale and fonts
+//! follow `branding/house.toml` like the PDF does.
+//!
+//! Sizes are relative (`em` of the reader's chosen body size) rather than points, so the
+//! reading system's font-size setting keeps working: a house size of 22 pt over a 10 pt
+//! body becomes `2.2em`. Millimetres of the page grid become `em` the same way.
+
+use std::fmt::Write;
+
+use super::fonts::{family_stack, WebFont};
+use crate::house::House;
+
+/// Margin of the text on a screen, in body `em`. Screens have no page grid to take it
+/// from; the band runs out into this margin as it runs off the trim edge on paper.
+const SCREEN_MARGIN: f32 = 1.2;
+
+/// The stylesheet for the content document; `fonts` are referred to from `css/`.
+pub fn css(house: &House, fonts: &[WebFont]) -> String {
+    let s = &house.style;
+    let b = &s.body;
+    // Points and millimetres as `em` of the body size.
+    let pt = |v: f32| format!("{}em", round(v / b.size));
+    let mm = |v: f32| format!("{}em", round(v * 72.0 / 25.4 / b.size));
+    let lines = |n: f32| format!("{}em", round(n * b.leading / b.size));
+    let blue = s.colours.blue.hex();
+    let accent = s.colours.accent.hex();
+    let text = s.colours.text.hex();
+    let band_text = s.colours.band_text.hex();
+    let serif = stack(house, false, "serif");
+    let sans = stack(house, true, "sans-serif");
+    let m = round(SCREEN_MARGIN);
+    // These two are relative to their own element's smaller type, not the body's.
+    let band_h = format!("{}em", round(s.band.height * 72.0 / 25.4 / s.band.size));
+    let band_m = round(SCREEN_MARGIN * b.size / s.band.size);
+    let notes_h = format!("{}em", round(b.heading2_size / b.note_size));
+
+    let mut out = String::new();
+    for f in fonts {
+        let _ = writeln!(
+            out,
+            "@font-face {{ font-family: \"{}\"; font-weight: {}; font-style: {}; \
+             src: url(\"../{}\") format(\"truetype\"); }}",
+            f.family,
+            if f.bold { 700 } else { 400 },
+            if f.italic { "italic" } else { "normal" },
+            f.href
+        );
+    }
+    let _ = write!(
+        out,
+        r#"
+html {{ color: {text}; }}
+body {{ font-family: {serif}; line-height: {leading}; margin: 0; padding: 0 {m}em {m}em; }}
+
+/* Masthead: the mark at the left, the wordmark beside it. */
+.masthead {{ display: flex; align-items: center; padding-top: {m}em; }}
+.masthead .logo {{ height: {logo_h}; width: auto; margin-right: {gap}; }}
+.wordmark p {{ margin: 0; font-family: {sans}; color: {blue}; line-height: 1.15; }}
+.wordmark-1 {{ font-weight: bold; font-size: {wm1}; }}
+.wordmark-2 {{ font-size: {wm2}; letter-spacing: {wm2_track}em; }}
+
+/* Band: house blue, running into the screen margins as it runs off the trim on paper. */
+.band {{ display: flex; justify-content: space-between; align-items: center;
+  background-color: {blue}; color: {band_text}; font-family: {sans}; font-size: {band_size};
+  min-height: {band_h}; margin: {gap} -{band_m}em {band_after}; padding: 0 {band_m}em; }}
+.band p {{ margin: 0; }}
+.band .region {{ letter-spacing: {band_track}em; }}
+
+/* Title block. */
+.title-block {{ font-family: {sans}; border-bottom: {rule}pt solid {blue}; padding-bottom: {title_after}; margin-bottom: {title_after}; }}
+h1 {{ font-size: {title}; line-height: {title_leading}; color: {blue}; font-weight: bold;
+  margin: 0 0 0.3em; text-align: left; hyphens: manual; -webkit-hyphens: manual; }}
+.subtitle {{ font-size: {subtitle}; line-height: {subtitle_leading}; margin: 0 0 0.6em; }}
+.author {{ font-size: {author}; margin: 0; }}
+
+/* Body. */
+main p, main li {{ text-align: justify; hyphens: auto; -webkit-hyphens: auto; }}
+main p {{ margin: 0 0 {para}; }}
+h2, h3, h4, h5, h6 {{ font-family: {sans}; font-weight: bold; color: {blue}; margin: {head_space} 0 {para};
+  page-break-after: avoid; break-after: avoid; hyphens: manual; -webkit-hyphens: manual; }}
+h2 {{ font-size: {h2}; }}
+h3 {{ font-size: {h3}; }}
+h4, h5, h6 {{ font-size: {h4}; }}
+a {{ color: {blue}; }}
+code {{ font-family: inherit; }}
+ul, ol {{ margin: 0 0 {para}; padding-left: {list_indent}; }}
+ul ul, ul ol, ol ul, ol ol {{ margin-bottom: 0; }}
+li::marker {{ color: {blue}; }}
+li > p {{ margin: 0 0 {half_para}; }}
+blockquote {{ font-style: italic; margin: 0 0 {para}; padding-left: {quote_indent}; border-left: {quote_rule}pt solid {blue}; }}
+table {{ border-collapse: collapse; font-family: {sans}; font-size: {table}; margin: 0 0 {para};
+  border-top: 1pt solid {text}; border-bottom: 1pt solid {text}; }}
+th {{ font-weight: bold; border-bottom: 0.5pt solid {text}; text-align: left; }}
+th, td {{ padding: 0.25em 0.6em; vertical-align: top; }}
+.left {{ text-align: left; }}
+.center {{ text-align: center; }}
+.right {{ text-align: right; }}
+figure {{ margin: {para} 0; page-break-inside: avoid; break-inside: avoid; }}
+figure img {{ display: block; max-width: 100%; height: auto; }}
+figure img {{ max-width: {column}%; }}
+figure.wide img {{ width: 100%; max-width: 100%; }}
+figcaption {{ font-family: {sans}; font-size: {caption}; margin-top: 0.4em; }}
+hr {{ border: 0; border-top: 1pt solid {accent}; width: {rule_len}; margin: {para} auto; }}
+a.noteref {{ font-family: {sans}; font-size: 0.7em; vertical-align: super; line-height: 0; text-decoration: none; padding-left: 0.1em; }}
+
+/* Notes: numbers in the margin link back to the references. */
+.notes {{ font-family: {sans}; font-size: {note}; border-top: {hair}pt solid {text}; margin-top: {head_space}; }}
+.notes h2 {{ font-size: {notes_h}; }}
+.note-list {{ list-style: none; margin: 0; padding: 0; }}
+.note-list li {{ position: relative; padding-left: 2.2em; margin-bottom: 0.4em; }}
+.note-list p {{ margin: 0; text-align: left; }}
+.note-list .note-marks {{ position: absolute; left: 0; top: 0; }}
+.note-marks a {{ text-decoration: none; font-weight: bold; }}
+a.note-back {{ font-size: 0.75em; vertical-align: super; line-height: 0; text-decoration: none; }}
+
+/* Bios: name in sans bold, a dash, the bio in serif italic. */
+.bios {{ border-top: {rule}pt solid {text}; margin-top: {head_space}; padding-top: {para}; font-size: {bio}; line-height: {bio_leading}; }}
+.bio {{ margin: 0 0 {para}; }}
+.bio-name {{ font-family: {sans}; font-weight: bold; }}
+.bio-text {{ font-style: italic; }}
+"#,
+        leading = round(b.leading / b.size),
+        // A figure that is not wide keeps to a column's share of the text width.
+        column = round(100.0 * s.column_width() / s.text_width().max(1.0)),
+        logo_h = mm(s.masthead.logo_height),
+        gap = mm(s.masthead.gap),
+        wm1 = pt(s.masthead.wordmark_size),
+        wm2 = pt(s.masthead.wordmark_second_size),
+        wm2_track = round(s.masthead.wordmark_second_tracking),
+        band_size = pt(s.band.size),
+        band_after = mm(s.band.space_after),
+        band_track = round(s.band.tracking),
+        rule = round(s.title.rule_width),
+        title_after = mm(s.title.space_after),
+        title = pt(s.title.size),
+        title_leading = round(s.title.leading / s.title.size),
+        subtitle = pt(s.title.subtitle_size),
+        subtitle_leading = round(s.title.subtitle_leading / s.title.subtitle_size),
+        author = pt(s.title.author_size),
+        para = lines(b.paragraph_space),
+        half_para = lines(b.paragraph_space / 2.0),
+        head_space = lines(b.heading_space),
+        h2 = pt(b.heading2_size),
+        h3 = pt(b.heading3_size),
+        h4 = pt(b.heading4_size),
+        list_indent = mm(b.list_indent),
+        quote_indent = mm(b.quote_indent),
+        quote_rule = round(b.quote_rule),
+        table = pt(b.table_size),
+        caption = pt(b.caption_size),
+        rule_len = mm(b.rule_length),
+        note = pt(b.note_size),
+        hair = round(s.furniture.hairline),
+        bio = pt(s.bios.size),
+        bio_leading = round(s.bios.leading / s.bios.size),
+    );
+    out
+}
+
+/// A CSS `font-family` list: the house family, its fallbacks, a generic family.
+fn stack(house: &House, sans: bool, generic: &str) -> String {
+    let mut parts: Vec<String> = family_stack(house, sans)
+        .into_iter()
+        .map(|f| format!("\"{f}\""))
+        .collect();
+    parts.push(generic.to_owned());
+    parts.join(", ")
+}
+
+/// A number with at most three decimals and no trailing zeros, for stable output.
+fn round(v: f32) -> String {
+    let s = format!("{:.3}", v);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_owned()
+    }
+}

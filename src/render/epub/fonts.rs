@@ -1,0 +1,267 @@
+//! Web fonts for the EPUB: which characters each house face sets, and subsets of the
+//! house fonts holding only those glyphs.
+//!
+//! The XHTML writer records every character it writes under the [`Face`] the CSS sets it
+//! in; [`embed`] then cuts each house font (and the Georgian/Armenian fallbacks, for the
+//! characters the main family lacks) down to those glyphs. Subsets are made with
+//! allsorts, which writes a Unicode `cmap` — reading systems and browsers reject web fonts
+//! without one. Layout tables (GSUB/GPOS) are not carried into the subsets, so the EPUB
+//! has no kerning or ligatures; its text is set by the reading system anyway.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use allsorts::binary::read::ReadScope;
+use allsorts::font_data::FontData;
+use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+
+use crate::house::House;
+
+/// A typeface of the house style as the CSS uses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Face {
+    pub sans: bool,
+    pub bold: bool,
+    pub italic: bool,
+}
+
+impl Face {
+    /// The serif body face.
+    pub const SERIF: Face = Face {
+        sans: false,
+        bold: false,
+        italic: false,
+    };
+    /// The sans face of the head, headings and small print.
+    pub const SANS: Face = Face {
+        sans: true,
+        bold: false,
+        italic: false,
+    };
+
+    /// This face in bold.
+    pub fn bold(self) -> Face {
+        Face { bold: true, ..self }
+    }
+
+    /// This face in italic.
+    pub fn italic(self) -> Face {
+        Face {
+            italic: true,
+            ..self
+        }
+    }
+}
+
+/// Characters written, per face.
+#[derive(Debug, Clone, Default)]
+pub struct Usage {
+    chars: BTreeMap<Face, BTreeSet<char>>,
+}
+
+impl Usage {
+    /// Record that `text` is set in `face`.
+    pub fn add(&mut self, face: Face, text: &str) {
+        let set = self.chars.entry(face).or_default();
+        // Characters a reading system may add by itself in any face that is used:
+        // hyphens from `hyphens: auto`, list numbers, spaces.
+        if set.is_empty() {
+            set.extend("0123456789.-\u{2010} \u{a0}".chars());
+        }
+        set.extend(text.chars().filter(|c| !c.is_control()));
+    }
+}
+
+/// One font file of the EPUB with its `@font-face` description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebFont {
+    /// Path inside the EPUB folder, e.g. `fonts/NotoSerif-Regular.ttf`.
+    pub href: String,
+    /// CSS family name.
+    pub family: String,
+    pub bold: bool,
+    pub italic: bool,
+    pub bytes: Vec<u8>,
+}
+
+/// The CSS family names of a family: the main face first, then its fallbacks.
+pub fn family_stack(house: &House, sans: bool) -> Vec<String> {
+    let fonts = &house.style.fonts;
+    let base = if sans { "House Sans" } else { "House Serif" };
+    let n = if sans {
+        fonts
+            .sans_fallbacks
+            .len()
+            .max(fonts.sans_bold_fallbacks.len())
+    } else {
+        fonts
+            .serif_fallbacks
+            .len()
+            .max(fonts.serif_bold_fallbacks.len())
+    };
+    let mut out = vec![base.to_owned()];
+    out.extend((1..=n).map(|i| format!("{base} {i}")));
+    out
+}
+
+/// Subset fonts for everything recorded in `usage`, in a fixed order.
+pub fn embed(house: &House, usage: &Usage) -> Result<Vec<WebFont>, String> {
+    // (family, bold, italic) → (font file name in the house style, characters).
+    let mut wanted: BTreeMap<(String, bool, bool), (String, BTreeSet<char>)> = BTreeMap::new();
+    for (face, chars) in &usage.chars {
+        let (main, fallbacks) = files(house, *face);
+        let stack = family_stack(house, face.sans);
+        let main_face = face_of(house, &main)?;
+        for &c in chars {
+            let slot = if main_face.glyph_index(c).is_some_and(|g| g.0 != 0) {
+                Some((stack[0].clone(), face.italic, main.clone()))
+            } else {
+                // Fallback fonts have no italics; the reading system slants the upright.
+                let mut found = None;
+                for (i, f) in fallbacks.iter().enumerate() {
+                    if face_of(house, f)?.glyph_index(c).is_some_and(|g| g.0 != 0) {
+                        found = stack.get(i + 1).map(|fam| (fam.clone(), false, f.clone()));
+                        break;
+                    }
+                }
+                found
+            };
+            // A character no font has was rejected when the source was read; white space
+            // and the like may still land here and are left to the reading system.
+            if let Some((family, italic, file)) = slot {
+                wanted
+                    .entry((family, face.bold, italic))
+                    .or_insert_with(|| (file, BTreeSet::new()))
+                    .1
+                    .insert(c);
+            }
+        }
+    }
+    let mut out: Vec<WebFont> = Vec::new();
+    for ((family, bold, italic), (file, chars)) in wanted {
+        let bytes = subset_font(font_bytes(house, &file)?, &chars)
+            .map_err(|e| format!("cannot subset font {file}: {e}"))?;
+        let mut href = format!("fonts/{}.ttf", stem(&file));
+        let mut n = 2;
+        while out.iter().any(|f| f.href == href) {
+            href = format!("fonts/{}-{n}.ttf", stem(&file));
+            n += 1;
+        }
+        out.push(WebFont {
+            href,
+            family,
+            bold,
+            italic,
+            bytes,
+        });
+    }
+    Ok(out)
+}
+
+/// The main font file of a face and its fallbacks, by house-style name.
+fn files(house: &House, face: Face) -> (String, Vec<String>) {
+    let f = &house.style.fonts;
+    let main = match (face.sans, face.bold, face.italic) {
+        (false, false, false) => &f.serif_regular,
+        (false, false, true) => &f.serif_italic,
+        (false, true, false) => &f.serif_bold,
+        (false, true, true) => &f.serif_bold_italic,
+        (true, false, false) => &f.sans_regular,
+        (true, false, true) => &f.sans_italic,
+        (true, true, false) => &f.sans_bold,
+        (true, true, true) => &f.sans_bold_italic,
+    };
+    let fallbacks = match (face.sans, face.bold) {
+        (false, false) => &f.serif_fallbacks,
+        (false, true) => &f.serif_bold_fallbacks,
+        (true, false) => &f.sans_fallbacks,
+        (true, true) => &f.sans_bold_fallbacks,
+    };
+    (main.clone(), fallbacks.clone())
+}
+
+fn font_bytes<'h>(house: &'h House, name: &str) -> Result<&'h [u8], String> {
+    house
+        .font(name)
+        .map(|a| a.bytes.as_slice())
+        .ok_or_else(|| format!("font {name} is not loaded"))
+}
+
+fn face_of<'h>(house: &'h House, name: &str) -> Result<ttf_parser::Face<'h>, String> {
+    ttf_parser::Face::parse(font_bytes(house, name)?, 0)
+        .map_err(|e| format!("font {name} is not usable ({e})"))
+}
+
+/// A file-name stem safe for an EPUB path.
+fn stem(name: &str) -> String {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let base = file.rsplit_once('.').map_or(file, |(b, _)| b);
+    let s: String = base
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    if s.is_empty() {
+        "font".into()
+    } else {
+        s
+    }
+}
+
+/// A TrueType/OpenType subset of `bytes` with the glyphs of `chars` and a Unicode cmap.
+pub fn subset_font(bytes: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
+    let face = ttf_parser::Face::parse(bytes, 0).map_err(|e| e.to_string())?;
+    // Glyph 0 (.notdef) must come first; sorting keeps it there.
+    let mut glyphs: Vec<u16> = vec![0];
+    glyphs.extend(
+        chars
+            .iter()
+            .filter_map(|&c| face.glyph_index(c))
+            .map(|g| g.0),
+    );
+    glyphs.sort_unstable();
+    glyphs.dedup();
+    let data = ReadScope::new(bytes)
+        .read::<FontData<'_>>()
+        .map_err(|e| format!("{e:?}"))?;
+    let provider = data.table_provider(0).map_err(|e| format!("{e:?}"))?;
+    subset(
+        &provider,
+        &glyphs,
+        &SubsetProfile::Minimal,
+        CmapTarget::Unicode,
+    )
+    .map_err(|e| format!("{e:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subsets_are_small_and_keep_a_unicode_cmap() -> Result<(), String> {
+        let house = crate::house::builtin().map_err(|e| e.to_string())?;
+        let mut usage = Usage::default();
+        usage.add(Face::SERIF, "Tajikistan, Қазақстан, საქართველო");
+        let fonts = embed(&house, &usage)?;
+        assert_eq!(fonts.len(), 2, "main serif and the Georgian fallback");
+        for f in &fonts {
+            assert!(
+                f.bytes.len() < 40_000,
+                "{} is {} bytes",
+                f.href,
+                f.bytes.len()
+            );
+            let face = ttf_parser::Face::parse(&f.bytes, 0).map_err(|e| e.to_string())?;
+            let probe = if f.family == "House Serif" {
+                'Қ'
+            } else {
+                'ს'
+            };
+            assert!(
+                face.glyph_index(probe).is_some(),
+                "{} lacks {probe}",
+                f.href
+            );
+        }
+        Ok(())
+    }
+}

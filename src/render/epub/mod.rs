@@ -1,0 +1,145 @@
+//! The EPUB 3 edition: one reflowable brief in the house layout, with subset house
+//! fonts, a generated cover and accessibility metadata.
+//!
+//! The container holds, in this fixed order: `mimetype`, `META-INF/container.xml`,
+//! `EPUB/package.opf`, `EPUB/nav.xhtml`, `EPUB/cover.xhtml`, `EPUB/brief.xhtml` (the
+//! content, see `docs/editions.md`), `EPUB/css/brief.css`, the images (logo, cover,
+//! figures) and the fonts. Everything is derived from the document, the house style and
+//! `options.epoch`, so a rebuild gives the same bytes.
+
+mod cover;
+mod css;
+mod fonts;
+mod nav;
+mod package;
+mod raster;
+mod xhtml;
+mod xml;
+mod zip;
+
+use crate::error::{Error, Result};
+use crate::house::House;
+use crate::model::Document;
+use crate::render::Options;
+
+use self::package::{Item, Package};
+use self::zip::Entry;
+
+/// Render the EPUB edition of `doc` as the bytes of a `.epub` file.
+pub fn epub(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>> {
+    build(doc, house, options).map_err(|message| Error::Render {
+        slug: doc.slug.clone(),
+        format: "epub",
+        message,
+    })
+}
+
+fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, String> {
+    let style = &house.style;
+    let brief = xhtml::brief(doc, style)?;
+    // The navigation document and the cover page are shown in the reading system's own
+    // fonts, so only the content document counts towards the subsets.
+    let web_fonts = fonts::embed(house, &brief.usage)?;
+    let css = css::css(house, &web_fonts);
+    let nav = nav::nav(&doc.meta.lang, &doc.meta.title, &brief.targets)?;
+    let cover_alt = format!("{}: {}", style.organisation.name, doc.meta.title);
+    let cover_page = cover_page(&doc.meta.lang, &doc.meta.title, &cover_alt)?;
+    let cover_png = cover::cover(doc, house)?;
+
+    let mut items = vec![
+        item("nav", nav::NAV_HREF, "application/xhtml+xml", Some("nav")),
+        item("cover", nav::COVER_HREF, "application/xhtml+xml", None),
+        item("brief", xhtml::HREF, "application/xhtml+xml", None),
+        item("css", xhtml::CSS_HREF, "text/css", None),
+        item("logo", xhtml::LOGO_HREF, "image/png", None),
+        item("cover-image", COVER_IMAGE, "image/png", Some("cover-image")),
+    ];
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (nav::NAV_HREF.into(), nav),
+        (nav::COVER_HREF.into(), cover_page),
+        (xhtml::HREF.into(), brief.xhtml),
+        (xhtml::CSS_HREF.into(), css.into_bytes()),
+        (xhtml::LOGO_HREF.into(), house.logo.bytes.to_vec()),
+        (COVER_IMAGE.into(), cover_png),
+    ];
+    for (i, img) in brief.images.iter().enumerate() {
+        let id = format!("figure-{}", i + 1);
+        items.push(item(&id, &img.href, img.media_type, None));
+        files.push((img.href.clone(), img.bytes.to_vec()));
+    }
+    for (i, f) in web_fonts.iter().enumerate() {
+        let id = format!("font-{}", i + 1);
+        items.push(item(&id, &f.href, "font/ttf", None));
+        files.push((f.href.clone(), f.bytes.clone()));
+    }
+
+    let package = Package {
+        doc,
+        identifier: identifier(doc, style),
+        publisher: &style.organisation.name,
+        epoch: options.epoch,
+        items,
+        spine: vec!["cover".into(), "brief".into()],
+    };
+    let mut entries = vec![
+        Entry {
+            path: "META-INF/container.xml".into(),
+            bytes: package::container()?,
+        },
+        Entry {
+            path: package::OPF_PATH.into(),
+            bytes: package::opf(&package)?,
+        },
+    ];
+    entries.extend(files.into_iter().map(|(href, bytes)| Entry {
+        path: format!("EPUB/{href}"),
+        bytes,
+    }));
+    zip::archive(&entries, options.epoch)
+}
+
+/// Path of the cover image inside the EPUB folder.
+const COVER_IMAGE: &str = "images/cover.png";
+
+fn item(id: &str, href: &str, media_type: &str, properties: Option<&'static str>) -> Item {
+    Item {
+        id: id.into(),
+        href: href.into(),
+        media_type: media_type.into(),
+        properties,
+    }
+}
+
+/// The source's `id`, else a name-based UUID of the content, so the identifier stays
+/// the same across rebuilds and changes only when the words do.
+fn identifier(doc: &Document, style: &crate::house::Style) -> String {
+    match &doc.meta.id {
+        Some(id) => id.clone(),
+        None => {
+            let digest = crate::content::content(doc, style).digest();
+            let name = format!("urn:briefpress:content:sha256:{digest}");
+            let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes());
+            format!("urn:uuid:{uuid}")
+        }
+    }
+}
+
+/// The cover page: the cover image alone.
+fn cover_page(lang: &str, title: &str, alt: &str) -> Result<Vec<u8>, String> {
+    let mut x = xml::Xml::new();
+    xhtml::head(&mut x, lang, title, Some(xhtml::CSS_HREF));
+    x.open("body", &[("class", "cover-page")]);
+    x.nl();
+    x.open("section", &[("epub:type", "cover"), ("class", "cover")]);
+    x.empty(
+        "img",
+        &[("src", COVER_IMAGE), ("alt", alt), ("role", "doc-cover")],
+    );
+    x.close("section");
+    x.nl();
+    x.close("body");
+    x.nl();
+    x.close("html");
+    x.nl();
+    x.finish()
+}

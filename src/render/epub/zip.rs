@@ -1,0 +1,99 @@
+//! The OCF container: a ZIP archive written byte-for-byte the same on every build.
+//!
+//! `mimetype` comes first, stored uncompressed (readers sniff it at a fixed offset);
+//! entries follow in the order given, each with the same timestamp and permissions, so
+//! rebuilding a brief gives identical bytes.
+
+use std::io::Write;
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::model::civil_from_days;
+
+/// One file of the container.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The EPUB archive: `mimetype`, then `entries` in order, all dated `epoch`.
+pub fn archive(entries: &[Entry], epoch: i64) -> Result<Vec<u8>, String> {
+    let time = dos_time(epoch);
+    let base = SimpleFileOptions::default()
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let mut w = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = base.compression_method(CompressionMethod::Stored);
+    // Level 9 keeps to flate2; higher levels would switch to the much slower zopfli.
+    let deflated = base
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    let fail = |e: &dyn std::fmt::Display| format!("cannot write the EPUB archive ({e})");
+    w.start_file("mimetype", stored).map_err(|e| fail(&e))?;
+    w.write_all(b"application/epub+zip").map_err(|e| fail(&e))?;
+    for e in entries {
+        w.start_file(e.path.as_str(), deflated)
+            .map_err(|err| fail(&err))?;
+        w.write_all(&e.bytes).map_err(|err| fail(&err))?;
+    }
+    let out = w.finish().map_err(|e| fail(&e))?;
+    Ok(out.into_inner())
+}
+
+/// The DOS date and time of `epoch` (UTC), clamped to the years a ZIP can record.
+fn dos_time(epoch: i64) -> DateTime {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let (y, m, d, secs) = if y < 1980 {
+        (1980, 1, 1, 0)
+    } else if y > 2107 {
+        (2107, 12, 31, 86_399)
+    } else {
+        (y, m, d, secs)
+    };
+    let narrow = |v: i64| u8::try_from(v).unwrap_or(0);
+    DateTime::from_date_and_time(
+        u16::try_from(y).unwrap_or(1980),
+        narrow(i64::from(m)),
+        narrow(i64::from(d)),
+        narrow(secs / 3600),
+        narrow(secs % 3600 / 60),
+        narrow(secs % 60),
+    )
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mimetype_is_first_and_stored() -> Result<(), String> {
+        let bytes = archive(
+            &[Entry {
+                path: "a.txt".into(),
+                bytes: b"hello".to_vec(),
+            }],
+            1_477_958_400,
+        )?;
+        // Local file header, then method 0 (stored) at offset 8, name at 30.
+        assert_eq!(&bytes[0..4], b"PK\x03\x04");
+        assert_eq!(&bytes[8..10], &[0, 0]);
+        assert_eq!(&bytes[30..38], b"mimetype");
+        assert_eq!(&bytes[38..58], b"application/epub+zip");
+        assert_eq!(
+            bytes,
+            archive(
+                &[Entry {
+                    path: "a.txt".into(),
+                    bytes: b"hello".to_vec()
+                }],
+                1_477_958_400
+            )?
+        );
+        Ok(())
+    }
+}
