@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::fonts::Coverage;
 use crate::house::House;
 use crate::model::Document;
-use crate::render::{self, Edition, Format, Options};
+use crate::render::{self, Edition, Format, Options, PdfStandard};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -20,6 +20,8 @@ pub struct Request {
     pub out: PathBuf,
     pub formats: Vec<Format>,
     pub edition: Edition,
+    /// PDF/A level of the PDF edition.
+    pub pdf_standard: PdfStandard,
     /// `SOURCE_DATE_EPOCH`, when set.
     pub source_date_epoch: Option<i64>,
     /// Briefs built at once; `None` uses every core.
@@ -89,6 +91,7 @@ pub fn render_brief(
     let options = Options {
         edition: req.edition,
         epoch: epoch_for(&doc, req.source_date_epoch),
+        pdf_standard: req.pdf_standard,
     };
     let mut editions = Vec::new();
     let mut errors = Vec::new();

@@ -2,6 +2,7 @@
 //! of one edition. No file system, clock or environment is touched here; the caller
 //! passes everything in [`Options`] and writes the bytes.
 
+pub mod finish;
 pub mod text;
 
 use crate::error::{Error, Result};
@@ -44,6 +45,20 @@ pub enum Edition {
     Print,
 }
 
+/// Which PDF/A conformance level the PDF edition claims (see `docs/pdfa.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+pub enum PdfStandard {
+    /// PDF/A-2b: archival, self-contained, no attachments.
+    #[default]
+    #[value(name = "a-2b")]
+    #[serde(rename = "a-2b")]
+    A2b,
+    /// PDF/A-3b: as A-2b, with the Markdown source and the text edition attached.
+    #[value(name = "a-3b")]
+    #[serde(rename = "a-3b")]
+    A3b,
+}
+
 /// Everything a renderer needs besides the document and the house style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -51,6 +66,8 @@ pub struct Options {
     /// Seconds since the Unix epoch for every date written into a file
     /// (`SOURCE_DATE_EPOCH`, else the brief's date).
     pub epoch: i64,
+    /// The PDF/A level of the PDF edition.
+    pub pdf_standard: PdfStandard,
 }
 
 /// Render one edition of `doc`.
