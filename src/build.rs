@@ -96,7 +96,13 @@ pub fn render_brief(
     let mut editions = Vec::new();
     let mut errors = Vec::new();
     for &format in &req.formats {
-        match render::render(&doc, house, format, &options) {
+        let rendered = if format == Format::Pdf && options.pdf_standard == PdfStandard::A3b {
+            a3b_attachments(path, &doc, house)
+                .and_then(|files| render::render_pdf(&doc, house, &options, files))
+        } else {
+            render::render(&doc, house, format, &options)
+        };
+        match rendered {
             Ok(bytes) => editions.push((format, bytes)),
             Err(e) => errors.push(e),
         }
@@ -106,6 +112,20 @@ pub fn render_brief(
         1 => Err(errors.remove(0)),
         _ => Err(Error::Many(errors)),
     }
+}
+
+/// What a PDF/A-3b edition carries inside: the source file as read now (the bytes the
+/// document was parsed from) and the text edition, rendered the same way as `<slug>.txt`.
+fn a3b_attachments(
+    path: &Path,
+    doc: &Document,
+    house: &House,
+) -> Result<Vec<render::finish::Attachment>> {
+    let source = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let text = render::text::text(doc, &house.style);
+    Ok(render::finish::Info::source_attachments(
+        &doc.slug, source, text,
+    ))
 }
 
 /// Build one brief into `req.out`.
