@@ -131,11 +131,31 @@ fn a3b_attachments(
 /// Build one brief into `req.out`.
 pub fn build_one(path: &Path, house: &House, coverage: &Coverage, req: &Request) -> Result<Built> {
     let (doc, editions) = render_brief(path, house, coverage, req)?;
+    let source_bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    // A manifest must never describe files other than those beside it: remove the old
+    // one before replacing the editions, and write the new one only after all of them.
+    let manifest_path = crate::manifest::path_for(&req.out, &doc.slug);
+    match std::fs::remove_file(&manifest_path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io("replace", &manifest_path, e)),
+    }
     let files: Vec<(PathBuf, Vec<u8>)> = editions
         .iter()
         .map(|(f, b)| (req.out.join(format!("{}.{}", doc.slug, f.ext())), b.clone()))
         .collect();
     crate::write::atomic_all(&files)?;
+    let content = crate::content::content(&doc, &house.style);
+    let manifest = crate::manifest::Manifest::new(&crate::manifest::Inputs {
+        slug: &doc.slug,
+        source_path: path,
+        source_bytes: &source_bytes,
+        house,
+        content: &content,
+        epoch: epoch_for(&doc, req.source_date_epoch),
+        editions: &editions,
+    });
+    crate::write::atomic(&manifest_path, &manifest.to_json())?;
     Ok(Built {
         source: path.to_owned(),
         slug: doc.slug.clone(),

@@ -61,3 +61,131 @@ impl Coverage {
         }
     }
 }
+
+/// A type family of the house style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    Serif,
+    Sans,
+}
+
+/// A family in one of its four styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Variant {
+    pub family: Family,
+    pub bold: bool,
+    pub italic: bool,
+}
+
+/// The house fonts parsed for shaping, with the fallback chain of each variant.
+///
+/// Faces borrow the font bytes held by the [`House`]; index `i` is `house.fonts[i]`.
+pub struct FontBook<'a> {
+    faces: Vec<rustybuzz::Face<'a>>,
+    names: Vec<String>,
+    house: &'a House,
+}
+
+impl<'a> FontBook<'a> {
+    /// Parse every house font for shaping.
+    pub fn new(house: &'a House) -> Result<FontBook<'a>> {
+        let mut faces = Vec::new();
+        let mut names = Vec::new();
+        for font in &house.fonts {
+            let face = rustybuzz::Face::from_slice(&font.bytes, 0).ok_or_else(|| Error::Font {
+                path: PathBuf::from(&font.name),
+                message: "not a usable TrueType/OpenType font".into(),
+            })?;
+            names.push(postscript_name(&face).unwrap_or_else(|| fallback_name(&font.name)));
+            faces.push(face);
+        }
+        Ok(FontBook {
+            faces,
+            names,
+            house,
+        })
+    }
+
+    /// The shaping face of font `i`.
+    pub fn face(&self, i: usize) -> Option<&rustybuzz::Face<'a>> {
+        self.faces.get(i)
+    }
+
+    /// The font file bytes of font `i`.
+    pub fn bytes(&self, i: usize) -> Option<&'a [u8]> {
+        self.house.fonts.get(i).map(|a| a.bytes.as_slice())
+    }
+
+    /// The PostScript name of font `i` (for `/BaseFont`).
+    pub fn name(&self, i: usize) -> &str {
+        self.names.get(i).map(String::as_str).unwrap_or("Font")
+    }
+
+    /// Fonts to try for `v`, best first: the variant's own file, its fallbacks, then every
+    /// other house font, so that any character [`Coverage`] accepted finds a glyph.
+    pub fn chain(&self, v: Variant) -> Vec<usize> {
+        let f = &self.house.style.fonts;
+        let (main, fallbacks) = match (v.family, v.bold, v.italic) {
+            (Family::Serif, false, false) => (&f.serif_regular, &f.serif_fallbacks),
+            (Family::Serif, false, true) => (&f.serif_italic, &f.serif_fallbacks),
+            (Family::Serif, true, false) => (&f.serif_bold, &f.serif_bold_fallbacks),
+            (Family::Serif, true, true) => (&f.serif_bold_italic, &f.serif_bold_fallbacks),
+            (Family::Sans, false, false) => (&f.sans_regular, &f.sans_fallbacks),
+            (Family::Sans, false, true) => (&f.sans_italic, &f.sans_fallbacks),
+            (Family::Sans, true, false) => (&f.sans_bold, &f.sans_bold_fallbacks),
+            (Family::Sans, true, true) => (&f.sans_bold_italic, &f.sans_bold_fallbacks),
+        };
+        let mut out = Vec::new();
+        let names = std::iter::once(main).chain(fallbacks.iter());
+        for name in names {
+            if let Some(i) = self.house.fonts.iter().position(|a| &a.name == name) {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        for i in 0..self.faces.len() {
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    /// Whether font `i` has a glyph for `c`.
+    pub fn has(&self, i: usize, c: char) -> bool {
+        self.faces
+            .get(i)
+            .and_then(|f| f.glyph_index(c))
+            .is_some_and(|g| g.0 != 0)
+    }
+}
+
+/// The PostScript name from the `name` table, restricted to the characters a PDF name
+/// may carry without escapes.
+fn postscript_name(face: &rustybuzz::Face<'_>) -> Option<String> {
+    let names = face.names();
+    let name = (0..names.len())
+        .filter_map(|i| names.get(i))
+        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .find_map(|n| n.to_string())?;
+    let clean: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    (!clean.is_empty()).then_some(clean)
+}
+
+fn fallback_name(file: &str) -> String {
+    let stem = file.rsplit('/').next().unwrap_or(file);
+    let stem = stem.split('.').next().unwrap_or(stem);
+    let clean: String = stem
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    if clean.is_empty() {
+        "Font".into()
+    } else {
+        clean
+    }
+}

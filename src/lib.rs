@@ -17,6 +17,7 @@ pub mod diag;
 pub mod error;
 pub mod fonts;
 pub mod house;
+pub mod manifest;
 pub mod model;
 pub mod parse;
 pub mod render;

@@ -53,9 +53,10 @@ enum Command {
         /// Dist folders or edition files.
         #[arg(default_value = "dist")]
         paths: Vec<PathBuf>,
-        /// Folder holding the sources (`<slug>.md`).
-        #[arg(long, default_value = "source")]
-        source: PathBuf,
+        /// Folder holding the sources (`<slug>.md`); default: the source each
+        /// manifest names, else `source/`.
+        #[arg(long, value_name = "DIR")]
+        source: Option<PathBuf>,
     },
 }
 

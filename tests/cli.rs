@@ -350,7 +350,11 @@ fn a_failed_build_keeps_the_previous_outputs() {
         std::fs::read(sb.path("dist/brief.txt")).expect("kept"),
         before
     );
-    assert_eq!(sb.files("dist"), vec!["brief.txt"], "no temp files left");
+    assert_eq!(
+        sb.files("dist"),
+        vec!["brief.manifest.json", "brief.txt"],
+        "no temp files left"
+    );
 }
 
 #[test]
@@ -457,7 +461,8 @@ fn parallel_builds_give_the_same_bytes_as_serial_ones() {
     ])
     .expect_code(0);
     let one = sb.files("one");
-    assert_eq!(one.len(), CASES.len() * 3);
+    // Each brief: its text edition and its release manifest.
+    assert_eq!(one.len(), CASES.len() * 3 * 2);
     assert_eq!(one, sb.files("two"));
     for f in one {
         let a = std::fs::read(sb.path(&format!("one/{f}"))).expect("one");

@@ -3,6 +3,7 @@
 //! passes everything in [`Options`] and writes the bytes.
 
 pub mod finish;
+pub mod pdf;
 pub mod text;
 
 use crate::error::{Error, Result};
@@ -94,10 +95,5 @@ pub fn render_pdf(
         attachments,
         ..finish::Info::new(doc, house, options)
     };
-    // The PDF renderer (`src/render/pdf/`, not merged yet) plugs in here:
-    // `finish::finish(&pdf::pdf(doc, house, options)?, &info)`.
-    let _ = info;
-    Err(Error::NotImplemented {
-        format: Format::Pdf.ext().to_owned(),
-    })
+    finish::finish(&pdf::pdf(doc, house, options)?, &info)
 }

@@ -1,19 +1,56 @@
 //! Word-by-word comparison of an edition's extracted words with the source's content.
 //!
 //! Myers' O(ND) shortest-edit-script diff: linear in the length of the brief when
-//! the editions agree or nearly agree, and bounded by [`MAX_EDITS`] when they do not
+//! the editions agree or nearly agree, and bounded by `MAX_EDITS` when they do not
 //! (then the rest is reported as one difference). Runs of edits become one
 //! [`Difference`] each. Furniture candidates (`Found::optional`) that do not match a
 //! content word are dropped from the differences rather than reported.
 
 use crate::content::Word;
 
-/// A word extracted from an edition, with a human-readable place in that file.
+/// Where a word sits in an edition file. Which fields are set depends on the format:
+/// text `line`; PDF `page` and `line` (text line on that page, furniture not counted);
+/// EPUB `file` (path inside the container), `element` (e.g. `p 4`, the fourth `<p>` of
+/// that file) and `line` (source line of the XHTML).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Place {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(file) = &self.file {
+            parts.push(file.clone());
+        }
+        if let Some(p) = self.page {
+            parts.push(format!("page {p}"));
+        }
+        if let Some(e) = &self.element {
+            parts.push(format!("<{e}>"));
+        }
+        if let Some(l) = self.line {
+            parts.push(format!("line {l}"));
+        }
+        if parts.is_empty() {
+            parts.push("start of file".into());
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// A word extracted from an edition, with its place in that file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     pub text: String,
-    /// E.g. "line 12", "page 2, line 5", "EPUB/text/brief.xhtml, paragraph 4".
-    pub place: String,
+    pub place: Place,
     /// Furniture candidate (a list marker, note number, link target): skipped when it
     /// does not match the expected word.
     pub optional: bool,
@@ -22,9 +59,11 @@ pub struct Found {
 /// One disagreement between expected and found words.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Difference {
-    /// Where in the edition (the place of the first found word involved, or of the
-    /// word after the gap when words are missing).
+    /// Where in the edition, for people: the place of the first found word involved,
+    /// or of the word after the gap when words are missing.
     pub place: String,
+    /// The same place as separate fields, for tools.
+    pub location: Place,
     /// Index of the first expected word involved.
     pub word_index: usize,
     /// The content's words here (empty when the edition has extra words).
@@ -76,19 +115,20 @@ pub fn compare(expected: &[Word], found: &[Found]) -> Vec<Difference> {
         if i0 == i && found_words.is_empty() {
             continue; // only furniture was extra
         }
-        let place = found[j0..j]
+        let location = found[j0..j]
             .iter()
             .find(|f| !f.optional)
             .or_else(|| found.get(j))
             .or_else(|| found.last())
-            .map_or_else(|| "start of file".to_owned(), |f| f.place.clone());
+            .map_or_else(Place::default, |f| f.place.clone());
         let context = expected[i0.saturating_sub(6)..i0]
             .iter()
             .map(|w| w.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
         diffs.push(Difference {
-            place,
+            place: location.to_string(),
+            location,
             word_index: i0,
             expected: expected[i0..i].iter().map(|w| w.text.clone()).collect(),
             found: found_words,
@@ -222,7 +262,10 @@ mod tests {
             .enumerate()
             .map(|(i, w)| Found {
                 text: w.into(),
-                place: format!("word {}", i + 1),
+                place: Place {
+                    line: Some(i as u32 + 1),
+                    ..Place::default()
+                },
                 optional: false,
             })
             .collect()
@@ -241,7 +284,7 @@ mod tests {
             (d[0].expected.clone(), d[0].found.clone()),
             (vec!["c".into()], vec!["X".into()])
         );
-        assert_eq!(d[0].place, "word 3");
+        assert_eq!(d[0].place, "line 3");
         assert_eq!(d[1].expected, vec!["f".to_string()]);
         assert!(d[1].found.is_empty());
         let d = compare(&exp("a b c d"), &got("a b c d z"));

@@ -5,8 +5,14 @@
 //! Readers live in sub-modules, one per format; they share nothing with the renderers
 //! beyond the content definition and its normalisation.
 
+pub mod cmap;
 pub mod compare;
+pub mod epub;
+mod hashes;
+pub mod pdf;
+pub mod report;
 pub mod text;
+pub mod zipsafe;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,92 +21,31 @@ use crate::content::{self, Word};
 use crate::error::{Error, Result};
 use crate::fonts::Coverage;
 use crate::house::House;
+use crate::manifest::Manifest;
 use crate::render::Format;
 
-pub use compare::{Difference, Found};
+pub use compare::{Difference, Found, Place};
+pub use report::{BriefReport, Changed, EditionReport, FileKind, Report};
 
 /// What to check.
 #[derive(Debug, Clone)]
 pub struct Request {
     /// Dist folders or edition files.
     pub paths: Vec<PathBuf>,
-    /// Where the sources are (`<dir>/<slug>.md`).
-    pub source_dir: PathBuf,
+    /// Where the sources are (`<dir>/<slug>.md`). When `None`, each brief's source is
+    /// the one its manifest names, else `source/<slug>.md`.
+    pub source_dir: Option<PathBuf>,
 }
 
-/// The verdict on one edition file.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct EditionReport {
-    pub format: Format,
-    pub path: PathBuf,
-    /// Words read from the file (furniture excluded).
-    pub words: usize,
-    pub differences: Vec<Difference>,
-}
-
-/// The verdict on one brief.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct BriefReport {
-    pub slug: String,
-    pub source: PathBuf,
-    /// Number of content words the source defines.
-    pub content_words: usize,
-    pub content_digest: String,
-    pub editions: Vec<EditionReport>,
-}
-
-/// The verdict on everything checked.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Report {
-    /// Version of the JSON layout.
-    pub schema: u32,
-    pub ok: bool,
-    pub briefs: Vec<BriefReport>,
-}
-
-impl Report {
-    /// Human-readable report, one line per edition and one block per difference.
-    pub fn render(&self) -> String {
-        use std::fmt::Write;
-        let mut s = String::new();
-        for b in &self.briefs {
-            for e in &b.editions {
-                if e.differences.is_empty() {
-                    let _ = writeln!(
-                        s,
-                        "ok: {} carries the content of {} ({} words)",
-                        e.path.display(),
-                        b.source.display(),
-                        b.content_words
-                    );
-                    continue;
-                }
-                let _ = writeln!(
-                    s,
-                    "mismatch: {} differs from {} in {} place(s)",
-                    e.path.display(),
-                    b.source.display(),
-                    e.differences.len()
-                );
-                for d in &e.differences {
-                    let _ = writeln!(
-                        s,
-                        "  --> {} ({}): expected {:?}, found {:?}{}",
-                        e.format.ext(),
-                        d.place,
-                        d.expected.join(" "),
-                        d.found.join(" "),
-                        if d.context.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", after \"… {}\"", d.context)
-                        }
-                    );
-                }
-            }
-        }
-        s
-    }
+/// The edition files of one brief found on the command line.
+#[derive(Debug, Default)]
+struct Brief {
+    editions: Vec<(Format, PathBuf)>,
+    /// The folder of the editions, where the manifest is looked for.
+    dir: PathBuf,
+    /// Whether a whole folder was named: then editions the manifest lists but the
+    /// folder lacks are reported missing.
+    whole_folder: bool,
 }
 
 /// Check every edition named by the request.
@@ -114,36 +59,14 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
     let coverage = Coverage::of_house(house)?;
     let mut briefs = Vec::new();
     let mut errors = Vec::new();
-    for (slug, editions) in files {
-        let source = req.source_dir.join(format!("{slug}.md"));
-        let doc = match crate::parse::parse_file(&source, &coverage) {
-            Ok(d) => d,
-            Err(e) => {
-                errors.push(e);
-                continue;
+    for (slug, brief) in files {
+        match check_brief(req, house, &coverage, &slug, &brief) {
+            Ok((report, errs)) => {
+                briefs.push(report);
+                errors.extend(errs);
             }
-        };
-        let c = content::content(&doc, &house.style);
-        let expected = c.words();
-        let mut reports = Vec::new();
-        for (format, path) in editions {
-            match extract(format, &path) {
-                Ok(found) => reports.push(EditionReport {
-                    format,
-                    words: found.iter().filter(|f| !f.optional).count(),
-                    differences: compare::compare(&expected, &found),
-                    path,
-                }),
-                Err(e) => errors.push(e),
-            }
+            Err(e) => errors.push(e),
         }
-        briefs.push(BriefReport {
-            slug,
-            source,
-            content_words: expected.len(),
-            content_digest: c.digest(),
-            editions: reports,
-        });
     }
     if !errors.is_empty() {
         return Err(if errors.len() == 1 {
@@ -154,39 +77,124 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
     }
     let ok = briefs
         .iter()
-        .all(|b| b.editions.iter().all(|e| e.differences.is_empty()));
+        .all(|b| b.changed.is_empty() && b.editions.iter().all(|e| e.differences.is_empty()));
     Ok(Report {
-        schema: 1,
+        schema: report::SCHEMA,
         ok,
         briefs,
     })
 }
 
+/// Where the source of `slug` is: `--source`, else the manifest, else `source/`.
+fn source_path(req: &Request, slug: &str, manifest: Option<&Manifest>, dir: &Path) -> PathBuf {
+    if let Some(d) = &req.source_dir {
+        return d.join(format!("{slug}.md"));
+    }
+    if let Some(m) = manifest {
+        let p = PathBuf::from(&m.source.path);
+        // The manifest records the path the build was given; relative to the folder
+        // it was run in, which is usually also where check runs.
+        if p.is_file() || p.is_absolute() {
+            return p;
+        }
+        let beside = dir.join(&p);
+        if beside.is_file() {
+            return beside;
+        }
+        return p;
+    }
+    Path::new("source").join(format!("{slug}.md"))
+}
+
+/// Check one brief; unreadable editions are returned as errors beside the report.
+fn check_brief(
+    req: &Request,
+    house: &House,
+    coverage: &Coverage,
+    slug: &str,
+    brief: &Brief,
+) -> Result<(BriefReport, Vec<Error>)> {
+    let manifest_path = crate::manifest::path_for(&brief.dir, slug);
+    let manifest = Manifest::read(&manifest_path)?;
+    let source = source_path(req, slug, manifest.as_ref(), &brief.dir);
+    let doc = crate::parse::parse_file(&source, coverage)?;
+    let c = content::content(&doc, &house.style);
+    let expected = c.words();
+    let digest = c.digest();
+    let mut changed = Vec::new();
+    if let Some(m) = &manifest {
+        let source_bytes = std::fs::read(&source).map_err(|e| Error::io("read", &source, e))?;
+        changed = hashes::inputs(m, &source, &source_bytes, house, &digest);
+    }
+    let mut editions = Vec::new();
+    let mut errors = Vec::new();
+    for (format, path) in &brief.editions {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push(Error::io("read", path, e));
+                continue;
+            }
+        };
+        if let Some(m) = &manifest {
+            changed.extend(hashes::edition(m, *format, path, &bytes));
+        }
+        match extract_bytes(*format, path, &bytes) {
+            Ok(found) => editions.push(EditionReport {
+                format: *format,
+                words: found.iter().filter(|f| !f.optional).count(),
+                differences: compare::compare(&expected, &found),
+                path: path.clone(),
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let (Some(m), true) = (&manifest, brief.whole_folder) {
+        changed.extend(hashes::missing(m, &brief.dir, &brief.editions));
+    }
+    let report = BriefReport {
+        slug: slug.to_owned(),
+        source,
+        manifest: manifest.is_some().then_some(manifest_path),
+        content_words: expected.len(),
+        content_digest: digest,
+        changed,
+        editions,
+    };
+    Ok((report, errors))
+}
+
 /// Read the words of one edition file.
 pub fn extract(format: Format, path: &Path) -> Result<Vec<Found>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    extract_bytes(format, path, &bytes)
+}
+
+/// Read the words of an edition from its bytes; `path` names it in errors.
+pub fn extract_bytes(format: Format, path: &Path, bytes: &[u8]) -> Result<Vec<Found>> {
+    let unreadable = |message: String| Error::Unreadable {
+        path: path.to_owned(),
+        message,
+    };
     match format {
         Format::Txt => {
-            let text = String::from_utf8(bytes).map_err(|e| Error::Unreadable {
-                path: path.to_owned(),
-                message: format!(
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                unreadable(format!(
                     "not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
+                    e.valid_up_to()
+                ))
             })?;
-            Ok(text::extract(&text))
+            Ok(text::extract(text))
         }
-        Format::Pdf | Format::Epub => Err(Error::Unreadable {
-            path: path.to_owned(),
-            message: format!("the {} reader is not implemented yet", format.ext()),
-        }),
+        Format::Pdf => pdf::extract(bytes).map_err(unreadable),
+        Format::Epub => epub::extract(bytes).map_err(unreadable),
     }
 }
 
 /// Edition files grouped by slug, from folders or file paths.
-fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Vec<(Format, PathBuf)>>> {
-    let mut out: BTreeMap<String, Vec<(Format, PathBuf)>> = BTreeMap::new();
-    let add = |p: PathBuf, out: &mut BTreeMap<String, Vec<(Format, PathBuf)>>| {
+fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
+    let mut out: BTreeMap<String, Brief> = BTreeMap::new();
+    let add = |p: PathBuf, whole: bool, out: &mut BTreeMap<String, Brief>| {
         let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
         let Some(format) = Format::ALL.into_iter().find(|f| f.ext() == ext) else {
             return;
@@ -195,7 +203,12 @@ fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Vec<(Format, PathBuf)>>
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.entry(slug).or_default().push((format, p));
+        let b = out.entry(slug).or_default();
+        if b.editions.is_empty() {
+            b.dir = p.parent().map(Path::to_owned).unwrap_or_default();
+        }
+        b.whole_folder |= whole;
+        b.editions.push((format, p));
     };
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| Error::io("read", p, e))?;
@@ -207,7 +220,7 @@ fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Vec<(Format, PathBuf)>>
                 .collect();
             entries.sort();
             for e in entries {
-                add(e, &mut out);
+                add(e, true, &mut out);
             }
         } else {
             let known = p
@@ -220,11 +233,12 @@ fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Vec<(Format, PathBuf)>>
                     p.display()
                 )));
             }
-            add(p.clone(), &mut out);
+            add(p.clone(), false, &mut out);
         }
     }
-    for v in out.values_mut() {
-        v.sort();
+    for b in out.values_mut() {
+        b.editions.sort();
+        b.editions.dedup();
     }
     Ok(out)
 }

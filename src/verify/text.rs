@@ -5,14 +5,21 @@
 //! - Leading `>` quote markers, list markers (`-`, `N.`) and note markers (`[N]`) at a
 //!   line start, note references glued to a word (`word[3]`) and link targets
 //!   (`<https://…>`) are furniture candidates: skipped unless the content has them.
+//!   Punctuation right after a link target belongs to the word before it.
+//! - A figure is `[Figure N. caption]`: a block (between blank lines) that opens with
+//!   `[` (not a note marker) and closes with `]` loses those two brackets.
 
-use super::compare::Found;
+use super::compare::{Found, Place};
 
 /// Words of a text edition, each with its line number.
 pub fn extract(text: &str) -> Vec<Found> {
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let place = format!("line {}", n + 1);
+    let mut out: Vec<Found> = Vec::new();
+    let lines = unbracket_figures(text.lines().collect());
+    for (n, line) in lines.iter().enumerate() {
+        let place = Place {
+            line: Some(u32::try_from(n + 1).unwrap_or(u32::MAX)),
+            ..Place::default()
+        };
         let trimmed = line.trim();
         if trimmed.is_empty() || is_rule(trimmed) {
             continue;
@@ -23,8 +30,14 @@ pub fn extract(text: &str) -> Vec<Found> {
             if !marker {
                 at_start = false;
             }
-            if token.starts_with('<') && token.ends_with('>') && token.contains(':') {
-                out.push(found(token, &place, true));
+            if let Some((target, rest)) = link_target(token) {
+                out.push(found(target, &place, true));
+                if !rest.is_empty() {
+                    match out.iter_mut().rev().find(|f| !f.optional) {
+                        Some(prev) => prev.text.push_str(&crate::content::normalize(rest)),
+                        None => out.push(found(rest, &place, false)),
+                    }
+                }
                 continue;
             }
             // A note reference glued to the end of a word: `word[3]` or `word.[3]`.
@@ -40,10 +53,45 @@ pub fn extract(text: &str) -> Vec<Found> {
     out
 }
 
-fn found(text: &str, place: &str, optional: bool) -> Found {
+/// A link target `<scheme:…>` and any punctuation glued after it.
+fn link_target(token: &str) -> Option<(&str, &str)> {
+    let close = token.rfind('>')?;
+    let (target, rest) = token.split_at(close + 1);
+    let ok = target.starts_with('<')
+        && target.contains(':')
+        && rest.chars().all(|c| c.is_ascii_punctuation() && c != '<');
+    ok.then_some((target, rest))
+}
+
+/// Remove the brackets around figure captions (see the module docs).
+fn unbracket_figures(mut lines: Vec<&str>) -> Vec<std::borrow::Cow<'_, str>> {
+    let mut out: Vec<std::borrow::Cow<'_, str>> = lines.drain(..).map(Into::into).collect();
+    let mut start = 0;
+    while start < out.len() {
+        let end = (start..out.len())
+            .find(|&i| out[i].trim().is_empty())
+            .unwrap_or(out.len());
+        if end > start {
+            let first = out[start].trim_start();
+            let opens =
+                first.starts_with('[') && !first.split_whitespace().next().is_some_and(is_note_ref);
+            let closes = out[end - 1].trim_end().ends_with(']');
+            if opens && closes {
+                let last = out[end - 1].trim_end();
+                let cut = last.len() - 1;
+                out[end - 1] = format!("{} ", &last[..cut]).into();
+                out[start] = out[start].replacen('[', " ", 1).into();
+            }
+        }
+        start = end + 1;
+    }
+    out
+}
+
+fn found(text: &str, place: &Place, optional: bool) -> Found {
     Found {
         text: crate::content::normalize(text),
-        place: place.to_owned(),
+        place: place.clone(),
         optional,
     }
 }
@@ -82,7 +130,8 @@ mod tests {
 
     #[test]
     fn skips_rules_and_marks_furniture() {
-        let f = extract("Title\n=====\n- item[2] <https://x.org>\n> 3. quoted\n");
+        let f =
+            extract("Title\n=====\n- item[2] <https://x.org>\n> 3. quoted\n\n[Figure 1. A\ncap]\n");
         let words: Vec<(&str, bool)> = f.iter().map(|w| (w.text.as_str(), w.optional)).collect();
         assert_eq!(
             words,
@@ -94,9 +143,20 @@ mod tests {
                 ("<https://x.org>", true),
                 (">", true),
                 ("3.", true),
-                ("quoted", false)
+                ("quoted", false),
+                ("Figure", false),
+                ("1.", false),
+                ("A", false),
+                ("cap", false)
             ]
         );
-        assert_eq!(f[2].place, "line 3");
+        assert_eq!(f[2].place.to_string(), "line 3");
+        let f = extract("a link <https://x.org/a>, then\n");
+        let words: Vec<&str> = f
+            .iter()
+            .filter(|w| !w.optional)
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(words, ["a", "link,", "then"]);
     }
 }

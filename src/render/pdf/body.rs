@@ -1,0 +1,591 @@
+//! Body typesetting: blocks of the model become flow elements (set lines, rules,
+//! figures) in the house style.
+
+use super::flow::{Draw, Elem, Run, Section};
+use super::linebreak::break_lines;
+use super::shape::{Item, Shaper, Style};
+use crate::content::{bio_display, caption_display};
+use crate::fonts::{Family, Variant};
+use crate::house::Style as House;
+use crate::model::{plain_text, Align, Block, Document, Inline, Table};
+
+/// Millimetres to points.
+pub const MM: f32 = 72.0 / 25.4;
+
+/// Horizontal alignment of set lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HAlign {
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+/// Sets blocks into elements.
+pub struct Setter<'s, 'b, 'a> {
+    pub shaper: &'s Shaper<'b, 'a>,
+    pub house: &'s House,
+    /// Figures in the order they appear, for the image table.
+    pub figures: Vec<crate::model::Figure>,
+    /// Index of the first figure image (the logo takes index 0).
+    pub image_base: usize,
+}
+
+/// Vertical position of the baseline inside a line of `leading` for type of `size`.
+pub fn baseline(leading: f32, size: f32) -> f32 {
+    (leading + size * 0.72) / 2.0
+}
+
+impl Setter<'_, '_, '_> {
+    /// The base text style of the body.
+    pub fn body_style(&self) -> Style {
+        Style {
+            variant: Variant {
+                family: Family::Serif,
+                bold: false,
+                italic: false,
+            },
+            size: self.house.body.size,
+            color: self.house.colours.text,
+            link: None,
+            artifact: false,
+            rise: 0.0,
+            tracking: 0.0,
+        }
+    }
+
+    /// A style of the sans family.
+    pub fn sans(&self, size: f32, bold: bool) -> Style {
+        Style {
+            variant: Variant {
+                family: Family::Sans,
+                bold,
+                italic: false,
+            },
+            size,
+            ..self.body_style()
+        }
+    }
+
+    /// Pieces of styled text for inline content.
+    pub fn pieces(&self, inl: &[Inline], style: &Style, out: &mut Vec<(String, Style)>) {
+        for i in inl {
+            match i {
+                Inline::Text(t) | Inline::Code(t) => out.push((t.clone(), style.clone())),
+                Inline::Emph(c) => {
+                    let mut s = style.clone();
+                    s.variant.italic = !s.variant.italic;
+                    self.pieces(c, &s, out);
+                }
+                Inline::Strong(c) => {
+                    let mut s = style.clone();
+                    s.variant.bold = true;
+                    self.pieces(c, &s, out);
+                }
+                Inline::Link { url, content } => {
+                    let mut s = style.clone();
+                    s.link = Some(url.clone());
+                    s.color = self.house.colours.blue;
+                    self.pieces(content, &s, out);
+                }
+                Inline::NoteRef(n) => {
+                    let mut s = style.clone();
+                    s.artifact = true;
+                    s.rise = style.size * 0.33;
+                    s.size = style.size * 0.65;
+                    s.link = None;
+                    out.push(((n + 1).to_string(), s));
+                }
+                Inline::LineBreak => out.push(("\n".into(), style.clone())),
+            }
+        }
+    }
+
+    /// Set pieces into lines of `width` pt at `x`; one element per line.
+    pub fn lines(
+        &self,
+        pieces: &[(String, Style)],
+        width: f32,
+        x: f32,
+        leading: f32,
+        align: HAlign,
+        hyphenate: bool,
+    ) -> Vec<Elem> {
+        let items = self
+            .shaper
+            .items(pieces, hyphenate && self.house.body.hyphenate);
+        let size = pieces
+            .first()
+            .map(|p| p.1.size)
+            .unwrap_or(self.house.body.size);
+        let lines = break_lines(&items, width);
+        let n = lines.len();
+        let mut out = Vec::new();
+        for (k, line) in lines.iter().enumerate() {
+            let ratio = if align == HAlign::Justify {
+                line.ratio.min(3.0)
+            } else {
+                0.0
+            };
+            let mut runs: Vec<Run> = Vec::new();
+            let mut natural = 0.0;
+            for it in &items[line.start..line.end] {
+                match it {
+                    Item::Box(c) => {
+                        natural += c.width();
+                        runs.push(Run {
+                            chunk: c.clone(),
+                            extra: 0.0,
+                            hyphen: false,
+                        });
+                    }
+                    Item::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                        space: Some(sp),
+                    } => {
+                        let w = if ratio >= 0.0 {
+                            width + ratio * stretch
+                        } else {
+                            width + ratio * shrink
+                        };
+                        natural += w;
+                        runs.push(Run {
+                            chunk: sp.clone(),
+                            extra: w - sp.width(),
+                            hyphen: false,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(h) = line.hyphen {
+                if let Item::Penalty {
+                    hyphen: Some(c), ..
+                } = &items[h]
+                {
+                    natural += c.width();
+                    runs.push(Run {
+                        chunk: c.clone(),
+                        extra: 0.0,
+                        hyphen: true,
+                    });
+                }
+            }
+            let dx = match align {
+                HAlign::Center => (width - natural) / 2.0,
+                HAlign::Right => width - natural,
+                _ => 0.0,
+            };
+            out.push(Elem {
+                height: leading,
+                draws: vec![Draw::Text {
+                    x: x + dx.max(0.0),
+                    y: baseline(leading, size),
+                    runs,
+                }],
+                // At least two lines of a paragraph on each side of a break.
+                keep_next: k + 1 < n && (k < 1 || k + 2 >= n),
+                space: false,
+            });
+        }
+        out
+    }
+
+    /// The body, the notes and the bios as flow sections.
+    pub fn document(&mut self, doc: &Document) -> Vec<Section> {
+        let w = self.house.column_width() * MM;
+        let mut sections = Vec::new();
+        let mut cur: Vec<Elem> = Vec::new();
+        for b in &doc.blocks {
+            if let Block::Figure(f) = b {
+                if f.wide && f.width > f.height && self.house.page.columns > 1 {
+                    sections.push(Section::Columns(std::mem::take(&mut cur)));
+                    let tw = self.house.text_width() * MM;
+                    let figure = self.figure(f, tw);
+                    sections.push(Section::Wide(figure));
+                    continue;
+                }
+            }
+            self.block(b, w, 0.0, &self.body_style(), &mut cur, false);
+        }
+        if !doc.notes.is_empty() {
+            let label = self.house.labels.notes.clone();
+            self.heading(&[Inline::Text(label)], 2, w, &mut cur);
+            let size = self.house.body.note_size;
+            let lead = size * self.house.body.leading / self.house.body.size;
+            let base = self.sans(size, false);
+            for (i, n) in doc.notes.iter().enumerate() {
+                let marker = format!("{}.", i + 1);
+                self.item(&n.blocks, &marker, w, 0.0, &base, lead, &mut cur, true);
+            }
+        }
+        let bios: Vec<_> = doc
+            .meta
+            .authors
+            .iter()
+            .filter_map(|a| a.bio.as_ref().map(|b| (a, b)))
+            .collect();
+        if !bios.is_empty() {
+            let lead = self.house.bios.leading;
+            cur.push(Elem::space(lead));
+            cur.push(Elem {
+                height: lead * 0.75,
+                draws: vec![Draw::Rule {
+                    x1: 0.0,
+                    y1: 0.0,
+                    x2: w,
+                    y2: 0.0,
+                    width: self.house.furniture.hairline * 2.0,
+                    color: self.house.colours.blue,
+                }],
+                keep_next: true,
+                space: false,
+            });
+            for (a, bio) in bios {
+                let size = self.house.bios.size;
+                let mut italic = self.body_style();
+                italic.size = size;
+                italic.variant.italic = true;
+                let pieces = vec![
+                    (a.name.clone(), self.sans(size, true)),
+                    (" \u{2013} ".to_owned(), italic.clone()),
+                    (bio.clone(), italic),
+                ];
+                debug_assert_eq!(
+                    pieces.iter().map(|p| p.0.as_str()).collect::<String>(),
+                    bio_display(&a.name, bio)
+                );
+                cur.extend(self.lines(&pieces, w, 0.0, lead, HAlign::Justify, true));
+                cur.push(Elem::space(lead * 0.4));
+            }
+        }
+        sections.push(Section::Columns(cur));
+        sections.retain(|s| !matches!(s, Section::Columns(e) if e.is_empty()));
+        sections
+    }
+
+    fn para_space(&self, out: &mut Vec<Elem>, leading: f32) {
+        if !out.is_empty() {
+            out.push(Elem::space(self.house.body.paragraph_space * leading));
+        }
+    }
+
+    /// Set one block at indent `x` in a column of width `w`.
+    fn block(
+        &mut self,
+        b: &Block,
+        w: f32,
+        x: f32,
+        style: &Style,
+        out: &mut Vec<Elem>,
+        tight: bool,
+    ) {
+        let body = &self.house.body;
+        let lead = style.size * body.leading / body.size;
+        match b {
+            Block::Heading { level, content, .. } => self.heading(content, *level, w, out),
+            Block::Paragraph(inl) => {
+                if !tight {
+                    self.para_space(out, lead);
+                }
+                let mut p = Vec::new();
+                self.pieces(inl, style, &mut p);
+                out.extend(self.lines(&p, w - x, x, lead, HAlign::Justify, true));
+            }
+            Block::List {
+                start,
+                tight: t,
+                items,
+            } => {
+                for (i, item) in items.iter().enumerate() {
+                    let marker = match start {
+                        Some(s) => format!("{}.", s + i as u64),
+                        None => "\u{2022}".to_owned(),
+                    };
+                    if !*t || i == 0 {
+                        self.para_space(out, lead);
+                    }
+                    let ind = body.list_indent * MM;
+                    self.item(item, &marker, w, x, style, lead, out, *t);
+                    let _ = ind;
+                }
+            }
+            Block::Quote(blocks) => {
+                let mut s = style.clone();
+                s.variant.italic = true;
+                let ind = body.quote_indent * MM;
+                let mut inner = Vec::new();
+                for b in blocks {
+                    self.block(b, w, x + ind, &s, &mut inner, false);
+                }
+                self.para_space(out, lead);
+                let first = inner.iter().position(|e| !e.space).unwrap_or(0);
+                for e in inner.iter_mut().skip(first) {
+                    e.draws.push(Draw::Rule {
+                        x1: x + body.quote_rule / 2.0,
+                        y1: 0.0,
+                        x2: x + body.quote_rule / 2.0,
+                        y2: e.height,
+                        width: body.quote_rule,
+                        color: self.house.colours.blue,
+                    });
+                    e.space = false;
+                }
+                out.extend(inner.into_iter().skip(first));
+            }
+            Block::Table(t) => {
+                self.para_space(out, lead);
+                self.table(t, w - x, x, out);
+            }
+            Block::Figure(f) => {
+                self.para_space(out, lead);
+                let mut fig = self.figure(f, w - x);
+                for e in &mut fig {
+                    for d in &mut e.draws {
+                        *d = shift(d, x);
+                    }
+                }
+                out.extend(fig);
+            }
+            Block::Rule => {
+                self.para_space(out, lead);
+                let len = body.rule_length * MM;
+                out.push(Elem {
+                    height: lead,
+                    draws: vec![Draw::Rule {
+                        x1: x + (w - x - len) / 2.0,
+                        y1: lead / 2.0,
+                        x2: x + (w - x + len) / 2.0,
+                        y2: lead / 2.0,
+                        width: self.house.title.rule_width,
+                        color: self.house.colours.accent,
+                    }],
+                    keep_next: false,
+                    space: false,
+                });
+            }
+        }
+    }
+
+    /// A list item or note: marker (furniture, house blue) in the hanging indent.
+    #[allow(clippy::too_many_arguments)]
+    fn item(
+        &mut self,
+        blocks: &[Block],
+        marker: &str,
+        w: f32,
+        x: f32,
+        style: &Style,
+        lead: f32,
+        out: &mut Vec<Elem>,
+        tight: bool,
+    ) {
+        let ind = self.house.body.list_indent * MM;
+        let mut inner = Vec::new();
+        for (i, b) in blocks.iter().enumerate() {
+            let _ = i;
+            self.block(b, w, x + ind, style, &mut inner, tight);
+        }
+        let Some(first) = inner.iter().position(|e| !e.space) else {
+            return;
+        };
+        let mut ms = style.clone();
+        ms.artifact = true;
+        ms.color = self.house.colours.blue;
+        ms.link = None;
+        ms.variant.italic = false;
+        let chunks = self.shaper.chunks(marker, &ms);
+        let runs = chunks
+            .into_iter()
+            .map(|c| Run {
+                chunk: c,
+                extra: 0.0,
+                hyphen: false,
+            })
+            .collect();
+        if let Some(e) = inner.get_mut(first) {
+            let y = match e.draws.first() {
+                Some(Draw::Text { y, .. }) => *y,
+                _ => baseline(lead, style.size),
+            };
+            // Insert before the line's text, so the content stream keeps reading order.
+            e.draws.insert(0, Draw::Text { x, y, runs });
+        }
+        out.extend(inner);
+    }
+
+    fn heading(&mut self, content: &[Inline], level: u8, w: f32, out: &mut Vec<Elem>) {
+        let body = &self.house.body;
+        let size = match level {
+            0..=2 => body.heading2_size,
+            3 => body.heading3_size,
+            _ => body.heading4_size,
+        };
+        if !out.is_empty() {
+            out.push(Elem::space(body.heading_space * body.leading));
+        }
+        let mut s = self.sans(size, true);
+        s.color = self.house.colours.blue;
+        let mut p = Vec::new();
+        self.pieces(content, &s, &mut p);
+        let lead = size * 1.25;
+        let mut lines = self.lines(&p, w, 0.0, lead, HAlign::Left, false);
+        for l in &mut lines {
+            l.keep_next = true;
+        }
+        if let Some(l) = lines.first_mut() {
+            l.draws.push(Draw::Mark {
+                level,
+                title: plain_text(content),
+                y: 0.0,
+            });
+        }
+        if let Some(l) = lines.last_mut() {
+            l.height += body.paragraph_space * body.leading * 0.5;
+        }
+        out.extend(lines);
+    }
+
+    /// A figure: the image at width `w` and its caption below, kept together.
+    fn figure(&mut self, f: &crate::model::Figure, w: f32) -> Vec<Elem> {
+        let index = self.image_base + self.figures.len();
+        self.figures.push(f.clone());
+        let h = w * f.height.max(1) as f32 / f.width.max(1) as f32;
+        let mut out = vec![Elem {
+            height: h + 3.0,
+            draws: vec![Draw::Image {
+                index,
+                x: 0.0,
+                y: 0.0,
+                w,
+                h,
+            }],
+            keep_next: true,
+            space: false,
+        }];
+        let size = self.house.body.caption_size;
+        let text = caption_display(self.house, f.number, &f.caption);
+        let p = vec![(text, self.sans(size, false))];
+        let mut cap = self.lines(&p, w, 0.0, size * 1.3, HAlign::Left, false);
+        let n = cap.len();
+        for (i, c) in cap.iter_mut().enumerate() {
+            c.keep_next = i + 1 < n;
+        }
+        out.extend(cap);
+        out
+    }
+
+    /// A table: columns sized to their content, booktabs rules, rows kept whole.
+    fn table(&mut self, t: &Table, w: f32, x: f32, out: &mut Vec<Elem>) {
+        let size = self.house.body.table_size;
+        let lead = size * 1.3;
+        let pad = 2.0 * MM;
+        let ncols = t.align.len().max(1);
+        let styles = |bold: bool| self.sans(size, bold);
+        let mut natural = vec![0.0f32; ncols];
+        let rows: Vec<(bool, &Vec<Vec<Inline>>)> = std::iter::once((true, &t.head))
+            .chain(t.rows.iter().map(|r| (false, r)))
+            .collect();
+        for (bold, row) in &rows {
+            for (c, cell) in row.iter().enumerate() {
+                let mut p = Vec::new();
+                self.pieces(cell, &styles(*bold), &mut p);
+                let width: f32 = self.shaper.items(&p, false).iter().map(Item::width).sum();
+                if let Some(n) = natural.get_mut(c) {
+                    *n = n.max(width + pad);
+                }
+            }
+        }
+        let total: f32 = natural.iter().sum();
+        let widths: Vec<f32> = if total > w {
+            natural.iter().map(|n| n * w / total).collect()
+        } else {
+            let extra = (w - total) / ncols as f32;
+            natural.iter().map(|n| n + extra).collect()
+        };
+        let rule = |y: f32, width: f32| Draw::Rule {
+            x1: x,
+            y1: y,
+            x2: x + w,
+            y2: y,
+            width,
+            color: self.house.colours.text,
+        };
+        out.push(Elem {
+            height: 2.0,
+            draws: vec![rule(0.5, 0.8)],
+            keep_next: true,
+            space: false,
+        });
+        let last = rows.len().saturating_sub(1);
+        for (ri, (bold, row)) in rows.iter().enumerate() {
+            let mut cells = Vec::new();
+            let mut height: f32 = 0.0;
+            let mut cx = x;
+            for (c, cell) in row.iter().enumerate() {
+                let cw = widths.get(c).copied().unwrap_or(0.0);
+                let align = match t.align.get(c) {
+                    Some(Align::Right) => HAlign::Right,
+                    Some(Align::Center) => HAlign::Center,
+                    _ => HAlign::Left,
+                };
+                let mut p = Vec::new();
+                self.pieces(cell, &styles(*bold), &mut p);
+                let lines = self.lines(&p, cw - pad, cx + pad / 2.0, lead, align, false);
+                let mut y = 0.0;
+                for l in lines {
+                    for d in l.draws {
+                        cells.push(shift_y(&d, y));
+                    }
+                    y += l.height;
+                }
+                height = height.max(y);
+                cx += cw;
+            }
+            let mut draws = cells;
+            let mut h = height + 1.0;
+            if *bold {
+                draws.push(rule(h + 0.5, 0.4));
+                h += 2.0;
+            }
+            if ri == last {
+                draws.push(rule(h + 0.5, 0.8));
+                h += 2.0;
+            }
+            out.push(Elem {
+                height: h,
+                draws,
+                keep_next: *bold,
+                space: false,
+            });
+        }
+    }
+}
+
+fn shift(d: &Draw, dx: f32) -> Draw {
+    let mut d = d.clone();
+    match &mut d {
+        Draw::Text { x, .. } | Draw::Rect { x, .. } | Draw::Image { x, .. } => *x += dx,
+        Draw::Rule { x1, x2, .. } => {
+            *x1 += dx;
+            *x2 += dx;
+        }
+        Draw::Mark { .. } => {}
+    }
+    d
+}
+
+fn shift_y(d: &Draw, dy: f32) -> Draw {
+    let mut d = d.clone();
+    match &mut d {
+        Draw::Text { y, .. } | Draw::Rect { y, .. } | Draw::Image { y, .. } => *y += dy,
+        Draw::Rule { y1, y2, .. } => {
+            *y1 += dy;
+            *y2 += dy;
+        }
+        Draw::Mark { y, .. } => *y += dy,
+    }
+    d
+}

@@ -1,0 +1,269 @@
+//! Flow: set elements (lines, rules, figures) are poured into columns and pages.
+//!
+//! Elements chained by `keep_next` move together (widows, orphans, headings kept with
+//! what follows); a column section that ends on a page (the last page, or above a
+//! full-width figure) is balanced by searching the smallest column height that holds it.
+
+use super::shape::Chunk;
+use crate::house::Rgb;
+
+/// One text run of a line: a chunk, then `extra` pt of justification space after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub chunk: Chunk,
+    pub extra: f32,
+    /// An inserted hyphen: written as `/Span <</ActualText (soft hyphen)>>`.
+    pub hyphen: bool,
+}
+
+/// Something to draw; coordinates in pt from the top-left of the element (after
+/// placement: of the page). `y` of text is the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Draw {
+    Text {
+        x: f32,
+        y: f32,
+        runs: Vec<Run>,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        color: Rgb,
+    },
+    Rule {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        color: Rgb,
+    },
+    Image {
+        index: usize,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
+    /// A heading's place, for the document outline.
+    Mark {
+        level: u8,
+        title: String,
+        y: f32,
+    },
+}
+
+impl Draw {
+    fn moved(&self, dx: f32, dy: f32) -> Draw {
+        let mut d = self.clone();
+        match &mut d {
+            Draw::Text { x, y, .. } | Draw::Rect { x, y, .. } | Draw::Image { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            Draw::Rule { x1, y1, x2, y2, .. } => {
+                *x1 += dx;
+                *x2 += dx;
+                *y1 += dy;
+                *y2 += dy;
+            }
+            Draw::Mark { y, .. } => *y += dy,
+        }
+        d
+    }
+}
+
+/// A unit of the flow.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Elem {
+    pub height: f32,
+    pub draws: Vec<Draw>,
+    /// No column break between this element and the next.
+    pub keep_next: bool,
+    /// Vertical space: dropped at the top of a column.
+    pub space: bool,
+}
+
+impl Elem {
+    /// Blank space of `h` pt.
+    pub fn space(h: f32) -> Elem {
+        Elem {
+            height: h,
+            space: true,
+            ..Elem::default()
+        }
+    }
+}
+
+/// A part of the flow: set in the columns, or across the whole text width.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Section {
+    Columns(Vec<Elem>),
+    Wide(Vec<Elem>),
+}
+
+/// Page geometry for the flow, in pt.
+pub struct Frame {
+    pub left: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub column_width: f32,
+    pub gutter: f32,
+    pub columns: usize,
+    pub section_gap: f32,
+}
+
+const EPS: f32 = 0.01;
+
+/// How many elements from `i` fit in one column of height `h`. Only a column at the
+/// top of a page (`force`) breaks a keep-together group that does not fit.
+fn fill(e: &[Elem], i: usize, h: f32, force: bool) -> usize {
+    let mut k = i;
+    while k < e.len() && e[k].space {
+        k += 1;
+    }
+    let mut y = 0.0;
+    let mut placed = false;
+    while k < e.len() {
+        let mut g = k;
+        while g + 1 < e.len() && e[g].keep_next {
+            g += 1;
+        }
+        let gh: f32 = e[k..=g].iter().map(|x| x.height).sum();
+        if y + gh <= h + EPS {
+            y += gh;
+            k = g + 1;
+            placed = true;
+        } else if !placed && force {
+            // A group taller than the column: break it where it must.
+            while k <= g && (y + e[k].height <= h + EPS || !placed) {
+                y += e[k].height;
+                k += 1;
+                placed = true;
+            }
+            break;
+        } else {
+            break;
+        }
+    }
+    k
+}
+
+/// Pour `sections` onto pages; the first page's flow starts at `first_top`.
+pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<Draw>> {
+    // A space after an element kept with the next is kept too, so a heading and the
+    // space below it never end a column.
+    let sections: Vec<Section> = sections
+        .iter()
+        .map(|s| match s {
+            Section::Columns(e) => Section::Columns(chain_spaces(e)),
+            Section::Wide(e) => Section::Wide(chain_spaces(e)),
+        })
+        .collect();
+    let mut pages: Vec<Vec<Draw>> = vec![Vec::new()];
+    let mut y = first_top;
+    for (si, sec) in sections.iter().enumerate() {
+        let sec = &sec;
+        if si > 0 {
+            y += frame.section_gap;
+        }
+        let (elems, cols, width) = match sec {
+            Section::Columns(e) => (e, frame.columns.max(1), frame.column_width),
+            Section::Wide(e) => (
+                e,
+                1,
+                frame.column_width * frame.columns.max(1) as f32
+                    + frame.gutter * (frame.columns.max(1) - 1) as f32,
+            ),
+        };
+        let mut i = 0;
+        while i < elems.len() {
+            let avail = frame.bottom - y;
+            let mut k = i;
+            let fresh = (y - frame.top).abs() < EPS;
+            for _ in 0..cols {
+                k = fill(elems, k, avail.max(0.0), fresh);
+            }
+            if k == i || (avail <= 0.0) {
+                if fresh {
+                    // Nothing fits even on an empty page: should not happen (fill always
+                    // takes one element), but never loop forever.
+                    break;
+                }
+                pages.push(Vec::new());
+                y = frame.top;
+                continue;
+            }
+            let page = pages.len() - 1;
+            let h = if k >= elems.len() {
+                balance(elems, i, cols, avail, fresh)
+            } else {
+                avail
+            };
+            let mut at = i;
+            let mut used: f32 = 0.0;
+            for c in 0..cols {
+                let end = fill(elems, at, h, fresh).min(elems.len());
+                let x = frame.left + c as f32 * (width + frame.gutter);
+                let mut yy = y;
+                let mut first = true;
+                for e in &elems[at..end] {
+                    if first && e.space {
+                        continue;
+                    }
+                    first = false;
+                    for d in &e.draws {
+                        pages[page].push(d.moved(x, yy));
+                    }
+                    yy += e.height;
+                }
+                used = used.max(yy - y);
+                at = end;
+            }
+            i = at;
+            if i < elems.len() {
+                pages.push(Vec::new());
+                y = frame.top;
+            } else {
+                y += used;
+            }
+        }
+    }
+    pages
+}
+
+/// The smallest column height that holds `e[i..]` in `cols` columns, at most `avail`.
+fn balance(e: &[Elem], i: usize, cols: usize, avail: f32, force: bool) -> f32 {
+    if cols <= 1 {
+        return avail;
+    }
+    let fits = |h: f32| {
+        let mut k = i;
+        for _ in 0..cols {
+            k = fill(e, k, h, force);
+        }
+        k >= e.len()
+    };
+    let (mut lo, mut hi) = (0.0f32, avail);
+    for _ in 0..24 {
+        let mid = (lo + hi) / 2.0;
+        if fits(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+fn chain_spaces(e: &[Elem]) -> Vec<Elem> {
+    let mut out: Vec<Elem> = e.to_vec();
+    for i in 1..out.len() {
+        if out[i].space && out[i - 1].keep_next {
+            out[i].keep_next = true;
+        }
+    }
+    out
+}

@@ -1,0 +1,226 @@
+//! The page-1 head (masthead with logo and wordmark, the full-bleed band, the title
+//! block) and the running furniture of every page (header from page 2, footer).
+
+use super::body::{HAlign, Setter, MM};
+use super::flow::{Draw, Run};
+use super::shape::Style;
+use crate::content::region_display;
+use crate::model::Document;
+
+impl Setter<'_, '_, '_> {
+    fn runs(&self, text: &str, style: &Style) -> (Vec<Run>, f32) {
+        let chunks = self.shaper.chunks(text, style);
+        let w = chunks.iter().map(|c| c.width()).sum();
+        let runs = chunks
+            .into_iter()
+            .map(|chunk| Run {
+                chunk,
+                extra: 0.0,
+                hyphen: false,
+            })
+            .collect();
+        (runs, w)
+    }
+
+    /// Text set on one line with real spaces between words (each word shaped apart
+    /// so the spaces are glyphs of their own).
+    fn one_line(&self, text: &str, style: &Style) -> (Vec<Run>, f32) {
+        let p = vec![(text.to_owned(), style.clone())];
+        let lines = self.lines(&p, f32::MAX / 4.0, 0.0, style.size, HAlign::Left, false);
+        let mut runs = Vec::new();
+        for l in lines {
+            for d in l.draws {
+                if let Draw::Text { runs: r, .. } = d {
+                    runs.extend(r);
+                }
+            }
+        }
+        let w = runs.iter().map(|r| r.chunk.width() + r.extra).sum();
+        (runs, w)
+    }
+
+    /// The page-1 head; returns its drawings and where the body columns start (pt).
+    pub fn head(&self, doc: &Document, logo_px: (u32, u32)) -> (Vec<Draw>, f32) {
+        let h = self.house;
+        let left = h.page.margin_left * MM;
+        let right = (h.page.width - h.page.margin_right) * MM;
+        let mut d = Vec::new();
+        // Masthead: logo bottom-aligned on `masthead.bottom`, wordmark beside it.
+        let lh = h.masthead.logo_height * MM;
+        let lw = lh * logo_px.0.max(1) as f32 / logo_px.1.max(1) as f32;
+        let ltop = (h.masthead.bottom - h.masthead.logo_height) * MM;
+        d.push(Draw::Image {
+            index: 0,
+            x: left,
+            y: ltop,
+            w: lw,
+            h: lh,
+        });
+        let wx = left + lw + h.masthead.gap * MM;
+        let mut y = ltop + lh / 2.0 - 1.0;
+        for (i, line) in h.organisation.lines.iter().enumerate() {
+            let mut s = if i == 0 {
+                self.sans(h.masthead.wordmark_size, true)
+            } else {
+                let mut s = self.sans(h.masthead.wordmark_second_size, false);
+                s.tracking = h.masthead.wordmark_second_tracking * s.size;
+                s
+            };
+            s.color = h.colours.blue;
+            let (runs, _) = self.one_line(line, &s);
+            d.push(Draw::Text { x: wx, y, runs });
+            y += h.masthead.wordmark_second_size * 1.5;
+        }
+        // Band: full bleed, region left and date right.
+        let btop = (h.masthead.bottom + h.masthead.gap) * MM;
+        let bh = h.band.height * MM;
+        let bleed = h.page.bleed * MM;
+        d.push(Draw::Rect {
+            x: -bleed,
+            y: btop,
+            w: h.page.width * MM + 2.0 * bleed,
+            h: bh,
+            color: h.colours.blue,
+        });
+        let mut bs = self.sans(h.band.size, false);
+        bs.color = h.colours.band_text;
+        let base = btop + bh / 2.0 + h.band.size * 0.35;
+        let mut rs = bs.clone();
+        rs.tracking = h.band.tracking * h.band.size;
+        let (runs, _) = self.one_line(&region_display(&doc.meta.region), &rs);
+        d.push(Draw::Text {
+            x: left,
+            y: base,
+            runs,
+        });
+        let (runs, w) = self.one_line(&doc.meta.date.display(&doc.meta.lang), &bs);
+        d.push(Draw::Text {
+            x: right - w,
+            y: base,
+            runs,
+        });
+        // Title block: ragged, never hyphenated.
+        let tw = right - left;
+        let mut y = btop + bh + h.band.space_after * MM;
+        let mut ts = self.sans(h.title.size, true);
+        ts.color = h.colours.blue;
+        let blocks: Vec<(String, Style, f32)> =
+            std::iter::once((doc.meta.title.clone(), ts, h.title.leading))
+                .chain(doc.meta.subtitle.iter().map(|s| {
+                    (
+                        s.clone(),
+                        self.sans(h.title.subtitle_size, false),
+                        h.title.subtitle_leading,
+                    )
+                }))
+                .chain(doc.meta.authors.iter().map(|a| {
+                    (
+                        a.name.clone(),
+                        self.sans(h.title.author_size, false),
+                        h.title.author_size * 1.3,
+                    )
+                }))
+                .collect();
+        let mut authors_started = false;
+        for (i, (text, style, lead)) in blocks.into_iter().enumerate() {
+            if i > 0 && style.size == h.title.author_size && !authors_started {
+                // A little air between the title (or subtitle) and the names.
+                y += 4.0;
+                authors_started = true;
+            }
+            let p = vec![(text, style)];
+            for l in self.lines(&p, tw, 0.0, lead, HAlign::Left, false) {
+                for dr in &l.draws {
+                    if let Draw::Text { x, y: by, runs } = dr {
+                        d.push(Draw::Text {
+                            x: left + x,
+                            y: y + by,
+                            runs: runs.clone(),
+                        });
+                    }
+                }
+                y += l.height;
+            }
+            if i == 0 {
+                y += 4.0;
+            }
+        }
+        y += 4.0;
+        d.push(Draw::Rule {
+            x1: left,
+            y1: y,
+            x2: right,
+            y2: y,
+            width: h.title.rule_width,
+            color: h.colours.blue,
+        });
+        (d, y + h.title.space_after * MM)
+    }
+
+    /// Running header (from page 2) and footer of page `n` (1-based).
+    pub fn furniture(&self, doc: &Document, n: usize) -> Vec<Draw> {
+        let h = self.house;
+        let left = h.page.margin_left * MM;
+        let right = (h.page.width - h.page.margin_right) * MM;
+        let mut s = self.sans(h.furniture.size, false);
+        s.artifact = true;
+        let mut d = Vec::new();
+        if n > 1 {
+            let y = (h.page.margin_top - h.furniture.header_offset) * MM;
+            let tail = format!(
+                "{} \u{00B7} {}",
+                region_display(&doc.meta.region),
+                doc.meta.date.display(&doc.meta.lang)
+            );
+            let (rr, rw) = self.one_line(&tail, &s);
+            let room = (right - left) - rw - 8.0 * MM;
+            let mut title = doc.meta.title.clone();
+            let (mut tr, mut tw) = self.one_line(&title, &s);
+            while tw > room && !title.is_empty() {
+                let keep: String = {
+                    let t = title.trim_end_matches('\u{2026}');
+                    let mut c: Vec<char> = t.chars().collect();
+                    c.pop();
+                    c.into_iter().collect::<String>().trim_end().to_owned()
+                };
+                title = format!("{keep}\u{2026}");
+                if keep.is_empty() {
+                    break;
+                }
+                (tr, tw) = self.one_line(&title, &s);
+            }
+            d.push(Draw::Text {
+                x: left,
+                y,
+                runs: tr,
+            });
+            d.push(Draw::Text {
+                x: right - rw,
+                y,
+                runs: rr,
+            });
+            d.push(Draw::Rule {
+                x1: left,
+                y1: y + 3.0,
+                x2: right,
+                y2: y + 3.0,
+                width: h.furniture.hairline,
+                color: h.colours.blue,
+            });
+        }
+        let y = (h.page.height - h.page.margin_bottom + h.furniture.footer_offset) * MM;
+        let (lr, _) = self.one_line(&h.organisation.name, &s);
+        d.push(Draw::Text {
+            x: left,
+            y,
+            runs: lr,
+        });
+        let (nr, nw) = self.runs(&n.to_string(), &s);
+        d.push(Draw::Text {
+            x: right - nw,
+            y,
+            runs: nr,
+        });
+        d
+    }
+}

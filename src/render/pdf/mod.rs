@@ -1,0 +1,66 @@
+//! The PDF edition: shape, break, flow and write a brief in the house layout.
+//!
+//! Stages: [`shape`] (rustybuzz, per font run) → [`linebreak`] (Knuth–Plass) →
+//! [`body`]/[`head`] (blocks and the page-1 head become flow elements) → [`flow`]
+//! (columns and pages) → [`write`] (printpdf operations, font subsets, lopdf finish).
+//! The contract with the verifier's reader is `docs/editions.md`.
+
+pub mod body;
+pub mod flow;
+pub mod head;
+pub mod linebreak;
+pub mod shape;
+pub mod write;
+
+use crate::error::{Error, Result};
+use crate::fonts::FontBook;
+use crate::house::House;
+use crate::model::Document;
+use crate::render::{Edition, Options};
+
+use body::{Setter, MM};
+use flow::{paginate, Frame};
+use shape::Shaper;
+
+/// Render the PDF edition of `doc`.
+pub fn pdf(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>> {
+    if options.edition == Edition::Print {
+        return Err(Error::NotImplemented {
+            format: "print PDF".into(),
+        });
+    }
+    let st = &house.style;
+    let book = FontBook::new(house)?;
+    let shaper = Shaper::new(&book, &doc.meta.lang, st.body.hyphenate);
+    let mut setter = Setter {
+        shaper: &shaper,
+        house: st,
+        figures: Vec::new(),
+        image_base: 1,
+    };
+    let logo = write::decode(&house.logo.bytes, &doc.slug)?;
+    let logo_px = (logo.raw.width as u32, logo.raw.height as u32);
+    let (head, top) = setter.head(doc, logo_px);
+    let sections = setter.document(doc);
+    let frame = Frame {
+        left: st.page.margin_left * MM,
+        top: st.page.margin_top * MM,
+        bottom: (st.page.height - st.page.margin_bottom) * MM,
+        column_width: st.column_width() * MM,
+        gutter: st.page.gutter * MM,
+        columns: usize::from(st.page.columns.max(1)),
+        section_gap: st.body.leading * st.body.paragraph_space * 2.0,
+    };
+    let mut pages = paginate(&sections, &frame, top);
+    if let Some(first) = pages.first_mut() {
+        first.splice(0..0, head);
+    }
+    for (i, p) in pages.iter_mut().enumerate() {
+        p.extend(setter.furniture(doc, i + 1));
+    }
+    let mut images = vec![logo];
+    for f in &setter.figures {
+        images.push(write::decode(&f.data, &doc.slug)?);
+    }
+    write::write(doc, house, options, &book, &pages, images)
+}

@@ -1,0 +1,346 @@
+//! Shaping: styled text becomes glyph chunks (rustybuzz, per font run) and the
+//! box/glue/penalty items that Knuth–Plass line breaking works on.
+//!
+//! Break opportunities come from UAX #14 (unicode-linebreak), hyphenation points from
+//! hypher for the brief's language. A word is shaped whole (so kerning and ligatures
+//! survive) and split afterwards at glyph-cluster boundaries; a hyphenation point that
+//! falls inside a ligature is dropped rather than breaking the ligature.
+
+use crate::fonts::{FontBook, Variant};
+use crate::house::Rgb;
+
+/// How a run of text is set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    pub variant: Variant,
+    /// Type size in pt.
+    pub size: f32,
+    pub color: Rgb,
+    /// Target of a link around this text.
+    pub link: Option<String>,
+    /// Furniture (note numbers, bullets): wrapped in `/Artifact` marked content.
+    pub artifact: bool,
+    /// Baseline shift in pt (superscripts).
+    pub rise: f32,
+    /// Extra space after every glyph in pt (letter-spacing, written as `Tc`).
+    pub tracking: f32,
+}
+
+/// One shaped glyph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the original (not subset) font.
+    pub gid: u16,
+    /// Advance in pt as shaped (kerning included), without tracking.
+    pub advance: f32,
+    /// Byte offset of the glyph's cluster in the chunk's source text.
+    pub cluster: usize,
+    /// The source text this glyph stands for (all letters of a ligature); empty for
+    /// the second and later glyphs of a cluster.
+    pub text: String,
+}
+
+/// Glyphs of one font and style, set one after another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chunk {
+    pub font: usize,
+    pub style: Style,
+    pub glyphs: Vec<Glyph>,
+}
+
+impl Chunk {
+    /// Advance width in pt, tracking included.
+    pub fn width(&self) -> f32 {
+        self.glyphs
+            .iter()
+            .map(|g| g.advance + self.style.tracking)
+            .sum()
+    }
+}
+
+/// A Knuth–Plass item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Box(Chunk),
+    /// A word space. `space` is the real space glyph written at that place; `None` for
+    /// the glue that ends a paragraph.
+    Glue {
+        width: f32,
+        stretch: f32,
+        shrink: f32,
+        space: Option<Chunk>,
+    },
+    /// A possible break. `hyphen` is the glyph shown when an inserted hyphen is taken.
+    Penalty {
+        width: f32,
+        penalty: f32,
+        flagged: bool,
+        hyphen: Option<Chunk>,
+    },
+}
+
+/// A penalty that forbids a break.
+pub const INF: f32 = 10_000.0;
+
+impl Item {
+    /// Natural width of the item.
+    pub fn width(&self) -> f32 {
+        match self {
+            Item::Box(c) => c.width(),
+            Item::Glue { width, .. } | Item::Penalty { width, .. } => *width,
+        }
+    }
+}
+
+/// Turns styled text into items.
+pub struct Shaper<'b, 'a> {
+    pub book: &'b FontBook<'a>,
+    pub lang: Option<hypher::Lang>,
+}
+
+impl<'b, 'a> Shaper<'b, 'a> {
+    /// A shaper for a brief in BCP 47 language `lang`.
+    pub fn new(book: &'b FontBook<'a>, lang: &str, hyphenate: bool) -> Self {
+        let primary = lang
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let code = primary.as_bytes();
+        let lang = if hyphenate && code.len() == 2 {
+            hypher::Lang::from_iso([code[0], code[1]])
+        } else {
+            None
+        };
+        Shaper { book, lang }
+    }
+
+    /// Shape `text` in `style`, one chunk per font run (fallback fonts per character).
+    pub fn chunks(&self, text: &str, style: &Style) -> Vec<Chunk> {
+        let chain = self.book.chain(style.variant);
+        let primary = chain.first().copied().unwrap_or(0);
+        let mut runs: Vec<(usize, usize, usize)> = Vec::new(); // (font, start, end)
+        let mut current = primary;
+        for (i, c) in text.char_indices() {
+            // Spaces stay in the running font; otherwise the variant's own font wins,
+            // then the running one (so a Georgian word stays in one run), then the chain.
+            let font = if c.is_whitespace() && !runs.is_empty() {
+                current
+            } else if self.book.has(primary, c) {
+                primary
+            } else if self.book.has(current, c) {
+                current
+            } else {
+                chain
+                    .iter()
+                    .copied()
+                    .find(|&f| self.book.has(f, c))
+                    .unwrap_or(primary)
+            };
+            current = font;
+            match runs.last_mut() {
+                Some(r) if r.0 == font => r.2 = i + c.len_utf8(),
+                _ => runs.push((font, i, i + c.len_utf8())),
+            }
+        }
+        runs.into_iter()
+            .map(|(font, s, e)| self.shape_one(font, &text[s..e], s, style))
+            .collect()
+    }
+
+    /// Shape one font run; clusters are offset by `base` into the caller's text.
+    fn shape_one(&self, font: usize, text: &str, base: usize, style: &Style) -> Chunk {
+        let mut glyphs = Vec::new();
+        if let Some(face) = self.book.face(font) {
+            let mut buf = rustybuzz::UnicodeBuffer::new();
+            buf.push_str(text);
+            let out = rustybuzz::shape(face, &[], buf);
+            let scale = style.size / face.units_per_em().max(1) as f32;
+            let infos = out.glyph_infos();
+            let pos = out.glyph_positions();
+            for (k, (info, p)) in infos.iter().zip(pos).enumerate() {
+                let start = info.cluster as usize;
+                let first = k == 0 || infos[k - 1].cluster != info.cluster;
+                let end = infos[k..]
+                    .iter()
+                    .map(|i| i.cluster as usize)
+                    .find(|&c| c > start)
+                    .unwrap_or(text.len());
+                let t = if first {
+                    text.get(start..end).unwrap_or("").to_owned()
+                } else {
+                    String::new()
+                };
+                glyphs.push(Glyph {
+                    gid: u16::try_from(info.glyph_id).unwrap_or(0),
+                    advance: p.x_advance as f32 * scale,
+                    cluster: base + start,
+                    text: t,
+                });
+            }
+        }
+        Chunk {
+            font,
+            style: style.clone(),
+            glyphs,
+        }
+    }
+
+    /// Items of a paragraph made of styled pieces; `hyphenate` allows inserted hyphens.
+    pub fn items(&self, pieces: &[(String, Style)], hyphenate: bool) -> Vec<Item> {
+        let mut full = String::new();
+        let mut spans = Vec::new();
+        for (t, s) in pieces {
+            spans.push((full.len(), full.len() + t.len(), s));
+            full.push_str(t);
+        }
+        let mut items = Vec::new();
+        let mut prev = 0;
+        for (pos, opp) in unicode_linebreak::linebreaks(&full) {
+            let seg = &full[prev..pos];
+            let word_len = seg.trim_end_matches([' ', '\n', '\t', '\r']).len();
+            let (wstart, wend) = (prev, prev + word_len);
+            for &(s, e, style) in &spans {
+                let (a, b) = (s.max(wstart), e.min(wend));
+                if a < b {
+                    let hy = hyphenate && !style.artifact;
+                    self.word(&full[a..b], style, hy, &mut items);
+                }
+            }
+            let at_end = pos >= full.len();
+            let mandatory = matches!(opp, unicode_linebreak::BreakOpportunity::Mandatory);
+            if at_end {
+                break;
+            }
+            if mandatory {
+                items.push(Item::Glue {
+                    width: 0.0,
+                    stretch: INF,
+                    shrink: 0.0,
+                    space: None,
+                });
+                items.push(Item::Penalty {
+                    width: 0.0,
+                    penalty: -INF,
+                    flagged: false,
+                    hyphen: None,
+                });
+            } else if word_len < seg.len() {
+                let style = spans
+                    .iter()
+                    .find(|(s, e, _)| *s <= wend && wend < *e)
+                    .map(|x| x.2)
+                    .or_else(|| spans.last().map(|x| x.2));
+                if let Some(style) = style {
+                    let space = self.shape_one(self.font_for(style, ' '), " ", 0, style);
+                    let w = space.width();
+                    items.push(Item::Glue {
+                        width: w,
+                        stretch: w * 0.6,
+                        shrink: w * 0.35,
+                        space: Some(space),
+                    });
+                }
+            } else if word_len > 0 {
+                let explicit = seg.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
+                items.push(Item::Penalty {
+                    width: 0.0,
+                    penalty: if explicit { 50.0 } else { 100.0 },
+                    flagged: explicit,
+                    hyphen: None,
+                });
+            }
+            prev = pos;
+        }
+        items.push(Item::Glue {
+            width: 0.0,
+            stretch: INF,
+            shrink: 0.0,
+            space: None,
+        });
+        items.push(Item::Penalty {
+            width: 0.0,
+            penalty: -INF,
+            flagged: false,
+            hyphen: None,
+        });
+        items
+    }
+
+    fn font_for(&self, style: &Style, c: char) -> usize {
+        let chain = self.book.chain(style.variant);
+        chain
+            .iter()
+            .copied()
+            .find(|&f| self.book.has(f, c))
+            .or_else(|| chain.first().copied())
+            .unwrap_or(0)
+    }
+
+    /// Boxes (and hyphenation penalties) of one word fragment in one style.
+    fn word(&self, text: &str, style: &Style, hyphenate: bool, items: &mut Vec<Item>) {
+        let points = if hyphenate {
+            self.hyphen_points(text)
+        } else {
+            Vec::new()
+        };
+        for chunk in self.chunks(text, style) {
+            let mut rest = chunk;
+            for &p in &points {
+                let Some(k) = rest.glyphs.iter().position(|g| g.cluster >= p) else {
+                    continue;
+                };
+                if k == 0 || rest.glyphs[k].cluster != p {
+                    continue;
+                }
+                let tail = rest.glyphs.split_off(k);
+                let hyphen = self.shape_one(rest.font, "-", 0, &rest.style);
+                let head = Chunk {
+                    font: rest.font,
+                    style: rest.style.clone(),
+                    glyphs: std::mem::replace(&mut rest.glyphs, tail),
+                };
+                items.push(Item::Box(head));
+                items.push(Item::Penalty {
+                    width: hyphen.width(),
+                    penalty: 50.0,
+                    flagged: true,
+                    hyphen: Some(hyphen),
+                });
+            }
+            items.push(Item::Box(rest));
+        }
+    }
+
+    /// Byte offsets inside `text` where a hyphen may be inserted.
+    fn hyphen_points(&self, text: &str) -> Vec<usize> {
+        let Some(lang) = self.lang else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut start = None;
+        let mut scan = text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')));
+        for (i, c) in &mut scan {
+            match (start, c.is_alphabetic()) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    let word = &text[s..i];
+                    if word.chars().count() >= 6 {
+                        let mut at = s;
+                        for syl in hypher::hyphenate(word, lang) {
+                            at += syl.len();
+                            if at < i {
+                                out.push(at);
+                            }
+                        }
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}

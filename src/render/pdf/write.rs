@@ -1,0 +1,603 @@
+//! Writing: laid-out pages become printpdf operations (glyph ids with their source
+//! text), fonts are subset with `subsetter`, and the file is finished with lopdf.
+//!
+//! printpdf 0.12 without its heavy `text_layout` feature embeds fonts whole and names
+//! resources with process-global pseudo-random ids. So we subset each font ourselves,
+//! hand printpdf the subset (it then writes the `/W` widths and a `/ToUnicode` CMap from
+//! the text we attach to every glyph), choose every resource id ourselves, and finish
+//! with lopdf: document information, `/Lang`, the outline in document order (printpdf
+//! sorts bookmarks by page and name) and a document ID derived from the bytes.
+
+use std::collections::BTreeMap;
+
+use lopdf::{Object, StringFormat};
+use printpdf::{
+    Actions, BorderArray, Codepoint, Color, FontId, LinkAnnotation, Mm, Op, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData,
+    RawImageFormat, Rect, TextItem, TextMatrix, XObject, XObjectId, XObjectTransform,
+};
+use sha2::Digest;
+
+use super::flow::{Draw, Run};
+use crate::content::{hex, region_display};
+use crate::error::{Error, Result};
+use crate::fonts::FontBook;
+use crate::house::{House, Rgb};
+use crate::model::Document;
+use crate::render::Options;
+
+/// Glyphs used per font: original glyph id → the text it stands for.
+type Usage = BTreeMap<usize, BTreeMap<u16, String>>;
+
+/// A decoded image ready for embedding.
+pub struct Image {
+    pub raw: RawImage,
+    /// The original bytes of a JPEG, embedded as they are (`/DCTDecode`) instead of
+    /// the decoded pixels; `true` when it is greyscale.
+    pub jpeg: Option<(Vec<u8>, bool)>,
+}
+
+/// Decode PNG/JPEG bytes, keeping alpha when there is any.
+pub fn decode(bytes: &[u8], slug: &str) -> Result<Image> {
+    let img =
+        image::load_from_memory(bytes).map_err(|e| render_err(slug, format!("image: {e}")))?;
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let raw = if img.color().has_alpha() {
+        RawImage {
+            pixels: RawImageData::U8(img.to_rgba8().into_raw()),
+            width: w,
+            height: h,
+            data_format: RawImageFormat::RGBA8,
+            tag: Vec::new(),
+        }
+    } else {
+        RawImage {
+            pixels: RawImageData::U8(img.to_rgb8().into_raw()),
+            width: w,
+            height: h,
+            data_format: RawImageFormat::RGB8,
+            tag: Vec::new(),
+        }
+    };
+    let jpeg = (image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg))
+        .then(|| match img.color() {
+            image::ColorType::L8 => Some((bytes.to_vec(), true)),
+            image::ColorType::Rgb8 => Some((bytes.to_vec(), false)),
+            _ => None,
+        })
+        .flatten();
+    Ok(Image { raw, jpeg })
+}
+
+fn render_err(slug: &str, message: String) -> Error {
+    Error::Render {
+        slug: slug.to_owned(),
+        format: "pdf",
+        message,
+    }
+}
+
+fn usage(pages: &[Vec<Draw>]) -> Usage {
+    let mut u: Usage = BTreeMap::new();
+    for d in pages.iter().flatten() {
+        if let Draw::Text { runs, .. } = d {
+            for r in runs {
+                let m = u.entry(r.chunk.font).or_default();
+                for g in &r.chunk.glyphs {
+                    let e = m.entry(g.gid).or_default();
+                    if e.is_empty() {
+                        e.clone_from(&g.text);
+                    }
+                }
+            }
+        }
+    }
+    u
+}
+
+/// A subset font: original → subset glyph ids, and the PDF advance of each original id.
+struct Subset {
+    remap: BTreeMap<u16, u16>,
+    pdf_adv: BTreeMap<u16, f32>,
+}
+
+fn rgb(c: Rgb) -> Color {
+    let [r, g, b] = c.unit();
+    Color::Rgb(printpdf::Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    })
+}
+
+/// Write the PDF.
+pub fn write(
+    doc: &Document,
+    house: &House,
+    options: &Options,
+    book: &FontBook<'_>,
+    pages: &[Vec<Draw>],
+    images: Vec<Image>,
+) -> Result<Vec<u8>> {
+    let slug = doc.slug.as_str();
+    let st = &house.style;
+    let mut pdf = PdfDocument::new(&doc.meta.title);
+    let used = usage(pages);
+    let mut subsets: BTreeMap<usize, Subset> = BTreeMap::new();
+    for (&font, glyphs) in &used {
+        let bytes = book
+            .bytes(font)
+            .ok_or_else(|| render_err(slug, format!("font {font} missing")))?;
+        let gids: Vec<u16> = glyphs.keys().copied().collect();
+        let mapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
+        let sub = subsetter::subset(bytes, 0, &mapper)
+            .map_err(|e| render_err(slug, format!("cannot subset {}: {e:?}", book.name(font))))?;
+        let mut warnings = Vec::new();
+        let mut parsed = ParsedFont::from_bytes(&sub, 0, &mut warnings)
+            .ok_or_else(|| render_err(slug, format!("subset of {} unreadable", book.name(font))))?;
+        // The subset tag (ISO 32000-1, 9.6.4) is derived from the subset's bytes, so it is
+        // stable across runs and differs between different subsets of one font.
+        let digest = sha2::Sha256::digest(&sub);
+        let tag: String = digest
+            .iter()
+            .take(6)
+            .map(|b| char::from(b'A' + b % 26))
+            .collect();
+        parsed.font_name = Some(format!("{tag}+{}", book.name(font)));
+        let face = book.face(font);
+        let upem = face.map(|f| f.units_per_em() as f32).unwrap_or(1000.0);
+        let mut remap = BTreeMap::new();
+        let mut pdf_adv = BTreeMap::new();
+        for &g in &gids {
+            let new = mapper.get(g).unwrap_or(0);
+            remap.insert(g, new);
+            let adv = face
+                .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(g)))
+                .unwrap_or(0);
+            // printpdf writes `/W` as the truncated 1/1000-em advance; kerning offsets
+            // are computed against exactly that number.
+            pdf_adv.insert(g, (f32::from(adv) * 1000.0 / upem).trunc());
+        }
+        pdf.resources
+            .fonts
+            .map
+            .insert(FontId(format!("F{font}")), printpdf::PdfFont::new(parsed));
+        subsets.insert(font, Subset { remap, pdf_adv });
+    }
+    let mut sizes = Vec::new();
+    let jpegs: Vec<Option<(Vec<u8>, bool)>> = images.iter().map(|i| i.jpeg.clone()).collect();
+    for (i, img) in images.into_iter().enumerate() {
+        sizes.push((img.raw.width, img.raw.height));
+        pdf.resources
+            .xobjects
+            .map
+            .insert(XObjectId(format!("Im{i}")), XObject::Image(img.raw));
+    }
+    let (pw, ph) = (st.page.width, st.page.height);
+    let page_h = ph * super::body::MM;
+    let mut marks = Vec::new();
+    let mut out_pages = Vec::new();
+    for (pi, draws) in pages.iter().enumerate() {
+        let mut ops = Vec::new();
+        for d in draws {
+            match d {
+                Draw::Text { x, y, runs } => {
+                    text_ops(&mut ops, *x, page_h - *y, runs, &subsets);
+                }
+                Draw::Rect { x, y, w, h, color } => {
+                    ops.push(Op::SetFillColor { col: rgb(*color) });
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: Pt(*x),
+                            y: Pt(page_h - *y - *h),
+                            width: Pt(*w),
+                            height: Pt(*h),
+                            mode: Some(printpdf::PaintMode::Fill),
+                            winding_order: None,
+                        },
+                    });
+                }
+                Draw::Rule {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    color,
+                } => {
+                    ops.push(Op::SetOutlineColor { col: rgb(*color) });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    ops.push(Op::DrawLine {
+                        line: printpdf::Line {
+                            points: vec![
+                                printpdf::LinePoint {
+                                    p: Point {
+                                        x: Pt(*x1),
+                                        y: Pt(page_h - *y1),
+                                    },
+                                    bezier: false,
+                                },
+                                printpdf::LinePoint {
+                                    p: Point {
+                                        x: Pt(*x2),
+                                        y: Pt(page_h - *y2),
+                                    },
+                                    bezier: false,
+                                },
+                            ],
+                            is_closed: false,
+                        },
+                    });
+                }
+                Draw::Image { index, x, y, w, h } => {
+                    let (px, py) = sizes.get(*index).copied().unwrap_or((1, 1));
+                    ops.push(Op::UseXobject {
+                        id: XObjectId(format!("Im{index}")),
+                        transform: XObjectTransform {
+                            translate_x: Some(Pt(*x)),
+                            translate_y: Some(Pt(page_h - *y - *h)),
+                            scale_x: Some(*w / px.max(1) as f32),
+                            scale_y: Some(*h / py.max(1) as f32),
+                            dpi: Some(72.0),
+                            ..Default::default()
+                        },
+                    });
+                }
+                Draw::Mark { level, title, y } => {
+                    marks.push((pi, *level, title.clone(), page_h - *y))
+                }
+            }
+        }
+        links(&mut ops, draws, page_h);
+        out_pages.push(PdfPage::new(Mm(pw), Mm(ph), ops));
+    }
+    pdf.with_pages(out_pages);
+    let opts = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    fix_images(&mut lo, &jpegs);
+    finish(lo, doc, house, options, &marks)
+}
+
+/// Operations of one text line: one `BT … ET`, one `Tm`, font changes as needed.
+fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, runs: &[Run], subsets: &BTreeMap<usize, Subset>) {
+    if runs.is_empty() {
+        return;
+    }
+    ops.push(Op::StartTextSection);
+    ops.push(Op::SetTextMatrix {
+        matrix: TextMatrix::Translate(Pt(x), Pt(y)),
+    });
+    let mut font: Option<(usize, f32)> = None;
+    let mut color = None;
+    let mut tracking = 0.0;
+    let mut rise = 0.0;
+    for r in runs {
+        let s = &r.chunk.style;
+        if font != Some((r.chunk.font, s.size)) {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(FontId(format!("F{}", r.chunk.font))),
+                size: Pt(s.size),
+            });
+            font = Some((r.chunk.font, s.size));
+        }
+        if color != Some(s.color) {
+            ops.push(Op::SetFillColor { col: rgb(s.color) });
+            color = Some(s.color);
+        }
+        if tracking != s.tracking {
+            ops.push(Op::SetCharacterSpacing {
+                multiplier: s.tracking,
+            });
+            tracking = s.tracking;
+        }
+        if rise != s.rise {
+            ops.push(Op::SetLineOffset { multiplier: s.rise });
+            rise = s.rise;
+        }
+        if s.artifact {
+            ops.push(Op::BeginMarkedContent {
+                tag: "Artifact".into(),
+            });
+        }
+        if r.hyphen {
+            let mut map = BTreeMap::new();
+            map.insert(
+                "ActualText".to_owned(),
+                printpdf::DictItem::String {
+                    data: vec![0xFE, 0xFF, 0x00, 0xAD],
+                    literal: false,
+                },
+            );
+            ops.push(Op::BeginMarkedContentWithProperties {
+                tag: "Span".into(),
+                properties: printpdf::DictItem::Dict { map },
+            });
+        }
+        let sub = subsets.get(&r.chunk.font);
+        let mut glyphs = Vec::new();
+        for g in &r.chunk.glyphs {
+            let (gid, pdf_adv) = match sub {
+                Some(sb) => (
+                    sb.remap.get(&g.gid).copied().unwrap_or(0),
+                    sb.pdf_adv.get(&g.gid).copied().unwrap_or(0.0),
+                ),
+                None => (0, 0.0),
+            };
+            let want = g.advance * 1000.0 / s.size.max(0.1);
+            let off = round3(pdf_adv - want);
+            glyphs.push(Codepoint {
+                gid,
+                offset: off,
+                cid: Some(g.text.clone()).filter(|t| !t.is_empty()),
+            });
+        }
+        let mut items = vec![TextItem::GlyphIds(glyphs)];
+        if r.extra.abs() > 0.001 {
+            // TJ numbers are thousandths of an em, positive moving left.
+            items.push(TextItem::Offset(round3(
+                -r.extra * 1000.0 / s.size.max(0.1),
+            )));
+        }
+        ops.push(Op::ShowText { items });
+        if r.hyphen {
+            ops.push(Op::EndMarkedContentWithProperties);
+        }
+        if s.artifact {
+            ops.push(Op::EndMarkedContent);
+        }
+    }
+    if tracking != 0.0 {
+        ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
+    }
+    if rise != 0.0 {
+        ops.push(Op::SetLineOffset { multiplier: 0.0 });
+    }
+    ops.push(Op::EndTextSection);
+}
+
+fn round3(v: f32) -> f32 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// Clickable link annotations over linked runs, one per run.
+fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) {
+    for d in draws {
+        let Draw::Text { x, y, runs } = d else {
+            continue;
+        };
+        let mut pen = *x;
+        for r in runs {
+            let w = r.chunk.width();
+            if let Some(url) = &r.chunk.style.link {
+                let s = r.chunk.style.size;
+                ops.push(Op::LinkAnnotation {
+                    link: LinkAnnotation::new(
+                        Rect {
+                            x: Pt(pen),
+                            y: Pt(page_h - y - s * 0.25),
+                            width: Pt(w),
+                            height: Pt(s * 1.0),
+                            mode: None,
+                            winding_order: None,
+                        },
+                        Actions::Uri(url.clone()),
+                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                        None,
+                        None,
+                    ),
+                });
+            }
+            pen += w + r.extra;
+        }
+    }
+}
+
+/// printpdf writes image pixels raw and marks the streams as not to be compressed, and
+/// decodes JPEGs to pixels. Compress pixels losslessly (Flate) and put JPEGs back as
+/// the original bytes, so no image is ever re-encoded lossily.
+fn fix_images(lo: &mut lopdf::Document, jpegs: &[Option<(Vec<u8>, bool)>]) {
+    let mut names: BTreeMap<lopdf::ObjectId, usize> = BTreeMap::new();
+    for obj in lo.objects.values() {
+        let Ok(dict) = obj.as_dict() else { continue };
+        for (k, v) in dict.iter() {
+            let (Some(i), Ok(r)) = (
+                std::str::from_utf8(k)
+                    .ok()
+                    .and_then(|k| k.strip_prefix("Im"))
+                    .and_then(|n| n.parse::<usize>().ok()),
+                v.as_reference(),
+            ) else {
+                continue;
+            };
+            names.insert(r, i);
+        }
+    }
+    for (id, obj) in lo.objects.iter_mut() {
+        let Object::Stream(s) = obj else { continue };
+        let is_image = s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image");
+        if !is_image {
+            continue;
+        }
+        if let Some(Some((bytes, gray))) = names.get(id).and_then(|&i| jpegs.get(i)) {
+            s.dict.remove(b"SMask");
+            s.dict.remove(b"DecodeParms");
+            s.dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
+            s.dict.set("BitsPerComponent", Object::Integer(8));
+            let cs: &[u8] = if *gray { b"DeviceGray" } else { b"DeviceRGB" };
+            s.dict.set("ColorSpace", Object::Name(cs.to_vec()));
+            s.set_content(bytes.clone());
+            s.allows_compression = false;
+        } else if !s.dict.has(b"Filter") {
+            s.allows_compression = true;
+        }
+    }
+}
+
+fn text_string(s: &str) -> Object {
+    if s.is_ascii() {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut b = vec![0xFE, 0xFF];
+        for u in s.encode_utf16() {
+            b.extend_from_slice(&u.to_be_bytes());
+        }
+        Object::String(b, StringFormat::Hexadecimal)
+    }
+}
+
+fn pdf_date(epoch: i64) -> String {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    let (y, m, d) = crate::model::civil_from_days(days);
+    format!(
+        "D:{y:04}{m:02}{d:02}{:02}{:02}{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Metadata, language, outline and ID; then compress and serialise.
+fn finish(
+    mut lo: lopdf::Document,
+    doc: &Document,
+    house: &House,
+    options: &Options,
+    marks: &[(usize, u8, String, f32)],
+) -> Result<Vec<u8>> {
+    let slug = doc.slug.as_str();
+    let date = pdf_date(options.epoch);
+    let authors: Vec<&str> = doc.meta.authors.iter().map(|a| a.name.as_str()).collect();
+    let info = lopdf::Dictionary::from_iter(vec![
+        ("Title", text_string(&doc.meta.title)),
+        ("Author", text_string(&authors.join("; "))),
+        ("Subject", text_string(&region_display(&doc.meta.region))),
+        ("Keywords", text_string(&doc.meta.keywords.join(", "))),
+        ("Creator", text_string(&house.style.organisation.name)),
+        (
+            "Producer",
+            text_string(&format!("briefpress {}", env!("CARGO_PKG_VERSION"))),
+        ),
+        ("CreationDate", text_string(&date)),
+        ("ModDate", text_string(&date)),
+    ]);
+    let info_id = lo.add_object(info);
+    lo.trailer.set("Info", Object::Reference(info_id));
+    let root = lo
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|e| render_err(slug, format!("no catalog: {e}")))?;
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    let outline = outline(&mut lo, marks, &page_ids);
+    let catalog = lo
+        .get_object_mut(root)
+        .and_then(Object::as_dict_mut)
+        .map_err(|e| render_err(slug, format!("no catalog: {e}")))?;
+    catalog.set("Lang", text_string(&doc.meta.lang));
+    catalog.set(
+        "ViewerPreferences",
+        lopdf::Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
+    );
+    if let Some(o) = outline {
+        catalog.set("Outlines", Object::Reference(o));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
+    lo.version = "1.7".into();
+    lo.compress();
+    // The ID is a hash of the file written without it: equal input, equal ID.
+    lo.trailer.remove(b"ID");
+    let mut first = Vec::new();
+    lo.save_to(&mut first)
+        .map_err(|e| render_err(slug, format!("cannot serialise: {e}")))?;
+    let id = hex(&sha2::Sha256::digest(&first)[..16]);
+    let id = Object::String(id.into_bytes(), StringFormat::Literal);
+    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    let mut out = Vec::new();
+    lo.save_to(&mut out)
+        .map_err(|e| render_err(slug, format!("cannot serialise: {e}")))?;
+    Ok(out)
+}
+
+/// The outline: level-2 headings at the top, deeper ones under the last level-2.
+fn outline(
+    lo: &mut lopdf::Document,
+    marks: &[(usize, u8, String, f32)],
+    pages: &[lopdf::ObjectId],
+) -> Option<lopdf::ObjectId> {
+    if marks.is_empty() {
+        return None;
+    }
+    let root = lo.new_object_id();
+    let ids: Vec<lopdf::ObjectId> = marks.iter().map(|_| lo.new_object_id()).collect();
+    // Parent of each entry: the root or the latest top-level entry.
+    let mut parent = Vec::new();
+    let mut last_top: Option<usize> = None;
+    for (i, m) in marks.iter().enumerate() {
+        if m.1 <= 2 || last_top.is_none() {
+            parent.push(None);
+            last_top = Some(i);
+        } else {
+            parent.push(last_top);
+        }
+    }
+    let children =
+        |p: Option<usize>| -> Vec<usize> { (0..marks.len()).filter(|&i| parent[i] == p).collect() };
+    let write_level = |lo: &mut lopdf::Document, p: Option<usize>, pid: lopdf::ObjectId| {
+        let kids = children(p);
+        for (k, &i) in kids.iter().enumerate() {
+            let (page, _, title, y) = &marks[i];
+            let page_id = pages.get(*page).copied().unwrap_or((0, 0));
+            let mut d = lopdf::Dictionary::from_iter(vec![
+                ("Title", text_string(title)),
+                ("Parent", Object::Reference(pid)),
+                (
+                    "Dest",
+                    Object::Array(vec![
+                        Object::Reference(page_id),
+                        Object::Name(b"XYZ".to_vec()),
+                        Object::Null,
+                        Object::Real(*y + 12.0),
+                        Object::Null,
+                    ]),
+                ),
+            ]);
+            if k > 0 {
+                d.set("Prev", Object::Reference(ids[kids[k - 1]]));
+            }
+            if let Some(&n) = kids.get(k + 1) {
+                d.set("Next", Object::Reference(ids[n]));
+            }
+            let sub = children(Some(i));
+            if let (Some(&f), Some(&l)) = (sub.first(), sub.last()) {
+                d.set("First", Object::Reference(ids[f]));
+                d.set("Last", Object::Reference(ids[l]));
+                d.set("Count", Object::Integer(sub.len() as i64));
+            }
+            lo.objects.insert(ids[i], Object::Dictionary(d));
+        }
+        kids
+    };
+    let top = write_level(lo, None, root);
+    for &t in &top {
+        write_level(lo, Some(t), ids[t]);
+    }
+    let (f, l) = (top.first()?, top.last()?);
+    lo.objects.insert(
+        root,
+        Object::Dictionary(lopdf::Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Outlines".to_vec())),
+            ("First", Object::Reference(ids[*f])),
+            ("Last", Object::Reference(ids[*l])),
+            ("Count", Object::Integer(marks.len() as i64)),
+        ])),
+    );
+    Some(root)
+}

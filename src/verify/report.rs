@@ -1,0 +1,141 @@
+//! What `briefpress check` reports: per brief, the files that changed since the
+//! release manifest and, per edition, the content differences. The same structures
+//! are printed for people ([`Report::render`]) and serialised as the `--json`
+//! document described in `docs/check-json.md`.
+
+use std::path::PathBuf;
+
+use crate::render::Format;
+
+use super::compare::Difference;
+
+/// Version of the JSON layout; bump on any incompatible change.
+pub const SCHEMA: u32 = 1;
+
+/// The verdict on one edition file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EditionReport {
+    pub format: Format,
+    pub path: PathBuf,
+    /// Words read from the file (furniture excluded).
+    pub words: usize,
+    pub differences: Vec<Difference>,
+}
+
+/// Which kind of file a [`Changed`] entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Source,
+    House,
+    Font,
+    Edition,
+    /// The content digest: the words the source and house style define.
+    Content,
+}
+
+/// A file whose digest is not the one the release manifest records.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Changed {
+    pub kind: FileKind,
+    /// The file (for fonts, the name in the house style).
+    pub path: String,
+    /// SHA-256 in the manifest; `null` when the manifest does not list the file.
+    pub expected: Option<String>,
+    /// SHA-256 now; `null` when the file is missing.
+    pub found: Option<String>,
+}
+
+/// The verdict on one brief.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BriefReport {
+    pub slug: String,
+    pub source: PathBuf,
+    /// The release manifest used, if there was one.
+    pub manifest: Option<PathBuf>,
+    /// Number of content words the source defines.
+    pub content_words: usize,
+    pub content_digest: String,
+    /// Files that differ from the manifest (empty without a manifest).
+    pub changed: Vec<Changed>,
+    pub editions: Vec<EditionReport>,
+}
+
+/// The verdict on everything checked.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    /// Version of the JSON layout ([`SCHEMA`]).
+    pub schema: u32,
+    pub ok: bool,
+    pub briefs: Vec<BriefReport>,
+}
+
+fn short(h: &Option<String>) -> String {
+    h.as_deref()
+        .map_or_else(|| "none".to_owned(), |h| h.chars().take(12).collect())
+}
+
+impl Report {
+    /// Human-readable report: one line per edition, one block per difference.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        for b in &self.briefs {
+            for c in &b.changed {
+                let what = match (&c.expected, &c.found) {
+                    (_, None) => "is missing".to_owned(),
+                    (None, _) => "is not in the manifest".to_owned(),
+                    _ => format!(
+                        "has changed since the build (sha256 {}… recorded, {}… now)",
+                        short(&c.expected),
+                        short(&c.found)
+                    ),
+                };
+                let kind = serde_json::to_value(c.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                let manifest = b
+                    .manifest
+                    .as_ref()
+                    .map_or_else(String::new, |m| format!(" (per {})", m.display()));
+                let _ = writeln!(s, "changed: {kind} {} {what}{manifest}", c.path);
+            }
+            for e in &b.editions {
+                if e.differences.is_empty() {
+                    let _ = writeln!(
+                        s,
+                        "ok: {} carries the content of {} ({} words)",
+                        e.path.display(),
+                        b.source.display(),
+                        b.content_words
+                    );
+                    continue;
+                }
+                let _ = writeln!(
+                    s,
+                    "mismatch: {} differs from {} in {} place(s)",
+                    e.path.display(),
+                    b.source.display(),
+                    e.differences.len()
+                );
+                for d in &e.differences {
+                    let _ = writeln!(
+                        s,
+                        "  --> {} ({}): expected {:?}, found {:?}{}",
+                        e.format.ext(),
+                        d.place,
+                        d.expected.join(" "),
+                        d.found.join(" "),
+                        if d.context.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", after \"… {}\"", d.context)
+                        }
+                    );
+                }
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,538 @@
+//! `briefpress check` end to end: every fixture passes with and without its manifest,
+//! and each kind of tampering in each edition is caught (exit 3, edition and place
+//! named). PDF and EPUB editions are made by hand to the contract in
+//! `docs/editions.md` until the real renderers build them; the tests switch to the
+//! real ones automatically once `build --format pdf|epub` succeeds.
+
+mod common;
+mod handmade;
+
+use common::{fixture, Run, Sandbox, CASES};
+
+/// Build the text edition (and manifest) of `case` into the sandbox's `dist/`.
+fn build_txt(sb: &Sandbox, case: &str) -> String {
+    let slug = copy_source(sb, case);
+    sb.run(&["build", "--format", "txt"]).expect_code(0);
+    slug
+}
+
+fn slug_of(case: &str) -> String {
+    fixture(case)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn assert_names(run: &Run, edition: &str, place: &str) {
+    let all = format!("{}{}", run.stderr, run.stdout);
+    assert!(
+        all.contains(&format!("--> {edition} ({place}")),
+        "expected a difference in {edition} at {place}…:\n{all}"
+    );
+}
+
+#[test]
+fn every_fixture_passes_with_and_without_a_manifest() {
+    for case in CASES {
+        let sb = Sandbox::new();
+        let slug = build_txt(&sb, case);
+        assert!(sb.path(&format!("dist/{slug}.manifest.json")).is_file());
+        let run = sb.run(&["check"]).expect_code(0);
+        assert!(run.stderr.contains("ok: dist/"), "{case}: {}", run.stderr);
+        let run = sb.run(&["check", "--json"]).expect_code(0);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+        assert_eq!(v["ok"], true);
+        assert_eq!(v["schema"], 1);
+        std::fs::remove_file(sb.path(&format!("dist/{slug}.manifest.json"))).expect("rm");
+        sb.run(&["check", "dist", "--source", "source"])
+            .expect_code(0);
+        sb.run(&["check", &format!("dist/{slug}.txt")])
+            .expect_code(0);
+    }
+}
+
+#[test]
+fn changed_files_are_reported_apart_from_content() {
+    let sb = Sandbox::new();
+    let slug = build_txt(&sb, "seed");
+    // A changed source: the hash and the content both differ.
+    let src = sb.path(&format!("source/{slug}.md"));
+    let text = std::fs::read_to_string(&src).expect("src");
+    std::fs::write(&src, text.replacen("porous", "leaky", 1)).expect("edit");
+    let run = sb.run(&["check", "--json"]).expect_code(3);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let kinds: Vec<&str> = v["briefs"][0]["changed"]
+        .as_array()
+        .expect("changed")
+        .iter()
+        .filter_map(|c| c["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["source", "content"], "{}", run.stdout);
+    std::fs::write(&src, text).expect("restore");
+    // An edition that changes without a content difference (a trailing blank line).
+    let txt = sb.path(&format!("dist/{slug}.txt"));
+    let mut bytes = std::fs::read(&txt).expect("txt");
+    bytes.extend(b"\n\n");
+    std::fs::write(&txt, &bytes).expect("edit");
+    let run = sb.run(&["check"]).expect_code(3);
+    assert!(
+        run.stderr.contains("changed: edition dist/"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("ok: dist/"), "{}", run.stderr);
+    // A missing edition the manifest lists.
+    std::fs::remove_file(&txt).expect("rm");
+    std::fs::write(sb.path(&format!("dist/{slug}.epub")), b"x").expect("placeholder");
+    let run = sb.run(&["check"]);
+    assert_ne!(run.code, 0);
+}
+
+#[test]
+fn an_unreadable_manifest_is_an_error() {
+    let sb = Sandbox::new();
+    let slug = build_txt(&sb, "seed");
+    sb.write(&format!("dist/{slug}.manifest.json"), "{\"schema\": 1}");
+    let run = sb.run(&["check"]).expect_code(1);
+    assert!(
+        run.stderr.contains("not a briefpress manifest"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A content word to tamper with: alphabetic, long, from a body paragraph, and
+/// occurring once in `file` so the edit lands where we think.
+fn victim(parts: &[briefpress::content::Part], file: &str) -> String {
+    parts
+        .iter()
+        .filter(|p| p.role == briefpress::content::Role::Paragraph)
+        .flat_map(|p| p.text.split_whitespace())
+        .find(|w| {
+            w.len() >= 7 && w.chars().all(char::is_alphabetic) && file.matches(*w).count() == 1
+        })
+        .expect("a victim word")
+        .to_owned()
+}
+
+/// Swap the first two adjacent chunks (separated by `sep`) that both hold body text.
+fn swap_chunks(file: &str, sep: &str, min: usize) -> String {
+    let mut chunks: Vec<&str> = file.split(sep).collect();
+    let letters = |c: &str| c.chars().filter(|c| c.is_alphabetic()).count();
+    let i = (4..chunks.len())
+        .find(|&i| {
+            letters(chunks[i - 1]) > min && letters(chunks[i]) > min && chunks[i - 1] != chunks[i]
+        })
+        .expect("two paragraphs");
+    chunks.swap(i - 1, i);
+    chunks.join(sep)
+}
+
+#[test]
+fn tampering_with_the_text_edition_is_caught() {
+    for case in ["seed", "constructs"] {
+        let sb = Sandbox::new();
+        let slug = build_txt(&sb, case);
+        let path = sb.path(&format!("dist/{slug}.txt"));
+        let good = std::fs::read_to_string(&path).expect("txt");
+        // Without the manifest only content differences can fail the check.
+        std::fs::remove_file(sb.path(&format!("dist/{slug}.manifest.json"))).expect("rm");
+        let parts = handmade::parts_of(&fixture(case));
+        let w = victim(&parts, &good);
+        let mut cases = vec![
+            ("change", good.replacen(&w, "Xyzzy", 1)),
+            ("delete", good.replacen(&format!("{w} "), "", 1)),
+            ("add", good.replacen(&w, &format!("intruder {w}"), 1)),
+            ("swap", swap_chunks(&good, "\n\n", 60)),
+            ("drop lines", {
+                let lines: Vec<&str> = good.lines().collect();
+                let mid = lines.len() / 2;
+                [&lines[..mid], &lines[mid + 3..]].concat().join("\n")
+            }),
+        ];
+        if case == "constructs" {
+            let note = good.find("\n[2] ").expect("note 2");
+            let end = good[note + 1..]
+                .find("\n\n")
+                .map_or(good.len(), |e| note + 1 + e);
+            cases.push(("drop note", format!("{}{}", &good[..note], &good[end..])));
+        }
+        for (what, bad) in cases {
+            assert_ne!(bad, good, "{case}: {what} changed nothing");
+            std::fs::write(&path, &bad).expect("tamper");
+            let run = sb.run(&["check"]);
+            assert_eq!(run.code, 3, "{case}: {what}\n{}\n{bad}", run.stderr);
+            assert_names(&run, "txt", "line ");
+            let run = sb.run(&["check", "--json"]).expect_code(3);
+            let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+            let d = &v["briefs"][0]["editions"][0]["differences"][0];
+            assert!(
+                d["location"]["line"].as_u64().is_some(),
+                "{case} {what}: {d}"
+            );
+        }
+        std::fs::write(&path, &good).expect("restore");
+        sb.run(&["check"]).expect_code(0);
+    }
+}
+
+/// Copy a fixture's source and images into the sandbox's `source/`.
+fn copy_source(sb: &Sandbox, case: &str) -> String {
+    let slug = slug_of(case);
+    sb.copy(&fixture(case), &format!("source/{slug}.md"));
+    for asset in ["chart.png", "photo.jpg"] {
+        let p = common::root().join("tests/fixtures/constructs").join(asset);
+        sb.copy(&p, &format!("source/{asset}"));
+    }
+    slug
+}
+
+/// Put a hand-made edition beside the source and check it (no manifest).
+fn check_handmade(sb: &Sandbox, slug: &str, ext: &str, bytes: &[u8]) -> Run {
+    sb.write(&format!("hand/{slug}.{ext}"), bytes);
+    sb.run(&["check", "hand", "--source", "source"])
+}
+
+#[test]
+fn handmade_epubs_pass_and_tampering_is_caught() {
+    for case in CASES {
+        let sb = Sandbox::new();
+        let slug = copy_source(&sb, case);
+        let parts = handmade::parts_of(&fixture(case));
+        let good = handmade::epub(&parts);
+        check_handmade(&sb, &slug, "epub", &good).expect_code(0);
+        if *case != "constructs" && *case != "seed" {
+            continue; // The full tamper matrix on two fixtures keeps the suite fast.
+        }
+        let body = "EPUB/text/body.xhtml";
+        let xhtml = handmade::unzip(&good)
+            .into_iter()
+            .find(|(n, _)| n == body)
+            .map(|(_, b)| String::from_utf8(b).expect("utf8"))
+            .expect("body");
+        let w = victim(&parts, &xhtml);
+        let edits: Vec<(&str, String)> = vec![
+            ("change", xhtml.replacen(&w, "Xyzzy", 1)),
+            ("delete", xhtml.replacen(&format!("{w} "), "", 1)),
+            ("add", xhtml.replacen(&w, &format!("intruder {w}"), 1)),
+            ("swap", swap_chunks(&xhtml, "\n", 40)),
+        ];
+        for (what, bad) in edits {
+            assert_ne!(bad, xhtml, "{what}");
+            let t = handmade::rewrite_epub(&good, |n, b| {
+                Some(if n == body {
+                    bad.clone().into_bytes()
+                } else {
+                    b.to_vec()
+                })
+            });
+            let run = check_handmade(&sb, &slug, "epub", &t).expect_code(3);
+            assert_names(&run, "epub", "EPUB/text/body.xhtml, <");
+        }
+        // Drop a note (when the brief has notes), then the spine item that holds them.
+        let notes = "EPUB/text/notes and bios.xhtml";
+        let has_notes = parts
+            .iter()
+            .any(|p| p.role == briefpress::content::Role::Note);
+        let t = handmade::rewrite_epub(&good, |n, b| {
+            let s = String::from_utf8_lossy(b);
+            Some(if n == notes && has_notes {
+                let i = s.find("<p class=\"Note\"").unwrap_or(0);
+                let e = s[i..].find("</p>").map_or(i, |e| i + e + 4);
+                format!("{}{}", &s[..i], &s[e..]).into_bytes()
+            } else {
+                b.to_vec()
+            })
+        });
+        if has_notes {
+            let run = check_handmade(&sb, &slug, "epub", &t).expect_code(3);
+            assert_names(&run, "epub", "EPUB/text/notes and bios.xhtml");
+        }
+        let t = handmade::rewrite_epub(&good, |n, b| {
+            let s = String::from_utf8_lossy(b);
+            Some(if n.ends_with(".opf") {
+                s.replace("<itemref idref=\"notes\"/>", "").into_bytes()
+            } else {
+                b.to_vec()
+            })
+        });
+        let run = check_handmade(&sb, &slug, "epub", &t).expect_code(3);
+        assert_names(&run, "epub", "EPUB/text/body.xhtml");
+    }
+}
+
+#[test]
+fn handmade_pdfs_pass_and_tampering_is_caught() {
+    for case in CASES {
+        let sb = Sandbox::new();
+        let slug = copy_source(&sb, case);
+        let parts = handmade::parts_of(&fixture(case));
+        let good = handmade::pdf(&parts, 6);
+        check_handmade(&sb, &slug, "pdf", &good).expect_code(0);
+        if *case != "constructs" && *case != "seed" {
+            continue;
+        }
+        let page = 2;
+        let edits: Vec<(&str, Vec<u8>)> = vec![
+            (
+                "change a glyph run",
+                handmade::rewrite_page(&good, page, |ops| {
+                    let b = handmade::text_blocks(ops)[0].clone();
+                    let tj = ops[b]
+                        .iter_mut()
+                        .find(|o| o.operator == "TJ" || o.operator == "Tj")
+                        .expect("show");
+                    tj.operator = "Tj".into();
+                    tj.operands = vec![lopdf::Object::String(
+                        vec![0, 1, 0, 1, 0, 1],
+                        lopdf::StringFormat::Hexadecimal,
+                    )];
+                }),
+            ),
+            (
+                "delete a word",
+                handmade::rewrite_page(&good, page, |ops| {
+                    let b = handmade::text_blocks(ops)[1].clone();
+                    let i = (b.start..b.end)
+                        .rev()
+                        .find(|&i| ops[i].operator == "TJ")
+                        .expect("TJ");
+                    ops.remove(i);
+                }),
+            ),
+            (
+                "add a word",
+                handmade::rewrite_page(&good, page, |ops| {
+                    let b = handmade::text_blocks(ops)[1].clone();
+                    let i = (b.start..b.end)
+                        .find(|&i| ops[i].operator == "TJ")
+                        .expect("TJ");
+                    let dup = ops[i].clone();
+                    ops.insert(i, lopdf::content::Operation::new("T*", vec![]));
+                    ops.insert(i, dup);
+                }),
+            ),
+            (
+                "swap paragraphs",
+                handmade::rewrite_page(&good, page, |ops| {
+                    let blocks = handmade::text_blocks(ops);
+                    let (a, b) = (blocks[1].clone(), blocks[2].clone());
+                    let second: Vec<_> = ops[b.clone()].to_vec();
+                    let first: Vec<_> = ops[a.clone()].to_vec();
+                    ops.splice(b, first);
+                    ops.splice(a, second);
+                }),
+            ),
+            ("drop a page", handmade::drop_page(&good, page)),
+        ];
+        for (what, bad) in edits {
+            let run = check_handmade(&sb, &slug, "pdf", &bad);
+            assert_eq!(run.code, 3, "{case}: {what}\n{}", run.stderr);
+            assert_names(&run, "pdf", "page ");
+        }
+        // Drop a note: remove the text block of the last note part.
+        let last_page = parts.len().div_ceil(6) as u32;
+        let notes_on_last = parts
+            .iter()
+            .rev()
+            .take_while(|p| p.role == briefpress::content::Role::Bio)
+            .count();
+        if parts
+            .iter()
+            .any(|p| p.role == briefpress::content::Role::Note)
+        {
+            let bad = handmade::rewrite_page(&good, last_page, |ops| {
+                let blocks = handmade::text_blocks(ops);
+                let b = blocks[blocks.len() - 1 - notes_on_last].clone();
+                ops.drain(b);
+            });
+            let run = check_handmade(&sb, &slug, "pdf", &bad).expect_code(3);
+            assert_names(&run, "pdf", &format!("page {last_page}"));
+        }
+    }
+}
+
+/// Build the real PDF and EPUB editions of `case`, or `None` (with a notice) while
+/// the renderers have not landed in this branch.
+fn build_real(sb: &Sandbox, case: &str) -> Option<String> {
+    let slug = copy_source(sb, case);
+    let run = sb.run(&["build", "--format", "pdf,epub,txt"]);
+    if run.code != 0 && run.stderr.contains("not implemented") {
+        eprintln!("notice: the PDF/EPUB renderers are not in this branch yet; skipping");
+        return None;
+    }
+    assert_eq!(run.code, 0, "{case}: {}", run.stderr);
+    Some(slug)
+}
+
+#[test]
+fn real_editions_pass_and_tampering_is_caught() {
+    for case in CASES {
+        let sb = Sandbox::new();
+        let Some(slug) = build_real(&sb, case) else {
+            return;
+        };
+        sb.run(&["check"]).expect_code(0);
+        std::fs::remove_file(sb.path(&format!("dist/{slug}.manifest.json"))).expect("rm");
+        sb.run(&["check"]).expect_code(0);
+        // PDF: drop the last page; change a glyph run on page 1.
+        let pdf_path = sb.path(&format!("dist/{slug}.pdf"));
+        let good = std::fs::read(&pdf_path).expect("pdf");
+        let pages = lopdf::Document::load_mem(&good)
+            .expect("load")
+            .get_pages()
+            .len() as u32;
+        let mut edits = vec![handmade::rewrite_page(&good, 1, |ops| {
+            for b in handmade::text_blocks(ops) {
+                for o in &mut ops[b] {
+                    if let Some(lopdf::Object::String(s, _)) = o.operands.first_mut() {
+                        if s.len() >= 4 && s[..2] != s[2..4] {
+                            let (x, y) = s.split_at_mut(2);
+                            x.swap_with_slice(&mut y[..2]);
+                            return;
+                        }
+                    }
+                }
+            }
+        })];
+        if pages > 1 {
+            edits.push(handmade::drop_page(&good, pages));
+        }
+        for bad in edits {
+            std::fs::write(&pdf_path, &bad).expect("tamper");
+            let run = sb.run(&["check"]).expect_code(3);
+            assert_names(&run, "pdf", "page ");
+        }
+        std::fs::write(&pdf_path, &good).expect("restore");
+        // EPUB: change a word in every XHTML entry; drop the last spine item.
+        let epub_path = sb.path(&format!("dist/{slug}.epub"));
+        let good = std::fs::read(&epub_path).expect("epub");
+        let parts = handmade::parts_of(&fixture(case));
+        let bad = handmade::rewrite_epub(&good, |n, b| {
+            let s = String::from_utf8_lossy(b);
+            Some(
+                if n.ends_with(".xhtml") && parts.iter().any(|p| s.contains(&p.text)) {
+                    let w = victim(&parts, &s);
+                    s.replacen(&w, "Xyzzy", 1).into_bytes()
+                } else {
+                    b.to_vec()
+                },
+            )
+        });
+        std::fs::write(&epub_path, &bad).expect("tamper");
+        let run = sb.run(&["check"]).expect_code(3);
+        assert_names(&run, "epub", "");
+        let bad = handmade::rewrite_epub(&good, |n, b| {
+            let s = String::from_utf8_lossy(b);
+            Some(if n.ends_with(".opf") {
+                let i = s.rfind("<itemref").unwrap_or(0);
+                let e = s[i..].find('>').map_or(i, |e| i + e + 1);
+                format!("{}{}", &s[..i], &s[e..]).into_bytes()
+            } else {
+                b.to_vec()
+            })
+        });
+        std::fs::write(&epub_path, &bad).expect("tamper");
+        let run = sb.run(&["check"]).expect_code(3);
+        assert_names(&run, "epub", "");
+        std::fs::write(&epub_path, &good).expect("restore");
+    }
+}
+
+/// Words of `pdftotext -raw` with the contract's line-end rules applied (a soft hyphen
+/// or a hyphen after a letter at a line end joins the lines), after the PDF's
+/// artifacts were removed (poppler does not skip them).
+fn pdftotext_words(sb: &Sandbox, pdf: &[u8]) -> Vec<String> {
+    let mut doc = lopdf::Document::load_mem(pdf).expect("load");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let mut bytes = pdf.to_vec();
+    for p in pages {
+        bytes = handmade::rewrite_page(&bytes, p, |ops| {
+            let mut depth = 0usize;
+            let mut in_artifact = 0usize;
+            ops.retain(|o| {
+                let artifact =
+                    o.operands.first().and_then(|n| n.as_name().ok()) == Some(b"Artifact");
+                match o.operator.as_str() {
+                    "BMC" | "BDC" => {
+                        depth += 1;
+                        if artifact || in_artifact > 0 {
+                            in_artifact += 1;
+                            return false;
+                        }
+                    }
+                    "EMC" => {
+                        depth = depth.saturating_sub(1);
+                        if in_artifact > 0 {
+                            in_artifact -= 1;
+                            return false;
+                        }
+                    }
+                    "Tj" | "TJ" | "'" | "\"" if in_artifact > 0 => return false,
+                    _ => {}
+                }
+                true
+            });
+        });
+    }
+    doc = lopdf::Document::load_mem(&bytes).expect("reload");
+    let path = sb.write("stripped.pdf", {
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        out
+    });
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout).replace("\u{AD}\n", "");
+    let mut joined = String::new();
+    for line in text.lines() {
+        joined.push_str(line);
+        let mut rev = line.chars().rev();
+        let hyphen = rev.next() == Some('-') && rev.next().is_some_and(char::is_alphanumeric);
+        if !hyphen {
+            joined.push('\n');
+        }
+    }
+    briefpress::content::words(&joined).collect()
+}
+
+#[test]
+fn pdf_words_agree_with_pdftotext() {
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    for case in CASES {
+        let sb = Sandbox::new();
+        let slug = copy_source(&sb, case);
+        // The real PDF when the renderer is here, else the hand-made one.
+        let run = sb.run(&["build", "--format", "pdf"]);
+        let pdf = if run.code == 0 {
+            std::fs::read(sb.path(&format!("dist/{slug}.pdf"))).expect("pdf")
+        } else {
+            eprintln!("notice: no PDF renderer yet; comparing the hand-made PDF");
+            handmade::pdf(&handmade::parts_of(&fixture(case)), 6)
+        };
+        let ours: Vec<String> = briefpress::verify::pdf::extract(&pdf)
+            .expect("read")
+            .into_iter()
+            .map(|f| f.text)
+            .collect();
+        let theirs = pdftotext_words(&sb, &pdf);
+        if ours != theirs {
+            let i = ours
+                .iter()
+                .zip(&theirs)
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            panic!(
+                "{case}: our reader and pdftotext disagree at word {i}:\nours:   {:?}\ntheirs: {:?}",
+                &ours[i.saturating_sub(3)..(i + 8).min(ours.len())],
+                &theirs[i.saturating_sub(3)..(i + 8).min(theirs.len())]
+            );
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The readers on input that is not ours: random and mutated bytes (proptest), hostile
+//! zip archives, malformed XML and PDF. Each must give an error (or words), never a
+//! panic, a hang or a file written to disk. Inputs that once broke a reader are kept
+//! here as named regression tests.
+
+mod common;
+mod handmade;
+
+use std::path::Path;
+
+use briefpress::render::Format;
+use briefpress::verify::{epub, extract_bytes, pdf, text};
+use proptest::prelude::*;
+
+fn seed_parts() -> Vec<briefpress::content::Part> {
+    handmade::parts_of(&common::fixture("seed"))
+}
+
+fn epub_err(bytes: &[u8]) -> String {
+    match extract_bytes(Format::Epub, Path::new("x.epub"), bytes) {
+        Ok(w) => panic!("accepted ({} words)", w.len()),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn a_zip(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let files: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .collect();
+    handmade::zip_of(&files)
+}
+
+const CONTAINER: &[u8] = br#"<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="p.opf"/></rootfiles></container>"#;
+
+#[test]
+fn zip_entry_names_that_escape_are_refused() {
+    for name in [
+        "../evil.xhtml",
+        "/etc/passwd",
+        "a\\..\\b",
+        "C:/x",
+        "a/../../b",
+    ] {
+        let z = a_zip(&[("mimetype", b"application/epub+zip"), (name, b"x")]);
+        let e = epub_err(&z);
+        assert!(e.contains("entry name"), "{name}: {e}");
+    }
+}
+
+#[test]
+fn duplicate_zip_entries_are_refused() {
+    let mut z = a_zip(&[
+        ("mimetype", b"application/epub+zip"),
+        ("dupA1", b"first"),
+        ("dupA2", b"second"),
+    ]);
+    // Rename the second entry to the first one's name in every header.
+    let mut i = 0;
+    while let Some(p) = z[i..].windows(5).position(|w| w == b"dupA2") {
+        z[i + p + 4] = b'1';
+        i += p + 5;
+    }
+    let e = epub_err(&z);
+    assert!(e.contains("two entries named"), "{e}");
+}
+
+#[test]
+fn too_many_entries_are_refused() {
+    let names: Vec<String> = (0..10_001).map(|i| format!("f{i}")).collect();
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    let e = epub_err(&a_zip(&files));
+    assert!(e.contains("entries"), "{e}");
+}
+
+#[test]
+fn a_zip_bomb_is_capped_while_reading() {
+    let zeros = vec![0u8; 40 << 20];
+    let z = a_zip(&[
+        ("mimetype", b"application/epub+zip"),
+        ("META-INF/container.xml", &zeros),
+    ]);
+    assert!(z.len() < 1 << 20, "compressed small");
+    let e = epub_err(&z);
+    assert!(e.contains("decompresses to more than"), "{e}");
+}
+
+#[test]
+fn lying_sizes_do_not_fool_the_cap() {
+    let big = vec![b'a'; 1 << 16];
+    let mut z = a_zip(&[
+        ("mimetype", b"application/epub+zip"),
+        ("META-INF/container.xml", &big),
+    ]);
+    // Claim in every header that the entry is 10 bytes long uncompressed.
+    let claimed = (big.len() as u32).to_le_bytes();
+    let mut i = 0;
+    while let Some(p) = z[i..].windows(4).position(|w| w == claimed) {
+        z[i + p..i + p + 4].copy_from_slice(&10u32.to_le_bytes());
+        i += p + 4;
+    }
+    let e = epub_err(&z);
+    assert!(!e.is_empty());
+}
+
+#[test]
+fn malformed_and_hostile_xml_is_an_error() {
+    let bomb = br#"<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><container>&b;</container>"#;
+    for container in [
+        &b"<container><rootfiles>"[..],
+        b"not xml at all <<<",
+        bomb,
+        b"",
+    ] {
+        let z = a_zip(&[
+            ("mimetype", b"application/epub+zip"),
+            ("META-INF/container.xml", container),
+        ]);
+        let e = epub_err(&z);
+        assert!(e.contains("container.xml"), "{e}");
+    }
+    // A spine pointing outside the archive, and one naming a missing item.
+    for opf in [
+        &br#"<package><manifest><item id="a" href="../../x.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#[..],
+        br#"<package><manifest/><spine><itemref idref="nope"/></spine></package>"#,
+    ] {
+        let z = a_zip(&[
+            ("mimetype", b"application/epub+zip"),
+            ("META-INF/container.xml", CONTAINER),
+            ("p.opf", opf),
+        ]);
+        let e = epub_err(&z);
+        assert!(e.contains("p.opf"), "{e}");
+    }
+}
+
+#[test]
+fn nothing_is_extracted_to_disk() {
+    let sb = common::Sandbox::new();
+    sb.copy(
+        &common::fixture("seed"),
+        "source/2016-11-china-tajikistan.md",
+    );
+    let z = a_zip(&[
+        ("mimetype", b"application/epub+zip"),
+        ("../../escape.txt", b"x"),
+    ]);
+    sb.write("dist/2016-11-china-tajikistan.epub", &z);
+    let run = sb.run(&["check", "dist"]).expect_code(1);
+    assert!(run.stderr.contains("entry name"), "{}", run.stderr);
+    assert_eq!(sb.files("dist"), ["2016-11-china-tajikistan.epub"]);
+    assert_eq!(sb.files(""), ["dist", "source"]);
+}
+
+#[test]
+fn malformed_pdfs_are_errors() {
+    let good = handmade::pdf(&seed_parts(), 6);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", vec![]),
+        ("header only", b"%PDF-1.7\n".to_vec()),
+        ("not a pdf", b"hello world".to_vec()),
+        ("truncated", good[..good.len() / 3].to_vec()),
+        ("no pages", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj trailer<</Root 1 0 R>>".to_vec()),
+    ];
+    for (what, bytes) in cases {
+        assert!(pdf::extract(&bytes).is_err(), "{what} was accepted");
+    }
+}
+
+#[test]
+fn a_form_xobject_that_draws_itself_is_an_error() {
+    use lopdf::{dictionary, Object, Stream};
+    let good = handmade::pdf(&seed_parts(), 100);
+    let mut doc = lopdf::Document::load_mem(&good).expect("load");
+    let form_id = doc
+        .objects
+        .iter()
+        .find(|(_, o)| {
+            o.as_stream().is_ok_and(|s| {
+                s.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Form")
+            })
+        })
+        .map(|(id, _)| *id)
+        .expect("form");
+    let res = dictionary! { "XObject" => dictionary! { "T0" => Object::Reference(form_id) } };
+    let form = Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "Resources" => res },
+        b"/T0 Do".to_vec(),
+    );
+    doc.objects.insert(form_id, Object::Stream(form));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    let e = pdf::extract(&out).expect_err("cycle");
+    assert!(e.contains("cycle"), "{e}");
+}
+
+fn mutate(bytes: &[u8], edits: &[(usize, u8)], cut: usize) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    for (at, v) in edits {
+        if !b.is_empty() {
+            let i = at % b.len();
+            b[i] = *v;
+        }
+    }
+    b.truncate(b.len().saturating_sub(cut % 64));
+    b
+}
+
+proptest! {
+    // 48 cases keep the suite quick; PROPTEST_CASES=5000 for a longer hunt.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = pdf::extract(&bytes);
+        let _ = epub::extract(&bytes);
+        let _ = text::extract(&String::from_utf8_lossy(&bytes));
+        let mut pdfish = b"%PDF-1.7\n".to_vec();
+        pdfish.extend(&bytes);
+        let _ = pdf::extract(&pdfish);
+    }
+
+    #[test]
+    fn mutated_editions_never_panic(
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+        cut in any::<usize>(),
+    ) {
+        thread_local! {
+            static GOOD: (Vec<u8>, Vec<u8>) = {
+                let parts = seed_parts();
+                (handmade::pdf(&parts, 6), handmade::epub(&parts))
+            };
+        }
+        GOOD.with(|(p, e)| {
+            let _ = pdf::extract(&mutate(p, &edits, cut));
+            let _ = epub::extract(&mutate(e, &edits, cut));
+        });
+    }
+}
