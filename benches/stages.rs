@@ -54,6 +54,7 @@ fn run() -> Res<()> {
         let options = Options {
             edition: Edition::Screen,
             epoch: doc.meta.date.unix_seconds(),
+            pdf_standard: briefpress::render::PdfStandard::A2b,
         };
         let out = work.join("stage-out");
         std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::fonts::Coverage;
 use crate::house::House;
 use crate::model::Document;
-use crate::render::{self, Edition, Format, Options};
+use crate::render::{self, Edition, Format, Options, PdfStandard};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -20,6 +20,8 @@ pub struct Request {
     pub out: PathBuf,
     pub formats: Vec<Format>,
     pub edition: Edition,
+    /// PDF/A level of the PDF edition.
+    pub pdf_standard: PdfStandard,
     /// `SOURCE_DATE_EPOCH`, when set.
     pub source_date_epoch: Option<i64>,
     /// Briefs built at once; `None` uses every core.
@@ -89,11 +91,18 @@ pub fn render_brief(
     let options = Options {
         edition: req.edition,
         epoch: epoch_for(&doc, req.source_date_epoch),
+        pdf_standard: req.pdf_standard,
     };
     let mut editions = Vec::new();
     let mut errors = Vec::new();
     for &format in &req.formats {
-        match render::render(&doc, house, format, &options) {
+        let rendered = if format == Format::Pdf && options.pdf_standard == PdfStandard::A3b {
+            a3b_attachments(path, &doc, house)
+                .and_then(|files| render::render_pdf(&doc, house, &options, files))
+        } else {
+            render::render(&doc, house, format, &options)
+        };
+        match rendered {
             Ok(bytes) => editions.push((format, bytes)),
             Err(e) => errors.push(e),
         }
@@ -103,6 +112,20 @@ pub fn render_brief(
         1 => Err(errors.remove(0)),
         _ => Err(Error::Many(errors)),
     }
+}
+
+/// What a PDF/A-3b edition carries inside: the source file as read now (the bytes the
+/// document was parsed from) and the text edition, rendered the same way as `<slug>.txt`.
+fn a3b_attachments(
+    path: &Path,
+    doc: &Document,
+    house: &House,
+) -> Result<Vec<render::finish::Attachment>> {
+    let source = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let text = render::text::text(doc, &house.style);
+    Ok(render::finish::Info::source_attachments(
+        &doc.slug, source, text,
+    ))
 }
 
 /// Build one brief into `req.out`.

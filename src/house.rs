@@ -205,6 +205,8 @@ pub struct Page {
     pub bleed: f32,
     pub crop_mark_length: f32,
     pub crop_mark_offset: f32,
+    /// Line width of the crop marks, in pt.
+    pub crop_mark_width: f32,
 }
 
 impl Default for Page {
@@ -221,6 +223,7 @@ impl Default for Page {
             bleed: 3.0,
             crop_mark_length: 5.0,
             crop_mark_offset: 3.0,
+            crop_mark_width: 0.25,
         }
     }
 }

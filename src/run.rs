@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result, EXIT_MISMATCH, EXIT_OK, EXIT_USAGE};
-use crate::render::{Edition, Format};
+use crate::render::{Edition, Format, PdfStandard};
 
 /// briefpress: one Markdown brief in, a print-ready PDF, an EPUB 3 and a plain-text
 /// archive copy out, and proof that all three carry the same words.
@@ -41,6 +41,9 @@ enum Command {
         /// PDF edition.
         #[arg(long, value_enum, default_value_t = Edition::Screen)]
         edition: Edition,
+        /// PDF/A level of the PDF edition (a-3b attaches the source and the text edition).
+        #[arg(long, value_enum, default_value_t = PdfStandard::A2b)]
+        pdf_standard: PdfStandard,
         /// Briefs built in parallel (default: one per core).
         #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
@@ -90,6 +93,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             out,
             format,
             edition,
+            pdf_standard,
             jobs,
         } => {
             let mut formats = format.clone();
@@ -100,6 +104,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 out: out.clone(),
                 formats,
                 edition: *edition,
+                pdf_standard: *pdf_standard,
                 source_date_epoch: source_date_epoch()?,
                 jobs: jobs.map(usize::from),
                 progress: !cli.quiet

@@ -3,6 +3,7 @@
 //! passes everything in [`Options`] and writes the bytes.
 
 pub mod epub;
+pub mod finish;
 pub mod pdf;
 pub mod text;
 
@@ -46,6 +47,20 @@ pub enum Edition {
     Print,
 }
 
+/// Which PDF/A conformance level the PDF edition claims (see `docs/pdfa.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+pub enum PdfStandard {
+    /// PDF/A-2b: archival, self-contained, no attachments.
+    #[default]
+    #[value(name = "a-2b")]
+    #[serde(rename = "a-2b")]
+    A2b,
+    /// PDF/A-3b: as A-2b, with the Markdown source and the text edition attached.
+    #[value(name = "a-3b")]
+    #[serde(rename = "a-3b")]
+    A3b,
+}
+
 /// Everything a renderer needs besides the document and the house style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -53,13 +68,31 @@ pub struct Options {
     /// Seconds since the Unix epoch for every date written into a file
     /// (`SOURCE_DATE_EPOCH`, else the brief's date).
     pub epoch: i64,
+    /// The PDF/A level of the PDF edition.
+    pub pdf_standard: PdfStandard,
 }
 
-/// Render one edition of `doc`.
+/// Render one edition of `doc`. A PDF gets no attachments here; the build pipeline
+/// calls [`render_pdf`] itself for PDF/A-3b.
 pub fn render(doc: &Document, house: &House, format: Format, options: &Options) -> Result<Vec<u8>> {
     match format {
         Format::Txt => Ok(text::text(doc, &house.style)),
-        Format::Pdf => pdf::pdf(doc, house, options),
+        Format::Pdf => render_pdf(doc, house, options, Vec::new()),
         Format::Epub => epub::epub(doc, house, options),
     }
+}
+
+/// Render the PDF edition and finish it ([`finish::finish`]): page boxes, crop marks,
+/// PDF/A metadata and, for PDF/A-3b, `attachments` as associated files.
+pub fn render_pdf(
+    doc: &Document,
+    house: &House,
+    options: &Options,
+    attachments: Vec<finish::Attachment>,
+) -> Result<Vec<u8>> {
+    let info = finish::Info {
+        attachments,
+        ..finish::Info::new(doc, house, options)
+    };
+    finish::finish(&pdf::pdf(doc, house, options)?, &info)
 }

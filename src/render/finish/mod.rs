@@ -1,0 +1,187 @@
+//! Finishing: post-processing of a rendered PDF into the file the publications office ships.
+//!
+//! [`finish`] takes the renderer's bytes and an [`Info`] and returns new bytes: page boxes
+//! and crop marks for the print edition ([`print`]), PDF/A-2b or -3b conformance (document
+//! information, XMP metadata, the sRGB output intent, file ID; [`pdfa`], [`xmp`], [`icc`]),
+//! associated files for PDF/A-3b ([`attach`]). Before returning, the result is checked
+//! against every PDF/A rule we rely on ([`audit`], listed in `docs/pdfa.md`), so a file
+//! that would not conform is an error, not a silent shipment.
+//!
+//! Like the renderers it is pure: bytes and data in, bytes out; no clock, file system or
+//! environment. Equal input gives equal bytes (lopdf keeps objects in a `BTreeMap` and
+//! dictionaries in insertion order, and everything added here is added in a fixed order).
+
+pub mod attach;
+pub mod audit;
+pub mod icc;
+pub mod pdfa;
+pub mod print;
+pub mod xmp;
+
+use crate::error::{Error, Result};
+use crate::house::{House, Page};
+use crate::model::Document;
+use crate::render::{Edition, Options, PdfStandard};
+
+/// How an attached file relates to the PDF (PDF/A-3 `/AFRelationship`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relationship {
+    /// The file the PDF was made from (the Markdown source).
+    Source,
+    /// Another representation of the same content (the text edition).
+    Alternative,
+    /// Data the PDF's content is based on.
+    Data,
+    /// Supporting material.
+    Supplement,
+}
+
+impl Relationship {
+    /// The PDF name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Relationship::Source => "Source",
+            Relationship::Alternative => "Alternative",
+            Relationship::Data => "Data",
+            Relationship::Supplement => "Supplement",
+        }
+    }
+}
+
+/// A file embedded as a PDF/A-3 associated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// File name shown by readers, e.g. `2016-11-china-tajikistan.md`.
+    pub name: String,
+    /// MIME type, e.g. `text/markdown`.
+    pub mime: String,
+    /// A short description for the reader's attachment panel.
+    pub description: String,
+    pub bytes: Vec<u8>,
+    pub relationship: Relationship,
+}
+
+/// Everything [`finish`] writes into the file besides what the renderer drew.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Info {
+    /// The brief's slug, for error messages.
+    pub slug: String,
+    pub title: String,
+    pub authors: Vec<String>,
+    /// The region, as written in the source.
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// BCP 47 language tag.
+    pub language: String,
+    /// Seconds since the Unix epoch (UTC).
+    pub created: i64,
+    pub modified: i64,
+    /// `briefpress <version>`; also the XMP creator tool.
+    pub producer: String,
+    pub edition: Edition,
+    /// Page geometry from the house style (mm).
+    pub page: Page,
+    pub standard: PdfStandard,
+    /// Whether the renderer wrote a tagged (PDF/UA-1) structure; adds `pdfuaid:part`.
+    pub tagged: bool,
+    /// Associated files; only allowed with [`PdfStandard::A3b`].
+    pub attachments: Vec<Attachment>,
+    /// Stable text the file identifier and XMP document ID are derived from.
+    pub id_seed: String,
+}
+
+impl Info {
+    /// The information for `doc` as configured by `house` and `options`, without attachments
+    /// (the build pipeline adds them for PDF/A-3b, see [`Info::source_attachments`]).
+    pub fn new(doc: &Document, house: &House, options: &Options) -> Info {
+        Info {
+            slug: doc.slug.clone(),
+            title: doc.meta.title.clone(),
+            authors: doc.meta.authors.iter().map(|a| a.name.clone()).collect(),
+            subject: doc.meta.region.clone(),
+            keywords: doc.meta.keywords.clone(),
+            language: doc.meta.lang.clone(),
+            created: options.epoch,
+            modified: options.epoch,
+            producer: format!("briefpress {}", env!("CARGO_PKG_VERSION")),
+            edition: options.edition,
+            page: house.style.page.clone(),
+            standard: options.pdf_standard,
+            tagged: false,
+            attachments: Vec::new(),
+            id_seed: crate::content::content(doc, &house.style).digest(),
+        }
+    }
+
+    /// The PDF/A-3b attachments of a brief: its canonical source and its text edition.
+    pub fn source_attachments(slug: &str, source: Vec<u8>, text: Vec<u8>) -> Vec<Attachment> {
+        vec![
+            Attachment {
+                name: format!("{slug}.md"),
+                mime: "text/markdown".into(),
+                description: "The canonical Markdown source of this brief".into(),
+                bytes: source,
+                relationship: Relationship::Source,
+            },
+            Attachment {
+                name: format!("{slug}.txt"),
+                mime: "text/plain".into(),
+                description: "The plain-text edition of this brief".into(),
+                bytes: text,
+                relationship: Relationship::Alternative,
+            },
+        ]
+    }
+}
+
+/// Finish a rendered PDF: page boxes and crop marks for print, PDF/A metadata, output
+/// intent, associated files and file ID. Fails if the input is not a readable PDF, is
+/// encrypted, or the result breaks a PDF/A rule that `finish` cannot repair.
+pub fn finish(pdf: &[u8], info: &Info) -> Result<Vec<u8>> {
+    let fail = |message: String| render_error(&info.slug, message);
+    if !info.attachments.is_empty() && info.standard != PdfStandard::A3b {
+        return Err(fail(
+            "attachments need PDF/A-3b (--pdf-standard a-3b); PDF/A-2b only embeds PDF/A files"
+                .into(),
+        ));
+    }
+    let mut doc =
+        lopdf::Document::load_mem(pdf).map_err(|e| fail(format!("cannot read the PDF: {e}")))?;
+    if doc.trailer.has(b"Encrypt") {
+        return Err(fail(
+            "the PDF is encrypted, which PDF/A forbids; render it without encryption".into(),
+        ));
+    }
+    print::apply(&mut doc, info).map_err(fail)?;
+    pdfa::fix_annotations(&mut doc).map_err(fail)?;
+    attach::embed(&mut doc, info).map_err(fail)?;
+    pdfa::conform(&mut doc, info).map_err(fail)?;
+    let mut out = Vec::new();
+    doc.save_to(&mut out)
+        .map_err(|e| fail(format!("cannot write the PDF: {e}")))?;
+    let problems = audit::audit(&out, info.standard).map_err(fail)?;
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(fail(format!(
+            "the finished file breaks PDF/A rules:\n  {}",
+            list.join("\n  ")
+        )));
+    }
+    Ok(out)
+}
+
+/// An [`Error::Render`] for the PDF edition.
+pub(crate) fn render_error(slug: &str, message: String) -> Error {
+    Error::Render {
+        slug: slug.to_owned(),
+        format: "pdf",
+        message,
+    }
+}
+
+/// Millimetres to PDF points, rounded to 1/1000 pt so the numbers in the file are short
+/// and the same on every platform.
+pub(crate) fn pt(mm: f32) -> f32 {
+    let v = f64::from(mm) * 72.0 / 25.4;
+    ((v * 1000.0).round() / 1000.0) as f32
+}

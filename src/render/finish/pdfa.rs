@@ -1,0 +1,250 @@
+//! PDF/A conformance: document information, XMP metadata, the sRGB output intent, the
+//! file identifier, the header, and annotation flags.
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use sha2::Digest;
+
+use super::{icc, xmp, Info};
+use crate::model::civil_from_days;
+use crate::render::PdfStandard;
+
+/// Annotation flags PDF/A forbids (Invisible, Hidden, NoView, ToggleNoView) and the one it
+/// requires (Print): ISO 19005-2, 6.3.2.
+const FORBIDDEN_FLAGS: i64 = 1 | 2 | 32 | 256;
+const PRINT_FLAG: i64 = 4;
+
+/// The output condition our profile describes.
+pub const OUTPUT_CONDITION: &str = "sRGB IEC61966-2.1";
+
+/// Make every annotation printable and visible, as PDF/A requires.
+pub fn fix_annotations(doc: &mut Document) -> Result<(), String> {
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    for page in pages {
+        let annots = match doc.get_dictionary(page).map(|d| d.get(b"Annots")) {
+            Ok(Ok(a)) => a.clone(),
+            _ => continue,
+        };
+        let (holder, mut items) = match annots {
+            Object::Array(items) => (None, items),
+            Object::Reference(id) => match doc.get_object(id) {
+                Ok(Object::Array(items)) => (Some(id), items.clone()),
+                _ => return Err(format!("page {page:?}: /Annots is not an array")),
+            },
+            _ => return Err(format!("page {page:?}: /Annots is not an array")),
+        };
+        for item in &mut items {
+            match item {
+                Object::Reference(id) => {
+                    if let Ok(d) = doc.get_dictionary_mut(*id) {
+                        set_print_flag(d);
+                    }
+                }
+                Object::Dictionary(d) => set_print_flag(d),
+                _ => {}
+            }
+        }
+        let array = Object::Array(items);
+        match holder {
+            Some(id) => {
+                if let Ok(o) = doc.get_object_mut(id) {
+                    *o = array;
+                }
+            }
+            None => {
+                if let Ok(d) = doc.get_dictionary_mut(page) {
+                    d.set("Annots", array);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn set_print_flag(annot: &mut Dictionary) {
+    let flags = annot.get(b"F").and_then(Object::as_i64).unwrap_or(0);
+    annot.set(
+        "F",
+        Object::Integer((flags | PRINT_FLAG) & !FORBIDDEN_FLAGS),
+    );
+}
+
+/// Write the Info dictionary, XMP metadata, output intent, header version, binary
+/// marker and file ID; drop what the renderer wrote for these.
+pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
+    let date = pdf_date(info.created);
+    let modified = pdf_date(info.modified);
+    let mut entries: Vec<(&str, Object)> = vec![("Title", text_string(&info.title))];
+    if !info.authors.is_empty() {
+        entries.push(("Author", text_string(&author_line(&info.authors))));
+    }
+    entries.push(("Subject", text_string(&info.subject)));
+    if !info.keywords.is_empty() {
+        entries.push(("Keywords", text_string(&keyword_line(&info.keywords))));
+    }
+    entries.extend([
+        ("Creator", text_string(&info.producer)),
+        ("Producer", text_string(&info.producer)),
+        ("CreationDate", text_string(&date)),
+        ("ModDate", text_string(&modified)),
+    ]);
+    let info_id = doc.add_object(Dictionary::from_iter(entries));
+    let packet = xmp::packet(info, &file_id_hex(info));
+    let metadata = Stream::new(
+        Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Metadata".to_vec())),
+            ("Subtype", Object::Name(b"XML".to_vec())),
+        ]),
+        packet.into_bytes(),
+    )
+    // Left uncompressed so archive tools that do not inflate streams can read it.
+    .with_compression(false);
+    let metadata_id = doc.add_object(metadata);
+    let mut profile = Stream::new(
+        Dictionary::from_iter(vec![("N", Object::Integer(3))]),
+        icc::srgb_v2(),
+    );
+    profile
+        .compress()
+        .map_err(|e| format!("cannot compress the ICC profile: {e}"))?;
+    let profile_id = doc.add_object(profile);
+    let intent = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"OutputIntent".to_vec())),
+        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
+        ("OutputConditionIdentifier", text_string(OUTPUT_CONDITION)),
+        ("RegistryName", text_string("http://www.color.org")),
+        ("Info", text_string(icc::DESCRIPTION)),
+        ("DestOutputProfile", Object::Reference(profile_id)),
+    ]);
+    let catalog = doc
+        .catalog_mut()
+        .map_err(|e| format!("the PDF has no catalog: {e}"))?;
+    catalog.set("Metadata", Object::Reference(metadata_id));
+    catalog.set(
+        "OutputIntents",
+        Object::Array(vec![Object::Dictionary(intent)]),
+    );
+    catalog.set("Lang", text_string(&info.language));
+    doc.trailer.set("Info", Object::Reference(info_id));
+    let id = Object::String(file_id(info).to_vec(), StringFormat::Hexadecimal);
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    doc.version = "1.7".into();
+    // Four bytes above 127 on the second line mark the file as binary (ISO 19005-2, 6.1.2).
+    doc.binary_mark = vec![0xE2, 0xE3, 0xCF, 0xD3];
+    // The renderer's own metadata, output intent or info are now unreferenced.
+    doc.prune_objects();
+    Ok(())
+}
+
+/// The 16-byte file identifier: a hash of the ID seed, the edition and the standard, so
+/// equal content gives an equal ID and the two editions differ.
+pub fn file_id(info: &Info) -> [u8; 16] {
+    let mut h = sha2::Sha256::new();
+    h.update(b"briefpress pdf id\n");
+    h.update(info.id_seed.as_bytes());
+    h.update(format!("\n{:?}\n{:?}", info.edition, info.standard).as_bytes());
+    let digest = h.finalize();
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&digest[..16]);
+    id
+}
+
+/// [`file_id`] in lower-case hexadecimal.
+pub fn file_id_hex(info: &Info) -> String {
+    crate::content::hex(&file_id(info))
+}
+
+/// The Info `/Author` value: names joined with ", " (the XMP has one entry per author).
+pub fn author_line(authors: &[String]) -> String {
+    authors.join(", ")
+}
+
+/// The Info `/Keywords` and XMP `pdf:Keywords` value.
+pub fn keyword_line(keywords: &[String]) -> String {
+    keywords.join(", ")
+}
+
+/// `pdfaid:part` of a standard.
+pub fn part(standard: PdfStandard) -> u8 {
+    match standard {
+        PdfStandard::A2b => 2,
+        PdfStandard::A3b => 3,
+    }
+}
+
+/// Civil UTC time of an epoch: (year, month, day, hour, minute, second).
+fn civil(epoch: i64) -> (i64, u32, u32, i64, i64, i64) {
+    let (y, m, d) = civil_from_days(epoch.div_euclid(86_400));
+    let s = epoch.rem_euclid(86_400);
+    (y, m, d, s / 3600, s / 60 % 60, s % 60)
+}
+
+/// A PDF date, `D:YYYYMMDDHHmmSS+00'00'` (UTC, written with an explicit offset).
+pub fn pdf_date(epoch: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil(epoch);
+    format!("D:{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}+00'00'")
+}
+
+/// An XMP date, `YYYY-MM-DDTHH:MM:SS+00:00`: the same instant as [`pdf_date`].
+pub fn xmp_date(epoch: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil(epoch);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00")
+}
+
+/// A PDF text string: printable ASCII as a literal, anything else as UTF-16BE with a
+/// byte-order mark (PDFDocEncoding differs from Latin-1, so it is never used).
+pub fn text_string(s: &str) -> Object {
+    if s.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in s.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+/// Decode a PDF text string (UTF-16BE with BOM, or PDFDocEncoding read as Latin-1,
+/// which agrees with it on printable ASCII, all that [`text_string`] writes that way).
+pub fn decode_text(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(rest) => {
+            let units: Vec<u16> = rest
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_agree_and_handle_times_and_old_dates() {
+        assert_eq!(pdf_date(1_477_958_400), "D:20161101000000+00'00'");
+        assert_eq!(xmp_date(1_477_958_400), "2016-11-01T00:00:00+00:00");
+        assert_eq!(pdf_date(86_399), "D:19700101235959+00'00'");
+        assert_eq!(xmp_date(-1), "1969-12-31T23:59:59+00:00");
+    }
+
+    #[test]
+    fn text_strings_round_trip() {
+        for s in ["Plain (ASCII)", "Душанбе – Ürümqi", "emoji 😀"] {
+            let Object::String(bytes, _) = text_string(s) else {
+                panic!("not a string")
+            };
+            assert_eq!(decode_text(&bytes), s);
+        }
+    }
+
+    #[test]
+    fn print_flag_is_set_and_hidden_flags_cleared() {
+        let mut d = Dictionary::from_iter(vec![("F", Object::Integer(2 | 32))]);
+        set_print_flag(&mut d);
+        assert_eq!(d.get(b"F").and_then(Object::as_i64).ok(), Some(4));
+    }
+}
