@@ -104,6 +104,11 @@ fn an_unreadable_manifest_is_an_error() {
 /// A content word to tamper with: alphabetic, long, from a body paragraph, and
 /// occurring once in `file` so the edit lands where we think.
 fn victim(parts: &[briefpress::content::Part], file: &str) -> String {
+    find_victim(parts, file).expect("a victim word")
+}
+
+/// [`victim`], or `None` when `file` holds no body paragraph (a cover page, say).
+fn find_victim(parts: &[briefpress::content::Part], file: &str) -> Option<String> {
     parts
         .iter()
         .filter(|p| p.role == briefpress::content::Role::Paragraph)
@@ -111,8 +116,17 @@ fn victim(parts: &[briefpress::content::Part], file: &str) -> String {
         .find(|w| {
             w.len() >= 7 && w.chars().all(char::is_alphabetic) && file.matches(*w).count() == 1
         })
-        .expect("a victim word")
-        .to_owned()
+        .map(str::to_owned)
+}
+
+/// A long alphabetic paragraph word present in `body`.
+fn find_body_word(parts: &[briefpress::content::Part], body: &str) -> Option<String> {
+    parts
+        .iter()
+        .filter(|p| p.role == briefpress::content::Role::Paragraph)
+        .flat_map(|p| p.text.split_whitespace())
+        .find(|w| w.len() >= 7 && w.chars().all(char::is_alphabetic) && body.contains(*w))
+        .map(str::to_owned)
 }
 
 /// Swap the first two adjacent chunks (separated by `sep`) that both hold body text.
@@ -385,12 +399,28 @@ fn real_editions_pass_and_tampering_is_caught() {
         let mut edits = vec![handmade::rewrite_page(&good, 1, |ops| {
             for b in handmade::text_blocks(ops) {
                 for o in &mut ops[b] {
-                    if let Some(lopdf::Object::String(s, _)) = o.operands.first_mut() {
-                        if s.len() >= 4 && s[..2] != s[2..4] {
-                            let (x, y) = s.split_at_mut(2);
-                            x.swap_with_slice(&mut y[..2]);
-                            return;
-                        }
+                    // `Tj` takes a string, `TJ` an array of strings and offsets.
+                    let strings: Vec<&mut Vec<u8>> = match o.operands.first_mut() {
+                        Some(lopdf::Object::String(s, _)) => vec![s],
+                        Some(lopdf::Object::Array(items)) => items
+                            .iter_mut()
+                            .filter_map(|i| match i {
+                                lopdf::Object::String(s, _) => Some(s),
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    // Swap the first two different glyphs, whether they share one
+                    // string (`<00090005>`) or sit in neighbouring ones (`<0009><0005>`).
+                    let mut glyphs: Vec<&mut [u8]> = Vec::new();
+                    for s in strings {
+                        glyphs.extend(s.chunks_mut(2));
+                    }
+                    if let Some(k) = (1..glyphs.len()).find(|&k| glyphs[0] != glyphs[k]) {
+                        let (a, b) = glyphs.split_at_mut(k);
+                        a[0].swap_with_slice(b[0]);
+                        return;
                     }
                 }
             }
@@ -411,11 +441,18 @@ fn real_editions_pass_and_tampering_is_caught() {
         let bad = handmade::rewrite_epub(&good, |n, b| {
             let s = String::from_utf8_lossy(b);
             Some(
-                if n.ends_with(".xhtml") && parts.iter().any(|p| s.contains(&p.text)) {
-                    let w = victim(&parts, &s);
-                    s.replacen(&w, "Xyzzy", 1).into_bytes()
-                } else {
-                    b.to_vec()
+                // Edit the first body occurrence of a paragraph word in each content
+                // document (not the navigation document, which is not content).
+                match s
+                    .find("<body")
+                    .filter(|_| n.ends_with(".xhtml") && !s.contains("epub:type=\"toc\""))
+                {
+                    Some(body) => match find_body_word(&parts, &s[body..]) {
+                        Some(w) => format!("{}{}", &s[..body], s[body..].replacen(&w, "Xyzzy", 1))
+                            .into_bytes(),
+                        None => b.to_vec(),
+                    },
+                    None => b.to_vec(),
                 },
             )
         });
@@ -487,7 +524,13 @@ fn pdftotext_words(sb: &Sandbox, pdf: &[u8]) -> Vec<String> {
         .arg("-")
         .output()
         .expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout).replace("\u{AD}\n", "");
+    // Our inserted hyphens carry ActualText U+00AD; poppler prints that soft hyphen,
+    // sometimes followed by the hyphen glyph itself. Either way the word continues on
+    // the next line.
+    let text = String::from_utf8_lossy(&out.stdout)
+        .replace('\u{C}', "")
+        .replace("\u{AD}-\n", "")
+        .replace("\u{AD}\n", "");
     let mut joined = String::new();
     for line in text.lines() {
         joined.push_str(line);

@@ -12,11 +12,11 @@ pub mod linebreak;
 pub mod shape;
 pub mod write;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fonts::FontBook;
 use crate::house::House;
 use crate::model::Document;
-use crate::render::{Edition, Options};
+use crate::render::Options;
 
 use body::{Setter, MM};
 use flow::{paginate, Frame};
@@ -24,11 +24,9 @@ use shape::Shaper;
 
 /// Render the PDF edition of `doc`.
 pub fn pdf(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>> {
-    if options.edition == Edition::Print {
-        return Err(Error::NotImplemented {
-            format: "print PDF".into(),
-        });
-    }
+    // Both editions are drawn in trim coordinates with full-bleed elements running
+    // into the bleed; `render::finish` sets the page boxes and crop marks of the
+    // print edition (docs/editions.md, "Page boxes").
     let st = &house.style;
     let book = FontBook::new(house)?;
     let shaper = Shaper::new(&book, &doc.meta.lang, st.body.hyphenate);

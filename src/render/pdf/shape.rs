@@ -213,6 +213,14 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 break;
             }
             if mandatory {
+                // As TeX does (\penalty10000 before \parfillskip): no break at the
+                // fill glue itself, or the line before a hard break gets justified.
+                items.push(Item::Penalty {
+                    width: 0.0,
+                    penalty: INF,
+                    flagged: false,
+                    hyphen: None,
+                });
                 items.push(Item::Glue {
                     width: 0.0,
                     stretch: INF,
@@ -252,6 +260,12 @@ impl<'b, 'a> Shaper<'b, 'a> {
             }
             prev = pos;
         }
+        items.push(Item::Penalty {
+            width: 0.0,
+            penalty: INF,
+            flagged: false,
+            hyphen: None,
+        });
         items.push(Item::Glue {
             width: 0.0,
             stretch: INF,
