@@ -97,6 +97,9 @@ fn run() -> Res<()> {
         ));
     }
 
+    if std::env::var_os("BENCH_STAGES_ONLY").is_some() {
+        return Ok(());
+    }
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefpress"));
     say(String::new());
     say("whole process: build (all editions) + check, best of 5".into());

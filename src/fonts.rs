@@ -1,62 +1,70 @@
 //! Fonts of the house style: which characters they can set.
 //!
-//! [`Coverage`] is computed once per house style from the fonts' cmap tables and used
-//! when a source is read, so a character that no font has is a located error long
-//! before any edition is rendered.
+//! [`Coverage`] answers, when a source is read, which of its characters no house font
+//! has, so such a character is a located error long before any edition is rendered.
+//! It looks up only the characters a brief uses (a few dozen) in each font's cmap,
+//! rather than expanding every cmap into a set: that keeps a one-brief build fast.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::house::House;
+use crate::house::{Bytes, House};
 
-/// The set of characters some house font maps to a glyph.
+/// The fonts whose cmaps decide which characters can be set.
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
-    chars: BTreeSet<char>,
+    fonts: Vec<(String, Bytes)>,
     all: bool,
 }
 
 impl Coverage {
-    /// Union of the cmaps of every font in the house style.
+    /// The coverage of every font in the house style; fails on an unusable font.
     pub fn of_house(house: &House) -> Result<Coverage> {
-        let mut chars = BTreeSet::new();
         for font in &house.fonts {
-            let face = ttf_parser::Face::parse(&font.bytes, 0).map_err(|e| Error::Font {
+            ttf_parser::Face::parse(&font.bytes, 0).map_err(|e| Error::Font {
                 path: PathBuf::from(&font.name),
                 message: format!("not a usable TrueType/OpenType font ({e})"),
             })?;
-            let Some(cmap) = face.tables().cmap else {
+        }
+        Ok(Coverage {
+            fonts: house
+                .fonts
+                .iter()
+                .map(|f| (f.name.clone(), f.bytes.clone()))
+                .collect(),
+            all: false,
+        })
+    }
+
+    /// The characters of `chars` that no font has a glyph for.
+    pub fn missing(&self, chars: &BTreeSet<char>) -> BTreeSet<char> {
+        let mut left: BTreeSet<char> = chars
+            .iter()
+            .copied()
+            .filter(|&c| !layout_only(c) && !self.all)
+            .collect();
+        for (_, bytes) in &self.fonts {
+            if left.is_empty() {
+                break;
+            }
+            let Ok(face) = ttf_parser::Face::parse(bytes, 0) else {
                 continue;
             };
-            for sub in cmap.subtables {
-                if !sub.is_unicode() {
-                    continue;
-                }
-                sub.codepoints(|cp| {
-                    if let Some(c) = char::from_u32(cp) {
-                        if sub.glyph_index(cp).is_some_and(|g| g.0 != 0) {
-                            chars.insert(c);
-                        }
-                    }
-                });
-            }
+            left.retain(|&c| face.glyph_index(c).is_none_or(|g| g.0 == 0));
         }
-        Ok(Coverage { chars, all: false })
+        left
     }
 
     /// Whether some font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        // Characters handled by layout rather than glyphs.
-        matches!(c, '\n' | '\r' | '\t' | '\u{00AD}' | '\u{200B}' | '\u{FEFF}')
-            || self.all
-            || self.chars.contains(&c)
+        self.missing(&BTreeSet::from([c])).is_empty()
     }
 
     /// A coverage that accepts everything (for tests that do not involve fonts).
     pub fn everything() -> Coverage {
         Coverage {
-            chars: BTreeSet::new(),
+            fonts: Vec::new(),
             all: true,
         }
     }
@@ -188,4 +196,9 @@ fn fallback_name(file: &str) -> String {
     } else {
         clean
     }
+}
+
+/// Characters handled by layout rather than glyphs.
+fn layout_only(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{00AD}' | '\u{200B}' | '\u{FEFF}')
 }

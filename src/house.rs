@@ -400,7 +400,64 @@ impl Default for Text {
 pub struct Asset {
     /// The name as written in the house file.
     pub name: String,
-    pub bytes: std::sync::Arc<Vec<u8>>,
+    pub bytes: Bytes,
+}
+
+impl Asset {
+    /// Lower-case hex SHA-256 of the bytes (computed at compile time for the
+    /// built-in files).
+    pub fn sha256(&self) -> String {
+        if let Bytes::Static(_) = self.bytes {
+            if let Some((_, d)) = builtin_digests::BUILTIN_SHA256
+                .iter()
+                .find(|(n, _)| *n == self.name)
+            {
+                return (*d).to_owned();
+            }
+        }
+        use sha2::Digest;
+        crate::content::hex(&sha2::Sha256::digest(self.bytes.as_slice()))
+    }
+}
+
+mod builtin_digests {
+    include!(concat!(env!("OUT_DIR"), "/builtin_sha256.rs"));
+}
+
+/// File contents: embedded in the binary (no copy at start-up) or read from disk and
+/// shared between threads.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Bytes {
+    Static(&'static [u8]),
+    Shared(std::sync::Arc<Vec<u8>>),
+}
+
+impl Bytes {
+    pub fn as_slice(&self) -> &[u8] {
+        self
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Static(b) => b,
+            Bytes::Shared(b) => b.as_slice(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.len())
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(v: Vec<u8>) -> Self {
+        Bytes::Shared(std::sync::Arc::new(v))
+    }
 }
 
 /// A loaded house style: the settings and the bytes of every file they name.
@@ -506,7 +563,7 @@ pub fn builtin() -> Result<House> {
             BUILTIN_FILES
                 .iter()
                 .find(|(n, _)| *n == name)
-                .map(|(_, b)| Ok(b.to_vec()))
+                .map(|(_, b)| Ok(Bytes::Static(b)))
                 .unwrap_or_else(|| {
                     Err(Error::Font {
                         path: PathBuf::from(name),
@@ -536,7 +593,9 @@ pub fn load(path: &Path) -> Result<House> {
     let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
     load_assets(style, path.display().to_string(), bytes, |name| {
         let p = dir.join(name);
-        std::fs::read(&p).map_err(|e| Error::io("read house file", p, e))
+        std::fs::read(&p)
+            .map(Bytes::from)
+            .map_err(|e| Error::io("read house file", p, e))
     })
 }
 
@@ -544,18 +603,18 @@ fn load_assets(
     style: Style,
     origin: String,
     toml: Vec<u8>,
-    read: impl Fn(&str) -> Result<Vec<u8>>,
+    read: impl Fn(&str) -> Result<Bytes>,
 ) -> Result<House> {
     let mut fonts = Vec::new();
     for name in style.fonts.all_files() {
         fonts.push(Asset {
             name: name.to_owned(),
-            bytes: std::sync::Arc::new(read(name)?),
+            bytes: read(name)?,
         });
     }
     let logo = Asset {
         name: style.masthead.logo.clone(),
-        bytes: std::sync::Arc::new(read(&style.masthead.logo)?),
+        bytes: read(&style.masthead.logo)?,
     };
     Ok(House {
         style,
@@ -647,6 +706,16 @@ mod tests {
     #[test]
     fn bad_colour_is_rejected() {
         assert!(parse_style(Path::new("h.toml"), "[colours]\nblue = \"navy\"\n").is_err());
+    }
+
+    #[test]
+    fn compile_time_digests_match_the_embedded_files() {
+        use sha2::Digest;
+        let house = builtin().expect("built-in house");
+        for a in house.fonts.iter().chain(std::iter::once(&house.logo)) {
+            let direct = crate::content::hex(&sha2::Sha256::digest(a.bytes.as_slice()));
+            assert_eq!(a.sha256(), direct, "{}", a.name);
+        }
     }
 
     #[test]

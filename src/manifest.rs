@@ -193,7 +193,7 @@ pub fn house_fonts(house: &House) -> Vec<FileDigest> {
         .iter()
         .map(|f| FileDigest {
             path: f.name.clone(),
-            sha256: sha256(&f.bytes),
+            sha256: f.sha256(),
         })
         .collect()
 }

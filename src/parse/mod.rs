@@ -100,6 +100,8 @@ pub fn parse_bytes(
 
 /// Characters XML cannot carry and characters no house font can set.
 fn check_characters(text: &str, coverage: &Coverage) -> Vec<Diagnostic> {
+    let used: std::collections::BTreeSet<char> = text.chars().collect();
+    let missing = coverage.missing(&used);
     let mut out = Vec::new();
     for (i, c) in text.char_indices() {
         let forbidden = matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}');
@@ -111,7 +113,7 @@ fn check_characters(text: &str, coverage: &Coverage) -> Vec<Diagnostic> {
                 )
                 .with_hint("delete it; it cannot appear in an EPUB or be printed"),
             );
-        } else if !c.is_whitespace() && !coverage.covers(c) {
+        } else if missing.contains(&c) {
             out.push(
                 Diagnostic::new(
                     format!(

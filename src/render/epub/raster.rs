@@ -174,14 +174,32 @@ fn fill(img: &mut RgbaImage, segs: &[Segment], colour: Rgba<u8>) {
     }
     let first = top.floor().max(0.0) as u32;
     let last = (bottom.ceil().max(0.0) as u32).min(h);
+    if first >= last {
+        return;
+    }
+    // Bucket the segments by the pixel rows they cross, so each row only looks at
+    // the few edges of the glyphs it passes through instead of the whole line's.
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); (last - first) as usize];
+    for (i, &((_, y0), (_, y1))) in segs.iter().enumerate() {
+        let lo = y0.min(y1).floor().max(first as f32) as u32;
+        let hi = (y0.max(y1).ceil().max(0.0) as u32).min(last);
+        for r in lo..hi {
+            rows[(r - first) as usize].push(i);
+        }
+    }
     let mut cover = vec![0f32; w as usize];
     let mut hits: Vec<(f32, i32)> = Vec::new();
     for row in first..last {
-        cover.iter_mut().for_each(|c| *c = 0.0);
+        let mine = &rows[(row - first) as usize];
+        if mine.is_empty() {
+            continue;
+        }
+        let (mut lo, mut hi) = (w as usize, 0usize);
         for s in 0..OVERSAMPLE {
             let sy = row as f32 + (s as f32 + 0.5) / OVERSAMPLE as f32;
             hits.clear();
-            for &((x0, y0), (x1, y1)) in segs {
+            for &i in mine {
+                let ((x0, y0), (x1, y1)) = segs[i];
                 if (y0 <= sy && sy < y1) || (y1 <= sy && sy < y0) {
                     let x = x0 + (sy - y0) / (y1 - y0) * (x1 - x0);
                     hits.push((x, if y1 > y0 { 1 } else { -1 }));
@@ -193,11 +211,14 @@ fn fill(img: &mut RgbaImage, segs: &[Segment], colour: Rgba<u8>) {
                 winding += pair[0].1;
                 if winding != 0 {
                     span(&mut cover, pair[0].0, pair[1].0);
+                    lo = lo.min(pair[0].0.max(0.0) as usize);
+                    hi = hi.max((pair[1].0.ceil().max(0.0) as usize + 1).min(w as usize));
                 }
             }
         }
-        for (x, c) in cover.iter().enumerate() {
-            if *c <= 0.0 {
+        for x in lo..hi.max(lo) {
+            let c = std::mem::take(&mut cover[x]);
+            if c <= 0.0 {
                 continue;
             }
             let a = (c / OVERSAMPLE as f32).min(1.0);

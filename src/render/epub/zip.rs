@@ -34,7 +34,12 @@ pub fn archive(entries: &[Entry], epoch: i64) -> Result<Vec<u8>, String> {
     w.start_file("mimetype", stored).map_err(|e| fail(&e))?;
     w.write_all(b"application/epub+zip").map_err(|e| fail(&e))?;
     for e in entries {
-        w.start_file(e.path.as_str(), deflated)
+        // PNG and JPEG are compressed already; deflating them again costs time and
+        // gains nothing.
+        let packed = [".png", ".jpg", ".jpeg"]
+            .iter()
+            .any(|x| e.path.ends_with(x));
+        w.start_file(e.path.as_str(), if packed { stored } else { deflated })
             .map_err(|err| fail(&err))?;
         w.write_all(&e.bytes).map_err(|err| fail(&err))?;
     }

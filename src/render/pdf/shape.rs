@@ -6,6 +6,10 @@
 //! survive) and split afterwards at glyph-cluster boundaries; a hyphenation point that
 //! falls inside a ligature is dropped rather than breaking the ligature.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::fonts::{FontBook, Variant};
 use crate::house::Rgb;
 
@@ -96,6 +100,23 @@ impl Item {
 pub struct Shaper<'b, 'a> {
     pub book: &'b FontBook<'a>,
     pub lang: Option<hypher::Lang>,
+    /// Shape plans by font and segment properties: building a plan costs far more
+    /// than shaping one word with it, and a brief needs only a handful.
+    plans: RefCell<HashMap<PlanKey, rustybuzz::ShapePlan>>,
+    /// Shaped words by font and text, in font units: briefs repeat their words.
+    words: RefCell<HashMap<(usize, String), Rc<[Shaped]>>>,
+}
+
+type PlanKey = (usize, rustybuzz::Direction, Option<rustybuzz::Script>);
+
+/// One glyph of a shaped word, independent of the type size.
+#[derive(Debug, Clone, Copy)]
+struct Shaped {
+    gid: u16,
+    /// Horizontal advance in font units.
+    advance: i32,
+    /// Byte offset of the glyph's cluster in the word.
+    cluster: u32,
 }
 
 impl<'b, 'a> Shaper<'b, 'a> {
@@ -112,7 +133,43 @@ impl<'b, 'a> Shaper<'b, 'a> {
         } else {
             None
         };
-        Shaper { book, lang }
+        Shaper {
+            book,
+            lang,
+            plans: RefCell::default(),
+            words: RefCell::default(),
+        }
+    }
+
+    /// The glyphs of `text` in font `font`, shaped once per distinct word.
+    fn shaped(&self, font: usize, face: &rustybuzz::Face<'_>, text: &str) -> Rc<[Shaped]> {
+        let key = (font, text.to_owned());
+        if let Some(s) = self.words.borrow().get(&key) {
+            return Rc::clone(s);
+        }
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.guess_segment_properties();
+        let pk = (font, buf.direction(), Some(buf.script()));
+        let out = {
+            let mut plans = self.plans.borrow_mut();
+            let plan = plans.entry(pk).or_insert_with(|| {
+                rustybuzz::ShapePlan::new(face, pk.1, pk.2, buf.language().as_ref(), &[])
+            });
+            rustybuzz::shape_with_plan(face, plan, buf)
+        };
+        let glyphs: Rc<[Shaped]> = out
+            .glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .map(|(info, p)| Shaped {
+                gid: u16::try_from(info.glyph_id).unwrap_or(0),
+                advance: p.x_advance,
+                cluster: info.cluster,
+            })
+            .collect();
+        self.words.borrow_mut().insert(key, Rc::clone(&glyphs));
+        glyphs
     }
 
     /// Shape `text` in `style`, one chunk per font run (fallback fonts per character).
@@ -152,18 +209,14 @@ impl<'b, 'a> Shaper<'b, 'a> {
     fn shape_one(&self, font: usize, text: &str, base: usize, style: &Style) -> Chunk {
         let mut glyphs = Vec::new();
         if let Some(face) = self.book.face(font) {
-            let mut buf = rustybuzz::UnicodeBuffer::new();
-            buf.push_str(text);
-            let out = rustybuzz::shape(face, &[], buf);
+            let shaped = self.shaped(font, face, text);
             let scale = style.size / face.units_per_em().max(1) as f32;
-            let infos = out.glyph_infos();
-            let pos = out.glyph_positions();
-            for (k, (info, p)) in infos.iter().zip(pos).enumerate() {
-                let start = info.cluster as usize;
-                let first = k == 0 || infos[k - 1].cluster != info.cluster;
-                let end = infos[k..]
+            for (k, g) in shaped.iter().enumerate() {
+                let start = g.cluster as usize;
+                let first = k == 0 || shaped[k - 1].cluster != g.cluster;
+                let end = shaped[k..]
                     .iter()
-                    .map(|i| i.cluster as usize)
+                    .map(|s| s.cluster as usize)
                     .find(|&c| c > start)
                     .unwrap_or(text.len());
                 let t = if first {
@@ -172,8 +225,8 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     String::new()
                 };
                 glyphs.push(Glyph {
-                    gid: u16::try_from(info.glyph_id).unwrap_or(0),
-                    advance: p.x_advance as f32 * scale,
+                    gid: g.gid,
+                    advance: g.advance as f32 * scale,
                     cluster: base + start,
                     text: t,
                 });

@@ -19,7 +19,7 @@ use printpdf::{
 use sha2::Digest;
 
 use super::flow::{Draw, Run};
-use crate::content::{hex, region_display};
+use crate::content::region_display;
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::house::{House, Rgb};
@@ -511,19 +511,33 @@ fn finish(
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
     lo.version = "1.7".into();
-    lo.compress();
-    // The ID is a hash of the file written without it: equal input, equal ID.
-    lo.trailer.remove(b"ID");
-    let mut first = Vec::new();
-    lo.save_to(&mut first)
-        .map_err(|e| render_err(slug, format!("cannot serialise: {e}")))?;
-    let id = hex(&sha2::Sha256::digest(&first)[..16]);
-    let id = Object::String(id.into_bytes(), StringFormat::Literal);
-    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    compress_streams(&mut lo);
+    // The trailer /ID is set by `render::finish`, from the content digest.
     let mut out = Vec::new();
     lo.save_to(&mut out)
         .map_err(|e| render_err(slug, format!("cannot serialise: {e}")))?;
     Ok(out)
+}
+
+/// Flate-compress every stream that may be compressed and is not yet. lopdf's own
+/// `compress` always uses the slowest level (9), which for the logo's pixels costs
+/// more than the rest of the document; level 6 gives nearly the same size.
+fn compress_streams(lo: &mut lopdf::Document) {
+    use std::io::Write;
+    for obj in lo.objects.values_mut() {
+        let Object::Stream(s) = obj else { continue };
+        if !s.allows_compression || s.dict.has(b"Filter") {
+            continue;
+        }
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+        let Ok(packed) = enc.write_all(&s.content).and_then(|()| enc.finish()) else {
+            continue;
+        };
+        if packed.len() < s.content.len() {
+            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            s.set_content(packed);
+        }
+    }
 }
 
 /// The outline: level-2 headings at the top, deeper ones under the last level-2.
