@@ -439,6 +439,7 @@ impl Setter<'_, '_, '_> {
             l.draws.push(Draw::Mark {
                 level,
                 title: plain_text(content),
+                x: 0.0,
                 y: 0.0,
             });
         }
@@ -572,7 +573,7 @@ fn shift(d: &Draw, dx: f32) -> Draw {
             *x1 += dx;
             *x2 += dx;
         }
-        Draw::Mark { .. } => {}
+        Draw::Mark { x, .. } => *x += dx,
     }
     d
 }

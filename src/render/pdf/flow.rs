@@ -47,10 +47,12 @@ pub enum Draw {
         w: f32,
         h: f32,
     },
-    /// A heading's place, for the document outline.
+    /// A heading's place, for the document outline: `x`, `y` are the top-left corner
+    /// of its first line box.
     Mark {
         level: u8,
         title: String,
+        x: f32,
         y: f32,
     },
 }
@@ -69,7 +71,10 @@ impl Draw {
                 *y1 += dy;
                 *y2 += dy;
             }
-            Draw::Mark { y, .. } => *y += dy,
+            Draw::Mark { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
         }
         d
     }

@@ -9,6 +9,7 @@ pub mod body;
 pub mod flow;
 pub mod head;
 pub mod linebreak;
+pub mod outline;
 pub mod shape;
 pub mod write;
 

@@ -5,8 +5,8 @@
 //! resources with process-global pseudo-random ids. So we subset each font ourselves,
 //! hand printpdf the subset (it then writes the `/W` widths and a `/ToUnicode` CMap from
 //! the text we attach to every glyph), choose every resource id ourselves, and finish
-//! with lopdf: document information, `/Lang`, the outline in document order (printpdf
-//! sorts bookmarks by page and name) and a document ID derived from the bytes.
+//! with lopdf: document information, `/Lang`, the nested outline ([`super::outline`]) and
+//! a document ID derived from the bytes.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +19,7 @@ use printpdf::{
 use sha2::Digest;
 
 use super::flow::{Draw, Run};
+use super::outline::Entry;
 use crate::content::{hex, region_display};
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
@@ -244,9 +245,13 @@ pub fn write(
                         },
                     });
                 }
-                Draw::Mark { level, title, y } => {
-                    marks.push((pi, *level, title.clone(), page_h - *y))
-                }
+                Draw::Mark { level, title, x, y } => marks.push(Entry {
+                    page: pi,
+                    level: *level,
+                    title: title.clone(),
+                    left: *x,
+                    top: page_h - *y,
+                }),
             }
         }
         links(&mut ops, draws, page_h);
@@ -440,7 +445,8 @@ fn fix_images(lo: &mut lopdf::Document, jpegs: &[Option<(Vec<u8>, bool)>]) {
     }
 }
 
-fn text_string(s: &str) -> Object {
+/// A PDF text string: literal when ASCII, else UTF-16BE with a byte order mark.
+pub(super) fn text_string(s: &str) -> Object {
     if s.is_ascii() {
         Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
     } else {
@@ -470,7 +476,7 @@ fn finish(
     doc: &Document,
     house: &House,
     options: &Options,
-    marks: &[(usize, u8, String, f32)],
+    marks: &[Entry],
 ) -> Result<Vec<u8>> {
     let slug = doc.slug.as_str();
     let date = pdf_date(options.epoch);
@@ -496,7 +502,7 @@ fn finish(
         .and_then(Object::as_reference)
         .map_err(|e| render_err(slug, format!("no catalog: {e}")))?;
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    let outline = outline(&mut lo, marks, &page_ids);
+    let outline = super::outline::write(&mut lo, marks, &page_ids);
     let catalog = lo
         .get_object_mut(root)
         .and_then(Object::as_dict_mut)
@@ -524,80 +530,4 @@ fn finish(
     lo.save_to(&mut out)
         .map_err(|e| render_err(slug, format!("cannot serialise: {e}")))?;
     Ok(out)
-}
-
-/// The outline: level-2 headings at the top, deeper ones under the last level-2.
-fn outline(
-    lo: &mut lopdf::Document,
-    marks: &[(usize, u8, String, f32)],
-    pages: &[lopdf::ObjectId],
-) -> Option<lopdf::ObjectId> {
-    if marks.is_empty() {
-        return None;
-    }
-    let root = lo.new_object_id();
-    let ids: Vec<lopdf::ObjectId> = marks.iter().map(|_| lo.new_object_id()).collect();
-    // Parent of each entry: the root or the latest top-level entry.
-    let mut parent = Vec::new();
-    let mut last_top: Option<usize> = None;
-    for (i, m) in marks.iter().enumerate() {
-        if m.1 <= 2 || last_top.is_none() {
-            parent.push(None);
-            last_top = Some(i);
-        } else {
-            parent.push(last_top);
-        }
-    }
-    let children =
-        |p: Option<usize>| -> Vec<usize> { (0..marks.len()).filter(|&i| parent[i] == p).collect() };
-    let write_level = |lo: &mut lopdf::Document, p: Option<usize>, pid: lopdf::ObjectId| {
-        let kids = children(p);
-        for (k, &i) in kids.iter().enumerate() {
-            let (page, _, title, y) = &marks[i];
-            let page_id = pages.get(*page).copied().unwrap_or((0, 0));
-            let mut d = lopdf::Dictionary::from_iter(vec![
-                ("Title", text_string(title)),
-                ("Parent", Object::Reference(pid)),
-                (
-                    "Dest",
-                    Object::Array(vec![
-                        Object::Reference(page_id),
-                        Object::Name(b"XYZ".to_vec()),
-                        Object::Null,
-                        Object::Real(*y + 12.0),
-                        Object::Null,
-                    ]),
-                ),
-            ]);
-            if k > 0 {
-                d.set("Prev", Object::Reference(ids[kids[k - 1]]));
-            }
-            if let Some(&n) = kids.get(k + 1) {
-                d.set("Next", Object::Reference(ids[n]));
-            }
-            let sub = children(Some(i));
-            if let (Some(&f), Some(&l)) = (sub.first(), sub.last()) {
-                d.set("First", Object::Reference(ids[f]));
-                d.set("Last", Object::Reference(ids[l]));
-                d.set("Count", Object::Integer(sub.len() as i64));
-            }
-            lo.objects.insert(ids[i], Object::Dictionary(d));
-        }
-        kids
-    };
-    let top = write_level(lo, None, root);
-    for &t in &top {
-        write_level(lo, Some(t), ids[t]);
-    }
-    let (f, l) = (top.first()?, top.last()?);
-    lo.objects.insert(
-        root,
-        Object::Dictionary(lopdf::Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Outlines".to_vec())),
-            ("First", Object::Reference(ids[*f])),
-            ("Last", Object::Reference(ids[*l])),
-            ("Count", Object::Integer(marks.len() as i64)),
-        ])),
-    );
-    Some(root)
 }
