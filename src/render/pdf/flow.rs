@@ -46,6 +46,9 @@ pub enum Draw {
         y: f32,
         w: f32,
         h: f32,
+        /// The `Figure` element it belongs to; `None` for decoration (the logo), which
+        /// is written as an artifact.
+        node: Option<super::tags::NodeId>,
     },
     /// A heading's place, for the document outline: `x`, `y` are the top-left corner
     /// of its first line box.

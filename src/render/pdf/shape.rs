@@ -24,6 +24,9 @@ pub struct Style {
     pub rise: f32,
     /// Extra space after every glyph in pt (letter-spacing, written as `Tc`).
     pub tracking: f32,
+    /// The structure element this text belongs to (`super::tags`); not part of how
+    /// the text looks, so a shaping cache must not key on it.
+    pub node: super::tags::NodeId,
 }
 
 /// One shaped glyph.

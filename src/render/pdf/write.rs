@@ -19,7 +19,9 @@ use printpdf::{
 use sha2::Digest;
 
 use super::flow::{Draw, Run};
+use super::marked::{self, LinkRun};
 use super::outline::Entry;
+use super::tags::{Marks, Tree};
 use crate::content::{hex, region_display};
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
@@ -120,6 +122,7 @@ pub fn write(
     book: &FontBook<'_>,
     pages: &[Vec<Draw>],
     images: Vec<Image>,
+    tree: &Tree,
 ) -> Result<Vec<u8>> {
     let slug = doc.slug.as_str();
     let st = &house.style;
@@ -178,15 +181,24 @@ pub fn write(
     let (pw, ph) = (st.page.width, st.page.height);
     let page_h = ph * super::body::MM;
     let mut marks = Vec::new();
+    let mut tagged = Marks::default();
+    let mut link_runs = Vec::new();
     let mut out_pages = Vec::new();
     for (pi, draws) in pages.iter().enumerate() {
         let mut ops = Vec::new();
+        let mut tg = Tagging {
+            tree,
+            marks: &mut tagged,
+            page: pi,
+        };
         for d in draws {
             match d {
                 Draw::Text { x, y, runs } => {
-                    text_ops(&mut ops, *x, page_h - *y, runs, &subsets);
+                    text_ops(&mut ops, *x, page_h - *y, runs, &subsets, &mut tg);
                 }
                 Draw::Rect { x, y, w, h, color } => {
+                    // Rules, the band and other graphics are decoration (artifacts).
+                    marked::artifact(&mut ops);
                     ops.push(Op::SetFillColor { col: rgb(*color) });
                     ops.push(Op::DrawRectangle {
                         rectangle: Rect {
@@ -198,6 +210,7 @@ pub fn write(
                             winding_order: None,
                         },
                     });
+                    marked::end(&mut ops);
                 }
                 Draw::Rule {
                     x1,
@@ -207,6 +220,7 @@ pub fn write(
                     width,
                     color,
                 } => {
+                    marked::artifact(&mut ops);
                     ops.push(Op::SetOutlineColor { col: rgb(*color) });
                     ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
                     ops.push(Op::DrawLine {
@@ -230,8 +244,24 @@ pub fn write(
                             is_closed: false,
                         },
                     });
+                    marked::end(&mut ops);
                 }
-                Draw::Image { index, x, y, w, h } => {
+                Draw::Image {
+                    index,
+                    x,
+                    y,
+                    w,
+                    h,
+                    node,
+                } => {
+                    match node {
+                        Some(n) => {
+                            marked::begin(&mut ops, tree, tg.marks, pi, *n);
+                            tg.marks
+                                .bbox(*n, [*x, page_h - *y - *h, *x + *w, page_h - *y]);
+                        }
+                        None => marked::artifact(&mut ops),
+                    }
                     let (px, py) = sizes.get(*index).copied().unwrap_or((1, 1));
                     ops.push(Op::UseXobject {
                         id: XObjectId(format!("Im{index}")),
@@ -244,6 +274,7 @@ pub fn write(
                             ..Default::default()
                         },
                     });
+                    marked::end(&mut ops);
                 }
                 Draw::Mark { level, title, x, y } => marks.push(Entry {
                     page: pi,
@@ -254,7 +285,7 @@ pub fn write(
                 }),
             }
         }
-        links(&mut ops, draws, page_h);
+        link_runs.push(links(&mut ops, draws, page_h));
         out_pages.push(PdfPage::new(Mm(pw), Mm(ph), ops));
     }
     pdf.with_pages(out_pages);
@@ -267,14 +298,36 @@ pub fn write(
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
     fix_images(&mut lo, &jpegs);
-    finish(lo, doc, house, options, &marks)
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    let next_key = marked::annotations(&mut lo, &page_ids, &link_runs, &mut tagged)
+        .map_err(|m| render_err(slug, m))?;
+    let tree_root = super::tags::write(&mut lo, tree, &tagged, &page_ids, next_key);
+    finish(lo, doc, house, options, &marks, tree_root)
+}
+
+/// Where text and images of one page are marked: the tree (for roles) and the marks.
+struct Tagging<'t, 'm> {
+    tree: &'t Tree,
+    marks: &'m mut Marks,
+    page: usize,
 }
 
 /// Operations of one text line: one `BT … ET`, one `Tm`, font changes as needed.
-fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, runs: &[Run], subsets: &BTreeMap<usize, Subset>) {
+/// Each stretch of runs of one structure element is one marked-content sequence with
+/// an MCID; artifacts (note numbers) are separate `/Artifact` sequences, never nested
+/// in tagged content; all of them open and close inside the text object.
+fn text_ops(
+    ops: &mut Vec<Op>,
+    x: f32,
+    y: f32,
+    runs: &[Run],
+    subsets: &BTreeMap<usize, Subset>,
+    tg: &mut Tagging<'_, '_>,
+) {
     if runs.is_empty() {
         return;
     }
+    let mut open: Option<super::tags::NodeId> = None;
     ops.push(Op::StartTextSection);
     ops.push(Op::SetTextMatrix {
         matrix: TextMatrix::Translate(Pt(x), Pt(y)),
@@ -307,9 +360,16 @@ fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, runs: &[Run], subsets: &BTreeMap<
             rise = s.rise;
         }
         if s.artifact {
-            ops.push(Op::BeginMarkedContent {
-                tag: "Artifact".into(),
-            });
+            if open.take().is_some() {
+                marked::end(ops);
+            }
+            marked::artifact(ops);
+        } else if open != Some(s.node) {
+            if open.is_some() {
+                marked::end(ops);
+            }
+            marked::begin(ops, tg.tree, tg.marks, tg.page, s.node);
+            open = Some(s.node);
         }
         if r.hyphen {
             let mut map = BTreeMap::new();
@@ -355,8 +415,11 @@ fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, runs: &[Run], subsets: &BTreeMap<
             ops.push(Op::EndMarkedContentWithProperties);
         }
         if s.artifact {
-            ops.push(Op::EndMarkedContent);
+            marked::end(ops);
         }
+    }
+    if open.is_some() {
+        marked::end(ops);
     }
     if tracking != 0.0 {
         ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
@@ -371,8 +434,10 @@ fn round3(v: f32) -> f32 {
     (v * 1000.0).round() / 1000.0
 }
 
-/// Clickable link annotations over linked runs, one per run.
-fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) {
+/// Clickable link annotations over linked runs, one per run; returns their `Link`
+/// elements and texts in the order of the annotations.
+fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) -> Vec<LinkRun> {
+    let mut out = Vec::new();
     for d in draws {
         let Draw::Text { x, y, runs } = d else {
             continue;
@@ -382,6 +447,10 @@ fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) {
             let w = r.chunk.width();
             if let Some(url) = &r.chunk.style.link {
                 let s = r.chunk.style.size;
+                out.push(LinkRun {
+                    node: r.chunk.style.node,
+                    text: r.chunk.glyphs.iter().map(|g| g.text.as_str()).collect(),
+                });
                 ops.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
                         Rect {
@@ -402,6 +471,7 @@ fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) {
             pen += w + r.extra;
         }
     }
+    out
 }
 
 /// printpdf writes image pixels raw and marks the streams as not to be compressed, and
@@ -477,6 +547,7 @@ fn finish(
     house: &House,
     options: &Options,
     marks: &[Entry],
+    struct_tree: lopdf::ObjectId,
 ) -> Result<Vec<u8>> {
     let slug = doc.slug.as_str();
     let date = pdf_date(options.epoch);
@@ -508,6 +579,11 @@ fn finish(
         .and_then(Object::as_dict_mut)
         .map_err(|e| render_err(slug, format!("no catalog: {e}")))?;
     catalog.set("Lang", text_string(&doc.meta.lang));
+    catalog.set("StructTreeRoot", Object::Reference(struct_tree));
+    catalog.set(
+        "MarkInfo",
+        lopdf::Dictionary::from_iter(vec![("Marked", Object::Boolean(true))]),
+    );
     catalog.set(
         "ViewerPreferences",
         lopdf::Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
