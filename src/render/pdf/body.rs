@@ -237,8 +237,8 @@ impl Setter<'_, '_, '_> {
             let base = self.sans(size, false);
             for (i, n) in doc.notes.iter().enumerate() {
                 let marker = format!("{}.", i + 1);
-                // A `Note` (with the `/ID` PDF/UA-1 asks for) holding its number as
-                // `Lbl` and its paragraphs: assistive technology announces a note.
+                // A `Note` (with the `/ID` PDF/UA-1 asks for) holding its paragraphs:
+                // assistive technology announces a note; its number is furniture.
                 let note = self.tag(ROOT, "Note");
                 if let Some(n) = self.tags.borrow_mut().get_mut(note) {
                     n.id = Some(format!("note-{}", i + 1));
@@ -405,9 +405,12 @@ impl Setter<'_, '_, '_> {
         }
     }
 
-    /// A list item or note: marker (house blue) in the hanging indent. `style.node` is
-    /// the item's element (`LI` or `Note`); the marker becomes its `Lbl` and the blocks
-    /// go into an `LBody` (`lbody`) or straight into the item.
+    /// A list item or note: marker (furniture, house blue) in the hanging indent.
+    /// `style.node` is the item's element (`LI` or `Note`); the blocks go into an
+    /// `LBody` (`lbody`) or straight into the item. The marker stays an artifact, not an
+    /// `Lbl`: it is furniture by the content rule (`crate::content`), so copying text
+    /// and the verifier skip it, and the list's `/ListNumbering` tells assistive
+    /// technology the kind of marker (PDF/UA-1 does not require `Lbl`).
     #[allow(clippy::too_many_arguments)]
     fn item(
         &mut self,
@@ -422,7 +425,6 @@ impl Setter<'_, '_, '_> {
         lbody: bool,
     ) {
         let ind = self.house.body.list_indent * MM;
-        let lbl = self.tag(style.node, "Lbl");
         let body = if lbody {
             Self::in_node(style, self.tag(style.node, "LBody"))
         } else {
@@ -435,9 +437,8 @@ impl Setter<'_, '_, '_> {
         let Some(first) = inner.iter().position(|e| !e.space) else {
             return;
         };
-        // The marker is the item's label (`/Lbl` marked content), which readers of the
-        // content skip like an artifact (docs/editions.md).
-        let mut ms = Self::in_node(style, lbl);
+        let mut ms = style.clone();
+        ms.artifact = true;
         ms.color = self.house.colours.blue;
         ms.link = None;
         ms.variant.italic = false;

@@ -402,10 +402,7 @@ mod tests {
             lo.objects.insert(pg, Object::Dictionary(Dictionary::new()));
         }
         let root = write(&mut lo, &t, &m, &pages, 2);
-        let root = lo
-            .get_dictionary(root)
-            .cloned()
-            .unwrap_or_default();
+        let root = lo.get_dictionary(root).cloned().unwrap_or_default();
         assert!(root.has(b"ParentTree"));
         let elems: Vec<&Dictionary> = lo
             .objects
