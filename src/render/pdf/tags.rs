@@ -4,8 +4,8 @@
 //! The setter ([`super::body`], [`super::head`]) builds a [`Tree`] of structure elements
 //! in document order while it sets the blocks, and stamps every run of text and every
 //! figure with the element it belongs to (`Style::node`, `Draw::Image::node`). The writer
-//! ([`super::write`]) wraps each stretch of a text line that belongs to one element in
-//! `/<Role> <</MCID n>> BDC … EMC` and records it in [`Marks`]; [`write`] then turns the
+//! (`super::write`) wraps each stretch of a text line that belongs to one element in
+//! `/<Role> <</MCID n>> BDC … EMC` and records it in [`Marks`]; [`write()`] then turns the
 //! tree and the marks into `/StructTreeRoot`, the structure elements, the `/ParentTree`
 //! and the `/StructParent(s)` keys of pages and link annotations.
 //!
