@@ -90,8 +90,11 @@ pub fn render_pdf(
     options: &Options,
     attachments: Vec<finish::Attachment>,
 ) -> Result<Vec<u8>> {
+    // The PDF renderer writes a PDF/UA-1 structure tree (`pdf::tags`), so the XMP
+    // declares `pdfuaid:part` 1.
     let info = finish::Info {
         attachments,
+        tagged: true,
         ..finish::Info::new(doc, house, options)
     };
     finish::finish(&pdf::pdf(doc, house, options)?, &info)

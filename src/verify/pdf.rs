@@ -5,7 +5,7 @@
 //! interpreter that follows Form XObjects (`Do`), decodes shown strings through the
 //! fonts' `/ToUnicode` maps ([`super::cmap`]) and
 //!
-//! - skips everything inside `/Artifact` marked content (furniture);
+//! - skips everything inside `/Artifact` and `/Lbl` marked content (furniture);
 //! - replaces the glyphs of a `/Span` with its `/ActualText` (an inserted hyphen's text
 //!   is a soft hyphen, which the normalisation drops);
 //! - treats space glyphs and each new text line (`BT`, `Td`, `TD`, `T*`, `Tm`, `'`,
@@ -231,7 +231,9 @@ impl<'a> Reader<'a> {
             return Err("marked content nested too deeply".into());
         }
         let tag = args.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
-        if tag == b"Artifact" {
+        // A label (`/Lbl`: a list bullet or number, a note's number) is furniture in a
+        // tagged PDF, where it cannot be an artifact because the structure owns it.
+        if tag == b"Artifact" || tag == b"Lbl" {
             self.marks.push(Mark::Artifact);
             return Ok(());
         }

@@ -216,8 +216,8 @@ fn fill(img: &mut RgbaImage, segs: &[Segment], colour: Rgba<u8>) {
                 }
             }
         }
-        for x in lo..hi.max(lo) {
-            let c = std::mem::take(&mut cover[x]);
+        for (x, slot) in cover.iter_mut().enumerate().take(hi).skip(lo) {
+            let c = std::mem::take(slot);
             if c <= 0.0 {
                 continue;
             }

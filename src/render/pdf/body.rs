@@ -4,6 +4,7 @@
 use super::flow::{Draw, Elem, Run, Section};
 use super::linebreak::break_lines;
 use super::shape::{Item, Shaper, Style};
+use super::tags::{NodeId, Tree, ROOT};
 use crate::content::{bio_display, caption_display};
 use crate::fonts::{Family, Variant};
 use crate::house::Style as House;
@@ -29,6 +30,9 @@ pub struct Setter<'s, 'b, 'a> {
     pub figures: Vec<crate::model::Figure>,
     /// Index of the first figure image (the logo takes index 0).
     pub image_base: usize,
+    /// The structure tree, grown in document order as blocks are set. A `RefCell`
+    /// because inline content (links) is set through `&self` methods.
+    pub tags: std::cell::RefCell<Tree>,
 }
 
 /// Vertical position of the baseline inside a line of `leading` for type of `size`.
@@ -37,6 +41,19 @@ pub fn baseline(leading: f32, size: f32) -> f32 {
 }
 
 impl Setter<'_, '_, '_> {
+    /// Add a `role` structure element under `parent`.
+    pub fn tag(&self, parent: NodeId, role: &'static str) -> NodeId {
+        self.tags.borrow_mut().add(parent, role)
+    }
+
+    /// `style` for text of the structure element `node`.
+    pub fn in_node(style: &Style, node: NodeId) -> Style {
+        Style {
+            node,
+            ..style.clone()
+        }
+    }
+
     /// The base text style of the body.
     pub fn body_style(&self) -> Style {
         Style {
@@ -51,6 +68,7 @@ impl Setter<'_, '_, '_> {
             artifact: false,
             rise: 0.0,
             tracking: 0.0,
+            node: ROOT,
         }
     }
 
@@ -86,6 +104,7 @@ impl Setter<'_, '_, '_> {
                     let mut s = style.clone();
                     s.link = Some(url.clone());
                     s.color = self.house.colours.blue;
+                    s.node = self.tag(style.node, "Link");
                     self.pieces(content, &s, out);
                 }
                 Inline::NoteRef(n) => {
@@ -203,7 +222,7 @@ impl Setter<'_, '_, '_> {
                 if f.wide && f.width > f.height && self.house.page.columns > 1 {
                     sections.push(Section::Columns(std::mem::take(&mut cur)));
                     let tw = self.house.text_width() * MM;
-                    let figure = self.figure(f, tw);
+                    let figure = self.figure(f, tw, ROOT);
                     sections.push(Section::Wide(figure));
                     continue;
                 }
@@ -212,13 +231,22 @@ impl Setter<'_, '_, '_> {
         }
         if !doc.notes.is_empty() {
             let label = self.house.labels.notes.clone();
-            self.heading(&[Inline::Text(label)], 2, w, &mut cur);
+            self.heading(&[Inline::Text(label)], 2, w, &mut cur, ROOT);
             let size = self.house.body.note_size;
             let lead = size * self.house.body.leading / self.house.body.size;
             let base = self.sans(size, false);
             for (i, n) in doc.notes.iter().enumerate() {
                 let marker = format!("{}.", i + 1);
-                self.item(&n.blocks, &marker, w, 0.0, &base, lead, &mut cur, true);
+                // A `Note` (with the `/ID` PDF/UA-1 asks for) holding its paragraphs:
+                // assistive technology announces a note; its number is furniture.
+                let note = self.tag(ROOT, "Note");
+                if let Some(n) = self.tags.borrow_mut().get_mut(note) {
+                    n.id = Some(format!("note-{}", i + 1));
+                }
+                let style = Self::in_node(&base, note);
+                self.item(
+                    &n.blocks, &marker, w, 0.0, &style, lead, &mut cur, true, false,
+                );
             }
         }
         let bios: Vec<_> = doc
@@ -248,8 +276,10 @@ impl Setter<'_, '_, '_> {
                 let mut italic = self.body_style();
                 italic.size = size;
                 italic.variant.italic = true;
+                let p = self.tag(ROOT, "P");
+                let italic = Self::in_node(&italic, p);
                 let pieces = vec![
-                    (a.name.clone(), self.sans(size, true)),
+                    (a.name.clone(), Self::in_node(&self.sans(size, true), p)),
                     (" \u{2013} ".to_owned(), italic.clone()),
                     (bio.clone(), italic),
                 ];
@@ -285,11 +315,14 @@ impl Setter<'_, '_, '_> {
         let body = &self.house.body;
         let lead = style.size * body.leading / body.size;
         match b {
-            Block::Heading { level, content, .. } => self.heading(content, *level, w, out),
+            Block::Heading { level, content, .. } => {
+                self.heading(content, *level, w, out, style.node)
+            }
             Block::Paragraph(inl) => {
                 if !tight {
                     self.para_space(out, lead);
                 }
+                let style = &Self::in_node(style, self.tag(style.node, "P"));
                 let mut p = Vec::new();
                 self.pieces(inl, style, &mut p);
                 out.extend(self.lines(&p, w - x, x, lead, HAlign::Justify, true));
@@ -299,6 +332,10 @@ impl Setter<'_, '_, '_> {
                 tight: t,
                 items,
             } => {
+                let list = self.tag(style.node, "L");
+                if let Some(n) = self.tags.borrow_mut().get_mut(list) {
+                    n.numbering = Some(if start.is_some() { "Decimal" } else { "Disc" });
+                }
                 for (i, item) in items.iter().enumerate() {
                     let marker = match start {
                         Some(s) => format!("{}.", s + i as u64),
@@ -307,13 +344,12 @@ impl Setter<'_, '_, '_> {
                     if !*t || i == 0 {
                         self.para_space(out, lead);
                     }
-                    let ind = body.list_indent * MM;
-                    self.item(item, &marker, w, x, style, lead, out, *t);
-                    let _ = ind;
+                    let li = Self::in_node(style, self.tag(list, "LI"));
+                    self.item(item, &marker, w, x, &li, lead, out, *t, true);
                 }
             }
             Block::Quote(blocks) => {
-                let mut s = style.clone();
+                let mut s = Self::in_node(style, self.tag(style.node, "BlockQuote"));
                 s.variant.italic = true;
                 let ind = body.quote_indent * MM;
                 let mut inner = Vec::new();
@@ -337,11 +373,11 @@ impl Setter<'_, '_, '_> {
             }
             Block::Table(t) => {
                 self.para_space(out, lead);
-                self.table(t, w - x, x, out);
+                self.table(t, w - x, x, out, style.node);
             }
             Block::Figure(f) => {
                 self.para_space(out, lead);
-                let mut fig = self.figure(f, w - x);
+                let mut fig = self.figure(f, w - x, style.node);
                 for e in &mut fig {
                     for d in &mut e.draws {
                         *d = shift(d, x);
@@ -370,6 +406,11 @@ impl Setter<'_, '_, '_> {
     }
 
     /// A list item or note: marker (furniture, house blue) in the hanging indent.
+    /// `style.node` is the item's element (`LI` or `Note`); the blocks go into an
+    /// `LBody` (`lbody`) or straight into the item. The marker stays an artifact, not an
+    /// `Lbl`: it is furniture by the content rule (`crate::content`), so copying text
+    /// and the verifier skip it, and the list's `/ListNumbering` tells assistive
+    /// technology the kind of marker (PDF/UA-1 does not require `Lbl`).
     #[allow(clippy::too_many_arguments)]
     fn item(
         &mut self,
@@ -381,12 +422,17 @@ impl Setter<'_, '_, '_> {
         lead: f32,
         out: &mut Vec<Elem>,
         tight: bool,
+        lbody: bool,
     ) {
         let ind = self.house.body.list_indent * MM;
+        let body = if lbody {
+            Self::in_node(style, self.tag(style.node, "LBody"))
+        } else {
+            style.clone()
+        };
         let mut inner = Vec::new();
-        for (i, b) in blocks.iter().enumerate() {
-            let _ = i;
-            self.block(b, w, x + ind, style, &mut inner, tight);
+        for b in blocks {
+            self.block(b, w, x + ind, &body, &mut inner, tight);
         }
         let Some(first) = inner.iter().position(|e| !e.space) else {
             return;
@@ -416,7 +462,14 @@ impl Setter<'_, '_, '_> {
         out.extend(inner);
     }
 
-    fn heading(&mut self, content: &[Inline], level: u8, w: f32, out: &mut Vec<Elem>) {
+    fn heading(
+        &mut self,
+        content: &[Inline],
+        level: u8,
+        w: f32,
+        out: &mut Vec<Elem>,
+        parent: NodeId,
+    ) {
         let body = &self.house.body;
         let size = match level {
             0..=2 => body.heading2_size,
@@ -426,7 +479,14 @@ impl Setter<'_, '_, '_> {
         if !out.is_empty() {
             out.push(Elem::space(body.heading_space * body.leading));
         }
-        let mut s = self.sans(size, true);
+        let role = match level {
+            0..=2 => "H2",
+            3 => "H3",
+            4 => "H4",
+            5 => "H5",
+            _ => "H6",
+        };
+        let mut s = Self::in_node(&self.sans(size, true), self.tag(parent, role));
         s.color = self.house.colours.blue;
         let mut p = Vec::new();
         self.pieces(content, &s, &mut p);
@@ -439,6 +499,7 @@ impl Setter<'_, '_, '_> {
             l.draws.push(Draw::Mark {
                 level,
                 title: plain_text(content),
+                x: 0.0,
                 y: 0.0,
             });
         }
@@ -449,8 +510,16 @@ impl Setter<'_, '_, '_> {
     }
 
     /// A figure: the image at width `w` and its caption below, kept together.
-    fn figure(&mut self, f: &crate::model::Figure, w: f32) -> Vec<Elem> {
+    fn figure(&mut self, f: &crate::model::Figure, w: f32, parent: NodeId) -> Vec<Elem> {
         let index = self.image_base + self.figures.len();
+        // The image is a `Figure` whose `/Alt` is the caption text; the caption line is
+        // a `Caption` beside it, not inside, because `/Alt` replaces everything inside
+        // the element for assistive technology.
+        let node = self.tag(parent, "Figure");
+        if let Some(n) = self.tags.borrow_mut().get_mut(node) {
+            n.alt = Some(f.caption.clone());
+        }
+        let caption = self.tag(parent, "Caption");
         self.figures.push(f.clone());
         let h = w * f.height.max(1) as f32 / f.width.max(1) as f32;
         let mut out = vec![Elem {
@@ -461,13 +530,14 @@ impl Setter<'_, '_, '_> {
                 y: 0.0,
                 w,
                 h,
+                node: Some(node),
             }],
             keep_next: true,
             space: false,
         }];
         let size = self.house.body.caption_size;
         let text = caption_display(self.house, f.number, &f.caption);
-        let p = vec![(text, self.sans(size, false))];
+        let p = vec![(text, Self::in_node(&self.sans(size, false), caption))];
         let mut cap = self.lines(&p, w, 0.0, size * 1.3, HAlign::Left, false);
         let n = cap.len();
         for (i, c) in cap.iter_mut().enumerate() {
@@ -478,7 +548,7 @@ impl Setter<'_, '_, '_> {
     }
 
     /// A table: columns sized to their content, booktabs rules, rows kept whole.
-    fn table(&mut self, t: &Table, w: f32, x: f32, out: &mut Vec<Elem>) {
+    fn table(&mut self, t: &Table, w: f32, x: f32, out: &mut Vec<Elem>, parent: NodeId) {
         let size = self.house.body.table_size;
         let lead = size * 1.3;
         let pad = 2.0 * MM;
@@ -520,7 +590,11 @@ impl Setter<'_, '_, '_> {
             space: false,
         });
         let last = rows.len().saturating_sub(1);
+        let table = self.tag(parent, "Table");
+        let head = self.tag(table, "THead");
+        let body = self.tag(table, "TBody");
         for (ri, (bold, row)) in rows.iter().enumerate() {
+            let tr = self.tag(if *bold { head } else { body }, "TR");
             let mut cells = Vec::new();
             let mut height: f32 = 0.0;
             let mut cx = x;
@@ -531,8 +605,14 @@ impl Setter<'_, '_, '_> {
                     Some(Align::Center) => HAlign::Center,
                     _ => HAlign::Left,
                 };
+                let cell_node = self.tag(tr, if *bold { "TH" } else { "TD" });
+                if *bold {
+                    if let Some(n) = self.tags.borrow_mut().get_mut(cell_node) {
+                        n.scope = Some("Column");
+                    }
+                }
                 let mut p = Vec::new();
-                self.pieces(cell, &styles(*bold), &mut p);
+                self.pieces(cell, &Self::in_node(&styles(*bold), cell_node), &mut p);
                 let lines = self.lines(&p, cw - pad, cx + pad / 2.0, lead, align, false);
                 let mut y = 0.0;
                 for l in lines {
@@ -572,7 +652,7 @@ fn shift(d: &Draw, dx: f32) -> Draw {
             *x1 += dx;
             *x2 += dx;
         }
-        Draw::Mark { .. } => {}
+        Draw::Mark { x, .. } => *x += dx,
     }
     d
 }

@@ -46,11 +46,16 @@ pub enum Draw {
         y: f32,
         w: f32,
         h: f32,
+        /// The `Figure` element it belongs to; `None` for decoration (the logo), which
+        /// is written as an artifact.
+        node: Option<super::tags::NodeId>,
     },
-    /// A heading's place, for the document outline.
+    /// A heading's place, for the document outline: `x`, `y` are the top-left corner
+    /// of its first line box.
     Mark {
         level: u8,
         title: String,
+        x: f32,
         y: f32,
     },
 }
@@ -69,7 +74,10 @@ impl Draw {
                 *y1 += dy;
                 *y2 += dy;
             }
-            Draw::Mark { y, .. } => *y += dy,
+            Draw::Mark { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
         }
         d
     }

@@ -4,6 +4,7 @@
 use super::body::{HAlign, Setter, MM};
 use super::flow::{Draw, Run};
 use super::shape::Style;
+use super::tags::ROOT;
 use crate::content::region_display;
 use crate::model::Document;
 
@@ -55,6 +56,7 @@ impl Setter<'_, '_, '_> {
             y: ltop,
             w: lw,
             h: lh,
+            node: None,
         });
         let wx = left + lw + h.masthead.gap * MM;
         let mut y = ltop + lh / 2.0 - 1.0;
@@ -67,6 +69,7 @@ impl Setter<'_, '_, '_> {
                 s
             };
             s.color = h.colours.blue;
+            s.node = self.tag(ROOT, "P");
             let (runs, _) = self.one_line(line, &s);
             d.push(Draw::Text { x: wx, y, runs });
             y += h.masthead.wordmark_second_size * 1.5;
@@ -86,6 +89,7 @@ impl Setter<'_, '_, '_> {
         bs.color = h.colours.band_text;
         let base = btop + bh / 2.0 + h.band.size * 0.35;
         let mut rs = bs.clone();
+        rs.node = self.tag(ROOT, "P");
         rs.tracking = h.band.tracking * h.band.size;
         let (runs, _) = self.one_line(&region_display(&doc.meta.region), &rs);
         d.push(Draw::Text {
@@ -93,6 +97,7 @@ impl Setter<'_, '_, '_> {
             y: base,
             runs,
         });
+        bs.node = self.tag(ROOT, "P");
         let (runs, w) = self.one_line(&doc.meta.date.display(&doc.meta.lang), &bs);
         d.push(Draw::Text {
             x: right - w,
@@ -122,7 +127,9 @@ impl Setter<'_, '_, '_> {
                 }))
                 .collect();
         let mut authors_started = false;
-        for (i, (text, style, lead)) in blocks.into_iter().enumerate() {
+        for (i, (text, mut style, lead)) in blocks.into_iter().enumerate() {
+            // The title is the document's `H1`; subtitle and names are paragraphs.
+            style.node = self.tag(ROOT, if i == 0 { "H1" } else { "P" });
             if i > 0 && style.size == h.title.author_size && !authors_started {
                 // A little air between the title (or subtitle) and the names.
                 y += 4.0;

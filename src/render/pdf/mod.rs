@@ -9,7 +9,10 @@ pub mod body;
 pub mod flow;
 pub mod head;
 pub mod linebreak;
+pub mod marked;
+pub mod outline;
 pub mod shape;
+pub mod tags;
 pub mod write;
 
 use crate::error::Result;
@@ -35,6 +38,7 @@ pub fn pdf(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>> 
         house: st,
         figures: Vec::new(),
         image_base: 1,
+        tags: std::cell::RefCell::new(tags::Tree::new()),
     };
     let logo = write::decode(&house.logo.bytes, &doc.slug)?;
     let logo_px = (logo.raw.width as u32, logo.raw.height as u32);
@@ -60,5 +64,6 @@ pub fn pdf(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>> 
     for f in &setter.figures {
         images.push(write::decode(&f.data, &doc.slug)?);
     }
-    write::write(doc, house, options, &book, &pages, images)
+    let tree = setter.tags.into_inner();
+    write::write(doc, house, options, &book, &pages, images, &tree)
 }

@@ -28,6 +28,9 @@ pub struct Style {
     pub rise: f32,
     /// Extra space after every glyph in pt (letter-spacing, written as `Tc`).
     pub tracking: f32,
+    /// The structure element this text belongs to (`super::tags`); not part of how
+    /// the text looks, so a shaping cache must not key on it.
+    pub node: super::tags::NodeId,
 }
 
 /// One shaped glyph.
@@ -104,8 +107,11 @@ pub struct Shaper<'b, 'a> {
     /// than shaping one word with it, and a brief needs only a handful.
     plans: RefCell<HashMap<PlanKey, rustybuzz::ShapePlan>>,
     /// Shaped words by font and text, in font units: briefs repeat their words.
-    words: RefCell<HashMap<(usize, String), Rc<[Shaped]>>>,
+    words: RefCell<HashMap<WordKey, Rc<[Shaped]>>>,
 }
+
+/// A word as shaped: font index and text.
+type WordKey = (usize, String);
 
 type PlanKey = (usize, rustybuzz::Direction, Option<rustybuzz::Script>);
 

@@ -5,8 +5,8 @@
 //! resources with process-global pseudo-random ids. So we subset each font ourselves,
 //! hand printpdf the subset (it then writes the `/W` widths and a `/ToUnicode` CMap from
 //! the text we attach to every glyph), choose every resource id ourselves, and finish
-//! with lopdf: document information, `/Lang`, the outline in document order (printpdf
-//! sorts bookmarks by page and name) and a document ID derived from the bytes.
+//! with lopdf: document information, `/Lang`, the nested outline ([`super::outline`]) and
+//! a document ID derived from the bytes.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +19,9 @@ use printpdf::{
 use sha2::Digest;
 
 use super::flow::{Draw, Run};
+use super::marked::{self, LinkRun};
+use super::outline::Entry;
+use super::tags::{Marks, Tree};
 use crate::content::region_display;
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
@@ -119,6 +122,7 @@ pub fn write(
     book: &FontBook<'_>,
     pages: &[Vec<Draw>],
     images: Vec<Image>,
+    tree: &Tree,
 ) -> Result<Vec<u8>> {
     let slug = doc.slug.as_str();
     let st = &house.style;
@@ -177,15 +181,24 @@ pub fn write(
     let (pw, ph) = (st.page.width, st.page.height);
     let page_h = ph * super::body::MM;
     let mut marks = Vec::new();
+    let mut tagged = Marks::default();
+    let mut link_runs = Vec::new();
     let mut out_pages = Vec::new();
     for (pi, draws) in pages.iter().enumerate() {
         let mut ops = Vec::new();
+        let mut tg = Tagging {
+            tree,
+            marks: &mut tagged,
+            page: pi,
+        };
         for d in draws {
             match d {
                 Draw::Text { x, y, runs } => {
-                    text_ops(&mut ops, *x, page_h - *y, runs, &subsets);
+                    text_ops(&mut ops, *x, page_h - *y, runs, &subsets, &mut tg);
                 }
                 Draw::Rect { x, y, w, h, color } => {
+                    // Rules, the band and other graphics are decoration (artifacts).
+                    marked::artifact(&mut ops);
                     ops.push(Op::SetFillColor { col: rgb(*color) });
                     ops.push(Op::DrawRectangle {
                         rectangle: Rect {
@@ -197,6 +210,7 @@ pub fn write(
                             winding_order: None,
                         },
                     });
+                    marked::end(&mut ops);
                 }
                 Draw::Rule {
                     x1,
@@ -206,6 +220,7 @@ pub fn write(
                     width,
                     color,
                 } => {
+                    marked::artifact(&mut ops);
                     ops.push(Op::SetOutlineColor { col: rgb(*color) });
                     ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
                     ops.push(Op::DrawLine {
@@ -229,8 +244,24 @@ pub fn write(
                             is_closed: false,
                         },
                     });
+                    marked::end(&mut ops);
                 }
-                Draw::Image { index, x, y, w, h } => {
+                Draw::Image {
+                    index,
+                    x,
+                    y,
+                    w,
+                    h,
+                    node,
+                } => {
+                    match node {
+                        Some(n) => {
+                            marked::begin(&mut ops, tree, tg.marks, pi, *n);
+                            tg.marks
+                                .bbox(*n, [*x, page_h - *y - *h, *x + *w, page_h - *y]);
+                        }
+                        None => marked::artifact(&mut ops),
+                    }
                     let (px, py) = sizes.get(*index).copied().unwrap_or((1, 1));
                     ops.push(Op::UseXobject {
                         id: XObjectId(format!("Im{index}")),
@@ -243,13 +274,18 @@ pub fn write(
                             ..Default::default()
                         },
                     });
+                    marked::end(&mut ops);
                 }
-                Draw::Mark { level, title, y } => {
-                    marks.push((pi, *level, title.clone(), page_h - *y))
-                }
+                Draw::Mark { level, title, x, y } => marks.push(Entry {
+                    page: pi,
+                    level: *level,
+                    title: title.clone(),
+                    left: *x,
+                    top: page_h - *y,
+                }),
             }
         }
-        links(&mut ops, draws, page_h);
+        link_runs.push(links(&mut ops, draws, page_h));
         out_pages.push(PdfPage::new(Mm(pw), Mm(ph), ops));
     }
     pdf.with_pages(out_pages);
@@ -262,14 +298,36 @@ pub fn write(
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
     fix_images(&mut lo, &jpegs);
-    finish(lo, doc, house, options, &marks)
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    let next_key = marked::annotations(&mut lo, &page_ids, &link_runs, &mut tagged)
+        .map_err(|m| render_err(slug, m))?;
+    let tree_root = super::tags::write(&mut lo, tree, &tagged, &page_ids, next_key);
+    finish(lo, doc, house, options, &marks, tree_root)
+}
+
+/// Where text and images of one page are marked: the tree (for roles) and the marks.
+struct Tagging<'t, 'm> {
+    tree: &'t Tree,
+    marks: &'m mut Marks,
+    page: usize,
 }
 
 /// Operations of one text line: one `BT … ET`, one `Tm`, font changes as needed.
-fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, runs: &[Run], subsets: &BTreeMap<usize, Subset>) {
+/// Each stretch of runs of one structure element is one marked-content sequence with
+/// an MCID; artifacts (note numbers) are separate `/Artifact` sequences, never nested
+/// in tagged content; all of them open and close inside the text object.
+fn text_ops(
+    ops: &mut Vec<Op>,
+    x: f32,
+    y: f32,
+    runs: &[Run],
+    subsets: &BTreeMap<usize, Subset>,
+    tg: &mut Tagging<'_, '_>,
+) {
     if runs.is_empty() {
         return;
     }
+    let mut open: Option<super::tags::NodeId> = None;
     ops.push(Op::StartTextSection);
     ops.push(Op::SetTextMatrix {
         matrix: TextMatrix::Translate(Pt(x), Pt(y)),
@@ -302,9 +360,16 @@ fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, runs: &[Run], subsets: &BTreeMap<
             rise = s.rise;
         }
         if s.artifact {
-            ops.push(Op::BeginMarkedContent {
-                tag: "Artifact".into(),
-            });
+            if open.take().is_some() {
+                marked::end(ops);
+            }
+            marked::artifact(ops);
+        } else if open != Some(s.node) {
+            if open.is_some() {
+                marked::end(ops);
+            }
+            marked::begin(ops, tg.tree, tg.marks, tg.page, s.node);
+            open = Some(s.node);
         }
         if r.hyphen {
             let mut map = BTreeMap::new();
@@ -350,8 +415,11 @@ fn text_ops(ops: &mut Vec<Op>, x: f32, y: f32, runs: &[Run], subsets: &BTreeMap<
             ops.push(Op::EndMarkedContentWithProperties);
         }
         if s.artifact {
-            ops.push(Op::EndMarkedContent);
+            marked::end(ops);
         }
+    }
+    if open.is_some() {
+        marked::end(ops);
     }
     if tracking != 0.0 {
         ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
@@ -366,8 +434,10 @@ fn round3(v: f32) -> f32 {
     (v * 1000.0).round() / 1000.0
 }
 
-/// Clickable link annotations over linked runs, one per run.
-fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) {
+/// Clickable link annotations over linked runs, one per run; returns their `Link`
+/// elements and texts in the order of the annotations.
+fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) -> Vec<LinkRun> {
+    let mut out = Vec::new();
     for d in draws {
         let Draw::Text { x, y, runs } = d else {
             continue;
@@ -377,6 +447,10 @@ fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) {
             let w = r.chunk.width();
             if let Some(url) = &r.chunk.style.link {
                 let s = r.chunk.style.size;
+                out.push(LinkRun {
+                    node: r.chunk.style.node,
+                    text: r.chunk.glyphs.iter().map(|g| g.text.as_str()).collect(),
+                });
                 ops.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
                         Rect {
@@ -397,6 +471,7 @@ fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) {
             pen += w + r.extra;
         }
     }
+    out
 }
 
 /// printpdf writes image pixels raw and marks the streams as not to be compressed, and
@@ -440,7 +515,8 @@ fn fix_images(lo: &mut lopdf::Document, jpegs: &[Option<(Vec<u8>, bool)>]) {
     }
 }
 
-fn text_string(s: &str) -> Object {
+/// A PDF text string: literal when ASCII, else UTF-16BE with a byte order mark.
+pub(super) fn text_string(s: &str) -> Object {
     if s.is_ascii() {
         Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
     } else {
@@ -470,7 +546,8 @@ fn finish(
     doc: &Document,
     house: &House,
     options: &Options,
-    marks: &[(usize, u8, String, f32)],
+    marks: &[Entry],
+    struct_tree: lopdf::ObjectId,
 ) -> Result<Vec<u8>> {
     let slug = doc.slug.as_str();
     let date = pdf_date(options.epoch);
@@ -496,12 +573,17 @@ fn finish(
         .and_then(Object::as_reference)
         .map_err(|e| render_err(slug, format!("no catalog: {e}")))?;
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    let outline = outline(&mut lo, marks, &page_ids);
+    let outline = super::outline::write(&mut lo, marks, &page_ids);
     let catalog = lo
         .get_object_mut(root)
         .and_then(Object::as_dict_mut)
         .map_err(|e| render_err(slug, format!("no catalog: {e}")))?;
     catalog.set("Lang", text_string(&doc.meta.lang));
+    catalog.set("StructTreeRoot", Object::Reference(struct_tree));
+    catalog.set(
+        "MarkInfo",
+        lopdf::Dictionary::from_iter(vec![("Marked", Object::Boolean(true))]),
+    );
     catalog.set(
         "ViewerPreferences",
         lopdf::Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
@@ -538,80 +620,4 @@ fn compress_streams(lo: &mut lopdf::Document) {
             s.set_content(packed);
         }
     }
-}
-
-/// The outline: level-2 headings at the top, deeper ones under the last level-2.
-fn outline(
-    lo: &mut lopdf::Document,
-    marks: &[(usize, u8, String, f32)],
-    pages: &[lopdf::ObjectId],
-) -> Option<lopdf::ObjectId> {
-    if marks.is_empty() {
-        return None;
-    }
-    let root = lo.new_object_id();
-    let ids: Vec<lopdf::ObjectId> = marks.iter().map(|_| lo.new_object_id()).collect();
-    // Parent of each entry: the root or the latest top-level entry.
-    let mut parent = Vec::new();
-    let mut last_top: Option<usize> = None;
-    for (i, m) in marks.iter().enumerate() {
-        if m.1 <= 2 || last_top.is_none() {
-            parent.push(None);
-            last_top = Some(i);
-        } else {
-            parent.push(last_top);
-        }
-    }
-    let children =
-        |p: Option<usize>| -> Vec<usize> { (0..marks.len()).filter(|&i| parent[i] == p).collect() };
-    let write_level = |lo: &mut lopdf::Document, p: Option<usize>, pid: lopdf::ObjectId| {
-        let kids = children(p);
-        for (k, &i) in kids.iter().enumerate() {
-            let (page, _, title, y) = &marks[i];
-            let page_id = pages.get(*page).copied().unwrap_or((0, 0));
-            let mut d = lopdf::Dictionary::from_iter(vec![
-                ("Title", text_string(title)),
-                ("Parent", Object::Reference(pid)),
-                (
-                    "Dest",
-                    Object::Array(vec![
-                        Object::Reference(page_id),
-                        Object::Name(b"XYZ".to_vec()),
-                        Object::Null,
-                        Object::Real(*y + 12.0),
-                        Object::Null,
-                    ]),
-                ),
-            ]);
-            if k > 0 {
-                d.set("Prev", Object::Reference(ids[kids[k - 1]]));
-            }
-            if let Some(&n) = kids.get(k + 1) {
-                d.set("Next", Object::Reference(ids[n]));
-            }
-            let sub = children(Some(i));
-            if let (Some(&f), Some(&l)) = (sub.first(), sub.last()) {
-                d.set("First", Object::Reference(ids[f]));
-                d.set("Last", Object::Reference(ids[l]));
-                d.set("Count", Object::Integer(sub.len() as i64));
-            }
-            lo.objects.insert(ids[i], Object::Dictionary(d));
-        }
-        kids
-    };
-    let top = write_level(lo, None, root);
-    for &t in &top {
-        write_level(lo, Some(t), ids[t]);
-    }
-    let (f, l) = (top.first()?, top.last()?);
-    lo.objects.insert(
-        root,
-        Object::Dictionary(lopdf::Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Outlines".to_vec())),
-            ("First", Object::Reference(ids[*f])),
-            ("Last", Object::Reference(ids[*l])),
-            ("Count", Object::Integer(marks.len() as i64)),
-        ])),
-    );
-    Some(root)
 }

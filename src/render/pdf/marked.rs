@@ -1,0 +1,108 @@
+//! Marked content in the page content streams: the `BDC`/`BMC`/`EMC` operators that tie
+//! text and images to the structure tree ([`super::tags`]) or mark them as artifacts,
+//! and the link annotations' place in the tree.
+//!
+//! printpdf 0.12 writes `BDC` with an inline property dictionary
+//! (`Op::BeginMarkedContentWithProperties`), which is all an MCID needs, so marked
+//! content is emitted as ordinary printpdf operations — the same route as the inserted
+//! hyphen's `/Span << /ActualText >>` — and needs no patching of the streams afterwards.
+//! Its annotations, however, are written inline in `/Annots`, and an `/OBJR` needs an
+//! indirect object, so [`annotations`] moves them out with lopdf.
+
+use std::collections::BTreeMap;
+
+use lopdf::{Document, Object, ObjectId};
+use printpdf::{DictItem, Op};
+
+use super::tags::{Marks, NodeId, Tree};
+use super::write::text_string;
+
+/// Open marked content for `node` on `page`: `/<Role> <</MCID n>> BDC`.
+pub fn begin(ops: &mut Vec<Op>, tree: &Tree, marks: &mut Marks, page: usize, node: NodeId) {
+    let mcid = marks.begin(page, node);
+    let mut map = BTreeMap::new();
+    map.insert("MCID".to_owned(), DictItem::Int(i64::from(mcid)));
+    ops.push(Op::BeginMarkedContentWithProperties {
+        tag: tree.role(node).into(),
+        properties: DictItem::Dict { map },
+    });
+}
+
+/// Open an artifact: `/Artifact BMC`.
+pub fn artifact(ops: &mut Vec<Op>) {
+    ops.push(Op::BeginMarkedContent {
+        tag: "Artifact".into(),
+    });
+}
+
+/// Close the innermost marked content: `EMC`.
+pub fn end(ops: &mut Vec<Op>) {
+    ops.push(Op::EndMarkedContent);
+}
+
+/// A link annotation as the writer drew it: its `Link` element and the text it covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkRun {
+    pub node: NodeId,
+    pub text: String,
+}
+
+/// Give every link annotation its place in the structure: move it into an indirect
+/// object, set `/StructParent` (keys from `pages.len()` on, after the pages' own), a
+/// `/Contents` description (PDF/UA-1, 7.18.5: the whole link text of its element) and
+/// record it for its `Link` element's `/OBJR`. Pages with annotations get `/Tabs /S`
+/// (tab order follows the structure). `links[p]` lists page p's annotations in the
+/// order printpdf wrote them (the order of the `LinkAnnotation` operations). Returns
+/// the next free parent-tree key.
+pub fn annotations(
+    lo: &mut Document,
+    pages: &[ObjectId],
+    links: &[Vec<LinkRun>],
+    marks: &mut Marks,
+) -> Result<i64, String> {
+    let mut text: BTreeMap<NodeId, String> = BTreeMap::new();
+    for l in links.iter().flatten() {
+        let t = text.entry(l.node).or_default();
+        t.push_str(&l.text);
+    }
+    let mut key = pages.len() as i64;
+    for (p, &page) in pages.iter().enumerate() {
+        let want = links.get(p).map_or(&[][..], Vec::as_slice);
+        let annots = match lo.get_dictionary(page).and_then(|d| d.get(b"Annots")) {
+            Ok(Object::Array(a)) => a.clone(),
+            _ => Vec::new(),
+        };
+        if annots.len() != want.len() {
+            return Err(format!(
+                "page {}: {} link annotations written, {} drawn",
+                p + 1,
+                annots.len(),
+                want.len()
+            ));
+        }
+        if annots.is_empty() {
+            continue;
+        }
+        let mut refs = Vec::new();
+        for (a, l) in annots.into_iter().zip(want) {
+            let Object::Dictionary(mut d) = a else {
+                return Err(format!(
+                    "page {}: a link annotation is not a dictionary",
+                    p + 1
+                ));
+            };
+            d.set("StructParent", Object::Integer(key));
+            let contents = text.get(&l.node).map_or("", |t| t.trim());
+            d.set("Contents", text_string(contents));
+            let id = lo.add_object(Object::Dictionary(d));
+            marks.annot(p, l.node, id, key);
+            refs.push(Object::Reference(id));
+            key += 1;
+        }
+        if let Ok(d) = lo.get_dictionary_mut(page) {
+            d.set("Annots", Object::Array(refs));
+            d.set("Tabs", Object::Name(b"S".to_vec()));
+        }
+    }
+    Ok(key)
+}

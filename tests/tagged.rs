@@ -1,0 +1,625 @@
+//! The tagged structure (PDF/UA-1) and the outline of the PDF edition, read back from the
+//! written files with lopdf and a small content-stream interpreter of our own (not the
+//! renderer's code): a readable dump of the structure tree per fixture
+//! (`expected/struct-tree.txt`, `BLESS=1` rewrites it), every MCID owned exactly once and
+//! mapped by the parent tree, no untagged text or graphics, link annotations in the
+//! tree, `pdfinfo` "Tagged: yes", `qpdf --check`, and the nested outline of `long` with
+//! destinations on the headings' pages at the headings' positions.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use briefpress::verify::cmap::{utf16be, ToUnicode};
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+/// Build the PDF of `case` into a fresh temp dir.
+fn build(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = common::fixture(case);
+    let out = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(["build", "--format", "pdf", "--out"])
+        .arg(dir.path())
+        .arg(&src)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run briefpress");
+    assert!(
+        out.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("brief");
+    let pdf = dir.path().join(format!("{stem}.pdf"));
+    (dir, pdf)
+}
+
+fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
+}
+
+fn dict<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
+    deref(doc, d.get(key).ok()?).as_dict().ok()
+}
+
+fn name(d: &Dictionary, key: &[u8]) -> String {
+    d.get(key)
+        .and_then(Object::as_name)
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .unwrap_or_default()
+}
+
+fn text_of(o: &Object) -> String {
+    match o.as_str() {
+        Ok(b) => match b.strip_prefix(b"\xFE\xFF") {
+            Some(u) => utf16be(u),
+            None => String::from_utf8_lossy(b).into_owned(),
+        },
+        Err(_) => String::new(),
+    }
+}
+
+fn num(o: &Object) -> f32 {
+    match o {
+        Object::Integer(i) => *i as f32,
+        Object::Real(r) => *r,
+        _ => f32::NAN,
+    }
+}
+
+/// What the content streams hold, by our own reading.
+#[derive(Default)]
+struct Content {
+    /// (page index, MCID) → text shown in it (inserted hyphens read as nothing).
+    text: BTreeMap<(usize, i64), String>,
+    /// (page index, MCID) → (x, y) of the text line where its first text is shown.
+    at: BTreeMap<(usize, i64), (f32, f32)>,
+    /// Showing or painting operators outside both an MCID span and an artifact.
+    untagged: Vec<String>,
+    /// Tagged content nested in an artifact or the other way round.
+    mixed: Vec<String>,
+    /// MCIDs opened twice on one page.
+    duplicates: Vec<String>,
+}
+
+#[derive(Clone)]
+enum Mark {
+    Artifact,
+    Mcid(i64),
+    ActualText,
+    Other,
+}
+
+fn read_content(doc: &Document) -> Content {
+    let mut c = Content::default();
+    for (p, (_, page)) in doc.get_pages().into_iter().enumerate() {
+        let pd = doc.get_dictionary(page).expect("page dict");
+        let fonts = dict(doc, pd, b"Resources").and_then(|r| dict(doc, r, b"Font"));
+        let mut maps: BTreeMap<Vec<u8>, ToUnicode> = BTreeMap::new();
+        if let Some(f) = fonts {
+            for (k, v) in f.iter() {
+                let fd = deref(doc, v).as_dict().expect("font dict");
+                if let Ok(Object::Stream(s)) = fd.get(b"ToUnicode").map(|o| deref(doc, o)) {
+                    let bytes = s
+                        .decompressed_content()
+                        .unwrap_or_else(|_| s.content.clone());
+                    maps.insert(k.clone(), ToUnicode::parse(&bytes));
+                }
+            }
+        }
+        let bytes = doc.get_page_content(page);
+        let ops = lopdf::content::Content::decode(&bytes).expect("decode content");
+        let mut stack: Vec<Mark> = Vec::new();
+        let mut font: Vec<u8> = Vec::new();
+        let mut line = (0.0, 0.0);
+        let mut seen = BTreeSet::new();
+        for op in &ops.operations {
+            let a = &op.operands;
+            let mcid = stack.iter().rev().find_map(|m| match m {
+                Mark::Mcid(n) => Some(*n),
+                _ => None,
+            });
+            let artifact = stack.iter().any(|m| matches!(m, Mark::Artifact));
+            let hidden = stack.iter().any(|m| matches!(m, Mark::ActualText));
+            match op.operator.as_str() {
+                "BMC" | "BDC" => {
+                    let tag = a.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
+                    let props = a.get(1).and_then(|o| o.as_dict().ok());
+                    let m = if tag == b"Artifact" {
+                        Mark::Artifact
+                    } else if let Some(n) = props.and_then(|d| d.get(b"MCID").ok()) {
+                        Mark::Mcid(n.as_i64().expect("MCID integer"))
+                    } else if props.is_some_and(|d| d.has(b"ActualText")) {
+                        Mark::ActualText
+                    } else {
+                        Mark::Other
+                    };
+                    // An inserted hyphen reads as its soft hyphen, so the dump can join
+                    // the word across the line end.
+                    if let (Mark::ActualText, Some(n)) = (&m, mcid) {
+                        c.text.entry((p, n)).or_default().push('\u{AD}');
+                    }
+                    match &m {
+                        Mark::Artifact if mcid.is_some() => {
+                            c.mixed.push(format!("page {}: artifact in MCID", p + 1))
+                        }
+                        Mark::Mcid(n) => {
+                            if artifact || mcid.is_some() {
+                                c.mixed.push(format!("page {}: MCID {n} nested", p + 1));
+                            }
+                            if !seen.insert(*n) {
+                                c.duplicates.push(format!("page {}: MCID {n}", p + 1));
+                            }
+                        }
+                        _ => {}
+                    }
+                    stack.push(m);
+                }
+                "EMC" => {
+                    stack.pop();
+                }
+                "Tf" => {
+                    font = a
+                        .first()
+                        .and_then(|o| o.as_name().ok())
+                        .unwrap_or_default()
+                        .to_vec()
+                }
+                "Tm" if a.len() == 6 => line = (num(&a[4]), num(&a[5])),
+                "Tj" | "TJ" | "'" | "\"" | "Do" | "S" | "f" | "F" | "B" | "b" | "s" | "f*" => {
+                    match mcid {
+                        None if !artifact => c.untagged.push(format!(
+                            "page {}: {} outside marked content",
+                            p + 1,
+                            op.operator
+                        )),
+                        Some(n)
+                            if matches!(op.operator.as_str(), "Tj" | "TJ" | "'" | "\"")
+                                && !hidden =>
+                        {
+                            let map = maps.get(&font);
+                            let mut shown = String::new();
+                            let items = match a.first() {
+                                Some(Object::Array(v)) => v.clone(),
+                                Some(o) => vec![o.clone()],
+                                None => vec![],
+                            };
+                            for it in items {
+                                if let (Ok(b), Some(m)) = (it.as_str(), map) {
+                                    shown.push_str(&m.decode(b, 2));
+                                }
+                            }
+                            c.at.entry((p, n)).or_insert(line);
+                            c.text.entry((p, n)).or_default().push_str(&shown);
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    c
+}
+
+/// The structure tree as text, checking ownership on the way.
+struct Tree<'a> {
+    doc: &'a Document,
+    pages: BTreeMap<ObjectId, usize>,
+    content: &'a Content,
+    /// (page, MCID) → the element that owns it, from the tree's `/K`.
+    owner: BTreeMap<(usize, i64), Vec<ObjectId>>,
+    /// Annotation → the element whose `/OBJR` points at it.
+    objr: BTreeMap<ObjectId, Vec<ObjectId>>,
+    /// Headings in tree order: (level, text, page, first MCID).
+    headings: Vec<(u8, String, usize, i64)>,
+    out: String,
+}
+
+fn short(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() > 60 {
+        format!("{}…", chars[..59].iter().collect::<String>())
+    } else {
+        s
+    }
+}
+
+impl Tree<'_> {
+    fn walk(&mut self, id: ObjectId, depth: usize) {
+        let d = self.doc.get_dictionary(id).expect("struct elem").clone();
+        let role = name(&d, b"S");
+        let home = d
+            .get(b"Pg")
+            .ok()
+            .and_then(|o| o.as_reference().ok())
+            .and_then(|p| self.pages.get(&p).copied());
+        let mut line = format!("{}{role}", "  ".repeat(depth));
+        if let Ok(alt) = d.get(b"Alt") {
+            line += &format!(" alt=\"{}\"", short(&text_of(alt)));
+        }
+        if let Ok(l) = d.get(b"Lang") {
+            line += &format!(" lang={}", text_of(l));
+        }
+        if let Ok(i) = d.get(b"ID") {
+            line += &format!(" id={}", text_of(i));
+        }
+        if let Some(a) = dict(self.doc, &d, b"A") {
+            for (k, v) in a.iter() {
+                let k = String::from_utf8_lossy(k);
+                match v {
+                    Object::Name(n) if k != "O" => {
+                        line += &format!(" {}={}", k.to_lowercase(), String::from_utf8_lossy(n))
+                    }
+                    Object::Array(b) if k == "BBox" => {
+                        assert_eq!(b.len(), 4, "{role}: BBox of four numbers");
+                        let v: Vec<f32> = b.iter().map(num).collect();
+                        assert!(v[0] < v[2] && v[1] < v[3], "{role}: empty BBox {v:?}");
+                        line += " bbox";
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let kids = match d.get(b"K").map(|k| deref(self.doc, k)) {
+            Ok(Object::Array(v)) => v.clone(),
+            Ok(o) => vec![o.clone()],
+            Err(_) => vec![],
+        };
+        let mut text = String::new();
+        let mut children = Vec::new();
+        let mut first: Option<(usize, i64)> = None;
+        let mut annots = 0;
+        for k in &kids {
+            let mc = match k {
+                Object::Integer(n) => Some((home.expect("an MCID needs /Pg"), *n)),
+                Object::Dictionary(m) if name(m, b"Type") == "MCR" => {
+                    let pg = m.get(b"Pg").and_then(Object::as_reference).ok();
+                    let pg = pg.and_then(|p| self.pages.get(&p).copied()).or(home);
+                    let n = m.get(b"MCID").and_then(Object::as_i64).expect("MCR MCID");
+                    Some((pg.expect("MCR page"), n))
+                }
+                Object::Dictionary(m) if name(m, b"Type") == "OBJR" => {
+                    let obj = m.get(b"Obj").and_then(Object::as_reference).expect("OBJR");
+                    self.objr.entry(obj).or_default().push(id);
+                    annots += 1;
+                    None
+                }
+                Object::Reference(r) => {
+                    children.push(*r);
+                    None
+                }
+                _ => panic!("{role}: unexpected kid {k:?}"),
+            };
+            if let Some(key) = mc {
+                first.get_or_insert(key);
+                self.owner.entry(key).or_default().push(id);
+                let t = self.content.text.get(&key).cloned().unwrap_or_default();
+                if text.ends_with('\u{AD}') {
+                    text.pop();
+                } else if !text.is_empty() && !text.ends_with(' ') {
+                    text.push(' ');
+                }
+                text.push_str(t.trim());
+            }
+        }
+        if let Some(level) = role.strip_prefix('H').and_then(|l| l.parse::<u8>().ok()) {
+            if let Some((p, n)) = first {
+                self.headings.push((level, short(&text), p, n));
+            }
+        }
+        if !text.trim().is_empty() {
+            line += &format!(" \"{}\"", short(&text));
+        }
+        if annots > 0 {
+            line += &format!(" +{annots} annot");
+        }
+        self.out += &line;
+        self.out.push('\n');
+        for c in children {
+            let parent = self.doc.get_dictionary(c).expect("kid").get(b"P");
+            assert_eq!(
+                parent.and_then(Object::as_reference).ok(),
+                Some(id),
+                "{role}: a kid's /P is not its parent"
+            );
+            self.walk(c, depth + 1);
+        }
+    }
+}
+
+struct Checked {
+    dump: String,
+    headings: Vec<(u8, String, usize, i64)>,
+    content: Content,
+}
+
+fn check_structure(pdf: &Path) -> Checked {
+    let doc = Document::load(pdf).expect("load PDF");
+    let catalog = doc.catalog().expect("catalog").clone();
+    let mark = dict(&doc, &catalog, b"MarkInfo").expect("/MarkInfo");
+    assert_eq!(mark.get(b"Marked").ok(), Some(&Object::Boolean(true)));
+    let vp = dict(&doc, &catalog, b"ViewerPreferences").expect("/ViewerPreferences");
+    assert_eq!(
+        vp.get(b"DisplayDocTitle").ok(),
+        Some(&Object::Boolean(true))
+    );
+    assert!(catalog.has(b"Lang"), "catalog /Lang");
+    let root = dict(&doc, &catalog, b"StructTreeRoot").expect("/StructTreeRoot");
+    let content = read_content(&doc);
+    assert!(
+        content.untagged.is_empty(),
+        "untagged: {:?}",
+        content.untagged
+    );
+    assert!(content.mixed.is_empty(), "nesting: {:?}", content.mixed);
+    assert!(
+        content.duplicates.is_empty(),
+        "dup: {:?}",
+        content.duplicates
+    );
+    let pages: BTreeMap<ObjectId, usize> = doc
+        .get_pages()
+        .into_values()
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect();
+    let mut tree = Tree {
+        doc: &doc,
+        pages: pages.clone(),
+        content: &content,
+        owner: BTreeMap::new(),
+        objr: BTreeMap::new(),
+        headings: Vec::new(),
+        out: String::new(),
+    };
+    let top = match root.get(b"K").expect("root /K") {
+        Object::Array(v) => v.clone(),
+        o => vec![o.clone()],
+    };
+    assert_eq!(top.len(), 1, "one Document element");
+    let doc_elem = top[0].as_reference().expect("Document ref");
+    tree.walk(doc_elem, 0);
+    // Every MCID in the content is owned by exactly one element, and nothing else is.
+    let in_content: BTreeSet<(usize, i64)> = content
+        .at
+        .keys()
+        .copied()
+        .chain(content.text.keys().copied())
+        .collect();
+    for (key, owners) in &tree.owner {
+        assert_eq!(owners.len(), 1, "MCID {key:?} owned {} times", owners.len());
+    }
+    let owned: BTreeSet<(usize, i64)> = tree.owner.keys().copied().collect();
+    assert!(
+        in_content.is_subset(&owned),
+        "MCIDs not in the tree: {:?}",
+        in_content.difference(&owned).collect::<Vec<_>>()
+    );
+    // The parent tree maps each page's MCIDs to their owners, and each annotation to
+    // the element whose OBJR names it.
+    let parent_tree = dict(&doc, root, b"ParentTree").expect("/ParentTree");
+    let nums = parent_tree
+        .get(b"Nums")
+        .and_then(Object::as_array)
+        .expect("/Nums");
+    let mut map: BTreeMap<i64, Object> = BTreeMap::new();
+    for pair in nums.chunks(2) {
+        map.insert(pair[0].as_i64().expect("key"), pair[1].clone());
+    }
+    let next = root
+        .get(b"ParentTreeNextKey")
+        .and_then(Object::as_i64)
+        .expect("next key");
+    assert!(map.keys().all(|&k| k < next), "ParentTreeNextKey too small");
+    let mut referenced = 0;
+    for (&page, &p) in &pages {
+        let pd = doc.get_dictionary(page).expect("page");
+        let key = pd
+            .get(b"StructParents")
+            .and_then(Object::as_i64)
+            .expect("/StructParents");
+        let arr = map
+            .get(&key)
+            .and_then(|o| deref(&doc, o).as_array().ok())
+            .expect("page array");
+        for (mcid, o) in arr.iter().enumerate() {
+            let owner = tree.owner.get(&(p, mcid as i64)).expect("MCID in the tree");
+            assert_eq!(
+                o.as_reference().ok(),
+                Some(owner[0]),
+                "parent tree, page {p} MCID {mcid}"
+            );
+            referenced += 1;
+        }
+        let annots = pd
+            .get(b"Annots")
+            .and_then(Object::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if !annots.is_empty() {
+            assert_eq!(name(pd, b"Tabs"), "S", "page {}: /Tabs /S", p + 1);
+        }
+        for a in annots {
+            let aid = a.as_reference().expect("annotation is indirect");
+            let ad = doc.get_dictionary(aid).expect("annotation");
+            let k = ad
+                .get(b"StructParent")
+                .and_then(Object::as_i64)
+                .expect("/StructParent");
+            let owners = tree.objr.get(&aid).expect("annotation has an OBJR");
+            assert_eq!(owners.len(), 1);
+            assert_eq!(
+                map.get(&k).and_then(|o| o.as_reference().ok()),
+                Some(owners[0])
+            );
+            assert!(!text_of(ad.get(b"Contents").expect("/Contents")).is_empty());
+        }
+    }
+    assert_eq!(
+        referenced,
+        owned.len(),
+        "every MCID is in the parent tree once"
+    );
+    Checked {
+        dump: tree.out,
+        headings: tree.headings,
+        content,
+    }
+}
+
+fn case(name: &str) {
+    let (_dir, pdf) = build(name);
+    let checked = check_structure(&pdf);
+    common::golden(
+        &common::root().join(format!("tests/fixtures/{name}/expected/struct-tree.txt")),
+        &checked.dump,
+    );
+    if common::need_tool("pdfinfo") {
+        let out = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo");
+        let info = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            info.lines()
+                .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+            "pdfinfo: {info}"
+        );
+    }
+    if common::need_tool("qpdf") {
+        let out = Command::new("qpdf")
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .expect("qpdf");
+        let s = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && !s.contains("WARNING"), "qpdf: {s}");
+    }
+}
+
+#[test]
+fn seed_is_tagged() {
+    case("seed");
+}
+
+#[test]
+fn constructs_is_tagged() {
+    case("constructs");
+}
+
+#[test]
+fn multiscript_is_tagged() {
+    case("multiscript");
+}
+
+/// The outline of `long`: one entry per heading in document order, nested by level, each
+/// pointing at its heading's page and position.
+#[test]
+fn long_is_tagged_and_its_outline_nests() {
+    case("long");
+    let (_dir, pdf) = build("long");
+    let checked = check_structure(&pdf);
+    let doc = Document::load(&pdf).expect("load");
+    let pages: BTreeMap<ObjectId, usize> = doc
+        .get_pages()
+        .into_values()
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect();
+    let catalog = doc.catalog().expect("catalog");
+    let outlines = dict(&doc, catalog, b"Outlines").expect("/Outlines");
+    // (depth, title, page, left, top, count)
+    let mut entries = Vec::new();
+    fn walk(
+        doc: &Document,
+        first: Option<ObjectId>,
+        depth: usize,
+        pages: &BTreeMap<ObjectId, usize>,
+        out: &mut Vec<(usize, String, usize, f32, f32)>,
+    ) -> i64 {
+        let mut n = 0;
+        let mut cur = first;
+        while let Some(id) = cur {
+            let d = doc.get_dictionary(id).expect("outline item");
+            let dest = d.get(b"Dest").and_then(Object::as_array).expect("/Dest");
+            assert_eq!(dest[1].as_name().ok(), Some(&b"XYZ"[..]));
+            let page = pages[&dest[0].as_reference().expect("dest page")];
+            out.push((
+                depth,
+                text_of(d.get(b"Title").expect("title")),
+                page,
+                num(&dest[2]),
+                num(&dest[3]),
+            ));
+            let kids = walk(
+                doc,
+                d.get(b"First").and_then(Object::as_reference).ok(),
+                depth + 1,
+                pages,
+                out,
+            );
+            if kids > 0 {
+                assert_eq!(
+                    d.get(b"Count").and_then(Object::as_i64).ok(),
+                    Some(kids),
+                    "open item counts its descendants"
+                );
+            }
+            n += 1 + kids;
+            cur = d.get(b"Next").and_then(Object::as_reference).ok();
+        }
+        n
+    }
+    let total = walk(
+        &doc,
+        outlines.get(b"First").and_then(Object::as_reference).ok(),
+        0,
+        &pages,
+        &mut entries,
+    );
+    assert_eq!(
+        outlines.get(b"Count").and_then(Object::as_i64).ok(),
+        Some(total)
+    );
+    // The headings of the source, in order, then the notes heading.
+    let src = std::fs::read_to_string(common::fixture("long")).expect("source");
+    let mut want: Vec<(usize, String)> = src
+        .lines()
+        .filter_map(|l| {
+            let hashes = l.chars().take_while(|&c| c == '#').count();
+            (2..=4)
+                .contains(&hashes)
+                .then(|| (hashes - 2, l[hashes..].trim().to_owned()))
+        })
+        .collect();
+    if src.contains("[^") {
+        want.push((0, "Notes".to_owned()));
+    }
+    let got: Vec<(usize, String)> = entries.iter().map(|e| (e.0, e.1.clone())).collect();
+    assert_eq!(got, want, "outline titles and nesting");
+    assert!(entries.iter().any(|e| e.0 == 2), "three levels deep");
+    // Each destination is on its heading's page, at its left edge, just above its first
+    // baseline (within one line of 11 pt type).
+    let headings: Vec<_> = checked.headings.iter().filter(|h| h.0 >= 2).collect();
+    assert_eq!(headings.len(), entries.len());
+    for (e, h) in entries.iter().zip(headings) {
+        assert_eq!(short(&e.1), h.1, "outline and structure agree");
+        assert_eq!(e.2, h.2, "{}: destination page", e.1);
+        let (x, y) = checked.content.at[&(h.2, h.3)];
+        assert!(
+            (e.3 - x).abs() < 0.5,
+            "{}: left {} vs text at {x}",
+            e.1,
+            e.3
+        );
+        assert!(
+            e.4 > y && e.4 - y < 14.0,
+            "{}: top {} vs baseline {y}",
+            e.1,
+            e.4
+        );
+    }
+    let pages_used: BTreeSet<usize> = entries.iter().map(|e| e.2).collect();
+    assert!(pages_used.len() > 5, "headings spread over the pages");
+}
