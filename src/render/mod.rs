@@ -47,7 +47,7 @@ pub enum Edition {
     Print,
 }
 
-/// Which PDF/A conformance level the PDF edition claims (see `docs/pdfa.md`).
+/// Which PDF/A conformance level the PDF edition claims (see the README, "Print, archive and accessible PDF").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
 pub enum PdfStandard {
     /// PDF/A-2b: archival, self-contained, no attachments.

@@ -4,7 +4,7 @@
 //! and crop marks for the print edition ([`print`]), PDF/A-2b or -3b conformance (document
 //! information, XMP metadata, the sRGB output intent, file ID; [`pdfa`], [`xmp`], [`icc`]),
 //! associated files for PDF/A-3b ([`attach`]). Before returning, the result is checked
-//! against every PDF/A rule we rely on ([`audit`], listed in `docs/pdfa.md`), so a file
+//! against every PDF/A rule we rely on ([`audit`], listed in the README ("The PDF/A rules we check")), so a file
 //! that would not conform is an error, not a silent shipment.
 //!
 //! Like the renderers it is pure: bytes and data in, bytes out; no clock, file system or
