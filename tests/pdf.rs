@@ -23,23 +23,7 @@ fn tools() -> bool {
 
 /// Build `source` into a fresh temp dir; return the dir (kept alive) and the PDF path.
 fn build(source: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = Path::new(ROOT).join(source);
-    let out = Command::new(env!("CARGO_BIN_EXE_briefpress"))
-        .args(["build", "--format", "pdf", "--out"])
-        .arg(dir.path())
-        .arg(&src)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run briefpress");
-    assert!(
-        out.status.success(),
-        "build failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("brief");
-    let pdf = dir.path().join(format!("{stem}.pdf"));
-    (dir, pdf)
+    common::build_edition(&Path::new(ROOT).join(source), "pdf")
 }
 
 fn run(tool: &str, args: &[&str], pdf: &Path) -> String {

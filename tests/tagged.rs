@@ -17,23 +17,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 /// Build the PDF of `case` into a fresh temp dir.
 fn build(case: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = common::fixture(case);
-    let out = Command::new(env!("CARGO_BIN_EXE_briefpress"))
-        .args(["build", "--format", "pdf", "--out"])
-        .arg(dir.path())
-        .arg(&src)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run briefpress");
-    assert!(
-        out.status.success(),
-        "build failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("brief");
-    let pdf = dir.path().join(format!("{stem}.pdf"));
-    (dir, pdf)
+    common::build_edition(&common::fixture(case), "pdf")
 }
 
 fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {

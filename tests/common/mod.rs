@@ -163,3 +163,24 @@ pub fn brief(body: &str) -> String {
         "---\ntitle: A test brief\nregion: Central Asia\ndate: 2016-11\nauthors:\n  - name: Test Author\n    bio: Writes tests.\n---\n\n{body}"
     )
 }
+
+/// Build one edition of the source at `src` into a fresh temporary folder; returns the
+/// folder (keep it alive) and the edition's path. Panics with briefpress's stderr on failure.
+pub fn build_edition(src: &Path, format: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(["build", "--format", format, "--out"])
+        .arg(dir.path())
+        .arg(src)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run briefpress");
+    assert!(
+        out.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("brief");
+    let path = dir.path().join(format!("{stem}.{format}"));
+    (dir, path)
+}
