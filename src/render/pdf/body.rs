@@ -256,9 +256,14 @@ impl Setter<'_, '_, '_> {
             .filter_map(|a| a.bio.as_ref().map(|b| (a, b)))
             .collect();
         if !bios.is_empty() {
+            // LAYOUT.md: after the body and notes, a full-width rule and the bios across
+            // the text block, below the balanced columns.
+            sections.push(Section::Columns(std::mem::take(&mut cur)));
+            let w = self.house.text_width() * MM;
+            let mut wide: Vec<Elem> = Vec::new();
             let lead = self.house.bios.leading;
-            cur.push(Elem::space(lead));
-            cur.push(Elem {
+            wide.push(Elem::space(lead));
+            wide.push(Elem {
                 height: lead * 0.75,
                 draws: vec![Draw::Rule {
                     x1: 0.0,
@@ -287,9 +292,10 @@ impl Setter<'_, '_, '_> {
                     pieces.iter().map(|p| p.0.as_str()).collect::<String>(),
                     bio_display(&a.name, bio)
                 );
-                cur.extend(self.lines(&pieces, w, 0.0, lead, HAlign::Justify, true));
-                cur.push(Elem::space(lead * 0.4));
+                wide.extend(self.lines(&pieces, w, 0.0, lead, HAlign::Justify, true));
+                wide.push(Elem::space(lead * 0.4));
             }
+            sections.push(Section::Wide(wide));
         }
         sections.push(Section::Columns(cur));
         sections.retain(|s| !matches!(s, Section::Columns(e) if e.is_empty()));
