@@ -129,6 +129,29 @@ fn find_body_word(parts: &[briefpress::content::Part], body: &str) -> Option<Str
         .map(str::to_owned)
 }
 
+/// Swap the first two plain `<p>` elements of a body (whatever lies between them).
+fn swap_paragraphs(body: &str) -> String {
+    let starts: Vec<usize> = body.match_indices("<p>").map(|(i, _)| i).collect();
+    if let [a, b, ..] = starts[..] {
+        if let (Some(a_end), Some(b_end)) = (
+            body[a..].find("</p>").map(|e| a + e + 4),
+            body[b..].find("</p>").map(|e| b + e + 4),
+        ) {
+            if a_end <= b {
+                return format!(
+                    "{}{}{}{}{}",
+                    &body[..a],
+                    &body[b..b_end],
+                    &body[a_end..b],
+                    &body[a..a_end],
+                    &body[b_end..]
+                );
+            }
+        }
+    }
+    body.to_owned()
+}
+
 /// Swap the first two adjacent chunks (separated by `sep`) that both hold body text.
 fn swap_chunks(file: &str, sep: &str, min: usize) -> String {
     let mut chunks: Vec<&str> = file.split(sep).collect();
@@ -428,9 +451,47 @@ fn real_editions_pass_and_tampering_is_caught() {
         if pages > 1 {
             edits.push(handmade::drop_page(&good, pages));
         }
-        for bad in edits {
-            std::fs::write(&pdf_path, &bad).expect("tamper");
-            let run = sb.run(&["check"]).expect_code(3);
+        // Delete a word, add one (a glyph run shown twice), swap two lines of body text.
+        let body_blocks = |ops: &[lopdf::content::Operation]| -> Vec<std::ops::Range<usize>> {
+            handmade::text_blocks(ops)
+                .into_iter()
+                .filter(|b| ops[b.clone()].iter().filter(|o| o.operator == "TJ").count() >= 5)
+                .collect()
+        };
+        edits.push(handmade::rewrite_page(&good, 1, |ops| {
+            // The first glyph run of a line is a word (the last may be an inserted hyphen).
+            if let Some(b) = body_blocks(ops).get(3).cloned() {
+                if let Some(i) = (b.start..b.end).find(|&i| ops[i].operator == "TJ") {
+                    ops.remove(i);
+                }
+            }
+        }));
+        edits.push(handmade::rewrite_page(&good, 1, |ops| {
+            if let Some(b) = body_blocks(ops).get(3).cloned() {
+                // The line's first word and the space after it, shown twice.
+                let tjs: Vec<usize> = (b.start..b.end)
+                    .filter(|&i| ops[i].operator == "TJ")
+                    .collect();
+                if let [i, j, ..] = tjs[..] {
+                    let (word, space) = (ops[i].clone(), ops[j].clone());
+                    ops.insert(i, space);
+                    ops.insert(i, word);
+                }
+            }
+        }));
+        edits.push(handmade::rewrite_page(&good, 1, |ops| {
+            let blocks = body_blocks(ops);
+            if let (Some(a), Some(b)) = (blocks.get(3).cloned(), blocks.get(12).cloned()) {
+                let (first, second) = (ops[a.clone()].to_vec(), ops[b.clone()].to_vec());
+                ops.splice(b, first);
+                ops.splice(a, second);
+            }
+        }));
+        for (k, bad) in edits.iter().enumerate() {
+            assert_ne!(bad, &good, "{case}: pdf edit {k} changed nothing");
+            std::fs::write(&pdf_path, bad).expect("tamper");
+            let run = sb.run(&["check"]);
+            assert_eq!(run.code, 3, "{case}: pdf edit {k}\n{}", run.stderr);
             assert_names(&run, "pdf", "page ");
         }
         std::fs::write(&pdf_path, &good).expect("restore");
@@ -459,6 +520,46 @@ fn real_editions_pass_and_tampering_is_caught() {
         std::fs::write(&epub_path, &bad).expect("tamper");
         let run = sb.run(&["check"]).expect_code(3);
         assert_names(&run, "epub", "");
+        // The rest of the matrix on the body document: delete a word, add one, swap
+        // two paragraphs, drop a note.
+        let body_name = "EPUB/brief.xhtml";
+        let xhtml = handmade::unzip(&good)
+            .into_iter()
+            .find(|(n, _)| n == body_name)
+            .map(|(_, b)| String::from_utf8(b).expect("utf8"))
+            .expect("brief.xhtml");
+        let at = xhtml.find("<body").expect("body");
+        let (head, body) = xhtml.split_at(at);
+        let w = find_body_word(&parts, body).expect("a body word");
+        let mut edits: Vec<(&str, String)> = vec![
+            (
+                "delete",
+                format!("{head}{}", body.replacen(&format!("{w} "), "", 1)),
+            ),
+            (
+                "add",
+                format!("{head}{}", body.replacen(&w, &format!("intruder {w}"), 1)),
+            ),
+            ("swap", format!("{head}{}", swap_paragraphs(body))),
+        ];
+        if let Some(i) = body.find("<li id=\"fn_1\"") {
+            let e = body[i..].find("</li>").map_or(i, |e| i + e + 5);
+            edits.push(("drop a note", format!("{head}{}{}", &body[..i], &body[e..])));
+        }
+        for (what, bad) in edits {
+            assert!(bad != xhtml, "{case}: epub edit {what} changed nothing");
+            let t = handmade::rewrite_epub(&good, |n, b| {
+                Some(if n == body_name {
+                    bad.clone().into_bytes()
+                } else {
+                    b.to_vec()
+                })
+            });
+            std::fs::write(&epub_path, &t).expect("tamper");
+            let run = sb.run(&["check"]);
+            assert_eq!(run.code, 3, "{case}: epub {what}\n{}", run.stderr);
+            assert_names(&run, "epub", body_name);
+        }
         let bad = handmade::rewrite_epub(&good, |n, b| {
             let s = String::from_utf8_lossy(b);
             Some(if n.ends_with(".opf") {
