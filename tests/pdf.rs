@@ -254,3 +254,34 @@ fn multiscript() {
 fn long() {
     check("long", "tests/fixtures/long/long.md", None, 15);
 }
+
+#[test]
+fn one_column_layout_verifies() {
+    let sb = common::Sandbox::new();
+    sb.copy(&common::fixture("constructs"), "source/constructs.md");
+    for img in ["chart.png", "photo.jpg"] {
+        sb.copy(
+            &Path::new(ROOT).join("tests/fixtures/constructs").join(img),
+            &format!("source/{img}"),
+        );
+    }
+    let toml = std::fs::read_to_string(Path::new(ROOT).join("branding/house.toml")).expect("house");
+    assert!(toml.contains("columns = 2"));
+    let toml = toml
+        .replace("columns = 2", "columns = 1")
+        .replace("\"../fonts/", &format!("\"{ROOT}/fonts/"));
+    sb.write("branding/house.toml", toml);
+    sb.copy(
+        &Path::new(ROOT).join("branding/logo.png"),
+        "branding/logo.png",
+    );
+    let house = ["--house", "branding/house.toml"];
+    sb.run(&[&house[..], &["build", "--format", "pdf"]].concat())
+        .expect_code(0);
+    let run = sb.run(&[&house[..], &["check"]].concat()).expect_code(0);
+    assert!(
+        run.stderr.contains("ok: dist/constructs.pdf"),
+        "{}",
+        run.stderr
+    );
+}
