@@ -135,8 +135,19 @@ impl Setter<'_, '_, '_> {
                 y += 4.0;
                 authors_started = true;
             }
-            let p = vec![(text, style)];
-            for l in self.lines(&p, tw, 0.0, lead, HAlign::Left, false) {
+            let mut p = vec![(text, style)];
+            let mut lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
+            if i == 0 {
+                // A title longer than `max_lines` is set smaller, down to three
+                // quarters of its size, rather than pushing the body off page 1.
+                let (size0, max) = (h.title.size, usize::from(h.title.max_lines.max(1)));
+                while lines.len() > max && p[0].1.size > size0 * 0.75 {
+                    p[0].1.size -= 1.0;
+                    let lead = lead * p[0].1.size / size0;
+                    lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
+                }
+            }
+            for l in lines {
                 for dr in &l.draws {
                     if let Draw::Text { x, y: by, runs } = dr {
                         d.push(Draw::Text {
