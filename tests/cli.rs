@@ -471,3 +471,20 @@ fn parallel_builds_give_the_same_bytes_as_serial_ones() {
     }
     sb.run(&["build", "briefs", "--jobs", "0"]).expect_code(2);
 }
+
+#[test]
+fn skipped_heading_level() {
+    let sb = Sandbox::new();
+    sb.write(
+        "b.md",
+        brief("## Section\n\nText.\n\n#### Too deep\n\nMore.\n"),
+    );
+    let run = build_txt(&sb, "b.md");
+    assert!(run.stderr.contains("use `###` here"), "{}", run.stderr);
+    assert_error(
+        &sb,
+        run,
+        "a level-4 heading after a level-2 one skips a level",
+        "b.md:14:1",
+    );
+}

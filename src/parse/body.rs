@@ -48,6 +48,7 @@ pub fn parse(text: &str, base: usize, source_dir: &Path, diags: &mut Vec<Diagnos
         note_defs: BTreeMap::new(),
         figures: 0,
         ids: HashSet::new(),
+        last_heading: 1,
     };
     let before = b.diags.len();
     let blocks = b.blocks(0, false);
@@ -81,6 +82,8 @@ struct Builder<'a, 'd> {
     note_defs: BTreeMap<String, (Vec<Block>, Range<usize>)>,
     figures: u32,
     ids: HashSet<String>,
+    /// Level of the last heading (1: the title).
+    last_heading: u8,
 }
 
 impl<'a> Builder<'a, '_> {
@@ -218,6 +221,22 @@ impl<'a> Builder<'a, '_> {
                     self.error("empty heading", span, "give the heading some text");
                     return None;
                 }
+                // The title is level 1; a heading may go at most one level deeper than
+                // the one before it (PDF/UA and WCAG: no skipped levels).
+                if level > self.last_heading + 1 {
+                    self.error(
+                        format!(
+                            "a level-{level} heading after a level-{} one skips a level",
+                            self.last_heading
+                        ),
+                        span.clone(),
+                        &format!(
+                            "use `{}` here; screen readers navigate by heading levels",
+                            "#".repeat(usize::from(self.last_heading) + 1)
+                        ),
+                    );
+                }
+                self.last_heading = level;
                 let id = self.unique_id(&text);
                 Some(Block::Heading { level, id, content })
             }
