@@ -683,3 +683,78 @@ fn write_samples() {
         std::fs::write(dir.join(name), finished(edition, standard)).expect("write");
     }
 }
+
+/// The real seed, not a synthetic input: every edition × standard builds, passes
+/// `qpdf --check` and `briefpress check`, is tagged, and the print edition has its
+/// boxes where the issue says (TrimBox A4 inside a BleedBox 3 mm larger, inside the
+/// MediaBox).
+#[test]
+fn real_seed_in_every_variant_is_clean_and_verifies() {
+    let sb = common::Sandbox::new();
+    sb.copy(&common::fixture("seed"), "source/seed.md");
+    for (edition, standard) in [
+        ("screen", "a-2b"),
+        ("print", "a-2b"),
+        ("screen", "a-3b"),
+        ("print", "a-3b"),
+    ] {
+        let what = format!("{edition}/{standard}");
+        sb.run(&["build", "--edition", edition, "--pdf-standard", standard])
+            .expect_code(0);
+        sb.run(&["check"]).expect_code(0);
+        let pdf = std::fs::read(sb.path("dist/seed.pdf")).expect("pdf");
+        let b = boxes(&pdf);
+        let get = |name: &str| {
+            b.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let mm = 72.0 / 25.4;
+        assert!(
+            close(&get("TrimBox"), &[0.0, 0.0, 595.28, 841.89]),
+            "{what}: {b:?}"
+        );
+        if edition == "print" {
+            let bleed = 3.0 * mm;
+            let want = [-bleed, -bleed, 595.28 + bleed, 841.89 + bleed];
+            assert!(close(&get("BleedBox"), &want), "{what}: {b:?}");
+            let media = get("MediaBox");
+            assert!(media[0] < want[0] && media[2] > want[2], "{what}: {b:?}");
+        } else {
+            assert!(
+                close(&get("MediaBox"), &[0.0, 0.0, 595.28, 841.89]),
+                "{what}: {b:?}"
+            );
+        }
+        if common::need_tool("qpdf") {
+            let out = std::process::Command::new("qpdf")
+                .arg("--check")
+                .arg(sb.path("dist/seed.pdf"))
+                .output()
+                .expect("qpdf");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success() && text.contains("No syntax or stream encoding errors"),
+                "{what}: {text}"
+            );
+        }
+        if common::need_tool("pdfinfo") {
+            let info = run(
+                "pdfinfo",
+                &[sb.path("dist/seed.pdf").to_str().unwrap_or("")],
+            );
+            assert!(info.contains("Tagged:          yes"), "{what}: {info}");
+            let meta = run(
+                "pdfinfo",
+                &["-meta", sb.path("dist/seed.pdf").to_str().unwrap_or("")],
+            );
+            let part = if standard == "a-3b" { "3" } else { "2" };
+            assert!(
+                squash(&meta).contains(&format!("pdfaid:part>{part}<"))
+                    || squash(&meta).contains(&format!("pdfaid:part=\"{part}\"")),
+                "{what}: {meta}"
+            );
+        }
+    }
+}
