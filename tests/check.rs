@@ -129,6 +129,80 @@ fn find_body_word(parts: &[briefpress::content::Part], body: &str) -> Option<Str
         .map(str::to_owned)
 }
 
+/// Drop the first note from a tagged PDF: every marked-content span whose MCID belongs
+/// to the first `/Note` structure element goes. `None` when the PDF has no note.
+fn drop_first_note(pdf: &[u8]) -> Option<Vec<u8>> {
+    use lopdf::Object;
+    let doc = lopdf::Document::load_mem(pdf).ok()?;
+    let note = doc.objects.values().find_map(|o| {
+        let d = o.as_dict().ok()?;
+        (d.get(b"S").and_then(Object::as_name).ok()? == b"Note").then(|| d.clone())
+    })?;
+    // (page object, MCID) of every marked-content item under the note.
+    fn collect(
+        doc: &lopdf::Document,
+        kids: &Object,
+        page: Option<lopdf::ObjectId>,
+        out: &mut Vec<(Option<lopdf::ObjectId>, i64)>,
+    ) {
+        match kids {
+            Object::Integer(m) => out.push((page, *m)),
+            Object::Array(a) => a.iter().for_each(|k| collect(doc, k, page, out)),
+            Object::Reference(r) => {
+                if let Ok(d) = doc.get_dictionary(*r) {
+                    let pg = d.get(b"Pg").and_then(Object::as_reference).ok().or(page);
+                    if let Ok(k) = d.get(b"K") {
+                        collect(doc, k, pg, out);
+                    }
+                }
+            }
+            Object::Dictionary(d) => {
+                let pg = d.get(b"Pg").and_then(Object::as_reference).ok().or(page);
+                if let Ok(Object::Integer(m)) = d.get(b"MCID") {
+                    out.push((pg, *m));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut mcids = Vec::new();
+    let pg = note.get(b"Pg").and_then(Object::as_reference).ok();
+    collect(&doc, note.get(b"K").ok()?, pg, &mut mcids);
+    let pages = doc.get_pages();
+    let mut bytes = pdf.to_vec();
+    for (n, id) in &pages {
+        let mine: Vec<i64> = mcids
+            .iter()
+            .filter(|(p, _)| *p == Some(*id))
+            .map(|x| x.1)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        bytes = handmade::rewrite_page(&bytes, *n, |ops| {
+            let mut out = Vec::new();
+            let mut skip = 0usize;
+            for o in ops.drain(..) {
+                let mcid = o
+                    .operands
+                    .get(1)
+                    .and_then(|d| d.as_dict().ok())
+                    .and_then(|d| d.get(b"MCID").ok())
+                    .and_then(|m| m.as_i64().ok());
+                match o.operator.as_str() {
+                    "BDC" | "BMC" if skip > 0 => skip += 1,
+                    "BDC" if mcid.is_some_and(|m| mine.contains(&m)) => skip = 1,
+                    "EMC" if skip > 0 => skip -= 1,
+                    _ if skip > 0 => {}
+                    _ => out.push(o),
+                }
+            }
+            *ops = out;
+        });
+    }
+    (bytes != pdf).then_some(bytes)
+}
+
 /// Swap the first two plain `<p>` elements of a body (whatever lies between them).
 fn swap_paragraphs(body: &str) -> String {
     let starts: Vec<usize> = body.match_indices("<p>").map(|(i, _)| i).collect();
@@ -487,6 +561,10 @@ fn real_editions_pass_and_tampering_is_caught() {
                 ops.splice(a, second);
             }
         }));
+        match drop_first_note(&good) {
+            Some(bad) => edits.push(bad),
+            None => assert_eq!(*case, "seed", "{case} has notes but none could be dropped"),
+        }
         for (k, bad) in edits.iter().enumerate() {
             assert_ne!(bad, &good, "{case}: pdf edit {k} changed nothing");
             std::fs::write(&pdf_path, bad).expect("tamper");
