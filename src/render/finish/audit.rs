@@ -464,15 +464,9 @@ fn pages(doc: &Document, bad: &mut Report) {
             }
         }
         let content = doc.get_page_content(id);
-        match lopdf::content::Content::decode(&content) {
-            Ok(c) => {
-                if c.operations
-                    .iter()
-                    .any(|op| op.operator == "k" || op.operator == "K")
-                {
-                    bad("no-device-cmyk", format!("page {n} paints in DeviceCMYK"));
-                }
-            }
+        match paints_cmyk(&content) {
+            Ok(false) => {}
+            Ok(true) => bad("no-device-cmyk", format!("page {n} paints in DeviceCMYK")),
             Err(e) => bad(
                 "no-device-cmyk",
                 format!("page {n}: unreadable content: {e}"),
@@ -481,9 +475,101 @@ fn pages(doc: &Document, bad: &mut Report) {
     }
 }
 
+/// Whether a content stream uses the `k` or `K` operator. A small lexer rather than
+/// `lopdf::content::Content::decode`: decoding every operation of every page into
+/// objects cost more than the rest of finishing, and only operator names matter here.
+/// Strings, hex strings, names, comments and inline-image data are skipped.
+fn paints_cmyk(content: &[u8]) -> Result<bool, String> {
+    let delim = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b);
+    let mut i = 0;
+    while i < content.len() {
+        match content[i] {
+            b if b.is_ascii_whitespace() => i += 1,
+            b'%' => {
+                while i < content.len() && content[i] != b'\n' && content[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                let mut depth = 0usize;
+                loop {
+                    match content.get(i) {
+                        None => return Err("unterminated string".into()),
+                        Some(b'\\') => i += 1,
+                        Some(b'(') => depth += 1,
+                        Some(b')') => {
+                            depth -= 1;
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'<' if content.get(i + 1) == Some(&b'<') => i += 2,
+            b'>' if content.get(i + 1) == Some(&b'>') => i += 2,
+            b'<' => match content[i..].iter().position(|&b| b == b'>') {
+                Some(e) => i += e + 1,
+                None => return Err("unterminated hex string".into()),
+            },
+            b'[' | b']' | b'{' | b'}' => i += 1,
+            b'/' => {
+                i += 1;
+                while i < content.len() && !delim(content[i]) {
+                    i += 1;
+                }
+            }
+            _ => {
+                let start = i;
+                while i < content.len() && !delim(content[i]) {
+                    i += 1;
+                }
+                if i == start {
+                    return Err(format!("unexpected byte {:#04x}", content[i]));
+                }
+                match &content[start..i] {
+                    b"k" | b"K" => return Ok(true),
+                    // Inline image data is binary: skip to the `EI` that ends it.
+                    b"ID" => {
+                        let rest = &content[i..];
+                        match rest.windows(4).position(|w| {
+                            w[0].is_ascii_whitespace()
+                                && &w[1..3] == b"EI"
+                                && (w[3].is_ascii_whitespace())
+                        }) {
+                            Some(e) => i += e + 3,
+                            None => return Err("unterminated inline image".into()),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cmyk_scan_sees_operators_not_strings_or_names() {
+        assert_eq!(paints_cmyk(b"0 0 0 1 k 0 0 m"), Ok(true));
+        assert_eq!(paints_cmyk(b"q 1 0 0 1 K Q"), Ok(true));
+        assert_eq!(
+            paints_cmyk(b"BT (k K) Tj <6b> Tj /k gs [(K)] TJ ET % k"),
+            Ok(false)
+        );
+        assert_eq!(
+            paints_cmyk(b"/P <</MCID 3>> BDC 0.1 0.2 0.3 rg EMC"),
+            Ok(false)
+        );
+        assert!(paints_cmyk(b"(unterminated").is_err());
+    }
 
     #[test]
     fn pdf_dates_convert_to_xmp_dates() {
