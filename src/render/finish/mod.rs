@@ -145,8 +145,21 @@ pub fn finish(pdf: &[u8], info: &Info) -> Result<Vec<u8>> {
                 .into(),
         ));
     }
-    let mut doc =
+    let doc =
         lopdf::Document::load_mem(pdf).map_err(|e| fail(format!("cannot read the PDF: {e}")))?;
+    finish_document(doc, info)
+}
+
+/// [`finish`] for a document already in memory (the renderer's, without a round trip
+/// through bytes). The result is still re-read from its bytes for the PDF/A audit.
+pub fn finish_document(mut doc: lopdf::Document, info: &Info) -> Result<Vec<u8>> {
+    let fail = |message: String| render_error(&info.slug, message);
+    if !info.attachments.is_empty() && info.standard != PdfStandard::A3b {
+        return Err(fail(
+            "attachments need PDF/A-3b (--pdf-standard a-3b); PDF/A-2b only embeds PDF/A files"
+                .into(),
+        ));
+    }
     if doc.trailer.has(b"Encrypt") {
         return Err(fail(
             "the PDF is encrypted, which PDF/A forbids; render it without encryption".into(),

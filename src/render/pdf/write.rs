@@ -123,7 +123,7 @@ pub fn write(
     pages: &[Vec<Draw>],
     images: Vec<Image>,
     tree: &Tree,
-) -> Result<Vec<u8>> {
+) -> Result<lopdf::Document> {
     let slug = doc.slug.as_str();
     let st = &house.style;
     let mut pdf = PdfDocument::new(&doc.meta.title);
@@ -548,7 +548,7 @@ fn finish(
     options: &Options,
     marks: &[Entry],
     struct_tree: lopdf::ObjectId,
-) -> Result<Vec<u8>> {
+) -> Result<lopdf::Document> {
     let slug = doc.slug.as_str();
     let date = pdf_date(options.epoch);
     let authors: Vec<&str> = doc.meta.authors.iter().map(|a| a.name.as_str()).collect();
@@ -594,11 +594,10 @@ fn finish(
     }
     lo.version = "1.7".into();
     compress_streams(&mut lo);
-    // The trailer /ID is set by `render::finish`, from the content digest.
-    let mut out = Vec::new();
-    lo.save_to(&mut out)
-        .map_err(|e| render_err(slug, format!("cannot serialise: {e}")))?;
-    Ok(out)
+    // The trailer /ID is set by `render::finish`, from the content digest; the
+    // document goes there in memory, unserialised.
+    let _ = slug;
+    Ok(lo)
 }
 
 /// Flate-compress every stream that may be compressed and is not yet. lopdf's own
