@@ -172,6 +172,8 @@ pub fn finish_document(mut doc: lopdf::Document, info: &Info) -> Result<Vec<u8>>
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|e| fail(format!("cannot write the PDF: {e}")))?;
+    // The audit re-reads the bytes; free the document first (peak memory).
+    drop(doc);
     let problems = audit::audit(&out, info.standard).map_err(fail)?;
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();

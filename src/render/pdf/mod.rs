@@ -78,5 +78,5 @@ pub fn document(doc: &Document, house: &House, options: &Options) -> Result<lopd
         images.push(write::decode(&f.data, &doc.slug)?);
     }
     let tree = setter.tags.into_inner();
-    write::write(doc, house, options, &book, &pages, images, &tree)
+    write::write(doc, house, options, &book, pages, images, &tree)
 }

@@ -120,14 +120,14 @@ pub fn write(
     house: &House,
     options: &Options,
     book: &FontBook<'_>,
-    pages: &[Vec<Draw>],
+    pages: Vec<Vec<Draw>>,
     images: Vec<Image>,
     tree: &Tree,
 ) -> Result<lopdf::Document> {
     let slug = doc.slug.as_str();
     let st = &house.style;
     let mut pdf = PdfDocument::new(&doc.meta.title);
-    let used = usage(pages);
+    let used = usage(&pages);
     let mut subsets: BTreeMap<usize, Subset> = BTreeMap::new();
     for (&font, glyphs) in &used {
         let bytes = book
@@ -184,7 +184,10 @@ pub fn write(
     let mut tagged = Marks::default();
     let mut link_runs = Vec::new();
     let mut out_pages = Vec::new();
-    for (pi, draws) in pages.iter().enumerate() {
+    // Pages are consumed one by one: each page's laid-out draws are freed as soon as
+    // its operations exist (peak memory on long briefs).
+    for (pi, draws) in pages.into_iter().enumerate() {
+        let draws = &draws;
         let mut ops = Vec::new();
         let mut tg = Tagging {
             tree,
@@ -297,6 +300,9 @@ pub fn write(
     };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    // The printpdf document is not needed past this point; free it before the
+    // lopdf one grows (peak memory on long briefs).
+    drop(pdf);
     fix_images(&mut lo, &jpegs);
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     let next_key = marked::annotations(&mut lo, &page_ids, &link_runs, &mut tagged)
