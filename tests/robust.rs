@@ -1,0 +1,103 @@
+//! The whole pipeline on generated briefs: random mixtures of every construct (and
+//! awkward text: long words, empty cells, notes in lists, headings in quotes, scripts
+//! needing fallback fonts) must either build all three editions, which then verify, or
+//! fail with located diagnostics — never panic.
+
+use briefpress::render::{self, Edition, Format, Options, PdfStandard};
+use proptest::prelude::*;
+
+fn piece() -> impl Strategy<Value = String> + Clone {
+    prop_oneof![
+        Just("Plain words in a sentence.".to_owned()),
+        Just("A *stressed* and **strong** and ***both*** phrase.".to_owned()),
+        Just("A [link](https://example.org/a) inside.".to_owned()),
+        Just("Supercalifragilisticexpialidociouslyunhyphenatablewordthatgoesonandon".to_owned()),
+        Just("Georgian საქართველო and Armenian Հայաստան and Greek Ελλάδα.".to_owned()),
+        Just("Quotes \"straight\" and 'single' -- dashes --- and dots...".to_owned()),
+        Just("A note.[^a]".to_owned()),
+        Just("Line one\\\nline two.".to_owned()),
+        Just("x".to_owned()),
+        Just("Numbers 1,234.5 and 7.000 and $15 million.".to_owned()),
+    ]
+}
+
+fn block() -> impl Strategy<Value = String> {
+    let p = prop::collection::vec(piece(), 1..4)
+        .prop_map(|v: Vec<String>| v.join(" "))
+        .boxed();
+    prop_oneof![
+        p.clone(),
+        p.clone()
+            .prop_map(|t| format!("## {}", t.replace("[^a]", ""))),
+        p.clone()
+            .prop_map(|t| format!("- {t}\n- {t}\n  - nested {t}")),
+        p.clone()
+            .prop_map(|t| format!("1. {t}\n2. second\n\n   loose {t}")),
+        p.clone().prop_map(|t| format!("> {t}\n>\n> > deeper {t}")),
+        p.clone().prop_map(|t| format!(
+            "| A | B |\n|:--|--:|\n| {} | |\n| 1 | 2 |",
+            t.replace('|', "/")
+        )),
+        Just("---".to_owned()),
+        Just("![A chart](chart.png \"wide\")".to_owned()),
+        Just("![A photograph](photo.jpg)".to_owned()),
+    ]
+}
+
+fn brief(blocks: Vec<String>) -> String {
+    let body = blocks.join("\n\n");
+    let note = if body.contains("[^a]") {
+        "\n\n[^a]: The note, with *emphasis*."
+    } else {
+        ""
+    };
+    format!(
+        "---\ntitle: A generated brief\nregion: Nowhere\ndate: 2020-02-29\nauthors:\n  - name: Gen Erated\n    bio: Made by a test.\n---\n\n{body}{note}\n"
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn generated_briefs_build_and_verify_or_fail_cleanly(blocks in prop::collection::vec(block(), 1..12)) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for img in ["chart.png", "photo.jpg"] {
+            std::fs::copy(root.join("tests/fixtures/constructs").join(img), dir.path().join(img)).expect("copy");
+        }
+        let src = dir.path().join("gen.md");
+        std::fs::write(&src, brief(blocks)).expect("write");
+        let house = briefpress::house::builtin().expect("house");
+        let coverage = briefpress::fonts::Coverage::of_house(&house).expect("coverage");
+        let doc = match briefpress::parse::parse_file(&src, &coverage) {
+            Ok(d) => d,
+            // A rejected source must say where: every diagnostic carries a span.
+            Err(briefpress::error::Error::Source(d)) => {
+                prop_assert!(d.diagnostics.iter().all(|x| x.span.is_some()), "{}", d.render());
+                return Ok(());
+            }
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
+        let expected = briefpress::verify::expected_words(&doc, &house);
+        for edition in [Edition::Screen, Edition::Print] {
+            let options = Options { edition, epoch: doc.meta.date.unix_seconds(), pdf_standard: PdfStandard::A2b };
+            for f in [Format::Txt, Format::Pdf, Format::Epub] {
+                if edition == Edition::Print && f != Format::Pdf {
+                    continue;
+                }
+                let bytes = render::render(&doc, &house, f, &options)
+                    .map_err(|e| TestCaseError::fail(format!("{f:?}: {e}")))?;
+                let path = dir.path().join(format!("gen.{}", f.ext()));
+                std::fs::write(&path, &bytes).expect("write edition");
+                let found = briefpress::verify::extract(f, &path)
+                    .map_err(|e| TestCaseError::fail(format!("{f:?} unreadable: {e}")))?;
+                let diffs = briefpress::verify::compare::compare(&expected, &found);
+                prop_assert!(diffs.is_empty(), "{:?} {:?}: {:?}", f, edition, &diffs[..diffs.len().min(3)]);
+            }
+        }
+    }
+}
