@@ -272,26 +272,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 break;
             }
             if mandatory {
-                // As TeX does (\penalty10000 before \parfillskip): no break at the
-                // fill glue itself, or the line before a hard break gets justified.
-                items.push(Item::Penalty {
-                    width: 0.0,
-                    penalty: INF,
-                    flagged: false,
-                    hyphen: None,
-                });
-                items.push(Item::Glue {
-                    width: 0.0,
-                    stretch: INF,
-                    shrink: 0.0,
-                    space: None,
-                });
-                items.push(Item::Penalty {
-                    width: 0.0,
-                    penalty: -INF,
-                    flagged: false,
-                    hyphen: None,
-                });
+                forced_break(&mut items);
             } else if word_len < seg.len() {
                 let style = spans
                     .iter()
@@ -319,24 +300,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
             }
             prev = pos;
         }
-        items.push(Item::Penalty {
-            width: 0.0,
-            penalty: INF,
-            flagged: false,
-            hyphen: None,
-        });
-        items.push(Item::Glue {
-            width: 0.0,
-            stretch: INF,
-            shrink: 0.0,
-            space: None,
-        });
-        items.push(Item::Penalty {
-            width: 0.0,
-            penalty: -INF,
-            flagged: false,
-            hyphen: None,
-        });
+        forced_break(&mut items);
         items
     }
 
@@ -416,4 +380,28 @@ impl<'b, 'a> Shaper<'b, 'a> {
         }
         out
     }
+}
+
+/// End a line by force with its last line set ragged: as TeX's `\penalty10000
+/// \hskip\parfillskip \penalty-10000`. The first penalty forbids a break at the fill
+/// glue itself, or the line before a hard break would be justified.
+fn forced_break(items: &mut Vec<Item>) {
+    items.push(Item::Penalty {
+        width: 0.0,
+        penalty: INF,
+        flagged: false,
+        hyphen: None,
+    });
+    items.push(Item::Glue {
+        width: 0.0,
+        stretch: INF,
+        shrink: 0.0,
+        space: None,
+    });
+    items.push(Item::Penalty {
+        width: 0.0,
+        penalty: -INF,
+        flagged: false,
+        hyphen: None,
+    });
 }
