@@ -177,7 +177,7 @@ pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<
         if si > 0 {
             y += frame.section_gap;
         }
-        let (elems, cols, width) = match sec {
+        let (mut elems, cols, width) = match sec {
             Section::Columns(e) => (e, frame.columns.max(1), frame.column_width),
             Section::Wide(e) => (
                 e,
@@ -186,6 +186,8 @@ pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<
                     + frame.gutter * (frame.columns.max(1) - 1) as f32,
             ),
         };
+        let mut shrunk: Vec<Elem>;
+        let mut tried_shrink = false;
         let mut i = 0;
         while i < elems.len() {
             let avail = frame.bottom - y;
@@ -193,6 +195,19 @@ pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<
             let fresh = (y - frame.top).abs() < EPS;
             for _ in 0..cols {
                 k = fill(elems, k, avail.max(0.0), fresh);
+            }
+            if k == i && !fresh && !tried_shrink && matches!(sec, Section::Wide(_)) {
+                tried_shrink = true;
+                // A full-width figure that does not fit below the text before it is
+                // set smaller (down to 60 %) rather than leaving that space empty: it
+                // cannot float to the next page, because that would change the
+                // reading order of the words around it.
+                if let Some(smaller) = shrink_to_fit(&elems[i..], avail) {
+                    shrunk = smaller;
+                    elems = &shrunk;
+                    i = 0;
+                    continue;
+                }
             }
             if k == i || (avail <= 0.0) {
                 if fresh {
@@ -240,6 +255,44 @@ pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<
         }
     }
     pages
+}
+
+/// `elems` (a figure: image, then caption lines) with the image scaled so that the
+/// whole fits in `avail`, centred; `None` when that would take it below 60 %.
+fn shrink_to_fit(elems: &[Elem], avail: f32) -> Option<Vec<Elem>> {
+    let first = elems.first()?;
+    let [Draw::Image {
+        index,
+        x,
+        y,
+        w,
+        h,
+        node,
+    }] = first.draws.as_slice()
+    else {
+        return None;
+    };
+    let rest: f32 = elems[1..].iter().map(|e| e.height).sum();
+    let room = avail - rest - (first.height - h);
+    let s = room / h;
+    if !(0.6..1.0).contains(&s) {
+        return None;
+    }
+    let mut out = elems.to_vec();
+    out[0] = Elem {
+        height: first.height - h * (1.0 - s),
+        draws: vec![Draw::Image {
+            index: *index,
+            x: x + w * (1.0 - s) / 2.0,
+            y: *y,
+            w: w * s,
+            h: h * s,
+            node: *node,
+        }],
+        keep_next: first.keep_next,
+        space: first.space,
+    };
+    Some(out)
 }
 
 /// The smallest column height that holds `e[i..]` in `cols` columns, at most `avail`.
