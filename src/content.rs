@@ -10,7 +10,7 @@
 //! 3. the title, the subtitle, each author's name;
 //! 4. the body: heading text, paragraph text, every list item, block quotes, every table
 //!    cell (header row first, then row by row, left to right), and each figure caption
-//!    as "Figure N. <alt text>" (the label word comes from `labels.figure`);
+//!    as "Figure N. `alt text`" (the label word comes from `labels.figure`);
 //! 5. when the brief has footnotes: the heading `labels.notes`, then each note's text in
 //!    order of first reference;
 //! 6. for each author with a bio: "Name – bio".

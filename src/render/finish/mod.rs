@@ -1,7 +1,7 @@
 //! Finishing: post-processing of a rendered PDF into the file the publications office ships.
 //!
 //! [`finish`] takes the renderer's bytes and an [`Info`] and returns new bytes: page boxes
-//! and crop marks for the print edition ([`print`]), PDF/A-2b or -3b conformance (document
+//! and crop marks for the print edition ([`print`](mod@print)), PDF/A-2b or -3b conformance (document
 //! information, XMP metadata, the sRGB output intent, file ID; [`pdfa`], [`xmp`], [`icc`]),
 //! associated files for PDF/A-3b ([`attach`]). Before returning, the result is checked
 //! against every PDF/A rule we rely on ([`audit`], listed in the README ("The PDF/A rules we check")), so a file

@@ -2,7 +2,7 @@
 //!
 //! Stages: [`shape`] (rustybuzz, per font run) → [`linebreak`] (Knuth–Plass) →
 //! [`body`]/[`head`] (blocks and the page-1 head become flow elements) → [`flow`]
-//! (columns and pages) → [`write`] (printpdf operations, font subsets, lopdf finish).
+//! (columns and pages) → [`write`](mod@write) (printpdf operations, font subsets, lopdf finish).
 //! The contract with the verifier's reader is `docs/editions.md`.
 
 pub mod body;
