@@ -276,6 +276,15 @@ fn broken_rules(
     rules
 }
 
+fn info_dict(doc: &mut lopdf::Document) -> &mut Dictionary {
+    let id = doc
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .expect("info");
+    doc.get_dictionary_mut(id).expect("info")
+}
+
 fn catalog(doc: &mut lopdf::Document) -> &mut Dictionary {
     doc.catalog_mut().expect("catalog")
 }
@@ -346,14 +355,7 @@ fn each_rule_catches_the_violation_it_names() {
             &a2,
             PdfStandard::A2b,
             Box::new(|d| {
-                let id = d
-                    .trailer
-                    .get(b"Info")
-                    .and_then(Object::as_reference)
-                    .expect("info");
-                d.get_dictionary_mut(id)
-                    .expect("info")
-                    .set("Title", Object::string_literal("Other"));
+                info_dict(d).set("Title", Object::string_literal("Other"));
             }),
         ),
         (
@@ -361,14 +363,7 @@ fn each_rule_catches_the_violation_it_names() {
             &a2,
             PdfStandard::A2b,
             Box::new(|d| {
-                let id = d
-                    .trailer
-                    .get(b"Info")
-                    .and_then(Object::as_reference)
-                    .expect("info");
-                d.get_dictionary_mut(id)
-                    .expect("info")
-                    .set("ModDate", Object::string_literal("yesterday"));
+                info_dict(d).set("ModDate", Object::string_literal("yesterday"));
             }),
         ),
         (

@@ -345,12 +345,7 @@ fn check_structure(pdf: &Path) -> Checked {
         "dup: {:?}",
         content.duplicates
     );
-    let pages: BTreeMap<ObjectId, usize> = doc
-        .get_pages()
-        .into_values()
-        .enumerate()
-        .map(|(i, id)| (id, i))
-        .collect();
+    let pages = page_index(&doc);
     let mut tree = Tree {
         doc: &doc,
         pages: pages.clone(),
@@ -505,12 +500,7 @@ fn long_is_tagged_and_its_outline_nests() {
     let (_dir, pdf) = build("long");
     let checked = check_structure(&pdf);
     let doc = Document::load(&pdf).expect("load");
-    let pages: BTreeMap<ObjectId, usize> = doc
-        .get_pages()
-        .into_values()
-        .enumerate()
-        .map(|(i, id)| (id, i))
-        .collect();
+    let pages = page_index(&doc);
     let catalog = doc.catalog().expect("catalog");
     let outlines = dict(&doc, catalog, b"Outlines").expect("/Outlines");
     // (depth, title, page, left, top, count)
@@ -606,4 +596,13 @@ fn long_is_tagged_and_its_outline_nests() {
     }
     let pages_used: BTreeSet<usize> = entries.iter().map(|e| e.2).collect();
     assert!(pages_used.len() > 5, "headings spread over the pages");
+}
+
+/// Page object id → 0-based page number.
+fn page_index(doc: &Document) -> BTreeMap<ObjectId, usize> {
+    doc.get_pages()
+        .into_values()
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect()
 }

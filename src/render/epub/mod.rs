@@ -137,9 +137,5 @@ fn cover_page(lang: &str, title: &str, alt: &str) -> Result<Vec<u8>, String> {
     );
     x.close("section");
     x.nl();
-    x.close("body");
-    x.nl();
-    x.close("html");
-    x.nl();
-    x.finish()
+    x.finish_document()
 }

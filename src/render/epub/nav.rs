@@ -51,11 +51,7 @@ pub fn nav(lang: &str, title: &str, targets: &[Target]) -> Result<Vec<u8>, Strin
     x.nl();
     x.close("nav");
     x.nl();
-    x.close("body");
-    x.nl();
-    x.close("html");
-    x.nl();
-    x.finish()
+    x.finish_document()
 }
 
 /// Nested ordered lists following the heading levels. A heading hangs below the nearest

@@ -62,7 +62,7 @@ pub fn brief(doc: &Document, style: &Style) -> Result<Brief, String> {
     };
     w.document();
     Ok(Brief {
-        xhtml: w.x.finish()?,
+        xhtml: w.x.finish_document()?,
         usage: w.usage,
         images: w.images,
         targets: w.targets,
@@ -146,10 +146,6 @@ impl Writer<'_> {
         self.x.nl();
         self.notes();
         self.bios();
-        self.x.close("body");
-        self.x.nl();
-        self.x.close("html");
-        self.x.nl();
     }
 
     fn masthead(&mut self) {

@@ -72,6 +72,15 @@ impl Xml {
         self.text("\n");
     }
 
+    /// Close `<body>` and `<html>` (each on its own line) and return the document.
+    pub fn finish_document(mut self) -> Result<Vec<u8>, String> {
+        self.close("body");
+        self.nl();
+        self.close("html");
+        self.nl();
+        self.finish()
+    }
+
     /// The bytes written, or the first write error.
     pub fn finish(self) -> Result<Vec<u8>, String> {
         match self.failed {
