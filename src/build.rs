@@ -93,16 +93,27 @@ pub fn render_brief(
         epoch: epoch_for(&doc, req.source_date_epoch),
         pdf_standard: req.pdf_standard,
     };
+    // The editions of one brief are independent too: on two cores the PDF and the EPUB
+    // render side by side. `collect` keeps the requested order whatever finishes first.
+    let rendered: Vec<(Format, Result<Vec<u8>>)> = {
+        use rayon::prelude::*;
+        req.formats
+            .par_iter()
+            .map(|&format| {
+                let bytes = if format == Format::Pdf && options.pdf_standard == PdfStandard::A3b {
+                    a3b_attachments(path, &doc, house)
+                        .and_then(|files| render::render_pdf(&doc, house, &options, files))
+                } else {
+                    render::render(&doc, house, format, &options)
+                };
+                (format, bytes)
+            })
+            .collect()
+    };
     let mut editions = Vec::new();
     let mut errors = Vec::new();
-    for &format in &req.formats {
-        let rendered = if format == Format::Pdf && options.pdf_standard == PdfStandard::A3b {
-            a3b_attachments(path, &doc, house)
-                .and_then(|files| render::render_pdf(&doc, house, &options, files))
-        } else {
-            render::render(&doc, house, format, &options)
-        };
-        match rendered {
+    for (format, r) in rendered {
+        match r {
             Ok(bytes) => editions.push((format, bytes)),
             Err(e) => errors.push(e),
         }
