@@ -1,6 +1,8 @@
 """Draw branding/logo.png: the briefpress house mark (an original design, not NATO's emblem).
 
-A four-pointed compass star in gold inside a house-blue ring, on a transparent ground.
+A four-pointed compass star in gold inside a house-blue ring, on the page's white ground.
+The logo is opaque on purpose: the PDF edition embeds an opaque PNG's compressed data as
+it is (PNG predictors), while a PNG with alpha must be split and compressed again.
 Pure standard library (zlib + struct) so it runs anywhere; supersampled 4x for clean edges.
 Run: python3 docs/make_logo.py branding/logo.png
 """
@@ -44,16 +46,14 @@ for py in range(SIZE):
                 col = colour_at(px + (sx + 0.5) / SS, py + (sy + 0.5) / SS)
                 if col:
                     acc[0] += col[0]; acc[1] += col[1]; acc[2] += col[2]; acc[3] += 1
-        n = acc[3]
-        if n:
-            row += bytes([acc[0] // n, acc[1] // n, acc[2] // n, 255 * n // (SS * SS)])
-        else:
-            row += bytes([0, 0, 0, 0])
+        # Blend the covered share of the pixel over white paper.
+        n, total = acc[3], SS * SS
+        row += bytes([(acc[i] + 255 * (total - n)) // total for i in range(3)])
     rows.append(bytes(row))
 
 def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", SIZE, SIZE, 8, 6, 0, 0, 0))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", SIZE, SIZE, 8, 2, 0, 0, 0))
 png += chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
 open(sys.argv[1], "wb").write(png)

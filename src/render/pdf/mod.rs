@@ -6,8 +6,10 @@
 //! The contract with the verifier's reader is `docs/editions.md`.
 
 pub mod body;
+pub mod deflate;
 pub mod flow;
 pub mod head;
+pub mod image;
 pub mod linebreak;
 pub mod marked;
 pub mod outline;
@@ -54,7 +56,7 @@ pub fn document(doc: &Document, house: &House, options: &Options) -> Result<lopd
         tags: std::cell::RefCell::new(tags::Tree::new()),
     };
     let logo = write::decode(&house.logo.bytes, &doc.slug)?;
-    let logo_px = (logo.raw.width as u32, logo.raw.height as u32);
+    let logo_px = (logo.width, logo.height);
     let (head, top) = setter.head(doc, logo_px);
     let sections = setter.document(doc);
     let frame = Frame {
