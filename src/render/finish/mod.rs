@@ -151,7 +151,7 @@ pub fn finish(pdf: &[u8], info: &Info) -> Result<Vec<u8>> {
 }
 
 /// [`finish`] for a document already in memory (the renderer's, without a round trip
-/// through bytes). The result is still re-read from its bytes for the PDF/A audit.
+/// through bytes). The PDF/A audit runs on the finished document as saved.
 pub fn finish_document(mut doc: lopdf::Document, info: &Info) -> Result<Vec<u8>> {
     let fail = |message: String| render_error(&info.slug, message);
     if !info.attachments.is_empty() && info.standard != PdfStandard::A3b {
@@ -172,9 +172,8 @@ pub fn finish_document(mut doc: lopdf::Document, info: &Info) -> Result<Vec<u8>>
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|e| fail(format!("cannot write the PDF: {e}")))?;
-    // The audit re-reads the bytes; free the document first (peak memory).
+    let problems = audit::audit_document(&doc, &out, info.standard);
     drop(doc);
-    let problems = audit::audit(&out, info.standard).map_err(fail)?;
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         return Err(fail(format!(
