@@ -178,9 +178,11 @@ impl Content {
     pub fn digest(&self) -> String {
         use sha2::Digest;
         let mut h = sha2::Sha256::new();
-        for w in self.words() {
-            h.update(w.text.as_bytes());
-            h.update(b"\n");
+        for p in &self.parts {
+            for w in normalize(&p.text).split_whitespace() {
+                h.update(w.as_bytes());
+                h.update(b"\n");
+            }
         }
         hex(&h.finalize())
     }
@@ -195,6 +197,14 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Unicode NFC, soft hyphens dropped, ligature code points expanded, non-breaking and
 /// other Unicode spaces treated as spaces.
 pub fn normalize(text: &str) -> String {
+    // ASCII is already NFC and has none of the characters below except whitespace:
+    // the common case skips the normaliser.
+    if text.is_ascii() {
+        return text
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect();
+    }
     let mut out = String::with_capacity(text.len());
     for ch in text.nfc() {
         match ch {
