@@ -92,6 +92,13 @@ pub struct FontBook<'a> {
     faces: Vec<rustybuzz::Face<'a>>,
     names: Vec<String>,
     house: &'a House,
+    /// The fallback chain of each of the eight variants, indexed by [`variant_index`].
+    chains: Vec<Vec<usize>>,
+}
+
+/// Position of `v` among the eight variants.
+fn variant_index(v: Variant) -> usize {
+    usize::from(v.family == Family::Sans) * 4 + usize::from(v.bold) * 2 + usize::from(v.italic)
 }
 
 impl<'a> FontBook<'a> {
@@ -107,11 +114,28 @@ impl<'a> FontBook<'a> {
             names.push(postscript_name(&face).unwrap_or_else(|| fallback_name(&font.name)));
             faces.push(face);
         }
-        Ok(FontBook {
+        let mut book = FontBook {
             faces,
             names,
             house,
-        })
+            chains: Vec::new(),
+        };
+        // Chains are asked for once per shaped run: work them out once.
+        let mut chains = vec![Vec::new(); 8];
+        for family in [Family::Serif, Family::Sans] {
+            for bold in [false, true] {
+                for italic in [false, true] {
+                    let v = Variant {
+                        family,
+                        bold,
+                        italic,
+                    };
+                    chains[variant_index(v)] = book.make_chain(v);
+                }
+            }
+        }
+        book.chains = chains;
+        Ok(book)
     }
 
     /// The shaping face of font `i`.
@@ -131,7 +155,14 @@ impl<'a> FontBook<'a> {
 
     /// Fonts to try for `v`, best first: the variant's own file, its fallbacks, then every
     /// other house font, so that any character [`Coverage`] accepted finds a glyph.
-    pub fn chain(&self, v: Variant) -> Vec<usize> {
+    pub fn chain(&self, v: Variant) -> &[usize] {
+        self.chains
+            .get(variant_index(v))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    fn make_chain(&self, v: Variant) -> Vec<usize> {
         let f = &self.house.style.fonts;
         let (main, fallbacks) = match (v.family, v.bold, v.italic) {
             (Family::Serif, false, false) => (&f.serif_regular, &f.serif_fallbacks),
