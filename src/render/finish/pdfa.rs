@@ -131,8 +131,37 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
     // Four bytes above 127 on the second line mark the file as binary (ISO 19005-2, 6.1.2).
     doc.binary_mark = vec![0xE2, 0xE3, 0xCF, 0xD3];
     // The renderer's own metadata, output intent or info are now unreferenced.
-    doc.prune_objects();
+    prune(doc);
     Ok(())
+}
+
+/// Remove every object not reachable from the trailer. lopdf's `prune_objects` does
+/// the same but clones each array and dictionary it walks through, which on a long
+/// brief's structure tree cost as much as writing the file.
+fn prune(doc: &mut Document) {
+    fn refs<'a>(o: &'a Object, out: &mut Vec<&'a Object>) {
+        match o {
+            Object::Array(a) => out.extend(a.iter()),
+            Object::Dictionary(d) => out.extend(d.iter().map(|(_, v)| v)),
+            Object::Stream(s) => out.extend(s.dict.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    let mut seen: std::collections::HashSet<lopdf::ObjectId> = std::collections::HashSet::new();
+    let mut todo: Vec<&Object> = doc.trailer.iter().map(|(_, v)| v).collect();
+    while let Some(o) = todo.pop() {
+        match o {
+            Object::Reference(id) => {
+                if seen.insert(*id) {
+                    if let Some(target) = doc.objects.get(id) {
+                        todo.push(target);
+                    }
+                }
+            }
+            other => refs(other, &mut todo),
+        }
+    }
+    doc.objects.retain(|id, _| seen.contains(id));
 }
 
 /// The 16-byte file identifier: a hash of the ID seed, the edition and the standard, so
