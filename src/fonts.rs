@@ -5,6 +5,7 @@
 //! It looks up only the characters a brief uses (a few dozen) in each font's cmap,
 //! rather than expanding every cmap into a set: that keeps a one-brief build fast.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -94,6 +95,10 @@ pub struct FontBook<'a> {
     house: &'a House,
     /// The fallback chain of each of the eight variants, indexed by [`variant_index`].
     chains: Vec<Vec<usize>>,
+    /// Per font, which of U+0000–U+00FF it has: [`FontBook::has`] is asked for every
+    /// character shaped, and a cmap lookup per Latin letter was a tenth of the layout.
+    /// Filled per font on first use (a brief uses few of the house fonts).
+    latin1: Vec<OnceCell<[u64; 4]>>,
 }
 
 /// Position of `v` among the eight variants.
@@ -119,7 +124,9 @@ impl<'a> FontBook<'a> {
             names,
             house,
             chains: Vec::new(),
+            latin1: Vec::new(),
         };
+        book.latin1 = (0..book.faces.len()).map(|_| OnceCell::new()).collect();
         // Chains are asked for once per shaped run: work them out once.
         let mut chains = vec![Vec::new(); 8];
         for family in [Family::Serif, Family::Sans] {
@@ -193,10 +200,26 @@ impl<'a> FontBook<'a> {
 
     /// Whether font `i` has a glyph for `c`.
     pub fn has(&self, i: usize, c: char) -> bool {
-        self.faces
-            .get(i)
-            .and_then(|f| f.glyph_index(c))
-            .is_some_and(|g| g.0 != 0)
+        let Some(face) = self.faces.get(i) else {
+            return false;
+        };
+        let lookup = |c: char| face.glyph_index(c).is_some_and(|g| g.0 != 0);
+        let n = u32::from(c);
+        match self.latin1.get(i) {
+            Some(cell) if n < 256 => {
+                let bits = cell.get_or_init(|| {
+                    let mut bits = [0u64; 4];
+                    for (m, c) in (0..256u32).filter_map(|m| Some((m, char::from_u32(m)?))) {
+                        if lookup(c) {
+                            bits[m as usize / 64] |= 1 << (m % 64);
+                        }
+                    }
+                    bits
+                });
+                bits[n as usize / 64] & (1 << (n % 64)) != 0
+            }
+            _ => lookup(c),
+        }
     }
 }
 

@@ -488,7 +488,13 @@ fn pages(doc: &Document, bad: &mut Report) {
 /// objects cost more than the rest of finishing, and only operator names matter here.
 /// Strings, hex strings, names, comments and inline-image data are skipped.
 fn paints_cmyk(content: &[u8]) -> Result<bool, String> {
-    let delim = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b);
+    let delim = |b: u8| {
+        b.is_ascii_whitespace()
+            || matches!(
+                b,
+                b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+            )
+    };
     let mut i = 0;
     while i < content.len() {
         match content[i] {

@@ -106,12 +106,10 @@ pub struct Shaper<'b, 'a> {
     /// Shape plans by font and segment properties: building a plan costs far more
     /// than shaping one word with it, and a brief needs only a handful.
     plans: RefCell<HashMap<PlanKey, rustybuzz::ShapePlan>>,
-    /// Shaped words by font and text, in font units: briefs repeat their words.
-    words: RefCell<HashMap<WordKey, Rc<[Shaped]>>>,
+    /// Shaped words by font (the index) and text, in font units: briefs repeat their
+    /// words. Keyed per font so a lookup needs no owned key.
+    words: RefCell<Vec<HashMap<String, Rc<[Shaped]>>>>,
 }
-
-/// A word as shaped: font index and text.
-type WordKey = (usize, String);
 
 type PlanKey = (usize, rustybuzz::Direction, Option<rustybuzz::Script>);
 
@@ -149,8 +147,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
 
     /// The glyphs of `text` in font `font`, shaped once per distinct word.
     fn shaped(&self, font: usize, face: &rustybuzz::Face<'_>, text: &str) -> Rc<[Shaped]> {
-        let key = (font, text.to_owned());
-        if let Some(s) = self.words.borrow().get(&key) {
+        if let Some(s) = self.words.borrow().get(font).and_then(|m| m.get(text)) {
             return Rc::clone(s);
         }
         let mut buf = rustybuzz::UnicodeBuffer::new();
@@ -174,7 +171,11 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 cluster: info.cluster,
             })
             .collect();
-        self.words.borrow_mut().insert(key, Rc::clone(&glyphs));
+        let mut words = self.words.borrow_mut();
+        if words.len() <= font {
+            words.resize_with(font + 1, HashMap::new);
+        }
+        words[font].insert(text.to_owned(), Rc::clone(&glyphs));
         glyphs
     }
 
