@@ -525,31 +525,57 @@ fn real_editions_pass_and_tampering_is_caught() {
         if pages > 1 {
             edits.push(handmade::drop_page(&good, pages));
         }
-        // Delete a word, add one (a glyph run shown twice), swap two lines of body text.
+        // Delete a word, add one (a word shown twice), swap two lines of body text. A body
+        // line is one `TJ` array: each word's glyph strings, the space glyph, then the
+        // justification offset (a number) before the next word.
+        let strings_in = |o: &lopdf::content::Operation| -> usize {
+            match o.operands.first() {
+                Some(lopdf::Object::Array(items)) => items
+                    .iter()
+                    .filter(|i| matches!(i, lopdf::Object::String(..)))
+                    .count(),
+                _ => 0,
+            }
+        };
         let body_blocks = |ops: &[lopdf::content::Operation]| -> Vec<std::ops::Range<usize>> {
             handmade::text_blocks(ops)
                 .into_iter()
-                .filter(|b| ops[b.clone()].iter().filter(|o| o.operator == "TJ").count() >= 5)
+                .filter(|b| {
+                    ops[b.clone()]
+                        .iter()
+                        .filter(|o| o.operator == "TJ")
+                        .map(strings_in)
+                        .sum::<usize>()
+                        >= 12
+                })
                 .collect()
         };
+        // The first word and its space in a justified body line: the array items
+        // before the first offset.
+        let first_word = |ops: &mut [lopdf::content::Operation]| -> Option<(usize, usize)> {
+            body_blocks(ops).into_iter().skip(3).find_map(|b| {
+                let i = (b.start..b.end).find(|&i| ops[i].operator == "TJ")?;
+                let Some(lopdf::Object::Array(items)) = ops[i].operands.first() else {
+                    return None;
+                };
+                let n = items
+                    .iter()
+                    .position(|x| !matches!(x, lopdf::Object::String(..)))?;
+                Some((i, n))
+            })
+        };
         edits.push(handmade::rewrite_page(&good, 1, |ops| {
-            // The first glyph run of a line is a word (the last may be an inserted hyphen).
-            if let Some(b) = body_blocks(ops).get(3).cloned() {
-                if let Some(i) = (b.start..b.end).find(|&i| ops[i].operator == "TJ") {
-                    ops.remove(i);
+            if let Some((i, n)) = first_word(ops) {
+                if let Some(lopdf::Object::Array(items)) = ops[i].operands.first_mut() {
+                    items.drain(..n);
                 }
             }
         }));
         edits.push(handmade::rewrite_page(&good, 1, |ops| {
-            if let Some(b) = body_blocks(ops).get(3).cloned() {
-                // The line's first word and the space after it, shown twice.
-                let tjs: Vec<usize> = (b.start..b.end)
-                    .filter(|&i| ops[i].operator == "TJ")
-                    .collect();
-                if let [i, j, ..] = tjs[..] {
-                    let (word, space) = (ops[i].clone(), ops[j].clone());
-                    ops.insert(i, space);
-                    ops.insert(i, word);
+            if let Some((i, n)) = first_word(ops) {
+                if let Some(lopdf::Object::Array(items)) = ops[i].operands.first_mut() {
+                    let word: Vec<lopdf::Object> = items[..n].to_vec();
+                    items.splice(0..0, word);
                 }
             }
         }));

@@ -314,8 +314,27 @@ fn text_ops(
     let mut color = None;
     let mut tracking = 0.0;
     let mut rise = 0.0;
+    // Consecutive runs in the same state (font, colour, spacing, structure element)
+    // share one `TJ`: a justified line is one array of glyph strings and offsets, not
+    // one operator per word and space.
+    let mut pending: Vec<TextItem> = Vec::new();
+    let mut alone = false;
     for r in runs {
         let s = &r.chunk.style;
+        let same_state = !alone
+            && !r.hyphen
+            && !s.artifact
+            && font == Some((r.chunk.font, s.size))
+            && color == Some(s.color)
+            && tracking == s.tracking
+            && rise == s.rise
+            && open == Some(s.node);
+        if !same_state {
+            flush_text(ops, &mut pending);
+        }
+        // A hyphen or an artifact is wrapped in its own marked content: its `TJ`
+        // stands alone.
+        alone = r.hyphen || s.artifact;
         if font != Some((r.chunk.font, s.size)) {
             ops.push(Op::SetFont {
                 font: PdfFontHandle::External(FontId(format!("F{}", r.chunk.font))),
@@ -381,14 +400,16 @@ fn text_ops(
                 cid: Some(g.text.clone()).filter(|t| !t.is_empty()),
             });
         }
-        let mut items = vec![TextItem::GlyphIds(glyphs)];
+        pending.push(TextItem::GlyphIds(glyphs));
         if r.extra.abs() > 0.001 {
             // TJ numbers are thousandths of an em, positive moving left.
-            items.push(TextItem::Offset(round3(
+            pending.push(TextItem::Offset(round3(
                 -r.extra * 1000.0 / s.size.max(0.1),
             )));
         }
-        ops.push(Op::ShowText { items });
+        if alone {
+            flush_text(ops, &mut pending);
+        }
         if r.hyphen {
             ops.push(Op::EndMarkedContentWithProperties);
         }
@@ -396,6 +417,7 @@ fn text_ops(
             marked::end(ops);
         }
     }
+    flush_text(ops, &mut pending);
     if open.is_some() {
         marked::end(ops);
     }
@@ -406,6 +428,15 @@ fn text_ops(
         ops.push(Op::SetLineOffset { multiplier: 0.0 });
     }
     ops.push(Op::EndTextSection);
+}
+
+/// Show the glyphs gathered so far, if any, as one `TJ`.
+fn flush_text(ops: &mut Vec<Op>, pending: &mut Vec<TextItem>) {
+    if !pending.is_empty() {
+        ops.push(Op::ShowText {
+            items: std::mem::take(pending),
+        });
+    }
 }
 
 fn round3(v: f32) -> f32 {
