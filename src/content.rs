@@ -206,7 +206,13 @@ pub fn normalize(text: &str) -> String {
             .collect();
     }
     let mut out = String::with_capacity(text.len());
-    for ch in text.nfc() {
+    // Most text is already NFC; the quick check says so without composing anything.
+    let composed: Box<dyn Iterator<Item = char>> =
+        match unicode_normalization::is_nfc_quick(text.chars()) {
+            unicode_normalization::IsNormalized::Yes => Box::new(text.chars()),
+            _ => Box::new(text.nfc()),
+        };
+    for ch in composed {
         match ch {
             '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
             '\u{FB00}' => out.push_str("ff"),

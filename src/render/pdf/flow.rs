@@ -61,9 +61,9 @@ pub enum Draw {
 }
 
 impl Draw {
-    fn moved(&self, dx: f32, dy: f32) -> Draw {
-        let mut d = self.clone();
-        match &mut d {
+    fn moved(mut self, dx: f32, dy: f32) -> Draw {
+        let d = &mut self;
+        match d {
             Draw::Text { x, y, .. } | Draw::Rect { x, y, .. } | Draw::Image { x, y, .. } => {
                 *x += dx;
                 *y += dy;
@@ -79,7 +79,7 @@ impl Draw {
                 *y += dy;
             }
         }
-        d
+        self
     }
 }
 
@@ -160,23 +160,17 @@ fn fill(e: &[Elem], i: usize, h: f32, force: bool) -> usize {
 }
 
 /// Pour `sections` onto pages; the first page's flow starts at `first_top`.
-pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<Draw>> {
-    // A space after an element kept with the next is kept too, so a heading and the
-    // space below it never end a column.
-    let sections: Vec<Section> = sections
-        .iter()
-        .map(|s| match s {
-            Section::Columns(e) => Section::Columns(chain_spaces(e)),
-            Section::Wide(e) => Section::Wide(chain_spaces(e)),
-        })
-        .collect();
+///
+/// The sections are consumed: each element's draws move onto their page (long briefs
+/// would otherwise hold every glyph twice).
+pub fn paginate(sections: Vec<Section>, frame: &Frame, first_top: f32) -> Vec<Vec<Draw>> {
     let mut pages: Vec<Vec<Draw>> = vec![Vec::new()];
     let mut y = first_top;
-    for (si, sec) in sections.iter().enumerate() {
-        let sec = &sec;
+    for (si, sec) in sections.into_iter().enumerate() {
         if si > 0 {
             y += frame.section_gap;
         }
+        let wide = matches!(sec, Section::Wide(_));
         let (mut elems, cols, width) = match sec {
             Section::Columns(e) => (e, frame.columns.max(1), frame.column_width),
             Section::Wide(e) => (
@@ -186,7 +180,9 @@ pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<
                     + frame.gutter * (frame.columns.max(1) - 1) as f32,
             ),
         };
-        let mut shrunk: Vec<Elem>;
+        // A space after an element kept with the next is kept too, so a heading and the
+        // space below it never end a column.
+        chain_spaces(&mut elems);
         let mut tried_shrink = false;
         let mut i = 0;
         while i < elems.len() {
@@ -194,17 +190,16 @@ pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<
             let mut k = i;
             let fresh = (y - frame.top).abs() < EPS;
             for _ in 0..cols {
-                k = fill(elems, k, avail.max(0.0), fresh);
+                k = fill(&elems, k, avail.max(0.0), fresh);
             }
-            if k == i && !fresh && !tried_shrink && matches!(sec, Section::Wide(_)) {
+            if k == i && !fresh && !tried_shrink && wide {
                 tried_shrink = true;
                 // A full-width figure that does not fit below the text before it is
                 // set smaller (down to 60 %) rather than leaving that space empty: it
                 // cannot float to the next page, because that would change the
                 // reading order of the words around it.
                 if let Some(smaller) = shrink_to_fit(&elems[i..], avail) {
-                    shrunk = smaller;
-                    elems = &shrunk;
+                    elems = smaller;
                     i = 0;
                     continue;
                 }
@@ -221,23 +216,23 @@ pub fn paginate(sections: &[Section], frame: &Frame, first_top: f32) -> Vec<Vec<
             }
             let page = pages.len() - 1;
             let h = if k >= elems.len() {
-                balance(elems, i, cols, avail, fresh)
+                balance(&elems, i, cols, avail, fresh)
             } else {
                 avail
             };
             let mut at = i;
             let mut used: f32 = 0.0;
             for c in 0..cols {
-                let end = fill(elems, at, h, fresh).min(elems.len());
+                let end = fill(&elems, at, h, fresh).min(elems.len());
                 let x = frame.left + c as f32 * (width + frame.gutter);
                 let mut yy = y;
                 let mut first = true;
-                for e in &elems[at..end] {
+                for e in &mut elems[at..end] {
                     if first && e.space {
                         continue;
                     }
                     first = false;
-                    for d in &e.draws {
+                    for d in std::mem::take(&mut e.draws) {
                         pages[page].push(d.moved(x, yy));
                     }
                     yy += e.height;
@@ -319,12 +314,10 @@ fn balance(e: &[Elem], i: usize, cols: usize, avail: f32, force: bool) -> f32 {
     hi
 }
 
-fn chain_spaces(e: &[Elem]) -> Vec<Elem> {
-    let mut out: Vec<Elem> = e.to_vec();
+fn chain_spaces(out: &mut [Elem]) {
     for i in 1..out.len() {
         if out[i].space && out[i - 1].keep_next {
             out[i].keep_next = true;
         }
     }
-    out
 }

@@ -68,7 +68,7 @@ pub fn document(doc: &Document, house: &House, options: &Options) -> Result<lopd
         columns: usize::from(st.page.columns.max(1)),
         section_gap: st.body.leading * st.body.paragraph_space * 2.0,
     };
-    let mut pages = paginate(&sections, &frame, top);
+    let mut pages = paginate(sections, &frame, top);
     if let Some(first) = pages.first_mut() {
         first.splice(0..0, head);
     }

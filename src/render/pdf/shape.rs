@@ -217,6 +217,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
         let mut glyphs = Vec::new();
         if let Some(face) = self.book.face(font) {
             let shaped = self.shaped(font, face, text);
+            glyphs.reserve_exact(shaped.len());
             let scale = style.size / face.units_per_em().max(1) as f32;
             for (k, g) in shaped.iter().enumerate() {
                 let start = g.cluster as usize;
