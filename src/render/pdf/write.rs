@@ -601,22 +601,33 @@ fn finish(
     Ok(lo)
 }
 
-/// Flate-compress every stream that may be compressed and is not yet, with one
-/// compressor. Level 3: on fonts and page content it gives files within 1–2 % of level
-/// 6 at less cost (lopdf's own `compress` always uses the slowest level, 9).
+/// Flate-compress every stream that may be compressed and is not yet. Streams are
+/// independent, so they are compressed in parallel (one compressor per worker): a core
+/// that has finished its own edition helps here. Level 3: on fonts and page content it
+/// gives files within 1–2 % of level 6 at less cost (lopdf's own `compress` always
+/// uses the slowest level, 9).
 fn compress_streams(lo: &mut lopdf::Document) {
-    let mut z = super::deflate::Deflater::new(3);
-    for obj in lo.objects.values_mut() {
-        let Object::Stream(s) = obj else { continue };
-        if !s.allows_compression || s.dict.has(b"Filter") {
-            continue;
-        }
-        let Some(packed) = z.zlib(&s.content) else {
-            continue;
-        };
-        if packed.len() < s.content.len() {
-            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            s.set_content(packed);
-        }
-    }
+    use rayon::prelude::*;
+    let mut todo: Vec<&mut lopdf::Stream> = lo
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            Object::Stream(s) if s.allows_compression && !s.dict.has(b"Filter") => Some(s),
+            _ => None,
+        })
+        .collect();
+    // A compressor's tables cost as much to set up as a small stream to compress: a
+    // worker takes several streams per compressor.
+    todo.par_iter_mut().with_min_len(8).for_each_init(
+        || super::deflate::Deflater::new(3),
+        |z, s| {
+            let Some(packed) = z.zlib(&s.content) else {
+                return;
+            };
+            if packed.len() < s.content.len() {
+                s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                s.set_content(packed);
+            }
+        },
+    );
 }
