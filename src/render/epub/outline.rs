@@ -99,14 +99,15 @@ pub struct Run<'t> {
 /// SVG path data (`d`) of glyph outlines, run after run.
 ///
 /// Points are rounded to a tenth of a unit and written relative to the previous one,
-/// which keeps the numbers short; the rounding is done on absolute positions, so it
-/// does not accumulate along the path.
+/// which keeps the numbers short. The glyph origin and each point's offset from it are
+/// rounded separately (so a point is off by at most a tenth): the rounding does not
+/// accumulate along the path, and a glyph repeated at the same size gives the same
+/// data every time, which deflate then stores as one long match.
 #[derive(Default)]
 pub struct PathData {
     d: String,
-    /// Glyph origin in user units and font units → user units.
-    ox: f32,
-    oy: f32,
+    /// Glyph origin in tenths, and font units → user units.
+    origin: (i32, i32),
     scale: f32,
     /// Current point and start of the open subpath, in tenths.
     current: (i32, i32),
@@ -118,11 +119,10 @@ pub struct PathData {
 impl PathData {
     /// Add the outlines of `run`, set in `fonts`.
     pub fn run(&mut self, fonts: &Fonts<'_>, run: &Run<'_>) {
-        self.oy = run.y;
         let mut pen = run.x;
         for c in run.text.chars() {
             if let Some((face, g)) = fonts.glyph(c) {
-                self.ox = pen;
+                self.origin = (tenths(pen), tenths(run.y));
                 self.scale = run.size / f32::from(face.units_per_em().max(1));
                 face.outline_glyph(g, self);
             }
@@ -137,10 +137,9 @@ impl PathData {
 
     /// A font-unit point in tenths of a user unit.
     fn pt(&self, x: f32, y: f32) -> (i32, i32) {
-        let tenths = |v: f32| (v * 10.0).round() as i32;
         (
-            tenths(self.ox + x * self.scale),
-            tenths(self.oy - y * self.scale),
+            self.origin.0 + tenths(x * self.scale),
+            self.origin.1 - tenths(y * self.scale),
         )
     }
 
@@ -177,6 +176,11 @@ impl PathData {
             let _ = write!(self.d, ".{tenth}");
         }
     }
+}
+
+/// `v` in tenths, rounded.
+fn tenths(v: f32) -> i32 {
+    (v * 10.0).round() as i32
 }
 
 impl OutlineBuilder for PathData {
@@ -239,8 +243,7 @@ mod tests {
     #[test]
     fn path_data_is_relative_compact_and_closed() {
         let mut w = PathData {
-            ox: 10.0,
-            oy: 100.0,
+            origin: (100, 1000),
             scale: 0.5,
             ..PathData::default()
         };
