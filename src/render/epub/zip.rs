@@ -11,6 +11,21 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::model::civil_from_days;
 
+/// The deflate level. Measured on the whole archive (zip 2.6, miniz_oxide, best of 30):
+///
+/// | level | seed bytes | seed ms | book100 bytes | book100 ms |
+/// |------:|-----------:|--------:|--------------:|-----------:|
+/// |     1 |     60 685 |    1.19 |        86 735 |       1.65 |
+/// |     2 |     56 021 |    1.73 |        74 626 |       2.66 |
+/// |     3 |     54 983 |    2.09 |        69 888 |       3.14 |
+/// |     6 |     54 179 |    3.77 |        68 078 |       5.03 |
+/// |     9 |     54 140 |    4.97 |        67 983 |       6.41 |
+///
+/// Level 3 is the knee: within 1.6 % (seed) and 2.8 % (book100) of level 9's size in
+/// less than half the time; the higher levels' longer match searches buy almost nothing
+/// on subset fonts and path data.
+const LEVEL: i64 = 3;
+
 /// One file of the container.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -26,10 +41,9 @@ pub fn archive(entries: &[Entry], epoch: i64) -> Result<Vec<u8>, String> {
         .unix_permissions(0o644);
     let mut w = ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let stored = base.compression_method(CompressionMethod::Stored);
-    // Level 9 keeps to flate2; higher levels would switch to the much slower zopfli.
     let deflated = base
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(9));
+        .compression_level(Some(LEVEL));
     let fail = |e: &dyn std::fmt::Display| format!("cannot write the EPUB archive ({e})");
     w.start_file("mimetype", stored).map_err(|e| fail(&e))?;
     w.write_all(b"application/epub+zip").map_err(|e| fail(&e))?;
