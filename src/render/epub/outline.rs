@@ -6,8 +6,6 @@
 //! than SVG `<text>` makes the cover look the same in every reading system, whatever
 //! fonts it has, and keeps its words out of the text of the EPUB.
 
-use std::fmt::Write;
-
 use ttf_parser::{Face, GlyphId, OutlineBuilder};
 
 use crate::house::House;
@@ -168,12 +166,24 @@ impl PathData {
             self.d.push('-');
         }
         let (whole, tenth) = (v.unsigned_abs() / 10, v.unsigned_abs() % 10);
-        // Writing into a String cannot fail.
         if whole != 0 || tenth == 0 {
-            let _ = write!(self.d, "{whole}");
+            // Digits by hand: `write!` costs more than the rest of the outline writing.
+            let mut digits = [0u8; 10];
+            let mut n = whole;
+            let mut i = digits.len();
+            loop {
+                i -= 1;
+                digits[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            digits[i..].iter().for_each(|&b| self.d.push(char::from(b)));
         }
         if tenth != 0 {
-            let _ = write!(self.d, ".{tenth}");
+            self.d.push('.');
+            self.d.push(char::from(b'0' + tenth as u8));
         }
     }
 }
@@ -260,6 +270,19 @@ mod tests {
         assert_eq!(
             w.into_string(),
             "m10 100h.5v-10.5l1-1-1 1q-.5 0-.5 10.5zm1.5 0z"
+        );
+    }
+
+    #[test]
+    fn numbers_are_written_in_tenths() {
+        let mut w = PathData::default();
+        w.command('l');
+        for v in [0, 5, -5, 10, 105, -1_000_000, i32::MAX, i32::MIN] {
+            w.number(v);
+        }
+        assert_eq!(
+            w.into_string(),
+            "l0 .5-.5 1 10.5-100000 214748364.7-214748364.8"
         );
     }
 
