@@ -59,23 +59,25 @@ fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, St
             Some("cover-image"),
         ),
     ];
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        (nav::NAV_HREF.into(), nav),
-        (nav::COVER_HREF.into(), cover_page),
-        (xhtml::HREF.into(), brief.xhtml),
-        (xhtml::CSS_HREF.into(), css.into_bytes()),
-        (xhtml::LOGO_HREF.into(), house.logo.bytes.to_vec()),
-        (COVER_IMAGE.into(), cover_svg),
+    // The files borrow their bytes: figures and fonts are not copied on the way into
+    // the archive.
+    let mut files: Vec<(&str, &[u8])> = vec![
+        (nav::NAV_HREF, &nav),
+        (nav::COVER_HREF, &cover_page),
+        (xhtml::HREF, &brief.xhtml),
+        (xhtml::CSS_HREF, css.as_bytes()),
+        (xhtml::LOGO_HREF, &house.logo.bytes),
+        (COVER_IMAGE, &cover_svg),
     ];
     for (i, img) in brief.images.iter().enumerate() {
         let id = format!("figure-{}", i + 1);
         items.push(item(&id, &img.href, img.media_type, None));
-        files.push((img.href.clone(), img.bytes.to_vec()));
+        files.push((&img.href, &img.bytes));
     }
     for (i, f) in web_fonts.iter().enumerate() {
         let id = format!("font-{}", i + 1);
         items.push(item(&id, &f.href, "font/ttf", None));
-        files.push((f.href.clone(), f.bytes.clone()));
+        files.push((&f.href, &f.bytes));
     }
 
     let package = Package {
@@ -86,14 +88,15 @@ fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, St
         items,
         spine: vec!["cover".into(), "brief".into()],
     };
+    let (container, opf) = (package::container()?, package::opf(&package)?);
     let mut entries = vec![
         Entry {
             path: "META-INF/container.xml".into(),
-            bytes: package::container()?,
+            bytes: &container,
         },
         Entry {
             path: package::OPF_PATH.into(),
-            bytes: package::opf(&package)?,
+            bytes: &opf,
         },
     ];
     entries.extend(files.into_iter().map(|(href, bytes)| Entry {

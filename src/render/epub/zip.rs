@@ -28,18 +28,24 @@ const LEVEL: i64 = 3;
 
 /// One file of the container.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Entry<'a> {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: &'a [u8],
 }
 
 /// The EPUB archive: `mimetype`, then `entries` in order, all dated `epoch`.
-pub fn archive(entries: &[Entry], epoch: i64) -> Result<Vec<u8>, String> {
+pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
     let time = dos_time(epoch);
     let base = SimpleFileOptions::default()
         .last_modified_time(time)
         .unix_permissions(0o644);
-    let mut w = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // Room for everything stored as is, so the buffer is not regrown and copied while
+    // the archive is written.
+    let room = entries
+        .iter()
+        .map(|e| e.bytes.len() + 2 * e.path.len() + 100);
+    let out = Vec::with_capacity(room.sum::<usize>() + 256);
+    let mut w = ZipWriter::new(std::io::Cursor::new(out));
     let stored = base.compression_method(CompressionMethod::Stored);
     let deflated = base
         .compression_method(CompressionMethod::Deflated)
@@ -55,7 +61,7 @@ pub fn archive(entries: &[Entry], epoch: i64) -> Result<Vec<u8>, String> {
             .any(|x| e.path.ends_with(x));
         w.start_file(e.path.as_str(), if packed { stored } else { deflated })
             .map_err(|err| fail(&err))?;
-        w.write_all(&e.bytes).map_err(|err| fail(&err))?;
+        w.write_all(e.bytes).map_err(|err| fail(&err))?;
     }
     let out = w.finish().map_err(|e| fail(&e))?;
     Ok(out.into_inner())
@@ -94,7 +100,7 @@ mod tests {
         let bytes = archive(
             &[Entry {
                 path: "a.txt".into(),
-                bytes: b"hello".to_vec(),
+                bytes: b"hello",
             }],
             1_477_958_400,
         )?;
@@ -108,7 +114,7 @@ mod tests {
             archive(
                 &[Entry {
                     path: "a.txt".into(),
-                    bytes: b"hello".to_vec()
+                    bytes: b"hello"
                 }],
                 1_477_958_400
             )?
