@@ -38,6 +38,26 @@ impl Face {
         italic: false,
     };
 
+    /// All faces, in the order of `Ord`.
+    const ALL: [Face; 8] = {
+        let mut all = [Face::SERIF; 8];
+        let mut i = 0;
+        while i < 8 {
+            all[i] = Face {
+                sans: i & 4 != 0,
+                bold: i & 2 != 0,
+                italic: i & 1 != 0,
+            };
+            i += 1;
+        }
+        all
+    };
+
+    /// Position of this face in [`Face::ALL`].
+    fn index(self) -> usize {
+        usize::from(self.sans) * 4 + usize::from(self.bold) * 2 + usize::from(self.italic)
+    }
+
     /// This face in bold.
     pub fn bold(self) -> Face {
         Face { bold: true, ..self }
@@ -55,19 +75,85 @@ impl Face {
 /// Characters written, per face.
 #[derive(Debug, Clone, Default)]
 pub struct Usage {
-    chars: BTreeMap<Face, BTreeSet<char>>,
+    /// Indexed by [`Face::index`].
+    chars: [CharSet; 8],
 }
 
 impl Usage {
     /// Record that `text` is set in `face`.
     pub fn add(&mut self, face: Face, text: &str) {
-        let set = self.chars.entry(face).or_default();
+        let set = &mut self.chars[face.index()];
         // Characters a reading system may add by itself in any face that is used:
         // hyphens from `hyphens: auto`, list numbers, spaces.
         if set.is_empty() {
-            set.extend("0123456789.-\u{2010} \u{a0}".chars());
+            "0123456789.-\u{2010} \u{a0}"
+                .chars()
+                .for_each(|c| set.insert(c));
         }
-        set.extend(text.chars().filter(|c| !c.is_control()));
+        text.chars()
+            .filter(|c| !c.is_control())
+            .for_each(|c| set.insert(c));
+    }
+
+    /// The faces used, in [`Face`] order, with their characters.
+    fn faces(&self) -> impl Iterator<Item = (Face, &CharSet)> {
+        Face::ALL
+            .into_iter()
+            .zip(&self.chars)
+            .filter(|(_, set)| !set.is_empty())
+    }
+}
+
+/// A set of characters. The XHTML writer adds every character it writes, so the common
+/// ones (below U+0800: Latin, Greek, Cyrillic, Armenian…) are a bitmap, not a tree.
+#[derive(Debug, Clone)]
+struct CharSet {
+    low: Vec<u64>,
+    high: BTreeSet<char>,
+    empty: bool,
+}
+
+/// Characters below this are kept in the bitmap.
+const LOW: u32 = 0x800;
+
+impl Default for CharSet {
+    fn default() -> CharSet {
+        CharSet {
+            low: Vec::new(),
+            high: BTreeSet::new(),
+            empty: true,
+        }
+    }
+}
+
+impl CharSet {
+    fn insert(&mut self, c: char) {
+        self.empty = false;
+        let v = u32::from(c);
+        if v < LOW {
+            if self.low.is_empty() {
+                self.low = vec![0; (LOW / 64) as usize];
+            }
+            if let Some(word) = self.low.get_mut((v / 64) as usize) {
+                *word |= 1 << (v % 64);
+            }
+        } else {
+            self.high.insert(c);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.empty
+    }
+
+    /// The characters in ascending order.
+    fn iter(&self) -> impl Iterator<Item = char> + '_ {
+        let low = self.low.iter().enumerate().flat_map(|(i, &word)| {
+            (0..64u32)
+                .filter(move |b| word & (1 << b) != 0)
+                .filter_map(move |b| char::from_u32(i as u32 * 64 + b))
+        });
+        low.chain(self.high.iter().copied())
     }
 }
 
@@ -107,11 +193,11 @@ pub fn family_stack(house: &House, sans: bool) -> Vec<String> {
 pub fn embed(house: &House, usage: &Usage) -> Result<Vec<WebFont>, String> {
     // (family, bold, italic) → (font file name in the house style, characters).
     let mut wanted: BTreeMap<(String, bool, bool), (String, BTreeSet<char>)> = BTreeMap::new();
-    for (face, chars) in &usage.chars {
-        let (main, fallbacks) = files(house, *face);
+    for (face, chars) in usage.faces() {
+        let (main, fallbacks) = files(house, face);
         let stack = family_stack(house, face.sans);
         let main_face = face_of(house, &main)?;
-        for &c in chars {
+        for c in chars.iter() {
             let slot = if main_face.glyph_index(c).is_some_and(|g| g.0 != 0) {
                 Some((stack[0].clone(), face.italic, main.clone()))
             } else {
@@ -235,6 +321,35 @@ pub fn subset_font(bytes: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usage_keeps_each_face_apart_in_order() {
+        let mut usage = Usage::default();
+        usage.add(Face::SANS.bold(), "b\u{10D0}a");
+        usage.add(Face::SERIF.italic(), "\u{7FF}\u{800}\n");
+        let faces: Vec<(Face, String)> = usage
+            .faces()
+            .map(|(f, set)| (f, set.iter().collect()))
+            .collect();
+        let base = " -.0123456789\u{a0}";
+        assert_eq!(
+            faces,
+            vec![
+                (
+                    Face::SERIF.italic(),
+                    format!("{base}\u{7FF}\u{800}\u{2010}")
+                ),
+                (
+                    Face::SANS.bold(),
+                    " -.0123456789ab\u{a0}\u{10D0}\u{2010}".into()
+                ),
+            ]
+        );
+        for (i, f) in Face::ALL.into_iter().enumerate() {
+            assert_eq!(f.index(), i);
+            assert!(i == 0 || Face::ALL[i - 1] < f);
+        }
+    }
 
     #[test]
     fn subsets_are_small_and_keep_a_unicode_cmap() -> Result<(), String> {

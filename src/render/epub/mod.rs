@@ -1,5 +1,5 @@
 //! The EPUB 3 edition: one reflowable brief in the house layout, with subset house
-//! fonts, a generated cover and accessibility metadata.
+//! fonts, a generated SVG cover and accessibility metadata.
 //!
 //! The container holds, in this fixed order: `mimetype`, `META-INF/container.xml`,
 //! `EPUB/package.opf`, `EPUB/nav.xhtml`, `EPUB/cover.xhtml`, `EPUB/brief.xhtml` (the
@@ -11,8 +11,8 @@ mod cover;
 mod css;
 mod fonts;
 mod nav;
+mod outline;
 mod package;
-mod raster;
 mod xhtml;
 mod xml;
 mod zip;
@@ -44,7 +44,7 @@ fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, St
     let nav = nav::nav(&doc.meta.lang, &doc.meta.title, &brief.targets)?;
     let cover_alt = format!("{}: {}", style.organisation.name, doc.meta.title);
     let cover_page = cover_page(&doc.meta.lang, &doc.meta.title, &cover_alt)?;
-    let cover_png = cover::cover(doc, house)?;
+    let cover_svg = cover::cover(doc, house, &cover_alt)?;
 
     let mut items = vec![
         item("nav", nav::NAV_HREF, "application/xhtml+xml", Some("nav")),
@@ -52,25 +52,32 @@ fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, St
         item("brief", xhtml::HREF, "application/xhtml+xml", None),
         item("css", xhtml::CSS_HREF, "text/css", None),
         item("logo", xhtml::LOGO_HREF, "image/png", None),
-        item("cover-image", COVER_IMAGE, "image/png", Some("cover-image")),
+        item(
+            "cover-image",
+            COVER_IMAGE,
+            "image/svg+xml",
+            Some("cover-image"),
+        ),
     ];
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        (nav::NAV_HREF.into(), nav),
-        (nav::COVER_HREF.into(), cover_page),
-        (xhtml::HREF.into(), brief.xhtml),
-        (xhtml::CSS_HREF.into(), css.into_bytes()),
-        (xhtml::LOGO_HREF.into(), house.logo.bytes.to_vec()),
-        (COVER_IMAGE.into(), cover_png),
+    // The files borrow their bytes: figures and fonts are not copied on the way into
+    // the archive.
+    let mut files: Vec<(&str, &[u8])> = vec![
+        (nav::NAV_HREF, &nav),
+        (nav::COVER_HREF, &cover_page),
+        (xhtml::HREF, &brief.xhtml),
+        (xhtml::CSS_HREF, css.as_bytes()),
+        (xhtml::LOGO_HREF, &house.logo.bytes),
+        (COVER_IMAGE, &cover_svg),
     ];
     for (i, img) in brief.images.iter().enumerate() {
         let id = format!("figure-{}", i + 1);
         items.push(item(&id, &img.href, img.media_type, None));
-        files.push((img.href.clone(), img.bytes.to_vec()));
+        files.push((&img.href, &img.bytes));
     }
     for (i, f) in web_fonts.iter().enumerate() {
         let id = format!("font-{}", i + 1);
         items.push(item(&id, &f.href, "font/ttf", None));
-        files.push((f.href.clone(), f.bytes.clone()));
+        files.push((&f.href, &f.bytes));
     }
 
     let package = Package {
@@ -81,14 +88,15 @@ fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, St
         items,
         spine: vec!["cover".into(), "brief".into()],
     };
+    let (container, opf) = (package::container()?, package::opf(&package)?);
     let mut entries = vec![
         Entry {
             path: "META-INF/container.xml".into(),
-            bytes: package::container()?,
+            bytes: &container,
         },
         Entry {
             path: package::OPF_PATH.into(),
-            bytes: package::opf(&package)?,
+            bytes: &opf,
         },
     ];
     entries.extend(files.into_iter().map(|(href, bytes)| Entry {
@@ -99,7 +107,7 @@ fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, St
 }
 
 /// Path of the cover image inside the EPUB folder.
-const COVER_IMAGE: &str = "images/cover.png";
+const COVER_IMAGE: &str = "images/cover.svg";
 
 fn item(id: &str, href: &str, media_type: &str, properties: Option<&'static str>) -> Item {
     Item {

@@ -11,25 +11,45 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::model::civil_from_days;
 
+/// The deflate level. Measured on the whole archive (zip 2.6, miniz_oxide, best of 30):
+///
+/// | level | seed bytes | seed ms | book100 bytes | book100 ms |
+/// |------:|-----------:|--------:|--------------:|-----------:|
+/// |     1 |     60 685 |    1.19 |        86 735 |       1.65 |
+/// |     2 |     56 021 |    1.73 |        74 626 |       2.66 |
+/// |     3 |     54 983 |    2.09 |        69 888 |       3.14 |
+/// |     6 |     54 179 |    3.77 |        68 078 |       5.03 |
+/// |     9 |     54 140 |    4.97 |        67 983 |       6.41 |
+///
+/// Level 3 is the knee: within 1.6 % (seed) and 2.8 % (book100) of level 9's size in
+/// less than half the time; the higher levels' longer match searches buy almost nothing
+/// on subset fonts and path data.
+const LEVEL: i64 = 3;
+
 /// One file of the container.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Entry<'a> {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: &'a [u8],
 }
 
 /// The EPUB archive: `mimetype`, then `entries` in order, all dated `epoch`.
-pub fn archive(entries: &[Entry], epoch: i64) -> Result<Vec<u8>, String> {
+pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
     let time = dos_time(epoch);
     let base = SimpleFileOptions::default()
         .last_modified_time(time)
         .unix_permissions(0o644);
-    let mut w = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // Room for everything stored as is, so the buffer is not regrown and copied while
+    // the archive is written.
+    let room = entries
+        .iter()
+        .map(|e| e.bytes.len() + 2 * e.path.len() + 100);
+    let out = Vec::with_capacity(room.sum::<usize>() + 256);
+    let mut w = ZipWriter::new(std::io::Cursor::new(out));
     let stored = base.compression_method(CompressionMethod::Stored);
-    // Level 9 keeps to flate2; higher levels would switch to the much slower zopfli.
     let deflated = base
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(9));
+        .compression_level(Some(LEVEL));
     let fail = |e: &dyn std::fmt::Display| format!("cannot write the EPUB archive ({e})");
     w.start_file("mimetype", stored).map_err(|e| fail(&e))?;
     w.write_all(b"application/epub+zip").map_err(|e| fail(&e))?;
@@ -41,7 +61,7 @@ pub fn archive(entries: &[Entry], epoch: i64) -> Result<Vec<u8>, String> {
             .any(|x| e.path.ends_with(x));
         w.start_file(e.path.as_str(), if packed { stored } else { deflated })
             .map_err(|err| fail(&err))?;
-        w.write_all(&e.bytes).map_err(|err| fail(&err))?;
+        w.write_all(e.bytes).map_err(|err| fail(&err))?;
     }
     let out = w.finish().map_err(|e| fail(&e))?;
     Ok(out.into_inner())
@@ -80,7 +100,7 @@ mod tests {
         let bytes = archive(
             &[Entry {
                 path: "a.txt".into(),
-                bytes: b"hello".to_vec(),
+                bytes: b"hello",
             }],
             1_477_958_400,
         )?;
@@ -94,7 +114,7 @@ mod tests {
             archive(
                 &[Entry {
                     path: "a.txt".into(),
-                    bytes: b"hello".to_vec()
+                    bytes: b"hello"
                 }],
                 1_477_958_400
             )?
