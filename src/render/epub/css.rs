@@ -52,6 +52,11 @@ pub fn css(house: &House, fonts: &[WebFont]) -> String {
 html {{ color: {text}; }}
 body {{ font-family: {serif}; line-height: {leading}; margin: 0; padding: 0 {m}em {m}em; }}
 
+/* The cover page: the cover image whole on the screen, centred. */
+body.cover-page {{ padding: 0; }}
+.cover {{ margin: 0; text-align: center; }}
+.cover img {{ display: block; margin: 0 auto; max-width: 100%; max-height: 100vh; height: auto; }}
+
 /* Masthead: the mark at the left, the wordmark beside it. */
 .masthead {{ display: flex; align-items: center; padding-top: {m}em; }}
 .masthead .logo {{ height: {logo_h}; width: auto; margin-right: {gap}; }}
