@@ -38,6 +38,23 @@ impl Deflater {
     }
 }
 
+/// Level of [`with_thread_deflater`]'s compressors.
+pub const LEVEL: u32 = 3;
+
+thread_local! {
+    /// One compressor per thread, kept for the life of the thread: its tables cost as
+    /// much to set up as a small stream costs to compress.
+    static DEFLATER: std::cell::RefCell<Deflater> = std::cell::RefCell::new(Deflater::new(LEVEL));
+}
+
+/// Run `f` with this thread's compressor (at [`LEVEL`]).
+pub fn with_thread_deflater<T>(f: impl FnOnce(&mut Deflater) -> Option<T>) -> Option<T> {
+    DEFLATER.with(|z| {
+        let mut z = z.try_borrow_mut().ok()?;
+        f(&mut z)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,8 @@
 //!   not interlaced: the concatenated `IDAT` data, `/FlateDecode` with
 //!   `/DecodeParms << /Predictor 15 … >>`; not recompressed at all.
 //! - Anything else (alpha, 16-bit, interlaced, CMYK JPEG…): decoded, colour and alpha
-//!   split, each compressed once at a fast level (image data compresses about as well
-//!   at level 3 as at level 6, at a third of the cost).
+//!   split, each compressed once at the PDF's stream level (3: image data compresses
+//!   about as well as at level 6, at a third of the cost).
 //!
 //! Every image is still decoded in full once, so a damaged file is an error here and
 //! never a broken picture in the PDF. printpdf places each image as a 1×1 placeholder
@@ -29,9 +29,6 @@ pub struct Image {
     pub stream: Stream,
     pub smask: Option<Stream>,
 }
-
-/// Deflate level for pixels we compress ourselves.
-const LEVEL: u32 = 3;
 
 /// Prepare PNG or JPEG `bytes` as a PDF image.
 pub fn prepare(bytes: &[u8]) -> Result<Image, String> {
@@ -219,7 +216,7 @@ fn fixed(dict: Dictionary, content: Vec<u8>) -> Stream {
 }
 
 fn flate(mut dict: Dictionary, data: &[u8]) -> Stream {
-    match super::deflate::Deflater::new(LEVEL).zlib(data) {
+    match super::deflate::with_thread_deflater(|z| z.zlib(data)) {
         Some(packed) => {
             dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
             fixed(dict, packed)

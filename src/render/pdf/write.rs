@@ -616,18 +616,15 @@ fn compress_streams(lo: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    // A compressor's tables cost as much to set up as a small stream to compress: a
-    // worker takes several streams per compressor.
-    todo.par_iter_mut().with_min_len(8).for_each_init(
-        || super::deflate::Deflater::new(3),
-        |z, s| {
-            let Some(packed) = z.zlib(&s.content) else {
-                return;
-            };
-            if packed.len() < s.content.len() {
-                s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                s.set_content(packed);
-            }
-        },
-    );
+    // Largest first, so the two workers finish together.
+    todo.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    todo.par_iter_mut().for_each(|s| {
+        let Some(packed) = super::deflate::with_thread_deflater(|z| z.zlib(&s.content)) else {
+            return;
+        };
+        if packed.len() < s.content.len() {
+            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            s.set_content(packed);
+        }
+    });
 }
