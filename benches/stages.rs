@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 
 use briefpress::render::{self, Edition, Format, Options};
 
+/// The same allocator as the `briefpress` binary, so stage times are the shipped ones.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     if let Err(e) = run() {
         eprintln!("bench failed: {e}");
