@@ -5,9 +5,9 @@
 //! It looks up only the characters a brief uses (a few dozen) in each font's cmap,
 //! rather than expanding every cmap into a set: that keeps a one-brief build fast.
 
-use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::house::{Bytes, House};
@@ -98,7 +98,7 @@ pub struct FontBook<'a> {
     /// Per font, which of U+0000–U+00FF it has: [`FontBook::has`] is asked for every
     /// character shaped, and a cmap lookup per Latin letter was a tenth of the layout.
     /// Filled per font on first use (a brief uses few of the house fonts).
-    latin1: Vec<OnceCell<[u64; 4]>>,
+    latin1: Vec<OnceLock<[u64; 4]>>,
 }
 
 /// Position of `v` among the eight variants.
@@ -126,7 +126,7 @@ impl<'a> FontBook<'a> {
             chains: Vec::new(),
             latin1: Vec::new(),
         };
-        book.latin1 = (0..book.faces.len()).map(|_| OnceCell::new()).collect();
+        book.latin1 = (0..book.faces.len()).map(|_| OnceLock::new()).collect();
         // Chains are asked for once per shaped run: work them out once.
         let mut chains = vec![Vec::new(); 8];
         for family in [Family::Serif, Family::Sans] {

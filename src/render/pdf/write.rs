@@ -95,8 +95,8 @@ pub fn write(
     let st = &house.style;
     let mut pdf = PdfDocument::new(&doc.meta.title);
     let used = usage(&pages);
-    let mut subsets: BTreeMap<usize, Subset> = BTreeMap::new();
-    for (&font, glyphs) in &used {
+    // Fonts are subset independently of each other: in parallel.
+    let subset_one = |(&font, glyphs): (&usize, &BTreeMap<u16, String>)| {
         let bytes = book
             .bytes(font)
             .ok_or_else(|| render_err(slug, format!("font {font} missing")))?;
@@ -130,11 +130,21 @@ pub fn write(
             // are computed against exactly that number.
             pdf_adv.insert(g, (f32::from(adv) * 1000.0 / upem).trunc());
         }
+        Ok((font, parsed, Subset { remap, pdf_adv }))
+    };
+    let done: Vec<Result<(usize, ParsedFont, Subset)>> = {
+        use rayon::prelude::*;
+        let used: Vec<(&usize, &BTreeMap<u16, String>)> = used.iter().collect();
+        used.into_par_iter().map(subset_one).collect()
+    };
+    let mut subsets: BTreeMap<usize, Subset> = BTreeMap::new();
+    for r in done {
+        let (font, parsed, subset) = r?;
         pdf.resources
             .fonts
             .map
             .insert(FontId(format!("F{font}")), printpdf::PdfFont::new(parsed));
-        subsets.insert(font, Subset { remap, pdf_adv });
+        subsets.insert(font, subset);
     }
     // printpdf places a 1×1 placeholder per image; `fix_images` swaps in the prepared
     // streams once the lopdf document exists.
