@@ -195,21 +195,41 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Unicode NFC, soft hyphens dropped, ligature code points expanded, non-breaking and
 /// other Unicode spaces treated as spaces.
 pub fn normalize(text: &str) -> String {
+    // ASCII is its own normal form and has no soft hyphens or ligatures: only its
+    // white space changes. Most text of most briefs takes this way.
+    if text.is_ascii() {
+        return text
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect();
+    }
     let mut out = String::with_capacity(text.len());
-    for ch in text.nfc() {
-        match ch {
-            '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
-            '\u{FB00}' => out.push_str("ff"),
-            '\u{FB01}' => out.push_str("fi"),
-            '\u{FB02}' => out.push_str("fl"),
-            '\u{FB03}' => out.push_str("ffi"),
-            '\u{FB04}' => out.push_str("ffl"),
-            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
-            c if c.is_whitespace() => out.push(' '),
-            c => out.push(c),
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        for ch in text.chars() {
+            push_normalized(&mut out, ch);
+        }
+    } else {
+        for ch in text.nfc() {
+            push_normalized(&mut out, ch);
         }
     }
     out
+}
+
+/// One character of NFC text, normalised by the rest of the rules of [`normalize`].
+fn push_normalized(out: &mut String, ch: char) {
+    match ch {
+        '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
+        '\u{FB00}' => out.push_str("ff"),
+        '\u{FB01}' => out.push_str("fi"),
+        '\u{FB02}' => out.push_str("fl"),
+        '\u{FB03}' => out.push_str("ffi"),
+        '\u{FB04}' => out.push_str("ffl"),
+        '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+        c if c.is_whitespace() => out.push(' '),
+        c => out.push(c),
+    }
 }
 
 /// Normalised words of a text.
