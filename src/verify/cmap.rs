@@ -185,6 +185,12 @@ impl ToUnicode {
     /// U+FFFD, so they surface as differences rather than vanish.
     pub fn decode(&self, bytes: &[u8], default_len: usize) -> String {
         let mut out = String::new();
+        self.decode_into(bytes, default_len, &mut out);
+        out
+    }
+
+    /// [`ToUnicode::decode`], appending to `out`.
+    pub fn decode_into(&self, bytes: &[u8], default_len: usize, out: &mut String) {
         let mut i = 0;
         while i < bytes.len() {
             let len = self.code_len(&bytes[i..]).unwrap_or(default_len).max(1);
@@ -195,7 +201,6 @@ impl ToUnicode {
             }
             i = end;
         }
-        out
     }
 
     fn code_len(&self, rest: &[u8]) -> Option<usize> {

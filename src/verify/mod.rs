@@ -243,6 +243,27 @@ fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
     Ok(out)
 }
 
+/// Normalise the text between two word breaks and add its words to `out`, each at
+/// `place` (normalisation may split the text at a no-break space, or empty it).
+pub(crate) fn push_words(raw: String, place: &Place, optional: bool, out: &mut Vec<Found>) {
+    // The common case, without the copy: printable ASCII is its own normal form.
+    if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_graphic()) {
+        out.push(Found {
+            text: raw,
+            place: place.clone(),
+            optional,
+        });
+        return;
+    }
+    for t in content::normalize(&raw).split_whitespace() {
+        out.push(Found {
+            text: t.to_owned(),
+            place: place.clone(),
+            optional,
+        });
+    }
+}
+
 /// Expected content words of a brief, for tests and tools.
 pub fn expected_words(doc: &crate::model::Document, house: &House) -> Vec<Word> {
     content::content(doc, &house.style).words()
