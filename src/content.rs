@@ -176,14 +176,19 @@ impl Content {
 
     /// SHA-256 of the normalised words, one per line: equal for equal content.
     pub fn digest(&self) -> String {
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
-        for w in self.words() {
-            h.update(w.text.as_bytes());
-            h.update(b"\n");
-        }
-        hex(&h.finalize())
+        digest(&self.words())
     }
+}
+
+/// [`Content::digest`] of words already taken from the content.
+pub fn digest(words: &[Word]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for w in words {
+        h.update(w.text.as_bytes());
+        h.update(b"\n");
+    }
+    hex(&h.finalize())
 }
 
 /// Lower-case hexadecimal of bytes.
