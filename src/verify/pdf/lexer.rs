@@ -19,8 +19,8 @@ const MAX_OPERAND_TOKENS: usize = 1 << 16;
 /// One operand token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tok<'a> {
-    /// A number (its value is never needed).
-    Number,
+    /// A number, as written; [`int`] reads an integer.
+    Number(&'a [u8]),
     /// A name without its `/`; `#xx` escapes are decoded by [`name`].
     Name(&'a [u8]),
     /// A literal string between its outer parentheses; decoded by [`string`].
@@ -28,11 +28,29 @@ pub enum Tok<'a> {
     /// The digits of a hexadecimal string between `<` and `>`; decoded by [`string`].
     Hex(&'a [u8]),
     /// `true`, `false` or `null`.
-    Keyword,
+    Keyword(&'a [u8]),
     ArrayOpen,
     ArrayClose,
     DictOpen,
     DictClose,
+}
+
+/// A token or a bare word: an operator in a content stream, a keyword such as `obj`,
+/// `R` or `stream` in the file's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lexeme<'a> {
+    Tok(Tok<'a>),
+    Word(&'a [u8]),
+}
+
+/// Splits PDF syntax into [`Lexeme`]s. Errors read "at byte N: what".
+#[derive(Debug, Clone)]
+pub struct Lexer<'a> {
+    src: &'a [u8],
+    /// Where the next lexeme starts (or white space before it).
+    pub pos: usize,
+    /// Where the last lexeme started.
+    pub start: usize,
 }
 
 /// An operator and its operand tokens.
@@ -41,12 +59,11 @@ pub type Op<'a, 't> = (&'a [u8], &'t [Tok<'a>]);
 /// The operations of a content stream, one at a time.
 #[derive(Debug)]
 pub struct Ops<'a> {
-    src: &'a [u8],
-    pos: usize,
+    lex: Lexer<'a>,
     args: Vec<Tok<'a>>,
 }
 
-fn is_white(b: u8) -> bool {
+pub(super) fn is_white(b: u8) -> bool {
     matches!(b, b'\0' | b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
@@ -70,95 +87,75 @@ fn is_number(s: &[u8]) -> bool {
         && digits.iter().all(|&b| b == b'.' || b.is_ascii_digit())
 }
 
-impl<'a> Ops<'a> {
-    /// Start reading `src`.
-    pub fn new(src: &'a [u8]) -> Ops<'a> {
-        Ops {
+/// The value of an integer token (`None` for a real number or one out of range).
+pub fn int(tok: &Tok<'_>) -> Option<i64> {
+    let Tok::Number(raw) = tok else { return None };
+    std::str::from_utf8(raw).ok()?.parse().ok()
+}
+
+impl<'a> Lexer<'a> {
+    /// Start reading `src` at byte `pos`.
+    pub fn new(src: &'a [u8], pos: usize) -> Lexer<'a> {
+        Lexer {
             src,
-            pos: 0,
-            args: Vec::new(),
+            pos,
+            start: pos,
         }
     }
 
-    /// The next operator and its operand tokens, or `None` at the end of the stream.
-    pub fn next_op(&mut self) -> Result<Option<Op<'a, '_>>, String> {
-        self.args.clear();
-        // Open arrays (`false`) and dictionaries (`true`), innermost last.
-        let mut open = [false; MAX_NESTING];
-        let mut depth = 0usize;
-        loop {
-            self.skip_white();
-            let Some(&b) = self.src.get(self.pos) else {
-                if self.args.is_empty() {
-                    return Ok(None);
-                }
-                return Err(self.err("the stream ends inside an operation's operands"));
-            };
-            let start = self.pos;
-            let tok = match b {
-                b'/' => {
-                    self.pos += 1;
-                    Tok::Name(self.regular_run())
-                }
-                b'(' => Tok::Literal(self.literal()?),
-                b'<' if self.src.get(self.pos + 1) == Some(&b'<') => {
-                    self.pos += 2;
-                    open_level(&mut open, &mut depth, true).map_err(|e| self.err_at(start, e))?;
-                    Tok::DictOpen
-                }
-                b'<' => Tok::Hex(self.hex()?),
-                b'>' if self.src.get(self.pos + 1) == Some(&b'>') => {
-                    self.pos += 2;
-                    close_level(&open, &mut depth, true).map_err(|e| self.err_at(start, e))?;
-                    Tok::DictClose
-                }
-                b'[' => {
-                    self.pos += 1;
-                    open_level(&mut open, &mut depth, false).map_err(|e| self.err_at(start, e))?;
-                    Tok::ArrayOpen
-                }
-                b']' => {
-                    self.pos += 1;
-                    close_level(&open, &mut depth, false).map_err(|e| self.err_at(start, e))?;
-                    Tok::ArrayClose
-                }
-                b if is_delimiter(b) => {
-                    return Err(self.err(&format!("unexpected {:?}", b as char)));
-                }
-                _ => {
-                    let word = self.regular_run();
-                    if is_number(word) {
-                        Tok::Number
-                    } else if matches!(word, b"true" | b"false" | b"null") {
-                        Tok::Keyword
-                    } else if word.first().is_some_and(|c| b"+-.0123456789".contains(c)) {
-                        return Err(self.err_at(start, "malformed number"));
-                    } else if depth > 0 {
-                        return Err(self.err_at(start, "an operator inside an array or dictionary"));
-                    } else {
-                        if word == b"ID" {
-                            self.skip_image_data()?;
-                        }
-                        return Ok(Some((word, &self.args)));
-                    }
-                }
-            };
-            if self.args.len() >= MAX_OPERAND_TOKENS {
-                return Err(self.err_at(
-                    start,
-                    &format!("more than {MAX_OPERAND_TOKENS} operand tokens in one operation"),
-                ));
+    /// The next lexeme, or `None` at the end.
+    pub fn next(&mut self) -> Result<Option<Lexeme<'a>>, String> {
+        self.skip_white();
+        let start = self.pos;
+        self.start = start;
+        let Some(&b) = self.src.get(self.pos) else {
+            return Ok(None);
+        };
+        let tok = match b {
+            b'/' => {
+                self.pos += 1;
+                Tok::Name(self.regular_run())
             }
-            self.args.push(tok);
-        }
+            b'(' => Tok::Literal(self.literal()?),
+            b'<' if self.src.get(self.pos + 1) == Some(&b'<') => {
+                self.pos += 2;
+                Tok::DictOpen
+            }
+            b'<' => Tok::Hex(self.hex()?),
+            b'>' if self.src.get(self.pos + 1) == Some(&b'>') => {
+                self.pos += 2;
+                Tok::DictClose
+            }
+            b'[' => {
+                self.pos += 1;
+                Tok::ArrayOpen
+            }
+            b']' => {
+                self.pos += 1;
+                Tok::ArrayClose
+            }
+            b if is_delimiter(b) => {
+                return Err(self.err_at(start, &format!("unexpected {:?}", b as char)));
+            }
+            _ => {
+                let word = self.regular_run();
+                if is_number(word) {
+                    Tok::Number(word)
+                } else if matches!(word, b"true" | b"false" | b"null") {
+                    Tok::Keyword(word)
+                } else if word.first().is_some_and(|c| b"+-.0123456789".contains(c)) {
+                    return Err(self.err_at(start, "malformed number"));
+                } else {
+                    return Ok(Some(Lexeme::Word(word)));
+                }
+            }
+        };
+        Ok(Some(Lexeme::Tok(tok)))
     }
 
-    fn err(&self, what: &str) -> String {
-        self.err_at(self.pos, what)
-    }
-
-    fn err_at(&self, at: usize, what: &str) -> String {
-        format!("malformed content stream at byte {at}: {what}")
+    /// "at byte N: what".
+    pub fn err_at(&self, at: usize, what: &str) -> String {
+        format!("at byte {at}: {what}")
     }
 
     fn skip_white(&mut self) {
@@ -223,25 +220,91 @@ impl<'a> Ops<'a> {
         }
         Err(self.err_at(start, "a hex string is not closed"))
     }
+}
+
+impl<'a> Ops<'a> {
+    /// Start reading `src`.
+    pub fn new(src: &'a [u8]) -> Ops<'a> {
+        Ops {
+            lex: Lexer::new(src, 0),
+            args: Vec::new(),
+        }
+    }
+
+    /// The next operator and its operand tokens, or `None` at the end of the stream.
+    pub fn next_op(&mut self) -> Result<Option<Op<'a, '_>>, String> {
+        self.next_op_inner()
+            .map_err(|e| format!("malformed content stream {e}"))
+    }
+
+    fn next_op_inner(&mut self) -> Result<Option<Op<'a, '_>>, String> {
+        self.args.clear();
+        // Open arrays (`false`) and dictionaries (`true`), innermost last.
+        let mut open = [false; MAX_NESTING];
+        let mut depth = 0usize;
+        loop {
+            let next = self.lex.next()?;
+            let start = self.lex.start;
+            let tok = match next {
+                None if self.args.is_empty() => return Ok(None),
+                None => {
+                    let end = self.lex.pos;
+                    return Err(self
+                        .lex
+                        .err_at(end, "the stream ends inside an operation's operands"));
+                }
+                Some(Lexeme::Word(word)) => {
+                    if depth > 0 {
+                        return Err(self
+                            .lex
+                            .err_at(start, "an operator inside an array or dictionary"));
+                    }
+                    if word == b"ID" {
+                        self.skip_image_data()?;
+                    }
+                    return Ok(Some((word, &self.args)));
+                }
+                Some(Lexeme::Tok(tok)) => tok,
+            };
+            let nesting = match tok {
+                Tok::ArrayOpen => open_level(&mut open, &mut depth, false),
+                Tok::DictOpen => open_level(&mut open, &mut depth, true),
+                Tok::ArrayClose => close_level(&open, &mut depth, false),
+                Tok::DictClose => close_level(&open, &mut depth, true),
+                _ => Ok(()),
+            };
+            nesting.map_err(|e| self.lex.err_at(start, e))?;
+            if self.args.len() >= MAX_OPERAND_TOKENS {
+                return Err(self.lex.err_at(
+                    start,
+                    &format!("more than {MAX_OPERAND_TOKENS} operand tokens in one operation"),
+                ));
+            }
+            self.args.push(tok);
+        }
+    }
 
     /// Skip an inline image's data after `ID`: up to an `EI` that stands between white
     /// space and white space or the end. (The data's length would need the image's
     /// size, colour space and filters; briefpress writes no inline images, so the
     /// spec's own fallback is good enough.)
     fn skip_image_data(&mut self) -> Result<(), String> {
-        let data = self.pos + 1; // one white-space byte follows `ID`
-        let found = (data..self.src.len().saturating_sub(1)).find(|&i| {
-            self.src[i] == b'E'
-                && self.src[i + 1] == b'I'
-                && (i == data || is_white(self.src[i - 1]))
-                && self.src.get(i + 2).is_none_or(|&b| !is_regular(b))
+        let src = self.lex.src;
+        let data = self.lex.pos + 1; // one white-space byte follows `ID`
+        let found = (data..src.len().saturating_sub(1)).find(|&i| {
+            src[i] == b'E'
+                && src[i + 1] == b'I'
+                && (i == data || is_white(src[i - 1]))
+                && src.get(i + 2).is_none_or(|&b| !is_regular(b))
         });
         match found {
             Some(i) => {
-                self.pos = i + 2;
+                self.lex.pos = i + 2;
                 Ok(())
             }
-            None => Err(self.err("inline image data without `EI`")),
+            None => Err(self
+                .lex
+                .err_at(self.lex.pos, "inline image data without `EI`")),
         }
     }
 }

@@ -6,13 +6,13 @@
 //! a word may continue from the previous page, so the first and last word of a page
 //! are handed over raw rather than finished here.
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
-
+use super::doc::{Dict, Doc, Id, Obj};
 use super::lexer::{self, items, Ops, Tok};
 use super::words::{PageWords, Words};
-use super::{deref, dict_at, Font, Fonts, MAX_FORM_DEPTH, MAX_STACK, MAX_STREAM_BYTES};
+use super::{Font, Fonts, MAX_FORM_DEPTH, MAX_RUN_BYTES, MAX_STACK, MAX_STREAM_BYTES};
 use crate::verify::cmap::utf16be;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,16 +22,54 @@ enum Mark {
     Other,
 }
 
+/// A resource dictionary, with the sub-dictionaries the interpreter uses looked up
+/// once each.
+struct Res<'a> {
+    dict: Option<Dict<'a>>,
+    font: OnceCell<Option<Dict<'a>>>,
+    xobject: OnceCell<Option<Dict<'a>>>,
+    properties: OnceCell<Option<Dict<'a>>>,
+}
+
+impl<'a> Res<'a> {
+    fn new(dict: Option<Dict<'a>>) -> Res<'a> {
+        Res {
+            dict,
+            font: OnceCell::new(),
+            xobject: OnceCell::new(),
+            properties: OnceCell::new(),
+        }
+    }
+
+    fn sub<'r>(
+        &self,
+        doc: &Doc<'a>,
+        cell: &'r OnceCell<Option<Dict<'a>>>,
+        key: &[u8],
+    ) -> Result<Option<&'r Dict<'a>>, String> {
+        if cell.get().is_none() {
+            let found = match &self.dict {
+                Some(d) => doc.dict_at(d, key)?,
+                None => None,
+            };
+            let _ = cell.set(found);
+        }
+        Ok(cell.get().and_then(Option::as_ref))
+    }
+}
+
 /// The state of the interpreter on one page.
 pub(super) struct Page<'a> {
-    doc: &'a Document,
+    doc: &'a Doc<'a>,
     fonts: &'a Fonts,
     font: Option<Arc<Font>>,
     saved: Vec<Option<Arc<Font>>>,
     marks: Vec<Mark>,
     /// How many of `marks` hide what they enclose.
     hiding: usize,
-    forms: Vec<ObjectId>,
+    forms: Vec<Id>,
+    /// Content bytes run so far.
+    ran: usize,
     words: Words,
     /// Scratch buffers for a shown string's bytes and its text.
     bytes: Vec<u8>,
@@ -39,12 +77,12 @@ pub(super) struct Page<'a> {
 }
 
 /// The words of page `page` (1-based), whose content is `content`.
-pub(super) fn read(
-    doc: &Document,
-    fonts: &Fonts,
+pub(super) fn read<'a>(
+    doc: &'a Doc<'a>,
+    fonts: &'a Fonts,
     page: u32,
     content: &[u8],
-    res: Option<&Dictionary>,
+    res: Option<Dict<'a>>,
 ) -> Result<PageWords, String> {
     let mut p = Page {
         doc,
@@ -54,22 +92,24 @@ pub(super) fn read(
         marks: Vec::new(),
         hiding: 0,
         forms: Vec::new(),
+        ran: 0,
         words: Words::new(page),
         bytes: Vec::new(),
         text: String::new(),
     };
-    p.run(content, res, 0)?;
+    p.run(content, &Res::new(res), 0)?;
     Ok(p.words.finish())
 }
 
 impl<'a> Page<'a> {
     /// Run one content stream with its resources.
-    fn run(
-        &mut self,
-        content: &[u8],
-        res: Option<&'a Dictionary>,
-        depth: usize,
-    ) -> Result<(), String> {
+    fn run(&mut self, content: &[u8], res: &Res<'a>, depth: usize) -> Result<(), String> {
+        self.ran = self.ran.saturating_add(content.len());
+        if self.ran > MAX_RUN_BYTES {
+            return Err(format!(
+                "more than {MAX_RUN_BYTES} bytes of content, Form XObjects included"
+            ));
+        }
         let mut ops = Ops::new(content);
         while let Some((op, args)) = ops.next_op()? {
             match op {
@@ -93,8 +133,10 @@ impl<'a> Page<'a> {
                     }
                 }
                 b"Tf" => {
-                    self.font = match (items(args).next(), res) {
-                        (Some([Tok::Name(n)]), Some(r)) => Some(self.font(r, &lexer::name(n))?),
+                    self.font = match items(args).next() {
+                        Some([Tok::Name(n)]) if res.dict.is_some() => {
+                            Some(self.font(res, &lexer::name(n))?)
+                        }
                         _ => None,
                     };
                 }
@@ -112,8 +154,8 @@ impl<'a> Page<'a> {
                 b"BMC" | b"BDC" => self.begin_marked(args, res)?,
                 b"EMC" => self.pop_mark(),
                 b"Do" => {
-                    if let (Some([Tok::Name(n)]), Some(r)) = (items(args).next(), res) {
-                        self.form(r, &lexer::name(n), depth)?;
+                    if let Some([Tok::Name(n)]) = items(args).next() {
+                        self.form(res, &lexer::name(n), depth)?;
                     }
                 }
                 _ => {}
@@ -135,11 +177,7 @@ impl<'a> Page<'a> {
         }
     }
 
-    fn begin_marked(
-        &mut self,
-        args: &[Tok<'_>],
-        res: Option<&'a Dictionary>,
-    ) -> Result<(), String> {
+    fn begin_marked(&mut self, args: &[Tok<'_>], res: &Res<'a>) -> Result<(), String> {
         if self.marks.len() >= MAX_STACK {
             return Err("marked content nested too deeply".into());
         }
@@ -162,13 +200,18 @@ impl<'a> Page<'a> {
                 _ => false,
             },
             Some([Tok::Name(n)]) => {
-                let bytes = res
-                    .and_then(|r| dict_at(self.doc, r, b"Properties"))
-                    .and_then(|p| dict_at(self.doc, p, &lexer::name(n)))
-                    .and_then(|p| p.get(b"ActualText").ok())
-                    .and_then(|o| deref(self.doc, o))
-                    .and_then(|o| o.as_str().ok());
-                bytes.inspect(|b| self.bytes.extend_from_slice(b)).is_some()
+                let props = res.sub(self.doc, &res.properties, b"Properties")?;
+                let entry = match props {
+                    Some(p) => self.doc.dict_at(p, &lexer::name(n))?,
+                    None => None,
+                };
+                match entry.as_ref().and_then(|e| e.get(b"ActualText")) {
+                    Some(t) => match &*self.doc.resolve(t)? {
+                        Obj::Str(t) => lexer::string(t, &mut self.bytes),
+                        _ => false,
+                    },
+                    None => false,
+                }
             }
             _ => false,
         };
@@ -187,45 +230,62 @@ impl<'a> Page<'a> {
         Ok(())
     }
 
-    fn font(&mut self, res: &'a Dictionary, name: &[u8]) -> Result<Arc<Font>, String> {
-        let fonts = dict_at(self.doc, res, b"Font");
-        let entry = fonts.and_then(|f| f.get(name).ok());
-        let id = entry.and_then(|o| o.as_reference().ok());
+    fn font(&mut self, res: &Res<'a>, name: &[u8]) -> Result<Arc<Font>, String> {
+        let shown = || String::from_utf8_lossy(name).into_owned();
+        let fonts = res.sub(self.doc, &res.font, b"Font")?;
+        let entry = fonts.and_then(|f| f.get(name));
+        let id = match entry {
+            Some(Obj::Ref(id)) => Some(*id),
+            _ => None,
+        };
         if let Some(f) = id.and_then(|id| self.fonts.get(id)) {
             return Ok(f);
         }
-        let shown = String::from_utf8_lossy(name).into_owned();
-        let dict = entry
-            .and_then(|o| deref(self.doc, o))
-            .and_then(|o| o.as_dict().ok())
-            .ok_or_else(|| format!("font /{shown} is used but not defined in the resources"))?;
-        let font = Arc::new(Font::read(self.doc, dict).map_err(|e| format!("font /{shown}{e}"))?);
+        let dict = match entry {
+            Some(e) => self.doc.resolve(e)?.into_owned(),
+            None => Obj::Null,
+        };
+        let Obj::Dict(dict) = dict else {
+            return Err(format!(
+                "font /{} is used but not defined in the resources",
+                shown()
+            ));
+        };
+        let font =
+            Arc::new(Font::read(self.doc, &dict).map_err(|e| format!("font /{}{e}", shown()))?);
         if let Some(id) = id {
             self.fonts.insert(id, font.clone());
         }
         Ok(font)
     }
 
-    fn form(&mut self, res: &'a Dictionary, name: &[u8], depth: usize) -> Result<(), String> {
-        let Some(Ok(id)) = dict_at(self.doc, res, b"XObject")
-            .and_then(|x| x.get(name).ok())
-            .map(Object::as_reference)
-        else {
+    fn form(&mut self, res: &Res<'a>, name: &[u8], depth: usize) -> Result<(), String> {
+        let xobjects = res.sub(self.doc, &res.xobject, b"XObject")?;
+        let Some(Obj::Ref(id)) = xobjects.and_then(|x| x.get(name)) else {
             return Ok(()); // Not a referenced XObject: nothing we can read text from.
         };
-        let Ok(Object::Stream(s)) = self.doc.get_object(id) else {
+        let id = *id;
+        let Obj::Stream(s) = self.doc.get(id)? else {
             return Ok(());
         };
-        if s.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() != Some(b"Form") {
+        if s.dict.name(b"Subtype") != Some(b"Form") {
             return Ok(()); // An image.
         }
         if depth >= MAX_FORM_DEPTH || self.forms.contains(&id) {
             return Err("Form XObjects nested too deeply or in a cycle".into());
         }
-        let content = s
-            .get_plain_content_with_limit(MAX_STREAM_BYTES)
+        let content = self
+            .doc
+            .data(&s, MAX_STREAM_BYTES)
             .map_err(|e| format!("cannot read a Form XObject: {e}"))?;
-        let inner = dict_at(self.doc, &s.dict, b"Resources").or(Some(res));
+        let own;
+        let inner = match self.doc.dict_at(&s.dict, b"Resources")? {
+            Some(d) => {
+                own = Res::new(Some(d));
+                &own
+            }
+            None => res,
+        };
         self.forms.push(id);
         self.saved.push(self.font.clone());
         let r = self.run(&content, inner, depth + 1);
