@@ -6,29 +6,48 @@
 //! [`Difference`] each. Furniture candidates (`Found::optional`) that do not match a
 //! content word are dropped from the differences rather than reported.
 
+use std::sync::Arc;
+
 use crate::content::Word;
 
 /// Where a word sits in an edition file. Which fields are set depends on the format:
 /// text `line`; PDF `page` and `line` (text line on that page, furniture not counted);
 /// EPUB `file` (path inside the container), `element` (e.g. `p 4`, the fourth `<p>` of
 /// that file) and `line` (source line of the XHTML).
+///
+/// `file` and `element` are shared (every word of an element has the same ones), so
+/// placing a word costs no allocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Place {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub element: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "shared_str"
+    )]
+    pub file: Option<Arc<str>>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "shared_str"
+    )]
+    pub element: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+}
+
+/// Serialise a shared string as a plain string (serde does `Arc` only with a feature).
+fn shared_str<S: serde::Serializer>(v: &Option<Arc<str>>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_str(v),
+        None => s.serialize_none(),
+    }
 }
 
 impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut parts = Vec::new();
         if let Some(file) = &self.file {
-            parts.push(file.clone());
+            parts.push(file.to_string());
         }
         if let Some(p) = self.page {
             parts.push(format!("page {p}"));
