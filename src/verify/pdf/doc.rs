@@ -13,7 +13,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::lexer::{self, int, Lexeme, Lexer, Tok};
@@ -320,15 +319,7 @@ impl<'a> Doc<'a> {
             }
             return Ok(Cow::Borrowed(s.raw));
         }
-        let mut out = Vec::with_capacity(s.raw.len().saturating_mul(4).min(limit));
-        flate2::read::ZlibDecoder::new(s.raw)
-            .take(limit as u64 + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| format!("cannot decompress a stream: {e}"))?;
-        if out.len() > limit {
-            return Err(format!("a stream decompresses to more than {limit} bytes"));
-        }
-        Ok(Cow::Owned(out))
+        inflate(s.raw, limit).map(Cow::Owned)
     }
 
     /// The pages in order, as lopdf finds them: `/Kids` references whose `/Type` is
@@ -415,6 +406,48 @@ impl<'a> Doc<'a> {
         }
         Ok(out)
     }
+}
+
+/// Decompress zlib data, at most `limit` bytes. A decompressor is kept per thread:
+/// making one clears some 40 KB, which for the many small streams of a brief (fonts'
+/// maps, one content stream a page) cost more than the decompressing.
+fn inflate(raw: &[u8], limit: usize) -> Result<Vec<u8>, String> {
+    use flate2::{Decompress, FlushDecompress, Status};
+    thread_local! {
+        static INFLATE: std::cell::RefCell<Decompress> = std::cell::RefCell::new(Decompress::new(true));
+    }
+    let run = |d: &mut Decompress| -> Result<Vec<u8>, String> {
+        d.reset(true);
+        let mut out = Vec::with_capacity(raw.len().saturating_mul(4).clamp(64, limit.max(64)));
+        loop {
+            let read = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
+            let (in_before, out_before) = (d.total_in(), out.len());
+            let status = d
+                .decompress_vec(
+                    raw.get(read..).unwrap_or(&[]),
+                    &mut out,
+                    FlushDecompress::None,
+                )
+                .map_err(|e| format!("cannot decompress a stream: {e}"))?;
+            if out.len() > limit {
+                return Err(format!("a stream decompresses to more than {limit} bytes"));
+            }
+            match status {
+                Status::StreamEnd => return Ok(out),
+                _ if out.len() == out.capacity() => {
+                    out.reserve(out.capacity().min(limit + 1 - out.len()).max(64));
+                }
+                _ if d.total_in() == in_before && out.len() == out_before => {
+                    return Err("cannot decompress a stream: it ends too soon".into());
+                }
+                _ => {}
+            }
+        }
+    };
+    INFLATE.with(|d| match d.try_borrow_mut() {
+        Ok(mut d) => run(&mut d),
+        Err(_) => run(&mut Decompress::new(true)),
+    })
 }
 
 fn next_int(lex: &mut Lexer<'_>) -> Result<Option<i64>, String> {
@@ -545,6 +578,21 @@ mod tests {
         assert_eq!(a[6], Obj::Name(Cow::Borrowed(b"NA")));
         assert_eq!(doc.get((9, 0)).unwrap(), Obj::Null);
         assert!(doc.page_content(&page, 3).is_err(), "over the limit");
+    }
+
+    #[test]
+    fn inflate_grows_and_caps_its_output() {
+        use std::io::Write;
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&data).unwrap();
+        let z = z.finish().unwrap();
+        for _ in 0..2 {
+            assert_eq!(inflate(&z, data.len()).unwrap(), data);
+        }
+        assert!(inflate(&z, data.len() - 1).is_err());
+        assert!(inflate(&z[..z.len() / 2], data.len()).is_err());
+        assert!(inflate(b"not zlib", 100).is_err());
     }
 
     #[test]
