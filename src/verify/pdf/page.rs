@@ -128,9 +128,7 @@ impl<'a> Page<'a> {
                         .next()
                         .filter(|a| a.first() == Some(&Tok::ArrayOpen))
                         .and_then(lexer::inner);
-                    for item in array.into_iter().flat_map(items) {
-                        self.show(Some(item));
-                    }
+                    self.show(array.into_iter().flat_map(items));
                 }
                 b"Tf" => {
                     self.font = match items(args).next() {
@@ -294,22 +292,25 @@ impl<'a> Page<'a> {
         r
     }
 
-    /// Show a string operand (other operands, such as `TJ` offsets, show nothing).
-    fn show(&mut self, operand: Option<&[Tok<'_>]>) {
-        let Some([tok]) = operand else { return };
+    /// Show string operands (other operands, such as `TJ` offsets, show nothing). The
+    /// strings' text is taken as one piece: nothing happens between them.
+    fn show<'t>(&mut self, operands: impl IntoIterator<Item = &'t [Tok<'t>]>) {
         if self.hiding > 0 {
             return;
         }
-        self.bytes.clear();
-        if !lexer::string(tok, &mut self.bytes) {
-            return;
-        }
         self.text.clear();
-        match &self.font {
-            Some(f) => f.decode_into(&self.bytes, &mut self.text),
-            None => self
-                .text
-                .extend(std::iter::repeat_n('\u{FFFD}', self.bytes.len())),
+        for operand in operands {
+            let [tok] = operand else { continue };
+            self.bytes.clear();
+            if !lexer::string(tok, &mut self.bytes) {
+                continue;
+            }
+            match &self.font {
+                Some(f) => f.decode_into(&self.bytes, &mut self.text),
+                None => self
+                    .text
+                    .extend(std::iter::repeat_n('\u{FFFD}', self.bytes.len())),
+            }
         }
         self.words.text(&self.text);
     }
