@@ -176,16 +176,19 @@ impl Content {
 
     /// SHA-256 of the normalised words, one per line: equal for equal content.
     pub fn digest(&self) -> String {
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
-        for p in &self.parts {
-            for w in normalize(&p.text).split_whitespace() {
-                h.update(w.as_bytes());
-                h.update(b"\n");
-            }
-        }
-        hex(&h.finalize())
+        digest(&self.words())
     }
+}
+
+/// [`Content::digest`] of words already taken from the content.
+pub fn digest(words: &[Word]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for w in words {
+        h.update(w.text.as_bytes());
+        h.update(b"\n");
+    }
+    hex(&h.finalize())
 }
 
 /// Lower-case hexadecimal of bytes.
@@ -197,8 +200,8 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Unicode NFC, soft hyphens dropped, ligature code points expanded, non-breaking and
 /// other Unicode spaces treated as spaces.
 pub fn normalize(text: &str) -> String {
-    // ASCII is already NFC and has none of the characters below except whitespace:
-    // the common case skips the normaliser.
+    // ASCII is its own normal form and has no soft hyphens or ligatures: only its
+    // white space changes. Most text of most briefs takes this way.
     if text.is_ascii() {
         return text
             .chars()
@@ -206,26 +209,32 @@ pub fn normalize(text: &str) -> String {
             .collect();
     }
     let mut out = String::with_capacity(text.len());
-    // Most text is already NFC; the quick check says so without composing anything.
-    let composed: Box<dyn Iterator<Item = char>> =
-        match unicode_normalization::is_nfc_quick(text.chars()) {
-            unicode_normalization::IsNormalized::Yes => Box::new(text.chars()),
-            _ => Box::new(text.nfc()),
-        };
-    for ch in composed {
-        match ch {
-            '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
-            '\u{FB00}' => out.push_str("ff"),
-            '\u{FB01}' => out.push_str("fi"),
-            '\u{FB02}' => out.push_str("fl"),
-            '\u{FB03}' => out.push_str("ffi"),
-            '\u{FB04}' => out.push_str("ffl"),
-            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
-            c if c.is_whitespace() => out.push(' '),
-            c => out.push(c),
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        for ch in text.chars() {
+            push_normalized(&mut out, ch);
+        }
+    } else {
+        for ch in text.nfc() {
+            push_normalized(&mut out, ch);
         }
     }
     out
+}
+
+/// One character of NFC text, normalised by the rest of the rules of [`normalize`].
+fn push_normalized(out: &mut String, ch: char) {
+    match ch {
+        '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
+        '\u{FB00}' => out.push_str("ff"),
+        '\u{FB01}' => out.push_str("fi"),
+        '\u{FB02}' => out.push_str("fl"),
+        '\u{FB03}' => out.push_str("ffi"),
+        '\u{FB04}' => out.push_str("ffl"),
+        '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+        c if c.is_whitespace() => out.push(' '),
+        c => out.push(c),
+    }
 }
 
 /// Normalised words of a text.

@@ -194,6 +194,56 @@ fn a_form_xobject_that_draws_itself_is_an_error() {
     assert!(e.contains("cycle"), "{e}");
 }
 
+#[test]
+fn pdfs_in_other_forms_read_the_same() {
+    let good = handmade::pdf(&seed_parts(), 6);
+    let words = |b: &[u8]| -> Vec<String> {
+        pdf::extract(b)
+            .expect("read")
+            .into_iter()
+            .map(|f| format!("{} {}", f.text, f.place))
+            .collect()
+    };
+    // Object streams and a cross-reference stream (read through lopdf).
+    let mut doc = lopdf::Document::load_mem(&good).expect("load");
+    let mut modern = Vec::new();
+    doc.save_modern(&mut modern).expect("save");
+    assert!(modern.windows(6).any(|w| w == b"ObjStm"));
+    assert_eq!(words(&modern), words(&good));
+    // An incremental update: page 1 again, now drawing its content twice.
+    let doc = lopdf::Document::load_mem(&good).expect("load");
+    let page = doc.page_iter().next().expect("page");
+    let head = format!("\n{} {} obj\n", page.0, page.1);
+    let text = String::from_utf8_lossy(&good).into_owned();
+    let at = text.find(&head).expect("page object") + head.len();
+    let dict = &text[at..at + text[at..].find("\nendobj").expect("endobj")];
+    let contents = doc.get_page_contents(page);
+    let twice = format!("/Contents[{0} 0 R {0} 0 R]", contents[0].0);
+    let cut = dict.find("/Contents").expect("contents");
+    let dict = format!("{}{twice}/Old{}", &dict[..cut], &dict[cut + 1..]);
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(|r| r.as_reference())
+        .expect("root");
+    let mut updated = good.clone();
+    let offset = updated.len() + 1;
+    updated.extend(format!("\n{} {} obj\n{dict}\nendobj\n", page.0, page.1).bytes());
+    let xref = updated.len();
+    updated.extend(
+        format!(
+            "xref\n{} 1\n{offset:010} 00000 n \ntrailer\n<</Size {}/Root {} 0 R/Prev {}>>\nstartxref\n{xref}\n%%EOF\n",
+            page.0,
+            doc.max_id + 1,
+            root.0,
+            text.rfind("startxref").and_then(|i| text[i + 9..].split_whitespace().next()).expect("prev")
+        )
+        .bytes(),
+    );
+    let (once, twice) = (words(&good), words(&updated));
+    assert!(twice.len() > once.len(), "the updated page is read");
+}
+
 fn mutate(bytes: &[u8], edits: &[(usize, u8)], cut: usize) -> Vec<u8> {
     let mut b = bytes.to_vec();
     for (at, v) in edits {

@@ -14,6 +14,12 @@ const MAX_ENTRIES: usize = 1 << 17;
 #[derive(Debug, Clone, Default)]
 pub struct ToUnicode {
     map: HashMap<u32, String>,
+    /// The map instead, when its codes are small and dense (a font subset's are):
+    /// for each code, an index into `texts` plus one (0: unmapped). Decoding is a
+    /// lookup per glyph; this one needs no hashing. Built only when it stays
+    /// proportional to the map's size.
+    dense: Vec<u32>,
+    texts: Vec<String>,
     /// Byte lengths of codes, from the codespace ranges (lo, hi, len).
     spaces: Vec<(u32, u32, usize)>,
 }
@@ -171,7 +177,35 @@ impl ToUnicode {
                 _ => {}
             }
         }
+        m.index();
         m
+    }
+
+    /// Build `dense` (see there).
+    fn index(&mut self) {
+        let Some(&max) = self.map.keys().max() else {
+            return;
+        };
+        let len = usize::try_from(max).unwrap_or(usize::MAX).saturating_add(1);
+        if len > 8 * self.map.len() + 256 {
+            return;
+        }
+        self.dense = vec![0; len];
+        self.texts = Vec::with_capacity(self.map.len());
+        for (code, text) in std::mem::take(&mut self.map) {
+            self.texts.push(text);
+            // At most MAX_ENTRIES texts, so the index fits.
+            self.dense[code as usize] = self.texts.len() as u32;
+        }
+    }
+
+    fn lookup(&self, code: u32) -> Option<&str> {
+        match self.dense.get(code as usize) {
+            Some(0) => None,
+            Some(&i) => self.texts.get(i as usize - 1).map(String::as_str),
+            None if self.dense.is_empty() => self.map.get(&code).map(String::as_str),
+            None => None,
+        }
     }
 
     fn insert(&mut self, code: u32, text: String) {
@@ -185,17 +219,22 @@ impl ToUnicode {
     /// U+FFFD, so they surface as differences rather than vanish.
     pub fn decode(&self, bytes: &[u8], default_len: usize) -> String {
         let mut out = String::new();
+        self.decode_into(bytes, default_len, &mut out);
+        out
+    }
+
+    /// [`ToUnicode::decode`], appending to `out`.
+    pub fn decode_into(&self, bytes: &[u8], default_len: usize, out: &mut String) {
         let mut i = 0;
         while i < bytes.len() {
             let len = self.code_len(&bytes[i..]).unwrap_or(default_len).max(1);
             let end = (i + len).min(bytes.len());
-            match self.map.get(&code(&bytes[i..end])) {
+            match self.lookup(code(&bytes[i..end])) {
                 Some(t) => out.push_str(t),
                 None => out.push('\u{FFFD}'),
             }
             i = end;
         }
-        out
     }
 
     fn code_len(&self, rest: &[u8]) -> Option<usize> {

@@ -248,33 +248,34 @@ fn is_furniture(e: &BytesStart<'_>) -> bool {
 /// The words in the `<body>` of one XHTML document.
 fn body_words(xhtml: &[u8], file: &str, out: &mut Vec<Found>) -> Result<(), String> {
     let line_of = line_index(xhtml);
+    let file: std::sync::Arc<str> = file.into();
     let mut w = Words::default();
     // Depth at which the current skipped subtree started, if any.
     let mut skip_from: Option<usize> = None;
     let mut in_body = false;
-    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-    let mut blocks: Vec<(usize, String)> = Vec::new();
+    // How many of each block element so far, in the order of BLOCKS.
+    let mut counts = [0u32; BLOCKS.len()];
+    let mut blocks: Vec<(usize, std::sync::Arc<str>)> = Vec::new();
     walk(xhtml, |ev, depth, pos| {
-        let place = |blocks: &[(usize, String)]| Place {
-            file: Some(file.to_owned()),
+        let place = |blocks: &[(usize, std::sync::Arc<str>)]| Place {
+            file: Some(file.clone()),
             element: blocks.last().map(|(_, l)| l.clone()),
             line: Some(line_of(pos)),
             page: None,
         };
         match ev {
             Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                if name == "body" {
+                let name = e.local_name();
+                if name.as_ref() == b"body" {
                     in_body = true;
                 }
                 if skip_from.is_none() && is_furniture(e) {
                     skip_from = Some(depth);
                 }
-                if BLOCKS.contains(&name.as_str()) {
+                if let Some(b) = BLOCKS.iter().position(|b| b.as_bytes() == name.as_ref()) {
                     w.flush(out);
-                    let n = counts.entry(name.clone()).or_default();
-                    *n += 1;
-                    blocks.push((depth, format!("{name} {n}")));
+                    counts[b] += 1;
+                    blocks.push((depth, format!("{} {}", BLOCKS[b], counts[b]).into()));
                 }
             }
             Event::End(e) => {
@@ -294,11 +295,11 @@ fn body_words(xhtml: &[u8], file: &str, out: &mut Vec<Found>) -> Result<(), Stri
             }
             Event::Text(t) if in_body && skip_from.is_none() => {
                 let s = t.xml10_content().map_err(|e| format!("bad text: {e}"))?;
-                w.push_str(&s, place(&blocks), out);
+                w.push_str(&s, || place(&blocks), out);
             }
             Event::CData(t) if in_body && skip_from.is_none() => {
                 let s = t.decode().map_err(|e| format!("bad text: {e}"))?;
-                w.push_str(&s, place(&blocks), out);
+                w.push_str(&s, || place(&blocks), out);
             }
             Event::GeneralRef(r) if in_body && skip_from.is_none() => {
                 let c = if r.is_char_ref() {
@@ -308,7 +309,7 @@ fn body_words(xhtml: &[u8], file: &str, out: &mut Vec<Found>) -> Result<(), Stri
                     named_entity(&r.decode().map_err(|e| format!("bad entity: {e}"))?)
                 };
                 let c = c.ok_or("unknown entity reference")?;
-                w.push_str(c.encode_utf8(&mut [0; 4]), place(&blocks), out);
+                w.push_str(c.encode_utf8(&mut [0; 4]), || place(&blocks), out);
             }
             _ => {}
         }
@@ -356,13 +357,14 @@ struct Words {
 }
 
 impl Words {
-    fn push_str(&mut self, s: &str, place: Place, out: &mut Vec<Found>) {
+    /// Add text; `place` says where, and is asked only when a word starts here.
+    fn push_str(&mut self, s: &str, place: impl Fn() -> Place, out: &mut Vec<Found>) {
         for ch in s.chars() {
             if ch.is_whitespace() {
                 self.flush(out);
             } else {
                 if self.word.is_empty() {
-                    self.place = Some(place.clone());
+                    self.place = Some(place());
                 }
                 self.word.push(ch);
             }
@@ -373,16 +375,8 @@ impl Words {
         if self.word.is_empty() {
             return;
         }
-        let text = crate::content::normalize(&std::mem::take(&mut self.word));
         let place = self.place.take().unwrap_or_default();
-        // Normalisation can split (a no-break space became a space) or empty a word.
-        for t in text.split_whitespace() {
-            out.push(Found {
-                text: t.to_owned(),
-                place: place.clone(),
-                optional: false,
-            });
-        }
+        super::push_words(std::mem::take(&mut self.word), &place, false, out);
     }
 }
 

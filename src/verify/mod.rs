@@ -17,6 +17,8 @@ pub mod zipsafe;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::content::{self, Word};
 use crate::error::{Error, Result};
 use crate::fonts::Coverage;
@@ -117,29 +119,30 @@ fn check_brief(
     let manifest_path = crate::manifest::path_for(&brief.dir, slug);
     let manifest = Manifest::read(&manifest_path)?;
     let source = source_path(req, slug, manifest.as_ref(), &brief.dir);
-    let doc = crate::parse::parse_file(&source, coverage)?;
-    let c = content::content(&doc, &house.style);
-    let expected = c.words();
-    let digest = c.digest();
-    let mut changed = Vec::new();
-    if let Some(m) = &manifest {
-        let source_bytes = std::fs::read(&source).map_err(|e| Error::io("read", &source, e))?;
-        changed = hashes::inputs(m, &source, &source_bytes, house, &digest);
-    }
+    // The source and each edition are read at the same time; the results are put
+    // together below in the same order as ever.
+    let (expected, read) = rayon::join(
+        || expect(&source, house, coverage, manifest.as_ref()),
+        || {
+            brief
+                .editions
+                .par_iter()
+                .map(|(format, path)| read_edition(*format, path, manifest.as_ref()))
+                .collect::<Vec<_>>()
+        },
+    );
+    let (expected, digest, mut changed) = expected?;
     let mut editions = Vec::new();
     let mut errors = Vec::new();
-    for (format, path) in &brief.editions {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(Error::io("read", path, e));
-                continue;
+    for ((format, path), read) in brief.editions.iter().zip(read) {
+        let found = match read {
+            Ok((hash, found)) => {
+                changed.extend(hash);
+                found
             }
+            Err(e) => Err(e),
         };
-        if let Some(m) = &manifest {
-            changed.extend(hashes::edition(m, *format, path, &bytes));
-        }
-        match extract_bytes(*format, path, &bytes) {
+        match found {
             Ok(found) => editions.push(EditionReport {
                 format: *format,
                 words: found.iter().filter(|f| !f.optional).count(),
@@ -162,6 +165,34 @@ fn check_brief(
         editions,
     };
     Ok((report, errors))
+}
+
+/// The content words of the source, their digest, and the inputs changed since the
+/// manifest.
+fn expect(
+    source: &Path,
+    house: &House,
+    coverage: &Coverage,
+    manifest: Option<&Manifest>,
+) -> Result<(Vec<Word>, String, Vec<report::Changed>)> {
+    let doc = crate::parse::parse_file(source, coverage)?;
+    let words = content::content(&doc, &house.style).words();
+    let digest = content::digest(&words);
+    let mut changed = Vec::new();
+    if let Some(m) = manifest {
+        let source_bytes = std::fs::read(source).map_err(|e| Error::io("read", source, e))?;
+        changed = hashes::inputs(m, source, &source_bytes, house, &digest);
+    }
+    Ok((words, digest, changed))
+}
+
+/// One edition file: its change against the manifest (once read) and its words.
+type EditionRead = (Option<report::Changed>, Result<Vec<Found>>);
+
+fn read_edition(format: Format, path: &Path, manifest: Option<&Manifest>) -> Result<EditionRead> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let hash = manifest.and_then(|m| hashes::edition(m, format, path, &bytes));
+    Ok((hash, extract_bytes(format, path, &bytes)))
 }
 
 /// Read the words of one edition file.
@@ -241,6 +272,27 @@ fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
         b.editions.dedup();
     }
     Ok(out)
+}
+
+/// Normalise the text between two word breaks and add its words to `out`, each at
+/// `place` (normalisation may split the text at a no-break space, or empty it).
+pub(crate) fn push_words(raw: String, place: &Place, optional: bool, out: &mut Vec<Found>) {
+    // The common case, without the copy: printable ASCII is its own normal form.
+    if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_graphic()) {
+        out.push(Found {
+            text: raw,
+            place: place.clone(),
+            optional,
+        });
+        return;
+    }
+    for t in content::normalize(&raw).split_whitespace() {
+        out.push(Found {
+            text: t.to_owned(),
+            place: place.clone(),
+            optional,
+        });
+    }
 }
 
 /// Expected content words of a brief, for tests and tools.
