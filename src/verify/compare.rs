@@ -21,15 +21,9 @@ use crate::content::Word;
 pub struct Place {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "shared_str"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared_str")]
     pub file: Option<Arc<str>>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "shared_str"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared_str")]
     pub element: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
