@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::lexer::{self, int, Lexeme, Lexer, Tok};
 
@@ -25,10 +25,13 @@ const MAX_REF_CHAIN: usize = 32;
 const MAX_SECTIONS: usize = 64;
 /// Deepest page tree followed (as lopdf does).
 const MAX_PAGE_TREE_DEPTH: usize = 256;
-/// Most bytes of objects parsed, in multiples of the file's size (plus a constant):
+/// Most bytes of objects parsed, in multiples of the file's size (plus 1 MiB):
 /// objects are parsed on each use, and a hostile file could otherwise have the same
 /// large object parsed over and over.
 const PARSE_BUDGET_FACTOR: usize = 16;
+
+/// The error when the parsing budget is spent.
+pub const TANGLED: &str = "objects parsed over and over: the file is too tangled to read";
 
 /// An object number and generation.
 pub type Id = (u32, u16);
@@ -97,6 +100,8 @@ pub struct Doc<'a> {
     trailer: Dict<'a>,
     /// Bytes of objects that may still be parsed (shared by the threads reading pages).
     budget: AtomicUsize,
+    /// The budget ran out.
+    spent: AtomicBool,
 }
 
 impl<'a> Doc<'a> {
@@ -118,7 +123,8 @@ impl<'a> Doc<'a> {
             src,
             xref: HashMap::new(),
             trailer: Dict::default(),
-            budget: AtomicUsize::new(src.len().saturating_mul(PARSE_BUDGET_FACTOR) + (16 << 20)),
+            budget: AtomicUsize::new(src.len().saturating_mul(PARSE_BUDGET_FACTOR) + (1 << 20)),
+            spent: AtomicBool::new(false),
         };
         doc.read_xref(offset).map_err(other)?;
         if doc.trailer.get(b"Encrypt").is_some() {
@@ -188,6 +194,11 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// Whether the parsing budget is spent (then some read failed with [`TANGLED`]).
+    pub fn tangled(&self) -> bool {
+        self.spent.load(Ordering::Relaxed)
+    }
+
     /// The object `id`; `Null` if the file has no such object (as PDF specifies).
     pub fn get(&self, id: Id) -> Result<Obj<'a>, String> {
         match self.xref.get(&id.0) {
@@ -248,7 +259,8 @@ impl<'a> Doc<'a> {
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, spend)
             .is_err()
         {
-            return Err("objects parsed over and over: the file is too tangled to read".into());
+            self.spent.store(true, Ordering::Relaxed);
+            return Err(TANGLED.into());
         }
         let dict = match parsed? {
             Obj::Dict(d) => d,
@@ -593,6 +605,20 @@ mod tests {
         assert!(inflate(&z, data.len() - 1).is_err());
         assert!(inflate(&z[..z.len() / 2], data.len()).is_err());
         assert!(inflate(b"not zlib", 100).is_err());
+    }
+
+    #[test]
+    fn parsing_the_same_object_over_and_over_is_stopped() {
+        let big = format!("[{}]", "0 ".repeat(20_000));
+        let src = file(&["<< >>", &big], "<< /Root 1 0 R >>");
+        let doc = Doc::open(&src).unwrap();
+        let mut gets = 0;
+        while doc.get((2, 0)).is_ok() {
+            gets += 1;
+            assert!(gets < 100, "not stopped");
+        }
+        assert!(doc.tangled());
+        assert_eq!(doc.get((2, 0)).unwrap_err(), TANGLED);
     }
 
     #[test]

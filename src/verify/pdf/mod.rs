@@ -107,6 +107,10 @@ fn read(bytes: &[u8]) -> Result<Vec<Found>, OpenError> {
     } else {
         pages.iter().map(read).collect()
     };
+    // Which page spends the budget last depends on the threads: say it of the file.
+    if doc.tangled() {
+        return Err(OpenError::Other(doc::TANGLED.into()));
+    }
     // The first error in page order, whichever thread met it first.
     let read = read
         .into_iter()

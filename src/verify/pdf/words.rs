@@ -125,7 +125,8 @@ fn push_words(raw: String, place: &Place, out: &mut Vec<Found>) {
 
 /// The words of all pages, in order.
 pub(super) fn join(pages: Vec<PageWords>) -> Vec<Found> {
-    let mut out = Vec::new();
+    // Sized once: the pages' words are moved, not copied again as the vector grows.
+    let mut out = Vec::with_capacity(pages.iter().map(|p| p.words.len() + 2).sum());
     // The previous page's unfinished word.
     let mut carry: Option<(String, Place)> = None;
     for p in pages {
