@@ -120,18 +120,17 @@ fn check_brief(
     let manifest = Manifest::read(&manifest_path)?;
     let source = source_path(req, slug, manifest.as_ref(), &brief.dir);
     // The source and each edition are read at the same time; the results are put
-    // together below in the same order as ever. A brief of a few pages is read in
-    // less time than the threads take to start.
-    let expect = || expect(&source, house, coverage, manifest.as_ref());
-    let read = |(format, path): &(Format, PathBuf)| read_edition(*format, path, manifest.as_ref());
-    let (expected, read) = if editions_bytes(brief) < PARALLEL_FROM_BYTES {
-        (
-            expect(),
-            brief.editions.iter().map(read).collect::<Vec<_>>(),
-        )
-    } else {
-        rayon::join(expect, || brief.editions.par_iter().map(read).collect())
-    };
+    // together below in the same order as ever.
+    let (expected, read) = rayon::join(
+        || expect(&source, house, coverage, manifest.as_ref()),
+        || {
+            brief
+                .editions
+                .par_iter()
+                .map(|(format, path)| read_edition(*format, path, manifest.as_ref()))
+                .collect::<Vec<_>>()
+        },
+    );
     let (expected, digest, mut changed) = expected?;
     let mut editions = Vec::new();
     let mut errors = Vec::new();
@@ -166,19 +165,6 @@ fn check_brief(
         editions,
     };
     Ok((report, errors))
-}
-
-/// Editions of this many bytes and more (together) are read in parallel.
-const PARALLEL_FROM_BYTES: u64 = 256 << 10;
-
-/// The size of a brief's edition files together (as far as they can be seen).
-fn editions_bytes(brief: &Brief) -> u64 {
-    brief
-        .editions
-        .iter()
-        .filter_map(|(_, p)| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum()
 }
 
 /// The content words of the source, their digest, and the inputs changed since the

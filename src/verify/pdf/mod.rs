@@ -14,11 +14,11 @@
 //! - ignores `TJ` offsets (kerning and justification are not word breaks).
 //!
 //! Parsing is bounded: file size, pages, decompressed bytes, nesting of Form XObjects,
-//! `q` and marked content. The file's objects are read lazily by [`doc`], which knows
+//! `q` and marked content. The file's objects are read lazily by `doc`, which knows
 //! the plain form briefpress writes; any other file (or a damaged one) is first read
 //! by lopdf, which repairs what it can, and written out in that form. Content streams
-//! are split into operations by [`lexer`]. Pages are read in parallel ([`page`]) and
-//! their words joined in order ([`words`]), so the result does not depend on the
+//! are split into operations by `lexer`. Pages are read in parallel (`page`) and
+//! their words joined in order (`words`), so the result does not depend on the
 //! number of threads.
 
 mod doc;
