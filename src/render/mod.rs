@@ -97,5 +97,5 @@ pub fn render_pdf(
         tagged: true,
         ..finish::Info::new(doc, house, options)
     };
-    finish::finish_document(pdf::document(doc, house, options)?, &info)
+    finish::finish_document(pdf::document(doc, house)?, &info)
 }

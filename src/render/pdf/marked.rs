@@ -15,7 +15,7 @@ use lopdf::{Document, Object, ObjectId};
 use printpdf::{DictItem, Op};
 
 use super::tags::{Marks, NodeId, Tree};
-use super::write::text_string;
+use crate::render::finish::pdfa::text_string;
 
 /// Open marked content for `node` on `page`: `/<Role> <</MCID n>> BDC`.
 pub fn begin(ops: &mut Vec<Op>, tree: &Tree, marks: &mut Marks, page: usize, node: NodeId) {

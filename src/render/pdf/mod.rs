@@ -21,27 +21,14 @@ use crate::error::Result;
 use crate::fonts::FontBook;
 use crate::house::House;
 use crate::model::Document;
-use crate::render::Options;
 
 use body::{Setter, MM};
 use flow::{paginate, Frame};
 use shape::Shaper;
 
-/// Render the PDF edition of `doc` as bytes (before [`crate::render::finish`]).
-pub fn pdf(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>> {
-    let mut lo = document(doc, house, options)?;
-    let mut out = Vec::new();
-    lo.save_to(&mut out)
-        .map_err(|e| crate::error::Error::Render {
-            slug: doc.slug.clone(),
-            format: "pdf",
-            message: format!("cannot serialise: {e}"),
-        })?;
-    Ok(out)
-}
-
-/// Render the PDF edition of `doc` as a lopdf document, for finishing in memory.
-pub fn document(doc: &Document, house: &House, options: &Options) -> Result<lopdf::Document> {
+/// Render the PDF edition of `doc` as a lopdf document, for [`crate::render::finish`]
+/// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise.
+pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
     // Both editions are drawn in trim coordinates with full-bleed elements running
     // into the bleed; `render::finish` sets the page boxes and crop marks of the
     // print edition (docs/editions.md, "Page boxes").
@@ -80,5 +67,5 @@ pub fn document(doc: &Document, house: &House, options: &Options) -> Result<lopd
         images.push(write::decode(&f.data, &doc.slug)?);
     }
     let tree = setter.tags.into_inner();
-    write::write(doc, house, options, &book, pages, images, &tree)
+    write::write(doc, house, &book, pages, images, &tree)
 }

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 
-use super::write::text_string;
+use crate::render::finish::pdfa::text_string;
 
 /// Index of a structure element in a [`Tree`].
 pub type NodeId = u32;

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use lopdf::{Object, StringFormat};
+use lopdf::Object;
 use printpdf::{
     Actions, BorderArray, Codepoint, Color, FontId, LinkAnnotation, Mm, Op, ParsedFont,
     PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData,
@@ -22,12 +22,10 @@ use super::flow::{Draw, Run};
 use super::marked::{self, LinkRun};
 use super::outline::Entry;
 use super::tags::{Marks, Tree};
-use crate::content::region_display;
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::house::{House, Rgb};
 use crate::model::Document;
-use crate::render::Options;
 
 /// Glyphs used per font: original glyph id → the text it stands for.
 type Usage = BTreeMap<usize, BTreeMap<u16, String>>;
@@ -85,7 +83,6 @@ fn rgb(c: Rgb) -> Color {
 pub fn write(
     doc: &Document,
     house: &House,
-    options: &Options,
     book: &FontBook<'_>,
     pages: Vec<Vec<Draw>>,
     images: Vec<Image>,
@@ -290,7 +287,7 @@ pub fn write(
     let next_key = marked::annotations(&mut lo, &page_ids, &link_runs, &mut tagged)
         .map_err(|m| render_err(slug, m))?;
     let tree_root = super::tags::write(&mut lo, tree, &tagged, &page_ids, next_key);
-    finish(lo, doc, house, options, &marks, tree_root)
+    finish(lo, doc, &marks, tree_root)
 }
 
 /// Where text and images of one page are marked: the tree (for roles) and the marks.
@@ -526,58 +523,16 @@ fn fix_images(lo: &mut lopdf::Document, images: Vec<Image>) {
     }
 }
 
-/// A PDF text string: literal when ASCII, else UTF-16BE with a byte order mark.
-pub(super) fn text_string(s: &str) -> Object {
-    if s.is_ascii() {
-        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
-    } else {
-        let mut b = vec![0xFE, 0xFF];
-        for u in s.encode_utf16() {
-            b.extend_from_slice(&u.to_be_bytes());
-        }
-        Object::String(b, StringFormat::Hexadecimal)
-    }
-}
-
-fn pdf_date(epoch: i64) -> String {
-    let days = epoch.div_euclid(86_400);
-    let secs = epoch.rem_euclid(86_400);
-    let (y, m, d) = crate::model::civil_from_days(days);
-    format!(
-        "D:{y:04}{m:02}{d:02}{:02}{:02}{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
-/// Metadata, language, outline and ID; then compress and serialise.
+/// Structure, outline and viewer settings of the catalog; then compress. The Info
+/// dictionary, XMP, `/Lang`, version and file ID are `render::finish`'s (the only way a
+/// rendered document leaves this crate), so they are written once, there.
 fn finish(
     mut lo: lopdf::Document,
     doc: &Document,
-    house: &House,
-    options: &Options,
     marks: &[Entry],
     struct_tree: lopdf::ObjectId,
 ) -> Result<lopdf::Document> {
     let slug = doc.slug.as_str();
-    let date = pdf_date(options.epoch);
-    let authors: Vec<&str> = doc.meta.authors.iter().map(|a| a.name.as_str()).collect();
-    let info = lopdf::Dictionary::from_iter(vec![
-        ("Title", text_string(&doc.meta.title)),
-        ("Author", text_string(&authors.join("; "))),
-        ("Subject", text_string(&region_display(&doc.meta.region))),
-        ("Keywords", text_string(&doc.meta.keywords.join(", "))),
-        ("Creator", text_string(&house.style.organisation.name)),
-        (
-            "Producer",
-            text_string(&format!("briefpress {}", env!("CARGO_PKG_VERSION"))),
-        ),
-        ("CreationDate", text_string(&date)),
-        ("ModDate", text_string(&date)),
-    ]);
-    let info_id = lo.add_object(info);
-    lo.trailer.set("Info", Object::Reference(info_id));
     let root = lo
         .trailer
         .get(b"Root")
@@ -589,7 +544,6 @@ fn finish(
         .get_object_mut(root)
         .and_then(Object::as_dict_mut)
         .map_err(|e| render_err(slug, format!("no catalog: {e}")))?;
-    catalog.set("Lang", text_string(&doc.meta.lang));
     catalog.set("StructTreeRoot", Object::Reference(struct_tree));
     catalog.set(
         "MarkInfo",
@@ -603,11 +557,7 @@ fn finish(
         catalog.set("Outlines", Object::Reference(o));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
-    lo.version = "1.7".into();
     compress_streams(&mut lo);
-    // The trailer /ID is set by `render::finish`, from the content digest; the
-    // document goes there in memory, unserialised.
-    let _ = slug;
     Ok(lo)
 }
 
