@@ -3,16 +3,12 @@
 //!
 //! The XHTML writer records every character it writes under the [`Face`] the CSS sets it
 //! in; [`embed`] then cuts each house font (and the Georgian/Armenian fallbacks, for the
-//! characters the main family lacks) down to those glyphs. Subsets are made with
-//! allsorts, which writes a Unicode `cmap` — reading systems and browsers reject web fonts
-//! without one. Layout tables (GSUB/GPOS) are not carried into the subsets, so the EPUB
-//! has no kerning or ligatures; its text is set by the reading system anyway.
+//! characters the main family lacks) down to those glyphs, with a Unicode `cmap` that
+//! reading systems and browsers need ([`super::sfnt`]). Layout tables (GSUB/GPOS) are not
+//! carried into the subsets, so the EPUB has no kerning or ligatures; its text is set by
+//! the reading system anyway.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use allsorts::binary::read::ReadScope;
-use allsorts::font_data::FontData;
-use allsorts::subset::{subset, CmapTarget, SubsetProfile};
 
 use crate::house::House;
 
@@ -224,7 +220,7 @@ pub fn embed(house: &House, usage: &Usage) -> Result<Vec<WebFont>, String> {
     }
     let mut out: Vec<WebFont> = Vec::new();
     for ((family, bold, italic), (file, chars)) in wanted {
-        let bytes = subset_font(font_bytes(house, &file)?, &chars)
+        let bytes = super::sfnt::subset(font_bytes(house, &file)?, &chars)
             .map_err(|e| format!("cannot subset font {file}: {e}"))?;
         let mut href = format!("fonts/{}.ttf", stem(&file));
         let mut n = 2;
@@ -290,32 +286,6 @@ fn stem(name: &str) -> String {
     } else {
         s
     }
-}
-
-/// A TrueType/OpenType subset of `bytes` with the glyphs of `chars` and a Unicode cmap.
-pub fn subset_font(bytes: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
-    let face = ttf_parser::Face::parse(bytes, 0).map_err(|e| e.to_string())?;
-    // Glyph 0 (.notdef) must come first; sorting keeps it there.
-    let mut glyphs: Vec<u16> = vec![0];
-    glyphs.extend(
-        chars
-            .iter()
-            .filter_map(|&c| face.glyph_index(c))
-            .map(|g| g.0),
-    );
-    glyphs.sort_unstable();
-    glyphs.dedup();
-    let data = ReadScope::new(bytes)
-        .read::<FontData<'_>>()
-        .map_err(|e| format!("{e:?}"))?;
-    let provider = data.table_provider(0).map_err(|e| format!("{e:?}"))?;
-    subset(
-        &provider,
-        &glyphs,
-        &SubsetProfile::Minimal,
-        CmapTarget::Unicode,
-    )
-    .map_err(|e| format!("{e:?}"))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod fonts;
 mod nav;
 mod outline;
 mod package;
+mod sfnt;
 mod xhtml;
 mod xml;
 mod zip;
