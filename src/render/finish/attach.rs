@@ -1,7 +1,7 @@
 //! PDF/A-3 associated files: embedded file streams, file specifications with an
 //! `/AFRelationship`, the catalog's `/AF` array and the `/EmbeddedFiles` name tree.
 
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::pdfa::{pdf_date, text_string};
 use super::Info;
@@ -24,17 +24,15 @@ pub fn embed(doc: &mut Document, info: &Info) -> Result<(), String> {
             ("CreationDate", text_string(&pdf_date(info.created))),
             ("ModDate", text_string(&pdf_date(info.modified))),
         ]);
-        let mut file = Stream::new(
+        let file = crate::render::pdf::deflate::stream(
             Dictionary::from_iter(vec![
                 ("Type", Object::Name(b"EmbeddedFile".to_vec())),
                 // The MIME type as a name: "text/markdown" is written /text#2Fmarkdown.
                 ("Subtype", Object::Name(a.mime.as_bytes().to_vec())),
                 ("Params", Object::Dictionary(params)),
             ]),
-            a.bytes.clone(),
+            &a.bytes,
         );
-        file.compress()
-            .map_err(|e| format!("cannot compress attachment {}: {e}", a.name))?;
         let file_id = doc.add_object(file);
         let ef = Dictionary::from_iter(vec![
             ("F", Object::Reference(file_id)),

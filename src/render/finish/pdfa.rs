@@ -99,13 +99,10 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
     // Left uncompressed so archive tools that do not inflate streams can read it.
     .with_compression(false);
     let metadata_id = doc.add_object(metadata);
-    let mut profile = Stream::new(
+    let profile = crate::render::pdf::deflate::stream(
         Dictionary::from_iter(vec![("N", Object::Integer(3))]),
-        icc::srgb_v2(),
+        &icc::srgb_v2(),
     );
-    profile
-        .compress()
-        .map_err(|e| format!("cannot compress the ICC profile: {e}"))?;
     let profile_id = doc.add_object(profile);
     let intent = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"OutputIntent".to_vec())),

@@ -55,6 +55,21 @@ pub fn with_thread_deflater<T>(f: impl FnOnce(&mut Deflater) -> Option<T>) -> Op
     })
 }
 
+/// A stream of `data` compressed with this thread's compressor (`/FlateDecode`), or
+/// as it is if the compressor fails; marked so the final pass does not compress it again.
+pub fn stream(mut dict: lopdf::Dictionary, data: &[u8]) -> lopdf::Stream {
+    let content = match with_thread_deflater(|z| z.zlib(data)) {
+        Some(packed) => {
+            dict.set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+            packed
+        }
+        None => data.to_vec(),
+    };
+    let mut s = lopdf::Stream::new(dict, content);
+    s.allows_compression = false;
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

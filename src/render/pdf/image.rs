@@ -91,15 +91,19 @@ fn png(bytes: &[u8]) -> Result<Image, String> {
         png::Transformations::EXPAND | png::Transformations::STRIP_16
     });
     let mut reader = decoder.read_info().map_err(bad)?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or("image: too large to decode")?;
-    let mut buf = vec![0; size];
-    let frame = reader.next_frame(&mut buf).map_err(bad)?;
     if !passthrough {
+        let size = reader
+            .output_buffer_size()
+            .ok_or("image: too large to decode")?;
+        let mut buf = vec![0; size];
+        let frame = reader.next_frame(&mut buf).map_err(bad)?;
         buf.truncate(frame.buffer_size());
         return Ok(pixels(w, h, frame.color_type, &buf));
     }
+    // Data passed through is still decoded in full, a row at a time (no image-sized
+    // buffer), to check it.
+    while reader.next_row().map_err(bad)?.is_some() {}
+    reader.finish().map_err(bad)?;
     let space = match info.color_type {
         png::ColorType::Grayscale => Object::Name(b"DeviceGray".to_vec()),
         png::ColorType::Rgb => Object::Name(b"DeviceRGB".to_vec()),
@@ -182,9 +186,9 @@ fn pixels(w: u32, h: u32, kind: png::ColorType, data: &[u8]) -> Image {
         (data.to_vec(), None)
     };
     let space: &[u8] = if grey { b"DeviceGray" } else { b"DeviceRGB" };
-    let stream = flate(image_dict(w, h, 8, Object::Name(space.to_vec())), &colour);
+    let stream = super::deflate::stream(image_dict(w, h, 8, Object::Name(space.to_vec())), &colour);
     let smask = mask.map(|a| {
-        flate(
+        super::deflate::stream(
             image_dict(w, h, 8, Object::Name(b"DeviceGray".to_vec())),
             &a,
         )
@@ -213,16 +217,6 @@ fn fixed(dict: Dictionary, content: Vec<u8>) -> Stream {
     let mut s = Stream::new(dict, content);
     s.allows_compression = false;
     s
-}
-
-fn flate(mut dict: Dictionary, data: &[u8]) -> Stream {
-    match super::deflate::with_thread_deflater(|z| z.zlib(data)) {
-        Some(packed) => {
-            dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            fixed(dict, packed)
-        }
-        None => fixed(dict, data.to_vec()),
-    }
 }
 
 #[cfg(test)]
