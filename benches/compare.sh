@@ -3,22 +3,26 @@
 # against pandoc's EPUB alone and typst's PDF alone, on the seed and on the generated
 # 100x book. typst is the `typst` binary when on PATH, else the PyPI package `typst`
 # (pip install typst; the same compiler, plus a Python start-up of a few ms).
-# Runs alternate so machine noise hits every tool alike; prints medians and ratios.
+#
+# Each command is started with posix_spawn and timed from spawn to exit by one Python
+# process (no shell in between, which used to add a few ms to every command and so
+# counted twice against our two commands). Rounds alternate the tools so machine noise
+# hits all alike; prints medians, minima and the ratios of the medians.
 # Usage: benches/compare.sh [ROUNDS]   (needs pandoc: apt-get install pandoc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds="${1:-11}"
+rounds="${1:-21}"
 cargo build --release --quiet
 bin="$PWD/target/release/briefpress"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 command -v pandoc >/dev/null || { echo "pandoc is needed: apt-get install pandoc" >&2; exit 1; }
 if command -v typst >/dev/null; then
-  typst_pdf() { typst compile "$1" "$2"; }
+  typst=(typst compile)
 elif python3 -c "import typst" 2>/dev/null; then
-  typst_pdf() { python3 -c "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])" "$1" "$2"; }
+  typst=(python3 -c "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])")
 else
-  typst_pdf() { return 99; }
+  typst=()
 fi
 
 mkdir -p "$work/seed/source" "$work/book/source"
@@ -27,24 +31,49 @@ cp benches/seed.typ "$work/seed/seed.typ"
 python3 tests/fixtures/make_long.py 100 > "$work/book/source/book.md"
 python3 benches/md2typ.py "$work/book/source/book.md" "$work/book/book.typ"
 
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || return 1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-for doc in seed book; do
-  d="$work/$doc"; ours=(); pan=(); typ=()
-  for _ in $(seq "$rounds"); do
-    ours+=( $(( $(cd "$d" && ms "$bin" build -q) + $(cd "$d" && ms "$bin" check -q) )) )
-    pan+=( $(ms pandoc "$d/source/$doc.md" -o "$d/pandoc.epub") )
-    t=$(ms typst_pdf "$d/$doc.typ" "$d/typst.pdf") && typ+=( "$t" )
-  done
-  o=$(median "${ours[@]}"); p=$(median "${pan[@]}")
-  echo "== $doc"
-  printf '  briefpress build (3 editions) + check: %8.1f ms\n' "$(echo "$o/1000" | bc -l)"
-  printf '  pandoc EPUB alone:                     %8.1f ms   ours/pandoc = %.2f\n' "$(echo "$p/1000" | bc -l)" "$(echo "$o/$p" | bc -l)"
-  if [ "${#typ[@]}" -gt 0 ]; then
-    t=$(median "${typ[@]}")
-    printf '  typst PDF alone:                       %8.1f ms   ours/typst  = %.2f\n' "$(echo "$t/1000" | bc -l)" "$(echo "$o/$t" | bc -l)"
-  else
-    echo "  typst: not available (no binary, no PyPI package), skipped"
-  fi
-done
-echo "targets: seed ours/pandoc <= 0.25 and ours/typst <= 0.33; book ours/typst <= 1.0"
+python3 - "$rounds" "$bin" "$work" "${typst[@]}" <<'PY'
+import os, shutil, statistics, sys, time
+
+rounds, binary, work, typst = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+null = os.open(os.devnull, os.O_WRONLY)
+
+def run(argv, cwd):
+    """Wall time of one command in ms, from spawn to exit; None if it failed."""
+    path = shutil.which(argv[0]) or argv[0]
+    os.chdir(cwd)
+    start = time.perf_counter_ns()
+    pid = os.posix_spawn(path, argv, os.environ,
+                         file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
+    _, status = os.waitpid(pid, 0)
+    took = (time.perf_counter_ns() - start) / 1e6
+    return took if os.waitstatus_to_exitcode(status) == 0 else None
+
+for doc in ["seed", "book"]:
+    d = os.path.join(work, doc)
+    tools = {
+        "ours": [[binary, "build", "-q"], [binary, "check", "-q"]],
+        "pandoc": [["pandoc", f"source/{doc}.md", "-o", "pandoc.epub"]],
+    }
+    if typst:
+        tools["typst"] = [typst + [f"{doc}.typ", "typst.pdf"]]
+    times = {k: [] for k in tools}
+    for r in range(rounds + 1):
+        order = list(tools) if r % 2 == 0 else list(reversed(tools))
+        for k in order:
+            parts = [run(argv, d) for argv in tools[k]]
+            if r > 0 and None not in parts:  # round 0 warms the caches
+                times[k].append(sum(parts))
+    if not times["ours"] or not times["pandoc"]:
+        sys.exit(f"{doc}: briefpress or pandoc failed")
+    med = {k: statistics.median(v) for k, v in times.items() if v}
+    print(f"== {doc} ({rounds} alternating rounds; median, min)")
+    print(f"  briefpress build (3 editions) + check: {med['ours']:8.1f} ms {min(times['ours']):8.1f}")
+    print(f"  pandoc EPUB alone:                     {med['pandoc']:8.1f} ms {min(times['pandoc']):8.1f}"
+          f"   ours/pandoc = {med['ours'] / med['pandoc']:.2f}")
+    if "typst" in med:
+        print(f"  typst PDF alone:                       {med['typst']:8.1f} ms {min(times['typst']):8.1f}"
+              f"   ours/typst  = {med['ours'] / med['typst']:.2f}")
+    else:
+        print("  typst: not available (no binary, no PyPI package), skipped")
+print("targets: seed ours/pandoc <= 0.25 and ours/typst <= 0.33; book ours/typst <= 1.0")
+PY
