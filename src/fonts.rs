@@ -89,9 +89,11 @@ pub struct Variant {
 /// The house fonts parsed for shaping, with the fallback chain of each variant.
 ///
 /// Faces borrow the font bytes held by the [`House`]; index `i` is `house.fonts[i]`.
+/// A font is parsed for shaping when first asked for: setting up a shaping face reads
+/// its layout tables, and a brief uses a handful of the house's sixteen fonts.
 pub struct FontBook<'a> {
-    faces: Vec<rustybuzz::Face<'a>>,
-    names: Vec<String>,
+    faces: Vec<OnceLock<Option<rustybuzz::Face<'a>>>>,
+    names: Vec<OnceLock<String>>,
     house: &'a House,
     /// The fallback chain of each of the eight variants, indexed by [`variant_index`].
     chains: Vec<Vec<usize>>,
@@ -107,26 +109,24 @@ fn variant_index(v: Variant) -> usize {
 }
 
 impl<'a> FontBook<'a> {
-    /// Parse every house font for shaping.
+    /// The house fonts, checked to be usable; each is parsed for shaping on first use.
     pub fn new(house: &'a House) -> Result<FontBook<'a>> {
-        let mut faces = Vec::new();
-        let mut names = Vec::new();
         for font in &house.fonts {
-            let face = rustybuzz::Face::from_slice(&font.bytes, 0).ok_or_else(|| Error::Font {
+            // The same parse `rustybuzz::Face::from_slice` starts with, so a font that
+            // passes here gives a shaping face later.
+            ttf_parser::Face::parse(&font.bytes, 0).map_err(|e| Error::Font {
                 path: PathBuf::from(&font.name),
-                message: "not a usable TrueType/OpenType font".into(),
+                message: format!("not a usable TrueType/OpenType font ({e})"),
             })?;
-            names.push(postscript_name(&face).unwrap_or_else(|| fallback_name(&font.name)));
-            faces.push(face);
         }
+        let n = house.fonts.len();
         let mut book = FontBook {
-            faces,
-            names,
+            faces: (0..n).map(|_| OnceLock::new()).collect(),
+            names: (0..n).map(|_| OnceLock::new()).collect(),
             house,
             chains: Vec::new(),
-            latin1: Vec::new(),
+            latin1: (0..n).map(|_| OnceLock::new()).collect(),
         };
-        book.latin1 = (0..book.faces.len()).map(|_| OnceLock::new()).collect();
         // Chains are asked for once per shaped run: work them out once.
         let mut chains = vec![Vec::new(); 8];
         for family in [Family::Serif, Family::Sans] {
@@ -147,7 +147,11 @@ impl<'a> FontBook<'a> {
 
     /// The shaping face of font `i`.
     pub fn face(&self, i: usize) -> Option<&rustybuzz::Face<'a>> {
-        self.faces.get(i)
+        let bytes = self.bytes(i)?;
+        self.faces
+            .get(i)?
+            .get_or_init(|| rustybuzz::Face::from_slice(bytes, 0))
+            .as_ref()
     }
 
     /// The font file bytes of font `i`.
@@ -157,7 +161,15 @@ impl<'a> FontBook<'a> {
 
     /// The PostScript name of font `i` (for `/BaseFont`).
     pub fn name(&self, i: usize) -> &str {
-        self.names.get(i).map(String::as_str).unwrap_or("Font")
+        let Some(cell) = self.names.get(i) else {
+            return "Font";
+        };
+        cell.get_or_init(|| {
+            let file = self.house.fonts.get(i).map_or("", |f| f.name.as_str());
+            self.face(i)
+                .and_then(postscript_name)
+                .unwrap_or_else(|| fallback_name(file))
+        })
     }
 
     /// Fonts to try for `v`, best first: the variant's own file, its fallbacks, then every
@@ -200,7 +212,7 @@ impl<'a> FontBook<'a> {
 
     /// Whether font `i` has a glyph for `c`.
     pub fn has(&self, i: usize, c: char) -> bool {
-        let Some(face) = self.faces.get(i) else {
+        let Some(face) = self.face(i) else {
             return false;
         };
         let lookup = |c: char| face.glyph_index(c).is_some_and(|g| g.0 != 0);
