@@ -77,16 +77,22 @@ pub fn epoch_for(doc: &Document, source_date_epoch: Option<i64>) -> i64 {
     source_date_epoch.unwrap_or_else(|| doc.meta.date.unix_seconds())
 }
 
-/// Rendered editions of one brief, in the order requested.
-pub type Editions = Vec<(Format, Vec<u8>)>;
+/// One edition of a brief, rendered and staged beside its final path.
+pub struct Rendered {
+    pub format: Format,
+    pub path: PathBuf,
+    pub staged: crate::write::Staged,
+    pub digest: crate::manifest::EditionDigest,
+}
 
-/// Parse one brief and render the requested editions, without writing anything.
+/// Parse one brief, render the requested editions and stage each in `req.out` (not yet
+/// in place: see [`crate::write::commit`]).
 pub fn render_brief(
     path: &Path,
     house: &House,
     coverage: &Coverage,
     req: &Request,
-) -> Result<(Document, Editions)> {
+) -> Result<(Document, Vec<Rendered>)> {
     let doc = crate::parse::parse_file(path, coverage)?;
     let options = Options {
         edition: req.edition,
@@ -94,27 +100,34 @@ pub fn render_brief(
         pdf_standard: req.pdf_standard,
     };
     // The editions of one brief are independent too: on two cores the PDF and the EPUB
-    // render side by side. `collect` keeps the requested order whatever finishes first.
-    let rendered: Vec<(Format, Result<Vec<u8>>)> = {
+    // render side by side, and each is written out (to a temporary name) and hashed by
+    // the thread that rendered it. `collect` keeps the requested order.
+    let one = |format: Format| -> Result<Rendered> {
+        let bytes = if format == Format::Pdf && options.pdf_standard == PdfStandard::A3b {
+            a3b_attachments(path, &doc, house)
+                .and_then(|files| render::render_pdf(&doc, house, &options, files))?
+        } else {
+            render::render(&doc, house, format, &options)?
+        };
+        let file = format!("{}.{}", doc.slug, format.ext());
+        let out = req.out.join(&file);
+        let staged = crate::write::stage(&out, &bytes)?;
+        Ok(Rendered {
+            format,
+            path: out,
+            staged,
+            digest: crate::manifest::EditionDigest::of(file, format, &bytes),
+        })
+    };
+    let rendered: Vec<Result<Rendered>> = {
         use rayon::prelude::*;
-        req.formats
-            .par_iter()
-            .map(|&format| {
-                let bytes = if format == Format::Pdf && options.pdf_standard == PdfStandard::A3b {
-                    a3b_attachments(path, &doc, house)
-                        .and_then(|files| render::render_pdf(&doc, house, &options, files))
-                } else {
-                    render::render(&doc, house, format, &options)
-                };
-                (format, bytes)
-            })
-            .collect()
+        req.formats.par_iter().map(|&f| one(f)).collect()
     };
     let mut editions = Vec::new();
     let mut errors = Vec::new();
-    for (format, r) in rendered {
+    for r in rendered {
         match r {
-            Ok(bytes) => editions.push((format, bytes)),
+            Ok(e) => editions.push(e),
             Err(e) => errors.push(e),
         }
     }
@@ -151,11 +164,19 @@ pub fn build_one(path: &Path, house: &House, coverage: &Coverage, req: &Request)
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(Error::io("replace", &manifest_path, e)),
     }
-    let files: Vec<(PathBuf, Vec<u8>)> = editions
-        .iter()
-        .map(|(f, b)| (req.out.join(format!("{}.{}", doc.slug, f.ext())), b.clone()))
-        .collect();
-    crate::write::atomic_all(&files)?;
+    let mut outputs = Vec::new();
+    let mut digests = Vec::new();
+    let mut staged = Vec::new();
+    for e in editions {
+        outputs.push(Output {
+            format: e.format,
+            path: e.path,
+            bytes: usize::try_from(e.digest.bytes).unwrap_or(usize::MAX),
+        });
+        digests.push(e.digest);
+        staged.push(e.staged);
+    }
+    crate::write::commit(staged)?;
     let content = crate::content::content(&doc, &house.style);
     let manifest = crate::manifest::Manifest::new(&crate::manifest::Inputs {
         slug: &doc.slug,
@@ -164,21 +185,13 @@ pub fn build_one(path: &Path, house: &House, coverage: &Coverage, req: &Request)
         house,
         content: &content,
         epoch: epoch_for(&doc, req.source_date_epoch),
-        editions: &editions,
+        editions: digests,
     });
     crate::write::atomic(&manifest_path, &manifest.to_json())?;
     Ok(Built {
         source: path.to_owned(),
         slug: doc.slug.clone(),
-        outputs: editions
-            .iter()
-            .zip(files)
-            .map(|((format, bytes), (path, _))| Output {
-                format: *format,
-                path,
-                bytes: bytes.len(),
-            })
-            .collect(),
+        outputs,
     })
 }
 

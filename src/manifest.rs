@@ -77,6 +77,16 @@ pub struct EditionDigest {
 }
 
 impl EditionDigest {
+    /// The digest of edition `bytes` in `format`, written as `file`.
+    pub fn of(file: String, format: Format, bytes: &[u8]) -> EditionDigest {
+        EditionDigest {
+            bytes: bytes.len() as u64,
+            file,
+            format: format.ext().to_owned(),
+            sha256: sha256(bytes),
+        }
+    }
+
     /// The format named by [`EditionDigest::format`], if known.
     pub fn format(&self) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.ext() == self.format)
@@ -102,7 +112,8 @@ pub struct Inputs<'a> {
     pub house: &'a House,
     pub content: &'a crate::content::Content,
     pub epoch: i64,
-    pub editions: &'a [(Format, Vec<u8>)],
+    /// The editions written, in order.
+    pub editions: Vec<EditionDigest>,
 }
 
 impl Manifest {
@@ -114,16 +125,7 @@ impl Manifest {
                 sha256: i.content.digest(),
                 words: i.content.words().len(),
             },
-            editions: i
-                .editions
-                .iter()
-                .map(|(format, bytes)| EditionDigest {
-                    bytes: bytes.len() as u64,
-                    file: format!("{}.{}", i.slug, format.ext()),
-                    format: format.ext().to_owned(),
-                    sha256: sha256(bytes),
-                })
-                .collect(),
+            editions: i.editions.clone(),
             fonts: house_fonts(i.house),
             house: house_digest(i.house),
             schema: SCHEMA,
@@ -213,7 +215,7 @@ mod tests {
             house: &house,
             content: &content,
             epoch: 0,
-            editions: &[(Format::Txt, b"hello".to_vec())],
+            editions: vec![EditionDigest::of("x.txt".into(), Format::Txt, b"hello")],
         });
         let json = m.to_json();
         let back: Manifest = serde_json::from_slice(&json).unwrap();
