@@ -30,6 +30,17 @@ pub struct Image {
     pub smask: Option<Stream>,
 }
 
+/// The pixel size of PNG or JPEG `bytes`, from the header alone.
+pub fn size(bytes: &[u8]) -> Result<(u32, u32), String> {
+    let format = image::guess_format(bytes).map_err(|_| "not a PNG or JPEG image")?;
+    if !matches!(format, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
+        return Err("not a PNG or JPEG image".into());
+    }
+    image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| format!("image: {e}"))
+}
+
 /// Prepare PNG or JPEG `bytes` as a PDF image.
 pub fn prepare(bytes: &[u8]) -> Result<Image, String> {
     match image::guess_format(bytes) {

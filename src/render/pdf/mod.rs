@@ -17,7 +17,7 @@ pub mod shape;
 pub mod tags;
 pub mod write;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::house::House;
 use crate::model::Document;
@@ -42,10 +42,14 @@ pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
         image_base: 1,
         tags: std::cell::RefCell::new(tags::Tree::new()),
     };
-    let logo = write::decode(&house.logo.bytes, &doc.slug)?;
-    let logo_px = (logo.width, logo.height);
-    let (head, top) = setter.head(doc, logo_px);
-    let sections = setter.document(doc);
+    // The logo is checked and prepared while the page is set: layout needs only its size.
+    let logo_px = write::image_size(&house.logo.bytes, &doc.slug)?;
+    let mut logo = None;
+    let (head, top, sections) = rayon::in_place_scope(|s| {
+        s.spawn(|_| logo = Some(write::decode(&house.logo.bytes, &doc.slug)));
+        let (head, top) = setter.head(doc, logo_px);
+        (head, top, setter.document(doc))
+    });
     let frame = Frame {
         left: st.page.margin_left * MM,
         top: st.page.margin_top * MM,
@@ -62,9 +66,22 @@ pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
     for (i, p) in pages.iter_mut().enumerate() {
         p.extend(setter.furniture(doc, i + 1));
     }
+    let logo = logo.ok_or_else(|| Error::Render {
+        slug: doc.slug.clone(),
+        format: "pdf",
+        message: "the logo was not prepared".into(),
+    })??;
     let mut images = vec![logo];
-    for f in &setter.figures {
-        images.push(write::decode(&f.data, &doc.slug)?);
+    let figures: Vec<Result<write::Image>> = {
+        use rayon::prelude::*;
+        setter
+            .figures
+            .par_iter()
+            .map(|f| write::decode(&f.data, &doc.slug))
+            .collect()
+    };
+    for f in figures {
+        images.push(f?);
     }
     let tree = setter.tags.into_inner();
     write::write(doc, house, &book, pages, images, &tree)

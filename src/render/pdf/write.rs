@@ -37,6 +37,11 @@ pub fn decode(bytes: &[u8], slug: &str) -> Result<Image> {
     super::image::prepare(bytes).map_err(|m| render_err(slug, m))
 }
 
+/// The pixel size of image `bytes`, read from its header.
+pub fn image_size(bytes: &[u8], slug: &str) -> Result<(u32, u32)> {
+    super::image::size(bytes).map_err(|m| render_err(slug, m))
+}
+
 fn render_err(slug: &str, message: String) -> Error {
     Error::Render {
         slug: slug.to_owned(),
