@@ -26,6 +26,11 @@ use crate::model::civil_from_days;
 /// on subset fonts and path data.
 const LEVEL: i64 = 3;
 
+/// The deflate level of font files. Subset glyph data is where level 3 costs most and
+/// gains least: on the seed's four subsets (57.6 KB) level 1 gives 36.8 KB in 0.70 ms,
+/// level 3 34.3 KB in 1.71 ms (miniz_oxide, warm).
+const FONT_LEVEL: i64 = 1;
+
 /// One file of the container.
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
@@ -50,6 +55,7 @@ pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
     let deflated = base
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(LEVEL));
+    let font = deflated.compression_level(Some(FONT_LEVEL));
     let fail = |e: &dyn std::fmt::Display| format!("cannot write the EPUB archive ({e})");
     w.start_file("mimetype", stored).map_err(|e| fail(&e))?;
     w.write_all(b"application/epub+zip").map_err(|e| fail(&e))?;
@@ -59,7 +65,14 @@ pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
         let packed = [".png", ".jpg", ".jpeg"]
             .iter()
             .any(|x| e.path.ends_with(x));
-        w.start_file(e.path.as_str(), if packed { stored } else { deflated })
+        let options = if packed {
+            stored
+        } else if [".ttf", ".otf"].iter().any(|x| e.path.ends_with(x)) {
+            font
+        } else {
+            deflated
+        };
+        w.start_file(e.path.as_str(), options)
             .map_err(|err| fail(&err))?;
         w.write_all(e.bytes).map_err(|err| fail(&err))?;
     }

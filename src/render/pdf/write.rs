@@ -584,7 +584,14 @@ fn compress_streams(lo: &mut lopdf::Document) {
     // Largest first, so the two workers finish together.
     todo.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
     todo.par_iter_mut().for_each(|s| {
-        let Some(packed) = super::deflate::with_thread_deflater(|z| z.zlib(&s.content)) else {
+        // Font programs (`/FontFile2` carries `/Length1`) compress at their own level.
+        let level = if s.dict.has(b"Length1") {
+            super::deflate::FONT_LEVEL
+        } else {
+            super::deflate::LEVEL
+        };
+        let Some(packed) = super::deflate::with_thread_deflater(level, |z| z.zlib(&s.content))
+        else {
             return;
         };
         if packed.len() < s.content.len() {
