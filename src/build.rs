@@ -1,8 +1,9 @@
 //! The build pipeline: source files → documents → editions → files in the output folder.
 //!
-//! Each brief is parsed, every requested edition is rendered in memory, and only when
-//! all of them succeeded are they written (atomically, all or nothing). A failing brief
-//! does not stop the others; all errors are reported at the end.
+//! Each brief is parsed and its editions are rendered side by side, each written to a
+//! temporary name as soon as it is done; only when all of them succeeded are they moved
+//! into place (all or nothing). A failing brief does not stop the others; all errors
+//! are reported at the end.
 
 use std::path::{Path, PathBuf};
 

@@ -3,11 +3,13 @@
 //! A failed or interrupted build therefore never leaves a partial file, and the
 //! previous edition stays in place until the new one is complete.
 //!
-//! Files are not `fsync`ed before the rename. Every output can be rebuilt from its
-//! source, byte for byte, and on Linux's usual filesystems a rename that replaces a
-//! file already flushes the new data first (ext4 `auto_da_alloc`, XFS, Btrfs); the
-//! syncs cost about a tenth of a one-page brief's whole build. Like most build
-//! tools, briefpress leaves durability against power loss to the filesystem.
+//! Files are not `fsync`ed, and an edition replaces the old file by unlink + rename
+//! ([`commit`]), not by a rename over it, which on ext4 starts writing the data out
+//! there and then. Together these were a fifth of a one-page brief's build. The price
+//! is durability against power loss: a file written just before a crash may come back
+//! empty or missing. Every output can be rebuilt from its source byte for byte, and
+//! `check` compares each edition with the manifest written after them, so such a file
+//! is found; like most build tools, briefpress leaves durability to the filesystem.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
