@@ -68,6 +68,14 @@ fn usage(pages: &[Vec<Draw>]) -> Usage {
     u
 }
 
+/// One font cut down for the PDF: its index, the subset program and how printpdf sees it.
+struct Cut {
+    font: usize,
+    parsed: ParsedFont,
+    subset: Subset,
+    program: Vec<u8>,
+}
+
 /// A subset font: original → subset glyph ids, and the PDF advance of each original id.
 struct Subset {
     remap: BTreeMap<u16, u16>,
@@ -132,161 +140,187 @@ pub fn write(
             // are computed against exactly that number.
             pdf_adv.insert(g, (f32::from(adv) * 1000.0 / upem).trunc());
         }
-        Ok((font, parsed, Subset { remap, pdf_adv }))
+        Ok(Cut {
+            font,
+            parsed,
+            subset: Subset { remap, pdf_adv },
+            program: sub,
+        })
     };
-    let done: Vec<Result<(usize, ParsedFont, Subset)>> = {
+    let done: Vec<Result<Cut>> = {
         use rayon::prelude::*;
         let used: Vec<(&usize, &BTreeMap<u16, String>)> = used.iter().collect();
         used.into_par_iter().map(subset_one).collect()
     };
     let mut subsets: BTreeMap<usize, Subset> = BTreeMap::new();
+    let mut programs = Vec::new();
     for r in done {
-        let (font, parsed, subset) = r?;
+        let Cut {
+            font,
+            parsed,
+            subset,
+            program,
+        } = r?;
         pdf.resources
             .fonts
             .map
             .insert(FontId(format!("F{font}")), printpdf::PdfFont::new(parsed));
         subsets.insert(font, subset);
+        programs.push(program);
     }
-    // printpdf places a 1×1 placeholder per image; `fix_images` swaps in the prepared
-    // streams once the lopdf document exists.
-    for i in 0..images.len() {
-        let placeholder = RawImage {
-            pixels: RawImageData::U8(vec![0, 0, 0]),
-            width: 1,
-            height: 1,
-            data_format: RawImageFormat::RGB8,
-            tag: Vec::new(),
-        };
-        pdf.resources
-            .xobjects
-            .map
-            .insert(XObjectId(format!("Im{i}")), XObject::Image(placeholder));
-    }
-    let (pw, ph) = (st.page.width, st.page.height);
-    let page_h = ph * super::body::MM;
-    let mut marks = Vec::new();
-    let mut tagged = Marks::default();
-    let mut link_runs = Vec::new();
-    let mut out_pages = Vec::new();
-    // Pages are consumed one by one: each page's laid-out draws are freed as soon as
-    // its operations exist (peak memory on long briefs).
-    for (pi, draws) in pages.into_iter().enumerate() {
-        let draws = &draws;
-        let mut ops = Vec::new();
-        let mut tg = Tagging {
-            tree,
-            marks: &mut tagged,
-            page: pi,
-        };
-        for d in draws {
-            match d {
-                Draw::Text { x, y, runs } => {
-                    text_ops(&mut ops, *x, page_h - *y, runs, &subsets, &mut tg);
-                }
-                Draw::Rect { x, y, w, h, color } => {
-                    // Rules, the band and other graphics are decoration (artifacts).
-                    marked::artifact(&mut ops);
-                    ops.push(Op::SetFillColor { col: rgb(*color) });
-                    ops.push(Op::DrawRectangle {
-                        rectangle: Rect {
-                            x: Pt(*x),
-                            y: Pt(page_h - *y - *h),
-                            width: Pt(*w),
-                            height: Pt(*h),
-                            mode: Some(printpdf::PaintMode::Fill),
-                            winding_order: None,
-                        },
-                    });
-                    marked::end(&mut ops);
-                }
-                Draw::Rule {
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    width,
-                    color,
-                } => {
-                    marked::artifact(&mut ops);
-                    ops.push(Op::SetOutlineColor { col: rgb(*color) });
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                    ops.push(Op::DrawLine {
-                        line: printpdf::Line {
-                            points: vec![
-                                printpdf::LinePoint {
-                                    p: Point {
-                                        x: Pt(*x1),
-                                        y: Pt(page_h - *y1),
-                                    },
-                                    bezier: false,
-                                },
-                                printpdf::LinePoint {
-                                    p: Point {
-                                        x: Pt(*x2),
-                                        y: Pt(page_h - *y2),
-                                    },
-                                    bezier: false,
-                                },
-                            ],
-                            is_closed: false,
-                        },
-                    });
-                    marked::end(&mut ops);
-                }
-                Draw::Image {
-                    index,
-                    x,
-                    y,
-                    w,
-                    h,
-                    node,
-                } => {
-                    match node {
-                        Some(n) => {
-                            marked::begin(&mut ops, tree, tg.marks, pi, *n);
-                            tg.marks
-                                .bbox(*n, [*x, page_h - *y - *h, *x + *w, page_h - *y]);
-                        }
-                        None => marked::artifact(&mut ops),
-                    }
-                    ops.push(Op::UseXobject {
-                        id: XObjectId(format!("Im{index}")),
-                        transform: XObjectTransform {
-                            translate_x: Some(Pt(*x)),
-                            translate_y: Some(Pt(page_h - *y - *h)),
-                            scale_x: Some(*w),
-                            scale_y: Some(*h),
-                            dpi: Some(72.0),
-                            ..Default::default()
-                        },
-                    });
-                    marked::end(&mut ops);
-                }
-                Draw::Mark { level, title, x, y } => marks.push(Entry {
-                    page: pi,
-                    level: *level,
-                    title: title.clone(),
-                    left: *x,
-                    top: page_h - *y,
-                }),
-            }
+    // The font programs are final: they are compressed (by a thread that is free, if
+    // one is) while this one turns the pages into PDF operations.
+    let mut packed: Vec<Option<Vec<u8>>> = vec![None; programs.len()];
+    let (mut lo, marks, mut tagged, link_runs) = rayon::in_place_scope(|scope| {
+        for (slot, program) in packed.iter_mut().zip(&programs) {
+            scope.spawn(move |_| {
+                *slot = super::deflate::with_thread_deflater(super::deflate::FONT_LEVEL, |z| {
+                    z.zlib(program)
+                });
+            });
         }
-        link_runs.push(links(&mut ops, draws, page_h));
-        out_pages.push(PdfPage::new(Mm(pw), Mm(ph), ops));
-    }
-    pdf.with_pages(out_pages);
-    let opts = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    // The printpdf document is not needed past this point; free it before the
-    // lopdf one grows (peak memory on long briefs).
-    drop(pdf);
+        // printpdf places a 1×1 placeholder per image; `fix_images` swaps in the prepared
+        // streams once the lopdf document exists.
+        for i in 0..images.len() {
+            let placeholder = RawImage {
+                pixels: RawImageData::U8(vec![0, 0, 0]),
+                width: 1,
+                height: 1,
+                data_format: RawImageFormat::RGB8,
+                tag: Vec::new(),
+            };
+            pdf.resources
+                .xobjects
+                .map
+                .insert(XObjectId(format!("Im{i}")), XObject::Image(placeholder));
+        }
+        let (pw, ph) = (st.page.width, st.page.height);
+        let page_h = ph * super::body::MM;
+        let mut marks = Vec::new();
+        let mut tagged = Marks::default();
+        let mut link_runs = Vec::new();
+        let mut out_pages = Vec::new();
+        // Pages are consumed one by one: each page's laid-out draws are freed as soon as
+        // its operations exist (peak memory on long briefs).
+        for (pi, draws) in pages.into_iter().enumerate() {
+            let draws = &draws;
+            let mut ops = Vec::new();
+            let mut tg = Tagging {
+                tree,
+                marks: &mut tagged,
+                page: pi,
+            };
+            for d in draws {
+                match d {
+                    Draw::Text { x, y, runs } => {
+                        text_ops(&mut ops, *x, page_h - *y, runs, &subsets, &mut tg);
+                    }
+                    Draw::Rect { x, y, w, h, color } => {
+                        // Rules, the band and other graphics are decoration (artifacts).
+                        marked::artifact(&mut ops);
+                        ops.push(Op::SetFillColor { col: rgb(*color) });
+                        ops.push(Op::DrawRectangle {
+                            rectangle: Rect {
+                                x: Pt(*x),
+                                y: Pt(page_h - *y - *h),
+                                width: Pt(*w),
+                                height: Pt(*h),
+                                mode: Some(printpdf::PaintMode::Fill),
+                                winding_order: None,
+                            },
+                        });
+                        marked::end(&mut ops);
+                    }
+                    Draw::Rule {
+                        x1,
+                        y1,
+                        x2,
+                        y2,
+                        width,
+                        color,
+                    } => {
+                        marked::artifact(&mut ops);
+                        ops.push(Op::SetOutlineColor { col: rgb(*color) });
+                        ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                        ops.push(Op::DrawLine {
+                            line: printpdf::Line {
+                                points: vec![
+                                    printpdf::LinePoint {
+                                        p: Point {
+                                            x: Pt(*x1),
+                                            y: Pt(page_h - *y1),
+                                        },
+                                        bezier: false,
+                                    },
+                                    printpdf::LinePoint {
+                                        p: Point {
+                                            x: Pt(*x2),
+                                            y: Pt(page_h - *y2),
+                                        },
+                                        bezier: false,
+                                    },
+                                ],
+                                is_closed: false,
+                            },
+                        });
+                        marked::end(&mut ops);
+                    }
+                    Draw::Image {
+                        index,
+                        x,
+                        y,
+                        w,
+                        h,
+                        node,
+                    } => {
+                        match node {
+                            Some(n) => {
+                                marked::begin(&mut ops, tree, tg.marks, pi, *n);
+                                tg.marks
+                                    .bbox(*n, [*x, page_h - *y - *h, *x + *w, page_h - *y]);
+                            }
+                            None => marked::artifact(&mut ops),
+                        }
+                        ops.push(Op::UseXobject {
+                            id: XObjectId(format!("Im{index}")),
+                            transform: XObjectTransform {
+                                translate_x: Some(Pt(*x)),
+                                translate_y: Some(Pt(page_h - *y - *h)),
+                                scale_x: Some(*w),
+                                scale_y: Some(*h),
+                                dpi: Some(72.0),
+                                ..Default::default()
+                            },
+                        });
+                        marked::end(&mut ops);
+                    }
+                    Draw::Mark { level, title, x, y } => marks.push(Entry {
+                        page: pi,
+                        level: *level,
+                        title: title.clone(),
+                        left: *x,
+                        top: page_h - *y,
+                    }),
+                }
+            }
+            link_runs.push(links(&mut ops, draws, page_h));
+            out_pages.push(PdfPage::new(Mm(pw), Mm(ph), ops));
+        }
+        pdf.with_pages(out_pages);
+        let opts = PdfSaveOptions {
+            optimize: false,
+            subset_fonts: false,
+            secure: true,
+            image_optimization: None,
+        };
+        let mut warnings = Vec::new();
+        let lo = pdf.to_lopdf_document(&opts, &mut warnings);
+        // The printpdf document is not needed past this point; free it before the
+        // lopdf one grows (peak memory on long briefs).
+        drop(pdf);
+        (lo, marks, tagged, link_runs)
+    });
+    fix_fonts(&mut lo, &programs, packed);
     fix_images(&mut lo, images);
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     let next_key = marked::annotations(&mut lo, &page_ids, &link_runs, &mut tagged)
@@ -497,6 +531,27 @@ fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) -> Vec<LinkRun> {
 
 /// Replace printpdf's placeholder image streams (named `Im<i>` in page resources) by
 /// the prepared images, adding soft masks as their own objects.
+/// Put the compressed font programs in place of printpdf's `/FontFile2` streams, which
+/// hold the programs as they are (matched by content).
+fn fix_fonts(lo: &mut lopdf::Document, programs: &[Vec<u8>], packed: Vec<Option<Vec<u8>>>) {
+    let mut packed: Vec<(&Vec<u8>, Option<Vec<u8>>)> = programs.iter().zip(packed).collect();
+    for object in lo.objects.values_mut() {
+        let Object::Stream(s) = object else {
+            continue;
+        };
+        if !s.dict.has(b"Length1") || s.dict.has(b"Filter") {
+            continue;
+        }
+        let Some((_, slot)) = packed.iter_mut().find(|(p, _)| **p == s.content) else {
+            continue;
+        };
+        if let Some(zipped) = slot.take().filter(|z| z.len() < s.content.len()) {
+            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            s.set_content(zipped);
+        }
+    }
+}
+
 fn fix_images(lo: &mut lopdf::Document, images: Vec<Image>) {
     let mut names: BTreeMap<lopdf::ObjectId, usize> = BTreeMap::new();
     for obj in lo.objects.values() {
