@@ -237,17 +237,27 @@ pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
     };
     let results: Vec<Result<Built>> = pool.install(|| {
         use rayon::prelude::*;
-        sources
-            .par_iter()
-            .map(|s| {
-                let r = build_one(s, house, &coverage, req);
-                if let Some(bar) = &bar {
-                    bar.set_message(s.display().to_string());
-                    bar.inc(1);
-                }
-                r
-            })
-            .collect()
+        let briefs = || {
+            sources
+                .par_iter()
+                .map(|s| {
+                    let r = build_one(s, house, &coverage, req);
+                    if let Some(bar) = &bar {
+                        bar.set_message(s.display().to_string());
+                        bar.inc(1);
+                    }
+                    r
+                })
+                .collect()
+        };
+        // What every PDF shares is prepared by the second thread while the first one
+        // reads the first brief.
+        let shared = || {
+            if req.formats.contains(&Format::Pdf) {
+                render::pdf::prepare_house(house);
+            }
+        };
+        rayon::join(briefs, shared).0
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();

@@ -19,10 +19,14 @@
 //! (an image always fills the unit square, so the placement matrix is the same) and
 //! `write::fix_images` swaps in the stream prepared here.
 
+use std::sync::{Arc, Mutex};
+
 use lopdf::{Dictionary, Object, Stream};
+use sha2::Digest;
 
 /// An image ready to embed: its pixel size, its XObject stream and, when it has
 /// transparency, the soft-mask stream.
+#[derive(Debug, Clone)]
 pub struct Image {
     pub width: u32,
     pub height: u32,
@@ -39,6 +43,28 @@ pub fn size(bytes: &[u8]) -> Result<(u32, u32), String> {
     image::ImageReader::with_format(std::io::Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(|e| format!("image: {e}"))
+}
+
+/// Images prepared so far in this process, by the SHA-256 of their bytes. Only the house
+/// logo goes here: it is on the first page of every brief, so a build prepares it once,
+/// on a thread that is otherwise idle while the first brief is read.
+type Prepared = Vec<([u8; 32], Arc<Result<Image, String>>)>;
+static PREPARED: Mutex<Prepared> = Mutex::new(Vec::new());
+
+/// [`prepare`], once per distinct image in this process.
+pub fn prepare_shared(bytes: &[u8]) -> Arc<Result<Image, String>> {
+    let key: [u8; 32] = sha2::Sha256::digest(bytes).into();
+    // Held while preparing: a second caller waits for the first one's result rather
+    // than preparing the same image again.
+    let mut memo = PREPARED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, hit)) = memo.iter().find(|(k, _)| *k == key) {
+        return Arc::clone(hit);
+    }
+    let fresh = Arc::new(prepare(bytes));
+    memo.push((key, Arc::clone(&fresh)));
+    fresh
 }
 
 /// Prepare PNG or JPEG `bytes` as a PDF image.
@@ -310,5 +336,33 @@ mod tests {
         png.truncate(n - 40);
         assert!(prepare(&png).is_err());
         assert!(prepare(b"GIF89a").is_err());
+    }
+
+    #[test]
+    fn shared_preparation_happens_once_per_image() {
+        let a = encode_png(3, 2, png::ColorType::Rgb, &[9; 18]);
+        let b = encode_png(3, 2, png::ColorType::Rgb, &[8; 18]);
+        let (first, again, other) = (prepare_shared(&a), prepare_shared(&a), prepare_shared(&b));
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the same bytes are prepared once"
+        );
+        assert!(
+            !Arc::ptr_eq(&first, &other),
+            "other bytes are prepared apart"
+        );
+        let (Ok(x), Ok(y)) = (&*first, &*other) else {
+            panic!("both images are valid");
+        };
+        assert_eq!((x.width, x.height), (3, 2));
+        assert_ne!(x.stream.content, y.stream.content);
+        assert!(prepare_shared(b"not an image").is_err());
+    }
+
+    #[test]
+    fn size_is_read_from_the_header() {
+        let png = encode_png(5, 7, png::ColorType::Rgb, &[1; 5 * 7 * 3]);
+        assert_eq!(size(&png), Ok((5, 7)));
+        assert!(size(b"GIF89a").is_err());
     }
 }

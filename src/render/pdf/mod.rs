@@ -26,6 +26,12 @@ use body::{Setter, MM};
 use flow::{paginate, Frame};
 use shape::Shaper;
 
+/// Prepare what every PDF of `house` shares (its logo), so the briefs of a build find it
+/// ready; a build runs this beside its first brief.
+pub fn prepare_house(house: &House) {
+    let _ = image::prepare_shared(&house.logo.bytes);
+}
+
 /// Render the PDF edition of `doc` as a lopdf document, for [`crate::render::finish`]
 /// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise.
 pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
@@ -42,14 +48,11 @@ pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
         image_base: 1,
         tags: std::cell::RefCell::new(tags::Tree::new()),
     };
-    // The logo is checked and prepared while the page is set: layout needs only its size.
+    // Layout needs only the logo's size; the logo itself is prepared once per process
+    // (see `prepare_house`).
     let logo_px = write::image_size(&house.logo.bytes, &doc.slug)?;
-    let mut logo = None;
-    let (head, top, sections) = rayon::in_place_scope(|s| {
-        s.spawn(|_| logo = Some(write::decode(&house.logo.bytes, &doc.slug)));
-        let (head, top) = setter.head(doc, logo_px);
-        (head, top, setter.document(doc))
-    });
+    let (head, top) = setter.head(doc, logo_px);
+    let sections = setter.document(doc);
     let frame = Frame {
         left: st.page.margin_left * MM,
         top: st.page.margin_top * MM,
@@ -66,11 +69,16 @@ pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
     for (i, p) in pages.iter_mut().enumerate() {
         p.extend(setter.furniture(doc, i + 1));
     }
-    let logo = logo.ok_or_else(|| Error::Render {
-        slug: doc.slug.clone(),
-        format: "pdf",
-        message: "the logo was not prepared".into(),
-    })??;
+    let logo = match &*image::prepare_shared(&house.logo.bytes) {
+        Ok(logo) => logo.clone(),
+        Err(message) => {
+            return Err(Error::Render {
+                slug: doc.slug.clone(),
+                format: "pdf",
+                message: message.clone(),
+            })
+        }
+    };
     let mut images = vec![logo];
     let figures: Vec<Result<write::Image>> = {
         use rayon::prelude::*;
