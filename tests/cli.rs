@@ -437,6 +437,39 @@ fn custom_house_style_changes_the_masthead() {
 }
 
 #[test]
+fn an_edition_failing_after_its_siblings_were_staged_leaves_nothing_behind() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/brief.md");
+    sb.run(&["build"]).expect_code(0);
+    let before = sb.files("dist");
+    let old_txt = std::fs::read(sb.path("dist/brief.txt")).expect("built");
+    // A logo that is a PNG by its signature but damaged inside: the text and EPUB
+    // editions render (and are staged), the PDF fails when the logo is prepared.
+    let toml = std::fs::read_to_string(root().join("branding/house.toml")).expect("house");
+    sb.write(
+        "branding/house.toml",
+        toml.replace("../fonts/", &format!("{}/fonts/", root().display())),
+    );
+    let logo = std::fs::read(root().join("branding/logo.png")).expect("logo");
+    sb.write("branding/logo.png", &logo[..logo.len() / 2]);
+    sb.write(
+        "source/brief.md",
+        std::fs::read_to_string(sb.path("source/brief.md"))
+            .expect("source")
+            .replace("In October", "Last October"),
+    );
+    let run = sb.run(&["--house", "branding/house.toml", "build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("image"), "{}", run.stderr);
+    assert_eq!(sb.files("dist"), before, "no temporary or new files left");
+    assert_eq!(
+        std::fs::read(sb.path("dist/brief.txt")).expect("kept"),
+        old_txt,
+        "the previous text edition is kept"
+    );
+}
+
+#[test]
 fn parallel_builds_give_the_same_bytes_as_serial_ones() {
     let sb = Sandbox::new();
     for (i, case) in CASES.iter().enumerate() {
