@@ -9,6 +9,7 @@
 //! the small part done here by hand is:
 //! - a Unicode `cmap` (format 4, plus format 12 beyond the BMP) for the new glyph ids;
 //! - the original `OS/2`, with its first and last character fields set to the subset's;
+//! - the hinting removed ([`unhint`]), which reading systems do not use;
 //! - the table directory rebuilt with checksums (OpenType spec, "Font file" chapter).
 
 use std::collections::BTreeSet;
@@ -38,6 +39,7 @@ pub fn subset(bytes: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
         .filter_map(|&(c, g)| mapper.get(g).map(|new| (u32::from(c), new)))
         .collect();
     let mut tables = tables(&cut)?;
+    unhint(&mut tables)?;
     tables.push((*b"cmap", cmap(&map)));
     if let Some(os2) = face.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")) {
         tables.push((*b"OS/2", os2_for(os2, &map)));
@@ -59,6 +61,133 @@ fn tables(font: &[u8]) -> Result<Tables, String> {
             Ok(([rec[0], rec[1], rec[2], rec[3]], data.to_vec()))
         })
         .collect()
+}
+
+/// The table with tag `tag`.
+fn table<'t>(tables: &'t Tables, tag: &[u8; 4]) -> Option<&'t [u8]> {
+    tables
+        .iter()
+        .find(|(t, _)| t == tag)
+        .map(|(_, d)| d.as_slice())
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    data.get(at..at + 2)
+        .map(|b| u16::from_be_bytes([b[0], b[1]]))
+}
+
+/// Remove the TrueType hinting: the `fpgm`, `prep` and `cvt ` programs, and each glyph's
+/// instructions (which call them), with `loca` and `maxp` to match. Reading systems set
+/// EPUB text unhinted, as browsers do outside Windows; for the house fonts the hints
+/// were two fifths of every subset (the same choice as `pyftsubset --no-hinting`).
+fn unhint(tables: &mut Tables) -> Result<(), String> {
+    let bad = |what: &str| format!("subset font has a broken {what} table");
+    let (Some(head), Some(maxp), Some(loca), Some(glyf)) = (
+        table(tables, b"head"),
+        table(tables, b"maxp"),
+        table(tables, b"loca"),
+        table(tables, b"glyf"),
+    ) else {
+        return Ok(()); // not TrueType outlines: nothing to remove
+    };
+    let long = u16_at(head, 50).ok_or_else(|| bad("head"))? != 0;
+    let glyphs = usize::from(u16_at(maxp, 4).ok_or_else(|| bad("maxp"))?);
+    let offset = |i: usize| -> Option<usize> {
+        if long {
+            loca.get(4 * i..4 * i + 4)
+                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        } else {
+            u16_at(loca, 2 * i).map(|v| 2 * usize::from(v))
+        }
+    };
+    let mut new_glyf = Vec::with_capacity(glyf.len());
+    let mut new_offsets = vec![0usize];
+    for i in 0..glyphs {
+        let (a, b) = (
+            offset(i).ok_or_else(|| bad("loca"))?,
+            offset(i + 1).ok_or_else(|| bad("loca"))?,
+        );
+        let data = glyf.get(a..b).ok_or_else(|| bad("glyf"))?;
+        if !data.is_empty() {
+            new_glyf.extend_from_slice(&without_instructions(data).ok_or_else(|| bad("glyf"))?);
+            new_glyf.resize(new_glyf.len().next_multiple_of(4), 0);
+        }
+        new_offsets.push(new_glyf.len());
+    }
+    let short = new_glyf.len() / 2 <= usize::from(u16::MAX);
+    let mut new_loca = Vec::new();
+    for &o in &new_offsets {
+        if short {
+            put16(&mut new_loca, (o / 2) as u16);
+        } else {
+            put32(&mut new_loca, o as u32);
+        }
+    }
+    let mut new_head = head.to_vec();
+    let mut new_maxp = maxp.to_vec();
+    new_head
+        .get_mut(50..52)
+        .ok_or_else(|| bad("head"))?
+        .copy_from_slice(&u16::from(!short).to_be_bytes());
+    // maxp 1.0, bytes 16–27: no twilight points, storage, function or instruction
+    // definitions, stack or instructions (maxZones, before them, stays).
+    if let Some(fields) = new_maxp.get_mut(16..28) {
+        fields.fill(0);
+    }
+    tables.retain(|(t, _)| !matches!(t, b"fpgm" | b"prep" | b"cvt "));
+    for (tag, data) in tables.iter_mut() {
+        match &*tag {
+            b"glyf" => *data = std::mem::take(&mut new_glyf),
+            b"loca" => *data = std::mem::take(&mut new_loca),
+            b"head" => *data = std::mem::take(&mut new_head),
+            b"maxp" => *data = std::mem::take(&mut new_maxp),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// One `glyf` entry without its instructions (OpenType `glyf`: simple glyphs carry
+/// `instructionLength` after the contour ends; composite glyphs carry instructions
+/// after the last component when its `WE_HAVE_INSTRUCTIONS` flag is set).
+fn without_instructions(data: &[u8]) -> Option<Vec<u8>> {
+    let contours = i16::from_be_bytes([*data.first()?, *data.get(1)?]);
+    if contours >= 0 {
+        let at = 10 + 2 * contours as usize;
+        let len = usize::from(u16_at(data, at)?);
+        let mut out = data.get(..at)?.to_vec();
+        put16(&mut out, 0);
+        out.extend_from_slice(data.get(at + 2 + len..)?);
+        return Some(out);
+    }
+    const ARGS_ARE_WORDS: u16 = 0x0001;
+    const SCALE: u16 = 0x0008;
+    const MORE_COMPONENTS: u16 = 0x0020;
+    const XY_SCALE: u16 = 0x0040;
+    const TWO_BY_TWO: u16 = 0x0080;
+    const INSTRUCTIONS: u16 = 0x0100;
+    let mut out = data.get(..10)?.to_vec();
+    let mut at = 10;
+    loop {
+        let flags = u16_at(data, at)?;
+        let args = if flags & ARGS_ARE_WORDS != 0 { 4 } else { 2 };
+        let transform = if flags & SCALE != 0 {
+            2
+        } else if flags & XY_SCALE != 0 {
+            4
+        } else if flags & TWO_BY_TWO != 0 {
+            8
+        } else {
+            0
+        };
+        let end = at + 4 + args + transform;
+        put16(&mut out, flags & !INSTRUCTIONS);
+        out.extend_from_slice(data.get(at + 2..end)?);
+        at = end;
+        if flags & MORE_COMPONENTS == 0 {
+            return Some(out);
+        }
+    }
 }
 
 /// A `cmap` table for `map` (code point → glyph id, ascending by code point): a Windows
@@ -253,6 +382,7 @@ mod tests {
                 new.glyph_bounding_box(b),
                 "{c:?}"
             );
+            assert_eq!(outline(&old, a), outline(&new, b), "{c:?}");
         }
         assert_eq!(new.glyph_index('Z'), None, "unused characters are left out");
         let os2 = new
@@ -260,6 +390,89 @@ mod tests {
             .table(ttf_parser::Tag::from_bytes(b"OS/2"))
             .unwrap_or_else(|| panic!("OS/2 missing"));
         assert_eq!(&os2[64..68], &[0, 0x20, 0xFB, 0x01], "first ' ', last 'ﬁ'");
+    }
+
+    /// The drawing commands of a glyph's outline.
+    fn outline(face: &ttf_parser::Face<'_>, g: ttf_parser::GlyphId) -> Vec<String> {
+        struct Record(Vec<String>);
+        impl ttf_parser::OutlineBuilder for Record {
+            fn move_to(&mut self, x: f32, y: f32) {
+                self.0.push(format!("M{x} {y}"));
+            }
+            fn line_to(&mut self, x: f32, y: f32) {
+                self.0.push(format!("L{x} {y}"));
+            }
+            fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+                self.0.push(format!("Q{x1} {y1} {x} {y}"));
+            }
+            fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+                self.0.push(format!("C{x1} {y1} {x2} {y2} {x} {y}"));
+            }
+            fn close(&mut self) {
+                self.0.push("Z".into());
+            }
+        }
+        let mut r = Record(Vec::new());
+        face.outline_glyph(g, &mut r);
+        r.0
+    }
+
+    #[test]
+    fn hinting_is_removed_from_simple_and_composite_glyphs() {
+        let bytes = house_font("NotoSerif-Regular.ttf");
+        let chars: BTreeSet<char> = "aé Åİ".chars().collect();
+        let sub = subset(&bytes, &chars).unwrap_or_else(|e| panic!("{e}"));
+        let t = tables(&sub).unwrap_or_else(|e| panic!("{e}"));
+        for gone in [b"fpgm", b"prep", b"cvt "] {
+            assert!(table(&t, gone).is_none(), "{gone:?} left");
+        }
+        let (Some(glyf), Some(maxp)) = (table(&t, b"glyf"), table(&t, b"maxp")) else {
+            panic!("glyf and maxp");
+        };
+        assert_eq!(u16_at(maxp, 26), Some(0), "maxSizeOfInstructions");
+        let face = ttf_parser::Face::parse(&sub, 0).unwrap_or_else(|e| panic!("{e}"));
+        let (Some(loca), Some(head)) = (table(&t, b"loca"), table(&t, b"head")) else {
+            panic!("loca and head");
+        };
+        let long = u16_at(head, 50) == Some(1);
+        let at = |i: usize| {
+            if long {
+                u32::from_be_bytes([
+                    loca[4 * i],
+                    loca[4 * i + 1],
+                    loca[4 * i + 2],
+                    loca[4 * i + 3],
+                ]) as usize
+            } else {
+                2 * usize::from(u16_at(loca, 2 * i).unwrap_or(0))
+            }
+        };
+        let (mut simple, mut composite) = (0, 0);
+        for g in 0..usize::from(face.number_of_glyphs()) {
+            let data = &glyf[at(g)..at(g + 1)];
+            if data.is_empty() {
+                continue;
+            }
+            let contours = i16::from_be_bytes([data[0], data[1]]);
+            if contours >= 0 {
+                simple += 1;
+                let at = 10 + 2 * contours as usize;
+                assert_eq!(u16_at(data, at), Some(0), "glyph {g} keeps instructions");
+            } else {
+                composite += 1;
+            }
+        }
+        assert!(
+            simple > 0 && composite > 0,
+            "{simple} simple, {composite} composite"
+        );
+        let old = ttf_parser::Face::parse(&bytes, 0).unwrap_or_else(|e| panic!("{e}"));
+        for c in chars.into_iter().filter(|c| !c.is_whitespace()) {
+            let (Some(a), Some(b)) = (old.glyph_index(c), face.glyph_index(c)) else {
+                panic!("{c:?} lost");
+            };
+            assert_eq!(outline(&old, a), outline(&face, b), "{c:?}");
+        }
     }
 
     #[test]
