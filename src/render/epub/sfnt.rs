@@ -44,7 +44,9 @@ pub fn subset(bytes: &[u8], chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
     if let Some(os2) = face.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")) {
         tables.push((*b"OS/2", os2_for(os2, &map)));
     }
-    assemble(tables)
+    // The subset keeps the font's flavour: TrueType outlines or CFF (`OTTO`).
+    let flavour = cut.get(..4).ok_or("subset font is empty")?;
+    assemble(flavour, tables)
 }
 
 /// The tables of an sfnt font, by tag, as owned bytes.
@@ -292,15 +294,15 @@ fn os2_for(os2: &[u8], map: &[(u32, u16)]) -> Vec<u8> {
     out
 }
 
-/// A TrueType font of `tables`: sorted by tag, each 4-byte aligned, with table
-/// checksums and the `head` checksum adjustment.
-fn assemble(mut tables: Tables) -> Result<Vec<u8>, String> {
+/// A font of `tables` with the sfnt version `flavour`: sorted by tag, each 4-byte
+/// aligned, with table checksums and the `head` checksum adjustment.
+fn assemble(flavour: &[u8], mut tables: Tables) -> Result<Vec<u8>, String> {
     tables.sort_by_key(|t| t.0);
     let n = u16::try_from(tables.len()).map_err(|_| "too many font tables".to_string())?;
     let entry_selector = 15 - n.leading_zeros() as u16;
     let search_range = 16 << entry_selector;
     let mut out = Vec::new();
-    put32(&mut out, 0x0001_0000); // TrueType outlines
+    out.extend_from_slice(flavour);
     put16(&mut out, n);
     put16(&mut out, search_range);
     put16(&mut out, entry_selector);
