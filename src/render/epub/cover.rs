@@ -8,7 +8,7 @@
 //! words are not text of the EPUB; the logo is embedded as a `data:` URL, because an
 //! SVG shown through `<img>` may not load other files.
 
-use super::outline::{wrap, Fonts, PathData, Run};
+use super::outline::{wrap, Fonts, Glyphs, Run};
 use super::xml::Xml;
 use crate::content::region_display;
 use crate::house::{House, Rgb};
@@ -162,17 +162,20 @@ fn num(v: f32) -> String {
     format!("{v}")
 }
 
-/// The SVG document being drawn, in painting order.
+/// The SVG document being drawn, in painting order. The glyph definitions go first
+/// (`<defs>`), so the body is written apart and joined on at the end.
 struct Svg {
-    x: Xml,
+    head: Xml,
+    body: Xml,
+    glyphs: Glyphs,
     width: f32,
 }
 
 impl Svg {
     fn new(width: f32, height: f32, label: &str) -> Svg {
-        let mut x = Xml::new();
+        let mut head = Xml::new();
         let (w, h) = (num(width), num(height));
-        x.open(
+        head.open(
             "svg",
             &[
                 ("xmlns", "http://www.w3.org/2000/svg"),
@@ -185,10 +188,15 @@ impl Svg {
                 ("aria-labelledby", "cover-title"),
             ],
         );
-        x.nl();
-        x.leaf("title", &[("id", "cover-title")], label);
-        x.nl();
-        Svg { x, width }
+        head.nl();
+        head.leaf("title", &[("id", "cover-title")], label);
+        head.nl();
+        Svg {
+            head,
+            body: Xml::fragment(),
+            glyphs: Glyphs::default(),
+            width,
+        }
     }
 
     /// A full-width rectangle from `top` to `bottom`, edges on whole units so they
@@ -221,28 +229,70 @@ impl Svg {
         self.empty("image", &attrs);
     }
 
-    /// One path holding the outlines of `runs`, filled in `fill`.
+    /// The glyphs of `runs`, filled in `fill`: one group per run, scaled to its size,
+    /// placing the glyph definitions along the baseline.
     fn text(&mut self, runs: &[(&Fonts<'_>, Run<'_>)], fill: String) {
-        let mut d = PathData::default();
-        for (fonts, r) in runs {
-            d.run(fonts, r);
+        let placed: Vec<(&Run<'_>, Vec<(usize, f32)>)> = runs
+            .iter()
+            .map(|(fonts, r)| (r, self.glyphs.place(fonts, r)))
+            .filter(|(_, p)| !p.is_empty())
+            .collect();
+        if placed.is_empty() {
+            return;
         }
-        let d = d.into_string();
-        if !d.is_empty() {
-            self.empty("path", &[("fill", fill), ("d", d)]);
+        self.body.open("g", &[("fill", &fill)]);
+        self.body.nl();
+        for (r, glyphs) in placed {
+            let transform = format!(
+                "translate({} {}) scale({})",
+                num(r.x),
+                num(r.y),
+                scale(r.size / 1000.0)
+            );
+            self.body.open("g", &[("transform", &transform)]);
+            for (id, x) in glyphs {
+                let href = format!("#g{id}");
+                self.body
+                    .empty("use", &[("xlink:href", &href), ("x", &num(x))]);
+            }
+            self.body.close("g");
+            self.body.nl();
         }
+        self.body.close("g");
+        self.body.nl();
     }
 
     fn empty(&mut self, name: &str, attrs: &[(&str, String)]) {
         let attrs: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.x.empty(name, &attrs);
-        self.x.nl();
+        self.body.empty(name, &attrs);
+        self.body.nl();
     }
 
     fn finish(mut self) -> Result<Vec<u8>, String> {
-        self.x.close("svg");
-        self.x.nl();
-        self.x.finish()
+        self.head.open("defs", &[]);
+        self.head.nl();
+        for (id, d) in self.glyphs.defs() {
+            self.head
+                .empty("path", &[("id", &format!("g{id}")), ("d", d)]);
+            self.head.nl();
+        }
+        self.head.close("defs");
+        self.head.nl();
+        let mut out = self.head.finish()?;
+        out.extend_from_slice(&self.body.finish()?);
+        out.extend_from_slice(b"</svg>\n");
+        Ok(out)
+    }
+}
+
+/// A scale factor to six decimals, without trailing zeros.
+fn scale(v: f32) -> String {
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-0" {
+        "0".into()
+    } else {
+        s.to_owned()
     }
 }
 
@@ -293,5 +343,51 @@ mod tests {
         assert_eq!(num(1200.0), "1200");
         assert_eq!(num(12.345), "12.3");
         assert_eq!(num(0.04), "0");
+    }
+
+    #[test]
+    fn scales_keep_six_decimals() {
+        assert_eq!(scale(0.044_444_44), "0.044444");
+        assert_eq!(scale(0.5), "0.5");
+        assert_eq!(scale(2.0), "2");
+        assert_eq!(scale(0.0), "0");
+    }
+
+    #[test]
+    fn cover_glyphs_are_defined_before_use_and_every_use_resolves() -> Result<(), String> {
+        let house = crate::house::builtin().map_err(|e| e.to_string())?;
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("source/2016-11-china-tajikistan.md");
+        let coverage = crate::fonts::Coverage::of_house(&house).map_err(|e| e.to_string())?;
+        let doc = crate::parse::parse_file(&source, &coverage).map_err(|e| e.to_string())?;
+        let svg = String::from_utf8(cover(&doc, &house, "alt")?).map_err(|e| e.to_string())?;
+        assert!(!svg.contains("<text"), "type is drawn, never set as text");
+        let defs_end = svg.find("</defs>").ok_or("no defs")?;
+        let defined: Vec<&str> = svg[..defs_end]
+            .split("<path id=\"")
+            .skip(1)
+            .filter_map(|p| p.split('"').next())
+            .collect();
+        let used: Vec<&str> = svg
+            .split("xlink:href=\"#")
+            .skip(1)
+            .filter_map(|p| p.split('"').next())
+            .collect();
+        assert!(
+            defined.len() > 20 && used.len() > defined.len(),
+            "{} {}",
+            defined.len(),
+            used.len()
+        );
+        assert!(
+            used.iter().all(|u| defined.contains(u)),
+            "every <use> has its path"
+        );
+        assert!(
+            svg.find("<use").is_some_and(|u| u > defs_end),
+            "definitions come first"
+        );
+        assert!(svg.trim_end().ends_with("</svg>"));
+        Ok(())
     }
 }

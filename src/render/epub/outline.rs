@@ -6,6 +6,8 @@
 //! than SVG `<text>` makes the cover look the same in every reading system, whatever
 //! fonts it has, and keeps its words out of the text of the EPUB.
 
+use std::collections::HashMap;
+
 use ttf_parser::{Face, GlyphId, OutlineBuilder};
 
 use crate::house::House;
@@ -94,13 +96,63 @@ pub struct Run<'t> {
     pub tracking: f32,
 }
 
-/// SVG path data (`d`) of glyph outlines, run after run.
+/// The glyphs of the cover, each outline defined once (`<path id>` in `<defs>`) and
+/// placed with `<use>` wherever it is set: a cover repeats its letters, and each
+/// definition costs ten times what a placement does.
+#[derive(Default)]
+pub struct Glyphs {
+    /// Definition index by face (its data's address) and glyph id.
+    ids: HashMap<(usize, u16), usize>,
+    /// Path data of each definition, in order of first use; empty for glyphs without
+    /// an outline (spaces).
+    defs: Vec<String>,
+}
+
+impl Glyphs {
+    /// Where the glyphs of `run` go: `(definition, x)` with `x` the glyph origin in
+    /// thousandths of an em from the run's start. Glyphs without outlines are left out.
+    pub fn place(&mut self, fonts: &Fonts<'_>, run: &Run<'_>) -> Vec<(usize, f32)> {
+        let em = run.size.max(0.001) / 1000.0;
+        let mut pen = 0.0;
+        let mut out = Vec::new();
+        for c in run.text.chars() {
+            if let Some((face, g)) = fonts.glyph(c) {
+                let next = self.defs.len();
+                let id = *self
+                    .ids
+                    .entry((face.raw_face().data.as_ptr() as usize, g.0))
+                    .or_insert(next);
+                if id == next {
+                    let mut d = PathData {
+                        scale: 1000.0 / f32::from(face.units_per_em().max(1)),
+                        ..PathData::default()
+                    };
+                    face.outline_glyph(g, &mut d);
+                    self.defs.push(d.into_string());
+                }
+                if self.defs.get(id).is_some_and(|d| !d.is_empty()) {
+                    out.push((id, pen));
+                }
+            }
+            pen += (fonts.advance(c, run.size) + run.tracking * run.size) / em;
+        }
+        out
+    }
+
+    /// The definitions with an outline: `(index, path data)`.
+    pub fn defs(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.defs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.is_empty())
+            .map(|(i, d)| (i, d.as_str()))
+    }
+}
+
+/// SVG path data (`d`) of one glyph outline, in thousandths of an em with y down.
 ///
 /// Points are rounded to a tenth of a unit and written relative to the previous one,
-/// which keeps the numbers short. The glyph origin and each point's offset from it are
-/// rounded separately (so a point is off by at most a tenth): the rounding does not
-/// accumulate along the path, and a glyph repeated at the same size gives the same
-/// data every time, which deflate then stores as one long match.
+/// which keeps the numbers short.
 #[derive(Default)]
 pub struct PathData {
     d: String,
@@ -115,19 +167,6 @@ pub struct PathData {
 }
 
 impl PathData {
-    /// Add the outlines of `run`, set in `fonts`.
-    pub fn run(&mut self, fonts: &Fonts<'_>, run: &Run<'_>) {
-        let mut pen = run.x;
-        for c in run.text.chars() {
-            if let Some((face, g)) = fonts.glyph(c) {
-                self.origin = (tenths(pen), tenths(run.y));
-                self.scale = run.size / f32::from(face.units_per_em().max(1));
-                face.outline_glyph(g, self);
-            }
-            pen += fonts.advance(c, run.size) + run.tracking * run.size;
-        }
-    }
-
     /// The path data written so far.
     pub fn into_string(self) -> String {
         self.d
@@ -287,28 +326,34 @@ mod tests {
     }
 
     #[test]
-    fn outlines_of_house_type_are_drawn() -> Result<(), String> {
+    fn each_glyph_is_defined_once_and_placed_where_set() -> Result<(), String> {
         let house = crate::house::builtin().map_err(|e| e.to_string())?;
         let fonts = Fonts::load(&house, [&house.style.fonts.sans_bold])?;
         let run = Run {
-            text: "Ab",
+            text: "Ab Ab",
             x: 10.0,
             y: 50.0,
             size: 20.0,
             tracking: 0.0,
         };
-        let mut d = PathData::default();
-        d.run(&fonts, &run);
-        // The second run starts where the first one's last contour closed.
-        d.run(&fonts, &run);
-        let d = d.into_string();
-        assert!(d.starts_with('m'), "{d}");
-        let moves: Vec<&str> = d.split('m').skip(1).collect();
-        assert_eq!(moves.len(), 8, "A and b have two contours each: {d}");
-        // Relative data: the same word again gives the same contours, apart from the
-        // move to its start.
-        assert_eq!(moves[1..4], moves[5..8], "{d}");
-        assert!(fonts.width("Ab", 20.0, 0.0) > 20.0);
+        let mut glyphs = Glyphs::default();
+        let placed = glyphs.place(&fonts, &run);
+        let ids: Vec<usize> = placed.iter().map(|p| p.0).collect();
+        assert_eq!(ids, [0, 1, 0, 1], "the space has no outline");
+        let defs: Vec<(usize, &str)> = glyphs.defs().collect();
+        assert_eq!(defs.len(), 2, "A and b, once each");
+        for (_, d) in &defs {
+            assert!(d.starts_with('m') && d.ends_with('z'), "{d}");
+        }
+        assert_eq!(defs[0].1.matches('m').count(), 2, "A has two contours");
+        // Origins in thousandths of an em: the second "A" after "Ab ".
+        let width = fonts.width("Ab ", 20.0, 0.0) / 20.0 * 1000.0;
+        assert!((placed[2].1 - width).abs() < 0.01, "{placed:?}");
+        assert!(placed[1].1 > 0.0 && placed[1].1 < placed[2].1);
+        // A second run in the same face reuses the definitions.
+        let again = glyphs.place(&fonts, &run);
+        assert_eq!(again, placed);
+        assert_eq!(glyphs.defs().count(), 2);
         Ok(())
     }
 }

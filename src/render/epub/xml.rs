@@ -27,6 +27,14 @@ impl Xml {
         x
     }
 
+    /// A fragment to be joined onto a document: no XML declaration.
+    pub fn fragment() -> Xml {
+        Xml {
+            w: Writer::new(Vec::new()),
+            failed: None,
+        }
+    }
+
     fn event(&mut self, e: Event<'_>) {
         if let Err(err) = self.w.write_event(e) {
             self.failed.get_or_insert_with(|| err.to_string());
