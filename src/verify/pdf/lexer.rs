@@ -399,22 +399,7 @@ pub fn name(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     if !raw.contains(&b'#') {
         return raw.into();
     }
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let hex = raw.get(i + 1..i + 3).and_then(hex_byte);
-        match (raw[i], hex) {
-            (b'#', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    out.into()
+    crate::verify::unescape_hex(raw, b'#').into()
 }
 
 fn hex_value(d: u8) -> u8 {
@@ -424,12 +409,6 @@ fn hex_value(d: u8) -> u8 {
         b'A'..=b'F' => d - b'A' + 10,
         _ => 0,
     }
-}
-
-fn hex_byte(h: &[u8]) -> Option<u8> {
-    h.iter()
-        .all(u8::is_ascii_hexdigit)
-        .then(|| h.iter().fold(0, |acc, &d| (acc << 4) | hex_value(d)))
 }
 
 /// The bytes of a string token, appended to `out`; `false` if `tok` is not a string.
