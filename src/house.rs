@@ -436,6 +436,12 @@ impl Bytes {
     pub fn as_slice(&self) -> &[u8] {
         self
     }
+
+    /// Whether these are the built-in bytes compiled into the binary: tested when the
+    /// binary is built, so a run need not check them again.
+    pub fn is_builtin(&self) -> bool {
+        matches!(self, Bytes::Static(_))
+    }
 }
 
 impl std::ops::Deref for Bytes {
