@@ -51,8 +51,10 @@ pub fn size(bytes: &[u8]) -> Result<(u32, u32), String> {
 type Prepared = Vec<([u8; 32], Arc<Result<Image, String>>)>;
 static PREPARED: Mutex<Prepared> = Mutex::new(Vec::new());
 
-/// [`prepare`], once per distinct image in this process.
-pub fn prepare_shared(bytes: &[u8]) -> Arc<Result<Image, String>> {
+/// [`prepare`], once per distinct image in this process. The data of a `builtin` image
+/// (the built-in house logo, compiled in and decoded in full by a unit test) is taken
+/// as it is, without decoding it again on every run.
+pub fn prepare_shared(bytes: &[u8], builtin: bool) -> Arc<Result<Image, String>> {
     let key: [u8; 32] = sha2::Sha256::digest(bytes).into();
     // Held while preparing: a second caller waits for the first one's result rather
     // than preparing the same image again.
@@ -62,15 +64,21 @@ pub fn prepare_shared(bytes: &[u8]) -> Arc<Result<Image, String>> {
     if let Some((_, hit)) = memo.iter().find(|(k, _)| *k == key) {
         return Arc::clone(hit);
     }
-    let fresh = Arc::new(prepare(bytes));
+    let fresh = Arc::new(prepare_checked(bytes, !builtin));
     memo.push((key, Arc::clone(&fresh)));
     fresh
 }
 
 /// Prepare PNG or JPEG `bytes` as a PDF image.
 pub fn prepare(bytes: &[u8]) -> Result<Image, String> {
+    prepare_checked(bytes, true)
+}
+
+/// [`prepare`]; with `check` false, PNG data that goes into the PDF as it is is not
+/// decoded first.
+fn prepare_checked(bytes: &[u8], check: bool) -> Result<Image, String> {
     match image::guess_format(bytes) {
-        Ok(image::ImageFormat::Png) => png(bytes),
+        Ok(image::ImageFormat::Png) => png(bytes, check),
         Ok(image::ImageFormat::Jpeg) => jpeg(bytes),
         _ => Err("not a PNG or JPEG image".into()),
     }
@@ -102,7 +110,7 @@ fn jpeg(bytes: &[u8]) -> Result<Image, String> {
     })
 }
 
-fn png(bytes: &[u8]) -> Result<Image, String> {
+fn png(bytes: &[u8], check: bool) -> Result<Image, String> {
     let bad = |e: png::DecodingError| format!("image: {e}");
     // The header alone decides between passing the data through and decoding it.
     let info = png::Decoder::new(std::io::Cursor::new(bytes))
@@ -138,9 +146,11 @@ fn png(bytes: &[u8]) -> Result<Image, String> {
         return Ok(pixels(w, h, frame.color_type, &buf));
     }
     // Data passed through is still decoded in full, a row at a time (no image-sized
-    // buffer), to check it.
-    while reader.next_row().map_err(bad)?.is_some() {}
-    reader.finish().map_err(bad)?;
+    // buffer), to check it; unless it is built in and so checked by a test.
+    if check {
+        while reader.next_row().map_err(bad)?.is_some() {}
+        reader.finish().map_err(bad)?;
+    }
     let space = match info.color_type {
         png::ColorType::Grayscale => Object::Name(b"DeviceGray".to_vec()),
         png::ColorType::Rgb => Object::Name(b"DeviceRGB".to_vec()),
@@ -342,7 +352,11 @@ mod tests {
     fn shared_preparation_happens_once_per_image() {
         let a = encode_png(3, 2, png::ColorType::Rgb, &[9; 18]);
         let b = encode_png(3, 2, png::ColorType::Rgb, &[8; 18]);
-        let (first, again, other) = (prepare_shared(&a), prepare_shared(&a), prepare_shared(&b));
+        let (first, again, other) = (
+            prepare_shared(&a, false),
+            prepare_shared(&a, false),
+            prepare_shared(&b, false),
+        );
         assert!(
             Arc::ptr_eq(&first, &again),
             "the same bytes are prepared once"
@@ -356,7 +370,7 @@ mod tests {
         };
         assert_eq!((x.width, x.height), (3, 2));
         assert_ne!(x.stream.content, y.stream.content);
-        assert!(prepare_shared(b"not an image").is_err());
+        assert!(prepare_shared(b"not an image", false).is_err());
     }
 
     #[test]
@@ -364,5 +378,22 @@ mod tests {
         let png = encode_png(5, 7, png::ColorType::Rgb, &[1; 5 * 7 * 3]);
         assert_eq!(size(&png), Ok((5, 7)));
         assert!(size(b"GIF89a").is_err());
+    }
+
+    /// What `prepare_shared` takes on trust at run time: the built-in logo decodes in
+    /// full, and the image made without decoding it is the one made with.
+    #[test]
+    fn builtin_logo_decodes_and_is_prepared_the_same_unchecked() -> Result<(), String> {
+        let house = crate::house::builtin().map_err(|e| e.to_string())?;
+        assert!(house.logo.bytes.is_builtin());
+        let checked = prepare_checked(&house.logo.bytes, true)?;
+        let unchecked = prepare_checked(&house.logo.bytes, false)?;
+        assert_eq!(
+            (checked.width, checked.height),
+            (unchecked.width, unchecked.height)
+        );
+        assert_eq!(checked.stream.content, unchecked.stream.content);
+        assert_eq!(checked.stream.dict, unchecked.stream.dict);
+        Ok(())
     }
 }

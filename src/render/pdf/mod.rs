@@ -29,7 +29,7 @@ use shape::Shaper;
 /// Prepare what every PDF of `house` shares (its logo), so the briefs of a build find it
 /// ready; a build runs this beside its first brief.
 pub fn prepare_house(house: &House) {
-    let _ = image::prepare_shared(&house.logo.bytes);
+    let _ = image::prepare_shared(&house.logo.bytes, house.logo.bytes.is_builtin());
 }
 
 /// Render the PDF edition of `doc` as a lopdf document, for [`crate::render::finish`]
@@ -69,7 +69,7 @@ pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
     for (i, p) in pages.iter_mut().enumerate() {
         p.extend(setter.furniture(doc, i + 1));
     }
-    let logo = match &*image::prepare_shared(&house.logo.bytes) {
+    let logo = match &*image::prepare_shared(&house.logo.bytes, house.logo.bytes.is_builtin()) {
         Ok(logo) => logo.clone(),
         Err(message) => {
             return Err(Error::Render {
