@@ -198,6 +198,17 @@ pub fn build_one(path: &Path, house: &House, coverage: &Coverage, req: &Request)
 
 /// Build every source; returns what was built, or every error.
 pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
+    // Briefs are independent, so they are built in parallel (below). The pool is started
+    // first: its threads come up while this one lists the sources.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(req.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot start {} build threads: {e}",
+                req.jobs.unwrap_or(0)
+            ))
+        })?;
     let coverage = Coverage::of_house(house)?;
     let sources = collect_sources(&req.sources)?;
     let mut slugs = std::collections::BTreeMap::new();
@@ -212,18 +223,6 @@ pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
             )));
         }
     }
-    // Briefs are independent, so they are built in parallel; results are collected
-    // in source order, and no renderer depends on the thread it runs on, so the
-    // bytes are the same whatever the number of jobs.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(req.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot start {} build threads: {e}",
-                req.jobs.unwrap_or(0)
-            ))
-        })?;
     let bar = if req.progress && sources.len() > 1 {
         let bar = indicatif::ProgressBar::new(sources.len() as u64);
         if let Ok(style) =
@@ -235,6 +234,8 @@ pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
     } else {
         None
     };
+    // Results are collected in source order, and no renderer depends on the thread it
+    // runs on, so the bytes are the same whatever the number of jobs.
     let results: Vec<Result<Built>> = pool.install(|| {
         use rayon::prelude::*;
         let briefs = || {

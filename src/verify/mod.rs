@@ -17,8 +17,6 @@ pub mod zipsafe;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::content::{self, Word};
 use crate::error::{Error, Result};
 use crate::fonts::Coverage;
@@ -144,19 +142,31 @@ fn check_brief(
     let manifest_path = crate::manifest::path_for(&brief.dir, slug);
     let manifest = Manifest::read(&manifest_path)?;
     let source = source_path(req, slug, manifest.as_ref(), &brief.dir);
-    // The source and each edition are read at the same time; the results are put
-    // together below in the same order as ever.
-    let (expected, read) = rayon::join(
-        || expect(&source, house, coverage, manifest.as_ref()),
-        || {
-            brief
-                .editions
-                .par_iter()
-                .map(|(format, path)| read_edition(*format, path, manifest.as_ref()))
-                .collect::<Vec<_>>()
-        },
-    );
-    let (expected, digest, mut changed) = expected?;
+    // The source and each edition are read at the same time: the source and the later
+    // editions by the pool, the first edition (the PDF, the longest to read) by this
+    // thread, which would otherwise only wait while the pool's threads start. The
+    // results are put together below in the same order as ever.
+    let mut expected = None;
+    let mut read: Vec<Option<Result<EditionRead>>> = brief.editions.iter().map(|_| None).collect();
+    rayon::in_place_scope(|scope| {
+        let manifest = manifest.as_ref();
+        let source = &source;
+        let expected = &mut expected;
+        scope.spawn(move |_| *expected = Some(expect(source, house, coverage, manifest)));
+        let mut jobs = read.iter_mut().zip(&brief.editions);
+        let first = jobs.next();
+        for (slot, (format, path)) in jobs {
+            scope.spawn(move |_| *slot = Some(read_edition(*format, path, manifest)));
+        }
+        if let Some((slot, (format, path))) = first {
+            *slot = Some(read_edition(*format, path, manifest));
+        }
+    });
+    let read = read
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Error::Usage("an edition was not read".into()))));
+    let (expected, digest, mut changed) =
+        expected.unwrap_or_else(|| Err(Error::Usage("the source was not read".into())))?;
     let mut editions = Vec::new();
     let mut errors = Vec::new();
     for ((format, path), read) in brief.editions.iter().zip(read) {
