@@ -2,6 +2,7 @@
 //! of one edition. No file system, clock or environment is touched here; the caller
 //! passes everything in [`Options`] and writes the bytes.
 
+pub mod deflate;
 pub mod epub;
 pub mod finish;
 pub mod pdf;

@@ -1,35 +1,28 @@
 //! The OCF container: a ZIP archive written byte-for-byte the same on every build.
 //!
-//! `mimetype` comes first, stored uncompressed (readers sniff it at a fixed offset);
-//! entries follow in the order given, each with the same timestamp and permissions, so
-//! rebuilding a brief gives identical bytes.
-
-use std::io::Write;
-
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+//! `mimetype` comes first, stored uncompressed and without extra fields (readers sniff
+//! it at a fixed offset); entries follow in the order given, each with the same
+//! timestamp and permissions, so rebuilding a brief gives identical bytes.
+//!
+//! Written here rather than with the `zip` crate (which the verifier still reads the
+//! archive with): its writer compresses each entry through a streaming flate2 encoder
+//! it creates per entry, and can take no data compressed elsewhere. An EPUB is a dozen
+//! small entries, all in memory; each is compressed whole with libdeflate by
+//! [`crate::render::deflate`], and the container around them is plain ZIP (APPNOTE
+//! 6.3.x, sections 4.3–4.4): local headers, a central directory and its end record, no
+//! ZIP64 (an entry or archive of 4 GiB is refused), no data descriptors.
 
 use crate::model::civil_from_days;
+use crate::render::deflate::{self, with_thread_deflater};
 
-/// The deflate level. Measured on the whole archive (zip 2.6, miniz_oxide, best of 30):
-///
-/// | level | seed bytes | seed ms | book100 bytes | book100 ms |
-/// |------:|-----------:|--------:|--------------:|-----------:|
-/// |     1 |     60 685 |    1.19 |        86 735 |       1.65 |
-/// |     2 |     56 021 |    1.73 |        74 626 |       2.66 |
-/// |     3 |     54 983 |    2.09 |        69 888 |       3.14 |
-/// |     6 |     54 179 |    3.77 |        68 078 |       5.03 |
-/// |     9 |     54 140 |    4.97 |        67 983 |       6.41 |
-///
-/// Level 3 is the knee: within 1.6 % (seed) and 2.8 % (book100) of level 9's size in
-/// less than half the time; the higher levels' longer match searches buy almost nothing
-/// on subset fonts and path data.
-const LEVEL: i64 = 3;
+/// The deflate level of text entries (markup, CSS, SVG). On the seed's 44.5 KB of them,
+/// with libdeflate: level 1 gives 21.1 KB in 0.29 ms, level 3 19.9 KB in 0.42 ms,
+/// level 6 19.7 KB in 0.54 ms (warm). Past 3 the SVG cover and the markup gain little.
+const LEVEL: u32 = deflate::LEVEL;
 
-/// The deflate level of font files. Subset glyph data is where level 3 costs most and
-/// gains least: on the seed's four subsets (57.6 KB) level 1 gives 36.8 KB in 0.70 ms,
-/// level 3 34.3 KB in 1.71 ms (miniz_oxide, warm).
-const FONT_LEVEL: i64 = 1;
+/// The deflate level of font files: subset glyph data gains little from longer match
+/// searches (see [`deflate::FONT_LEVEL`]).
+const FONT_LEVEL: u32 = deflate::FONT_LEVEL;
 
 /// One file of the container.
 #[derive(Debug, Clone)]
@@ -38,70 +31,159 @@ pub struct Entry<'a> {
     pub bytes: &'a [u8],
 }
 
-/// The EPUB archive: `mimetype`, then `entries` in order, all dated `epoch`.
-pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
-    let time = dos_time(epoch);
-    let base = SimpleFileOptions::default()
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    // Room for everything stored as is, so the buffer is not regrown and copied while
-    // the archive is written.
-    let room = entries
-        .iter()
-        .map(|e| e.bytes.len() + 2 * e.path.len() + 100);
-    let out = Vec::with_capacity(room.sum::<usize>() + 256);
-    let mut w = ZipWriter::new(std::io::Cursor::new(out));
-    let stored = base.compression_method(CompressionMethod::Stored);
-    let deflated = base
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(LEVEL));
-    let font = deflated.compression_level(Some(FONT_LEVEL));
-    let fail = |e: &dyn std::fmt::Display| format!("cannot write the EPUB archive ({e})");
-    w.start_file("mimetype", stored).map_err(|e| fail(&e))?;
-    w.write_all(b"application/epub+zip").map_err(|e| fail(&e))?;
-    for e in entries {
-        // PNG and JPEG are compressed already; deflating them again costs time and
-        // gains nothing.
-        let packed = [".png", ".jpg", ".jpeg"]
-            .iter()
-            .any(|x| e.path.ends_with(x));
-        let options = if packed {
-            stored
-        } else if [".ttf", ".otf"].iter().any(|x| e.path.ends_with(x)) {
-            font
-        } else {
-            deflated
-        };
-        w.start_file(e.path.as_str(), options)
-            .map_err(|err| fail(&err))?;
-        w.write_all(e.bytes).map_err(|err| fail(&err))?;
-    }
-    let out = w.finish().map_err(|e| fail(&e))?;
-    Ok(out.into_inner())
+/// Version needed to extract: 2.0 (deflate).
+const VERSION_NEEDED: u16 = 20;
+/// Version made by: Unix (3, so the external attributes carry permissions), spec 2.0.
+const VERSION_MADE_BY: u16 = (3 << 8) | 20;
+/// General purpose flag bit 11: the name is UTF-8.
+const UTF8_NAME: u16 = 1 << 11;
+/// External attributes: a regular file, `rw-r--r--`.
+const EXTERNAL_ATTRIBUTES: u32 = 0o100_644 << 16;
+
+/// An entry as written: where its local header starts and what the central directory
+/// repeats of it.
+struct Written<'e> {
+    name: &'e str,
+    method: u16,
+    crc: u32,
+    packed: u32,
+    size: u32,
+    offset: u32,
 }
 
-/// The DOS date and time of `epoch` (UTC), clamped to the years a ZIP can record.
-fn dos_time(epoch: i64) -> DateTime {
+/// The EPUB archive: `mimetype`, then `entries` in order, all dated `epoch`.
+pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
+    let (time, date) = dos_time(epoch);
+    let mut out = Vec::with_capacity(
+        entries
+            .iter()
+            .map(|e| e.bytes.len() / 2 + 2 * e.path.len() + 100)
+            .sum::<usize>()
+            + 256,
+    );
+    let mut written = Vec::with_capacity(entries.len() + 1);
+    let mimetype = Entry {
+        path: "mimetype".into(),
+        bytes: b"application/epub+zip",
+    };
+    for e in std::iter::once(&mimetype).chain(entries) {
+        // PNG and JPEG are compressed already; deflating them again costs time and
+        // gains nothing. `mimetype` must be stored.
+        let stored = e.path == "mimetype"
+            || [".png", ".jpg", ".jpeg"]
+                .iter()
+                .any(|x| e.path.ends_with(x));
+        let level = if [".ttf", ".otf"].iter().any(|x| e.path.ends_with(x)) {
+            FONT_LEVEL
+        } else {
+            LEVEL
+        };
+        let packed = if stored {
+            None
+        } else {
+            let packed = with_thread_deflater(level, |z| z.raw(e.bytes))
+                .ok_or_else(|| format!("cannot compress {}", e.path))?;
+            // Data that does not shrink is stored as it is, as zip tools do.
+            Some(packed).filter(|p| p.len() < e.bytes.len())
+        };
+        let (method, data) = match &packed {
+            Some(p) => (8, p.as_slice()),
+            None => (0, e.bytes),
+        };
+        let w = Written {
+            name: &e.path,
+            method,
+            crc: libdeflater::crc32(e.bytes),
+            packed: u32_of(data.len(), &e.path)?,
+            size: u32_of(e.bytes.len(), &e.path)?,
+            offset: u32_of(out.len(), &e.path)?,
+        };
+        out.extend_from_slice(&0x0403_4b50_u32.to_le_bytes());
+        put16(&mut out, VERSION_NEEDED);
+        put16(&mut out, flags(w.name));
+        put16(&mut out, w.method);
+        put16(&mut out, time);
+        put16(&mut out, date);
+        out.extend_from_slice(&w.crc.to_le_bytes());
+        out.extend_from_slice(&w.packed.to_le_bytes());
+        out.extend_from_slice(&w.size.to_le_bytes());
+        put16(&mut out, u16_of(w.name.len(), w.name)?);
+        put16(&mut out, 0); // no extra field
+        out.extend_from_slice(w.name.as_bytes());
+        out.extend_from_slice(data);
+        written.push(w);
+    }
+    let directory = u32_of(out.len(), "the central directory")?;
+    for w in &written {
+        out.extend_from_slice(&0x0201_4b50_u32.to_le_bytes());
+        put16(&mut out, VERSION_MADE_BY);
+        put16(&mut out, VERSION_NEEDED);
+        put16(&mut out, flags(w.name));
+        put16(&mut out, w.method);
+        put16(&mut out, time);
+        put16(&mut out, date);
+        out.extend_from_slice(&w.crc.to_le_bytes());
+        out.extend_from_slice(&w.packed.to_le_bytes());
+        out.extend_from_slice(&w.size.to_le_bytes());
+        put16(&mut out, u16_of(w.name.len(), w.name)?);
+        put16(&mut out, 0); // extra field
+        put16(&mut out, 0); // comment
+        put16(&mut out, 0); // disk number
+        put16(&mut out, 0); // internal attributes
+        out.extend_from_slice(&EXTERNAL_ATTRIBUTES.to_le_bytes());
+        out.extend_from_slice(&w.offset.to_le_bytes());
+        out.extend_from_slice(w.name.as_bytes());
+    }
+    let directory_size = u32_of(out.len() - directory as usize, "the central directory")?;
+    let count = u16_of(written.len(), "the archive's entry count")?;
+    out.extend_from_slice(&0x0605_4b50_u32.to_le_bytes());
+    put16(&mut out, 0); // this disk
+    put16(&mut out, 0); // the directory's disk
+    put16(&mut out, count);
+    put16(&mut out, count);
+    out.extend_from_slice(&directory_size.to_le_bytes());
+    out.extend_from_slice(&directory.to_le_bytes());
+    put16(&mut out, 0); // comment
+    Ok(out)
+}
+
+fn put16(out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+/// The general purpose flags of an entry named `name`.
+fn flags(name: &str) -> u16 {
+    if name.is_ascii() {
+        0
+    } else {
+        UTF8_NAME
+    }
+}
+
+fn u32_of(n: usize, what: &str) -> Result<u32, String> {
+    u32::try_from(n).map_err(|_| format!("{what} is too large for a ZIP archive (4 GiB)"))
+}
+
+fn u16_of(n: usize, what: &str) -> Result<u16, String> {
+    u16::try_from(n).map_err(|_| format!("{what} is too long for a ZIP archive"))
+}
+
+/// The DOS time and date of `epoch` (UTC), clamped to the years a ZIP can record.
+fn dos_time(epoch: i64) -> (u16, u16) {
     let days = epoch.div_euclid(86_400);
     let secs = epoch.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     let (y, m, d, secs) = if y < 1980 {
         (1980, 1, 1, 0)
     } else if y > 2107 {
-        (2107, 12, 31, 86_399)
+        (2107, 12, 31, 86_398)
     } else {
-        (y, m, d, secs)
+        (y, i64::from(m), i64::from(d), secs)
     };
-    let narrow = |v: i64| u8::try_from(v).unwrap_or(0);
-    DateTime::from_date_and_time(
-        u16::try_from(y).unwrap_or(1980),
-        narrow(i64::from(m)),
-        narrow(i64::from(d)),
-        narrow(secs / 3600),
-        narrow(secs % 3600 / 60),
-        narrow(secs % 60),
-    )
-    .unwrap_or_default()
+    let narrow = |v: i64| u16::try_from(v).unwrap_or(0);
+    let time = narrow(secs / 3600) << 11 | narrow(secs % 3600 / 60) << 5 | narrow(secs % 60 / 2);
+    let date = narrow(y - 1980) << 9 | narrow(m) << 5 | narrow(d);
+    (time, date)
 }
 
 #[cfg(test)]
@@ -133,5 +215,93 @@ mod tests {
             )?
         );
         Ok(())
+    }
+
+    /// The archive reads back with the `zip` crate (an independent reader): every
+    /// entry, in order, with its bytes, method, date and permissions.
+    #[test]
+    fn reads_back_with_the_zip_crate() -> Result<(), String> {
+        use std::io::Read;
+        let text = "Árvíztűrő tükörfúrógép. ".repeat(200);
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let noise: Vec<u8> = (0..5000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 32) as u8
+            })
+            .collect();
+        let entries = [
+            Entry {
+                path: "EPUB/brief.xhtml".into(),
+                bytes: text.as_bytes(),
+            },
+            Entry {
+                path: "EPUB/images/a.png".into(),
+                bytes: b"\x89PNG not really",
+            },
+            Entry {
+                path: "EPUB/fonts/f.ttf".into(),
+                bytes: &noise,
+            },
+            Entry {
+                path: "EPUB/ünï.txt".into(),
+                bytes: b"",
+            },
+        ];
+        let bytes = archive(&entries, 1_477_958_400 + 13 * 3600 + 5 * 60 + 7)?;
+        let mut z =
+            ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        assert_eq!(z.len(), 5);
+        let expect: [(&str, &[u8], ::zip::CompressionMethod); 5] = [
+            (
+                "mimetype",
+                b"application/epub+zip",
+                ::zip::CompressionMethod::Stored,
+            ),
+            (
+                "EPUB/brief.xhtml",
+                text.as_bytes(),
+                ::zip::CompressionMethod::Deflated,
+            ),
+            (
+                "EPUB/images/a.png",
+                b"\x89PNG not really",
+                ::zip::CompressionMethod::Stored,
+            ),
+            // Random bytes do not shrink, so they are stored.
+            ("EPUB/fonts/f.ttf", &noise, ::zip::CompressionMethod::Stored),
+            ("EPUB/ünï.txt", b"", ::zip::CompressionMethod::Stored),
+        ];
+        for (i, (name, data, method)) in expect.iter().enumerate() {
+            let mut f = z.by_index(i).map_err(|e| e.to_string())?;
+            assert_eq!(f.name(), *name);
+            assert_eq!(f.compression(), *method, "{name}");
+            assert_eq!(f.unix_mode(), Some(0o100_644), "{name}");
+            let t = f.last_modified().ok_or("no date")?;
+            assert_eq!(
+                (
+                    t.year(),
+                    t.month(),
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                ),
+                (2016, 11, 1, 13, 5, 6),
+                "{name}: DOS times count seconds in twos"
+            );
+            let mut back = Vec::new();
+            f.read_to_end(&mut back).map_err(|e| e.to_string())?;
+            assert_eq!(back, *data, "{name}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn dates_outside_the_dos_range_are_clamped() {
+        assert_eq!(dos_time(0), (0, 1 << 5 | 1));
+        assert_eq!(dos_time(i64::from(u32::MAX) * 4).1 >> 9, 127);
     }
 }

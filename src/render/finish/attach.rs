@@ -24,7 +24,7 @@ pub fn embed(doc: &mut Document, info: &Info) -> Result<(), String> {
             ("CreationDate", text_string(&pdf_date(info.created))),
             ("ModDate", text_string(&pdf_date(info.modified))),
         ]);
-        let file = crate::render::pdf::deflate::stream(
+        let file = crate::render::deflate::stream(
             Dictionary::from_iter(vec![
                 ("Type", Object::Name(b"EmbeddedFile".to_vec())),
                 // The MIME type as a name: "text/markdown" is written /text#2Fmarkdown.

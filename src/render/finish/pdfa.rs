@@ -99,7 +99,7 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
     // Left uncompressed so archive tools that do not inflate streams can read it.
     .with_compression(false);
     let metadata_id = doc.add_object(metadata);
-    let profile = crate::render::pdf::deflate::stream(
+    let profile = crate::render::deflate::stream(
         Dictionary::from_iter(vec![("N", Object::Integer(3))]),
         &icc::srgb_v2(),
     );

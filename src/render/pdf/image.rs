@@ -233,9 +233,10 @@ fn pixels(w: u32, h: u32, kind: png::ColorType, data: &[u8]) -> Image {
         (data.to_vec(), None)
     };
     let space: &[u8] = if grey { b"DeviceGray" } else { b"DeviceRGB" };
-    let stream = super::deflate::stream(image_dict(w, h, 8, Object::Name(space.to_vec())), &colour);
+    let stream =
+        crate::render::deflate::stream(image_dict(w, h, 8, Object::Name(space.to_vec())), &colour);
     let smask = mask.map(|a| {
-        super::deflate::stream(
+        crate::render::deflate::stream(
             image_dict(w, h, 8, Object::Name(b"DeviceGray".to_vec())),
             &a,
         )

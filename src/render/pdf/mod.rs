@@ -6,7 +6,6 @@
 //! The contract with the verifier's reader is `docs/editions.md`.
 
 pub mod body;
-pub mod deflate;
 pub mod flow;
 pub mod head;
 pub mod image;

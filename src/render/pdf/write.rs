@@ -174,9 +174,10 @@ pub fn write(
     let (mut lo, marks, mut tagged, link_runs) = rayon::in_place_scope(|scope| {
         for (slot, program) in packed.iter_mut().zip(&programs) {
             scope.spawn(move |_| {
-                *slot = super::deflate::with_thread_deflater(super::deflate::FONT_LEVEL, |z| {
-                    z.zlib(program)
-                });
+                *slot = crate::render::deflate::with_thread_deflater(
+                    crate::render::deflate::FONT_LEVEL,
+                    |z| z.zlib(program),
+                );
             });
         }
         // printpdf places a 1×1 placeholder per image; `fix_images` swaps in the prepared
@@ -641,11 +642,12 @@ fn compress_streams(lo: &mut lopdf::Document) {
     todo.par_iter_mut().for_each(|s| {
         // Font programs (`/FontFile2` carries `/Length1`) compress at their own level.
         let level = if s.dict.has(b"Length1") {
-            super::deflate::FONT_LEVEL
+            crate::render::deflate::FONT_LEVEL
         } else {
-            super::deflate::LEVEL
+            crate::render::deflate::LEVEL
         };
-        let Some(packed) = super::deflate::with_thread_deflater(level, |z| z.zlib(&s.content))
+        let Some(packed) =
+            crate::render::deflate::with_thread_deflater(level, |z| z.zlib(&s.content))
         else {
             return;
         };
