@@ -103,12 +103,25 @@ pub fn render_brief(
     // The editions of one brief are independent too: on two cores the PDF and the EPUB
     // render side by side, and each is written out (to a temporary name) and hashed by
     // the thread that rendered it. `collect` keeps the requested order.
+    // When the PDF is made too, the thread that takes the other editions first shapes
+    // the end of the brief for the PDF's layout (see `render::pdf::shape_ahead`).
+    let ahead = render::pdf::Ahead::default();
+    let pdf_too = req.formats.contains(&Format::Pdf);
     let one = |format: Format| -> Result<Rendered> {
-        let bytes = if format == Format::Pdf && options.pdf_standard == PdfStandard::A3b {
-            a3b_attachments(path, &doc, house)
-                .and_then(|files| render::render_pdf(&doc, house, &options, files))?
-        } else {
-            render::render(&doc, house, format, &options)?
+        let bytes = match format {
+            Format::Pdf => {
+                let files = match options.pdf_standard {
+                    PdfStandard::A3b => a3b_attachments(path, &doc, house)?,
+                    PdfStandard::A2b => Vec::new(),
+                };
+                render::render_pdf(&doc, house, &options, files, &ahead)?
+            }
+            Format::Epub | Format::Txt => {
+                if pdf_too {
+                    render::pdf::shape_ahead(&doc, house, &ahead);
+                }
+                render::render(&doc, house, format, &options)?
+            }
         };
         let file = format!("{}.{}", doc.slug, format.ext());
         let out = req.out.join(&file);

@@ -1,6 +1,8 @@
 //! Body typesetting: blocks of the model become flow elements (set lines, rules,
 //! figures) in the house style.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use super::flow::{Draw, Elem, Run, Section};
 use super::linebreak::break_lines;
 use super::shape::{Item, Shaper, Style};
@@ -33,6 +35,9 @@ pub struct Setter<'s, 'b, 'a> {
     /// The structure tree, grown in document order as blocks are set. A `RefCell`
     /// because inline content (links) is set through `&self` methods.
     pub tags: std::cell::RefCell<Tree>,
+    /// Where the layout has got to in the body: blocks before this index are being or
+    /// have been set. Published for a thread shaping ahead ([`Setter::shape_ahead`]).
+    pub progress: Option<&'s AtomicUsize>,
 }
 
 /// Vertical position of the baseline inside a line of `leading` for type of `size`.
@@ -217,7 +222,10 @@ impl Setter<'_, '_, '_> {
         let w = self.house.column_width() * MM;
         let mut sections = Vec::new();
         let mut cur: Vec<Elem> = Vec::new();
-        for b in &doc.blocks {
+        for (i, b) in doc.blocks.iter().enumerate() {
+            if let Some(p) = self.progress {
+                p.store(i + 1, Ordering::Relaxed);
+            }
             if let Block::Figure(f) = b {
                 if f.wide && f.width > f.height && self.house.page.columns > 1 {
                     sections.push(Section::Columns(std::mem::take(&mut cur)));
@@ -229,77 +237,117 @@ impl Setter<'_, '_, '_> {
             }
             self.block(b, w, 0.0, &self.body_style(), &mut cur, false);
         }
-        if !doc.notes.is_empty() {
-            let label = self.house.labels.notes.clone();
-            self.heading(&[Inline::Text(label)], 2, w, &mut cur, ROOT);
-            let size = self.house.body.note_size;
-            let lead = size * self.house.body.leading / self.house.body.size;
-            let base = self.sans(size, false);
-            for (i, n) in doc.notes.iter().enumerate() {
-                let marker = format!("{}.", i + 1);
-                // A `Note` (with the `/ID` PDF/UA-1 asks for) holding its paragraphs:
-                // assistive technology announces a note; its number is furniture.
-                let note = self.tag(ROOT, "Note");
-                if let Some(n) = self.tags.borrow_mut().get_mut(note) {
-                    n.id = Some(format!("note-{}", i + 1));
-                }
-                let style = Self::in_node(&base, note);
-                self.item(
-                    &n.blocks, &marker, w, 0.0, &style, lead, &mut cur, true, false,
-                );
-            }
+        self.notes(doc, &mut cur);
+        if let Some(wide) = self.bios(doc) {
+            sections.push(Section::Columns(std::mem::take(&mut cur)));
+            sections.push(Section::Wide(wide));
         }
+        sections.push(Section::Columns(cur));
+        sections.retain(|s| !matches!(s, Section::Columns(e) if e.is_empty()));
+        sections
+    }
+
+    /// The notes, under their heading, at the end of the columns.
+    fn notes(&mut self, doc: &Document, cur: &mut Vec<Elem>) {
+        if doc.notes.is_empty() {
+            return;
+        }
+        let w = self.house.column_width() * MM;
+        let label = self.house.labels.notes.clone();
+        self.heading(&[Inline::Text(label)], 2, w, cur, ROOT);
+        let size = self.house.body.note_size;
+        let lead = size * self.house.body.leading / self.house.body.size;
+        let base = self.sans(size, false);
+        for (i, n) in doc.notes.iter().enumerate() {
+            let marker = format!("{}.", i + 1);
+            // A `Note` (with the `/ID` PDF/UA-1 asks for) holding its paragraphs:
+            // assistive technology announces a note; its number is furniture.
+            let note = self.tag(ROOT, "Note");
+            if let Some(n) = self.tags.borrow_mut().get_mut(note) {
+                n.id = Some(format!("note-{}", i + 1));
+            }
+            let style = Self::in_node(&base, note);
+            self.item(&n.blocks, &marker, w, 0.0, &style, lead, cur, true, false);
+        }
+    }
+
+    /// The authors' bios across the text block (LAYOUT.md: after the body and notes, a
+    /// full-width rule and the bios, below the balanced columns); `None` without bios.
+    fn bios(&mut self, doc: &Document) -> Option<Vec<Elem>> {
         let bios: Vec<_> = doc
             .meta
             .authors
             .iter()
             .filter_map(|a| a.bio.as_ref().map(|b| (a, b)))
             .collect();
-        if !bios.is_empty() {
-            // LAYOUT.md: after the body and notes, a full-width rule and the bios across
-            // the text block, below the balanced columns.
-            sections.push(Section::Columns(std::mem::take(&mut cur)));
-            let w = self.house.text_width() * MM;
-            let mut wide: Vec<Elem> = Vec::new();
-            let lead = self.house.bios.leading;
-            wide.push(Elem::space(lead));
-            wide.push(Elem {
-                height: lead * 0.75,
-                draws: vec![Draw::Rule {
-                    x1: 0.0,
-                    y1: 0.0,
-                    x2: w,
-                    y2: 0.0,
-                    width: self.house.furniture.hairline * 2.0,
-                    color: self.house.colours.blue,
-                }],
-                keep_next: true,
-                space: false,
-            });
-            for (a, bio) in bios {
-                let size = self.house.bios.size;
-                let mut italic = self.body_style();
-                italic.size = size;
-                italic.variant.italic = true;
-                let p = self.tag(ROOT, "P");
-                let italic = Self::in_node(&italic, p);
-                let pieces = vec![
-                    (a.name.clone(), Self::in_node(&self.sans(size, true), p)),
-                    (" \u{2013} ".to_owned(), italic.clone()),
-                    (bio.clone(), italic),
-                ];
-                debug_assert_eq!(
-                    pieces.iter().map(|p| p.0.as_str()).collect::<String>(),
-                    bio_display(&a.name, bio)
-                );
-                wide.extend(self.lines(&pieces, w, 0.0, lead, HAlign::Justify, true));
-                wide.push(Elem::space(lead * 0.4));
-            }
-            sections.push(Section::Wide(wide));
+        if bios.is_empty() {
+            return None;
         }
-        sections.push(Section::Columns(cur));
-        sections.retain(|s| !matches!(s, Section::Columns(e) if e.is_empty()));
-        sections
+        let w = self.house.text_width() * MM;
+        let mut wide: Vec<Elem> = Vec::new();
+        let lead = self.house.bios.leading;
+        wide.push(Elem::space(lead));
+        wide.push(Elem {
+            height: lead * 0.75,
+            draws: vec![Draw::Rule {
+                x1: 0.0,
+                y1: 0.0,
+                x2: w,
+                y2: 0.0,
+                width: self.house.furniture.hairline * 2.0,
+                color: self.house.colours.blue,
+            }],
+            keep_next: true,
+            space: false,
+        });
+        for (a, bio) in bios {
+            let size = self.house.bios.size;
+            let mut italic = self.body_style();
+            italic.size = size;
+            italic.variant.italic = true;
+            let p = self.tag(ROOT, "P");
+            let italic = Self::in_node(&italic, p);
+            let pieces = vec![
+                (a.name.clone(), Self::in_node(&self.sans(size, true), p)),
+                (" \u{2013} ".to_owned(), italic.clone()),
+                (bio.clone(), italic),
+            ];
+            debug_assert_eq!(
+                pieces.iter().map(|p| p.0.as_str()).collect::<String>(),
+                bio_display(&a.name, bio)
+            );
+            wide.extend(self.lines(&pieces, w, 0.0, lead, HAlign::Justify, true));
+            wide.push(Elem::space(lead * 0.4));
+        }
+        Some(wide)
+    }
+
+    /// Set the end of `doc` only to shape its words into the shaper's shared
+    /// [`super::shape::Words`]; what is set is thrown away. A second thread runs this
+    /// while the first sets the brief from the start ([`super::shape_ahead`]): the bios
+    /// and notes, which the layout reaches last, then the body's blocks from the last
+    /// back, until it meets the layout's [`Setter::progress`] or `done` is set.
+    pub fn shape_ahead(&mut self, doc: &Document, progress: &AtomicUsize, done: &AtomicBool) {
+        let stop =
+            |from: usize| done.load(Ordering::Relaxed) || progress.load(Ordering::Relaxed) > from;
+        let mut scratch = Vec::new();
+        if stop(doc.blocks.len()) {
+            return;
+        }
+        self.bios(doc);
+        if stop(doc.blocks.len()) {
+            return;
+        }
+        self.notes(doc, &mut scratch);
+        let w = self.house.column_width() * MM;
+        let style = self.body_style();
+        for (i, b) in doc.blocks.iter().enumerate().rev() {
+            if stop(i) {
+                return;
+            }
+            scratch.clear();
+            self.block(b, w, 0.0, &style, &mut scratch, false);
+        }
     }
 
     fn para_space(&self, out: &mut Vec<Elem>, leading: f32) {

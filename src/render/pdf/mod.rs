@@ -16,6 +16,9 @@ pub mod shape;
 pub mod tags;
 pub mod write;
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::house::House;
@@ -23,7 +26,7 @@ use crate::model::Document;
 
 use body::{Setter, MM};
 use flow::{paginate, Frame};
-use shape::Shaper;
+use shape::{Shaper, Words};
 
 /// Prepare what every PDF of `house` shares (its logo), so the briefs of a build find it
 /// ready; a build runs this beside its first brief.
@@ -31,27 +34,85 @@ pub fn prepare_house(house: &House) {
     let _ = image::prepare_shared(&house.logo.bytes, house.logo.bytes.is_builtin());
 }
 
+/// A brief's words shaped ahead of its layout, by a second thread ([`shape_ahead`]).
+#[derive(Default)]
+pub struct Ahead {
+    words: Arc<Words>,
+    /// The layout's place in the body ([`body::Setter::progress`]).
+    progress: AtomicUsize,
+    /// Set once the layout no longer needs words shaped.
+    laid_out: AtomicBool,
+}
+
+/// Sets its flag when dropped: on every way out of the layout.
+struct SetOnDrop<'f>(&'f AtomicBool);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Shape the words of the end of `doc` for the layout of its PDF (which `ahead` is then
+/// passed to), from the last block back, until it meets that layout coming forward.
+///
+/// Shaping is most of the layout's time. When a build makes the PDF and the EPUB side
+/// by side, the EPUB's thread runs this first, while the PDF's thread sets the head
+/// and the body from the start; the layout then finds the end of the brief shaped.
+/// The glyphs of a word do not depend on which thread shaped it, so neither do the
+/// bytes of the PDF. On one thread the layout is over before this starts, and it
+/// returns at once.
+pub fn shape_ahead(doc: &Document, house: &House, ahead: &Ahead) {
+    if ahead.laid_out.load(Ordering::Relaxed) {
+        return;
+    }
+    let Ok(book) = FontBook::new(house) else {
+        return; // The layout reports it.
+    };
+    // Hyphenation points are not shaped (the words are shaped whole), so they are
+    // left to the layout.
+    let shaper = Shaper::sharing(&book, &doc.meta.lang, false, Arc::clone(&ahead.words));
+    let mut setter = Setter {
+        shaper: &shaper,
+        house: &house.style,
+        figures: Vec::new(),
+        image_base: 1,
+        tags: std::cell::RefCell::new(tags::Tree::new()),
+        progress: None,
+    };
+    setter.shape_ahead(doc, &ahead.progress, &ahead.laid_out);
+}
+
 /// Render the PDF edition of `doc` as a lopdf document, for [`crate::render::finish`]
-/// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise.
-pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
+/// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise. Words
+/// already shaped into `ahead` are taken from there.
+pub fn document(doc: &Document, house: &House, ahead: &Ahead) -> Result<lopdf::Document> {
     // Both editions are drawn in trim coordinates with full-bleed elements running
     // into the bleed; `render::finish` sets the page boxes and crop marks of the
     // print edition (docs/editions.md, "Page boxes").
     let st = &house.style;
+    let laying_out = SetOnDrop(&ahead.laid_out);
     let book = FontBook::new(house)?;
-    let shaper = Shaper::new(&book, &doc.meta.lang, st.body.hyphenate);
+    let shaper = Shaper::sharing(
+        &book,
+        &doc.meta.lang,
+        st.body.hyphenate,
+        Arc::clone(&ahead.words),
+    );
     let mut setter = Setter {
         shaper: &shaper,
         house: st,
         figures: Vec::new(),
         image_base: 1,
         tags: std::cell::RefCell::new(tags::Tree::new()),
+        progress: Some(&ahead.progress),
     };
     // Layout needs only the logo's size; the logo itself is prepared once per process
     // (see `prepare_house`).
     let logo_px = write::image_size(&house.logo.bytes, &doc.slug)?;
     let (head, top) = setter.head(doc, logo_px);
     let sections = setter.document(doc);
+    drop(laying_out);
     let frame = Frame {
         left: st.page.margin_left * MM,
         top: st.page.margin_top * MM,
@@ -92,4 +153,42 @@ pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
     }
     let tree = setter.tags.into_inner();
     write::write(doc, house, &book, pages, images, &tree)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{render_pdf, Edition, Options, PdfStandard};
+
+    /// A PDF laid out with words shaped ahead by another shaper is the PDF laid out
+    /// alone, byte for byte; and once the layout is done, shaping ahead does nothing.
+    #[test]
+    fn shaping_ahead_changes_nothing_but_who_shapes() -> Result<()> {
+        let house = crate::house::builtin()?;
+        let coverage = crate::fonts::Coverage::of_house(&house)?;
+        let options = Options {
+            edition: Edition::Screen,
+            epoch: 1_477_958_400,
+            pdf_standard: PdfStandard::A2b,
+        };
+        for source in [
+            "source/2016-11-china-tajikistan.md",
+            "tests/fixtures/constructs/constructs.md",
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(source);
+            let doc = crate::parse::parse_file(&path, &coverage)?;
+            let alone = render_pdf(&doc, &house, &options, Vec::new(), &Ahead::default())?;
+            let ahead = Ahead::default();
+            shape_ahead(&doc, &house, &ahead);
+            let shaped = ahead.words.count();
+            assert!(shaped > 50, "{source}: only {shaped} words shaped ahead");
+            let helped = render_pdf(&doc, &house, &options, Vec::new(), &ahead)?;
+            assert!(alone == helped, "{source}: the PDFs differ");
+            let after = Ahead::default();
+            after.laid_out.store(true, Ordering::Relaxed);
+            shape_ahead(&doc, &house, &after);
+            assert_eq!(after.words.count(), 0, "{source}: shaped after the layout");
+        }
+        Ok(())
+    }
 }

@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use crate::fonts::{FontBook, Variant};
 use crate::house::Rgb;
@@ -106,9 +106,42 @@ pub struct Shaper<'b, 'a> {
     /// Shape plans by font and segment properties: building a plan costs far more
     /// than shaping one word with it, and a brief needs only a handful.
     plans: RefCell<HashMap<PlanKey, rustybuzz::ShapePlan>>,
-    /// Shaped words by font (the index) and text, in font units: briefs repeat their
-    /// words. Keyed per font so a lookup needs no owned key.
-    words: RefCell<Vec<HashMap<String, Rc<[Shaped]>>>>,
+    /// Shaped words, shared with a thread that may shape ahead ([`Words`]).
+    words: Arc<Words>,
+}
+
+/// Shaped words by font (the index) and text, in font units: briefs repeat their words.
+/// Shared between shapers, so a second thread can shape the end of a brief while the
+/// first sets its beginning; a word shaped by either is the same glyphs (shaping
+/// depends only on the font and the text), so who shaped it never shows in the output.
+#[derive(Default)]
+pub struct Words {
+    /// Keyed per font so a lookup needs no owned key.
+    by_font: Mutex<Vec<HashMap<String, Arc<[Shaped]>>>>,
+}
+
+impl Words {
+    fn get(&self, font: usize, text: &str) -> Option<Arc<[Shaped]>> {
+        let by_font = self.by_font.lock().unwrap_or_else(|p| p.into_inner());
+        by_font.get(font).and_then(|m| m.get(text)).map(Arc::clone)
+    }
+
+    /// How many words are shaped, in all fonts.
+    #[cfg(test)]
+    pub fn count(&self) -> usize {
+        let by_font = self.by_font.lock().unwrap_or_else(|p| p.into_inner());
+        by_font.iter().map(HashMap::len).sum()
+    }
+
+    fn insert(&self, font: usize, text: &str, glyphs: &Arc<[Shaped]>) {
+        let mut by_font = self.by_font.lock().unwrap_or_else(|p| p.into_inner());
+        if by_font.len() <= font {
+            by_font.resize_with(font + 1, HashMap::new);
+        }
+        by_font[font]
+            .entry(text.to_owned())
+            .or_insert_with(|| Arc::clone(glyphs));
+    }
 }
 
 type PlanKey = (usize, rustybuzz::Direction, Option<rustybuzz::Script>);
@@ -126,6 +159,11 @@ struct Shaped {
 impl<'b, 'a> Shaper<'b, 'a> {
     /// A shaper for a brief in BCP 47 language `lang`.
     pub fn new(book: &'b FontBook<'a>, lang: &str, hyphenate: bool) -> Self {
+        Self::sharing(book, lang, hyphenate, Arc::default())
+    }
+
+    /// A shaper whose shaped words go to and come from `words`.
+    pub fn sharing(book: &'b FontBook<'a>, lang: &str, hyphenate: bool, words: Arc<Words>) -> Self {
         let primary = lang
             .split(['-', '_'])
             .next()
@@ -141,14 +179,14 @@ impl<'b, 'a> Shaper<'b, 'a> {
             book,
             lang,
             plans: RefCell::default(),
-            words: RefCell::default(),
+            words,
         }
     }
 
     /// The glyphs of `text` in font `font`, shaped once per distinct word.
-    fn shaped(&self, font: usize, face: &rustybuzz::Face<'_>, text: &str) -> Rc<[Shaped]> {
-        if let Some(s) = self.words.borrow().get(font).and_then(|m| m.get(text)) {
-            return Rc::clone(s);
+    fn shaped(&self, font: usize, face: &rustybuzz::Face<'_>, text: &str) -> Arc<[Shaped]> {
+        if let Some(s) = self.words.get(font, text) {
+            return s;
         }
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
@@ -161,7 +199,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
             });
             rustybuzz::shape_with_plan(face, plan, buf)
         };
-        let glyphs: Rc<[Shaped]> = out
+        let glyphs: Arc<[Shaped]> = out
             .glyph_infos()
             .iter()
             .zip(out.glyph_positions())
@@ -171,11 +209,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 cluster: info.cluster,
             })
             .collect();
-        let mut words = self.words.borrow_mut();
-        if words.len() <= font {
-            words.resize_with(font + 1, HashMap::new);
-        }
-        words[font].insert(text.to_owned(), Rc::clone(&glyphs));
+        self.words.insert(font, text, &glyphs);
         glyphs
     }
 
