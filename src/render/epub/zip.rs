@@ -15,9 +15,10 @@
 use crate::model::civil_from_days;
 use crate::render::deflate::{self, with_thread_deflater};
 
-/// The deflate level of text entries (markup, CSS, SVG). On the seed's 44.5 KB of them,
-/// with libdeflate: level 1 gives 21.1 KB in 0.29 ms, level 3 19.9 KB in 0.42 ms,
-/// level 6 19.7 KB in 0.54 ms (warm). Past 3 the SVG cover and the markup gain little.
+/// The deflate level of text entries (markup, CSS, SVG): the PDF's (see
+/// [`deflate::LEVEL`]). On the seed's 44.5 KB of them, with libdeflate, level 1 gives
+/// 21.1 KB in 0.29 ms, level 3 19.9 KB in 0.42 ms, level 4 20.1 KB in 0.42 ms, level 6
+/// 19.7 KB in 0.54 ms (warm): past 3 the SVG cover and the markup gain little.
 const LEVEL: u32 = deflate::LEVEL;
 
 /// The deflate level of font files: subset glyph data gains little from longer match
