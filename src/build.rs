@@ -86,6 +86,14 @@ pub struct Rendered {
     pub digest: crate::manifest::EditionDigest,
 }
 
+/// A brief rendered: its document, its editions staged, and its manifest still without
+/// the editions' digests.
+pub struct RenderedBrief {
+    pub doc: Document,
+    pub editions: Vec<Rendered>,
+    pub manifest: crate::manifest::Manifest,
+}
+
 /// Parse one brief, render the requested editions and stage each in `req.out` (not yet
 /// in place: see [`crate::write::commit`]).
 pub fn render_brief(
@@ -93,7 +101,7 @@ pub fn render_brief(
     house: &House,
     coverage: &Coverage,
     req: &Request,
-) -> Result<(Document, Vec<Rendered>)> {
+) -> Result<RenderedBrief> {
     let doc = crate::parse::parse_file(path, coverage)?;
     let options = Options {
         edition: req.edition,
@@ -103,6 +111,23 @@ pub fn render_brief(
     // The editions of one brief are independent too: on two cores the PDF and the EPUB
     // render side by side, and each is written out (to a temporary name) and hashed by
     // the thread that rendered it. `collect` keeps the requested order.
+    // The manifest's digests of the source and the content: worked out by the thread
+    // that renders the last edition, after it; with the PDF and another edition, that
+    // is not the PDF's thread.
+    let manifest = || -> Result<crate::manifest::Manifest> {
+        let source_bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+        Ok(crate::manifest::Manifest::new(&crate::manifest::Inputs {
+            slug: &doc.slug,
+            source_path: path,
+            source_bytes: &source_bytes,
+            house,
+            content: &crate::content::content(&doc, &house.style),
+            epoch: options.epoch,
+            editions: Vec::new(),
+        }))
+    };
+    let early_manifest = std::sync::OnceLock::new();
+    let last = req.formats.last().copied();
     // When the PDF is made too, the thread that takes the other editions first shapes
     // the end of the brief for the PDF's layout (see `render::pdf::shape_ahead`).
     let ahead = render::pdf::Ahead::default();
@@ -126,6 +151,9 @@ pub fn render_brief(
         let file = format!("{}.{}", doc.slug, format.ext());
         let out = req.out.join(&file);
         let staged = crate::write::stage(&out, &bytes)?;
+        if Some(format) == last {
+            let _ = early_manifest.set(manifest());
+        }
         Ok(Rendered {
             format,
             path: out,
@@ -146,7 +174,11 @@ pub fn render_brief(
         }
     }
     match errors.len() {
-        0 => Ok((doc, editions)),
+        0 => Ok(RenderedBrief {
+            manifest: early_manifest.into_inner().unwrap_or_else(manifest)?,
+            doc,
+            editions,
+        }),
         1 => Err(errors.remove(0)),
         _ => Err(Error::Many(errors)),
     }
@@ -168,8 +200,11 @@ fn a3b_attachments(
 
 /// Build one brief into `req.out`.
 pub fn build_one(path: &Path, house: &House, coverage: &Coverage, req: &Request) -> Result<Built> {
-    let (doc, editions) = render_brief(path, house, coverage, req)?;
-    let source_bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let RenderedBrief {
+        doc,
+        editions,
+        mut manifest,
+    } = render_brief(path, house, coverage, req)?;
     // A manifest must never describe files other than those beside it: remove the old
     // one before replacing the editions, and write the new one only after all of them.
     let manifest_path = crate::manifest::path_for(&req.out, &doc.slug);
@@ -191,16 +226,7 @@ pub fn build_one(path: &Path, house: &House, coverage: &Coverage, req: &Request)
         staged.push(e.staged);
     }
     crate::write::commit(staged)?;
-    let content = crate::content::content(&doc, &house.style);
-    let manifest = crate::manifest::Manifest::new(&crate::manifest::Inputs {
-        slug: &doc.slug,
-        source_path: path,
-        source_bytes: &source_bytes,
-        house,
-        content: &content,
-        epoch: epoch_for(&doc, req.source_date_epoch),
-        editions: digests,
-    });
+    manifest.editions = digests;
     crate::write::atomic(&manifest_path, &manifest.to_json())?;
     Ok(Built {
         source: path.to_owned(),

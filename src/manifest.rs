@@ -121,9 +121,12 @@ impl Manifest {
     pub fn new(i: &Inputs<'_>) -> Manifest {
         Manifest {
             briefpress: env!("CARGO_PKG_VERSION").to_owned(),
-            content: ContentDigest {
-                sha256: i.content.digest(),
-                words: i.content.words().len(),
+            content: {
+                let words = i.content.words();
+                ContentDigest {
+                    sha256: crate::content::digest(&words),
+                    words: words.len(),
+                }
             },
             editions: i.editions.clone(),
             fonts: house_fonts(i.house),
