@@ -102,7 +102,25 @@ pub fn render_brief(
     coverage: &Coverage,
     req: &Request,
 ) -> Result<RenderedBrief> {
-    let doc = crate::parse::parse_file(path, coverage)?;
+    // When the PDF is made, its fonts and shape plans are made ready while the source
+    // is read; and the thread that takes the other editions first shapes the end of
+    // the brief for the PDF's layout (see `render::pdf::prepare` and `shape_ahead`).
+    let pdf_too = req.formats.contains(&Format::Pdf);
+    let ahead = render::pdf::Ahead::new(house)?;
+    let parsed = std::sync::atomic::AtomicBool::new(false);
+    let (doc, ()) = rayon::join(
+        || {
+            let doc = crate::parse::parse_file(path, coverage);
+            parsed.store(true, std::sync::atomic::Ordering::Relaxed);
+            doc
+        },
+        || {
+            if pdf_too {
+                render::pdf::prepare(&ahead, &parsed);
+            }
+        },
+    );
+    let doc = doc?;
     let options = Options {
         edition: req.edition,
         epoch: epoch_for(&doc, req.source_date_epoch),
@@ -128,10 +146,6 @@ pub fn render_brief(
     };
     let early_manifest = std::sync::OnceLock::new();
     let last = req.formats.last().copied();
-    // When the PDF is made too, the thread that takes the other editions first shapes
-    // the end of the brief for the PDF's layout (see `render::pdf::shape_ahead`).
-    let ahead = render::pdf::Ahead::default();
-    let pdf_too = req.formats.contains(&Format::Pdf);
     let one = |format: Format| -> Result<Rendered> {
         let bytes = match format {
             Format::Pdf => {

@@ -20,13 +20,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::fonts::FontBook;
+use crate::fonts::{Family, FontBook, Variant};
 use crate::house::House;
 use crate::model::Document;
 
 use body::{Setter, MM};
 use flow::{paginate, Frame};
-use shape::{Shaper, Words};
+use shape::{ShapeCache, Shaper};
 
 /// Prepare what every PDF of `house` shares (its logo), so the briefs of a build find it
 /// ready; a build runs this beside its first brief.
@@ -34,14 +34,29 @@ pub fn prepare_house(house: &House) {
     let _ = image::prepare_shared(&house.logo.bytes, house.logo.bytes.is_builtin());
 }
 
-/// A brief's words shaped ahead of its layout, by a second thread ([`shape_ahead`]).
-#[derive(Default)]
-pub struct Ahead {
-    words: Arc<Words>,
+/// What a brief's PDF layout can have ready before it starts: the house fonts parsed
+/// (shared, so each is parsed once), shape plans built and words shaped, by threads
+/// that would otherwise wait ([`prepare`], [`shape_ahead`]). None of it changes what is
+/// laid out: a word's glyphs depend only on its font and its text.
+pub struct Ahead<'h> {
+    book: FontBook<'h>,
+    cache: Arc<ShapeCache>,
     /// The layout's place in the body ([`body::Setter::progress`]).
     progress: AtomicUsize,
     /// Set once the layout no longer needs words shaped.
     laid_out: AtomicBool,
+}
+
+impl<'h> Ahead<'h> {
+    /// Nothing ready yet; fails on an unusable house font.
+    pub fn new(house: &'h House) -> Result<Ahead<'h>> {
+        Ok(Ahead {
+            book: FontBook::new(house)?,
+            cache: Arc::default(),
+            progress: AtomicUsize::new(0),
+            laid_out: AtomicBool::new(false),
+        })
+    }
 }
 
 /// Sets its flag when dropped: on every way out of the layout.
@@ -50,6 +65,35 @@ struct SetOnDrop<'f>(&'f AtomicBool);
 impl Drop for SetOnDrop<'_> {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Make the fonts a brief is most likely set in ready for Latin text (faces parsed,
+/// Latin-1 coverage read, plans built), until `stop` is set: a build runs this while
+/// the brief's source is still being read, on a thread that would otherwise wait.
+/// The order is the house's use: body, its italic and bold, then the sans for headings
+/// and the head.
+pub fn prepare(ahead: &Ahead<'_>, stop: &AtomicBool) {
+    let shaper = Shaper::sharing(&ahead.book, "", false, Arc::clone(&ahead.cache));
+    let variants = [
+        (Family::Serif, false, false),
+        (Family::Sans, true, false),
+        (Family::Serif, false, true),
+        (Family::Sans, false, false),
+        (Family::Serif, true, false),
+    ];
+    for (family, bold, italic) in variants {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let variant = Variant {
+            family,
+            bold,
+            italic,
+        };
+        if let Some(&font) = ahead.book.chain(variant).first() {
+            shaper.prepare(font, "a");
+        }
     }
 }
 
@@ -62,16 +106,13 @@ impl Drop for SetOnDrop<'_> {
 /// The glyphs of a word do not depend on which thread shaped it, so neither do the
 /// bytes of the PDF. On one thread the layout is over before this starts, and it
 /// returns at once.
-pub fn shape_ahead(doc: &Document, house: &House, ahead: &Ahead) {
+pub fn shape_ahead(doc: &Document, house: &House, ahead: &Ahead<'_>) {
     if ahead.laid_out.load(Ordering::Relaxed) {
         return;
     }
-    let Ok(book) = FontBook::new(house) else {
-        return; // The layout reports it.
-    };
     // Hyphenation points are not shaped (the words are shaped whole), so they are
     // left to the layout.
-    let shaper = Shaper::sharing(&book, &doc.meta.lang, false, Arc::clone(&ahead.words));
+    let shaper = Shaper::sharing(&ahead.book, &doc.meta.lang, false, Arc::clone(&ahead.cache));
     let mut setter = Setter {
         shaper: &shaper,
         house: &house.style,
@@ -84,20 +125,20 @@ pub fn shape_ahead(doc: &Document, house: &House, ahead: &Ahead) {
 }
 
 /// Render the PDF edition of `doc` as a lopdf document, for [`crate::render::finish`]
-/// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise. Words
-/// already shaped into `ahead` are taken from there.
-pub fn document(doc: &Document, house: &House, ahead: &Ahead) -> Result<lopdf::Document> {
+/// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise. What
+/// `ahead` has ready is taken from there.
+pub fn document(doc: &Document, house: &House, ahead: &Ahead<'_>) -> Result<lopdf::Document> {
     // Both editions are drawn in trim coordinates with full-bleed elements running
     // into the bleed; `render::finish` sets the page boxes and crop marks of the
     // print edition (docs/editions.md, "Page boxes").
     let st = &house.style;
     let laying_out = SetOnDrop(&ahead.laid_out);
-    let book = FontBook::new(house)?;
+    let book = &ahead.book;
     let shaper = Shaper::sharing(
-        &book,
+        book,
         &doc.meta.lang,
         st.body.hyphenate,
-        Arc::clone(&ahead.words),
+        Arc::clone(&ahead.cache),
     );
     let mut setter = Setter {
         shaper: &shaper,
@@ -177,17 +218,18 @@ mod tests {
         ] {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(source);
             let doc = crate::parse::parse_file(&path, &coverage)?;
-            let alone = render_pdf(&doc, &house, &options, Vec::new(), &Ahead::default())?;
-            let ahead = Ahead::default();
+            let alone = render_pdf(&doc, &house, &options, Vec::new(), &Ahead::new(&house)?)?;
+            let ahead = Ahead::new(&house)?;
+            prepare(&ahead, &AtomicBool::new(false));
             shape_ahead(&doc, &house, &ahead);
-            let shaped = ahead.words.count();
+            let shaped = ahead.cache.count();
             assert!(shaped > 50, "{source}: only {shaped} words shaped ahead");
             let helped = render_pdf(&doc, &house, &options, Vec::new(), &ahead)?;
             assert!(alone == helped, "{source}: the PDFs differ");
-            let after = Ahead::default();
+            let after = Ahead::new(&house)?;
             after.laid_out.store(true, Ordering::Relaxed);
             shape_ahead(&doc, &house, &after);
-            assert_eq!(after.words.count(), 0, "{source}: shaped after the layout");
+            assert_eq!(after.cache.count(), 0, "{source}: shaped after the layout");
         }
         Ok(())
     }

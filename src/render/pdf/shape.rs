@@ -6,7 +6,6 @@
 //! survive) and split afterwards at glyph-cluster boundaries; a hyphenation point that
 //! falls inside a ligature is dropped rather than breaking the ligature.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -103,44 +102,72 @@ impl Item {
 pub struct Shaper<'b, 'a> {
     pub book: &'b FontBook<'a>,
     pub lang: Option<hypher::Lang>,
+    /// Shape plans and shaped words, shared with other threads ([`ShapeCache`]).
+    cache: Arc<ShapeCache>,
+}
+
+/// What shaping a brief builds up once, shared between shapers: so a second thread can
+/// shape the end of a brief while the first sets its beginning, and prepare the plans
+/// while the first still reads the source. A word's glyphs depend only on the font and
+/// the text, so which thread shaped it never shows in the output.
+#[derive(Default)]
+pub struct ShapeCache {
+    /// Shaped words by font (the index) and text, in font units: briefs repeat their
+    /// words. Keyed per font so a lookup needs no owned key.
+    words: Mutex<Vec<HashMap<String, Arc<[Shaped]>>>>,
     /// Shape plans by font and segment properties: building a plan costs far more
     /// than shaping one word with it, and a brief needs only a handful.
-    plans: RefCell<HashMap<PlanKey, rustybuzz::ShapePlan>>,
-    /// Shaped words, shared with a thread that may shape ahead ([`Words`]).
-    words: Arc<Words>,
+    plans: Mutex<HashMap<PlanKey, Arc<rustybuzz::ShapePlan>>>,
 }
 
-/// Shaped words by font (the index) and text, in font units: briefs repeat their words.
-/// Shared between shapers, so a second thread can shape the end of a brief while the
-/// first sets its beginning; a word shaped by either is the same glyphs (shaping
-/// depends only on the font and the text), so who shaped it never shows in the output.
-#[derive(Default)]
-pub struct Words {
-    /// Keyed per font so a lookup needs no owned key.
-    by_font: Mutex<Vec<HashMap<String, Arc<[Shaped]>>>>,
-}
-
-impl Words {
-    fn get(&self, font: usize, text: &str) -> Option<Arc<[Shaped]>> {
-        let by_font = self.by_font.lock().unwrap_or_else(|p| p.into_inner());
-        by_font.get(font).and_then(|m| m.get(text)).map(Arc::clone)
+impl ShapeCache {
+    fn word(&self, font: usize, text: &str) -> Option<Arc<[Shaped]>> {
+        let words = self.words.lock().unwrap_or_else(|p| p.into_inner());
+        words.get(font).and_then(|m| m.get(text)).map(Arc::clone)
     }
 
     /// How many words are shaped, in all fonts.
     #[cfg(test)]
     pub fn count(&self) -> usize {
-        let by_font = self.by_font.lock().unwrap_or_else(|p| p.into_inner());
-        by_font.iter().map(HashMap::len).sum()
+        let words = self.words.lock().unwrap_or_else(|p| p.into_inner());
+        words.iter().map(HashMap::len).sum()
     }
 
     fn insert(&self, font: usize, text: &str, glyphs: &Arc<[Shaped]>) {
-        let mut by_font = self.by_font.lock().unwrap_or_else(|p| p.into_inner());
-        if by_font.len() <= font {
-            by_font.resize_with(font + 1, HashMap::new);
+        let mut words = self.words.lock().unwrap_or_else(|p| p.into_inner());
+        if words.len() <= font {
+            words.resize_with(font + 1, HashMap::new);
         }
-        by_font[font]
+        words[font]
             .entry(text.to_owned())
             .or_insert_with(|| Arc::clone(glyphs));
+    }
+
+    /// The plan for `buf`'s segment properties in `font`, built on first use.
+    fn plan(
+        &self,
+        font: usize,
+        face: &rustybuzz::Face<'_>,
+        buf: &rustybuzz::UnicodeBuffer,
+    ) -> Arc<rustybuzz::ShapePlan> {
+        let key = (font, buf.direction(), Some(buf.script()));
+        let known = {
+            let plans = self.plans.lock().unwrap_or_else(|p| p.into_inner());
+            plans.get(&key).map(Arc::clone)
+        };
+        // Built outside the lock; should two threads build the same plan, they build
+        // the same thing and the first one is kept.
+        known.unwrap_or_else(|| {
+            let plan = Arc::new(rustybuzz::ShapePlan::new(
+                face,
+                key.1,
+                key.2,
+                buf.language().as_ref(),
+                &[],
+            ));
+            let mut plans = self.plans.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::clone(plans.entry(key).or_insert(plan))
+        })
     }
 }
 
@@ -162,8 +189,13 @@ impl<'b, 'a> Shaper<'b, 'a> {
         Self::sharing(book, lang, hyphenate, Arc::default())
     }
 
-    /// A shaper whose shaped words go to and come from `words`.
-    pub fn sharing(book: &'b FontBook<'a>, lang: &str, hyphenate: bool, words: Arc<Words>) -> Self {
+    /// A shaper whose plans and shaped words go to and come from `cache`.
+    pub fn sharing(
+        book: &'b FontBook<'a>,
+        lang: &str,
+        hyphenate: bool,
+        cache: Arc<ShapeCache>,
+    ) -> Self {
         let primary = lang
             .split(['-', '_'])
             .next()
@@ -175,30 +207,32 @@ impl<'b, 'a> Shaper<'b, 'a> {
         } else {
             None
         };
-        Shaper {
-            book,
-            lang,
-            plans: RefCell::default(),
-            words,
-        }
+        Shaper { book, lang, cache }
+    }
+
+    /// Make font `font` ready to shape `sample`'s script: its face parsed, its Latin-1
+    /// coverage read and its plan built, without shaping anything.
+    pub fn prepare(&self, font: usize, sample: &str) {
+        let Some(face) = self.book.face(font) else {
+            return;
+        };
+        let _ = self.book.has(font, ' ');
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(sample);
+        buf.guess_segment_properties();
+        self.cache.plan(font, face, &buf);
     }
 
     /// The glyphs of `text` in font `font`, shaped once per distinct word.
     fn shaped(&self, font: usize, face: &rustybuzz::Face<'_>, text: &str) -> Arc<[Shaped]> {
-        if let Some(s) = self.words.get(font, text) {
+        if let Some(s) = self.cache.word(font, text) {
             return s;
         }
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
         buf.guess_segment_properties();
-        let pk = (font, buf.direction(), Some(buf.script()));
-        let out = {
-            let mut plans = self.plans.borrow_mut();
-            let plan = plans.entry(pk).or_insert_with(|| {
-                rustybuzz::ShapePlan::new(face, pk.1, pk.2, buf.language().as_ref(), &[])
-            });
-            rustybuzz::shape_with_plan(face, plan, buf)
-        };
+        let plan = self.cache.plan(font, face, &buf);
+        let out = rustybuzz::shape_with_plan(face, &plan, buf);
         let glyphs: Arc<[Shaped]> = out
             .glyph_infos()
             .iter()
@@ -209,7 +243,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 cluster: info.cluster,
             })
             .collect();
-        self.words.insert(font, text, &glyphs);
+        self.cache.insert(font, text, &glyphs);
         glyphs
     }
 
