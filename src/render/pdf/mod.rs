@@ -193,7 +193,7 @@ pub fn document(doc: &Document, house: &House, ahead: &Ahead<'_>) -> Result<lopd
         images.push(f?);
     }
     let tree = setter.tags.into_inner();
-    write::write(doc, house, &book, pages, images, &tree)
+    write::write(doc, house, book, pages, images, &tree)
 }
 
 #[cfg(test)]
