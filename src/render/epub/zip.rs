@@ -100,16 +100,7 @@ pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
             offset: u32_of(out.len(), &e.path)?,
         };
         out.extend_from_slice(&0x0403_4b50_u32.to_le_bytes());
-        put16(&mut out, VERSION_NEEDED);
-        put16(&mut out, flags(w.name));
-        put16(&mut out, w.method);
-        put16(&mut out, time);
-        put16(&mut out, date);
-        out.extend_from_slice(&w.crc.to_le_bytes());
-        out.extend_from_slice(&w.packed.to_le_bytes());
-        out.extend_from_slice(&w.size.to_le_bytes());
-        put16(&mut out, u16_of(w.name.len(), w.name)?);
-        put16(&mut out, 0); // no extra field
+        w.shared_fields(&mut out, time, date)?;
         out.extend_from_slice(w.name.as_bytes());
         out.extend_from_slice(data);
         written.push(w);
@@ -118,16 +109,7 @@ pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
     for w in &written {
         out.extend_from_slice(&0x0201_4b50_u32.to_le_bytes());
         put16(&mut out, VERSION_MADE_BY);
-        put16(&mut out, VERSION_NEEDED);
-        put16(&mut out, flags(w.name));
-        put16(&mut out, w.method);
-        put16(&mut out, time);
-        put16(&mut out, date);
-        out.extend_from_slice(&w.crc.to_le_bytes());
-        out.extend_from_slice(&w.packed.to_le_bytes());
-        out.extend_from_slice(&w.size.to_le_bytes());
-        put16(&mut out, u16_of(w.name.len(), w.name)?);
-        put16(&mut out, 0); // extra field
+        w.shared_fields(&mut out, time, date)?;
         put16(&mut out, 0); // comment
         put16(&mut out, 0); // disk number
         put16(&mut out, 0); // internal attributes
@@ -146,6 +128,24 @@ pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
     out.extend_from_slice(&directory.to_le_bytes());
     put16(&mut out, 0); // comment
     Ok(out)
+}
+
+impl Written<'_> {
+    /// The fields the local header and the central directory entry share, from the
+    /// version needed to the extra field's length (APPNOTE 4.3.7 and 4.3.12).
+    fn shared_fields(&self, out: &mut Vec<u8>, time: u16, date: u16) -> Result<(), String> {
+        put16(out, VERSION_NEEDED);
+        put16(out, flags(self.name));
+        put16(out, self.method);
+        put16(out, time);
+        put16(out, date);
+        out.extend_from_slice(&self.crc.to_le_bytes());
+        out.extend_from_slice(&self.packed.to_le_bytes());
+        out.extend_from_slice(&self.size.to_le_bytes());
+        put16(out, u16_of(self.name.len(), self.name)?);
+        put16(out, 0); // no extra field
+        Ok(())
+    }
 }
 
 fn put16(out: &mut Vec<u8>, v: u16) {
