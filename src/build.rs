@@ -126,9 +126,6 @@ pub fn render_brief(
         epoch: epoch_for(&doc, req.source_date_epoch),
         pdf_standard: req.pdf_standard,
     };
-    // The editions of one brief are independent too: on two cores the PDF and the EPUB
-    // render side by side, and each is written out (to a temporary name) and hashed by
-    // the thread that rendered it. `collect` keeps the requested order.
     // The manifest's digests of the source and the content: worked out by the thread
     // that renders the last edition, after it; with the PDF and another edition, that
     // is not the PDF's thread.
@@ -146,6 +143,9 @@ pub fn render_brief(
     };
     let early_manifest = std::sync::OnceLock::new();
     let last = req.formats.last().copied();
+    // The editions of one brief are independent too: on two cores the PDF and the EPUB
+    // render side by side, and each is written out (to a temporary name) and hashed by
+    // the thread that rendered it. `collect` keeps the requested order.
     let one = |format: Format| -> Result<Rendered> {
         let bytes = match format {
             Format::Pdf => {
