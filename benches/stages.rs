@@ -47,7 +47,7 @@ fn run() -> Res<()> {
         "stage (ms)", "parse", "txt", "pdf", "epub", "chk txt", "chk pdf", "chk epub"
     ));
     let house = briefpress::house::builtin().map_err(|e| e.to_string())?;
-    let coverage = briefpress::fonts::Coverage::of_house(&house).map_err(|e| e.to_string())?;
+    let coverage = briefpress::fonts::Coverage::of_house(&house);
     for (name, path, reps) in &corpus {
         let mut row = vec![];
         let parse = time(*reps, || {

@@ -106,7 +106,7 @@ pub fn render_brief(
     // is read; and the thread that takes the other editions first shapes the end of
     // the brief for the PDF's layout (see `render::pdf::prepare` and `shape_ahead`).
     let pdf_too = req.formats.contains(&Format::Pdf);
-    let ahead = render::pdf::Ahead::new(house)?;
+    let ahead = render::pdf::Ahead::new(house);
     let parsed = std::sync::atomic::AtomicBool::new(false);
     let (doc, ()) = rayon::join(
         || {
@@ -262,7 +262,7 @@ pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
                 req.jobs.unwrap_or(0)
             ))
         })?;
-    let coverage = Coverage::of_house(house)?;
+    let coverage = Coverage::of_house(house);
     let sources = collect_sources(&req.sources)?;
     let mut slugs = std::collections::BTreeMap::new();
     for s in &sources {

@@ -6,10 +6,8 @@
 //! rather than expanding every cmap into a set: that keeps a one-brief build fast.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use crate::error::{Error, Result};
 use crate::house::{Bytes, House};
 
 /// The fonts whose cmaps decide which characters can be set.
@@ -20,17 +18,17 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    /// The coverage of every font in the house style; fails on an unusable font.
-    pub fn of_house(house: &House) -> Result<Coverage> {
-        check_usable(house)?;
-        Ok(Coverage {
+    /// The coverage of every font in the house style (checked when the house was
+    /// loaded: [`crate::house::load`]).
+    pub fn of_house(house: &House) -> Coverage {
+        Coverage {
             fonts: house
                 .fonts
                 .iter()
                 .map(|f| (f.name.clone(), f.bytes.clone()))
                 .collect(),
             all: false,
-        })
+        }
     }
 
     /// The characters of `chars` that no font has a glyph for.
@@ -104,9 +102,9 @@ fn variant_index(v: Variant) -> usize {
 }
 
 impl<'a> FontBook<'a> {
-    /// The house fonts, checked to be usable; each is parsed for shaping on first use.
-    pub fn new(house: &'a House) -> Result<FontBook<'a>> {
-        check_usable(house)?;
+    /// The house fonts (checked when the house was loaded); each is parsed for shaping
+    /// on first use.
+    pub fn new(house: &'a House) -> FontBook<'a> {
         let n = house.fonts.len();
         let mut book = FontBook {
             faces: (0..n).map(|_| OnceLock::new()).collect(),
@@ -130,7 +128,7 @@ impl<'a> FontBook<'a> {
             }
         }
         book.chains = chains;
-        Ok(book)
+        book
     }
 
     /// The shaping face of font `i`.
@@ -252,22 +250,6 @@ fn fallback_name(file: &str) -> String {
     }
 }
 
-/// Fail on a house font that cannot be parsed. It is the same parse
-/// `rustybuzz::Face::from_slice` starts with, so a font that passes gives a shaping face
-/// later. The built-in fonts are compiled in and parsed by a unit test
-/// (`builtin_fonts_parse`), so a run only checks fonts read from disk: parsing all
-/// sixteen took 0.1-0.17 ms of every build and check.
-fn check_usable(house: &House) -> Result<()> {
-    let from_disk = house.fonts.iter().filter(|f| !f.bytes.is_builtin());
-    for font in from_disk {
-        ttf_parser::Face::parse(&font.bytes, 0).map_err(|e| Error::Font {
-            path: PathBuf::from(&font.name),
-            message: format!("not a usable TrueType/OpenType font ({e})"),
-        })?;
-    }
-    Ok(())
-}
-
 /// Characters handled by layout rather than glyphs.
 fn layout_only(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{00AD}' | '\u{200B}' | '\u{FEFF}')
@@ -275,9 +257,10 @@ fn layout_only(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::error::{Error, Result};
 
-    /// What `check_usable` takes on trust at run time.
+    /// What `house::load` checks of fonts from disk, and a run takes on trust of the
+    /// built-in ones.
     #[test]
     fn builtin_fonts_parse() -> Result<()> {
         let house = crate::house::builtin()?;
@@ -297,10 +280,30 @@ mod tests {
 
     #[test]
     fn a_broken_font_from_disk_is_refused() -> Result<()> {
-        let mut house = crate::house::builtin()?;
-        house.fonts[0].bytes = Bytes::Shared(std::sync::Arc::new(vec![0; 64]));
-        let err = Coverage::of_house(&house).err().map(|e| e.to_string());
-        assert!(err.is_some_and(|e| e.contains("not a usable")));
+        let dir = tempfile::tempdir().map_err(|e| Error::io("create", "tmp", e))?;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let toml = std::fs::read_to_string(root.join("branding/house.toml"))
+            .map_err(|e| Error::io("read", "house.toml", e))?;
+        let house = crate::house::builtin()?;
+        let write = |name: &str, bytes: &[u8]| {
+            std::fs::write(dir.path().join(name), bytes).map_err(|e| Error::io("write", name, e))
+        };
+        write("house.toml", toml.as_bytes())?;
+        for (i, font) in house.fonts.iter().enumerate() {
+            let bytes: &[u8] = if i == 0 { &[0; 64] } else { &font.bytes };
+            if let Some(parent) = dir.path().join(&font.name).parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+            }
+            write(&font.name, bytes)?;
+        }
+        if let Some(parent) = dir.path().join(&house.logo.name).parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        write(&house.logo.name, &house.logo.bytes)?;
+        let err = crate::house::load(&dir.path().join("house.toml")).err();
+        let err = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("not a usable"), "{err}");
+        assert!(err.contains(&house.fonts[0].name), "{err}");
         Ok(())
     }
 }

@@ -598,12 +598,22 @@ pub fn load(path: &Path) -> Result<House> {
     })?;
     let style = parse_style(path, &text)?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
-    load_assets(style, path.display().to_string(), bytes, |name| {
+    let house = load_assets(style, path.display().to_string(), bytes, |name| {
         let p = dir.join(name);
         std::fs::read(&p)
             .map(Bytes::from)
             .map_err(|e| Error::io("read house file", p, e))
-    })
+    })?;
+    // Every font is checked once, here, where it is read: it is the same parse
+    // `rustybuzz::Face::from_slice` starts with, so a font that passes gives a shaping
+    // face later. (The built-in fonts are parsed by a unit test, `builtin_fonts_parse`.)
+    for font in &house.fonts {
+        ttf_parser::Face::parse(&font.bytes, 0).map_err(|e| Error::Font {
+            path: dir.join(&font.name),
+            message: format!("not a usable TrueType/OpenType font ({e})"),
+        })?;
+    }
+    Ok(house)
 }
 
 fn load_assets(

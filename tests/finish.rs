@@ -105,7 +105,7 @@ fn house() -> House {
 /// `Info` for the seed brief, as the pipeline makes it.
 fn info(edition: Edition, standard: PdfStandard) -> Info {
     let house = house();
-    let coverage = briefpress::fonts::Coverage::of_house(&house).expect("coverage");
+    let coverage = briefpress::fonts::Coverage::of_house(&house);
     let doc = briefpress::parse::parse_file(&common::fixture("seed"), &coverage).expect("seed");
     let options = Options {
         edition,

@@ -188,7 +188,7 @@ fn check(case: &str, source: &str, max_pages: Option<usize>, min_pages: usize) {
     }
 
     let house = briefpress::house::builtin().expect("house");
-    let coverage = Coverage::of_house(&house).expect("coverage");
+    let coverage = Coverage::of_house(&house);
     let doc =
         briefpress::parse::parse_file(&Path::new(ROOT).join(source), &coverage).expect("parse");
     assert!(

@@ -72,7 +72,7 @@ proptest! {
         let src = dir.path().join("gen.md");
         std::fs::write(&src, brief(blocks)).expect("write");
         let house = briefpress::house::builtin().expect("house");
-        let coverage = briefpress::fonts::Coverage::of_house(&house).expect("coverage");
+        let coverage = briefpress::fonts::Coverage::of_house(&house);
         let doc = match briefpress::parse::parse_file(&src, &coverage) {
             Ok(d) => d,
             // A rejected source must say where: every diagnostic carries a span.

@@ -78,7 +78,7 @@ pub struct Options {
 pub fn render(doc: &Document, house: &House, format: Format, options: &Options) -> Result<Vec<u8>> {
     match format {
         Format::Txt => Ok(text::text(doc, &house.style)),
-        Format::Pdf => render_pdf(doc, house, options, Vec::new(), &pdf::Ahead::new(house)?),
+        Format::Pdf => render_pdf(doc, house, options, Vec::new(), &pdf::Ahead::new(house)),
         Format::Epub => epub::epub(doc, house, options),
     }
 }

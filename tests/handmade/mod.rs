@@ -13,7 +13,7 @@ use lopdf::{dictionary, Document, Object, Stream, StringFormat};
 /// The content parts of a source, under the built-in house style.
 pub fn parts_of(src: &Path) -> Vec<Part> {
     let house = briefpress::house::builtin().expect("house");
-    let cov = briefpress::fonts::Coverage::of_house(&house).expect("coverage");
+    let cov = briefpress::fonts::Coverage::of_house(&house);
     let doc = briefpress::parse::parse_file(src, &cov).expect("parse");
     briefpress::content::content(&doc, &house.style).parts
 }

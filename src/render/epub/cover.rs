@@ -358,7 +358,7 @@ mod tests {
         let house = crate::house::builtin().map_err(|e| e.to_string())?;
         let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("source/2016-11-china-tajikistan.md");
-        let coverage = crate::fonts::Coverage::of_house(&house).map_err(|e| e.to_string())?;
+        let coverage = crate::fonts::Coverage::of_house(&house);
         let doc = crate::parse::parse_file(&source, &coverage).map_err(|e| e.to_string())?;
         let svg = String::from_utf8(cover(&doc, &house, "alt")?).map_err(|e| e.to_string())?;
         assert!(!svg.contains("<text"), "type is drawn, never set as text");
