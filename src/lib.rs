@@ -16,6 +16,7 @@ pub mod content;
 pub mod diag;
 pub mod error;
 pub mod fonts;
+pub mod input;
 pub mod house;
 pub mod manifest;
 pub mod model;
