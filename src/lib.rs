@@ -11,13 +11,15 @@
 //! fonts  ─ fonts ─────────┴─ render::text ─┘
 //! ```
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod build;
 pub mod content;
 pub mod diag;
 pub mod error;
 pub mod fonts;
-pub mod input;
 pub mod house;
+pub mod input;
 pub mod manifest;
 pub mod model;
 pub mod parse;
