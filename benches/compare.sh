@@ -13,8 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-21}"
 cargo build --release --quiet
-# .cargo/config.toml builds for the host tuple by name: target/<tuple>/release.
-bin="$PWD/target/$(rustc -vV | sed -n 's/^host: //p')/release/briefpress"
+bin="$PWD/target/release/briefpress"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 command -v pandoc >/dev/null || { echo "pandoc is needed: apt-get install pandoc" >&2; exit 1; }
