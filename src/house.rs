@@ -54,6 +54,10 @@ impl Default for Organisation {
 pub struct Labels {
     pub figure: String,
     pub notes: String,
+    /// The accessible name of a note's link back to the text (EPUB), spoken by screen
+    /// readers where the link shows only a number; `{n}` is the note number and `{k}` the
+    /// reference it returns to.
+    pub back_to_text: String,
 }
 
 impl Default for Labels {
@@ -61,6 +65,7 @@ impl Default for Labels {
         Labels {
             figure: "Figure".into(),
             notes: "Notes".into(),
+            back_to_text: "Back to reference {k} of note {n} in the text".into(),
         }
     }
 }

@@ -8,11 +8,26 @@
 use std::fmt::Write;
 
 use super::fonts::{family_stack, WebFont};
-use crate::house::House;
+use crate::house::{House, Rgb};
 
 /// Margin of the text on a screen, in body `em`. Screens have no page grid to take it
 /// from; the band runs out into this margin as it runs off the trim edge on paper.
 const SCREEN_MARGIN: f32 = 1.2;
+
+/// Widest line of text on a large screen, in body `em`: about 70 characters of the
+/// serif, the measure of the printed column's 84 mm and a comfortable book line.
+const MEASURE: f32 = 34.0;
+
+/// Below this width (in `em` of the reader's size; 30 em is a phone held upright at the
+/// default size) justified text without hyphenation leaves holes, so it is set ragged
+/// right, and figures take the whole width instead of a column's share.
+const NARROW: f32 = 30.0;
+
+/// Dark mode: the page and text colours, and how far the house blue is lightened
+/// towards white so headings and links keep their contrast on the dark page.
+const DARK_PAGE: Rgb = Rgb(0x12, 0x12, 0x12);
+const DARK_TEXT: Rgb = Rgb(0xE8, 0xE6, 0xE3);
+const DARK_TINT: f32 = 0.62;
 
 /// The stylesheet for the content document; `fonts` are referred to from `css/`.
 pub fn css(house: &House, fonts: &[WebFont]) -> String {
@@ -50,10 +65,10 @@ pub fn css(house: &House, fonts: &[WebFont]) -> String {
         out,
         r#"
 html {{ color: {text}; }}
-body {{ font-family: {serif}; line-height: {leading}; margin: 0; padding: 0 {m}em {m}em; }}
+body {{ font-family: {serif}; line-height: {leading}; margin: 0 auto; max-width: {measure}em; padding: 0 {m}em {m}em; }}
 
 /* The cover page: the cover image whole on the screen, centred. */
-body.cover-page {{ padding: 0; }}
+body.cover-page {{ padding: 0; max-width: none; }}
 .cover {{ margin: 0; text-align: center; }}
 .cover img {{ display: block; margin: 0 auto; max-width: 100%; max-height: 100vh; height: auto; }}
 
@@ -123,8 +138,30 @@ a.note-back {{ font-size: 0.75em; vertical-align: super; line-height: 0; text-de
 .bio {{ margin: 0 0 {para}; }}
 .bio-name {{ font-family: {sans}; font-weight: bold; }}
 .bio-text {{ font-style: italic; }}
+
+/* Narrow screens: ragged right (reading systems rarely hyphenate), figures full width. */
+@media (max-width: {narrow}em) {{
+  main p, main li {{ text-align: left; }}
+  figure img {{ max-width: 100%; }}
+}}
+
+/* Dark mode: a dark page, light text, the house blue lightened; the logo (dark marks on
+   white) is inverted with its hues kept, so it shows no white square. The band keeps its
+   colours: white on house blue reads on either page. */
+@media (prefers-color-scheme: dark) {{
+  html {{ color: {dark_text}; background-color: {dark_page}; }}
+  .wordmark p, h1, h2, h3, h4, h5, h6, a, li::marker, .note-marks a {{ color: {dark_blue}; }}
+  .title-block, blockquote {{ border-color: {dark_blue}; }}
+  table, th, .notes, .bios {{ border-color: {dark_text}; }}
+  .masthead .logo {{ filter: invert(1) hue-rotate(180deg); }}
+}}
 "#,
         leading = round(b.leading / b.size),
+        measure = round(MEASURE),
+        narrow = round(NARROW),
+        dark_page = DARK_PAGE.hex(),
+        dark_text = DARK_TEXT.hex(),
+        dark_blue = tint(s.colours.blue, DARK_TINT).hex(),
         // A figure that is not wide keeps to a column's share of the text width.
         column = round(100.0 * s.column_width() / s.text_width().max(1.0)),
         logo_h = mm(s.masthead.logo_height),
@@ -170,6 +207,12 @@ fn stack(house: &House, sans: bool, generic: &str) -> String {
         .collect();
     parts.push(generic.to_owned());
     parts.join(", ")
+}
+
+/// `c` moved the fraction `t` of the way towards white.
+fn tint(c: Rgb, t: f32) -> Rgb {
+    let mix = |v: u8| (f32::from(v) + (255.0 - f32::from(v)) * t).round() as u8;
+    Rgb(mix(c.0), mix(c.1), mix(c.2))
 }
 
 /// A number with at most three decimals and no trailing zeros, for stable output.
