@@ -59,13 +59,14 @@ pub fn load(dir: &Path, url: &str, max_pixels: u64) -> Result<Loaded, Refusal> {
             "put the image in the brief's folder (or below it) and give a relative path",
         ));
     }
-    // A brief named without a folder (`b.md`) has the empty path as its folder.
+    let path = dir.join(rel);
+    // A brief named without a folder (`b.md`) has the empty path as its folder, which
+    // cannot be resolved.
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
     };
-    let path = dir.join(rel);
     let cannot_read = |e: &dyn std::fmt::Display| {
         refuse(
             format!("cannot read image {}: {e}", path.display()),
