@@ -11,10 +11,30 @@ use std::sync::OnceLock;
 use crate::house::{Bytes, House};
 
 /// The fonts whose cmaps decide which characters can be set.
-#[derive(Debug, Clone, Default)]
+///
+/// It also carries the house's bound on figure images
+/// ([`crate::house::Inputs::max_image_megapixels`]): the parser takes what it needs of
+/// the house style in this one value, so every caller that reads a brief applies both.
+#[derive(Debug, Clone)]
 pub struct Coverage {
     fonts: Vec<(String, Bytes)>,
     all: bool,
+    max_image_pixels: u64,
+}
+
+impl Default for Coverage {
+    fn default() -> Self {
+        Coverage {
+            fonts: Vec::new(),
+            all: false,
+            max_image_pixels: default_max_image_pixels(),
+        }
+    }
+}
+
+/// The default image bound, in pixels.
+fn default_max_image_pixels() -> u64 {
+    u64::from(crate::house::Inputs::default().max_image_megapixels) * 1_000_000
 }
 
 impl Coverage {
@@ -28,7 +48,13 @@ impl Coverage {
                 .map(|f| (f.name.clone(), f.bytes.clone()))
                 .collect(),
             all: false,
+            max_image_pixels: u64::from(house.style.inputs.max_image_megapixels) * 1_000_000,
         }
+    }
+
+    /// The most pixels a figure's image may have.
+    pub fn max_image_pixels(&self) -> u64 {
+        self.max_image_pixels
     }
 
     /// The characters of `chars` that no font has a glyph for.
@@ -60,6 +86,7 @@ impl Coverage {
         Coverage {
             fonts: Vec::new(),
             all: true,
+            max_image_pixels: default_max_image_pixels(),
         }
     }
 }

@@ -28,6 +28,7 @@ pub struct Style {
     pub bios: Bios,
     pub furniture: Furniture,
     pub text: Text,
+    pub inputs: Inputs,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -400,6 +401,29 @@ impl Default for Text {
     }
 }
 
+/// Bounds on what a brief may bring in.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Inputs {
+    /// Largest image a figure may have, in millions of pixels, checked from the image's
+    /// header before it is decoded. Decoding costs time and memory in proportion to the
+    /// pixel count whatever the file's size: 100 megapixels (a 10000 × 10000 image,
+    /// ten times a 300 dpi A4 page) take about 400 MB and a second or two to decode.
+    pub max_image_megapixels: u32,
+}
+
+/// The largest [`Inputs::max_image_megapixels`] a house style may set: the decoders'
+/// own bound (see `render::pdf::image`), about 1 GB of RGBA pixels.
+pub const MAX_IMAGE_MEGAPIXELS_CEILING: u32 = 250;
+
+impl Default for Inputs {
+    fn default() -> Self {
+        Inputs {
+            max_image_megapixels: 100,
+        }
+    }
+}
+
 /// A file the house style refers to, with its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
@@ -680,6 +704,17 @@ pub fn parse_style(path: &Path, text: &str) -> Result<Style> {
                 p.columns
             ))
             .with_hint("use 1 to 4 columns at least 30 mm wide"),
+        ));
+    }
+    let mp = style.inputs.max_image_megapixels;
+    if !(1..=MAX_IMAGE_MEGAPIXELS_CEILING).contains(&mp) {
+        return Err(fail(
+            Diagnostic::whole_file(format!(
+                "inputs.max_image_megapixels = {mp} is out of range"
+            ))
+            .with_hint(format!(
+                "use 1 to {MAX_IMAGE_MEGAPIXELS_CEILING}; 100 is the default"
+            )),
         ));
     }
     if style.text.width < 20 {

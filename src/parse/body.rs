@@ -9,15 +9,13 @@ use std::path::Path;
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use super::chars::{forbidden, Checker};
 use crate::diag::Diagnostic;
-use crate::model::{plain_text, Align, Block, Figure, ImageFormat, Inline, Note, Table};
+use crate::model::{plain_text, Align, Block, Figure, Inline, Note, Table};
 
 /// Deepest nesting of lists, quotes and emphasis we accept. Far beyond any real brief,
 /// and low enough that no renderer recursing over the model can exhaust the stack.
 pub const MAX_DEPTH: usize = 16;
-
-/// Largest image file accepted, in bytes.
-const MAX_IMAGE_BYTES: u64 = 20 << 20;
 
 /// The parsed body.
 pub struct Body {
@@ -25,8 +23,24 @@ pub struct Body {
     pub notes: Vec<Note>,
 }
 
-/// Parse the body starting at byte `base` of `text`. Images are resolved in `source_dir`.
-pub fn parse(text: &str, base: usize, source_dir: &Path, diags: &mut Vec<Diagnostic>) -> Body {
+/// Where the body's images come from and what they may be.
+pub struct Images<'p> {
+    /// The brief's folder: images are resolved in it and must stay inside it.
+    pub dir: &'p Path,
+    /// The most pixels an image may have.
+    pub max_pixels: u64,
+}
+
+/// Parse the body starting at byte `base` of `text`. Every character that reaches the
+/// model other than as itself (a character reference, smart punctuation) is checked
+/// with `chars`.
+pub fn parse(
+    text: &str,
+    base: usize,
+    images: &Images<'_>,
+    chars: &mut Checker<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Body {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_SMART_PUNCTUATION
@@ -42,7 +56,8 @@ pub fn parse(text: &str, base: usize, source_dir: &Path, diags: &mut Vec<Diagnos
         events,
         pos: 0,
         diags,
-        source_dir,
+        chars,
+        images,
         note_index: HashMap::new(),
         note_refs: Vec::new(),
         note_defs: BTreeMap::new(),
@@ -66,14 +81,15 @@ pub fn parse(text: &str, base: usize, source_dir: &Path, diags: &mut Vec<Diagnos
     Body { blocks, notes }
 }
 
-struct Builder<'a, 'd> {
+struct Builder<'a, 'd, 'c> {
     /// The whole file and where the body starts in it.
     source: &'d str,
     base: usize,
     events: Vec<(Event<'a>, Range<usize>)>,
     pos: usize,
     diags: &'d mut Vec<Diagnostic>,
-    source_dir: &'d Path,
+    chars: &'d mut Checker<'c>,
+    images: &'d Images<'d>,
     /// Footnote label → index in order of first reference.
     note_index: HashMap<String, usize>,
     /// (label, span of first reference) by index.
@@ -86,11 +102,17 @@ struct Builder<'a, 'd> {
     last_heading: u8,
 }
 
-impl<'a> Builder<'a, '_> {
+impl<'a> Builder<'a, '_, '_> {
     fn next(&mut self) -> Option<(Event<'a>, Range<usize>)> {
         let e = self.events.get(self.pos).cloned();
         self.pos += 1;
         e
+    }
+
+    /// Check text the parser made of `source[span]` (see [`Checker::derived`]).
+    fn check_text(&mut self, value: &str, span: &Range<usize>) {
+        self.chars
+            .derived(value, self.source, span.clone(), span.clone(), self.diags);
     }
 
     fn error(&mut self, message: impl Into<String>, span: Range<usize>, hint: &str) {
@@ -384,76 +406,10 @@ impl<'a> Builder<'a, '_> {
                 "write the caption between the brackets: ![Caption](file.png)",
             );
         }
-        let rel = Path::new(url);
-        let bad_path = url.contains("://")
-            || url.starts_with('/')
-            || url.contains('\\')
-            || rel.components().any(|c| {
-                !matches!(
-                    c,
-                    std::path::Component::Normal(_) | std::path::Component::CurDir
-                )
-            });
-        if url.is_empty() || bad_path {
-            self.error(
-                format!("image path {url:?} leaves the source folder"),
-                span,
-                "put the image in the brief's folder (or below it) and give a relative path",
-            );
-            return None;
-        }
-        let path = self.source_dir.join(rel);
-        let data = match std::fs::metadata(&path) {
-            Ok(m) if m.len() > MAX_IMAGE_BYTES => {
-                self.error(
-                    format!("image {url} is larger than {} MiB", MAX_IMAGE_BYTES >> 20),
-                    span,
-                    "reduce the image before publishing",
-                );
-                return None;
-            }
-            Ok(_) => std::fs::read(&path),
-            Err(e) => Err(e),
-        };
-        let data = match data {
-            Ok(d) => d,
-            Err(e) => {
-                self.error(
-                    format!("cannot read image {}: {e}", path.display()),
-                    span,
-                    "check the file name; paths are relative to the brief's folder",
-                );
-                return None;
-            }
-        };
-        let format = match image::guess_format(&data) {
-            Ok(image::ImageFormat::Png) => ImageFormat::Png,
-            Ok(image::ImageFormat::Jpeg) => ImageFormat::Jpeg,
-            _ => {
-                self.error(
-                    format!("{url} is not a PNG or JPEG image"),
-                    span,
-                    "convert the figure to PNG (diagrams) or JPEG (photographs)",
-                );
-                return None;
-            }
-        };
-        let dims = image::ImageReader::with_format(
-            std::io::Cursor::new(&data),
-            match format {
-                ImageFormat::Png => image::ImageFormat::Png,
-                ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-            },
-        )
-        .into_dimensions();
-        let (width, height) = match dims {
-            Ok((w, h)) if w > 0 && h > 0 => (w, h),
-            _ => {
-                self.error(
-                    format!("{url} is not a readable image"),
-                    span,
-                    "re-export the image; the file seems damaged",
-                );
+        let loaded = match super::image::load(self.images.dir, url, self.images.max_pixels) {
+            Ok(l) => l,
+            Err(refusal) => {
+                self.error(refusal.message, span, &refusal.hint);
                 return None;
             }
         };
@@ -464,11 +420,11 @@ impl<'a> Builder<'a, '_> {
         Some(Block::Figure(Figure {
             number: self.figures,
             caption: alt,
-            path,
-            data: std::sync::Arc::new(data),
-            format,
-            width,
-            height,
+            path: loaded.path,
+            data: std::sync::Arc::new(loaded.data),
+            format: loaded.format,
+            width: loaded.width,
+            height: loaded.height,
             wide: title.split_whitespace().any(|w| w == "wide"),
         }))
     }
@@ -538,8 +494,14 @@ impl<'a> Builder<'a, '_> {
     fn inline_event(&mut self, depth: usize) -> Option<Inline> {
         let (event, span) = self.next()?;
         match event {
-            Event::Text(t) => Some(Inline::Text(t.to_string())),
-            Event::Code(t) => Some(Inline::Code(t.to_string())),
+            Event::Text(t) => {
+                self.check_text(&t, &span);
+                Some(Inline::Text(t.to_string()))
+            }
+            Event::Code(t) => {
+                self.check_text(&t, &span);
+                Some(Inline::Code(t.to_string()))
+            }
             Event::SoftBreak => Some(Inline::Text(" ".into())),
             Event::HardBreak => Some(Inline::LineBreak),
             Event::FootnoteReference(label) => {
@@ -586,7 +548,16 @@ impl<'a> Builder<'a, '_> {
                             .any(|p| url.starts_with(p))
                             && url.len() > 8
                             && !url.chars().any(char::is_whitespace);
-                        if !ok {
+                        if let Some(c) = url.chars().find(|&c| forbidden(c)) {
+                            self.error(
+                                format!(
+                                    "link target {url:?} holds control character U+{:04X}",
+                                    u32::from(c)
+                                ),
+                                span,
+                                "delete it; it cannot appear in an EPUB or a PDF link",
+                            );
+                        } else if !ok {
                             self.error(
                                 format!(
                                     "link target {url:?} is not an absolute web or mail address"

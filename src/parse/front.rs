@@ -4,8 +4,14 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use crate::diag::{did_you_mean, Diagnostic};
+use super::chars::Checker;
+use crate::diag::{did_you_mean, line_col, Diagnostic};
 use crate::model::{Author, BriefDate, Meta};
+
+/// The years a brief may be dated in: beyond them a date is a typo (`0000`, `20016`
+/// cut to four digits, `2106` for `2016`), and the archive's calendar arithmetic and
+/// file formats (ZIP dates start in 1980) need not stretch to them.
+pub const YEARS: std::ops::RangeInclusive<u16> = 1900..=2200;
 
 /// Keys the front matter accepts, for did-you-mean hints.
 const KEYS: &[&str] = &[
@@ -62,7 +68,13 @@ pub fn split(text: &str) -> Option<FrontMatter> {
 }
 
 /// Parse the YAML at `fm.yaml` of `text` into [`Meta`], pushing every problem found.
-pub fn parse(text: &str, fm: &FrontMatter, diags: &mut Vec<Diagnostic>) -> Option<Meta> {
+/// Characters that YAML escapes put into a field (`"\x1b"`) are checked with `chars`.
+pub fn parse(
+    text: &str,
+    fm: &FrontMatter,
+    chars: &mut Checker<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Meta> {
     let yaml = &text[fm.yaml.clone()];
     let fence = 0..3;
     // Front matter is a dozen short fields: tight limits stop alias bombs and
@@ -96,6 +108,46 @@ pub fn parse(text: &str, fm: &FrontMatter, diags: &mut Vec<Diagnostic>) -> Optio
                 fm.yaml.start + s..fm.yaml.start + s + l.len()
             })
     };
+    // Every string of the front matter reaches the editions; what an escape put in
+    // is checked like a character written as itself.
+    {
+        let literal: std::collections::BTreeSet<char> = yaml.chars().collect();
+        let mut check = |key: &str, value: &str| {
+            let line = key_span(key);
+            for c in value.chars() {
+                if literal.contains(&c) {
+                    continue;
+                }
+                let span = escape_span(text, line.clone(), c).unwrap_or_else(|| line.clone());
+                let how = format!(", from an escape in `{key}`");
+                if let Some(d) = chars.check(c, span, &how) {
+                    if !diags.contains(&d) {
+                        diags.push(d);
+                    }
+                }
+            }
+        };
+        for (key, value) in [
+            ("title", &raw.title),
+            ("subtitle", &raw.subtitle),
+            ("region", &raw.region),
+            ("lang", &raw.lang),
+            ("id", &raw.id),
+            ("date", &raw.date),
+        ] {
+            if let Some(v) = value {
+                check(key, v);
+            }
+        }
+        for a in raw.authors.iter().flatten() {
+            for v in [&a.name, &a.bio].into_iter().flatten() {
+                check("authors", v);
+            }
+        }
+        for k in raw.keywords.iter().flatten() {
+            check("keywords", k);
+        }
+    }
     let missing = |diags: &mut Vec<Diagnostic>, key: &str, example: &str| {
         diags.push(
             Diagnostic::new(format!("the front matter has no `{key}`"), fence.clone()).with_hint(
@@ -121,7 +173,11 @@ pub fn parse(text: &str, fm: &FrontMatter, diags: &mut Vec<Diagnostic>) -> Optio
             Err(why) => {
                 diags.push(
                     Diagnostic::new(format!("bad date {d:?}: {why}"), key_span("date"))
-                        .with_hint("write the date as YYYY-MM or YYYY-MM-DD, e.g. 2016-11"),
+                        .with_hint(format!(
+                            "write the date as YYYY-MM or YYYY-MM-DD with a year from {} to {}, e.g. 2016-11",
+                            YEARS.start(),
+                            YEARS.end()
+                        )),
                 );
                 None
             }
@@ -235,6 +291,13 @@ pub fn parse_date(s: &str) -> Result<BriefDate, String> {
         return Err("expected YYYY-MM or YYYY-MM-DD".into());
     }
     let year = num(parts[0], 4, "year")?;
+    if !YEARS.contains(&year) {
+        return Err(format!(
+            "the year {year} is outside {}–{}",
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
     let month = num(parts[1], 2, "month")?;
     if !(1..=12).contains(&month) {
         return Err(format!("there is no month {month}"));
@@ -303,6 +366,9 @@ fn yaml_error(text: &str, fm: &FrontMatter, yaml: &str, e: &serde_saphyr::Error)
         .trim()
         .to_owned();
     let message = strip_location_suffix(&message);
+    if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e.without_snippet() {
+        return duplicate_key(text, fm, span, key.as_deref());
+    }
     let mut d = Diagnostic::new(format!("front matter: {message}"), span.clone());
     if let Some(field) = message
         .strip_prefix("unknown field `")
@@ -325,6 +391,68 @@ fn yaml_error(text: &str, fm: &FrontMatter, yaml: &str, e: &serde_saphyr::Error)
     d
 }
 
+/// Where on the line `line` of `text` a YAML escape writes `c` (`\x1b`, `\u4e2d`,
+/// `\U0001F600`, in either case), if it does.
+fn escape_span(text: &str, line: Range<usize>, c: char) -> Option<Range<usize>> {
+    let on_line = text.get(line.clone())?.to_ascii_lowercase();
+    let n = u32::from(c);
+    let forms = [
+        format!("\\x{n:02x}"),
+        format!("\\u{n:04x}"),
+        format!("\\U{n:08x}").to_ascii_lowercase(),
+    ];
+    forms
+        .iter()
+        .filter(|f| {
+            f.len()
+                == if f.starts_with("\\x") {
+                    4
+                } else if f.starts_with("\\u") {
+                    6
+                } else {
+                    10
+                }
+        })
+        .find_map(|f| {
+            on_line
+                .find(f.as_str())
+                .map(|at| line.start + at..line.start + at + f.len())
+        })
+}
+
+/// A key given twice, in our words (serde-saphyr's message speaks to programmers
+/// about its own options). `span` is where the second one is.
+fn duplicate_key(
+    text: &str,
+    fm: &FrontMatter,
+    span: Range<usize>,
+    key: Option<&str>,
+) -> Diagnostic {
+    let Some(key) = key else {
+        return Diagnostic::new("front matter: a key is given twice", span)
+            .with_hint("give each field once; delete or merge the repeated line");
+    };
+    // The first occurrence: the first line before the second one that starts (after
+    // its indentation) with the key.
+    let needle = format!("{key}:");
+    let first = text[fm.yaml.start..span.start.max(fm.yaml.start)]
+        .split_inclusive('\n')
+        .scan(fm.yaml.start, |at, l| {
+            let start = *at;
+            *at += l.len();
+            Some((start, l))
+        })
+        .find(|(_, l)| l.trim_start().trim_start_matches("- ").starts_with(&needle))
+        .map(|(at, _)| line_col(text, at).line);
+    let message = match first {
+        Some(line) => format!("front matter: `{key}` is given twice (first on line {line})"),
+        None => format!("front matter: `{key}` is given twice"),
+    };
+    Diagnostic::new(message, span).with_hint(format!(
+        "keep one `{key}:` line and delete the other; a field cannot have two values"
+    ))
+}
+
 /// serde-saphyr's first line reads `error: line 1 column 9: <message>`; keep the message.
 fn strip_location_suffix(m: &str) -> String {
     let m = m.strip_prefix("error: ").unwrap_or(m);
@@ -345,7 +473,9 @@ mod tests {
     fn meta(src: &str) -> (Option<Meta>, Vec<Diagnostic>) {
         let fm = split(src).expect("front matter");
         let mut d = Vec::new();
-        (parse(src, &fm, &mut d), d)
+        let coverage = crate::fonts::Coverage::everything();
+        let mut chars = Checker::new(&coverage);
+        (parse(src, &fm, &mut chars, &mut d), d)
     }
 
     #[test]
@@ -375,6 +505,27 @@ mod tests {
         assert!(parse_date("2016-02-30").is_err());
         assert!(parse_date("2016-2").is_err());
         assert_eq!(parse_date("2016-02-29").map(|d| d.day), Ok(Some(29)));
+        assert!(parse_date("0000-01").is_err());
+        assert!(parse_date("1899-12").is_err());
+        assert!(parse_date("2201-01").is_err());
+        assert!(parse_date("1900-01").is_ok() && parse_date("2200-12-31").is_ok());
+    }
+
+    #[test]
+    fn a_duplicate_key_is_named_in_our_words() {
+        let (_, d) = meta("---\ntitle: A\nregion: R\ntitle: B\n---\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].message,
+            "front matter: `title` is given twice (first on line 2)"
+        );
+        assert!(!format!("{d:?}").contains("DuplicateKeyPolicy"));
+        assert_eq!(
+            d[0].span
+                .as_ref()
+                .map(|s| line_col("---\ntitle: A\nregion: R\ntitle: B\n", s.start).line),
+            Some(4)
+        );
     }
 
     #[test]

@@ -5,34 +5,25 @@
 //! them at once.
 
 pub mod body;
+pub mod chars;
 pub mod front;
+pub mod image;
 
 use std::path::Path;
 
 use crate::diag::{Diagnostic, SourceDiagnostics};
 use crate::error::{Error, Result};
 use crate::fonts::Coverage;
+use crate::input::ReadError;
 use crate::model::Document;
 
 /// Largest source file accepted, in bytes (a twenty-page brief is under 200 KB).
-const MAX_SOURCE_BYTES: u64 = 4 << 20;
+pub const MAX_SOURCE_BYTES: u64 = 4 << 20;
 
 /// Read and parse the brief at `path`. `coverage` tells which characters the house
 /// fonts can set; any other character is an error.
 pub fn parse_file(path: &Path, coverage: &Coverage) -> Result<Document> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
-    if meta.len() > MAX_SOURCE_BYTES {
-        return Err(Error::Source(Box::new(SourceDiagnostics {
-            path: path.to_owned(),
-            text: String::new(),
-            diagnostics: vec![Diagnostic::whole_file(format!(
-                "the source is {} bytes; the limit is {MAX_SOURCE_BYTES}",
-                meta.len()
-            ))
-            .with_hint("split the text into several briefs")],
-        })));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let bytes = read_source(path)?;
     let slug = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -40,6 +31,30 @@ pub fn parse_file(path: &Path, coverage: &Coverage) -> Result<Document> {
         .to_owned();
     let dir = path.parent().unwrap_or(Path::new("."));
     parse_bytes(path, &slug, dir, &bytes, coverage)
+}
+
+/// Read the source file at `path`: a regular file (symbolic links are followed) of at
+/// most [`MAX_SOURCE_BYTES`], counted while reading, so that neither a device such as
+/// `/dev/zero` (whose size reads 0) nor a FIFO (which would block) gets through.
+pub fn read_source(path: &Path) -> Result<Vec<u8>> {
+    let whole_file = |message: String, hint: &str| {
+        Error::Source(Box::new(SourceDiagnostics {
+            path: path.to_owned(),
+            text: String::new(),
+            diagnostics: vec![Diagnostic::whole_file(message).with_hint(hint)],
+        }))
+    };
+    crate::input::read_regular(path, MAX_SOURCE_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => Error::io("read", path, e),
+        ReadError::NotRegular(kind) => whole_file(
+            format!("the source is {kind}, not a regular file"),
+            "give the path of a Markdown file (or of a folder of them)",
+        ),
+        ReadError::TooLarge(cap) => whole_file(
+            format!("the source is larger than the limit of {cap} bytes"),
+            "split the text into several briefs",
+        ),
+    })
 }
 
 /// Parse source bytes; `path` is used in messages, images are resolved in `dir`.
@@ -74,7 +89,9 @@ pub fn parse_bytes(
         }
     };
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let mut diags = check_characters(text, coverage);
+    let mut diags = Vec::new();
+    let mut chars = chars::Checker::new(coverage);
+    chars.source(text, &mut diags);
     let Some(fm) = front::split(text) else {
         diags.push(
             Diagnostic::new("the file has no front matter", 0..text.len().min(1))
@@ -82,8 +99,12 @@ pub fn parse_bytes(
         );
         return Err(fail(text.to_owned(), diags));
     };
-    let meta = front::parse(text, &fm, &mut diags);
-    let body = body::parse(text, fm.body_start, dir, &mut diags);
+    let meta = front::parse(text, &fm, &mut chars, &mut diags);
+    let images = body::Images {
+        dir,
+        max_pixels: coverage.max_image_pixels(),
+    };
+    let body = body::parse(text, fm.body_start, &images, &mut chars, &mut diags);
     match meta {
         Some(meta) if diags.is_empty() => Ok(Document {
             slug: slug.to_owned(),
@@ -96,38 +117,4 @@ pub fn parse_bytes(
             Err(fail(text.to_owned(), diags))
         }
     }
-}
-
-/// Characters XML cannot carry and characters no house font can set.
-fn check_characters(text: &str, coverage: &Coverage) -> Vec<Diagnostic> {
-    let used: std::collections::BTreeSet<char> = text.chars().collect();
-    let missing = coverage.missing(&used);
-    let mut out = Vec::new();
-    for (i, c) in text.char_indices() {
-        let forbidden = matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}');
-        if forbidden {
-            out.push(
-                Diagnostic::new(
-                    format!("control character U+{:04X} is not allowed", u32::from(c)),
-                    i..i + c.len_utf8(),
-                )
-                .with_hint("delete it; it cannot appear in an EPUB or be printed"),
-            );
-        } else if missing.contains(&c) {
-            out.push(
-                Diagnostic::new(
-                    format!(
-                        "no house font has the character {c:?} (U+{:04X})",
-                        u32::from(c)
-                    ),
-                    i..i + c.len_utf8(),
-                )
-                .with_hint("replace the character, or add a fallback font that has it to branding/house.toml"),
-            );
-        }
-        if out.len() >= 50 {
-            break;
-        }
-    }
-    out
 }

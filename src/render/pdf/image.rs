@@ -34,6 +34,24 @@ pub struct Image {
     pub smask: Option<Stream>,
 }
 
+/// Most pixels an image may have to be decoded here. The parser refuses figures over
+/// the house's own, lower bound with a located error (`parse::image`); this bound
+/// holds for any bytes that reach this module (a house logo, a document made without
+/// the parser), so no header can make it allocate more than about 1 GB.
+const MAX_PIXELS: u64 = crate::house::MAX_IMAGE_MEGAPIXELS_CEILING as u64 * 1_000_000;
+
+/// An error unless a `w` × `h` image is within [`MAX_PIXELS`].
+fn bounded(w: u32, h: u32) -> Result<(), String> {
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > MAX_PIXELS {
+        return Err(format!(
+            "image: {w} × {h} pixels is more than the {} megapixels that can be decoded",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
+}
+
 /// The pixel size of PNG or JPEG `bytes`, from the header alone.
 pub fn size(bytes: &[u8]) -> Result<(u32, u32), String> {
     let format = image::guess_format(bytes).map_err(|_| "not a PNG or JPEG image")?;
@@ -85,6 +103,8 @@ fn prepare_checked(bytes: &[u8], check: bool) -> Result<Image, String> {
 }
 
 fn jpeg(bytes: &[u8]) -> Result<Image, String> {
+    let (w, h) = size(bytes)?;
+    bounded(w, h)?;
     let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)
         .map_err(|e| format!("image: {e}"))?;
     let space: &[u8] = match img.color() {
@@ -119,6 +139,7 @@ fn png(bytes: &[u8], check: bool) -> Result<Image, String> {
         .info()
         .clone();
     let (w, h) = (info.width, info.height);
+    bounded(w, h)?;
     let depth = info.bit_depth as u8;
     let passthrough = !info.interlaced
         && info.trns.is_none()
@@ -372,6 +393,21 @@ mod tests {
         assert_eq!((x.width, x.height), (3, 2));
         assert_ne!(x.stream.content, y.stream.content);
         assert!(prepare_shared(b"not an image", false).is_err());
+    }
+
+    #[test]
+    fn a_header_past_the_bound_is_refused_before_decoding() {
+        // A 60000 × 60000 header: decoding would need 14 GB.
+        let mut png = encode_png(1, 1, png::ColorType::Rgba, &[0; 4]);
+        png[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+        let start = std::time::Instant::now();
+        let err = prepare(&png).err().unwrap_or_default();
+        assert!(err.contains("60000 × 60000"), "{err}");
+        assert!(start.elapsed().as_secs() < 2);
     }
 
     #[test]

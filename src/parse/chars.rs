@@ -1,0 +1,174 @@
+//! Characters: every character that reaches the model must be one the editions can carry.
+//!
+//! Most characters are written as themselves in the source, and [`Checker::source`]
+//! finds every bad one in a single pass over the file. Others reach the model by
+//! another route: character references (`&#x4e2d;`, `&nbsp;`), smart punctuation (`"`
+//! becomes `“`), escapes in the YAML front matter (`"\x1b"`). [`Checker::derived`]
+//! checks those where the parser turns source text into model text, and points at the
+//! source text that produced them.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use crate::diag::Diagnostic;
+use crate::fonts::Coverage;
+
+/// Most character problems reported for one brief: past that, one more line of the
+/// same kind helps nobody.
+const MAX_REPORTED: usize = 50;
+
+/// Characters XML 1.0 cannot carry (C0 controls but tab, line feed and carriage return;
+/// DEL and C1 controls, which XML allows but no reader displays; U+FFFE and U+FFFF).
+pub fn forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Checks characters against the XML rules and the house fonts.
+pub struct Checker<'c> {
+    coverage: &'c Coverage,
+    /// Verdicts on characters already looked up (a lookup reads every font's cmap).
+    covered: HashMap<char, bool>,
+    reported: usize,
+}
+
+impl<'c> Checker<'c> {
+    pub fn new(coverage: &'c Coverage) -> Self {
+        Checker {
+            coverage,
+            covered: HashMap::new(),
+            reported: 0,
+        }
+    }
+
+    /// Every character written as itself in `text` (the whole file) that the editions
+    /// cannot carry.
+    pub fn source(&mut self, text: &str, diags: &mut Vec<Diagnostic>) {
+        let used: BTreeSet<char> = text.chars().collect();
+        let missing = self.coverage.missing(&used);
+        for c in used {
+            self.covered.insert(c, !missing.contains(&c));
+        }
+        for (i, c) in text.char_indices() {
+            if self.reported >= MAX_REPORTED {
+                break;
+            }
+            if let Some(d) = self.check(c, i..i + c.len_utf8(), "") {
+                diags.push(d);
+            }
+        }
+    }
+
+    /// Check `value`, which the parser made of `source[span]`, for characters that
+    /// are not written as themselves in `source[literal]` (those were reported by
+    /// [`Checker::source`]). A problem points at `span`.
+    pub fn derived(
+        &mut self,
+        value: &str,
+        source: &str,
+        span: Range<usize>,
+        literal: Range<usize>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let written = source.get(span.clone()).unwrap_or("");
+        // Plain text is its own source: nothing new to check, and no set to build.
+        if value == written {
+            return;
+        }
+        // Quote the source text unless it is too long for a message.
+        let how = if written.chars().count() <= 40 && !written.contains('\n') {
+            format!(", written `{written}`")
+        } else {
+            ", from a character reference".to_owned()
+        };
+        let mut literal_chars: Option<BTreeSet<char>> = None;
+        let mut seen: Vec<char> = Vec::new();
+        for c in value.chars() {
+            if c.is_ascii() && !forbidden(c) && self.covers(c) || seen.contains(&c) {
+                continue;
+            }
+            seen.push(c);
+            let literal = literal_chars
+                .get_or_insert_with(|| source.get(literal.clone()).unwrap_or("").chars().collect());
+            if literal.contains(&c) {
+                continue;
+            }
+            if let Some(d) = self.check(c, span.clone(), &how) {
+                diags.push(d);
+            }
+        }
+    }
+
+    /// Whether some house font has `c` (remembered per character).
+    fn covers(&mut self, c: char) -> bool {
+        let coverage = self.coverage;
+        *self.covered.entry(c).or_insert_with(|| coverage.covers(c))
+    }
+
+    /// The diagnostic for `c` at `span`, if `c` cannot be carried. `written` is the
+    /// source text `c` was made of, when it is not the character itself.
+    /// The diagnostic for `c` at `span`, if `c` cannot be carried; `how` ends the
+    /// message, saying how `c` got into the text when it was not written as itself
+    /// (", written `&#x1b;`").
+    pub fn check(&mut self, c: char, span: Range<usize>, how: &str) -> Option<Diagnostic> {
+        if self.reported >= MAX_REPORTED {
+            return None;
+        }
+        let d = if forbidden(c) {
+            Diagnostic::new(
+                format!(
+                    "control character U+{:04X} is not allowed{how}",
+                    u32::from(c)
+                ),
+                span,
+            )
+            .with_hint("delete it; it cannot appear in an EPUB or be printed")
+        } else if !self.covers(c) {
+            Diagnostic::new(
+                format!(
+                    "no house font has the character {c:?} (U+{:04X}){how}",
+                    u32::from(c)
+                ),
+                span,
+            )
+            .with_hint(
+                "replace the character, or add a fallback font that has it to branding/house.toml",
+            )
+        } else {
+            return None;
+        };
+        self.reported += 1;
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_is_reported_where_it_is_written() {
+        let src = "a &#x1b; b";
+        let all = Coverage::everything();
+        let mut c = Checker::new(&all);
+        let mut d = Vec::new();
+        c.source(src, &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        c.derived("\u{1b}", src, 2..8, 2..8, &mut d);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].span, Some(2..8));
+        assert!(d[0].message.contains("U+001B"), "{}", d[0].message);
+        assert!(d[0].message.contains("`&#x1b;`"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn a_literal_character_is_reported_once() {
+        let src = "a \u{1b} b";
+        let all = Coverage::everything();
+        let mut c = Checker::new(&all);
+        let mut d = Vec::new();
+        c.source(src, &mut d);
+        c.derived("a \u{1b} b", src, 0..src.len(), 0..src.len(), &mut d);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].span, Some(2..3));
+    }
+}
