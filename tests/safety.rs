@@ -415,6 +415,71 @@ fn a_build_that_fails_on_one_edition_replaces_nothing() {
     );
 }
 
+/// Build in `sb` with every file the process writes limited to `limit` bytes, as a full
+/// disk would stop it: writes past the limit fail (`EFBIG`) instead of killing it.
+fn build_with_file_limit(sb: &Sandbox, formats: &str, limit: u64) -> Run {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_briefpress"));
+    cmd.args(["build", "--format", formats])
+        .current_dir(sb.dir.path())
+        .env_remove("SOURCE_DATE_EPOCH");
+    // SAFETY: between fork and exec the closure only calls setrlimit and signal, which
+    // are async-signal-safe, on values it owns.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: limit as libc::rlim_t,
+                rlim_max: limit as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run briefpress");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_build_whose_disk_fills_replaces_nothing() {
+    // At the manifest: a short brief, whose text edition fits in 2 KiB and whose
+    // manifest (a digest for every font) does not.
+    let sb = Sandbox::new();
+    sb.write("source/brief.md", common::brief("First words."));
+    sb.run(&["build", "--format", "txt"]).expect_code(0);
+    let before = contents(&sb.path("dist"));
+    assert!(before["brief.txt"].len() < 2048 && before["brief.manifest.json"].len() > 2048);
+    sb.write(
+        "source/brief.md",
+        common::brief("Second words, a new version."),
+    );
+    let run = build_with_file_limit(&sb, "txt", 2048).expect_code(1);
+    assert!(run.stderr.contains("brief.manifest.json"), "{}", run.stderr);
+    assert_eq!(
+        contents(&sb.path("dist")),
+        before,
+        "the previous set changed"
+    );
+    // In the middle of the editions: the PDF is larger than the limit, the EPUB is not.
+    let sb = seed_built("pdf,epub,txt");
+    let before = contents(&sb.path("dist"));
+    assert!(before["brief.pdf"].len() > 50_000 && before["brief.epub"].len() < 50_000);
+    sb.write("source/brief.md", seed_variant());
+    let run = build_with_file_limit(&sb, "pdf,epub,txt", 50_000).expect_code(1);
+    assert!(run.stderr.contains("brief.pdf"), "{}", run.stderr);
+    assert_eq!(
+        contents(&sb.path("dist")),
+        before,
+        "the previous set changed"
+    );
+}
+
 #[test]
 fn the_source_is_read_once_while_it_is_being_edited() {
     if !common::need_tool("pdfdetach") {
