@@ -60,6 +60,7 @@ pub enum Error {
         /// The field, in dotted form (`source.path`).
         field: &'static str,
         message: String,
+        hint: &'static str,
     },
     /// A slug too long for the names of its output files.
     SlugTooLong {
@@ -134,9 +135,10 @@ impl fmt::Display for Error {
                 path,
                 field,
                 message,
+                hint,
             } => write!(
                 f,
-                "error: manifest {}: field `{field}`: {message}\n  = hint: a manifest is untrusted input; rebuild the brief to write a new one, or remove it to check the content alone",
+                "error: manifest {}: field `{field}`: {message}\n  = hint: {hint}",
                 path.display()
             ),
             Error::SlugTooLong { source, bytes, max } => write!(

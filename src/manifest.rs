@@ -15,6 +15,12 @@ use crate::error::{Error, Result};
 use crate::house::House;
 use crate::render::Format;
 
+/// The hint for a manifest value no build writes.
+pub const HINT_UNTRUSTED: &str = "a manifest is untrusted input: rebuild the brief to write a new one, or remove it to check the content alone";
+
+/// The hint for a source the manifest names that is not there to be read.
+pub const HINT_ELSEWHERE: &str = "a source outside the project folder (the folder that holds the manifest's folder) is recorded by its file name alone: pass --source DIR, or rebuild the brief";
+
 /// Version of the manifest layout; bump on any incompatible change.
 pub const SCHEMA: u32 = 1;
 
@@ -201,6 +207,7 @@ impl Manifest {
             path: path.to_owned(),
             field,
             message,
+            hint: HINT_UNTRUSTED,
         };
         if self.slug != slug {
             return Err(bad(
@@ -337,10 +344,11 @@ pub fn resolve_source(manifest_path: &Path, m: &Manifest) -> Result<PathBuf> {
             path: manifest_path.to_owned(),
             field: "source.path",
             message: format!(
-                "{} leads through a symbolic link out of the project folder {} (pass --source DIR to check against sources elsewhere)",
+                "{} leads through a symbolic link out of the project folder {}",
                 quote(&m.source.path),
                 project.display()
             ),
+            hint: HINT_ELSEWHERE,
         }),
         // Missing: the read says so, naming the manifest.
         Err(_) => Ok(path),

@@ -608,6 +608,25 @@ fn a_manifest_made_from_a_relative_path_is_checked_from_another_folder() {
 }
 
 #[test]
+fn a_source_outside_the_project_is_recorded_by_name_and_checked_with_source() {
+    let sb = Sandbox::new();
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let src = elsewhere.path().join("brief.md");
+    std::fs::copy(fixture("seed"), &src).expect("copy");
+    let src = src.to_string_lossy().into_owned();
+    sb.run(&["build", "--format", "txt", &src]).expect_code(0);
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sb.path("dist/brief.manifest.json")).expect("m"))
+            .expect("json");
+    assert_eq!(m["source"]["path"], "brief.md");
+    let run = sb.run(&["check"]).expect_code(1);
+    assert!(run.stderr.contains("field `source.path`"), "{}", run.stderr);
+    assert!(run.stderr.contains("pass --source DIR"), "{}", run.stderr);
+    let dir = elsewhere.path().to_string_lossy().into_owned();
+    sb.run(&["check", "--source", &dir]).expect_code(0);
+}
+
+#[test]
 fn the_longest_slug_a_file_name_allows_builds_and_a_longer_one_is_refused_cleanly() {
     let sb = Sandbox::new();
     let seed = std::fs::read(fixture("seed")).expect("seed");

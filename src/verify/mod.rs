@@ -165,13 +165,16 @@ fn read_source(source: &Source) -> Result<Vec<u8>> {
         return crate::build::read_source(&source.path);
     };
     crate::input::read_regular(&source.path, crate::build::MAX_SOURCE_BYTES).map_err(|e| {
+        let missing = matches!(&e, crate::input::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound);
         Error::Manifest {
             path: manifest.clone(),
             field: "source.path",
-            message: format!(
-                "names {}, which cannot be read: {e} (pass --source DIR to check against sources elsewhere)",
-                source.path.display()
-            ),
+            message: format!("names {}, which cannot be read: {e}", source.path.display()),
+            hint: if missing {
+                crate::manifest::HINT_ELSEWHERE
+            } else {
+                crate::manifest::HINT_UNTRUSTED
+            },
         }
     })
 }
