@@ -1,9 +1,10 @@
 //! The build pipeline: source files → documents → editions → files in the output folder.
 //!
-//! Each brief is parsed and its editions are rendered side by side, each written to a
-//! temporary name as soon as it is done; only when all of them succeeded are they moved
-//! into place (all or nothing). A failing brief does not stop the others; all errors
-//! are reported at the end.
+//! Each brief's source is read once (the bytes parsed are the bytes the manifest hashes
+//! and the PDF/A-3 edition attaches), and its editions are rendered side by side, each
+//! written to a temporary name as soon as it is done; only when all of them and the
+//! manifest are on disk are they moved into place (see [`crate::write`]). A failing
+//! brief does not stop the others; all errors are reported at the end.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,7 @@ use crate::fonts::Coverage;
 use crate::house::House;
 use crate::model::Document;
 use crate::render::{self, Edition, Format, Options, PdfStandard};
+use crate::write::OutDir;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -73,6 +75,56 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Largest source file accepted, in bytes: the same limit as [`crate::parse`]'s (a
+/// twenty-page brief is under 200 KB).
+pub const MAX_SOURCE_BYTES: u64 = 4 << 20;
+
+/// Longest file name most filesystems take (`NAME_MAX`), in bytes.
+const NAME_MAX: usize = 255;
+
+/// The longest slug whose every output name fits in 255 bytes: the manifest's
+/// `<slug>.manifest.json` is the longest of them.
+pub const MAX_SLUG_BYTES: usize = NAME_MAX - ".manifest.json".len();
+
+/// The slug of the source at `path`: its file stem, as the parser takes it.
+pub fn slug_of(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("brief")
+        .to_owned()
+}
+
+/// Read a source file once: a regular file, at most [`MAX_SOURCE_BYTES`], counted while
+/// reading (see [`crate::input`]).
+pub fn read_source(path: &Path) -> Result<Vec<u8>> {
+    use crate::input::ReadError;
+    crate::input::read_regular(path, MAX_SOURCE_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => Error::io("read", path, e),
+        ReadError::TooLarge(cap) => Error::Source(Box::new(crate::diag::SourceDiagnostics {
+            path: path.to_owned(),
+            text: String::new(),
+            diagnostics: vec![crate::diag::Diagnostic::whole_file(format!(
+                "the source is larger than the limit of {cap} bytes"
+            ))
+            .with_hint("split the text into several briefs")],
+        })),
+        e @ ReadError::NotRegular(_) => Error::Unreadable {
+            path: path.to_owned(),
+            message: e.to_string(),
+        },
+    })
+}
+
+/// Parse the source `bytes` read from `path` (named in messages; its folder is where
+/// images are found).
+pub fn parse_source(path: &Path, bytes: &[u8], coverage: &Coverage) -> Result<Document> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    crate::parse::parse_bytes(path, &slug_of(path), dir, bytes, coverage)
+}
+
 /// The epoch used for a document's dates.
 pub fn epoch_for(doc: &Document, source_date_epoch: Option<i64>) -> i64 {
     source_date_epoch.unwrap_or_else(|| doc.meta.date.unix_seconds())
@@ -94,13 +146,14 @@ pub struct RenderedBrief {
     pub manifest: crate::manifest::Manifest,
 }
 
-/// Parse one brief, render the requested editions and stage each in `req.out` (not yet
+/// Parse one brief, render the requested editions and stage each in `out` (not yet
 /// in place: see [`crate::write::commit`]).
 pub fn render_brief(
     path: &Path,
     house: &House,
     coverage: &Coverage,
     req: &Request,
+    out: &OutDir,
 ) -> Result<RenderedBrief> {
     // When the PDF is made, its fonts and shape plans are made ready while the source
     // is read; and the thread that takes the other editions first shapes the end of
@@ -110,7 +163,11 @@ pub fn render_brief(
     let parsed = std::sync::atomic::AtomicBool::new(false);
     let (doc, ()) = rayon::join(
         || {
-            let doc = crate::parse::parse_file(path, coverage);
+            // Read once: these bytes are parsed, hashed into the manifest and attached
+            // to a PDF/A-3 edition, so all three describe the same source even when the
+            // file is edited during the build.
+            let doc = read_source(path)
+                .and_then(|bytes| Ok((parse_source(path, &bytes, coverage)?, bytes)));
             parsed.store(true, std::sync::atomic::Ordering::Relaxed);
             doc
         },
@@ -120,7 +177,9 @@ pub fn render_brief(
             }
         },
     );
-    let doc = doc?;
+    let (doc, source_bytes) = doc?;
+    let source_bytes = &source_bytes[..];
+    let project = crate::manifest::project_folder(&out.real);
     let options = Options {
         edition: req.edition,
         epoch: epoch_for(&doc, req.source_date_epoch),
@@ -129,17 +188,17 @@ pub fn render_brief(
     // The manifest's digests of the source and the content: worked out by the thread
     // that renders the last edition, after it; with the PDF and another edition, that
     // is not the PDF's thread.
-    let manifest = || -> Result<crate::manifest::Manifest> {
-        let source_bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-        Ok(crate::manifest::Manifest::new(&crate::manifest::Inputs {
+    let manifest = || {
+        crate::manifest::Manifest::new(&crate::manifest::Inputs {
             slug: &doc.slug,
+            project: &project,
             source_path: path,
-            source_bytes: &source_bytes,
+            source_bytes,
             house,
             content: &crate::content::content(&doc, &house.style),
             epoch: options.epoch,
             editions: Vec::new(),
-        }))
+        })
     };
     let early_manifest = std::sync::OnceLock::new();
     let last = req.formats.last().copied();
@@ -150,7 +209,7 @@ pub fn render_brief(
         let bytes = match format {
             Format::Pdf => {
                 let files = match options.pdf_standard {
-                    PdfStandard::A3b => a3b_attachments(path, &doc, house)?,
+                    PdfStandard::A3b => a3b_attachments(source_bytes, &doc, house),
                     PdfStandard::A2b => Vec::new(),
                 };
                 render::render_pdf(&doc, house, &options, files, &ahead)?
@@ -163,14 +222,13 @@ pub fn render_brief(
             }
         };
         let file = format!("{}.{}", doc.slug, format.ext());
-        let out = req.out.join(&file);
-        let staged = crate::write::stage(&out, &bytes)?;
+        let staged = out.stage(&file, &bytes)?;
         if Some(format) == last {
             let _ = early_manifest.set(manifest());
         }
         Ok(Rendered {
             format,
-            path: out,
+            path: out.path.join(&file),
             staged,
             digest: crate::manifest::EditionDigest::of(file, format, &bytes),
         })
@@ -189,7 +247,7 @@ pub fn render_brief(
     }
     match errors.len() {
         0 => Ok(RenderedBrief {
-            manifest: early_manifest.into_inner().unwrap_or_else(manifest)?,
+            manifest: early_manifest.into_inner().unwrap_or_else(manifest),
             doc,
             editions,
         }),
@@ -198,35 +256,40 @@ pub fn render_brief(
     }
 }
 
-/// What a PDF/A-3b edition carries inside: the source file as read now (the bytes the
-/// document was parsed from) and the text edition, rendered the same way as `<slug>.txt`.
+/// What a PDF/A-3b edition carries inside: the source file as read for this build (the
+/// bytes the document was parsed from) and the text edition, rendered the same way as
+/// `<slug>.txt`.
 fn a3b_attachments(
-    path: &Path,
+    source: &[u8],
     doc: &Document,
     house: &House,
-) -> Result<Vec<render::finish::Attachment>> {
-    let source = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+) -> Vec<render::finish::Attachment> {
     let text = render::text::text(doc, &house.style);
-    Ok(render::finish::Info::source_attachments(
-        &doc.slug, source, text,
-    ))
+    render::finish::Info::source_attachments(&doc.slug, source.to_vec(), text)
 }
 
-/// Build one brief into `req.out`.
-pub fn build_one(path: &Path, house: &House, coverage: &Coverage, req: &Request) -> Result<Built> {
+/// Build one brief into `out`: its editions and manifest replace the previous ones as a
+/// set, only once all of them are on disk (see [`crate::write`]).
+pub fn build_one(
+    path: &Path,
+    house: &House,
+    coverage: &Coverage,
+    req: &Request,
+    out: &OutDir,
+) -> Result<Built> {
+    let slug = slug_of(path);
+    if slug.len() > MAX_SLUG_BYTES {
+        return Err(Error::SlugTooLong {
+            source: path.to_owned(),
+            bytes: slug.len(),
+            max: MAX_SLUG_BYTES,
+        });
+    }
     let RenderedBrief {
         doc,
         editions,
         mut manifest,
-    } = render_brief(path, house, coverage, req)?;
-    // A manifest must never describe files other than those beside it: remove the old
-    // one before replacing the editions, and write the new one only after all of them.
-    let manifest_path = crate::manifest::path_for(&req.out, &doc.slug);
-    match std::fs::remove_file(&manifest_path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::io("replace", &manifest_path, e)),
-    }
+    } = render_brief(path, house, coverage, req, out)?;
     let mut outputs = Vec::new();
     let mut digests = Vec::new();
     let mut staged = Vec::new();
@@ -239,9 +302,12 @@ pub fn build_one(path: &Path, house: &House, coverage: &Coverage, req: &Request)
         digests.push(e.digest);
         staged.push(e.staged);
     }
-    crate::write::commit(staged)?;
     manifest.editions = digests;
-    crate::write::atomic(&manifest_path, &manifest.to_json())?;
+    let manifest_name = format!("{}.manifest.json", doc.slug);
+    // The manifest is staged beside the editions before anything is replaced, so a full
+    // disk here leaves the previous set whole; it is renamed last.
+    staged.push(out.stage(&manifest_name, &manifest.to_json())?);
+    crate::write::commit(staged)?;
     Ok(Built {
         source: path.to_owned(),
         slug: doc.slug.clone(),
@@ -266,16 +332,18 @@ pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
     let sources = collect_sources(&req.sources)?;
     let mut slugs = std::collections::BTreeMap::new();
     for s in &sources {
-        let slug = s.file_stem().map(|x| x.to_string_lossy().into_owned());
+        let slug = slug_of(s);
         if let Some(prev) = slugs.insert(slug.clone(), s.clone()) {
             return Err(Error::Usage(format!(
-                "{} and {} would both write {}.*",
+                "{} and {} would both write {slug}.*",
                 prev.display(),
                 s.display(),
-                slug.unwrap_or_default()
             )));
         }
     }
+    let names: Vec<String> = slugs.into_keys().collect();
+    // Made once, locked, cleaned and probed, so a problem with it is one error.
+    let out = OutDir::prepare(&req.out, &names)?;
     let bar = if req.progress && sources.len() > 1 {
         let bar = indicatif::ProgressBar::new(sources.len() as u64);
         if let Ok(style) =
@@ -295,7 +363,7 @@ pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
             sources
                 .par_iter()
                 .map(|s| {
-                    let r = build_one(s, house, &coverage, req);
+                    let r = build_one(s, house, &coverage, req, &out);
                     if let Some(bar) = &bar {
                         bar.set_message(s.display().to_string());
                         bar.inc(1);

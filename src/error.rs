@@ -44,6 +44,30 @@ pub enum Error {
     Usage(String),
     /// An edition file that cannot be read back by the verifier.
     Unreadable { path: PathBuf, message: String },
+    /// The output folder (reported once per build) or an output file cannot be written.
+    Output {
+        /// "the output folder" or "the output file".
+        what: &'static str,
+        path: PathBuf,
+        message: String,
+        hint: &'static str,
+    },
+    /// A release manifest holds a value `check` refuses to act on: a manifest is
+    /// untrusted input. Nothing of any file the value names is read or printed.
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// The field, in dotted form (`source.path`).
+        field: &'static str,
+        message: String,
+        hint: &'static str,
+    },
+    /// A slug too long for the names of its output files.
+    SlugTooLong {
+        source: PathBuf,
+        bytes: usize,
+        max: usize,
+    },
     /// Several briefs failed; each error is reported.
     Many(Vec<Error>),
 }
@@ -97,6 +121,31 @@ impl fmt::Display for Error {
             Error::Unreadable { path, message } => {
                 write!(f, "error: cannot read {}: {message}", path.display())
             }
+            Error::Output {
+                what,
+                path,
+                message,
+                hint,
+            } => write!(
+                f,
+                "error: cannot write to {what} {}: {message}\n  = hint: {hint}",
+                path.display()
+            ),
+            Error::Manifest {
+                path,
+                field,
+                message,
+                hint,
+            } => write!(
+                f,
+                "error: manifest {}: field `{field}`: {message}\n  = hint: {hint}",
+                path.display()
+            ),
+            Error::SlugTooLong { source, bytes, max } => write!(
+                f,
+                "error: the slug of {} is {bytes} bytes long; its output files (<slug>.manifest.json) need a slug of at most {max} bytes\n  = hint: rename the source to a shorter file name",
+                source.display()
+            ),
             Error::Many(errors) => {
                 for (i, e) in errors.iter().enumerate() {
                     if i > 0 {

@@ -15,10 +15,17 @@ use crate::error::{Error, Result};
 use crate::house::House;
 use crate::render::Format;
 
+/// The hint for a manifest value no build writes.
+pub const HINT_UNTRUSTED: &str = "a manifest is untrusted input: rebuild the brief to write a new one, or remove it to check the content alone";
+
+/// The hint for a source the manifest names that is not there to be read.
+pub const HINT_ELSEWHERE: &str = "a source outside the project folder (the folder that holds the manifest's folder) is recorded by its file name alone: pass --source DIR, or rebuild the brief";
+
 /// Version of the manifest layout; bump on any incompatible change.
 pub const SCHEMA: u32 = 1;
 
-/// Largest manifest `check` will read: a manifest is a few kilobytes.
+/// Largest manifest `check` will read: a manifest is a few kilobytes (counted while
+/// reading, so a file that claims another size or grows still stops here).
 const MAX_MANIFEST_BYTES: u64 = 1 << 20;
 
 /// A release manifest. Field order is alphabetical on purpose (see module docs).
@@ -59,7 +66,8 @@ pub struct ContentDigest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileDigest {
-    /// The path as the build was given it (source), or the name in the house style.
+    /// The source's path relative to the project folder (the folder that holds the
+    /// output folder), `/`-separated; or the name in the house style.
     pub path: String,
     pub sha256: String,
 }
@@ -107,6 +115,10 @@ pub fn path_for(dir: &Path, slug: &str) -> PathBuf {
 /// Everything a manifest records about one build of one brief.
 pub struct Inputs<'a> {
     pub slug: &'a str,
+    /// The project folder (see [`project_folder`]): the source's and the house style's
+    /// paths are recorded relative to it.
+    pub project: &'a Path,
+    /// The source file as the build was given it.
     pub source_path: &'a Path,
     pub source_bytes: &'a [u8],
     pub house: &'a House,
@@ -130,12 +142,18 @@ impl Manifest {
             },
             editions: i.editions.clone(),
             fonts: house_fonts(i.house),
-            house: house_digest(i.house),
+            house: FileDigest {
+                path: if Path::new(&i.house.origin).is_file() {
+                    record_path(i.project, Path::new(&i.house.origin))
+                } else {
+                    i.house.origin.clone()
+                },
+                ..house_digest(i.house)
+            },
             schema: SCHEMA,
             slug: i.slug.to_owned(),
             source: FileDigest {
-                // Forward slashes so the manifest reads the same on every system.
-                path: i.source_path.to_string_lossy().replace('\\', "/"),
+                path: record_path(i.project, i.source_path),
                 sha256: sha256(i.source_bytes),
             },
             source_date_epoch: i.epoch,
@@ -150,27 +168,25 @@ impl Manifest {
         s.into_bytes()
     }
 
-    /// Read a manifest; a missing file is `Ok(None)`.
-    pub fn read(path: &Path) -> Result<Option<Manifest>> {
-        use std::io::Read;
-        let file = match std::fs::File::open(path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io("read", path, e)),
-        };
-        let mut bytes = Vec::new();
-        file.take(MAX_MANIFEST_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("read", path, e))?;
+    /// Read the manifest of `slug` at `path`; a missing file is `Ok(None)`.
+    ///
+    /// A manifest is untrusted input (it travels with the editions): it is read with a
+    /// size cap, only from a regular file, and every path in it must be one that a build
+    /// could have written (see [`confined`]); otherwise the manifest is refused with an
+    /// error naming the field, before any file it names is opened.
+    pub fn read(path: &Path, slug: &str) -> Result<Option<Manifest>> {
         let bad = |message: String| Error::Unreadable {
             path: path.to_owned(),
             message,
         };
-        if bytes.len() as u64 > MAX_MANIFEST_BYTES {
-            return Err(bad(format!(
-                "larger than {MAX_MANIFEST_BYTES} bytes; not a briefpress manifest"
-            )));
-        }
+        let bytes = match crate::input::read_regular(path, MAX_MANIFEST_BYTES) {
+            Ok(b) => b,
+            Err(crate::input::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(None)
+            }
+            Err(crate::input::ReadError::Io(e)) => return Err(Error::io("read", path, e)),
+            Err(e) => return Err(bad(format!("{e}; not a briefpress manifest"))),
+        };
         let m: Manifest = serde_json::from_slice(&bytes)
             .map_err(|e| bad(format!("not a briefpress manifest: {e}")))?;
         if m.schema != SCHEMA {
@@ -179,7 +195,163 @@ impl Manifest {
                 m.schema
             )));
         }
+        m.validate(path, slug)?;
         Ok(Some(m))
+    }
+
+    /// Refuse values a build cannot have written: another slug, a source path outside
+    /// the project folder or not named after the slug, an edition outside the
+    /// manifest's folder.
+    fn validate(&self, path: &Path, slug: &str) -> Result<()> {
+        let bad = |field: &'static str, message: String| Error::Manifest {
+            path: path.to_owned(),
+            field,
+            message,
+            hint: HINT_UNTRUSTED,
+        };
+        if self.slug != slug {
+            return Err(bad(
+                "slug",
+                format!(
+                    "{} is not the slug of its file name ({slug:?})",
+                    quote(&self.slug)
+                ),
+            ));
+        }
+        confined(&self.source.path).map_err(|m| bad("source.path", m))?;
+        let stem = Path::new(&self.source.path)
+            .file_stem()
+            .and_then(|s| s.to_str());
+        if stem != Some(slug) {
+            return Err(bad(
+                "source.path",
+                format!(
+                    "{} is not a source of the brief {slug:?} (a file named {slug}.md)",
+                    quote(&self.source.path)
+                ),
+            ));
+        }
+        for e in &self.editions {
+            if confined(&e.file).is_err() || e.file.contains('/') {
+                return Err(bad(
+                    "editions.file",
+                    format!(
+                        "{} is not a file name in the manifest's folder",
+                        quote(&e.file)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `value` quoted for a message, shortened: it comes from an untrusted file.
+fn quote(value: &str) -> String {
+    const MAX: usize = 80;
+    match value.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{:?}…", &value[..at]),
+        None => format!("{value:?}"),
+    }
+}
+
+/// Check that `path`, from a manifest, is relative and stays inside the folder it is
+/// resolved in: `/`-separated names, none empty, `.` or `..`, and no NUL.
+pub fn confined(path: &str) -> std::result::Result<(), String> {
+    if path.is_empty() {
+        return Err("is empty".into());
+    }
+    if path.starts_with('/') || Path::new(path).is_absolute() {
+        return Err(format!(
+            "{} is an absolute path; a manifest names files relative to the project folder",
+            quote(path)
+        ));
+    }
+    if path.contains('\0') {
+        return Err(format!("{} holds a NUL character", quote(path)));
+    }
+    // On Windows a backslash separates folders and a colon starts a drive or a stream;
+    // briefpress writes neither there. Elsewhere both are ordinary characters of a name.
+    #[cfg(windows)]
+    if path.contains('\\') || path.contains(':') {
+        return Err(format!("{} holds `\\` or `:`", quote(path)));
+    }
+    if path
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        return Err(format!(
+            "{} leaves the project folder or is not a plain relative path (no `..`, `.` or empty names)",
+            quote(path)
+        ));
+    }
+    Ok(())
+}
+
+/// The project folder of an output folder: the folder that holds it (`dist/..`).
+/// `real_out` is the output folder with symlinks resolved.
+pub fn project_folder(real_out: &Path) -> PathBuf {
+    real_out.parent().unwrap_or(real_out).to_owned()
+}
+
+/// The path the manifest records for the file at `source` (the brief's source, or the
+/// house style): relative to `project` (the project folder, symlinks resolved),
+/// `/`-separated; a file outside the project folder is recorded by its file name alone.
+/// The same file gives the same path whatever folder the build runs in.
+pub fn record_path(project: &Path, source: &Path) -> String {
+    let name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = source
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // The folder's symlinks are resolved, the file's own name is kept: a source that is
+    // itself a symlink is recorded where the build found it.
+    let inside = std::fs::canonicalize(parent)
+        .ok()
+        .and_then(|p| p.strip_prefix(project).ok().map(Path::to_owned));
+    match inside {
+        Some(rel) => {
+            let mut parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            parts.push(name);
+            parts.join("/")
+        }
+        None => name,
+    }
+}
+
+/// Where the source a manifest at `manifest_path` names is: its `source.path` (already
+/// [`confined`]) under the project folder of the manifest's folder, with symlinks
+/// resolved. A symlink there that leads out of the project folder is refused: the
+/// manifest could otherwise reach any file through one planted beside it.
+pub fn resolve_source(manifest_path: &Path, m: &Manifest) -> Result<PathBuf> {
+    let dir = manifest_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let real = std::fs::canonicalize(dir).map_err(|e| Error::io("read", dir, e))?;
+    let project = project_folder(&real);
+    let mut path = project.clone();
+    path.extend(m.source.path.split('/'));
+    match std::fs::canonicalize(&path) {
+        Ok(real) if real.starts_with(&project) => Ok(real),
+        Ok(_) => Err(Error::Manifest {
+            path: manifest_path.to_owned(),
+            field: "source.path",
+            message: format!(
+                "{} leads through a symbolic link out of the project folder {}",
+                quote(&m.source.path),
+                project.display()
+            ),
+            hint: HINT_ELSEWHERE,
+        }),
+        // Missing: the read says so, naming the manifest.
+        Err(_) => Ok(path),
     }
 }
 
@@ -213,6 +385,7 @@ mod tests {
         let content = crate::content::Content::default();
         let m = Manifest::new(&Inputs {
             slug: "x",
+            project: Path::new("/nonexistent"),
             source_path: Path::new("source/x.md"),
             source_bytes: b"abc",
             house: &house,
@@ -245,5 +418,69 @@ mod tests {
             m.source.sha256,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn only_plain_relative_paths_are_confined() {
+        for ok in ["source/x.md", "x.md", "a/b/c/x.md", "sp ace/x.md", "..x.md"] {
+            assert!(confined(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "/proc/self/environ",
+            "/dev/zero",
+            "../x.md",
+            "source/../../x.md",
+            "source/..",
+            "./x.md",
+            "source//x.md",
+            "source/x.md/",
+            "x\0.md",
+        ] {
+            assert!(confined(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn recorded_paths_are_relative_to_the_project_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir_all(project.join("source/sub")).unwrap();
+        let src = project.join("source/sub/x.md");
+        std::fs::write(&src, "x").unwrap();
+        assert_eq!(record_path(&project, &src), "source/sub/x.md");
+        // The same file through a path with `..` in it.
+        let roundabout = project.join("source/sub/../sub/x.md");
+        assert_eq!(record_path(&project, &roundabout), "source/sub/x.md");
+        // Outside the project folder: the file name alone.
+        let inner = project.join("source");
+        assert_eq!(record_path(&inner.join("sub/elsewhere"), &src), "x.md");
+    }
+
+    #[test]
+    fn a_manifest_for_another_slug_or_with_a_stray_edition_is_refused() {
+        let house = crate::house::builtin().unwrap();
+        let content = crate::content::Content::default();
+        let dir = tempfile::tempdir().unwrap();
+        let m = Manifest::new(&Inputs {
+            slug: "x",
+            project: dir.path(),
+            source_path: &dir.path().join("x.md"),
+            source_bytes: b"abc",
+            house: &house,
+            content: &content,
+            epoch: 0,
+            editions: vec![EditionDigest::of("x.txt".into(), Format::Txt, b"hello")],
+        });
+        let path = dir.path().join("x.manifest.json");
+        std::fs::write(&path, m.to_json()).unwrap();
+        assert_eq!(Manifest::read(&path, "x").unwrap(), Some(m.clone()));
+        let err = Manifest::read(&path, "y").unwrap_err().to_string();
+        assert!(err.contains("field `slug`"), "{err}");
+        let mut bad = m;
+        bad.editions[0].file = "../x.txt".into();
+        std::fs::write(&path, bad.to_json()).unwrap();
+        let err = Manifest::read(&path, "x").unwrap_err().to_string();
+        assert!(err.contains("field `editions.file`"), "{err}");
     }
 }

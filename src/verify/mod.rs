@@ -110,25 +110,73 @@ pub(crate) fn unescape_hex(raw: &[u8], marker: u8) -> Vec<u8> {
     out
 }
 
-/// Where the source of `slug` is: `--source`, else the manifest, else `source/`.
-fn source_path(req: &Request, slug: &str, manifest: Option<&Manifest>, dir: &Path) -> PathBuf {
+/// Where the source of a brief is, and who said so.
+#[derive(Debug)]
+struct Source {
+    path: PathBuf,
+    /// The manifest whose `source.path` named it, if it was a manifest.
+    named_by: Option<PathBuf>,
+}
+
+/// Where the source of `slug` is: `--source`, else the manifest (its `source.path`,
+/// confined when the manifest was read, under the project folder: the folder that
+/// holds the manifest's folder), else `source/`.
+fn source_path(
+    req: &Request,
+    slug: &str,
+    manifest: Option<&Manifest>,
+    manifest_path: &Path,
+) -> Result<Source> {
     if let Some(d) = &req.source_dir {
-        return d.join(format!("{slug}.md"));
+        return Ok(Source {
+            path: d.join(format!("{slug}.md")),
+            named_by: None,
+        });
     }
     if let Some(m) = manifest {
-        let p = PathBuf::from(&m.source.path);
-        // The manifest records the path the build was given; relative to the folder
-        // it was run in, which is usually also where check runs.
-        if p.is_file() || p.is_absolute() {
-            return p;
-        }
-        let beside = dir.join(&p);
-        if beside.is_file() {
-            return beside;
-        }
-        return p;
+        return Ok(Source {
+            path: shown(crate::manifest::resolve_source(manifest_path, m)?),
+            named_by: Some(manifest_path.to_owned()),
+        });
     }
-    Path::new("source").join(format!("{slug}.md"))
+    Ok(Source {
+        path: Path::new("source").join(format!("{slug}.md")),
+        named_by: None,
+    })
+}
+
+/// `path` relative to the current folder when it lies inside it, as people type it.
+fn shown(path: PathBuf) -> PathBuf {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    match cwd
+        .ok()
+        .and_then(|c| path.strip_prefix(&c).ok().map(Path::to_owned))
+    {
+        Some(rel) if !rel.as_os_str().is_empty() => rel,
+        _ => path,
+    }
+}
+
+/// Read a brief's source once, regular files only, with the size cap. When a manifest
+/// named it, a refusal is an error about that manifest's `source.path`, and nothing of
+/// the file is read past the refusal or printed.
+fn read_source(source: &Source) -> Result<Vec<u8>> {
+    let Some(manifest) = &source.named_by else {
+        return crate::build::read_source(&source.path);
+    };
+    crate::input::read_regular(&source.path, crate::build::MAX_SOURCE_BYTES).map_err(|e| {
+        let missing = matches!(&e, crate::input::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound);
+        Error::Manifest {
+            path: manifest.clone(),
+            field: "source.path",
+            message: format!("names {}, which cannot be read: {e}", source.path.display()),
+            hint: if missing {
+                crate::manifest::HINT_ELSEWHERE
+            } else {
+                crate::manifest::HINT_UNTRUSTED
+            },
+        }
+    })
 }
 
 /// Check one brief; unreadable editions are returned as errors beside the report.
@@ -140,8 +188,8 @@ fn check_brief(
     brief: &Brief,
 ) -> Result<(BriefReport, Vec<Error>)> {
     let manifest_path = crate::manifest::path_for(&brief.dir, slug);
-    let manifest = Manifest::read(&manifest_path)?;
-    let source = source_path(req, slug, manifest.as_ref(), &brief.dir);
+    let manifest = Manifest::read(&manifest_path, slug)?;
+    let source = source_path(req, slug, manifest.as_ref(), &manifest_path)?;
     // The source and each edition are read at the same time: the source and the later
     // editions by the pool, the first edition (the PDF, the longest to read) by this
     // thread, which would otherwise only wait while the pool's threads start. The
@@ -192,7 +240,7 @@ fn check_brief(
     }
     let report = BriefReport {
         slug: slug.to_owned(),
-        source,
+        source: source.path,
         manifest: manifest.is_some().then_some(manifest_path),
         content_words: expected.len(),
         content_digest: digest,
@@ -203,20 +251,20 @@ fn check_brief(
 }
 
 /// The content words of the source, their digest, and the inputs changed since the
-/// manifest.
+/// manifest. The source is read once: the bytes parsed are the bytes hashed.
 fn expect(
-    source: &Path,
+    source: &Source,
     house: &House,
     coverage: &Coverage,
     manifest: Option<&Manifest>,
 ) -> Result<(Vec<Word>, String, Vec<report::Changed>)> {
-    let doc = crate::parse::parse_file(source, coverage)?;
+    let bytes = read_source(source)?;
+    let doc = crate::build::parse_source(&source.path, &bytes, coverage)?;
     let words = content::content(&doc, &house.style).words();
     let digest = content::digest(&words);
     let mut changed = Vec::new();
     if let Some(m) = manifest {
-        let source_bytes = std::fs::read(source).map_err(|e| Error::io("read", source, e))?;
-        changed = hashes::inputs(m, source, &source_bytes, house, &digest);
+        changed = hashes::inputs(m, &source.path, &bytes, house, &digest);
     }
     Ok((words, digest, changed))
 }
