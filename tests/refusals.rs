@@ -1,6 +1,6 @@
 //! Every refusal the README lists under "Refused with a located error", one row each,
 //! through the real binary: exit code 1, the message, the exact `file:line:column`, a
-//! hint, and nothing written. The table is the README's list written out again; a
+//! hint, nothing written and the previous edition kept. The table is the README's list written out again; a
 //! refusal that stops being made (say, math that quietly builds) fails its row.
 
 mod common;
@@ -310,6 +310,8 @@ fn every_listed_refusal_is_located_exit_1_and_writes_nothing() {
             };
             sb.write(name, bytes);
         }
+        // A previous edition, which a failed build must leave as it was.
+        sb.write("out/b.txt", "the previous edition\n");
         let before = tree(sb.dir.path());
         let run = sb.run(&["build", "source/b.md", "--out", "out"]);
         let location = format!("--> source/b.md:{}:{}\n", c.at.0, c.at.1);
@@ -321,6 +323,11 @@ fn every_listed_refusal_is_located_exit_1_and_writes_nothing() {
             (!run.stderr.contains("hint: "), "hint missing"),
             (run.stderr.contains("panicked"), "panicked"),
             (after != before, "files written"),
+            (
+                std::fs::read(sb.path("out/b.txt")).ok().as_deref()
+                    != Some(&b"the previous edition\n"[..]),
+                "previous edition changed",
+            ),
         ]
         .into_iter()
         .filter_map(|(bad, why)| bad.then_some(why))
