@@ -1,7 +1,8 @@
 //! Every refusal the README lists under "Refused with a located error", one row each,
 //! through the real binary: exit code 1, the message, the exact `file:line:column`, a
-//! hint, nothing written and the previous edition kept. The table is the README's list written out again; a
-//! refusal that stops being made (say, math that quietly builds) fails its row.
+//! hint, nothing written and the previous edition kept. The table is the README's list
+//! written out again; a refusal that stops being made (say, math that quietly builds)
+//! fails its row.
 
 mod common;
 
