@@ -68,6 +68,7 @@ fn cases() -> Vec<Case> {
     // Drop the second byte of `é`: its first byte then stands alone.
     let at = bad_utf8.iter().position(|&b| b == 0xA9).expect("é");
     bad_utf8.remove(at);
+    let bad_at = at - 1;
     let deep = format!("{}deep\n", "> ".repeat(17));
     vec![
         // The front matter.
@@ -117,7 +118,11 @@ fn cases() -> Vec<Case> {
             what: "invalid UTF-8",
             source: bad_utf8,
             files: &[],
-            message: "the file is not valid UTF-8 (invalid byte at offset",
+            // The offset of the lone first byte of `é`, counted here.
+            message: Box::leak(
+                format!("the file is not valid UTF-8 (invalid byte at offset {bad_at})")
+                    .into_boxed_str(),
+            ),
             at: (BODY_LINE, 4),
         },
         body(
