@@ -1,8 +1,7 @@
 //! `briefpress check` end to end: every fixture passes with and without its manifest,
 //! and each kind of tampering in each edition is caught (exit 3, edition and place
-//! named). PDF and EPUB editions are made by hand to the contract in
-//! `docs/editions.md` until the real renderers build them; the tests switch to the
-//! real ones automatically once `build --format pdf|epub` succeeds.
+//! named). Each kind of tampering is tried on the real editions the binary builds and
+//! on PDF and EPUB editions made by hand to the contract in `docs/editions.md`.
 
 mod common;
 mod handmade;
@@ -81,11 +80,49 @@ fn changed_files_are_reported_apart_from_content() {
         run.stderr
     );
     assert!(run.stderr.contains("ok: dist/"), "{}", run.stderr);
-    // A missing edition the manifest lists.
+    // A missing edition the manifest lists (no placeholder in its stead): it is
+    // reported from the manifest, and the edition that is there still verifies.
+    sb.run(&["build", "--format", "txt,epub"]).expect_code(0);
     std::fs::remove_file(&txt).expect("rm");
-    std::fs::write(sb.path(&format!("dist/{slug}.epub")), b"x").expect("placeholder");
-    let run = sb.run(&["check"]);
-    assert_ne!(run.code, 0);
+    assert_eq!(
+        sb.files("dist"),
+        [format!("{slug}.epub"), format!("{slug}.manifest.json")]
+    );
+    let run = sb.run(&["check"]).expect_code(3);
+    assert!(
+        run.stderr.contains(&format!("ok: dist/{slug}.epub")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("changed: edition dist/{slug}.txt is missing")),
+        "{}",
+        run.stderr
+    );
+    let run = sb.run(&["check", "--json"]).expect_code(3);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let changed = &v["briefs"][0]["changed"][0];
+    assert_eq!(changed["kind"], "edition", "{}", run.stdout);
+    assert!(changed["found"].is_null(), "{}", run.stdout);
+    assert!(changed["expected"].is_string(), "{}", run.stdout);
+}
+
+/// When every edition the manifest lists is gone, the manifest alone must still say
+/// so: README, "reports a changed or missing file as such" (exit 3).
+#[test]
+#[ignore = "bug: `check` finds briefs by their edition files only; with all editions gone it exits 2 (\"no editions found\") instead of reporting them missing (src/verify/mod.rs)"]
+fn a_manifest_whose_editions_are_all_gone_reports_them_missing() {
+    let sb = Sandbox::new();
+    let slug = build_txt(&sb, "seed");
+    std::fs::remove_file(sb.path(&format!("dist/{slug}.txt"))).expect("rm");
+    let run = sb.run(&["check"]).expect_code(3);
+    assert!(
+        run.stderr
+            .contains(&format!("changed: edition dist/{slug}.txt is missing")),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -463,26 +500,19 @@ fn handmade_pdfs_pass_and_tampering_is_caught() {
     }
 }
 
-/// Build the real PDF and EPUB editions of `case`, or `None` (with a notice) while
-/// the renderers have not landed in this branch.
-fn build_real(sb: &Sandbox, case: &str) -> Option<String> {
+/// Build the real PDF, EPUB and text editions of `case`; a failed build fails the test.
+fn build_real(sb: &Sandbox, case: &str) -> String {
     let slug = copy_source(sb, case);
     let run = sb.run(&["build", "--format", "pdf,epub,txt"]);
-    if run.code != 0 && run.stderr.contains("not implemented") {
-        eprintln!("notice: the PDF/EPUB renderers are not in this branch yet; skipping");
-        return None;
-    }
     assert_eq!(run.code, 0, "{case}: {}", run.stderr);
-    Some(slug)
+    slug
 }
 
 #[test]
 fn real_editions_pass_and_tampering_is_caught() {
     for case in CASES {
         let sb = Sandbox::new();
-        let Some(slug) = build_real(&sb, case) else {
-            return;
-        };
+        let slug = build_real(&sb, case);
         sb.run(&["check"]).expect_code(0);
         std::fs::remove_file(sb.path(&format!("dist/{slug}.manifest.json"))).expect("rm");
         sb.run(&["check"]).expect_code(0);
@@ -756,31 +786,33 @@ fn pdf_words_agree_with_pdftotext() {
     for case in CASES {
         let sb = Sandbox::new();
         let slug = copy_source(&sb, case);
-        // The real PDF when the renderer is here, else the hand-made one.
-        let run = sb.run(&["build", "--format", "pdf"]);
-        let pdf = if run.code == 0 {
-            std::fs::read(sb.path(&format!("dist/{slug}.pdf"))).expect("pdf")
-        } else {
-            eprintln!("notice: no PDF renderer yet; comparing the hand-made PDF");
-            handmade::pdf(&handmade::parts_of(&fixture(case)), 6)
-        };
-        let ours: Vec<String> = briefpress::verify::pdf::extract(&pdf)
-            .expect("read")
-            .into_iter()
-            .map(|f| f.text)
-            .collect();
-        let theirs = pdftotext_words(&sb, &pdf);
-        if ours != theirs {
-            let i = ours
-                .iter()
-                .zip(&theirs)
-                .position(|(a, b)| a != b)
-                .unwrap_or(0);
-            panic!(
-                "{case}: our reader and pdftotext disagree at word {i}:\nours:   {:?}\ntheirs: {:?}",
-                &ours[i.saturating_sub(3)..(i + 8).min(ours.len())],
-                &theirs[i.saturating_sub(3)..(i + 8).min(theirs.len())]
+        // Both the real PDF (a failed build fails the test) and the hand-made one.
+        sb.run(&["build", "--format", "pdf"]).expect_code(0);
+        let real = std::fs::read(sb.path(&format!("dist/{slug}.pdf"))).expect("pdf");
+        let handmade = handmade::pdf(&handmade::parts_of(&fixture(case)), 6);
+        for (which, pdf) in [("real", real), ("hand-made", handmade)] {
+            let ours: Vec<String> = briefpress::verify::pdf::extract(&pdf)
+                .expect("read")
+                .into_iter()
+                .map(|f| f.text)
+                .collect();
+            let theirs = pdftotext_words(&sb, &pdf);
+            assert!(
+                theirs.len() > 50,
+                "{case} {which}: pdftotext read {theirs:?}"
             );
+            if ours != theirs {
+                let i = ours
+                    .iter()
+                    .zip(&theirs)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(ours.len().min(theirs.len()));
+                panic!(
+                    "{case} {which}: our reader and pdftotext disagree at word {i}:\nours:   {:?}\ntheirs: {:?}",
+                    &ours[i.saturating_sub(3)..(i + 8).min(ours.len())],
+                    &theirs[i.saturating_sub(3)..(i + 8).min(theirs.len())]
+                );
+            }
         }
     }
 }

@@ -368,11 +368,73 @@ fn source_date_epoch_is_validated() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("SOURCE_DATE_EPOCH"), "{}", run.stderr);
     assert!(sb.files("dist").is_empty());
-    sb.run_env(
-        &["build", "--format", "txt"],
-        &[("SOURCE_DATE_EPOCH", "1477958400")],
-    )
-    .expect_code(0);
+    // A valid value is the date written into the files; without it, the brief's date.
+    // 1500000000 is 2017-07-14 02:40:00 UTC, worked out by hand.
+    for (epoch, iso, pdf) in [
+        (
+            Some("1500000000"),
+            "2017-07-14T02:40:00Z",
+            "D:20170714024000",
+        ),
+        (None, "2016-11-01T00:00:00Z", "D:20161101000000"),
+    ] {
+        let env: Vec<(&str, &str)> = epoch
+            .map(|e| ("SOURCE_DATE_EPOCH", e))
+            .into_iter()
+            .collect();
+        sb.run_env(&["build", "--format", "pdf,epub"], &env)
+            .expect_code(0);
+        let (opf, zip_time) = epub_dates(&sb.path("dist/brief.epub"));
+        assert!(
+            opf.contains(&format!("<meta property=\"dcterms:modified\">{iso}</meta>")),
+            "{epoch:?}: {opf}"
+        );
+        // ZIP times count seconds in twos, in the writer's local = UTC time.
+        assert_eq!(zip_time, iso[..19].replace('T', " "), "{epoch:?}");
+        let doc = lopdf::Document::load(sb.path("dist/brief.pdf")).expect("pdf");
+        let info = doc
+            .trailer
+            .get(b"Info")
+            .and_then(lopdf::Object::as_reference)
+            .and_then(|r| doc.get_dictionary(r))
+            .expect("info");
+        for key in [&b"CreationDate"[..], b"ModDate"] {
+            let v = info.get(key).and_then(lopdf::Object::as_str).expect("date");
+            assert!(
+                String::from_utf8_lossy(v).starts_with(pdf),
+                "{epoch:?}: {} is {:?}",
+                String::from_utf8_lossy(key),
+                String::from_utf8_lossy(v)
+            );
+        }
+    }
+}
+
+/// The package document of an EPUB and the time of its first entry, `YYYY-MM-DD hh:mm:ss`.
+fn epub_dates(path: &std::path::Path) -> (String, String) {
+    use std::io::Read;
+    let bytes = std::fs::read(path).expect("epub");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let t = z.by_index(0).expect("entry").last_modified().expect("time");
+    let time = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    let name = (0..z.len())
+        .filter_map(|i| z.by_index(i).ok().map(|f| f.name().to_owned()))
+        .find(|n| n.ends_with(".opf"))
+        .expect("opf");
+    let mut opf = String::new();
+    z.by_name(&name)
+        .expect("opf")
+        .read_to_string(&mut opf)
+        .expect("read");
+    (opf, time)
 }
 
 #[test]

@@ -620,10 +620,46 @@ fn a3b_embeds_source_and_text_as_associated_files() {
     }
 }
 
+/// Set in the child process of `finishing_is_deterministic`: the folder it works in.
+const CHILD: &str = "BRIEFPRESS_FINISH_CHILD";
+
 #[test]
 fn finishing_is_deterministic() {
-    for (edition, standard) in ALL {
-        assert!(finished(edition, standard) == finished(edition, standard));
+    // The same input bytes finished by another process (this test binary run again):
+    // equal outputs show that nothing of the process — hash seeds, addresses, the
+    // clock, printpdf's random resource names — reaches the finished file.
+    if let Some(dir) = std::env::var_os(CHILD) {
+        let dir = std::path::PathBuf::from(dir);
+        let input = std::fs::read(dir.join("input.pdf")).expect("input");
+        for (k, (edition, standard)) in ALL.into_iter().enumerate() {
+            let out = finish::finish(&input, &info(edition, standard)).expect("finish");
+            std::fs::write(dir.join(format!("{k}.pdf")), out).expect("write");
+        }
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("input.pdf"), input_pdf()).expect("input");
+    let child = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "finishing_is_deterministic",
+            "--test-threads",
+            "1",
+        ])
+        .env(CHILD, dir.path())
+        .output()
+        .expect("run child");
+    assert!(
+        child.status.success(),
+        "{}",
+        String::from_utf8_lossy(&child.stderr)
+    );
+    for (k, (edition, standard)) in ALL.into_iter().enumerate() {
+        let theirs = std::fs::read(dir.path().join(format!("{k}.pdf"))).expect("child output");
+        assert!(
+            finished(edition, standard) == theirs,
+            "{edition:?} {standard:?} differs between processes"
+        );
     }
     // The editions get different file IDs; the same content gets the same one.
     let a = finished(Edition::Screen, PdfStandard::A2b);

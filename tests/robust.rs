@@ -1,10 +1,30 @@
 //! The whole pipeline on generated briefs: random mixtures of every construct (and
 //! awkward text: long words, empty cells, notes in lists, headings in quotes, scripts
 //! needing fallback fonts) must either build all three editions, which then verify, or
-//! fail with located diagnostics — never panic.
+//! fail with located diagnostics — never panic. A brief is rejected exactly when it
+//! holds one of the refused constructs mixed in now and then, and the words of every
+//! edition are judged against a second reading of the source (`common/oracle.rs`), not
+//! against the content model under test.
+
+#[path = "common/oracle.rs"]
+mod oracle;
 
 use briefpress::render::{self, Edition, Format, Options, PdfStandard};
 use proptest::prelude::*;
+
+/// Refused constructs (README, "Refused with a located error") and the message of each.
+const REFUSED: &[(&str, &str)] = &[
+    ("It was ~~struck~~ out.", "struck-out text"),
+    ("The area $x^2$ grows.", "math is not supported"),
+    ("$$x^2$$", "math is not supported"),
+    ("Raw <b>HTML</b> here.", "raw HTML"),
+    ("```\nlet code = 1;\n```", "code"),
+    ("![](chart.png)", "alt"),
+    (
+        "See ![A chart](chart.png) inline.",
+        "an image inside running text",
+    ),
+];
 
 fn piece() -> impl Strategy<Value = String> + Clone {
     prop_oneof![
@@ -26,21 +46,23 @@ fn block() -> impl Strategy<Value = String> {
         .prop_map(|v: Vec<String>| v.join(" "))
         .boxed();
     prop_oneof![
-        p.clone(),
-        p.clone()
+        // About one brief in six holds a refused construct.
+        2 => prop::sample::select(REFUSED).prop_map(|(s, _)| s.to_owned()),
+        8 => p.clone(),
+        8 => p.clone()
             .prop_map(|t| format!("## {}", t.replace("[^a]", ""))),
-        p.clone()
+        8 => p.clone()
             .prop_map(|t| format!("- {t}\n- {t}\n  - nested {t}")),
-        p.clone()
+        8 => p.clone()
             .prop_map(|t| format!("1. {t}\n2. second\n\n   loose {t}")),
-        p.clone().prop_map(|t| format!("> {t}\n>\n> > deeper {t}")),
-        p.clone().prop_map(|t| format!(
+        8 => p.clone().prop_map(|t| format!("> {t}\n>\n> > deeper {t}")),
+        8 => p.clone().prop_map(|t| format!(
             "| A | B |\n|:--|--:|\n| {} | |\n| 1 | 2 |",
             t.replace('|', "/")
         )),
-        Just("---".to_owned()),
-        Just("![A chart](chart.png \"wide\")".to_owned()),
-        Just("![A photograph](photo.jpg)".to_owned()),
+        8 => Just("---".to_owned()),
+        8 => Just("![A chart](chart.png \"wide\")".to_owned()),
+        8 => Just("![A photograph](photo.jpg)".to_owned()),
     ]
 }
 
@@ -58,7 +80,7 @@ fn brief(blocks: Vec<String>) -> String {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
         ..ProptestConfig::default()
     })]
 
@@ -70,19 +92,43 @@ proptest! {
             std::fs::copy(root.join("tests/fixtures/constructs").join(img), dir.path().join(img)).expect("copy");
         }
         let src = dir.path().join("gen.md");
+        let refused: Vec<&str> = REFUSED
+            .iter()
+            .filter(|(piece, _)| blocks.iter().any(|b| b == piece))
+            .map(|(_, message)| *message)
+            .collect();
         std::fs::write(&src, brief(blocks)).expect("write");
         let house = briefpress::house::builtin().expect("house");
         let coverage = briefpress::fonts::Coverage::of_house(&house);
         let doc = match briefpress::parse::parse_file(&src, &coverage) {
-            Ok(d) => d,
-            // A rejected source must say where: every diagnostic carries a span.
+            Ok(d) => {
+                prop_assert!(refused.is_empty(), "built, though it holds {refused:?}");
+                d
+            }
+            // A rejected source must say where: every diagnostic carries a span, and
+            // each refused construct it holds is named.
             Err(briefpress::error::Error::Source(d)) => {
-                prop_assert!(d.diagnostics.iter().all(|x| x.span.is_some()), "{}", d.render());
+                let report = d.render();
+                prop_assert!(!refused.is_empty(), "a valid brief was rejected:\n{report}");
+                prop_assert!(d.diagnostics.iter().all(|x| x.span.is_some()), "{report}");
+                for message in &refused {
+                    prop_assert!(report.contains(message), "{message:?} not in:\n{report}");
+                }
                 return Ok(());
             }
             Err(e) => return Err(TestCaseError::fail(e.to_string())),
         };
-        let expected = briefpress::verify::expected_words(&doc, &house);
+        // The content model against the second reading, then every edition against it.
+        let oracle_words = oracle::words(&src, &oracle::builtin_house());
+        let model: Vec<String> = briefpress::verify::expected_words(&doc, &house)
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
+        prop_assert_eq!(&model, &oracle_words, "the content model disagrees with the oracle");
+        let expected: Vec<briefpress::content::Word> = oracle_words
+            .into_iter()
+            .map(|text| briefpress::content::Word { text, part: 0 })
+            .collect();
         for edition in [Edition::Screen, Edition::Print] {
             let options = Options { edition, epoch: doc.meta.date.unix_seconds(), pdf_standard: PdfStandard::A2b };
             for f in [Format::Txt, Format::Pdf, Format::Epub] {

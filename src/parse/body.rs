@@ -44,7 +44,8 @@ pub fn parse(
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_STRIKETHROUGH;
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_MATH;
     let body = &text[base..];
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, opts)
         .into_offset_iter()

@@ -191,30 +191,78 @@ fn dos_time(epoch: i64) -> (u16, u16) {
 mod tests {
     use super::*;
 
+    /// CRC-32 (IEEE, reflected), bit by bit: an implementation apart from the one the
+    /// writer uses.
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// A whole archive written out by hand from APPNOTE 4.3: two stored entries, every
+    /// field in order. The writer must give exactly these bytes.
     #[test]
-    fn mimetype_is_first_and_stored() -> Result<(), String> {
+    fn a_stored_archive_is_the_appnote_layout_byte_for_byte() -> Result<(), String> {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926, "the CRC check value");
         let bytes = archive(
             &[Entry {
-                path: "a.txt".into(),
+                path: "a.png".into(),
                 bytes: b"hello",
             }],
             1_477_958_400,
         )?;
-        // Local file header, then method 0 (stored) at offset 8, name at 30.
-        assert_eq!(&bytes[0..4], b"PK\x03\x04");
-        assert_eq!(&bytes[8..10], &[0, 0]);
-        assert_eq!(&bytes[30..38], b"mimetype");
-        assert_eq!(&bytes[38..58], b"application/epub+zip");
-        assert_eq!(
-            bytes,
-            archive(
-                &[Entry {
-                    path: "a.txt".into(),
-                    bytes: b"hello"
-                }],
-                1_477_958_400
-            )?
-        );
+        // 2016-11-01 00:00:00: DOS date (36 << 9) | (11 << 5) | 1, time 0.
+        let (time, date) = ([0u8, 0], [0x61u8, 0x49]);
+        let mut want: Vec<u8> = Vec::new();
+        let mut offsets = Vec::new();
+        let entries: [(&str, &[u8]); 2] =
+            [("mimetype", b"application/epub+zip"), ("a.png", b"hello")];
+        // Local headers: signature, version 2.0, flags 0, method 0 (stored), time,
+        // date, CRC, sizes (packed = plain), name length, extra 0, name, data.
+        for (name, data) in entries {
+            offsets.push(want.len() as u32);
+            want.extend([0x50, 0x4B, 0x03, 0x04, 20, 0, 0, 0, 0, 0]);
+            want.extend(time);
+            want.extend(date);
+            want.extend(crc32(data).to_le_bytes());
+            want.extend((data.len() as u32).to_le_bytes());
+            want.extend((data.len() as u32).to_le_bytes());
+            want.extend((name.len() as u16).to_le_bytes());
+            want.extend([0, 0]);
+            want.extend(name.as_bytes());
+            want.extend(data);
+        }
+        let directory = want.len() as u32;
+        // Central directory: made by Unix 2.0, then as above, then comment, disk and
+        // internal attributes 0, external attributes `-rw-r--r--`, the local offset.
+        for ((name, data), offset) in entries.iter().zip(&offsets) {
+            want.extend([0x50, 0x4B, 0x01, 0x02, 20, 3, 20, 0, 0, 0, 0, 0]);
+            want.extend(time);
+            want.extend(date);
+            want.extend(crc32(data).to_le_bytes());
+            want.extend((data.len() as u32).to_le_bytes());
+            want.extend((data.len() as u32).to_le_bytes());
+            want.extend((name.len() as u16).to_le_bytes());
+            want.extend([0, 0, 0, 0, 0, 0, 0, 0]);
+            want.extend([0, 0, 0xA4, 0x81]);
+            want.extend(offset.to_le_bytes());
+            want.extend(name.as_bytes());
+        }
+        let size = want.len() as u32 - directory;
+        want.extend([0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0, 2, 0, 2, 0]);
+        want.extend(size.to_le_bytes());
+        want.extend(directory.to_le_bytes());
+        want.extend([0, 0]);
+        assert_eq!(bytes, want);
         Ok(())
     }
 

@@ -234,16 +234,69 @@ mod tests {
     fn tone_curve_matches_the_srgb_function() {
         let t = curve_tag();
         let at = |i: usize| u16::from_be_bytes([t[12 + 2 * i], t[13 + 2 * i]]);
-        assert_eq!(at(0), 0);
-        assert_eq!(at(CURVE_SAMPLES - 1), 65535);
+        assert_eq!(&t[..4], b"curv");
+        assert_eq!(be32(&t, 8), 1024);
+        // IEC 61966-2-1, written out here rather than taken from `srgb_to_linear`:
+        // linear below 0.04045 with slope 1/12.92, a 2.4 power above.
+        for i in 0..1024 {
+            let c = i as f64 / 1023.0;
+            let want = if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            };
+            let got = f64::from(at(i)) / 65535.0;
+            assert!(
+                (got - want).abs() <= 0.5 / 65535.0,
+                "sample {i}: {got} vs {want}"
+            );
+        }
         // Mid grey 0.5 is 21.4 % linear light.
-        let mid = f64::from(at(512)) / 65535.0;
-        assert!((mid - srgb_to_linear(512.0 / 1023.0)).abs() < 1e-4);
-        assert!((0.20..0.23).contains(&mid));
+        assert!((0.213..0.215).contains(&(f64::from(at(512)) / 65535.0)));
     }
 
+    /// The numbers of the profile read back from its bytes and compared with the
+    /// published ones: the D50-adapted sRGB primaries and the D65 white of the common
+    /// v2 sRGB profiles (to the 4 decimals they are printed with), the D50 illuminant
+    /// in the header, the fixed creation date, and the description.
     #[test]
-    fn profile_is_deterministic() {
-        assert_eq!(srgb_v2(), srgb_v2());
+    fn stored_numbers_are_the_published_srgb_ones() {
+        let p = srgb_v2();
+        let s15 = |at: usize| f64::from(be32(&p, at) as i32) / 65536.0;
+        let tag = |sig: &[u8; 4]| {
+            let n = be32(&p, 128) as usize;
+            (0..n)
+                .map(|i| 132 + 12 * i)
+                .find(|&e| &p[e..e + 4] == sig)
+                .map(|e| be32(&p, e + 4) as usize)
+                .expect("tag")
+        };
+        for (sig, want) in [
+            (b"rXYZ", [0.4361, 0.2225, 0.0139]),
+            (b"gXYZ", [0.3851, 0.7169, 0.0971]),
+            (b"bXYZ", [0.1431, 0.0606, 0.7141]),
+            (b"wtpt", [0.9505, 1.0, 1.0891]),
+        ] {
+            let off = tag(sig);
+            assert_eq!(&p[off..off + 4], b"XYZ ");
+            for (k, w) in want.iter().enumerate() {
+                let got = s15(off + 8 + 4 * k);
+                assert!((got - w).abs() < 1e-4, "{sig:?}[{k}]: {got} vs {w}");
+            }
+        }
+        for (k, w) in [0.9642, 1.0, 0.8249].iter().enumerate() {
+            assert!((s15(68 + 4 * k) - w).abs() < 1e-4, "illuminant {k}");
+        }
+        // 2016-11-01 00:00:00 as six big-endian u16: never the clock.
+        assert_eq!(&p[24..36], &[0x07, 0xE0, 0, 11, 0, 1, 0, 0, 0, 0, 0, 0]);
+        let desc = tag(b"desc");
+        assert_eq!(be32(&p, desc + 8) as usize, DESCRIPTION.len() + 1);
+        assert_eq!(
+            &p[desc + 12..desc + 12 + DESCRIPTION.len()],
+            DESCRIPTION.as_bytes()
+        );
+        // The three tone curves share one tag's data.
+        assert_eq!(tag(b"rTRC"), tag(b"gTRC"));
+        assert_eq!(tag(b"gTRC"), tag(b"bTRC"));
     }
 }

@@ -1,0 +1,219 @@
+//! A second reading of a brief's content, apart from `src/content.rs` and `src/parse/`:
+//! the words every edition must carry, worked out from the source file and
+//! `branding/house.toml` by the rule the README states ("What 'the same content'
+//! means"), written out again here. The Markdown is read as pulldown-cmark's plain
+//! event stream, the front matter as YAML into this file's own struct, the house file
+//! as TOML values. The word-for-word tests compare the editions with this, so a bug in
+//! the content model or the parser cannot pass by agreeing with itself.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(serde::Deserialize)]
+struct Front {
+    title: String,
+    subtitle: Option<String>,
+    region: String,
+    date: String,
+    lang: Option<String>,
+    authors: Vec<Author>,
+}
+
+#[derive(serde::Deserialize)]
+struct Author {
+    name: String,
+    bio: Option<String>,
+}
+
+/// The house values content depends on: masthead lines and two labels.
+pub struct HouseWords {
+    pub masthead: Vec<String>,
+    pub figure: String,
+    pub notes: String,
+}
+
+/// Read them from a house file (TOML values, not the crate's typed config).
+pub fn house_words(house_toml: &Path) -> HouseWords {
+    let text = std::fs::read_to_string(house_toml).expect("house.toml");
+    let v: toml::Table = toml::from_str(&text).expect("house.toml parses");
+    let lines = v["organisation"]["lines"]
+        .as_array()
+        .expect("organisation.lines")
+        .iter()
+        .map(|l| l.as_str().expect("a line").to_owned())
+        .collect();
+    let label = |k: &str| v["labels"][k].as_str().expect("label").to_owned();
+    HouseWords {
+        masthead: lines,
+        figure: label("figure"),
+        notes: label("notes"),
+    }
+}
+
+/// The built-in house: `branding/house.toml` of the repository.
+pub fn builtin_house() -> HouseWords {
+    house_words(&Path::new(env!("CARGO_MANIFEST_DIR")).join("branding/house.toml"))
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "November 2016" or "15 March 2024" (English; the fixtures are all English).
+fn date_display(date: &str, lang: &str) -> String {
+    assert!(
+        lang == "en" || lang.starts_with("en-"),
+        "the oracle knows English month names only, not {lang}"
+    );
+    let parts: Vec<u32> = date
+        .split('-')
+        .map(|p| p.parse().expect("date digits"))
+        .collect();
+    let month = MONTHS[parts[1] as usize - 1];
+    match parts.get(2) {
+        Some(d) => format!("{d} {month} {}", parts[0]),
+        None => format!("{month} {}", parts[0]),
+    }
+}
+
+/// The content words of the brief at `source` under `house`, in reading order.
+pub fn words(source: &Path, house: &HouseWords) -> Vec<String> {
+    let text = std::fs::read_to_string(source).expect("source");
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let rest = text.strip_prefix("---\n").expect("front matter opens");
+    let end = rest.find("\n---\n").expect("front matter closes");
+    let front: Front = serde_saphyr::from_str(&rest[..end]).expect("front matter");
+    let body = &rest[end + 5..];
+
+    // Content: masthead, REGION, date, title, subtitle, author names, body, notes,
+    // "Name – bio" lines.
+    let mut out = String::new();
+    let mut push = |s: &str| {
+        out.push_str(s);
+        out.push('\n');
+    };
+    for l in &house.masthead {
+        push(l);
+    }
+    push(&front.region.to_uppercase());
+    push(&date_display(
+        front.date.trim(),
+        front.lang.as_deref().unwrap_or("en"),
+    ));
+    push(&front.title);
+    if let Some(s) = &front.subtitle {
+        push(s);
+    }
+    for a in &front.authors {
+        push(&a.name);
+    }
+    push(&body_text(body, house));
+    for a in &front.authors {
+        if let Some(bio) = &a.bio {
+            push(&format!("{} \u{2013} {bio}", a.name));
+        }
+    }
+    split(&out)
+}
+
+/// The body's words in reading order, then the notes heading and the notes in order
+/// of first reference. Block starts and ends separate words; inline markup, note
+/// references and link targets add nothing; an image becomes "Figure N. alt".
+fn body_text(body: &str, house: &HouseWords) -> String {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_MATH;
+    let mut main = String::new();
+    let mut notes: BTreeMap<String, String> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    // The note being defined, if any; its text goes apart from the body's.
+    let mut in_note: Option<String> = None;
+    let mut figures = 0;
+    let mut events = Parser::new_ext(body, opts);
+    while let Some(e) = events.next() {
+        let sink = match &in_note {
+            Some(l) => notes.entry(l.clone()).or_default(),
+            None => &mut main,
+        };
+        match e {
+            Event::Text(t) | Event::Code(t) => sink.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => sink.push(' '),
+            Event::FootnoteReference(l) => {
+                if !order.iter().any(|o| *o == *l) {
+                    order.push(l.to_string());
+                }
+            }
+            Event::Start(Tag::FootnoteDefinition(l)) => in_note = Some(l.to_string()),
+            Event::End(TagEnd::FootnoteDefinition) => in_note = None,
+            Event::Start(Tag::Image { .. }) => {
+                figures += 1;
+                let mut alt = String::new();
+                for e in events.by_ref() {
+                    match e {
+                        Event::End(TagEnd::Image) => break,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                        Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                        _ => {}
+                    }
+                }
+                sink.push_str(&format!(" {} {figures}. {alt} ", house.figure));
+            }
+            Event::Start(t) if !inline(&t) => sink.push('\n'),
+            Event::End(t) if !inline_end(&t) => sink.push('\n'),
+            Event::Start(_) | Event::End(_) | Event::Rule => {}
+            other => panic!("the oracle reads no {other:?} (the brief should be refused)"),
+        }
+    }
+    if !order.is_empty() {
+        main.push_str(&format!("\n{}\n", house.notes));
+        for l in order {
+            main.push_str(notes.get(&l).map_or("", String::as_str));
+            main.push('\n');
+        }
+    }
+    main
+}
+
+fn inline(t: &Tag<'_>) -> bool {
+    matches!(t, Tag::Emphasis | Tag::Strong | Tag::Link { .. })
+}
+
+fn inline_end(t: &TagEnd) -> bool {
+    matches!(t, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link)
+}
+
+/// Words after the README's normalisation: NFC, soft hyphens (and zero-width
+/// characters) dropped, ligatures expanded, any white space a separator.
+pub fn split(text: &str) -> Vec<String> {
+    let mut s = String::new();
+    for c in text.nfc() {
+        match c {
+            '\u{AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
+            '\u{FB00}' => s.push_str("ff"),
+            '\u{FB01}' => s.push_str("fi"),
+            '\u{FB02}' => s.push_str("fl"),
+            '\u{FB03}' => s.push_str("ffi"),
+            '\u{FB04}' => s.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => s.push_str("st"),
+            c => s.push(c),
+        }
+    }
+    s.split_whitespace().map(str::to_owned).collect()
+}
