@@ -15,6 +15,7 @@
 
 pub mod build;
 pub mod content;
+pub mod dates;
 pub mod diag;
 pub mod error;
 pub mod fonts;

@@ -147,13 +147,10 @@ pub enum Inline {
 }
 
 impl BriefDate {
-    /// The date as editions display it, e.g. "November 2016" or "3 November 2016".
+    /// The date as editions display it in the brief's language, e.g. "November 2016" or
+    /// "3 November 2016" for `en`, "ноябрь 2016 г." for `ru` (see [`crate::dates`]).
     pub fn display(&self, lang: &str) -> String {
-        let month = month_name(lang, self.month);
-        match self.day {
-            Some(d) => format!("{d} {month} {}", self.year),
-            None => format!("{month} {}", self.year),
-        }
+        crate::dates::display(*self, lang)
     }
 
     /// ISO 8601 form, `YYYY-MM` or `YYYY-MM-DD`.
@@ -172,59 +169,6 @@ impl BriefDate {
             i64::from(self.day.unwrap_or(1)),
         ) * 86_400
     }
-}
-
-/// Month names for the languages the institute publishes in; English otherwise.
-fn month_name(lang: &str, month: u8) -> &'static str {
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    const IT: [&str; 12] = [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ];
-    const FR: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let primary = lang.split(['-', '_']).next().unwrap_or("en");
-    let table = match primary {
-        "it" => &IT,
-        "fr" => &FR,
-        _ => &EN,
-    };
-    table[usize::from(month.clamp(1, 12) - 1)]
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm;

@@ -163,25 +163,16 @@ fn out_error(path: &Path, e: &std::io::Error) -> Error {
     }
 }
 
-/// Take an exclusive lock on the folder for this process's build. A filesystem without
-/// locks is built in unlocked, as before locks were taken.
+/// Take an exclusive lock on the folder for this process's build (`File::lock`, which
+/// is `flock` on Unix). A filesystem without locks is built in unlocked, as before
+/// locks were taken.
 #[cfg(unix)]
 fn lock(path: &Path) -> Result<Option<File>> {
-    use std::os::fd::AsRawFd;
+    use std::fs::TryLockError;
     let dir = File::open(path).map_err(|e| out_error(path, &e))?;
-    let flock = |op: i32| loop {
-        // SAFETY: `dir` is an open file descriptor for the duration of the call.
-        if unsafe { libc::flock(dir.as_raw_fd(), op) } == 0 {
-            return Ok(());
-        }
-        let e = std::io::Error::last_os_error();
-        if e.kind() != std::io::ErrorKind::Interrupted {
-            return Err(e);
-        }
-    };
-    match flock(libc::LOCK_EX | libc::LOCK_NB) {
+    match dir.try_lock() {
         Ok(()) => Ok(Some(dir)),
-        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+        Err(TryLockError::WouldBlock) => {
             let _ = std::io::stderr().write_all(
                 format!(
                     "note: waiting for another briefpress build writing to {}\n",
@@ -189,10 +180,10 @@ fn lock(path: &Path) -> Result<Option<File>> {
                 )
                 .as_bytes(),
             );
-            flock(libc::LOCK_EX).map_err(|e| out_error(path, &e))?;
+            dir.lock().map_err(|e| out_error(path, &e))?;
             Ok(Some(dir))
         }
-        Err(_) => Ok(None),
+        Err(TryLockError::Error(_)) => Ok(None),
     }
 }
 

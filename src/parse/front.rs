@@ -217,6 +217,27 @@ pub fn parse(
             )
             .with_hint("use a tag such as en, en-GB, it or ru"),
         );
+    } else if !crate::dates::supported(&lang) {
+        diags.push(
+            Diagnostic::new(
+                format!("briefpress cannot write dates in `lang: {lang}`: the locale data has no such language"),
+                key_span("lang"),
+            )
+            .with_hint("check the language code (ISO 639: en, it, fr, ru, tr, ka, hy …)"),
+        );
+    } else if let Some(d) = date {
+        // The band shows the date in the brief's language: the house fonts must be
+        // able to set it, as they must every character of the source.
+        let shown = d.display(&lang);
+        let how = format!(", in the date as `lang: {lang}` writes it ({shown})");
+        for c in shown.chars() {
+            if let Some(diag) = chars.check(c, key_span("lang"), &how) {
+                diags.push(diag.with_hint(
+                    "set `lang` to a language whose script the house fonts cover, or add a font that has it to the house style",
+                ));
+                break;
+            }
+        }
     }
     let id = raw.id.map(|i| i.trim().to_owned());
     if id.as_deref() == Some("") {
