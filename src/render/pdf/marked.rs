@@ -8,12 +8,19 @@
 //! hyphen's `/Span << /ActualText >>` — and needs no patching of the streams afterwards.
 //! Its annotations, however, are written inline in `/Annots`, and an `/OBJR` needs an
 //! indirect object, so [`annotations`] moves them out with lopdf.
+//!
+//! A line that ends where no space is (after a dash or a slash, between ideographs)
+//! ends in an empty `/Span << /ActualText <FEFF00AD> >>`: an invisible soft hyphen, so
+//! the reader joins the line's last word to the next line's first ([`join_run`]).
 
 use std::collections::BTreeMap;
 
 use lopdf::{Document, Object, ObjectId};
 use printpdf::{DictItem, Op};
 
+use super::flow::Run;
+use super::linebreak::Line;
+use super::shape::{Chunk, Item, INF};
 use super::tags::{Marks, NodeId, Tree};
 use crate::render::finish::pdfa::text_string;
 
@@ -38,6 +45,60 @@ pub fn artifact(ops: &mut Vec<Op>) {
 /// Close the innermost marked content: `EMC`.
 pub fn end(ops: &mut Vec<Op>) {
     ops.push(Op::EndMarkedContent);
+}
+
+/// The run that ends `line` of `items` when the line breaks inside a word, else `None`.
+///
+/// A break inside a word is one that neither a space nor an inserted hyphen marks: a
+/// break opportunity of UAX #14 after a dash, a slash or an ideograph. Every other
+/// line end is a word break to a reader, so this one must say that it is not: the run
+/// has no glyphs and is written like an inserted hyphen, inside
+/// `/Span << /ActualText <FEFF00AD> >>` (docs/editions.md), which the reader takes as
+/// a soft hyphen: it joins the words and the normalisation drops it.
+pub fn join_run(items: &[Item], line: &Line) -> Option<Run> {
+    if line.hyphen.is_some() {
+        return None;
+    }
+    match items.get(line.end) {
+        Some(Item::Penalty {
+            penalty,
+            hyphen: None,
+            ..
+        }) if *penalty > -INF => {}
+        _ => return None,
+    }
+    // The last character set on the line, and the text it belongs to: furniture (a note
+    // number) is skipped by the reader, so the mark goes with the content before it.
+    let boxes = items[line.start..line.end]
+        .iter()
+        .rev()
+        .filter_map(|it| match it {
+            Item::Box(c) if !c.style.artifact => Some(c),
+            _ => None,
+        });
+    let (chunk, last) = boxes
+        .filter_map(|c| {
+            let last = c.glyphs.iter().rev().find_map(|g| g.text.chars().last())?;
+            Some((c, last))
+        })
+        .next()?;
+    // A break after white space that is not a word space (a thin space, say) is a word
+    // break to the reader already.
+    if last.is_whitespace() {
+        return None;
+    }
+    let mut style = chunk.style.clone();
+    // The mark is not part of a link: it would get an empty link annotation.
+    style.link = None;
+    Some(Run {
+        chunk: Chunk {
+            font: chunk.font,
+            style,
+            glyphs: Vec::new(),
+        },
+        extra: 0.0,
+        hyphen: true,
+    })
 }
 
 /// A link annotation as the writer drew it: its `Link` element and the text it covers.

@@ -447,7 +447,10 @@ fn text_ops(
                 cid: Some(g.text.clone()).filter(|t| !t.is_empty()),
             });
         }
-        pending.push(TextItem::GlyphIds(glyphs));
+        // The mark of a line broken inside a word has no glyphs: no empty string.
+        if !glyphs.is_empty() {
+            pending.push(TextItem::GlyphIds(glyphs));
+        }
         if r.extra.abs() > 0.001 {
             // TJ numbers are thousandths of an em, positive moving left.
             pending.push(TextItem::Offset(round3(
