@@ -200,11 +200,12 @@ fn a_url_broken_after_a_slash_checks() {
 #[test]
 fn invisible_characters_and_lone_marks_check() {
     // A dot above without a precomposed q, an overlay on a, a soft hyphen, joiners, a
-    // right-to-left override, a left-to-right mark, bidi isolates.
+    // right-to-left override, a left-to-right mark, bidi isolates; two marks on e that
+    // the font composes in another order, and the same letter and mark on their own.
     build_and_check(
         "Invisible characters",
         "q\u{307} a\u{338}b x\u{AD}y a\u{200D}b c\u{200C}d \u{202E}qr\u{202C} s\u{200E}t \
-         \u{2066}g\u{2069}.\n",
+         \u{2066}g\u{2069} e\u{301}\u{323}f \u{1EB9} \u{301}.\n",
     );
 }
 

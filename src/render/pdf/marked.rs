@@ -20,7 +20,7 @@ use printpdf::{DictItem, Op};
 
 use super::flow::Run;
 use super::linebreak::Line;
-use super::shape::{Chunk, Item, INF};
+use super::shape::{Chunk, Glyph, Item, INF};
 use super::tags::{Marks, NodeId, Tree};
 use crate::render::finish::pdfa::text_string;
 
@@ -101,6 +101,69 @@ pub fn join_run(items: &[Item], line: &Line) -> Option<Run> {
     })
 }
 
+/// The glyphs of a run in pieces, each `(range, actual)`: `actual` is the text a piece
+/// shows, to be given as `/ActualText`, when its glyphs' `/ToUnicode` texts would read
+/// differently; `None` for runs of clusters that read right.
+///
+/// `/ToUnicode` gives one text per glyph (`reads`, by original glyph id), but a glyph
+/// may show different text in different places: the letter that carries a stack of
+/// reordered marks, a mark glyph that only ever follows its letter in one cluster. Such
+/// a cluster (a glyph with text and the glyphs after it without) is read from its
+/// `/ActualText`. A cluster with the `.notdef` glyph gets none: it shows no character,
+/// and the verifier must see that.
+pub fn pieces<'r>(
+    glyphs: &[Glyph],
+    reads: impl Fn(u16) -> Option<&'r str>,
+) -> Vec<(std::ops::Range<usize>, Option<String>)> {
+    let mut out: Vec<(std::ops::Range<usize>, Option<String>)> = Vec::new();
+    let mut k = 0;
+    while k < glyphs.len() {
+        let end = glyphs[k + 1..]
+            .iter()
+            .position(|g| !g.text.is_empty())
+            .map_or(glyphs.len(), |p| k + 1 + p);
+        let cluster = &glyphs[k..end];
+        let shows = || cluster.iter().map(|g| g.text.as_str()).collect::<String>();
+        // One glyph, one text: the usual case, compared without building strings.
+        let right = match cluster {
+            [g] => reads(g.gid) == Some(g.text.as_str()),
+            _ => cluster
+                .iter()
+                .map(|g| reads(g.gid))
+                .collect::<Option<String>>()
+                .is_some_and(|read| read == shows()),
+        };
+        let notdef = cluster.iter().any(|g| g.gid == 0);
+        let actual = (!right && !notdef).then(shows);
+        match out.last_mut() {
+            Some((r, None)) if actual.is_none() => r.end = end,
+            _ => out.push((k..end, actual)),
+        }
+        k = end;
+    }
+    out
+}
+
+/// Open `/Span << /ActualText (text) >>` (closed by `EMC`).
+pub fn actual_text(ops: &mut Vec<Op>, text: &str) {
+    let mut data = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        data.extend(unit.to_be_bytes());
+    }
+    let mut map = BTreeMap::new();
+    map.insert(
+        "ActualText".to_owned(),
+        DictItem::String {
+            data,
+            literal: false,
+        },
+    );
+    ops.push(Op::BeginMarkedContentWithProperties {
+        tag: "Span".into(),
+        properties: DictItem::Dict { map },
+    });
+}
+
 /// A link annotation as the writer drew it: its `Link` element and the text it covers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkRun {
@@ -166,4 +229,51 @@ pub fn annotations(
         }
     }
     Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyph(gid: u16, text: &str) -> Glyph {
+        Glyph {
+            gid,
+            advance: 1.0,
+            cluster: 0,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn only_clusters_that_read_otherwise_get_actual_text() {
+        // `/ToUnicode`: 1 → "a", 2 → "\u{1EB9}" (e with dot below), 3 → "\u{301}";
+        // glyph 4 has no text of its own anywhere.
+        let reads = |gid: u16| match gid {
+            1 => Some("a"),
+            2 => Some("\u{1EB9}"),
+            3 => Some("\u{301}"),
+            _ => None,
+        };
+        let glyphs = [
+            glyph(1, "a"),
+            glyph(2, "e\u{301}\u{323}"),
+            glyph(3, ""),
+            glyph(1, "a"),
+            glyph(2, "\u{1EB9}"),
+            glyph(3, "\u{301}"),
+            glyph(4, "x"),
+            glyph(0, "\u{2232}"),
+        ];
+        assert_eq!(
+            pieces(&glyphs, reads),
+            [
+                (0..1, None),
+                (1..3, Some("e\u{301}\u{323}".to_owned())),
+                (3..6, None),
+                (6..7, Some("x".to_owned())),
+                // `.notdef` shows no character: no text to paper over that.
+                (7..8, None)
+            ]
+        );
+    }
 }
