@@ -223,3 +223,50 @@ fn furniture_look_alikes_in_the_text_edition_check() {
     );
     build_and_check("Look-alikes", &body);
 }
+
+#[test]
+fn dashes_slashes_and_wrapping_cells_everywhere_check() {
+    // Words that break inside (dashes, slashes, hyphens) in every block a brief has, so
+    // that many lines of every kind end inside a word; and tables whose cells wrap.
+    let words = [
+        "2013–2018",
+        "a/b/c/d",
+        "https://example.org/a/b/c/d/e/f/g/h",
+        "pre-",
+        "and",
+        "post-war",
+        "China–Tajikistan",
+        "Supercalifragilistic/expialidocious/word",
+        "1990—2000",
+        "en–dash–chain–of–words",
+        "self-/co-",
+        "(see",
+        "2016–)",
+        "“word”",
+    ];
+    let mut next = words.iter().cycle().step_by(3);
+    let mut para = |n: usize| {
+        (0..n)
+            .filter_map(|_| next.next().copied())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut body = String::new();
+    for i in 0..12 {
+        let block = match i % 5 {
+            0 => para(60),
+            1 => format!("## {}", para(8)),
+            2 => format!("- {}\n- {}", para(30), para(20)),
+            3 => format!("> {}", para(40)),
+            _ => format!(
+                "| A | B | C |\n|---|---|---|\n| {} | {} | {} |",
+                para(6),
+                para(9),
+                para(4)
+            ),
+        };
+        body.push_str(&block);
+        body.push_str("\n\n");
+    }
+    build_and_check("Dashes 2013–2018 and a/b/c/d/e/f/g/h/i/j/k/l/m", &body);
+}
