@@ -20,7 +20,8 @@
 //! each note), rules, the logo, link targets.
 //!
 //! Content is compared as a sequence of *words*: the text after [`normalize`] (Unicode
-//! NFC, soft hyphens removed, typographic ligatures expanded) split at white space.
+//! NFC, default-ignorable characters such as the soft hyphen, joiners and bidi controls
+//! removed, typographic ligatures expanded) split at white space.
 //! Renderers take their words from [`content`]; the verifier compares against it.
 
 use unicode_normalization::UnicodeNormalization;
@@ -197,12 +198,18 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// The documented normalisation applied to every text before it is split into words:
-/// Unicode NFC, soft hyphens dropped, ligature code points expanded, non-breaking and
-/// other Unicode spaces treated as spaces.
+/// default-ignorable characters dropped, Unicode NFC, ligature code points expanded,
+/// non-breaking and other Unicode spaces treated as spaces.
+///
+/// Default-ignorable characters (Unicode's `Default_Ignorable_Code_Point`: the soft
+/// hyphen, zero-width space and joiners, bidi marks, embeddings and isolates, variation
+/// selectors …) are invisible: a reader sees no word in them, and a PDF shows no glyph
+/// for them, so they are not content. They go first, so that a mark after a joiner
+/// composes with its letter as it would without the joiner.
 pub fn normalize(text: &str) -> String {
-    // ASCII is its own normal form and has no soft hyphens or ligatures: only its
-    // white space other than the space changes. Most text of most briefs (and nearly
-    // every single word) takes this way.
+    // ASCII is its own normal form and has no ignorable characters or ligatures: only
+    // its white space other than the space changes. Most text of most briefs (and
+    // nearly every single word) takes this way.
     if text.is_ascii() {
         if !text.bytes().any(|b| (b'\t'..=b'\r').contains(&b)) {
             return text.to_owned();
@@ -212,24 +219,56 @@ pub fn normalize(text: &str) -> String {
             .map(|c| if c.is_whitespace() { ' ' } else { c })
             .collect();
     }
-    let mut out = String::with_capacity(text.len());
-    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    let visible: std::borrow::Cow<'_, str> = if text.chars().any(ignorable) {
+        text.chars()
+            .filter(|&c| !ignorable(c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    };
+    let mut out = String::with_capacity(visible.len());
+    if unicode_normalization::is_nfc_quick(visible.chars())
+        == unicode_normalization::IsNormalized::Yes
     {
-        for ch in text.chars() {
+        for ch in visible.chars() {
             push_normalized(&mut out, ch);
         }
     } else {
-        for ch in text.nfc() {
+        for ch in visible.nfc() {
             push_normalized(&mut out, ch);
         }
     }
     out
 }
 
+/// Whether `c` is a `Default_Ignorable_Code_Point` (Unicode 16, DerivedCoreProperties).
+pub fn ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
 /// One character of NFC text, normalised by the rest of the rules of [`normalize`].
 fn push_normalized(out: &mut String, ch: char) {
     match ch {
-        '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
         '\u{FB00}' => out.push_str("ff"),
         '\u{FB01}' => out.push_str("fi"),
         '\u{FB02}' => out.push_str("fl"),
@@ -268,5 +307,11 @@ mod tests {
         // Already NFC, and not: the same result.
         assert_eq!(normalize("caf\u{e9}\u{2009}\u{FB02}y"), "caf\u{e9} fly");
         assert_eq!(normalize("cafe\u{301}\u{2009}\u{FB02}y"), "caf\u{e9} fly");
+        // Invisible characters go, before composition.
+        assert_eq!(
+            normalize("a\u{200D}b \u{202E}qr\u{202C} s\u{200E}t e\u{200D}\u{301} x\u{AD}y"),
+            "ab qr st \u{e9} xy"
+        );
+        assert_eq!(normalize("\u{2267}\u{338}"), "\u{2267}\u{338}");
     }
 }

@@ -7,10 +7,12 @@
 //! - headings on their own line, underlined with `=` (`##`), `-` (`###`) or nothing;
 //! - paragraphs wrapped and separated by a blank line; `-` bullets and `N.` numbers with
 //!   hanging indents; quotes prefixed with `> `; tables as aligned columns with a `-`
-//!   rule under the header; figures as `[Figure N. caption]`; a thematic break as a
+//!   rule under the header, or, when a cell would have to wrap, each row (header first)
+//!   as a `- ` item with each cell a paragraph; figures as `[Figure N. caption]`; a thematic break as a
 //!   centred `* * *`;
 //! - footnote references as `[N]` after the word; the notes as `[N] text` under the
-//!   notes heading; links as `text <url>`.
+//!   notes heading; links as `text <url>` (text glued after the link stays glued to the
+//!   target: `text <url>s`; link text ending in a space gives `text <url> `).
 
 use unicode_width::UnicodeWidthStr;
 
@@ -259,9 +261,23 @@ fn push_inline(inlines: &[Inline], furniture: bool, s: &mut String) {
             Inline::Text(t) | Inline::Code(t) => s.push_str(t),
             Inline::Emph(c) | Inline::Strong(c) => push_inline(c, furniture, s),
             Inline::Link { url, content } => {
+                let start = s.len();
                 push_inline(content, furniture, s);
-                if furniture && crate::model::plain_text(content) != *url {
-                    s.push_str(&format!(" <{url}>"));
+                let text = &s[start..];
+                if !furniture || crate::model::plain_text(content) == *url {
+                    continue;
+                }
+                // The target goes after the link text, split from it by a space; what
+                // follows the link without a space stays glued to the target, and
+                // the reader joins it back to the link text. Link text that ends in
+                // white space (or has no words) takes the target at a word start.
+                let target = target(url);
+                if text.trim().is_empty() {
+                    continue; // No words to point from: the target is left out.
+                } else if text.ends_with(char::is_whitespace) {
+                    s.push_str(&format!("<{target}> "));
+                } else {
+                    s.push_str(&format!(" <{target}>"));
                 }
             }
             Inline::NoteRef(n) => {
@@ -272,6 +288,26 @@ fn push_inline(inlines: &[Inline], furniture: bool, s: &mut String) {
             Inline::LineBreak => s.push('\n'),
         }
     }
+}
+
+/// A link target as written between `<` and `>`: white space and angle brackets
+/// percent-encoded, so the target is one word that ends at its `>`.
+fn target(url: &str) -> std::borrow::Cow<'_, str> {
+    if !url.contains(|c: char| c.is_whitespace() || c == '<' || c == '>') {
+        return url.into();
+    }
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_whitespace() || c == '<' || c == '>' {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// Greedy wrap by display width. A word longer than the line stays whole.
@@ -345,6 +381,9 @@ fn table(t: &Table, width: usize) -> Vec<String> {
         };
         widths[i] -= 1;
     }
+    if natural.iter().zip(&widths).any(|(n, w)| n > w) {
+        return stacked(&head, &rows, width);
+    }
     let mut out = Vec::new();
     let render_row = |row: &[String], out: &mut Vec<String>| {
         let wrapped: Vec<Vec<String>> = row
@@ -383,6 +422,20 @@ fn table(t: &Table, width: usize) -> Vec<String> {
     );
     for r in &rows {
         render_row(r, &mut out);
+    }
+    out
+}
+
+/// A table too wide for aligned columns without wrapping a cell: wrapped cells side
+/// by side would be read line by line across the columns, out of order. Instead each
+/// row (the header first) is a `-` item and each of its cells a paragraph of its own.
+fn stacked(head: &[String], rows: &[Vec<String>], width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
+        for (i, cell) in row.iter().enumerate() {
+            let first = if i == 0 { "- " } else { "  " };
+            out.extend(wrap(cell, width, first, "  "));
+        }
     }
     out
 }

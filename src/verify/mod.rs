@@ -366,6 +366,7 @@ pub(crate) fn push_words(raw: String, place: &Place, optional: bool, out: &mut V
             text: raw,
             place: place.clone(),
             optional,
+            raw: None,
         });
         return;
     }
@@ -374,6 +375,7 @@ pub(crate) fn push_words(raw: String, place: &Place, optional: bool, out: &mut V
             text: t.to_owned(),
             place: place.clone(),
             optional,
+            raw: None,
         });
     }
 }

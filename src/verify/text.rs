@@ -1,86 +1,149 @@
 //! Reading the plain-text edition back into words, by the layout rules of
 //! [`crate::render::text`] (restated here, not shared, so a renderer bug cannot hide).
 //!
-//! - Lines made only of `=`, `-`, `*` and spaces are rules and underlines: skipped.
+//! - Lines made only of `=`, `-`, `*`, `>` and spaces are rules and underlines:
+//!   furniture candidates (a paragraph may be `---` itself).
 //! - Leading `>` quote markers, list markers (`-`, `N.`) and note markers (`[N]`) at a
-//!   line start, note references glued to a word (`word[3]`) and link targets
-//!   (`<https://…>`) are furniture candidates: skipped unless the content has them.
-//!   Punctuation right after a link target belongs to the word before it.
+//!   line start and link targets (`<https://…>`) are furniture candidates: skipped
+//!   unless the content has them. A note reference glued to a word (`word[3]`) is
+//!   taken off it, unless the content has the word with it.
+//! - Whatever is glued after a link target (`<…>`, up to white space) continues the
+//!   word before it: the target was written inside that word.
 //! - A figure is `[Figure N. caption]`: a block (between blank lines) that opens with
-//!   `[` (not a note marker) and closes with `]` loses those two brackets.
+//!   `[` (not a note marker) and closes with `]` loses those two brackets, unless the
+//!   content has them (a paragraph `[[foo]]`).
 
 use super::compare::{Found, Place};
 
 /// Words of a text edition, each with its line number.
 pub fn extract(text: &str) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
-    let lines = unbracket_figures(text.lines().collect());
+    let lines: Vec<&str> = text.lines().collect();
+    let figures = figures(&lines);
     for (n, line) in lines.iter().enumerate() {
         let place = Place {
             line: Some(u32::try_from(n + 1).unwrap_or(u32::MAX)),
             ..Place::default()
         };
         let trimmed = line.trim();
-        if trimmed.is_empty() || is_rule(trimmed) {
+        if trimmed.is_empty() {
             continue;
         }
+        let rule = is_rule(trimmed);
+        let (opens, closes) = figures.get(n).copied().unwrap_or_default();
+        let count = line.split_whitespace().count();
         let mut at_start = true;
-        for token in line.split_whitespace() {
+        for (k, token) in line.split_whitespace().enumerate() {
             let marker = at_start && is_line_marker(token);
             if !marker {
                 at_start = false;
             }
-            if let Some((target, rest)) = link_target(token) {
-                out.push(found(target, &place, true));
-                if !rest.is_empty() {
-                    match out.iter_mut().rev().find(|f| !f.optional) {
-                        Some(prev) => prev.text.push_str(&crate::content::normalize(rest)),
-                        None => out.push(found(rest, &place, false)),
-                    }
-                }
-                continue;
-            }
-            // A note reference glued to the end of a word: `word[3]` or `word.[3]`.
-            match split_note_ref(token) {
-                Some((word, note)) if !word.is_empty() => {
-                    out.push(found(word, &place, false));
-                    out.push(found(note, &place, true));
-                }
-                _ => out.push(found(token, &place, marker || is_note_ref(token))),
+            let first = opens && k == 0;
+            let last = closes && k + 1 == count;
+            if first || last {
+                out.push(bracketed(token, first, last, &place));
+            } else if rule {
+                out.push(found(token, &place, true));
+            } else {
+                self::token(token, marker, &place, &mut out);
             }
         }
     }
     out
 }
 
-/// A link target `<scheme:…>` and any punctuation glued after it.
+/// One token of an ordinary line.
+fn token(token: &str, marker: bool, place: &Place, out: &mut Vec<Found>) {
+    if let Some((target, rest)) = link_target(token) {
+        let mut t = found(target, place, true);
+        let note = if rest.is_empty() {
+            None
+        } else {
+            // Or the whole token is a word of the content that looks like a target.
+            t.raw = Some(crate::content::normalize(token));
+            glue(rest, place, out)
+        };
+        out.push(t);
+        out.extend(note);
+        return;
+    }
+    // A note reference glued to the end of a word: `word[3]` or `word.[3]`.
+    match split_note_ref(token) {
+        Some((word, _)) if !word.is_empty() => {
+            let mut f = found(word, place, false);
+            f.raw = Some(crate::content::normalize(token));
+            out.push(f);
+        }
+        _ => out.push(found(token, place, marker || is_note_ref(token))),
+    }
+}
+
+/// Text glued after a link target: it continues the word before the target, which
+/// keeps its reading without it. A note reference at its end is furniture, as ever,
+/// and returned.
+fn glue(rest: &str, place: &Place, out: &mut Vec<Found>) -> Option<Found> {
+    let (word, note) = match split_note_ref(rest) {
+        Some((word, note)) => (word, note),
+        None => (rest, ""),
+    };
+    if !word.is_empty() {
+        let word = crate::content::normalize(word);
+        match out.iter_mut().rev().find(|f| !f.optional) {
+            Some(prev) => {
+                if prev.raw.is_none() {
+                    prev.raw = Some(prev.text.clone());
+                }
+                prev.text.push_str(&word);
+            }
+            None => out.push(found(&word, place, false)),
+        }
+    }
+    (!note.is_empty()).then(|| found(note, place, true))
+}
+
+/// The first or last token of a figure block (or both), its bracket taken off.
+fn bracketed(token: &str, first: bool, last: bool, place: &Place) -> Found {
+    let mut text = token;
+    if first {
+        text = text.strip_prefix('[').unwrap_or(text);
+    }
+    if last {
+        text = text.strip_suffix(']').unwrap_or(text);
+    }
+    if text.is_empty() {
+        // A bracket standing alone is furniture, or a word of the content.
+        return found(token, place, true);
+    }
+    let mut f = found(text, place, false);
+    f.raw = Some(crate::content::normalize(token));
+    f
+}
+
+/// A link target `<scheme:…>` and whatever is glued after it.
 fn link_target(token: &str) -> Option<(&str, &str)> {
-    let close = token.rfind('>')?;
+    let close = token.find('>')?;
     let (target, rest) = token.split_at(close + 1);
-    let ok = target.starts_with('<')
-        && target.contains(':')
-        && rest.chars().all(|c| c.is_ascii_punctuation() && c != '<');
+    let ok = target.starts_with('<') && target.contains(':');
     ok.then_some((target, rest))
 }
 
-/// Remove the brackets around figure captions (see the module docs).
-fn unbracket_figures(mut lines: Vec<&str>) -> Vec<std::borrow::Cow<'_, str>> {
-    let mut out: Vec<std::borrow::Cow<'_, str>> = lines.drain(..).map(Into::into).collect();
+/// For each line, whether it opens and whether it closes a figure block (see the
+/// module docs).
+fn figures(lines: &[&str]) -> Vec<(bool, bool)> {
+    let mut out = vec![(false, false); lines.len()];
     let mut start = 0;
-    while start < out.len() {
-        let end = (start..out.len())
-            .find(|&i| out[i].trim().is_empty())
-            .unwrap_or(out.len());
+    while start < lines.len() {
+        let end = (start..lines.len())
+            .find(|&i| lines[i].trim().is_empty())
+            .unwrap_or(lines.len());
         if end > start {
-            let first = out[start].trim_start();
+            let first = lines[start].trim_start();
             let opens =
                 first.starts_with('[') && !first.split_whitespace().next().is_some_and(is_note_ref);
-            let closes = out[end - 1].trim_end().ends_with(']');
+            let closes = lines[end - 1].trim_end().ends_with(']');
             if opens && closes {
-                let last = out[end - 1].trim_end();
-                let cut = last.len() - 1;
-                out[end - 1] = format!("{} ", &last[..cut]).into();
-                out[start] = out[start].replacen('[', " ", 1).into();
+                out[start].0 = true;
+                out[end - 1].1 = true;
             }
         }
         start = end + 1;
@@ -93,6 +156,7 @@ fn found(text: &str, place: &Place, optional: bool) -> Found {
         text: crate::content::normalize(text),
         place: place.clone(),
         optional,
+        raw: None,
     }
 }
 
@@ -137,9 +201,9 @@ mod tests {
             words,
             vec![
                 ("Title", false),
+                ("=====", true),
                 ("-", true),
                 ("item", false),
-                ("[2]", true),
                 ("<https://x.org>", true),
                 (">", true),
                 ("3.", true),
@@ -150,7 +214,8 @@ mod tests {
                 ("cap", false)
             ]
         );
-        assert_eq!(f[2].place.to_string(), "line 3");
+        assert_eq!(f[3].place.to_string(), "line 3");
+        assert_eq!(f[3].raw.as_deref(), Some("item[2]"));
         let f = extract("a link <https://x.org/a>, then\n");
         let words: Vec<&str> = f
             .iter()
@@ -158,5 +223,28 @@ mod tests {
             .map(|w| w.text.as_str())
             .collect();
         assert_eq!(words, ["a", "link,", "then"]);
+    }
+
+    #[test]
+    fn glued_text_and_brackets_read_both_ways() {
+        // Letters and a closing quote glued after a link target continue the word.
+        let f = extract("a link <https://x.org/a>s and \u{201C}b <https://y.org>\u{201D}[1]\n");
+        let words: Vec<(&str, bool)> = f.iter().map(|w| (w.text.as_str(), w.optional)).collect();
+        assert_eq!(
+            words,
+            [
+                ("a", false),
+                ("links", false),
+                ("<https://x.org/a>", true),
+                ("and", false),
+                ("\u{201C}b\u{201D}", false),
+                ("<https://y.org>", true),
+                ("[1]", true)
+            ]
+        );
+        // A block in brackets is a figure or a paragraph in brackets: both readings.
+        let f = extract("x\n\n[[[foo]]]\n");
+        assert_eq!(f[1].text, "[[foo]]");
+        assert!(f[1].is("[[[foo]]]") && f[1].is("[[foo]]"));
     }
 }

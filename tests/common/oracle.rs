@@ -199,13 +199,21 @@ fn inline_end(t: &TagEnd) -> bool {
     matches!(t, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link)
 }
 
-/// Words after the README's normalisation: NFC, soft hyphens (and zero-width
-/// characters) dropped, ligatures expanded, any white space a separator.
+/// Words after the README's normalisation: default-ignorable characters (Unicode's
+/// `Default_Ignorable_Code_Point`: soft hyphen, zero-width characters, joiners, bidi
+/// controls, variation selectors …) dropped, then NFC, ligatures expanded, any white
+/// space a separator.
 pub fn split(text: &str) -> Vec<String> {
+    let ignorable = |c: char| {
+        matches!(u32::from(c), 0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
+            | 0x180B..=0x180F | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164
+            | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+    };
+    let visible: String = text.chars().filter(|&c| !ignorable(c)).collect();
     let mut s = String::new();
-    for c in text.nfc() {
+    for c in visible.nfc() {
         match c {
-            '\u{AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
             '\u{FB00}' => s.push_str("ff"),
             '\u{FB01}' => s.push_str("fi"),
             '\u{FB02}' => s.push_str("fl"),

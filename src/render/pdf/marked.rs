@@ -8,12 +8,19 @@
 //! hyphen's `/Span << /ActualText >>` — and needs no patching of the streams afterwards.
 //! Its annotations, however, are written inline in `/Annots`, and an `/OBJR` needs an
 //! indirect object, so [`annotations`] moves them out with lopdf.
+//!
+//! A line that ends where no space is (after a dash or a slash, between ideographs)
+//! ends in an empty `/Span << /ActualText <FEFF00AD> >>`: an invisible soft hyphen, so
+//! the reader joins the line's last word to the next line's first ([`join_run`]).
 
 use std::collections::BTreeMap;
 
 use lopdf::{Document, Object, ObjectId};
 use printpdf::{DictItem, Op};
 
+use super::flow::Run;
+use super::linebreak::Line;
+use super::shape::{Chunk, Glyph, Item, INF};
 use super::tags::{Marks, NodeId, Tree};
 use crate::render::finish::pdfa::text_string;
 
@@ -38,6 +45,123 @@ pub fn artifact(ops: &mut Vec<Op>) {
 /// Close the innermost marked content: `EMC`.
 pub fn end(ops: &mut Vec<Op>) {
     ops.push(Op::EndMarkedContent);
+}
+
+/// The run that ends `line` of `items` when the line breaks inside a word, else `None`.
+///
+/// A break inside a word is one that neither a space nor an inserted hyphen marks: a
+/// break opportunity of UAX #14 after a dash, a slash or an ideograph. Every other
+/// line end is a word break to a reader, so this one must say that it is not: the run
+/// has no glyphs and is written like an inserted hyphen, inside
+/// `/Span << /ActualText <FEFF00AD> >>` (docs/editions.md), which the reader takes as
+/// a soft hyphen: it joins the words and the normalisation drops it.
+pub fn join_run(items: &[Item], line: &Line) -> Option<Run> {
+    if line.hyphen.is_some() {
+        return None;
+    }
+    match items.get(line.end) {
+        Some(Item::Penalty {
+            penalty,
+            hyphen: None,
+            ..
+        }) if *penalty > -INF => {}
+        _ => return None,
+    }
+    // The last character set on the line, and the text it belongs to: furniture (a note
+    // number) is skipped by the reader, so the mark goes with the content before it.
+    let boxes = items[line.start..line.end]
+        .iter()
+        .rev()
+        .filter_map(|it| match it {
+            Item::Box(c) if !c.style.artifact => Some(c),
+            _ => None,
+        });
+    let (chunk, last) = boxes
+        .filter_map(|c| {
+            let last = c.glyphs.iter().rev().find_map(|g| g.text.chars().last())?;
+            Some((c, last))
+        })
+        .next()?;
+    // A break after white space that is not a word space (a thin space, say) is a word
+    // break to the reader already.
+    if last.is_whitespace() {
+        return None;
+    }
+    let mut style = chunk.style.clone();
+    // The mark is not part of a link: it would get an empty link annotation.
+    style.link = None;
+    Some(Run {
+        chunk: Chunk {
+            font: chunk.font,
+            style,
+            glyphs: Vec::new(),
+        },
+        extra: 0.0,
+        hyphen: true,
+    })
+}
+
+/// The glyphs of a run in pieces, each `(range, actual)`: `actual` is the text a piece
+/// shows, to be given as `/ActualText`, when its glyphs' `/ToUnicode` texts would read
+/// differently; `None` for runs of clusters that read right.
+///
+/// `/ToUnicode` gives one text per glyph (`reads`, by original glyph id), but a glyph
+/// may show different text in different places: the letter that carries a stack of
+/// reordered marks, a mark glyph that only ever follows its letter in one cluster. Such
+/// a cluster (a glyph with text and the glyphs after it without) is read from its
+/// `/ActualText`. A cluster with the `.notdef` glyph gets none: it shows no character,
+/// and the verifier must see that.
+pub fn pieces<'r>(
+    glyphs: &[Glyph],
+    reads: impl Fn(u16) -> Option<&'r str>,
+) -> Vec<(std::ops::Range<usize>, Option<String>)> {
+    let mut out: Vec<(std::ops::Range<usize>, Option<String>)> = Vec::new();
+    let mut k = 0;
+    while k < glyphs.len() {
+        let end = glyphs[k + 1..]
+            .iter()
+            .position(|g| !g.text.is_empty())
+            .map_or(glyphs.len(), |p| k + 1 + p);
+        let cluster = &glyphs[k..end];
+        let shows = || cluster.iter().map(|g| g.text.as_str()).collect::<String>();
+        // One glyph, one text: the usual case, compared without building strings.
+        let right = match cluster {
+            [g] => reads(g.gid) == Some(g.text.as_str()),
+            _ => cluster
+                .iter()
+                .map(|g| reads(g.gid))
+                .collect::<Option<String>>()
+                .is_some_and(|read| read == shows()),
+        };
+        let notdef = cluster.iter().any(|g| g.gid == 0);
+        let actual = (!right && !notdef).then(shows);
+        match out.last_mut() {
+            Some((r, None)) if actual.is_none() => r.end = end,
+            _ => out.push((k..end, actual)),
+        }
+        k = end;
+    }
+    out
+}
+
+/// Open `/Span << /ActualText (text) >>` (closed by `EMC`).
+pub fn actual_text(ops: &mut Vec<Op>, text: &str) {
+    let mut data = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        data.extend(unit.to_be_bytes());
+    }
+    let mut map = BTreeMap::new();
+    map.insert(
+        "ActualText".to_owned(),
+        DictItem::String {
+            data,
+            literal: false,
+        },
+    );
+    ops.push(Op::BeginMarkedContentWithProperties {
+        tag: "Span".into(),
+        properties: DictItem::Dict { map },
+    });
 }
 
 /// A link annotation as the writer drew it: its `Link` element and the text it covers.
@@ -105,4 +229,51 @@ pub fn annotations(
         }
     }
     Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyph(gid: u16, text: &str) -> Glyph {
+        Glyph {
+            gid,
+            advance: 1.0,
+            cluster: 0,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn only_clusters_that_read_otherwise_get_actual_text() {
+        // `/ToUnicode`: 1 → "a", 2 → "\u{1EB9}" (e with dot below), 3 → "\u{301}";
+        // glyph 4 has no text of its own anywhere.
+        let reads = |gid: u16| match gid {
+            1 => Some("a"),
+            2 => Some("\u{1EB9}"),
+            3 => Some("\u{301}"),
+            _ => None,
+        };
+        let glyphs = [
+            glyph(1, "a"),
+            glyph(2, "e\u{301}\u{323}"),
+            glyph(3, ""),
+            glyph(1, "a"),
+            glyph(2, "\u{1EB9}"),
+            glyph(3, "\u{301}"),
+            glyph(4, "x"),
+            glyph(0, "\u{2232}"),
+        ];
+        assert_eq!(
+            pieces(&glyphs, reads),
+            [
+                (0..1, None),
+                (1..3, Some("e\u{301}\u{323}".to_owned())),
+                (3..6, None),
+                (6..7, Some("x".to_owned())),
+                // `.notdef` shows no character: no text to paper over that.
+                (7..8, None)
+            ]
+        );
+    }
 }

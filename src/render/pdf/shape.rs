@@ -231,6 +231,12 @@ impl<'b, 'a> Shaper<'b, 'a> {
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
         buf.guess_segment_properties();
+        // Each glyph's text must read back as what it shows (`docs/editions.md`): a
+        // default-ignorable character (soft hyphen, joiner, bidi control) gets no
+        // glyph, rather than a hidden space glyph that reads as a space; and a mark
+        // without a precomposed glyph keeps its own cluster, so its glyph has its text.
+        buf.set_flags(rustybuzz::BufferFlags::REMOVE_DEFAULT_IGNORABLES);
+        buf.set_cluster_level(rustybuzz::BufferClusterLevel::MonotoneCharacters);
         let plan = self.cache.plan(font, face, &buf);
         let out = rustybuzz::shape_with_plan(face, &plan, buf);
         let glyphs: Arc<[Shaped]> = out

@@ -27,7 +27,8 @@ use crate::fonts::FontBook;
 use crate::house::{House, Rgb};
 use crate::model::Document;
 
-/// Glyphs used per font: original glyph id → the text it stands for.
+/// Glyphs used per font: original glyph id → the text it stands for (its `/ToUnicode`
+/// entry; where it shows other text, it gets an `/ActualText`, see `marked::pieces`).
 type Usage = BTreeMap<usize, BTreeMap<u16, String>>;
 
 pub use super::image::Image;
@@ -58,7 +59,11 @@ fn usage(pages: &[Vec<Draw>]) -> Usage {
                 let m = u.entry(r.chunk.font).or_default();
                 for g in &r.chunk.glyphs {
                     let e = m.entry(g.gid).or_default();
-                    if e.is_empty() {
+                    // The shortest text shown (the first, of equals): a letter stands
+                    // for itself, not for itself and the soft hyphen or mark that went
+                    // with it somewhere.
+                    let shorter = g.text.chars().count() < e.chars().count();
+                    if e.is_empty() || (shorter && !g.text.is_empty()) {
                         e.clone_from(&g.text);
                     }
                 }
@@ -214,7 +219,7 @@ pub fn write(
             for d in draws {
                 match d {
                     Draw::Text { x, y, runs } => {
-                        text_ops(&mut ops, *x, page_h - *y, runs, &subsets, &mut tg);
+                        text_ops(&mut ops, *x, page_h - *y, runs, &subsets, &used, &mut tg);
                     }
                     Draw::Rect { x, y, w, h, color } => {
                         // Rules, the band and other graphics are decoration (artifacts).
@@ -347,6 +352,7 @@ fn text_ops(
     y: f32,
     runs: &[Run],
     subsets: &BTreeMap<usize, Subset>,
+    used: &Usage,
     tg: &mut Tagging<'_, '_>,
 ) {
     if runs.is_empty() {
@@ -430,24 +436,52 @@ fn text_ops(
             });
         }
         let sub = subsets.get(&r.chunk.font);
-        let mut glyphs = Vec::new();
-        for g in &r.chunk.glyphs {
-            let (gid, pdf_adv) = match sub {
-                Some(sb) => (
-                    sb.remap.get(&g.gid).copied().unwrap_or(0),
-                    sb.pdf_adv.get(&g.gid).copied().unwrap_or(0.0),
-                ),
-                None => (0, 0.0),
-            };
-            let want = g.advance * 1000.0 / s.size.max(0.1);
-            let off = round3(pdf_adv - want);
-            glyphs.push(Codepoint {
-                gid,
-                offset: off,
-                cid: Some(g.text.clone()).filter(|t| !t.is_empty()),
-            });
+        // Every glyph gets the one text `/ToUnicode` has for it; a cluster that would
+        // read otherwise gets an `/ActualText` (see `marked::pieces`).
+        let known = used.get(&r.chunk.font);
+        let reads = |gid: u16| {
+            known
+                .and_then(|m| m.get(&gid))
+                .map(String::as_str)
+                .filter(|t| !t.is_empty())
+        };
+        let pieces = if r.hyphen {
+            vec![(0..r.chunk.glyphs.len(), None)]
+        } else {
+            marked::pieces(&r.chunk.glyphs, reads)
+        };
+        for (range, actual) in pieces {
+            let mut glyphs = Vec::new();
+            for g in &r.chunk.glyphs[range] {
+                let (gid, pdf_adv) = match sub {
+                    Some(sb) => (
+                        sb.remap.get(&g.gid).copied().unwrap_or(0),
+                        sb.pdf_adv.get(&g.gid).copied().unwrap_or(0.0),
+                    ),
+                    None => (0, 0.0),
+                };
+                let want = g.advance * 1000.0 / s.size.max(0.1);
+                let off = round3(pdf_adv - want);
+                glyphs.push(Codepoint {
+                    gid,
+                    offset: off,
+                    cid: reads(g.gid).map(str::to_owned),
+                });
+            }
+            match actual {
+                // The mark of a line broken inside a word has no glyphs: no empty string.
+                None if glyphs.is_empty() => {}
+                None => pending.push(TextItem::GlyphIds(glyphs)),
+                Some(text) => {
+                    flush_text(ops, &mut pending);
+                    marked::actual_text(ops, &text);
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::GlyphIds(glyphs)],
+                    });
+                    marked::end(ops);
+                }
+            }
         }
-        pending.push(TextItem::GlyphIds(glyphs));
         if r.extra.abs() > 0.001 {
             // TJ numbers are thousandths of an em, positive moving left.
             pending.push(TextItem::Offset(round3(

@@ -9,8 +9,8 @@
 //! - replaces the glyphs of a `/Span` with its `/ActualText` (an inserted hyphen's text
 //!   is a soft hyphen, which the normalisation drops);
 //! - treats space glyphs and each new text line (`BT`, `Td`, `TD`, `T*`, `Tm`, `'`,
-//!   `"`) as word breaks, except that a word ending in a soft hyphen, or in a real
-//!   hyphen after a letter, continues on the next line;
+//!   `"`) as word breaks, except that a word ending in a soft hyphen (an inserted
+//!   hyphen's or a line end's `/ActualText`) continues on the next line;
 //! - ignores `TJ` offsets (kerning and justification are not word breaks).
 //!
 //! Parsing is bounded: file size, pages, decompressed bytes, nesting of Form XObjects,

@@ -1,6 +1,8 @@
 //! Words from the text a page shows: white space and new text lines break words, and
-//! a word ending in a soft hyphen (or a real hyphen after a letter) continues on the
-//! next line, which may be on the next page.
+//! a word ending in a soft hyphen continues on the next line, which may be on the next
+//! page. The renderer ends every line it breaks inside a word so (an inserted hyphen,
+//! or an invisible mark after a dash or a slash); a real hyphen at a line end is no
+//! sign by itself, since "pre- and post-war" may break after "pre-".
 //!
 //! Each page is assembled on its own ([`Words`]) and the pages are then joined in order
 //! ([`join`]). The join gives the same words as one pass over all pages would: a
@@ -107,14 +109,9 @@ impl Words {
     }
 }
 
-/// Whether a word at a line end continues on the next line.
+/// Whether a word at a line end continues on the next line: it ends in a soft hyphen.
 fn continues(word: &str) -> bool {
-    let mut rev = word.chars().rev();
-    match rev.next() {
-        Some('\u{AD}') => true,
-        Some('-' | '\u{2010}') => rev.next().is_some_and(char::is_alphanumeric),
-        _ => false,
-    }
+    word.ends_with('\u{AD}')
 }
 
 /// Normalise a raw word and add its pieces to `out` (normalisation may split a word at
@@ -186,7 +183,7 @@ mod tests {
     fn words_continue_across_lines_and_pages() {
         assert_eq!(
             read(&[
-                &["a China-", "|", "Tajik", "|", "border con\u{AD}"],
+                &["a China-\u{AD}", "|", "Tajik", "|", "border con\u{AD}"],
                 &["|", "tinues here"]
             ]),
             [
@@ -206,10 +203,23 @@ mod tests {
                 "y page 5, line 1"
             ]
         );
-        // A hyphen after a non-alphanumeric ends the word at the line end.
+        // A hyphen or a dash at a line end without the mark ends the word there: the
+        // line broke at a space ("pre- and post-war"); with the mark it does not.
         assert_eq!(
-            read(&[&["(-", "|", "2"], &[]]),
-            ["(- page 1, line 1", "2 page 1, line 2"]
+            read(&[&["(-", "|", "2 pre-", "|", "and"], &[]]),
+            [
+                "(- page 1, line 1",
+                "2 page 1, line 2",
+                "pre- page 1, line 2",
+                "and page 1, line 3"
+            ]
+        );
+        assert_eq!(
+            read(&[
+                &["2013\u{2013}", "\u{AD}", "|", "2018 x/", "\u{AD}"],
+                &["|", "y"]
+            ]),
+            ["2013\u{2013}2018 page 1, line 1", "x/y page 1, line 2"]
         );
     }
 }

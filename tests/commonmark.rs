@@ -1,0 +1,272 @@
+//! Every CommonMark spec example as the body of a brief (`tests/fixtures/commonmark/`,
+//! CC-BY-SA 4.0): each is either refused with located diagnostics, or builds all three
+//! editions, each of which then passes `check` (its words read back from the written
+//! bytes are the content of its source). A brief that builds but does not verify is
+//! the verifier crying wolf on our own output, and never acceptable.
+//!
+//! Also the two briefs that first showed it: a title that breaks after an en dash and
+//! a URL that breaks after a `/`, both through the real binary.
+
+mod common;
+
+use std::path::Path;
+
+use briefpress::error::Error;
+use briefpress::render::{self, Edition, Format, Options, PdfStandard};
+use rayon::prelude::*;
+
+/// One spec example.
+#[derive(serde::Deserialize)]
+struct Example {
+    markdown: String,
+    example: u32,
+}
+
+/// What became of one example.
+#[derive(Debug)]
+enum Outcome {
+    Verified,
+    Refused,
+    /// Builds, but an edition's words differ from the content (or it does not build or
+    /// read back at all): the message says which and where.
+    Mismatched(String),
+}
+
+fn brief(body: &str) -> String {
+    format!(
+        "---\ntitle: A CommonMark example\nregion: Nowhere\ndate: 2020-02-29\nauthors:\n  \
+         - name: Spec Example\n---\n\n{body}"
+    )
+}
+
+/// Build the three editions of the brief at `src` in process and read each back.
+fn run(
+    src: &Path,
+    house: &briefpress::house::House,
+    coverage: &briefpress::fonts::Coverage,
+) -> Outcome {
+    let doc = match briefpress::parse::parse_file(src, coverage) {
+        Ok(d) => d,
+        Err(Error::Source(d)) => {
+            // A refusal must say where and how: every diagnostic has a span, and the
+            // rendered report names `file:line:col` and gives a hint.
+            let shown = d.render();
+            let name = src.file_name().map(|n| n.to_string_lossy().into_owned());
+            let located = d.diagnostics.iter().all(|x| x.span.is_some())
+                && name.is_some_and(|n| shown.contains(&format!("{n}:")));
+            let hinted = d.diagnostics.iter().all(|x| x.hint.is_some());
+            return if located && hinted {
+                Outcome::Refused
+            } else {
+                Outcome::Mismatched(format!("refused without a location or hint:\n{shown}"))
+            };
+        }
+        Err(e) => return Outcome::Mismatched(format!("failed unlocated: {e}")),
+    };
+    let expected = briefpress::verify::expected_words(&doc, house);
+    let options = Options {
+        edition: Edition::Screen,
+        epoch: doc.meta.date.unix_seconds(),
+        pdf_standard: PdfStandard::A2b,
+    };
+    for f in [Format::Txt, Format::Pdf, Format::Epub] {
+        let bytes = match render::render(&doc, house, f, &options) {
+            Ok(b) => b,
+            Err(e) => return Outcome::Mismatched(format!("{f:?} does not build: {e}")),
+        };
+        let found = match briefpress::verify::extract_bytes(f, src, &bytes) {
+            Ok(w) => w,
+            Err(e) => return Outcome::Mismatched(format!("{f:?} unreadable: {e}")),
+        };
+        let diffs = briefpress::verify::compare::compare(&expected, &found);
+        if let Some(d) = diffs.first() {
+            return Outcome::Mismatched(format!(
+                "{f:?}: {} difference(s); first at {}: expected {:?}, found {:?}",
+                diffs.len(),
+                d.place,
+                d.expected,
+                d.found
+            ));
+        }
+    }
+    Outcome::Verified
+}
+
+#[test]
+fn every_commonmark_example_is_refused_with_a_place_or_verifies() {
+    let spec = common::root().join("tests/fixtures/commonmark/spec.json");
+    let examples: Vec<Example> =
+        serde_json::from_slice(&std::fs::read(&spec).expect("read spec.json")).expect("spec.json");
+    assert_eq!(examples.len(), 652, "the vendored spec is 0.31.2");
+    let house = briefpress::house::builtin().expect("house");
+    let coverage = briefpress::fonts::Coverage::of_house(&house);
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Only some examples are wanted: `COMMONMARK_EXAMPLES=25,27` (for debugging).
+    let only: Option<Vec<u32>> = std::env::var("COMMONMARK_EXAMPLES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
+    let outcomes: Vec<(u32, Outcome)> = examples
+        .par_iter()
+        .filter(|e| only.as_ref().is_none_or(|o| o.contains(&e.example)))
+        .map(|e| {
+            let src = dir.path().join(format!("example-{:03}.md", e.example));
+            std::fs::write(&src, brief(&e.markdown)).expect("write source");
+            (e.example, run(&src, &house, &coverage))
+        })
+        .collect();
+    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|(_, o)| f(o)).count();
+    let verified = count(|o| matches!(o, Outcome::Verified));
+    let refused = count(|o| matches!(o, Outcome::Refused));
+    let mismatched: Vec<String> = outcomes
+        .iter()
+        .filter_map(|(n, o)| match o {
+            Outcome::Mismatched(m) => Some(format!("example {n}: {m}")),
+            _ => None,
+        })
+        .collect();
+    println!(
+        "CommonMark {} examples: {verified} verified, {refused} refused, {} mismatched",
+        outcomes.len(),
+        mismatched.len()
+    );
+    assert!(mismatched.is_empty(), "{}", mismatched.join("\n"));
+    assert_eq!(verified + refused, outcomes.len());
+}
+
+/// Build `body` under `title` with the real binary, check it, and return the PDF's text
+/// as poppler reads it (`None` without pdftotext).
+fn build_and_check(title: &str, body: &str) -> Option<String> {
+    let sb = common::Sandbox::new();
+    sb.write(
+        "source/brief.md",
+        format!(
+            "---\ntitle: \"{title}\"\nregion: Central Asia\ndate: 2018-11\nauthors:\n  \
+             - name: Test Author\n---\n\n{body}"
+        ),
+    );
+    sb.run(&["build"]).expect_code(0);
+    let run = sb.run(&["check"]).expect_code(0);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(said.matches("ok: ").count(), 3, "{said}");
+    if !common::need_tool("pdftotext") {
+        return None;
+    }
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(sb.path("dist/brief.pdf"))
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Whether some line of `text` ends with `end` and the next starts with `start`.
+fn breaks_between(text: &str, end: &str, start: &str) -> bool {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    lines
+        .windows(2)
+        .any(|w| w[0].ends_with(end) && w[1].starts_with(start))
+}
+
+#[test]
+fn a_title_broken_after_an_en_dash_checks() {
+    // The title column is narrow enough that this title breaks inside "2013–2018".
+    let text = build_and_check("Water and power on the Amu Darya, 2013–2018", "Body.\n");
+    if let Some(text) = text {
+        assert!(
+            breaks_between(&text, "2013\u{2013}", "2018"),
+            "the title no longer breaks after the dash (change the title so it does):\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_url_broken_after_a_slash_checks() {
+    // A long address in a paragraph and in a narrow table column: both break after `/`.
+    let body = "The data are at \
+        <https://data.example.org/central-asia/water/amu-darya/allocations/2013-2018/monthly.csv> \
+        and nowhere else.\n\n| Source | Address |\n|---|---|\n| Ministry | \
+        https://www.example.org/reports/central-asia/water/2018/amu-darya-basin-allocation-final.pdf |\n";
+    let text = build_and_check("Addresses", body);
+    if let Some(text) = text {
+        assert!(
+            breaks_between(&text, "/central-asia/water/", "amu-darya/allocations")
+                && breaks_between(&text, "/reports/central-asia/", "water/2018"),
+            "the addresses no longer break after a slash (lengthen them):\n{text}"
+        );
+    }
+}
+
+#[test]
+fn invisible_characters_and_lone_marks_check() {
+    // A dot above without a precomposed q, an overlay on a, a soft hyphen, joiners, a
+    // right-to-left override, a left-to-right mark, bidi isolates; two marks on e that
+    // the font composes in another order, and the same letter and mark on their own.
+    build_and_check(
+        "Invisible characters",
+        "q\u{307} a\u{338}b x\u{AD}y a\u{200D}b c\u{200C}d \u{202E}qr\u{202C} s\u{200E}t \
+         \u{2066}g\u{2069} e\u{301}\u{323}f \u{1EB9} \u{301}.\n",
+    );
+}
+
+#[test]
+fn furniture_look_alikes_in_the_text_edition_check() {
+    // Words that look like the text edition's furniture, links glued to what follows
+    // them, and a table whose cells must wrap.
+    let long = "a cell long enough that a table of three such columns cannot be set \
+                in aligned columns in seventy-two characters";
+    let body = format!(
+        "## Foo\n\n\\===\n\n\\[\\[foo\\]\\]\n\n\\[Figure 1. Not a figure\\]\n\n\
+         A [link](https://example.org/a)s and \u{201C}[quoted](https://example.org/b)\u{201D} \
+         and [spaced ](https://example.org/c)words.\n\n\
+         | One | Two | Three |\n|---|---|---|\n| {long} | {long} | {long} |\n| x | y | z |\n"
+    );
+    build_and_check("Look-alikes", &body);
+}
+
+#[test]
+fn dashes_slashes_and_wrapping_cells_everywhere_check() {
+    // Words that break inside (dashes, slashes, hyphens) in every block a brief has, so
+    // that many lines of every kind end inside a word; and tables whose cells wrap.
+    let words = [
+        "2013–2018",
+        "a/b/c/d",
+        "https://example.org/a/b/c/d/e/f/g/h",
+        "pre-",
+        "and",
+        "post-war",
+        "China–Tajikistan",
+        "Supercalifragilistic/expialidocious/word",
+        "1990—2000",
+        "en–dash–chain–of–words",
+        "self-/co-",
+        "(see",
+        "2016–)",
+        "“word”",
+    ];
+    let mut next = words.iter().cycle().step_by(3);
+    let mut para = |n: usize| {
+        (0..n)
+            .filter_map(|_| next.next().copied())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut body = String::new();
+    for i in 0..12 {
+        let block = match i % 5 {
+            0 => para(60),
+            1 => format!("## {}", para(8)),
+            2 => format!("- {}\n- {}", para(30), para(20)),
+            3 => format!("> {}", para(40)),
+            _ => format!(
+                "| A | B | C |\n|---|---|---|\n| {} | {} | {} |",
+                para(6),
+                para(9),
+                para(4)
+            ),
+        };
+        body.push_str(&block);
+        body.push_str("\n\n");
+    }
+    build_and_check("Dashes 2013–2018 and a/b/c/d/e/f/g/h/i/j/k/l/m", &body);
+}
