@@ -365,9 +365,8 @@ impl<'a> Page<'a> {
                     self.paint_path(op);
                 }
                 b"sh" => {
-                    // A shading fills the clip (the page when there is none).
-                    let area = self.gs.clip.intersect(&self.profile_visible());
-                    self.profile.paint(area, None);
+                    // A shading fills the clip (everything when there is none).
+                    self.profile.paint(self.gs.clip, None);
                 }
                 b"ID" => {
                     let r = self.gs.ctm.bound(&Rect::new(0.0, 0.0, 1.0, 1.0));
@@ -384,11 +383,6 @@ impl<'a> Page<'a> {
             }
         }
         Ok(())
-    }
-
-    fn profile_visible(&self) -> Rect {
-        // Shadings are rare; the page box is all a shading can cover.
-        Rect::new(-1e5, -1e5, 1e5, 1e5)
     }
 
     /// A new text line `(x, y)` from the start of the current one.
