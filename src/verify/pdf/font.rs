@@ -194,6 +194,16 @@ impl Metrics {
         house: &HouseGlyphs<'_>,
     ) {
         let name = self.name.clone();
+        let descriptor = doc.dict_at(d, b"FontDescriptor").ok().flatten();
+        let Some(descriptor) = descriptor.filter(|fd| {
+            [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                .iter()
+                .any(|k| fd.get(k).is_some())
+        }) else {
+            // Not embedded: there are no glyphs here to compare (the viewer draws with
+            // a font of its own).
+            return;
+        };
         let Some(house_bytes) = house.by_name(&name) else {
             self.unchecked = Some(format!(
                 "font {name} is not one of the house fonts, so its glyphs cannot be \
@@ -201,21 +211,17 @@ impl Metrics {
             ));
             return;
         };
-        let program = doc
-            .dict_at(d, b"FontDescriptor")
-            .ok()
-            .flatten()
-            .and_then(|fd| match fd.get(b"FontFile2").map(|o| doc.resolve(o)) {
-                Some(Ok(o)) => match o.into_owned() {
-                    Obj::Stream(s) => doc.data(&s, MAX_STREAM_BYTES).ok(),
-                    _ => None,
-                },
+        let program = match descriptor.get(b"FontFile2").map(|o| doc.resolve(o)) {
+            Some(Ok(o)) => match o.into_owned() {
+                Obj::Stream(s) => doc.data(&s, MAX_STREAM_BYTES).ok(),
                 _ => None,
-            });
+            },
+            _ => None,
+        };
         let Some(program) = program else {
             self.unchecked = Some(format!(
-                "font {name} embeds no TrueType program, so its glyphs cannot be checked \
-                 against its text"
+                "font {name} embeds no TrueType program, as the house fonts are, so its \
+                 glyphs cannot be checked against its text"
             ));
             return;
         };
