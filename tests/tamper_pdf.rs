@@ -405,3 +405,32 @@ fn faithful_rewrites_pass() {
         }
     }
 }
+
+/// Ghostscript's `pdfwrite` drops marked content (so furniture and inserted hyphens
+/// become words) and writes broken ToUnicode entries for ligatures: `check` names that
+/// cause once rather than listing every word it touches.
+#[test]
+fn ghostscript_rewrite_fails_with_one_message() {
+    if !need_tool("gs") {
+        return;
+    }
+    let b = Built::seed();
+    let pdf = b.pdf();
+    let out = b.sb.path("gs.pdf");
+    let status = std::process::Command::new("gs")
+        .args(["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pdfwrite"])
+        .arg(format!("-sOutputFile={}", out.display()))
+        .arg(&pdf)
+        .status()
+        .expect("run gs");
+    assert!(status.success());
+    std::fs::copy(&out, &pdf).expect("copy");
+    let run = b.check();
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains("differs from") && said.contains("in 1 place(s)"),
+        "{said}"
+    );
+    assert!(said.contains("the PDF has no marked content"), "{said}");
+}

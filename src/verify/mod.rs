@@ -218,6 +218,29 @@ fn constructs(
     furniture: &pdf::furniture::Expected,
     differences: &mut Vec<Difference>,
 ) {
+    if !seen.marked && !differences.is_empty() {
+        // Every difference follows from one cause: name it once, not per word.
+        let n = differences.len() + seen.findings.len();
+        let place = Place {
+            page: Some(1),
+            ..Place::default()
+        };
+        *differences = vec![Difference {
+            place: place.to_string(),
+            location: place,
+            word_index: 0,
+            expected: Vec::new(),
+            found: Vec::new(),
+            context: String::new(),
+            construct: Some(format!(
+                "the PDF has no marked content, so its furniture (running heads, page \
+                 numbers, list and note markers) and inserted hyphens cannot be told from \
+                 its words ({n} differences follow from that); a rewrite such as \
+                 Ghostscript's pdfwrite drops marked content: check the file briefpress wrote"
+            )),
+        }];
+        return;
+    }
     let extra = furniture.check(&seen.furniture, seen.pages);
     for f in seen.findings.iter().chain(&extra) {
         differences.push(Difference {

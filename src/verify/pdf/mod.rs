@@ -78,6 +78,9 @@ pub struct Reading {
     pub furniture: Vec<Furniture>,
     /// Number of pages.
     pub pages: u32,
+    /// Some page has marked content. Without any, furniture and inserted hyphens cannot
+    /// be told from content (Ghostscript's `pdfwrite` drops marked content).
+    pub marked: bool,
 }
 
 /// Read a PDF as [`Reading`].
@@ -153,6 +156,7 @@ fn read(bytes: &[u8], house: Option<&HouseGlyphs<'_>>) -> Result<Reading, OpenEr
     for (w, check) in read {
         words.push(w);
         out.findings.extend(check.findings);
+        out.marked |= check.marked;
         out.furniture.extend(check.furniture);
     }
     out.words = words::join(words);

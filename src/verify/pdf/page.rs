@@ -92,6 +92,8 @@ pub struct Furniture {
 pub(super) struct PageCheck {
     pub findings: Vec<Finding>,
     pub furniture: Vec<Furniture>,
+    /// The page has marked content (our editions mark every page).
+    pub marked: bool,
 }
 
 /// A resource dictionary, with the sub-dictionaries the interpreter uses looked up
@@ -372,7 +374,10 @@ impl<'a> Page<'a> {
                     let r = self.gs.ctm.bound(&Rect::new(0.0, 0.0, 1.0, 1.0));
                     self.profile.paint(r.intersect(&self.gs.clip), None);
                 }
-                b"BMC" | b"BDC" => self.begin_marked(args, res)?,
+                b"BMC" | b"BDC" => {
+                    self.check.marked = true;
+                    self.begin_marked(args, res)?;
+                }
                 b"EMC" => self.pop_mark(),
                 b"Do" => {
                     if let Some([Tok::Name(n)]) = items(args).next() {
