@@ -7,7 +7,7 @@
 //! subset without a `cmap` (glyphs renumbered), so the claim "glyph 23 is `1`" is
 //! checked against the house font it was cut from: the outline of glyph 23 in the
 //! embedded program must be the outline the house font's `cmap` gives for `1` (for a
-//! ligature's several letters, the glyph rustybuzz forms from them). A swap hidden by
+//! ligature's several letters, the glyph its GSUB ligatures form from them). A swap hidden by
 //! the map (draws "$75", reads "$15") and a visible glyph mapped to nothing or to an
 //! invisible character both fail. Letters of scripts that shape by context (Arabic,
 //! Indic, …) have several glyphs per character; those claims are not checked.
@@ -250,7 +250,6 @@ impl Metrics {
                 .map(|g| (g, g as u16))
                 .collect(),
         };
-        let mut shaper: Option<Option<rustybuzz::Face<'_>>> = None;
         for (cid, gid) in cids.into_iter().take(MAX_CHECKED_GLYPHS as usize) {
             let text = map.decode(&[(cid >> 8) as u8, cid as u8], 2);
             if text.contains('\u{FFFD}') {
@@ -261,19 +260,7 @@ impl Metrics {
             let expected = match (chars.next(), chars.next()) {
                 (None, _) => Some(Vec::new()),
                 (Some(c), None) => full.glyph_index(c).map(|g| outline(&full, g.0)),
-                _ => {
-                    let face =
-                        shaper.get_or_insert_with(|| rustybuzz::Face::from_slice(house_bytes, 0));
-                    face.as_ref().and_then(|f| {
-                        let mut buf = rustybuzz::UnicodeBuffer::new();
-                        buf.push_str(&text);
-                        let out = rustybuzz::shape(f, &[], buf);
-                        match out.glyph_infos() {
-                            [one] => Some(outline(&full, one.glyph_id as u16)),
-                            _ => None,
-                        }
-                    })
-                }
+                _ => ligature(&full, &text).map(|g| outline(&full, g)),
             };
             if expected.as_ref() == Some(&drawn) || text.chars().any(contextual) {
                 continue;
@@ -296,6 +283,37 @@ impl Metrics {
             );
         }
     }
+}
+
+/// The ligature glyph the house font forms from the letters of `text`, looked up in
+/// its GSUB ligature substitutions (a shaping face would cost more to set up than the
+/// whole check: milliseconds per font).
+fn ligature(face: &ttf_parser::Face<'_>, text: &str) -> Option<u16> {
+    use ttf_parser::gsub::SubstitutionSubtable;
+    let gids: Vec<ttf_parser::GlyphId> = text
+        .chars()
+        .map(|c| face.glyph_index(c))
+        .collect::<Option<_>>()?;
+    let (first, rest) = gids.split_first()?;
+    let gsub = face.tables().gsub?;
+    for lookup in gsub.lookups {
+        for sub in lookup.subtables.into_iter::<SubstitutionSubtable<'_>>() {
+            let SubstitutionSubtable::Ligature(l) = sub else {
+                continue;
+            };
+            let Some(set) = l.coverage.get(*first).and_then(|i| l.ligature_sets.get(i)) else {
+                continue;
+            };
+            for lig in set {
+                if usize::from(lig.components.len()) == rest.len()
+                    && lig.components.into_iter().zip(rest).all(|(a, b)| a == *b)
+                {
+                    return Some(lig.glyph.0);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Whether `c` belongs to a script whose letters take several shapes by context.

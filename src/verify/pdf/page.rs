@@ -704,11 +704,13 @@ impl<'a> Page<'a> {
         let mut lo = 0.0f64;
         let mut hi = 0.0f64;
         let mut bad: Option<String> = None;
-        let mut offsets = Vec::new();
+        // The largest moves back and on, for the offset check.
+        let (mut back, mut on) = (0.0f64, 0.0f64);
         for operand in operands {
             if let Some(n) = num(operand) {
                 x -= n / 1000.0 * size * h;
-                offsets.push(n);
+                back = back.max(n);
+                on = on.min(n);
                 continue;
             }
             let [tok] = operand else { continue };
@@ -759,42 +761,10 @@ impl<'a> Page<'a> {
             return;
         }
         self.end_piece();
-        for n in offsets {
+        for n in [back, on] {
             self.profile.offset(n, line);
         }
-        let q = quote(&self.text);
-        if let Some(why) = bad {
-            self.profile.find(
-                line,
-                "a glyph hidden by the font's ToUnicode map: ",
-                format!("{why}, in {q}"),
-            );
-        }
-        if let Some(f) = &font {
-            if f.metrics.type3 {
-                self.profile
-                    .find(line, "text in a Type 3 font: ", q.clone());
-            }
-            if let Some(why) = &f.metrics.unchecked {
-                self.profile
-                    .find(line, "a font outside the house fonts: ", why.clone());
-            }
-        }
-        if self.optional > 0 {
-            self.profile.find(
-                line,
-                "text in optional content (/OC), which a viewer may hide: ",
-                q.clone(),
-            );
-        }
-        if self.gs.pattern {
-            self.profile
-                .find(line, "text filled with a pattern: ", q.clone());
-        }
-        if let Some(why) = &self.gs.transparent {
-            self.profile
-                .find(line, "see-through text ", format!("({why}): {q}"));
-        }
+        self.odd_state(line, bad, font.as_deref());
         let look = Look {
             render_mode: self.gs.render_mode,
             scale: self.gs.scale,
@@ -811,9 +781,53 @@ impl<'a> Page<'a> {
             end: end.0,
             size: size.abs() * trm.vertical_scale(),
             line,
-            text: self.text.clone(),
+            // Enough for messages; the words themselves are read elsewhere.
+            text: self.text.chars().take(48).collect(),
         };
         self.profile.show(shown, &look);
+    }
+
+    /// Findings about the state a content string is shown in that need no geometry:
+    /// a glyph the map misreads, Type 3 and unchecked fonts, optional content,
+    /// patterns, transparency. The text is quoted only when something is found.
+    fn odd_state(&mut self, line: u32, bad: Option<String>, font: Option<&Font>) {
+        let type3 = font.is_some_and(|f| f.metrics.type3);
+        let unchecked = font.and_then(|f| f.metrics.unchecked.as_ref());
+        if bad.is_none()
+            && !type3
+            && unchecked.is_none()
+            && self.optional == 0
+            && !self.gs.pattern
+            && self.gs.transparent.is_none()
+        {
+            return;
+        }
+        let q = quote(&self.text);
+        if let Some(why) = bad {
+            let what = format!("{why}, in {q}");
+            self.profile
+                .find(line, "a glyph hidden by the font's ToUnicode map: ", what);
+        }
+        if type3 {
+            self.profile
+                .find(line, "text in a Type 3 font: ", q.clone());
+        }
+        if let Some(why) = unchecked {
+            self.profile
+                .find(line, "a font outside the house fonts: ", why.clone());
+        }
+        if self.optional > 0 {
+            let kind = "text in optional content (/OC), which a viewer may hide: ";
+            self.profile.find(line, kind, q.clone());
+        }
+        if self.gs.pattern {
+            self.profile
+                .find(line, "text filled with a pattern: ", q.clone());
+        }
+        if let Some(why) = &self.gs.transparent {
+            let what = format!("({why}): {q}");
+            self.profile.find(line, "see-through text ", what);
+        }
     }
 
     /// Gather artifact text into the current furniture piece.

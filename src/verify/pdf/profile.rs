@@ -145,7 +145,15 @@ impl Profile {
 
     /// A content string (not furniture) shown in `look`, with visible glyphs.
     pub(super) fn show(&mut self, s: Shown, look: &Look) {
-        let q = quote(&s.text);
+        self.look_closer(&s, look);
+        self.order(&s);
+        self.shown.push(s);
+    }
+
+    /// The visibility checks of one string, each a finding when it fails.
+    fn look_closer(&mut self, s: &Shown, look: &Look) {
+        // Quoted only for a finding: this runs for every string of the edition.
+        let q = || quote(&s.text);
         let line = s.line;
         if look.render_mode != 0 {
             let how = match look.render_mode {
@@ -157,24 +165,24 @@ impl Profile {
             self.find(
                 line,
                 "text render mode ",
-                format!("{} ({how}): {q}", look.render_mode),
+                format!("{} ({how}): {}", look.render_mode, q()),
             );
         }
         if (look.scale - 100.0).abs() > 0.5 {
             self.find(
                 line,
                 "horizontal scaling (Tz) ",
-                format!("{}%: {q}", look.scale),
+                format!("{}%: {}", look.scale, q()),
             );
         }
         if look.rise.abs() > 0.5 * s.size.max(1.0) {
-            self.find(line, "text rise (Ts) ", format!("{}: {q}", look.rise));
+            self.find(line, "text rise (Ts) ", format!("{}: {}", look.rise, q()));
         }
         if look.height < MIN_HEIGHT || look.width < MIN_WIDTH {
             self.find(
                 line,
                 "text too small to read ",
-                format!("({:.2} pt): {q}", look.height.min(look.width)),
+                format!("({:.2} pt): {}", look.height.min(look.width), q()),
             );
         }
         if !self.visible.contains(&s.bbox, SLACK) {
@@ -182,11 +190,11 @@ impl Profile {
             self.find(
                 line,
                 "text outside the visible page ",
-                format!("({edge}): {q}"),
+                format!("({edge}): {}", q()),
             );
         }
         if !look.clip.contains(&s.bbox, SLACK) {
-            self.find(line, "text clipped by a clipping path: ", q.clone());
+            self.find(line, "text clipped by a clipping path: ", q());
         }
         let centre = Rect::new(
             (s.bbox.x0 + s.bbox.x1) / 2.0,
@@ -206,14 +214,15 @@ impl Profile {
                     line,
                     "text in the colour of what lies beneath it ",
                     format!(
-                        "({:.2} {:.2} {:.2} rg): {q}",
-                        look.fill[0], look.fill[1], look.fill[2]
+                        "({:.2} {:.2} {:.2} rg): {}",
+                        look.fill[0],
+                        look.fill[1],
+                        look.fill[2],
+                        q()
                     ),
                 );
             }
         }
-        self.order(&s);
-        self.shown.push(s);
     }
 
     /// Reading order: the string must follow the previous one along its line, start a
