@@ -96,6 +96,11 @@ pub struct Difference {
     pub found: Vec<String>,
     /// A few content words before the difference, for orientation.
     pub context: String,
+    /// For a PDF: the construct that hides or adds words a reader sees (text render
+    /// mode 3, artifact text that is not furniture, …), named; then `expected` and
+    /// `found` are empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub construct: Option<String>,
 }
 
 /// Edit distance beyond which we stop looking for a minimal script.
@@ -160,6 +165,7 @@ pub fn compare(expected: &[Word], found: &[Found]) -> Vec<Difference> {
             expected: expected[i0..i].iter().map(|w| w.text.clone()).collect(),
             found: found_words,
             context,
+            construct: None,
         });
         if diffs.len() >= MAX_DIFFS {
             break;

@@ -57,10 +57,11 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
         ));
     }
     let coverage = Coverage::of_house(house);
+    let glyphs = pdf::HouseGlyphs::new(house);
     let mut briefs = Vec::new();
     let mut errors = Vec::new();
     for (slug, brief) in files {
-        match check_brief(req, house, &coverage, &slug, &brief) {
+        match check_brief(req, house, &coverage, &glyphs, &slug, &brief) {
             Ok((report, errs)) => {
                 briefs.push(report);
                 errors.extend(errs);
@@ -184,6 +185,7 @@ fn check_brief(
     req: &Request,
     house: &House,
     coverage: &Coverage,
+    glyphs: &pdf::HouseGlyphs<'_>,
     slug: &str,
     brief: &Brief,
 ) -> Result<(BriefReport, Vec<Error>)> {
@@ -204,16 +206,16 @@ fn check_brief(
         let mut jobs = read.iter_mut().zip(&brief.editions);
         let first = jobs.next();
         for (slot, (format, path)) in jobs {
-            scope.spawn(move |_| *slot = Some(read_edition(*format, path, manifest)));
+            scope.spawn(move |_| *slot = Some(read_edition(*format, path, manifest, glyphs)));
         }
         if let Some((slot, (format, path))) = first {
-            *slot = Some(read_edition(*format, path, manifest));
+            *slot = Some(read_edition(*format, path, manifest, glyphs));
         }
     });
     let read = read
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err(Error::Usage("an edition was not read".into()))));
-    let (expected, digest, mut changed) =
+    let (expected, digest, mut changed, furniture) =
         expected.unwrap_or_else(|| Err(Error::Usage("the source was not read".into())))?;
     let mut editions = Vec::new();
     let mut errors = Vec::new();
@@ -226,12 +228,18 @@ fn check_brief(
             Err(e) => Err(e),
         };
         match found {
-            Ok(found) => editions.push(EditionReport {
-                format: *format,
-                words: found.iter().filter(|f| !f.optional).count(),
-                differences: compare::compare(&expected, &found),
-                path: path.clone(),
-            }),
+            Ok((found, seen)) => {
+                let mut differences = compare::compare(&expected, &found);
+                if let Some(seen) = seen {
+                    constructs(&seen, &furniture, &mut differences);
+                }
+                editions.push(EditionReport {
+                    format: *format,
+                    words: found.iter().filter(|f| !f.optional).count(),
+                    differences,
+                    path: path.clone(),
+                });
+            }
             Err(e) => errors.push(e),
         }
     }
@@ -250,32 +258,106 @@ fn check_brief(
     Ok((report, errors))
 }
 
-/// The content words of the source, their digest, and the inputs changed since the
-/// manifest. The source is read once: the bytes parsed are the bytes hashed.
+/// Add what a reader of a PDF does not see as its words say (or sees besides them) to
+/// its differences: constructs found on its pages first, then artifact text that is
+/// not the house furniture. Each is one difference naming the construct.
+fn constructs(
+    seen: &pdf::Reading,
+    furniture: &pdf::furniture::Expected,
+    differences: &mut Vec<Difference>,
+) {
+    if !seen.marked && !differences.is_empty() {
+        // Every difference follows from one cause: name it once, not per word.
+        let n = differences.len() + seen.findings.len();
+        let place = Place {
+            page: Some(1),
+            ..Place::default()
+        };
+        *differences = vec![Difference {
+            place: place.to_string(),
+            location: place,
+            word_index: 0,
+            expected: Vec::new(),
+            found: Vec::new(),
+            context: String::new(),
+            construct: Some(format!(
+                "the PDF has no marked content, so its furniture (running heads, page \
+                 numbers, list and note markers) and inserted hyphens cannot be told from \
+                 its words ({n} differences follow from that); a rewrite such as \
+                 Ghostscript's pdfwrite drops marked content: check the file briefpress wrote"
+            )),
+        }];
+        return;
+    }
+    let extra = furniture.check(&seen.furniture, seen.pages);
+    for f in seen.findings.iter().chain(&extra) {
+        differences.push(Difference {
+            place: f.place.to_string(),
+            location: f.place.clone(),
+            word_index: 0,
+            expected: Vec::new(),
+            found: Vec::new(),
+            context: String::new(),
+            construct: Some(f.what.clone()),
+        });
+    }
+}
+
+/// What the source says: the content words, their digest, the inputs changed since
+/// the manifest, and the furniture its PDF pages may carry.
+type Expect = (
+    Vec<Word>,
+    String,
+    Vec<report::Changed>,
+    pdf::furniture::Expected,
+);
+
+/// The content words of the source, their digest, the inputs changed since the
+/// manifest, and the furniture. The source is read once: the bytes parsed are the
+/// bytes hashed.
 fn expect(
     source: &Source,
     house: &House,
     coverage: &Coverage,
     manifest: Option<&Manifest>,
-) -> Result<(Vec<Word>, String, Vec<report::Changed>)> {
+) -> Result<Expect> {
     let bytes = read_source(source)?;
     let doc = crate::build::parse_source(&source.path, &bytes, coverage)?;
+    let furniture = pdf::furniture::Expected::of(&doc, house);
     let words = content::content(&doc, &house.style).words();
     let digest = content::digest(&words);
     let mut changed = Vec::new();
     if let Some(m) = manifest {
         changed = hashes::inputs(m, &source.path, &bytes, house, &digest);
     }
-    Ok((words, digest, changed))
+    Ok((words, digest, changed, furniture))
 }
 
-/// One edition file: its change against the manifest (once read) and its words.
-type EditionRead = (Option<report::Changed>, Result<Vec<Found>>);
+/// One edition file: its change against the manifest (once read), its words and, for
+/// a PDF, what else a reader sees.
+type EditionRead = (
+    Option<report::Changed>,
+    Result<(Vec<Found>, Option<pdf::Reading>)>,
+);
 
-fn read_edition(format: Format, path: &Path, manifest: Option<&Manifest>) -> Result<EditionRead> {
+fn read_edition(
+    format: Format,
+    path: &Path,
+    manifest: Option<&Manifest>,
+    glyphs: &pdf::HouseGlyphs<'_>,
+) -> Result<EditionRead> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
     let hash = manifest.and_then(|m| hashes::edition(m, format, path, &bytes));
-    Ok((hash, extract_bytes(format, path, &bytes)))
+    if format == Format::Pdf {
+        let read = pdf::read_checked(&bytes, Some(glyphs))
+            .map(|mut r| (std::mem::take(&mut r.words), Some(r)))
+            .map_err(|message| Error::Unreadable {
+                path: path.to_owned(),
+                message,
+            });
+        return Ok((hash, read));
+    }
+    Ok((hash, extract_bytes(format, path, &bytes).map(|w| (w, None))))
 }
 
 /// Read the words of one edition file.

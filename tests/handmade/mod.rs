@@ -216,9 +216,14 @@ fn op(name: &str, operands: Vec<Object>) -> Operation {
 /// hyphenated line end (ActualText soft hyphen), and a word split by a `TJ` offset.
 fn part_ops(codes: &Codes, p: &Part, y: &mut i64) -> Vec<Operation> {
     let words: Vec<&str> = p.text.split_whitespace().collect();
-    let mut ops = vec![op("BT", vec![]), op("Tf", vec!["F1".into(), 9.into()])];
+    // `TL` makes `T*` go down a line (the hyphenated word's tail is on a line of its own).
+    let mut ops = vec![
+        op("BT", vec![]),
+        op("Tf", vec!["F1".into(), 9.into()]),
+        op("TL", vec![10.into()]),
+    ];
     for (li, line) in words.chunks(6).enumerate() {
-        *y -= 12;
+        *y -= 10;
         ops.push(op(
             "Tm",
             vec![
@@ -257,6 +262,7 @@ fn part_ops(codes: &Codes, p: &Part, y: &mut i64) -> Vec<Operation> {
                 ops.push(op("EMC", vec![]));
                 ops.push(op("T*", vec![]));
                 ops.push(op("Tj", vec![codes.encode(&tail)]));
+                *y -= 10;
             } else if chars.len() >= 4 {
                 let (a, b) = w.split_at(w.char_indices().nth(2).map_or(w.len(), |(i, _)| i));
                 ops.push(op(
@@ -307,7 +313,9 @@ pub fn pdf(parts: &[Part], per_page: usize) -> Vec<u8> {
         doc.add_object(dictionary! { "Font" => dictionary! { "F1" => Object::Reference(font) } });
     let mut kids = Vec::new();
     for (pi, chunk) in parts.chunks(per_page.max(1)).enumerate() {
-        let mut ops = artifact(&codes, &format!("Page {}", pi + 1));
+        // The page number alone, as the house footer has it: artifact text must be the
+        // house furniture.
+        let mut ops = artifact(&codes, &format!("{}", pi + 1));
         let mut y = 800;
         let mut xobjects = lopdf::Dictionary::new();
         for (i, p) in chunk.iter().enumerate() {
@@ -333,11 +341,13 @@ pub fn pdf(parts: &[Part], per_page: usize) -> Vec<u8> {
             dictionary! {},
             Content { operations: ops }.encode().expect("encode"),
         ));
+        // A page as tall as its text: text below the page would be invisible.
+        let bottom = (y - 20).min(0);
         let mut res = dictionary! { "Font" => dictionary! { "F1" => Object::Reference(font) } };
         res.set("XObject", xobjects);
         let page = doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => Object::Reference(pages_id), "Contents" => Object::Reference(content),
-            "Resources" => res, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Resources" => res, "MediaBox" => vec![0.into(), bottom.into(), 595.into(), 842.into()],
         });
         kids.push(Object::Reference(page));
     }

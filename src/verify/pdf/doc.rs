@@ -42,7 +42,8 @@ pub enum Obj<'a> {
     Null,
     Bool(bool),
     Int(i64),
-    Real,
+    /// A real number (page boxes, widths, colours).
+    Real(f64),
     Name(Cow<'a, [u8]>),
     /// A string token, decoded by [`lexer::string`].
     Str(Tok<'a>),
@@ -500,7 +501,7 @@ fn item<'a>(lex: &mut Lexer<'a>, depth: usize) -> Result<Item<'a>, String> {
     Ok(Item::Value(match tok {
         Tok::Number(_) => match int(&tok) {
             Some(n) => reference(lex, n).unwrap_or(Obj::Int(n)),
-            None => Obj::Real,
+            None => Obj::Real(real(&tok)),
         },
         Tok::Name(n) => Obj::Name(lexer::name(n)),
         Tok::Literal(_) | Tok::Hex(_) => Obj::Str(tok),
@@ -532,6 +533,17 @@ fn item<'a>(lex: &mut Lexer<'a>, depth: usize) -> Result<Item<'a>, String> {
 }
 
 /// `n g R` after the number `n`, consuming it; `None` (consuming nothing) otherwise.
+/// The value of a number token that is not an integer (0 if it cannot be read).
+fn real(tok: &Tok<'_>) -> f64 {
+    match tok {
+        Tok::Number(raw) => std::str::from_utf8(raw)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0.0),
+        _ => 0.0,
+    }
+}
+
 fn reference<'a>(lex: &mut Lexer<'a>, n: i64) -> Option<Obj<'a>> {
     let mut ahead = lex.clone();
     let g = next_int(&mut ahead).ok()??;
@@ -586,7 +598,7 @@ mod tests {
         let Some(Obj::Array(a)) = page.get(b"A") else {
             panic!()
         };
-        assert_eq!(a[1], Obj::Real);
+        assert!(matches!(a[1], Obj::Real(_)));
         assert_eq!(a[6], Obj::Name(Cow::Borrowed(b"NA")));
         assert_eq!(doc.get((9, 0)).unwrap(), Obj::Null);
         assert!(doc.page_content(&page, 3).is_err(), "over the limit");

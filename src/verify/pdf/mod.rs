@@ -22,9 +22,17 @@
 //! number of threads.
 
 mod doc;
+mod font;
+pub mod furniture;
+mod geometry;
 mod lexer;
 mod page;
+mod profile;
 mod words;
+
+pub use font::HouseGlyphs;
+pub use page::Furniture;
+pub use profile::Finding;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -57,6 +65,26 @@ const ENCRYPTED: &str = "the PDF is encrypted; an edition of a brief never is";
 
 /// Words of a PDF, each placed at its page and text line.
 pub fn extract(bytes: &[u8]) -> Result<Vec<Found>, String> {
+    read_checked(bytes, None).map(|r| r.words)
+}
+
+/// What a reader sees in a PDF: its words, the constructs that hide or add text
+/// ([`profile`]), and the text drawn as furniture, to be checked against the house
+/// layout ([`furniture`]). With `house`, glyphs are checked against the house fonts.
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub words: Vec<Found>,
+    pub findings: Vec<Finding>,
+    pub furniture: Vec<Furniture>,
+    /// Number of pages.
+    pub pages: u32,
+    /// Some page has marked content. Without any, furniture and inserted hyphens cannot
+    /// be told from content (Ghostscript's `pdfwrite` drops marked content).
+    pub marked: bool,
+}
+
+/// Read a PDF as [`Reading`].
+pub fn read_checked(bytes: &[u8], house: Option<&HouseGlyphs<'_>>) -> Result<Reading, String> {
     if bytes.len() > MAX_PDF_BYTES {
         return Err(format!("larger than {MAX_PDF_BYTES} bytes"));
     }
@@ -64,12 +92,12 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Found>, String> {
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err("not a PDF (no %PDF- header)".into());
     }
-    match read(bytes) {
+    match read(bytes, house) {
         Ok(words) => Ok(words),
         Err(OpenError::Encrypted) => Err(ENCRYPTED.into()),
         // Not the plain form, damaged, or wrong inside: let lopdf have a go. A file
         // that is wrong inside fails again below, with the same message.
-        Err(OpenError::Other(_)) => match read(&rewrite(bytes)?) {
+        Err(OpenError::Other(_)) => match read(&rewrite(bytes)?, house) {
             Ok(words) => Ok(words),
             Err(OpenError::Encrypted) => Err(ENCRYPTED.into()),
             Err(OpenError::Other(e)) => Err(e),
@@ -78,7 +106,7 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Found>, String> {
 }
 
 /// Read a file in the plain form.
-fn read(bytes: &[u8]) -> Result<Vec<Found>, OpenError> {
+fn read(bytes: &[u8], house: Option<&HouseGlyphs<'_>>) -> Result<Reading, OpenError> {
     let doc = Doc::open(bytes)?;
     let pages = doc.pages().map_err(OpenError::Other)?;
     if pages.is_empty() {
@@ -88,7 +116,10 @@ fn read(bytes: &[u8]) -> Result<Vec<Found>, OpenError> {
         return Err(OpenError::Other(format!("more than {MAX_PAGES} pages")));
     }
     let pages: Vec<(u32, Id)> = (1..).zip(pages).collect();
-    let fonts = Fonts::default();
+    let fonts = Fonts {
+        map: Mutex::default(),
+        house,
+    };
     let read = |&(n, id): &(u32, Id)| {
         let page = match doc.get(id) {
             Ok(Obj::Dict(d)) => d,
@@ -99,10 +130,10 @@ fn read(bytes: &[u8]) -> Result<Vec<Found>, OpenError> {
             .page_content(&page, MAX_STREAM_BYTES)
             .map_err(|e| format!("page {n}: cannot read its content: {e}"))?;
         let res = page_resources(&doc, &page).map_err(|e| format!("page {n}: {e}"))?;
-        page::read(&doc, &fonts, n, &content, res).map_err(|e| format!("page {n}: {e}"))
+        page::read(&doc, &fonts, n, &page, &content, res).map_err(|e| format!("page {n}: {e}"))
     };
     // One page is not worth waking the thread pool for.
-    let read: Vec<Result<words::PageWords, String>> = if pages.len() > 1 {
+    let read: Vec<Result<(words::PageWords, page::PageCheck), String>> = if pages.len() > 1 {
         pages.par_iter().map(read).collect()
     } else {
         pages.iter().map(read).collect()
@@ -116,7 +147,20 @@ fn read(bytes: &[u8]) -> Result<Vec<Found>, OpenError> {
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
         .map_err(OpenError::Other)?;
-    Ok(words::join(read))
+    let count = read.len() as u32;
+    let mut out = Reading {
+        pages: count,
+        ..Reading::default()
+    };
+    let mut words = Vec::with_capacity(read.len());
+    for (w, check) in read {
+        words.push(w);
+        out.findings.extend(check.findings);
+        out.marked |= check.marked;
+        out.furniture.extend(check.furniture);
+    }
+    out.words = words::join(words);
+    Ok(out)
 }
 
 /// Have lopdf read a PDF and write it out in the plain form [`doc`] reads: a classic
@@ -178,11 +222,17 @@ struct Font {
     map: Option<ToUnicode>,
     /// Code length without a codespace: 2 for Type0 fonts, 1 for simple fonts.
     code_len: usize,
+    /// Widths and glyph checks, for [`profile`].
+    metrics: font::Metrics,
 }
 
 impl Font {
     /// Read a font dictionary; an error completes "font /F0…".
-    fn read(doc: &Doc<'_>, dict: &Dict<'_>) -> Result<Font, String> {
+    fn read(
+        doc: &Doc<'_>,
+        dict: &Dict<'_>,
+        house: Option<&HouseGlyphs<'_>>,
+    ) -> Result<Font, String> {
         let composite = dict.name(b"Subtype") == Some(b"Type0");
         let to_unicode = match dict.get(b"ToUnicode") {
             Some(o) => doc.resolve(o).map_err(|e| format!(": {e}"))?.into_owned(),
@@ -202,9 +252,11 @@ impl Font {
             }
             _ => None,
         };
+        let metrics = font::Metrics::read(doc, dict, map.as_ref(), house);
         Ok(Font {
             map,
             code_len: if composite { 2 } else { 1 },
+            metrics,
         })
     }
 
@@ -219,18 +271,22 @@ impl Font {
 }
 
 /// Fonts read so far, by object, shared by the pages read in parallel.
-#[derive(Debug, Default)]
-struct Fonts(Mutex<HashMap<Id, Arc<Font>>>);
+#[derive(Debug)]
+struct Fonts<'h> {
+    map: Mutex<HashMap<Id, Arc<Font>>>,
+    /// The house fonts glyphs are checked against, if any.
+    house: Option<&'h HouseGlyphs<'h>>,
+}
 
-impl Fonts {
+impl Fonts<'_> {
     fn get(&self, id: Id) -> Option<Arc<Font>> {
         // A poisoned lock only means another page's reader panicked; the map is intact.
-        let map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
         map.get(&id).cloned()
     }
 
     fn insert(&self, id: Id, font: Arc<Font>) {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
         map.insert(id, font);
     }
 }

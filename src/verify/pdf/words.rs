@@ -53,6 +53,16 @@ impl Words {
         }
     }
 
+    /// The page number.
+    pub(super) fn page(&self) -> u32 {
+        self.page
+    }
+
+    /// The text line being read (1-based), for placing findings.
+    pub(super) fn line(&self) -> u32 {
+        self.line + 1
+    }
+
     /// Text shown (or the `/ActualText` standing for it).
     pub(super) fn text(&mut self, text: &str) {
         for ch in text.chars() {
