@@ -85,6 +85,10 @@ pub struct Difference {
     pub found: Vec<String>,
     /// A few content words before the difference, for orientation.
     pub context: String,
+    /// For a difference of presentation rather than of words (a construct outside
+    /// the house profile, see [`super::profile`]): what it is, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub construct: Option<String>,
 }
 
 /// Edit distance beyond which we stop looking for a minimal script.
@@ -149,6 +153,7 @@ pub fn compare(expected: &[Word], found: &[Found]) -> Vec<Difference> {
             expected: expected[i0..i].iter().map(|w| w.text.clone()).collect(),
             found: found_words,
             context,
+            construct: None,
         });
         if diffs.len() >= MAX_DIFFS {
             break;

@@ -8,10 +8,14 @@
 pub mod cmap;
 pub mod compare;
 pub mod epub;
+mod epub_fonts;
+mod epub_profile;
 mod hashes;
 pub mod pdf;
+pub mod profile;
 pub mod report;
 pub mod text;
+mod text_profile;
 pub mod zipsafe;
 
 use std::collections::BTreeMap;
@@ -147,12 +151,15 @@ fn check_brief(
     // thread, which would otherwise only wait while the pool's threads start. The
     // results are put together below in the same order as ever.
     let mut expected = None;
+    let mut pinned = profile::Pinned::default();
     let mut read: Vec<Option<Result<EditionRead>>> = brief.editions.iter().map(|_| None).collect();
     rayon::in_place_scope(|scope| {
         let manifest = manifest.as_ref();
         let source = &source;
         let expected = &mut expected;
         scope.spawn(move |_| *expected = Some(expect(source, house, coverage, manifest)));
+        let (pinned, formats) = (&mut pinned, brief.editions.iter().map(|e| e.0));
+        scope.spawn(move |_| *pinned = profile::pin(source, house, coverage, formats));
         let mut jobs = read.iter_mut().zip(&brief.editions);
         let first = jobs.next();
         for (slot, (format, path)) in jobs {
@@ -173,15 +180,26 @@ fn check_brief(
         let found = match read {
             Ok((hash, found)) => {
                 changed.extend(hash);
-                found
+                found.map(|(found, bytes)| {
+                    let mut differences = compare::compare(&expected, &found);
+                    profile::check(
+                        &pinned,
+                        *format,
+                        &bytes,
+                        &expected,
+                        &found,
+                        &mut differences,
+                    );
+                    (found, differences)
+                })
             }
             Err(e) => Err(e),
         };
         match found {
-            Ok(found) => editions.push(EditionReport {
+            Ok((found, differences)) => editions.push(EditionReport {
                 format: *format,
                 words: found.iter().filter(|f| !f.optional).count(),
-                differences: compare::compare(&expected, &found),
+                differences,
                 path: path.clone(),
             }),
             Err(e) => errors.push(e),
@@ -221,13 +239,21 @@ fn expect(
     Ok((words, digest, changed))
 }
 
-/// One edition file: its change against the manifest (once read) and its words.
-type EditionRead = (Option<report::Changed>, Result<Vec<Found>>);
+/// One edition file: its change against the manifest (once read) and its words, with
+/// the bytes they were read from (for [`profile::check`]).
+type EditionRead = (Option<report::Changed>, Result<(Vec<Found>, Vec<u8>)>);
 
 fn read_edition(format: Format, path: &Path, manifest: Option<&Manifest>) -> Result<EditionRead> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
     let hash = manifest.and_then(|m| hashes::edition(m, format, path, &bytes));
-    Ok((hash, extract_bytes(format, path, &bytes)))
+    let found = extract_bytes(format, path, &bytes);
+    // Only the EPUB and the text edition are held against the house profile.
+    let bytes = if format == Format::Pdf {
+        Vec::new()
+    } else {
+        bytes
+    };
+    Ok((hash, found.map(|f| (f, bytes))))
 }
 
 /// Read the words of one edition file.

@@ -120,6 +120,10 @@ impl Report {
                     e.differences.len()
                 );
                 for d in &e.differences {
+                    if let Some(c) = &d.construct {
+                        let _ = writeln!(s, "  --> {} ({}): {c}", e.format.ext(), d.place);
+                        continue;
+                    }
                     let _ = writeln!(
                         s,
                         "  --> {} ({}): expected {:?}, found {:?}{}",
