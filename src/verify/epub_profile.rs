@@ -137,7 +137,7 @@ fn diagnose(name: &str, a: &[u8], b: &[u8], read: bool, words_differ: bool) -> V
     match extension(name) {
         "xhtml" | "html" | "htm" => xml(Kind::Xhtml { read }),
         "svg" => xml(Kind::Svg),
-        "opf" => xml(Kind::Package),
+        "opf" | "xml" => xml(Kind::Package),
         "css" => css_diff(name, a, b),
         "ttf" | "otf" => vec![Finding::entry(
             name,
@@ -551,7 +551,7 @@ fn describe(ev: Option<&Ev>, house: Option<&Ev>, stack: &[Frame], kind: Kind) ->
                 Some((k, v)) => {
                     let c = attribute(k, v).unwrap_or_else(|| format!("{k}=\"{}\"", clip(v, 40)));
                     let house_value = attr(ha, k).map_or_else(
-                        || "does not have it".to_owned(),
+                        || "does not write it".to_owned(),
                         |hv| format!("writes {k}=\"{}\"", clip(hv, 40)),
                     );
                     format!(

@@ -95,18 +95,20 @@ pub fn check(edition: &[u8], house: &[u8], words_differ: bool) -> Vec<Finding> {
     let hunks = diff(&tb, &ta);
     // Quote depth of the tokens both have, between the runs that differ.
     let (mut i, mut j) = (0, 0);
-    let mut quote_lines = 0;
+    // One finding per line, for the first token whose quoting differs.
+    let mut quote_lines: Vec<u32> = Vec::new();
     for (h, e) in hunks
         .iter()
         .cloned()
         .chain(std::iter::once((tb.len()..tb.len(), ta.len()..ta.len())))
     {
         while i < h.start && j < e.start {
-            if ta[j].depth != tb[i].depth && quote_lines < 3 {
-                quote_lines += 1;
+            let line = ta[j].line;
+            if ta[j].depth != tb[i].depth && quote_lines.len() < 3 && !quote_lines.contains(&line) {
+                quote_lines.push(line);
                 out.push(Finding {
                     file: None,
-                    line: Some(ta[j].line),
+                    line: Some(line),
                     what: format!(
                         "quote markers: \"{}\" is quoted {} deep where the house text quotes \
                          it {} deep; a reader may take it for other words than the source's",
@@ -332,7 +334,8 @@ mod tests {
             assert_eq!(f[0].line, Some(line), "{}", f[0].what);
         }
         let f = check_str(&HOUSE.replace("A paragraph", "> A paragraph"));
-        assert!(f[0].what.contains("quote"), "{f:?}");
+        assert_eq!(f.len(), 1, "one finding per line: {f:?}");
+        assert!(f[0].what.starts_with("quote markers"), "{f:?}");
     }
 
     #[test]
