@@ -18,15 +18,19 @@ pub fn diagnose(a: &[u8], b: &[u8]) -> String {
         }
         (_, Err(e)) => return format!("the house subset cannot be read ({e})"),
     };
-    let (ga, gb) = (glyphs(&fa), glyphs(&fb));
-    for (c, g) in &ga {
-        match gb.get(c) {
-            Some(h) if h == g => {}
-            Some(_) => {
+    // The house subset's characters, with their glyphs. The edition's cmap is only
+    // asked about single characters: enumerating a hostile one (format 12 groups can
+    // each span the whole of Unicode) could take as long as its author likes.
+    let gb = glyphs(&fb);
+    for (c, h) in &gb {
+        let g = char::from_u32(*c).and_then(|ch| glyph(&fa, ch));
+        match g {
+            Some(g) if g == *h => {}
+            Some(g) => {
                 // Which house character has the glyph drawn instead, if any.
                 let shown = gb
                     .iter()
-                    .find(|(_, h)| *h == g)
+                    .find(|(_, h)| **h == g)
                     .map_or_else(String::new, |(d, _)| {
                         format!(" (the glyph of {})", show(*d))
                     });
@@ -37,19 +41,16 @@ pub fn diagnose(a: &[u8], b: &[u8]) -> String {
             }
             None => {
                 return format!(
-                    "its cmap maps {}, which the house subset does not have; {AFTER}",
+                    "its cmap lacks {}, which the house subset has; {AFTER}",
                     show(*c)
                 )
             }
         }
     }
-    if let Some(c) = gb.keys().find(|c| !ga.contains_key(c)) {
-        return format!(
-            "its cmap lacks {}, which the house subset has; {AFTER}",
-            show(*c)
-        );
-    }
     let (ta, tb) = (tables(a), tables(b));
+    if ta.get("cmap") != tb.get("cmap") {
+        return format!("its cmap maps characters the house subset does not have; {AFTER}");
+    }
     let changed: Vec<String> = ta
         .iter()
         .filter(|(tag, data)| tb.get(*tag) != Some(data))
@@ -84,9 +85,8 @@ fn show(c: u32) -> String {
     }
 }
 
-/// Each character of the font's Unicode `cmap` with its glyph: the advance and the
-/// drawing commands of the outline.
-fn glyphs(face: &ttf_parser::Face<'_>) -> BTreeMap<u32, (Option<u16>, Vec<u8>)> {
+/// Each character of the (house) font's Unicode `cmap` with its glyph.
+fn glyphs(face: &ttf_parser::Face<'_>) -> BTreeMap<u32, Glyph> {
     let mut chars = Vec::new();
     if let Some(cmap) = face.tables().cmap {
         for sub in cmap.subtables {
@@ -97,13 +97,19 @@ fn glyphs(face: &ttf_parser::Face<'_>) -> BTreeMap<u32, (Option<u16>, Vec<u8>)> 
     }
     chars
         .into_iter()
-        .filter_map(|c| {
-            let g = face.glyph_index(char::from_u32(c)?)?;
-            let mut rec = Record(Vec::new());
-            face.outline_glyph(g, &mut rec);
-            Some((c, (face.glyph_hor_advance(g), rec.0)))
-        })
+        .filter_map(|c| Some((c, glyph(face, char::from_u32(c)?)?)))
         .collect()
+}
+
+/// A glyph as drawn: its advance and the drawing commands of its outline.
+type Glyph = (Option<u16>, Vec<u8>);
+
+/// The glyph `face` draws for `c`, if its cmap maps it.
+fn glyph(face: &ttf_parser::Face<'_>, c: char) -> Option<Glyph> {
+    let g = face.glyph_index(c)?;
+    let mut rec = Record(Vec::new());
+    face.outline_glyph(g, &mut rec);
+    Some((face.glyph_hor_advance(g), rec.0))
 }
 
 /// An outline's drawing commands as bytes, to compare glyphs across fonts.
@@ -215,7 +221,10 @@ mod tests {
             .unwrap_or_else(|| panic!("font"));
         let face = ttf_parser::Face::parse(&bytes, 0).unwrap_or_else(|e| panic!("{e}"));
         let gid = |c: char| face.glyph_index(c).map_or(0, |g| g.0);
-        let chars = ['1', '2', '3', '8'];
+        let chars: Vec<char> = ['1', '2', '3', '8']
+            .into_iter()
+            .chain((from == to).then_some(from))
+            .collect();
         let good: Vec<(u16, u16)> = chars.iter().map(|&c| (c as u16, gid(c))).collect();
         let bad: Vec<(u16, u16)> = chars
             .iter()
@@ -231,5 +240,13 @@ mod tests {
         let s = diagnose(&bad, &good);
         assert!(s.contains("U+0033") && s.contains("'8'"), "{s}");
         assert!(diagnose(b"junk", &good).contains("cannot be read"));
+        let s = diagnose(&good, &bad);
+        assert!(s.contains("U+0033") && s.contains("'3'"), "{s}");
+        let (more, _) = swapped('9', '9');
+        let s = diagnose(&more, &good);
+        assert!(
+            s.contains("maps characters the house subset does not have"),
+            "{s}"
+        );
     }
 }
