@@ -14,8 +14,12 @@ use std::ops::Range;
 
 use super::profile::{clip, Finding};
 
-/// Edits beyond which the token diff stops looking for a minimal script.
-const MAX_EDITS: usize = 1_000;
+/// Edits beyond which the token diff stops looking for a minimal script. With
+/// [`MAX_MIDDLE`] it bounds the work (about edits × tokens) and the trace kept
+/// (about edits² words) for an edition that differs everywhere.
+const MAX_EDITS: usize = 500;
+/// Tokens between the common prefix and suffix beyond which the middle is one run.
+const MAX_MIDDLE: usize = 100_000;
 
 /// One token of a text edition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,8 +188,8 @@ pub fn check(edition: &[u8], house: &[u8], words_differ: bool) -> Vec<Finding> {
 }
 
 /// The runs that differ between `a` and `b` (ranges of each), in order: Myers' diff
-/// after the common prefix and suffix, bounded by [`MAX_EDITS`] (past it, the middle
-/// is one run).
+/// after the common prefix and suffix, bounded by [`MAX_EDITS`] and [`MAX_MIDDLE`]
+/// (past them, the middle is one run).
 fn diff(a: &[Token<'_>], b: &[Token<'_>]) -> Vec<(Range<usize>, Range<usize>)> {
     let pre = a
         .iter()
@@ -205,7 +209,12 @@ fn diff(a: &[Token<'_>], b: &[Token<'_>]) -> Vec<(Range<usize>, Range<usize>)> {
     let shift = |(x, y): (Range<usize>, Range<usize>)| {
         (x.start + pre..x.end + pre, y.start + pre..y.end + pre)
     };
-    match myers(ma, mb) {
+    let script = if ma.len() + mb.len() > MAX_MIDDLE {
+        None
+    } else {
+        myers(ma, mb)
+    };
+    match script {
         Some(h) => h.into_iter().map(shift).collect(),
         None => vec![shift((0..ma.len(), 0..mb.len()))],
     }
