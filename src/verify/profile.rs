@@ -52,12 +52,13 @@ impl Finding {
 #[derive(Debug, Default)]
 pub struct Pinned {
     epub: Option<Result<Vec<u8>, String>>,
-    txt: Option<Vec<u8>>,
+    txt: Option<Result<Vec<u8>, String>>,
 }
 
 /// Render the house EPUB and text edition of `source`, for those of `formats` that
-/// are among them. A source that does not parse pins nothing: the content check
-/// reports its errors.
+/// are among them. A source that does not parse pins an error: the content check
+/// reports the source's errors, and should the source parse there (it changed in
+/// between), the editions are still not let through unchecked.
 pub fn pin(
     source: &Path,
     house: &House,
@@ -72,8 +73,15 @@ pub fn pin(
     if !epub && !txt {
         return Pinned::default();
     }
-    let Ok(doc) = crate::parse::parse_file(source, coverage) else {
-        return Pinned::default();
+    let doc = match crate::parse::parse_file(source, coverage) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let e = Err(format!("the source cannot be read: {e}"));
+            return Pinned {
+                epub: epub.then(|| e.clone()),
+                txt: txt.then_some(e),
+            };
+        }
     };
     // The epoch only reaches `dcterms:modified` and the ZIP's timestamps, which the
     // comparison leaves aside; with the one a build takes by default, an edition
@@ -86,7 +94,7 @@ pub fn pin(
     Pinned {
         epub: epub
             .then(|| crate::render::epub::epub(&doc, house, &options).map_err(|e| e.to_string())),
-        txt: txt.then(|| crate::render::text::text(&doc, &house.style)),
+        txt: txt.then(|| Ok(crate::render::text::text(&doc, &house.style))),
     }
 }
 
@@ -106,15 +114,21 @@ pub fn check(
         (Format::Epub, Some(Ok(house)), _) => {
             super::epub_profile::check(bytes, house, found, words_differ)
         }
-        (Format::Epub, Some(Err(e)), _) => vec![Finding {
+        (Format::Txt, _, Some(Ok(house))) => super::text_profile::check(bytes, house, words_differ),
+        (Format::Epub, Some(Err(e)), _) | (Format::Txt, _, Some(Err(e))) => vec![Finding {
             file: None,
             line: None,
             what: format!(
-                "the house renderer cannot write this brief's EPUB ({e}), so what a reader \
-                 sees in it cannot be checked"
+                "the house edition cannot be written for this brief ({e}), so what a \
+                 reader sees in this one cannot be checked"
             ),
         }],
-        (Format::Txt, _, Some(house)) => super::text_profile::check(bytes, house, words_differ),
+        // Not pinned at all: the formats asked for and the editions read disagree.
+        (Format::Epub, None, _) | (Format::Txt, _, None) => vec![Finding {
+            file: None,
+            line: None,
+            what: "no house edition was written to hold this one against".into(),
+        }],
         _ => Vec::new(),
     };
     differences.extend(
