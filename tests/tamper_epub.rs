@@ -491,6 +491,12 @@ fn every_text_tamper_is_caught_and_named() {
             "\n> The chart above",
             "quote markers",
         ),
+        (
+            "a homoglyph swap",
+            "Maritime",
+            "M\u{430}ritime",
+            "found \"M\u{430}ritime\"",
+        ),
     ];
     for (what, from, to, name) in cases {
         let bad = swap(&good, from, to);
