@@ -147,7 +147,8 @@ mod tests {
     fn a_fifo_is_refused_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("fifo");
-        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes())
+            .unwrap();
         // SAFETY: `c` is a valid NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         assert!(matches!(
