@@ -73,28 +73,42 @@ pub fn pin(
     if !epub && !txt {
         return Pinned::default();
     }
-    let doc = match crate::parse::parse_file(source, coverage) {
-        Ok(doc) => doc,
+    match crate::parse::parse_file(source, coverage) {
+        Ok(doc) => pin_doc(&doc, house, formats),
         Err(e) => {
             let e = Err(format!("the source cannot be read: {e}"));
-            return Pinned {
+            Pinned {
                 epub: epub.then(|| e.clone()),
                 txt: txt.then_some(e),
-            };
+            }
         }
-    };
+    }
+}
+
+/// [`pin`] for a source already parsed (so a caller that reads the source once can
+/// pin from the same bytes it checks the words against).
+pub fn pin_doc(
+    doc: &crate::model::Document,
+    house: &House,
+    formats: impl IntoIterator<Item = Format>,
+) -> Pinned {
+    let formats: Vec<Format> = formats.into_iter().collect();
+    let (epub, txt) = (
+        formats.contains(&Format::Epub),
+        formats.contains(&Format::Txt),
+    );
     // The epoch only reaches `dcterms:modified` and the ZIP's timestamps, which the
     // comparison leaves aside; with the one a build takes by default, an edition
     // built so is the same bytes as the house's, and one comparison settles it.
     let options = Options {
         edition: Default::default(),
-        epoch: crate::build::epoch_for(&doc, None),
+        epoch: crate::build::epoch_for(doc, None),
         pdf_standard: Default::default(),
     };
     Pinned {
         epub: epub
             .then(|| crate::render::epub::epub(&doc, house, &options).map_err(|e| e.to_string())),
-        txt: txt.then(|| Ok(crate::render::text::text(&doc, &house.style))),
+        txt: txt.then(|| Ok(crate::render::text::text(doc, &house.style))),
     }
 }
 
