@@ -107,7 +107,7 @@ pub fn pin_doc(
     };
     Pinned {
         epub: epub
-            .then(|| crate::render::epub::epub(&doc, house, &options).map_err(|e| e.to_string())),
+            .then(|| crate::render::epub::epub(doc, house, &options).map_err(|e| e.to_string())),
         txt: txt.then(|| Ok(crate::render::text::text(doc, &house.style))),
     }
 }
