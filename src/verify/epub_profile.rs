@@ -9,8 +9,7 @@
 //!   the word reader reads (the body of a content document outside furniture) is left
 //!   to the word comparison; all other text (furniture, the navigation document, the
 //!   package metadata, the SVG) must be the house's, since a reader shows it too.
-//! - The stylesheet is compared line by line with white space collapsed; each line
-//!   that is not the house's is named by the properties it sets.
+//! - The stylesheet is compared line by line ([`super::epub_css`]).
 //! - Fonts are compared glyph by glyph through their `cmap` ([`super::epub_fonts`]).
 //! - The package's `dcterms:modified` may differ (it follows `SOURCE_DATE_EPOCH`).
 
@@ -23,7 +22,7 @@ use super::profile::{clip, line_index, Finding};
 use super::zipsafe::SafeZip;
 
 /// How a reader may be misled, said once after each named construct.
-const CONSEQUENCE: &str = "a reader may see other words than the ones checked";
+pub(crate) const CONSEQUENCE: &str = "a reader may see other words than the ones checked";
 
 /// Hold the EPUB `edition` against the house EPUB `house`. `found` are the words read
 /// from the edition; `words_differ` says whether they already differ from the content.
@@ -138,7 +137,7 @@ fn diagnose(name: &str, a: &[u8], b: &[u8], read: bool, words_differ: bool) -> V
         "xhtml" | "html" | "htm" => xml(Kind::Xhtml { read }),
         "svg" => xml(Kind::Svg),
         "opf" | "xml" => xml(Kind::Package),
-        "css" => css_diff(name, a, b),
+        "css" => super::epub_css::diff(name, a, b),
         "ttf" | "otf" => vec![Finding::entry(
             name,
             None,
@@ -607,105 +606,6 @@ fn describe(ev: Option<&Ev>, house: Option<&Ev>, stack: &[Frame], kind: Kind) ->
     }
 }
 
-/// Compare the stylesheets line by line, white space collapsed: each edition line that
-/// is not a house line is named by the properties it sets.
-fn css_diff(name: &str, a: &[u8], b: &[u8]) -> Vec<Finding> {
-    let lines = |s: &[u8]| -> Vec<(u32, String)> {
-        String::from_utf8_lossy(s)
-            .lines()
-            .enumerate()
-            .map(|(i, l)| {
-                let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                (n, l.split_whitespace().collect::<Vec<_>>().join(" "))
-            })
-            .filter(|(_, l)| !l.is_empty())
-            .collect()
-    };
-    let (ea, eb) = (lines(a), lines(b));
-    if ea.iter().map(|l| &l.1).eq(eb.iter().map(|l| &l.1)) {
-        return Vec::new(); // only white space differs
-    }
-    let house: BTreeSet<&str> = eb.iter().map(|(_, l)| l.as_str()).collect();
-    let mut out: Vec<Finding> = ea
-        .iter()
-        .filter(|(_, l)| !house.contains(l.as_str()))
-        .take(5)
-        .map(|(n, l)| {
-            let named = css_constructs(l);
-            let named = if named.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", named.join(", "))
-            };
-            Finding::entry(
-                name,
-                Some(*n),
-                format!(
-                    "`{}` is not in the house stylesheet{named}; {CONSEQUENCE}",
-                    clip(l, 80)
-                ),
-            )
-        })
-        .collect();
-    if out.is_empty() {
-        let edition: BTreeSet<&str> = ea.iter().map(|(_, l)| l.as_str()).collect();
-        let what = match eb.iter().find(|(_, l)| !edition.contains(l.as_str())) {
-            Some((_, l)) => format!("the house rule `{}` is missing", clip(l, 80)),
-            None => "the house rules are in another order (the cascade differs)".into(),
-        };
-        out.push(Finding::entry(name, None, format!("{what}; {CONSEQUENCE}")));
-    }
-    out
-}
-
-/// The constructs a line of CSS uses that can change what a reader sees.
-fn css_constructs(line: &str) -> Vec<String> {
-    let lower = line.to_ascii_lowercase();
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |s: String| {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    };
-    for at in ["@font-face", "@import", "@media", "@supports"] {
-        if lower.contains(at) {
-            add(match at {
-                "@font-face" => "@font-face: a font other than the house subset".into(),
-                other => other.to_owned(),
-            });
-        }
-    }
-    if lower.contains(":before") || lower.contains(":after") {
-        add("::before/::after".into());
-    }
-    // Declarations: `property: value` between `{`, `;` and `}`.
-    for decl in lower.split(['{', ';', '}']) {
-        let Some((prop, value)) = decl.split_once(':') else {
-            continue;
-        };
-        let (prop, value) = (prop.trim(), value.trim());
-        if prop.is_empty() || !prop.chars().all(|c| c.is_ascii_alphabetic() || c == '-') {
-            continue; // a selector's pseudo-class, not a declaration
-        }
-        add(match prop {
-            "display" if value.starts_with("none") => "display:none (hides text)".into(),
-            "visibility" => "visibility (can hide text)".into(),
-            "content" => "generated text (content)".into(),
-            "order" => "flex order (changes the reading order)".into(),
-            "unicode-bidi" => "bidi override (unicode-bidi)".into(),
-            "direction" => "text direction".into(),
-            "font-size" => format!("font size ({value})"),
-            "color" => format!("text colour ({value}; may match the background)"),
-            "background" | "background-color" => format!("background colour ({value})"),
-            "font-family" => "font family".into(),
-            "opacity" => "opacity (can hide text)".into(),
-            "text-transform" => "text transform (changes letters)".into(),
-            p => p.to_owned(),
-        });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -807,30 +707,5 @@ mod tests {
             Diff::Construct(_, s) => assert!(s.contains("linear=\"no\""), "{s}"),
             d => panic!("{d:?}"),
         }
-    }
-
-    #[test]
-    fn stylesheet_lines_are_named_by_what_they_do() {
-        let house = b"p { margin: 0; }\nh1 { color: #000; }\n";
-        assert!(css_diff("s.css", b"p  {  margin: 0; }\n\nh1 { color: #000; }", house).is_empty());
-        let f = css_diff(
-            "s.css",
-            b"p { margin: 0; }\nh1 { color: #000; }\np::after { content: \"x\"; order: 2 }\n",
-            house,
-        );
-        assert_eq!(f.len(), 1);
-        assert_eq!(f[0].line, Some(3));
-        assert!(
-            f[0].what.contains("::before/::after")
-                && f[0].what.contains("generated text")
-                && f[0].what.contains("flex order"),
-            "{}",
-            f[0].what
-        );
-        let f = css_diff("s.css", b"h1 { color: #000; }\np { margin: 0; }\n", house);
-        assert!(f[0].what.contains("another order"), "{}", f[0].what);
-        assert!(css_constructs("main { border: 1pt; }")
-            .iter()
-            .all(|c| c == "border"));
     }
 }

@@ -8,6 +8,7 @@
 pub mod cmap;
 pub mod compare;
 pub mod epub;
+mod epub_css;
 mod epub_fonts;
 mod epub_profile;
 mod hashes;
