@@ -418,26 +418,16 @@ fn a_build_that_fails_on_one_edition_replaces_nothing() {
 /// Build in `sb` with every file the process writes limited to `limit` bytes, as a full
 /// disk would stop it: writes past the limit fail (`EFBIG`) instead of killing it.
 fn build_with_file_limit(sb: &Sandbox, formats: &str, limit: u64) -> Run {
-    use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_briefpress"));
-    cmd.args(["build", "--format", formats])
+    // prlimit(1) sets the limit in bytes; the shell ignores SIGXFSZ first, and an
+    // ignored signal stays ignored across exec, so a write past the limit fails.
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("trap '' XFSZ; exec prlimit --fsize=\"$0\":\"$0\" -- \"$@\"")
+        .arg(limit.to_string())
+        .arg(env!("CARGO_BIN_EXE_briefpress"))
+        .args(["build", "--format", formats])
         .current_dir(sb.dir.path())
         .env_remove("SOURCE_DATE_EPOCH");
-    // SAFETY: between fork and exec the closure only calls setrlimit and signal, which
-    // are async-signal-safe, on values it owns.
-    unsafe {
-        cmd.pre_exec(move || {
-            let lim = libc::rlimit {
-                rlim_cur: limit as libc::rlim_t,
-                rlim_max: limit as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            Ok(())
-        });
-    }
     let out = cmd.output().expect("run briefpress");
     Run {
         code: out.status.code().unwrap_or(-1),
@@ -705,8 +695,12 @@ fn a_read_only_output_folder_is_one_error() {
 fn read_only_folder(dir: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
+    // A file this process creates is owned by its effective user.
+    let probe = dir.parent().unwrap_or(dir).join(".euid-probe");
+    std::fs::write(&probe, b"").expect("write probe");
+    let euid = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&probe).expect("stat"));
+    let _ = std::fs::remove_file(&probe);
+    if euid != 0 {
         return false;
     }
     let st = Command::new("chattr").arg("+i").arg(dir).status();

@@ -96,9 +96,10 @@ pub struct Difference {
     pub found: Vec<String>,
     /// A few content words before the difference, for orientation.
     pub context: String,
-    /// For a PDF: the construct that hides or adds words a reader sees (text render
-    /// mode 3, artifact text that is not furniture, …), named; then `expected` and
-    /// `found` are empty.
+    /// For a difference of presentation rather than of words: a construct that hides
+    /// or adds words a reader sees (PDF: text render mode 3, artifact text that is not
+    /// furniture, …; EPUB and text edition: what is outside the house profile, see
+    /// [`super::profile`]), in words; then `expected` and `found` are empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub construct: Option<String>,
 }

@@ -8,10 +8,15 @@
 pub mod cmap;
 pub mod compare;
 pub mod epub;
+mod epub_css;
+mod epub_fonts;
+mod epub_profile;
 mod hashes;
 pub mod pdf;
+pub mod profile;
 pub mod report;
 pub mod text;
+mod text_profile;
 pub mod zipsafe;
 
 use std::collections::BTreeMap;
@@ -197,12 +202,21 @@ fn check_brief(
     // thread, which would otherwise only wait while the pool's threads start. The
     // results are put together below in the same order as ever.
     let mut expected = None;
+    let mut pinned = profile::Pinned::default();
     let mut read: Vec<Option<Result<EditionRead>>> = brief.editions.iter().map(|_| None).collect();
     rayon::in_place_scope(|scope| {
         let manifest = manifest.as_ref();
         let source = &source;
         let expected = &mut expected;
-        scope.spawn(move |_| *expected = Some(expect(source, house, coverage, manifest)));
+        let (pinned, formats) = (&mut pinned, brief.editions.iter().map(|e| e.0));
+        scope.spawn(move |_| {
+            // The source is parsed once, for the content words and for the house
+            // editions the EPUB and text edition are held against.
+            *expected = Some(expect(source, house, coverage, manifest).map(|(e, doc)| {
+                *pinned = profile::pin_doc(&doc, house, formats);
+                e
+            }))
+        });
         let mut jobs = read.iter_mut().zip(&brief.editions);
         let first = jobs.next();
         for (slot, (format, path)) in jobs {
@@ -223,23 +237,31 @@ fn check_brief(
         let found = match read {
             Ok((hash, found)) => {
                 changed.extend(hash);
-                found
+                found.map(|(found, seen, bytes)| {
+                    let mut differences = compare::compare(&expected, &found);
+                    if let Some(seen) = seen {
+                        constructs(&seen, &furniture, &mut differences);
+                    }
+                    profile::check(
+                        &pinned,
+                        *format,
+                        &bytes,
+                        &expected,
+                        &found,
+                        &mut differences,
+                    );
+                    (found, differences)
+                })
             }
             Err(e) => Err(e),
         };
         match found {
-            Ok((found, seen)) => {
-                let mut differences = compare::compare(&expected, &found);
-                if let Some(seen) = seen {
-                    constructs(&seen, &furniture, &mut differences);
-                }
-                editions.push(EditionReport {
-                    format: *format,
-                    words: found.iter().filter(|f| !f.optional).count(),
-                    differences,
-                    path: path.clone(),
-                });
-            }
+            Ok((found, differences)) => editions.push(EditionReport {
+                format: *format,
+                words: found.iter().filter(|f| !f.optional).count(),
+                differences,
+                path: path.clone(),
+            }),
             Err(e) => errors.push(e),
         }
     }
@@ -320,7 +342,7 @@ fn expect(
     house: &House,
     coverage: &Coverage,
     manifest: Option<&Manifest>,
-) -> Result<Expect> {
+) -> Result<(Expect, crate::model::Document)> {
     let bytes = read_source(source)?;
     let doc = crate::build::parse_source(&source.path, &bytes, coverage)?;
     let furniture = pdf::furniture::Expected::of(&doc, house);
@@ -330,14 +352,15 @@ fn expect(
     if let Some(m) = manifest {
         changed = hashes::inputs(m, &source.path, &bytes, house, &digest);
     }
-    Ok((words, digest, changed, furniture))
+    Ok(((words, digest, changed, furniture), doc))
 }
 
-/// One edition file: its change against the manifest (once read), its words and, for
-/// a PDF, what else a reader sees.
+/// One edition file: its change against the manifest (once read), its words, for a PDF
+/// what else a reader sees, and for the EPUB and text edition the bytes they were read
+/// from (for [`profile::check`]).
 type EditionRead = (
     Option<report::Changed>,
-    Result<(Vec<Found>, Option<pdf::Reading>)>,
+    Result<(Vec<Found>, Option<pdf::Reading>, Vec<u8>)>,
 );
 
 fn read_edition(
@@ -350,14 +373,16 @@ fn read_edition(
     let hash = manifest.and_then(|m| hashes::edition(m, format, path, &bytes));
     if format == Format::Pdf {
         let read = pdf::read_checked(&bytes, Some(glyphs))
-            .map(|mut r| (std::mem::take(&mut r.words), Some(r)))
+            .map(|mut r| (std::mem::take(&mut r.words), Some(r), Vec::new()))
             .map_err(|message| Error::Unreadable {
                 path: path.to_owned(),
                 message,
             });
         return Ok((hash, read));
     }
-    Ok((hash, extract_bytes(format, path, &bytes).map(|w| (w, None))))
+    // Only the EPUB and the text edition are held against the house profile.
+    let found = extract_bytes(format, path, &bytes);
+    Ok((hash, found.map(|f| (f, None, bytes))))
 }
 
 /// Read the words of one edition file.
