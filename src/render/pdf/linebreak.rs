@@ -41,41 +41,109 @@ pub fn break_lines(items: &[Item], width: f32) -> Vec<Line> {
     run(items, width, f32::MAX, true).unwrap_or_default()
 }
 
-fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Vec<Line>> {
-    // Prefix sums of widths, stretch and shrink before item i.
-    let n = items.len();
-    let (mut sw, mut sst, mut ssh) = (
-        vec![0.0f32; n + 1],
-        vec![0.0f32; n + 1],
-        vec![0.0f32; n + 1],
-    );
-    for (i, it) in items.iter().enumerate() {
-        let (w, st, sh) = match it {
-            Item::Box(c) => (c.width(), 0.0, 0.0),
-            Item::Glue {
-                width,
-                stretch,
-                shrink,
-                ..
-            } => (*width, *stretch, *shrink),
-            Item::Penalty { .. } => (0.0, 0.0, 0.0),
-        };
-        sw[i + 1] = sw[i] + w;
-        sst[i + 1] = sst[i] + st;
-        ssh[i + 1] = ssh[i] + sh;
-    }
-    let after = |b: usize| -> usize {
-        // The first item of the next line: skip discardable glue and penalties.
-        let mut j = b;
-        while j < n {
-            match &items[j] {
-                Item::Box(_) => break,
-                Item::Penalty { penalty, .. } if *penalty <= -INF && j > b => break,
-                _ => j += 1,
-            }
+/// Break `items` only where they force a break, as if the measure were unbounded: what
+/// [`break_lines`] gives for text set on one line, in time linear in the items (total
+/// fit over an unbounded measure keeps every breakpoint active, which is quadratic).
+pub fn unbroken(items: &[Item]) -> Vec<Line> {
+    let sums = Sums::of(items);
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (b, it) in items.iter().enumerate() {
+        if matches!(it, Item::Penalty { penalty, .. } if *penalty <= -INF) {
+            out.push(sums.line(items, start, b, f32::MAX / 4.0));
+            start = after(items, b);
         }
-        j
-    };
+    }
+    out
+}
+
+/// Prefix sums of widths, stretch and shrink before item i.
+struct Sums {
+    w: Vec<f32>,
+    st: Vec<f32>,
+    sh: Vec<f32>,
+}
+
+impl Sums {
+    fn of(items: &[Item]) -> Sums {
+        let n = items.len();
+        let mut s = Sums {
+            w: vec![0.0f32; n + 1],
+            st: vec![0.0f32; n + 1],
+            sh: vec![0.0f32; n + 1],
+        };
+        for (i, it) in items.iter().enumerate() {
+            let (w, st, sh) = match it {
+                Item::Box(c) => (c.width(), 0.0, 0.0),
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                    ..
+                } => (*width, *stretch, *shrink),
+                Item::Penalty { .. } => (0.0, 0.0, 0.0),
+            };
+            s.w[i + 1] = s.w[i] + w;
+            s.st[i + 1] = s.st[i] + st;
+            s.sh[i + 1] = s.sh[i] + sh;
+        }
+        s
+    }
+
+    /// The line from item `start` to the break at `end`, its glue set to fill `width`.
+    fn line(&self, items: &[Item], start: usize, end: usize, width: f32) -> Line {
+        let l = self.w[end] - self.w[start];
+        let (hyphen, pw) = match &items[end] {
+            Item::Penalty {
+                hyphen: Some(_),
+                width,
+                ..
+            } => (Some(end), *width),
+            _ => (None, 0.0),
+        };
+        let l = l + pw;
+        let ratio = if l < width {
+            let st = self.st[end] - self.st[start];
+            if st > 0.0 {
+                ((width - l) / st).min(INF)
+            } else {
+                0.0
+            }
+        } else {
+            let sh = self.sh[end] - self.sh[start];
+            if sh > 0.0 {
+                ((width - l) / sh).max(-1.0)
+            } else {
+                0.0
+            }
+        };
+        Line {
+            start,
+            end,
+            ratio,
+            hyphen,
+        }
+    }
+}
+
+/// The first item of the line after a break at `b`: discardable glue and penalties
+/// are skipped.
+fn after(items: &[Item], b: usize) -> usize {
+    let mut j = b;
+    while j < items.len() {
+        match &items[j] {
+            Item::Box(_) => break,
+            Item::Penalty { penalty, .. } if *penalty <= -INF && j > b => break,
+            _ => j += 1,
+        }
+    }
+    j
+}
+
+fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Vec<Line>> {
+    let n = items.len();
+    let sums = Sums::of(items);
+    let (sw, sst, ssh) = (&sums.w, &sums.st, &sums.sh);
     let mut nodes: Vec<Node> = vec![Node {
         pos: 0,
         after: 0,
@@ -159,7 +227,7 @@ fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Ve
                 }
                 let total = an.demerits + d;
                 if best.is_none_or(|x| total < x.demerits) {
-                    let j = after(b);
+                    let j = after(items, b);
                     best = Some(Node {
                         pos: b,
                         after: j,
@@ -195,38 +263,7 @@ fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Ve
     while let Some(i) = cur {
         let nd = nodes[i];
         let Some(p) = nd.prev else { break };
-        let start = nodes[p].after;
-        let l = sw[nd.pos] - sw[start];
-        let (hyphen, pw) = match &items[nd.pos] {
-            Item::Penalty {
-                hyphen: Some(_),
-                width,
-                ..
-            } => (Some(nd.pos), *width),
-            _ => (None, 0.0),
-        };
-        let l = l + pw;
-        let ratio = if l < width {
-            let st = sst[nd.pos] - sst[start];
-            if st > 0.0 {
-                ((width - l) / st).min(INF)
-            } else {
-                0.0
-            }
-        } else {
-            let sh = ssh[nd.pos] - ssh[start];
-            if sh > 0.0 {
-                ((width - l) / sh).max(-1.0)
-            } else {
-                0.0
-            }
-        };
-        out.push(Line {
-            start,
-            end: nd.pos,
-            ratio,
-            hyphen,
-        });
+        out.push(sums.line(items, nodes[p].after, nd.pos, width));
         cur = nd.prev;
     }
     out.reverse();

@@ -325,11 +325,18 @@ impl<'b, 'a> Shaper<'b, 'a> {
         }
         let mut items = Vec::new();
         let mut prev = 0;
+        // The first span that does not end before the current word. Words come in
+        // order, so the spans a word meets start here: looking through all of them for
+        // every word would be quadratic in a long paragraph with much inline markup.
+        let mut first = 0;
         for (pos, opp) in unicode_linebreak::linebreaks(&full) {
             let seg = &full[prev..pos];
             let word_len = seg.trim_end_matches([' ', '\n', '\t', '\r']).len();
             let (wstart, wend) = (prev, prev + word_len);
-            for &(s, e, style) in &spans {
+            while spans.get(first).is_some_and(|sp| sp.1 <= wstart) {
+                first += 1;
+            }
+            for &(s, e, style) in spans[first..].iter().take_while(|sp| sp.0 < wend) {
                 let (a, b) = (s.max(wstart), e.min(wend));
                 if a < b {
                     let hy = hyphenate && !style.artifact;
@@ -344,7 +351,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
             if mandatory {
                 forced_break(&mut items);
             } else if word_len < seg.len() {
-                let style = spans
+                let style = spans[first..]
                     .iter()
                     .find(|(s, e, _)| *s <= wend && wend < *e)
                     .map(|x| x.2)
