@@ -299,3 +299,29 @@ fn head_of(text: &str, too_wide: impl Fn(&str) -> bool) -> &str {
         chars *= 2;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::head_of;
+    use std::cell::Cell;
+
+    /// The head of a long title to fit into the running header is found in a few
+    /// tries that together measure about twice the head, whatever the title's length;
+    /// a title that is never too wide is fitted whole.
+    #[test]
+    fn the_head_of_a_long_title_takes_few_measurements() {
+        let title = "Regional security in the steppe, ".repeat(150);
+        let (tries, measured) = (Cell::new(0), Cell::new(0));
+        let head = head_of(&title, |t| {
+            tries.set(tries.get() + 1);
+            measured.set(measured.get() + t.len());
+            t.chars().count() > 300
+        });
+        assert_eq!(head.chars().count(), 512);
+        assert!(title.starts_with(head));
+        assert_eq!(tries.get(), 4, "64, 128, 256, 512");
+        assert!(measured.get() < 2 * head.len());
+        assert_eq!(head_of(&title, |_| false), title);
+        assert_eq!(head_of("é", |_| true), "é");
+    }
+}

@@ -175,6 +175,8 @@ fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Ve
         let mut best: Option<Node> = None;
         let mut keep = Vec::new();
         for &a in &active {
+            #[cfg(test)]
+            tests::EXAMINED.with(|c| c.set(c.get() + 1));
             let an = nodes[a];
             let l = sw[b] - an.w + pw;
             let ratio = if l < width {
@@ -268,4 +270,124 @@ fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Ve
     }
     out.reverse();
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::{Family, Variant};
+    use crate::house::Rgb;
+    use crate::render::pdf::shape::{Chunk, Glyph, Style};
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Pairs of (active node, breakpoint) weighed by `run` on this thread.
+        pub static EXAMINED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn word(width: f32) -> Item {
+        Item::Box(Chunk {
+            font: 0,
+            style: Style {
+                variant: Variant {
+                    family: Family::Serif,
+                    bold: false,
+                    italic: false,
+                },
+                size: 10.0,
+                color: Rgb(0, 0, 0),
+                link: None,
+                artifact: false,
+                rise: 0.0,
+                tracking: 0.0,
+                node: 0,
+            },
+            glyphs: vec![Glyph {
+                gid: 1,
+                advance: width,
+                cluster: 0,
+                text: "w".into(),
+            }]
+            .into(),
+        })
+    }
+
+    fn space() -> Item {
+        Item::Glue {
+            width: 3.0,
+            stretch: 1.8,
+            shrink: 1.0,
+            space: None,
+        }
+    }
+
+    fn forced(items: &mut Vec<Item>) {
+        items.push(Item::Penalty {
+            width: 0.0,
+            penalty: INF,
+            flagged: false,
+            hyphen: None,
+        });
+        items.push(Item::Glue {
+            width: 0.0,
+            stretch: INF,
+            shrink: 0.0,
+            space: None,
+        });
+        items.push(Item::Penalty {
+            width: 0.0,
+            penalty: -INF,
+            flagged: false,
+            hyphen: None,
+        });
+    }
+
+    /// Words of varied widths with spaces and, every `every` words, a forced break.
+    fn paragraph(words: usize, every: usize) -> Vec<Item> {
+        let mut items = Vec::new();
+        for i in 0..words {
+            if i > 0 {
+                if i % every == 0 {
+                    forced(&mut items);
+                } else {
+                    items.push(space());
+                }
+            }
+            items.push(word(8.0 + (i * 7 % 23) as f32));
+        }
+        forced(&mut items);
+        items
+    }
+
+    /// Text set on one line is broken where it forces a break and nowhere else, as
+    /// total fit over an unbounded measure breaks it.
+    #[test]
+    fn unbroken_is_total_fit_over_an_unbounded_measure() {
+        for (words, every) in [(1, 1), (40, 1000), (40, 7), (120, 3)] {
+            let items = paragraph(words, every);
+            let lines = unbroken(&items);
+            assert_eq!(
+                lines,
+                break_lines(&items, f32::MAX / 4.0),
+                "{words}/{every}"
+            );
+            assert_eq!(lines.len(), (words - 1) / every + 1);
+        }
+    }
+
+    /// A paragraph of 20,000 words is broken by weighing a bounded number of active
+    /// breakpoints at each breakpoint (those a line can still reach), not all earlier
+    /// ones: the work grows with the paragraph, not with its square.
+    #[test]
+    fn active_breakpoints_stay_bounded_in_a_huge_paragraph() {
+        let items = paragraph(20_000, usize::MAX);
+        EXAMINED.with(|c| c.set(0));
+        let lines = break_lines(&items, 250.0);
+        let examined = EXAMINED.with(Cell::get);
+        assert!(lines.len() > 1000, "{} lines", lines.len());
+        assert!(lines.iter().all(|l| l.ratio >= -1.0));
+        // About ten words reach across a 250 pt line; a quadratic search would weigh
+        // some 200 million pairs.
+        assert!(examined < 20_000 * 40, "{examined} pairs weighed");
+    }
 }
