@@ -50,4 +50,21 @@ fn a_five_thousand_character_title_builds_and_verifies() {
         );
     }
     sb.run(&["check"]).expect_code(0);
+    // All of the title is on page 1, inside the page: set at 3/4 size it would run
+    // far below the page's edge, painted where no reader sees it.
+    if common::need_tool("pdftotext") {
+        let out = std::process::Command::new("pdftotext")
+            .args(["-f", "1", "-l", "1"])
+            .arg(sb.path("dist/long-title.pdf"))
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        let page1 = String::from_utf8_lossy(&out.stdout);
+        let page1: Vec<&str> = page1.split_whitespace().collect();
+        let title: Vec<&str> = title.split_whitespace().collect();
+        assert!(
+            page1.windows(title.len()).any(|w| w == title.as_slice()),
+            "page 1 does not show the whole title"
+        );
+    }
 }

@@ -146,6 +146,18 @@ impl Setter<'_, '_, '_> {
                     let lead = lead * p[0].1.size / size0;
                     lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
                 }
+                // A title that even so runs below the text area of page 1 would be
+                // painted off the page, its words lost to the reader: it is set
+                // smaller still until it fits, down to the size of the body text.
+                // (Only titles of many hundreds of characters come here.)
+                let bottom = (h.page.height - h.page.margin_bottom) * MM;
+                let height =
+                    |lines: &[super::flow::Elem]| lines.iter().map(|l| l.height).sum::<f32>();
+                while y + height(&lines) > bottom && p[0].1.size - 1.0 >= h.body.size {
+                    p[0].1.size -= 1.0;
+                    let lead = lead * p[0].1.size / size0;
+                    lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
+                }
             }
             for l in lines {
                 for dr in &l.draws {
