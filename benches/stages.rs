@@ -1,10 +1,12 @@
 //! Benchmarks: each pipeline stage timed separately, whole-process `build` + `check`
 //! with peak memory, and parallel batch scaling. Run with `cargo bench --bench stages`.
 //!
-//! Corpus: the seed brief, the 15-page fixture, and a generated "100× book" (100 sections
-//! of `tests/fixtures/make_long.py`, about 100 times the seed's words). Figures are
-//! printed and saved to `target/bench/last.txt`. The machine is noisy: compare ratios
-//! within one run, never absolute times across runs.
+//! Corpus: the seed brief, the 15-page fixture, a generated "100× book" (100 sections
+//! of `tests/fixtures/make_long.py`, about 100 times the seed's words), and two inputs
+//! that once made the layout super-linear, generated here ([`adversarial`]): a brief
+//! whose title has 5,000 characters, and a source just under the 4 MiB cap with a
+//! 1 MiB paragraph in it. Figures are printed and saved to `target/bench/last.txt`. The
+//! machine is noisy: compare ratios within one run, never absolute times across runs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,10 +33,13 @@ fn run() -> Res<()> {
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let book = work.join("book100/book100.md");
     generate(&root, 100, &book)?;
+    let (title, cap) = adversarial(&work)?;
     let corpus = [
         ("seed", root.join("source/2016-11-china-tajikistan.md"), 20),
         ("long (15 pp)", root.join("tests/fixtures/long/long.md"), 5),
         ("book100", book.clone(), 3),
+        ("title5000", title, 5),
+        ("cap4MiB", cap, 1),
     ];
     let mut report = String::new();
     let mut say = |s: String| {
@@ -183,6 +188,96 @@ fn generate(root: &Path, n: u32, out: &Path) -> Res<()> {
         return Err(String::from_utf8_lossy(&o.stderr).into_owned());
     }
     std::fs::write(out, o.stdout).map_err(|e| e.to_string())
+}
+
+/// Sentences of the generated inputs (from `tests/fixtures/make_long.py`).
+const SENTENCES: [&str; 6] = [
+    "Regional security in the steppe has long rested on arrangements older than the states that now keep them.",
+    "Pipelines and railways have changed the map faster than treaties could follow.",
+    "Each capital weighs the promise of investment against the cost of dependence.",
+    "Water is the quiet variable: the rivers that feed the cotton fields rise in the neighbours' mountains.",
+    "Infrastructure loans arrive with conditions that are seldom published in full.",
+    "Analysts disagree about whether the new corridors bind the region together or pull it apart.",
+];
+
+/// Write the inputs that once made the layout super-linear (issue 13, point 7) and
+/// return their paths: a brief with a 5,000-character title (it took 4–47 s to build),
+/// and a source just under the 4 MiB cap (21.5 s, 644 MB) whose first section is one
+/// paragraph of 1 MiB with emphasis every tenth sentence.
+fn adversarial(work: &Path) -> Res<(PathBuf, PathBuf)> {
+    let front = |title: &str| {
+        format!(
+            "---\ntitle: \"{title}\"\nregion: Central Asia\ndate: 2025-01\nlang: en\n\
+             authors:\n  - name: Generated Author\n    bio: A fictitious analyst.\n---\n\n"
+        )
+    };
+    let para = |seed: usize, n: usize| {
+        (0..n)
+            .map(|i| SENTENCES[(seed * 5 + i * 4) % SENTENCES.len()])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let words: Vec<&str> = SENTENCES
+        .iter()
+        .flat_map(|s| s.split(' '))
+        .map(|w| w.trim_end_matches(['.', ',', ':']))
+        .collect();
+    let mut title = String::new();
+    for w in words.iter().cycle() {
+        if title.len() + w.len() + 1 > 5000 {
+            break;
+        }
+        if !title.is_empty() {
+            title.push(' ');
+        }
+        title.push_str(w);
+    }
+    title.extend(std::iter::repeat_n('x', 5000 - title.len()));
+    let mut text = front(&title);
+    for i in 0..20 {
+        text.push_str(&para(i, 6));
+        text.push_str("\n\n");
+    }
+    let title_path = work.join("title5000/title5000.md");
+    let cap = 4usize << 20;
+    let mut big = front("A brief just under the source cap");
+    big.push_str("## The long paragraph\n\n");
+    let start = big.len();
+    let mut i = 0;
+    while big.len() - start < 1 << 20 {
+        let s = SENTENCES[i % SENTENCES.len()];
+        if i % 10 == 3 {
+            big.push('*');
+            big.push_str(s.trim_end_matches('.'));
+            big.push_str("*. ");
+        } else {
+            big.push_str(s);
+            big.push(' ');
+        }
+        i += 1;
+    }
+    big.push_str("\n\n");
+    for s in 0.. {
+        let section = format!(
+            "## {}. Section\n\n{}\n\n{}\n\n{}\n\n",
+            s + 1,
+            para(s * 3, 5 + s % 3),
+            para(s * 3 + 1, 5 + (s + 1) % 3),
+            para(s * 3 + 2, 5 + (s + 2) % 3)
+        );
+        if big.len() + section.len() > cap - 1024 {
+            break;
+        }
+        big.push_str(&section);
+    }
+    let cap_path = work.join("cap4MiB/cap4MiB.md");
+    for (path, text) in [(&title_path, &text), (&cap_path, &big)] {
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(path, text).map_err(|e| e.to_string())?;
+    }
+    Ok((title_path, cap_path))
 }
 
 /// Copy a brief and the images beside it into `dir`.

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::flow::{Draw, Elem, Run, Section};
-use super::linebreak::break_lines;
+use super::linebreak::{break_lines, unbroken, Line};
 use super::shape::{Item, Shaper, Style};
 use super::tags::{NodeId, Tree, ROOT};
 use crate::content::{bio_display, caption_display};
@@ -138,11 +138,41 @@ impl Setter<'_, '_, '_> {
         let items = self
             .shaper
             .items(pieces, hyphenate && self.house.body.hyphenate);
+        let lines = break_lines(&items, width);
+        self.set(pieces, &items, &lines, width, x, leading, align)
+    }
+
+    /// Set pieces on one line (breaking only where the text forces it), at `x`.
+    pub fn unbroken(&self, pieces: &[(String, Style)], x: f32, leading: f32) -> Vec<Elem> {
+        let items = self.shaper.items(pieces, false);
+        let lines = unbroken(&items);
+        self.set(
+            pieces,
+            &items,
+            &lines,
+            f32::MAX / 4.0,
+            x,
+            leading,
+            HAlign::Left,
+        )
+    }
+
+    /// Elements of `lines` broken from `items` (the items of `pieces`).
+    #[allow(clippy::too_many_arguments)]
+    fn set(
+        &self,
+        pieces: &[(String, Style)],
+        items: &[Item],
+        lines: &[Line],
+        width: f32,
+        x: f32,
+        leading: f32,
+        align: HAlign,
+    ) -> Vec<Elem> {
         let size = pieces
             .first()
             .map(|p| p.1.size)
             .unwrap_or(self.house.body.size);
-        let lines = break_lines(&items, width);
         let n = lines.len();
         let mut out = Vec::new();
         for (k, line) in lines.iter().enumerate() {

@@ -27,7 +27,7 @@ impl Setter<'_, '_, '_> {
     /// so the spaces are glyphs of their own).
     fn one_line(&self, text: &str, style: &Style) -> (Vec<Run>, f32) {
         let p = vec![(text.to_owned(), style.clone())];
-        let lines = self.lines(&p, f32::MAX / 4.0, 0.0, style.size, HAlign::Left, false);
+        let lines = self.unbroken(&p, 0.0, style.size);
         let mut runs = Vec::new();
         for l in lines {
             for d in l.draws {
@@ -146,6 +146,18 @@ impl Setter<'_, '_, '_> {
                     let lead = lead * p[0].1.size / size0;
                     lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
                 }
+                // A title that even so runs below the text area of page 1 would be
+                // painted off the page, its words lost to the reader: it is set
+                // smaller still until it fits, down to the size of the body text.
+                // (Only titles of many hundreds of characters come here.)
+                let bottom = (h.page.height - h.page.margin_bottom) * MM;
+                let height =
+                    |lines: &[super::flow::Elem]| lines.iter().map(|l| l.height).sum::<f32>();
+                while y + height(&lines) > bottom && p[0].1.size - 1.0 >= h.body.size {
+                    p[0].1.size -= 1.0;
+                    let lead = lead * p[0].1.size / size0;
+                    lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
+                }
             }
             for l in lines {
                 for dr in &l.draws {
@@ -175,47 +187,71 @@ impl Setter<'_, '_, '_> {
         (d, y + h.title.space_after * MM)
     }
 
-    /// Running header (from page 2) and footer of page `n` (1-based).
-    pub fn furniture(&self, doc: &Document, n: usize) -> Vec<Draw> {
+    /// The parts of the running header and footer that every page shares, set once
+    /// per brief: a long brief has hundreds of pages, and fitting the title into the
+    /// header shapes it once per character it loses.
+    pub fn running(&self, doc: &Document) -> Running {
         let h = self.house;
         let left = h.page.margin_left * MM;
         let right = (h.page.width - h.page.margin_right) * MM;
         let mut s = self.sans(h.furniture.size, false);
         s.artifact = true;
+        let tail = format!(
+            "{} \u{00B7} {}",
+            region_display(&doc.meta.region),
+            doc.meta.date.display(&doc.meta.lang)
+        );
+        let (tail, tail_width) = self.one_line(&tail, &s);
+        let room = (right - left) - tail_width - 8.0 * MM;
+        let title = self.header_title(&doc.meta.title, &s, room);
+        let (footer, _) = self.one_line(&h.organisation.name, &s);
+        Running {
+            title,
+            tail,
+            tail_width,
+            footer,
+            style: s,
+        }
+    }
+
+    /// The title as it fits in `room` pt of the header: cut after the last character
+    /// that leaves room for an ellipsis.
+    fn header_title(&self, full: &str, s: &Style, room: f32) -> Vec<Run> {
+        let mut title = head_of(full, |t| self.one_line(t, s).1 > 2.0 * room).to_owned();
+        let (mut tr, mut tw) = self.one_line(&title, s);
+        while tw > room && !title.is_empty() {
+            let keep: String = {
+                let t = title.trim_end_matches('\u{2026}');
+                let mut c: Vec<char> = t.chars().collect();
+                c.pop();
+                c.into_iter().collect::<String>().trim_end().to_owned()
+            };
+            title = format!("{keep}\u{2026}");
+            if keep.is_empty() {
+                break;
+            }
+            (tr, tw) = self.one_line(&title, s);
+        }
+        tr
+    }
+
+    /// Running header (from page 2) and footer of page `n` (1-based).
+    pub fn furniture(&self, running: &Running, n: usize) -> Vec<Draw> {
+        let h = self.house;
+        let left = h.page.margin_left * MM;
+        let right = (h.page.width - h.page.margin_right) * MM;
         let mut d = Vec::new();
         if n > 1 {
             let y = (h.page.margin_top - h.furniture.header_offset) * MM;
-            let tail = format!(
-                "{} \u{00B7} {}",
-                region_display(&doc.meta.region),
-                doc.meta.date.display(&doc.meta.lang)
-            );
-            let (rr, rw) = self.one_line(&tail, &s);
-            let room = (right - left) - rw - 8.0 * MM;
-            let mut title = doc.meta.title.clone();
-            let (mut tr, mut tw) = self.one_line(&title, &s);
-            while tw > room && !title.is_empty() {
-                let keep: String = {
-                    let t = title.trim_end_matches('\u{2026}');
-                    let mut c: Vec<char> = t.chars().collect();
-                    c.pop();
-                    c.into_iter().collect::<String>().trim_end().to_owned()
-                };
-                title = format!("{keep}\u{2026}");
-                if keep.is_empty() {
-                    break;
-                }
-                (tr, tw) = self.one_line(&title, &s);
-            }
             d.push(Draw::Text {
                 x: left,
                 y,
-                runs: tr,
+                runs: running.title.clone(),
             });
             d.push(Draw::Text {
-                x: right - rw,
+                x: right - running.tail_width,
                 y,
-                runs: rr,
+                runs: running.tail.clone(),
             });
             d.push(Draw::Rule {
                 x1: left,
@@ -227,18 +263,77 @@ impl Setter<'_, '_, '_> {
             });
         }
         let y = (h.page.height - h.page.margin_bottom + h.furniture.footer_offset) * MM;
-        let (lr, _) = self.one_line(&h.organisation.name, &s);
         d.push(Draw::Text {
             x: left,
             y,
-            runs: lr,
+            runs: running.footer.clone(),
         });
-        let (nr, nw) = self.runs(&n.to_string(), &s);
+        let (nr, nw) = self.runs(&n.to_string(), &running.style);
         d.push(Draw::Text {
             x: right - nw,
             y,
             runs: nr,
         });
         d
+    }
+}
+
+/// The running furniture's parts that are the same on every page ([`Setter::running`]).
+pub struct Running {
+    /// The title, cut to fit beside the tail.
+    title: Vec<Run>,
+    /// Region and date, set flush right.
+    tail: Vec<Run>,
+    tail_width: f32,
+    /// The organisation's name.
+    footer: Vec<Run>,
+    /// The furniture's type.
+    style: Style,
+}
+
+/// The shortest head of `text` that is `too_wide`, tried at 64, 128, 256 … characters;
+/// all of `text` when no such head is. Fitting a title into the header shortens it one
+/// character at a time, each time setting it again: from the whole of a title many
+/// times the header's width that is quadratic. Past a head twice the room, every
+/// longer cut is wider than the room as well (widths grow with the text; kerning takes
+/// back far less than a word), so starting from that head ends at the same cut; a title
+/// shorter than that head is fitted from its whole, as ever.
+fn head_of(text: &str, too_wide: impl Fn(&str) -> bool) -> &str {
+    let mut chars = 64;
+    loop {
+        let Some((cut, _)) = text.char_indices().nth(chars) else {
+            return text;
+        };
+        let head = &text[..cut];
+        if too_wide(head) {
+            return head;
+        }
+        chars *= 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::head_of;
+    use std::cell::Cell;
+
+    /// The head of a long title to fit into the running header is found in a few
+    /// tries that together measure about twice the head, whatever the title's length;
+    /// a title that is never too wide is fitted whole.
+    #[test]
+    fn the_head_of_a_long_title_takes_few_measurements() {
+        let title = "Regional security in the steppe, ".repeat(150);
+        let (tries, measured) = (Cell::new(0), Cell::new(0));
+        let head = head_of(&title, |t| {
+            tries.set(tries.get() + 1);
+            measured.set(measured.get() + t.len());
+            t.chars().count() > 300
+        });
+        assert_eq!(head.chars().count(), 512);
+        assert!(title.starts_with(head));
+        assert_eq!(tries.get(), 4, "64, 128, 256, 512");
+        assert!(measured.get() < 2 * head.len());
+        assert_eq!(head_of(&title, |_| false), title);
+        assert_eq!(head_of("é", |_| true), "é");
     }
 }

@@ -167,8 +167,9 @@ pub fn document(doc: &Document, house: &House, ahead: &Ahead<'_>) -> Result<lopd
     if let Some(first) = pages.first_mut() {
         first.splice(0..0, head);
     }
+    let running = setter.running(doc);
     for (i, p) in pages.iter_mut().enumerate() {
-        p.extend(setter.furniture(doc, i + 1));
+        p.extend(setter.furniture(&running, i + 1));
     }
     let logo = match &*image::prepare_shared(&house.logo.bytes, house.logo.bytes.is_builtin()) {
         Ok(logo) => logo.clone(),

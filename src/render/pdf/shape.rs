@@ -51,7 +51,35 @@ pub struct Glyph {
 pub struct Chunk {
     pub font: usize,
     pub style: Style,
-    pub glyphs: Vec<Glyph>,
+    pub glyphs: Glyphs,
+}
+
+/// The glyphs of a chunk, shared by every chunk of the same word in the same font and
+/// size ([`ShapeCache`]): a brief repeats its words, and a glyph with its text is
+/// about fifty bytes, so a 4 MB brief laid out with a copy per occurrence held
+/// 420 MB of glyphs at once.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Glyphs(Arc<[Glyph]>);
+
+impl std::ops::Deref for Glyphs {
+    type Target = [Glyph];
+    fn deref(&self) -> &[Glyph] {
+        &self.0
+    }
+}
+
+impl<'g> IntoIterator for &'g Glyphs {
+    type Item = &'g Glyph;
+    type IntoIter = std::slice::Iter<'g, Glyph>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl From<Vec<Glyph>> for Glyphs {
+    fn from(v: Vec<Glyph>) -> Glyphs {
+        Glyphs(v.into())
+    }
 }
 
 impl Chunk {
@@ -118,7 +146,34 @@ pub struct ShapeCache {
     /// Shape plans by font and segment properties: building a plan costs far more
     /// than shaping one word with it, and a brief needs only a handful.
     plans: Mutex<HashMap<PlanKey, Arc<rustybuzz::ShapePlan>>>,
+    /// Words set in a font at a size ([`Glyphs`]), by font, size, offset of the word
+    /// in its text, and the word.
+    set: Mutex<HashMap<SetKey, ByWord<Glyphs>>>,
+    /// Words cut at their hyphenation points: the parts' glyphs, by variant, size,
+    /// language of hyphenation, and the word. Parts of words that are cut are as common
+    /// as whole words, and as worth sharing.
+    cut: Mutex<HashMap<CutKey, ByWord<Arc<[Part]>>>>,
 }
+
+/// Variant, type size (its bits) and the language it is hyphenated in, if it is: a
+/// shaper that does not hyphenate shares the cache with one that does.
+type CutKey = (Variant, u32, Option<hypher::Lang>);
+
+/// A piece of a word as [`Shaper::word`] boxes it: glyphs in a font, then maybe the
+/// hyphen shown should the line break after them.
+#[derive(Debug, Clone)]
+struct Part {
+    font: usize,
+    glyphs: Glyphs,
+    /// The hyphen's glyphs (in `font`), when a break may follow this part.
+    hyphen: Option<Glyphs>,
+}
+
+/// What is kept per word (its text).
+type ByWord<T> = HashMap<String, T>;
+
+/// Font, type size (its bits) and offset of the clusters.
+type SetKey = (usize, u32, usize);
 
 impl ShapeCache {
     fn word(&self, font: usize, text: &str) -> Option<Arc<[Shaped]>> {
@@ -131,6 +186,32 @@ impl ShapeCache {
     pub fn count(&self) -> usize {
         let words = self.words.lock().unwrap_or_else(|p| p.into_inner());
         words.iter().map(HashMap::len).sum()
+    }
+
+    fn cut_word(&self, key: CutKey, text: &str) -> Option<Arc<[Part]>> {
+        let cut = self.cut.lock().unwrap_or_else(|p| p.into_inner());
+        cut.get(&key).and_then(|m| m.get(text)).map(Arc::clone)
+    }
+
+    fn insert_cut(&self, key: CutKey, text: &str, parts: &Arc<[Part]>) {
+        let mut cut = self.cut.lock().unwrap_or_else(|p| p.into_inner());
+        cut.entry(key)
+            .or_default()
+            .entry(text.to_owned())
+            .or_insert_with(|| Arc::clone(parts));
+    }
+
+    fn set_word(&self, key: SetKey, text: &str) -> Option<Glyphs> {
+        let set = self.set.lock().unwrap_or_else(|p| p.into_inner());
+        set.get(&key).and_then(|m| m.get(text)).cloned()
+    }
+
+    fn insert_set(&self, key: SetKey, text: &str, glyphs: &Glyphs) {
+        let mut set = self.set.lock().unwrap_or_else(|p| p.into_inner());
+        set.entry(key)
+            .or_default()
+            .entry(text.to_owned())
+            .or_insert_with(|| glyphs.clone());
     }
 
     fn insert(&self, font: usize, text: &str, glyphs: &Arc<[Shaped]>) {
@@ -288,11 +369,29 @@ impl<'b, 'a> Shaper<'b, 'a> {
 
     /// Shape one font run; clusters are offset by `base` into the caller's text.
     fn shape_one(&self, font: usize, text: &str, base: usize, style: &Style) -> Chunk {
+        let key = (font, style.size.to_bits(), base);
+        let glyphs = match self.cache.set_word(key, text) {
+            Some(g) => g,
+            None => {
+                let g = Glyphs::from(self.set_one(font, text, base, style.size));
+                self.cache.insert_set(key, text, &g);
+                g
+            }
+        };
+        Chunk {
+            font,
+            style: style.clone(),
+            glyphs,
+        }
+    }
+
+    /// The glyphs of one font run at `size` pt.
+    fn set_one(&self, font: usize, text: &str, base: usize, size: f32) -> Vec<Glyph> {
         let mut glyphs = Vec::new();
         if let Some(face) = self.book.face(font) {
             let shaped = self.shaped(font, face, text);
             glyphs.reserve_exact(shaped.len());
-            let scale = style.size / face.units_per_em().max(1) as f32;
+            let scale = size / face.units_per_em().max(1) as f32;
             for (k, g) in shaped.iter().enumerate() {
                 let start = g.cluster as usize;
                 let first = k == 0 || shaped[k - 1].cluster != g.cluster;
@@ -314,11 +413,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 });
             }
         }
-        Chunk {
-            font,
-            style: style.clone(),
-            glyphs,
-        }
+        glyphs
     }
 
     /// Items of a paragraph made of styled pieces; `hyphenate` allows inserted hyphens.
@@ -331,11 +426,18 @@ impl<'b, 'a> Shaper<'b, 'a> {
         }
         let mut items = Vec::new();
         let mut prev = 0;
+        // The first span that does not end before the current word. Words come in
+        // order, so the spans a word meets start here: looking through all of them for
+        // every word would be quadratic in a long paragraph with much inline markup.
+        let mut first = 0;
         for (pos, opp) in unicode_linebreak::linebreaks(&full) {
             let seg = &full[prev..pos];
             let word_len = seg.trim_end_matches([' ', '\n', '\t', '\r']).len();
             let (wstart, wend) = (prev, prev + word_len);
-            for &(s, e, style) in &spans {
+            while spans.get(first).is_some_and(|sp| sp.1 <= wstart) {
+                first += 1;
+            }
+            for &(s, e, style) in spans[first..].iter().take_while(|sp| sp.0 < wend) {
                 let (a, b) = (s.max(wstart), e.min(wend));
                 if a < b {
                     let hy = hyphenate && !style.artifact;
@@ -350,7 +452,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
             if mandatory {
                 forced_break(&mut items);
             } else if word_len < seg.len() {
-                let style = spans
+                let style = spans[first..]
                     .iter()
                     .find(|(s, e, _)| *s <= wend && wend < *e)
                     .map(|x| x.2)
@@ -392,28 +494,28 @@ impl<'b, 'a> Shaper<'b, 'a> {
 
     /// Boxes (and hyphenation penalties) of one word fragment in one style.
     fn word(&self, text: &str, style: &Style, hyphenate: bool, items: &mut Vec<Item>) {
-        let points = if hyphenate {
-            self.hyphen_points(text)
-        } else {
-            Vec::new()
+        let key = (
+            style.variant,
+            style.size.to_bits(),
+            self.lang.filter(|_| hyphenate),
+        );
+        let parts = match self.cache.cut_word(key, text) {
+            Some(p) => p,
+            None => {
+                let p: Arc<[Part]> = self.cut(text, style, hyphenate).into();
+                self.cache.insert_cut(key, text, &p);
+                p
+            }
         };
-        for chunk in self.chunks(text, style) {
-            let mut rest = chunk;
-            for &p in &points {
-                let Some(k) = rest.glyphs.iter().position(|g| g.cluster >= p) else {
-                    continue;
-                };
-                if k == 0 || rest.glyphs[k].cluster != p {
-                    continue;
-                }
-                let tail = rest.glyphs.split_off(k);
-                let hyphen = self.shape_one(rest.font, "-", 0, &rest.style);
-                let head = Chunk {
-                    font: rest.font,
-                    style: rest.style.clone(),
-                    glyphs: std::mem::replace(&mut rest.glyphs, tail),
-                };
-                items.push(Item::Box(head));
+        for part in parts.iter() {
+            let chunk = |glyphs: &Glyphs| Chunk {
+                font: part.font,
+                style: style.clone(),
+                glyphs: glyphs.clone(),
+            };
+            items.push(Item::Box(chunk(&part.glyphs)));
+            if let Some(h) = &part.hyphen {
+                let hyphen = chunk(h);
                 items.push(Item::Penalty {
                     width: hyphen.width(),
                     penalty: 50.0,
@@ -421,8 +523,49 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     hyphen: Some(hyphen),
                 });
             }
-            items.push(Item::Box(rest));
         }
+    }
+
+    /// The parts of one word fragment: its font runs, cut at the hyphenation points
+    /// that fall between glyph clusters.
+    fn cut(&self, text: &str, style: &Style, hyphenate: bool) -> Vec<Part> {
+        let points = if hyphenate {
+            self.hyphen_points(text)
+        } else {
+            Vec::new()
+        };
+        let mut parts = Vec::new();
+        for chunk in self.chunks(text, style) {
+            // The glyphs from `from` on are the rest of the word, not yet cut off.
+            let mut from = 0;
+            for &p in &points {
+                let rest = &chunk.glyphs[from..];
+                let Some(k) = rest.iter().position(|g| g.cluster >= p) else {
+                    continue;
+                };
+                if k == 0 || rest[k].cluster != p {
+                    continue;
+                }
+                let hyphen = self.shape_one(chunk.font, "-", 0, style);
+                parts.push(Part {
+                    font: chunk.font,
+                    glyphs: Glyphs::from(rest[..k].to_vec()),
+                    hyphen: Some(hyphen.glyphs),
+                });
+                from += k;
+            }
+            let glyphs = if from == 0 {
+                chunk.glyphs
+            } else {
+                Glyphs::from(chunk.glyphs[from..].to_vec())
+            };
+            parts.push(Part {
+                font: chunk.font,
+                glyphs,
+                hyphen: None,
+            });
+        }
+        parts
     }
 
     /// Byte offsets inside `text` where a hyphen may be inserted.

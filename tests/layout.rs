@@ -1,0 +1,70 @@
+//! Inputs that once made the PDF layout super-linear build and verify (issue 13,
+//! point 7). Their speed is measured by `benches/stages.rs`, never by a timed test.
+
+mod common;
+
+use common::Sandbox;
+
+/// A brief whose title has 5,000 characters builds all three editions, and `check`
+/// proves they carry its words: the title is set smaller on page 1 and cut to fit the
+/// running header of the pages after it.
+#[test]
+fn a_five_thousand_character_title_builds_and_verifies() {
+    let words = [
+        "regional",
+        "security",
+        "in",
+        "the",
+        "steppe",
+        "has",
+        "long",
+        "rested",
+        "on",
+        "arrangements",
+        "older",
+        "than",
+        "states",
+    ];
+    let mut title = String::new();
+    for w in words.iter().cycle() {
+        if title.len() + w.len() + 1 > 5000 {
+            break;
+        }
+        if !title.is_empty() {
+            title.push(' ');
+        }
+        title.push_str(w);
+    }
+    assert!(title.len() > 4990);
+    let body = "Pipelines and railways have changed the map faster than treaties could follow.\n\n"
+        .repeat(60);
+    let source =
+        common::brief(&body).replacen("title: A test brief", &format!("title: \"{title}\""), 1);
+    let sb = Sandbox::new();
+    sb.write("source/long-title.md", source);
+    sb.run(&["build", "-q"]).expect_code(0);
+    for ext in ["pdf", "epub", "txt"] {
+        assert!(
+            sb.path(&format!("dist/long-title.{ext}")).is_file(),
+            "{ext}"
+        );
+    }
+    sb.run(&["check"]).expect_code(0);
+    // All of the title is on page 1, inside the page: set at 3/4 size it would run
+    // far below the page's edge, painted where no reader sees it.
+    if common::need_tool("pdftotext") {
+        let out = std::process::Command::new("pdftotext")
+            .args(["-f", "1", "-l", "1"])
+            .arg(sb.path("dist/long-title.pdf"))
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        let page1 = String::from_utf8_lossy(&out.stdout);
+        let page1: Vec<&str> = page1.split_whitespace().collect();
+        let title: Vec<&str> = title.split_whitespace().collect();
+        assert!(
+            page1.windows(title.len()).any(|w| w == title.as_slice()),
+            "page 1 does not show the whole title"
+        );
+    }
+}
