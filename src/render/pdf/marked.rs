@@ -94,7 +94,7 @@ pub fn join_run(items: &[Item], line: &Line) -> Option<Run> {
         chunk: Chunk {
             font: chunk.font,
             style,
-            glyphs: Vec::new(),
+            glyphs: Vec::new().into(),
         },
         extra: 0.0,
         hyphen: true,
