@@ -39,6 +39,8 @@ pub struct Output {
     pub format: Format,
     pub path: PathBuf,
     pub bytes: usize,
+    /// SHA-256 of the file, as the manifest records it.
+    pub sha256: String,
 }
 
 /// The result of building one brief.
@@ -298,6 +300,7 @@ pub fn build_one(
             format: e.format,
             path: e.path,
             bytes: usize::try_from(e.digest.bytes).unwrap_or(usize::MAX),
+            sha256: e.digest.sha256.clone(),
         });
         digests.push(e.digest);
         staged.push(e.staged);
@@ -316,7 +319,25 @@ pub fn build_one(
 }
 
 /// Build every source; returns what was built, or every error.
-pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
+/// What a build of several briefs gave: the briefs built and, apart, the ones that
+/// failed with their errors. A failed brief does not stop the others.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub built: Vec<Built>,
+    pub failed: Vec<Failed>,
+}
+
+/// A brief that could not be built.
+#[derive(Debug)]
+pub struct Failed {
+    pub source: PathBuf,
+    pub error: Error,
+}
+
+/// Build every brief `req` names. An error that stops all of them (no sources, an
+/// output folder that cannot be written) is `Err`; a brief's own failure is listed in
+/// [`Outcome::failed`] beside the briefs that were built.
+pub fn build(req: &Request, house: &House) -> Result<Outcome> {
     // Briefs are independent, so they are built in parallel (below). The pool is started
     // first: its threads come up while this one lists the sources.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -384,19 +405,15 @@ pub fn build(req: &Request, house: &House) -> Result<Vec<Built>> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut built = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
+    let mut outcome = Outcome::default();
+    for (r, source) in results.into_iter().zip(&sources) {
         match r {
-            Ok(b) => built.push(b),
-            Err(e) => errors.push(e),
+            Ok(b) => outcome.built.push(b),
+            Err(error) => outcome.failed.push(Failed {
+                source: source.clone(),
+                error,
+            }),
         }
     }
-    if errors.is_empty() {
-        Ok(built)
-    } else if errors.len() == 1 {
-        Err(errors.remove(0))
-    } else {
-        Err(Error::Many(errors))
-    }
+    Ok(outcome)
 }

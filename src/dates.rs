@@ -106,10 +106,13 @@ mod tests {
             ("pl", "listopad 2016", "3 listopada 2016"),
             ("el", "Νοέμβριος 2016", "3 Νοεμβρίου 2016"),
         ];
+        // CLDR binds some parts with no-break spaces ("2016\u{a0}г."), which the
+        // editions keep; the expectations are written with plain spaces.
+        let plain = |s: String| s.replace(['\u{a0}', '\u{202f}'], " ");
         for (lang, month, day) in cases {
             assert!(supported(lang), "{lang}");
-            assert_eq!(display(nov, lang), month, "{lang}");
-            assert_eq!(display(third, lang), day, "{lang}");
+            assert_eq!(plain(display(nov, lang)), month, "{lang}");
+            assert_eq!(plain(display(third, lang)), day, "{lang}");
         }
     }
 

@@ -111,18 +111,52 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                     && !cli.json
                     && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             };
-            let built = crate::build::build(&req, &house)?;
+            let started = std::time::Instant::now();
+            let outcome = crate::build::build(&req, &house)?;
+            let elapsed = started.elapsed().as_secs_f64();
+            let summary = summary(outcome.built.len(), outcome.failed.len(), elapsed);
             if cli.json {
-                let v = serde_json::json!({ "ok": true, "built": built });
+                let failed: Vec<serde_json::Value> = outcome
+                    .failed
+                    .iter()
+                    .map(|f| {
+                        serde_json::json!({
+                            "source": f.source,
+                            "exit": f.error.exit_code(),
+                            "errors": error_json(&f.error, &f.source),
+                        })
+                    })
+                    .collect();
+                let v = serde_json::json!({
+                    "ok": outcome.failed.is_empty(),
+                    "built": outcome.built,
+                    "failed": failed,
+                    "summary": summary,
+                });
                 print_out(&format!("{v}\n"));
-            } else if !cli.quiet {
-                for b in &built {
-                    for o in &b.outputs {
-                        say(&format!("wrote {} ({} bytes)\n", o.path.display(), o.bytes));
+            } else {
+                if !cli.quiet {
+                    for b in &outcome.built {
+                        for o in &b.outputs {
+                            say(&format!("wrote {} ({} bytes)\n", o.path.display(), o.bytes));
+                        }
                     }
                 }
+                for f in &outcome.failed {
+                    say(&format!("{}\n\n", f.error));
+                }
+                // The summary is the last line, also with --quiet when a brief failed:
+                // it is what tells a long folder build's reader where things stand.
+                if !cli.quiet || !outcome.failed.is_empty() {
+                    say(&format!("{summary}\n"));
+                }
             }
-            Ok(EXIT_OK)
+            Ok(outcome
+                .failed
+                .iter()
+                .map(|f| f.error.exit_code())
+                .max()
+                .unwrap_or(EXIT_OK))
         }
         Command::Check { paths, source } => {
             let req = crate::verify::Request {
@@ -139,6 +173,45 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             }
             Ok(if report.ok { EXIT_OK } else { EXIT_MISMATCH })
         }
+    }
+}
+
+/// The closing line of a build: "150 built, 2 failed in 1.2 s".
+fn summary(built: usize, failed: usize, seconds: f64) -> String {
+    let briefs = |n: usize| if n == 1 { "brief" } else { "briefs" };
+    if failed == 0 {
+        format!("{built} {} built in {seconds:.1} s", briefs(built))
+    } else {
+        format!("{built} built, {failed} failed in {seconds:.1} s")
+    }
+}
+
+/// A brief's error as JSON records: one per located problem (`file`, `line`,
+/// `column`, `message`, `hint`), or one naming the brief for other failures.
+fn error_json(e: &Error, source: &std::path::Path) -> Vec<serde_json::Value> {
+    match e {
+        Error::Source(d) => d
+            .diagnostics
+            .iter()
+            .map(|diag| {
+                let at = d.locate(diag);
+                serde_json::json!({
+                    "file": d.path,
+                    "line": at.map(|a| a.line),
+                    "column": at.map(|a| a.column),
+                    "message": diag.message,
+                    "hint": diag.hint,
+                })
+            })
+            .collect(),
+        Error::Many(all) => all.iter().flat_map(|e| error_json(e, source)).collect(),
+        other => vec![serde_json::json!({
+            "file": source,
+            "line": null,
+            "column": null,
+            "message": other.to_string().trim_start_matches("error: "),
+            "hint": null,
+        })],
     }
 }
 
