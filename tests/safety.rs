@@ -493,7 +493,7 @@ fn the_source_is_read_once_while_it_is_being_edited() {
             let mut i = 0u64;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let tmp = dir.join(".edit");
-                std::fs::write(&tmp, if i % 2 == 0 { &b } else { &a }).expect("edit");
+                std::fs::write(&tmp, if i.is_multiple_of(2) { &b } else { &a }).expect("edit");
                 std::fs::rename(&tmp, dir.join("brief.md")).expect("rename");
                 i += 1;
                 std::thread::sleep(Duration::from_micros(300));

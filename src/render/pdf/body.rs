@@ -228,7 +228,7 @@ impl Setter<'_, '_, '_> {
                 }
             }
             // A line broken inside a word says so (see `marked::join_run`).
-            runs.extend(super::marked::join_run(&items, line));
+            runs.extend(super::marked::join_run(items, line));
             let dx = match align {
                 HAlign::Center => (width - natural) / 2.0,
                 HAlign::Right => width - natural,
