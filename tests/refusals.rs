@@ -111,7 +111,7 @@ fn cases() -> Vec<Case> {
         whole(
             "YAML anchor and alias",
             &fm("title: &t T\nregion: *t\ndate: 2016-11\nauthors:\n  - name: N\n"),
-            "front matter: budget breached: Anchors",
+            "YAML anchors and aliases (`&name`, `*name`) are not allowed in the front matter",
             (2, 11),
         ),
         Case {
@@ -378,5 +378,7 @@ fn all_problems_of_a_brief_are_reported_at_once() {
             run.stderr
         );
     }
-    assert!(!sb.path("out").exists(), "{:?}", sb.files("out"));
+    // The output folder may be made (and locked) before the brief fails; no file is
+    // written into it.
+    assert!(sb.files("out").is_empty(), "{:?}", sb.files("out"));
 }

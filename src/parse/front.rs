@@ -390,6 +390,22 @@ fn yaml_error(text: &str, fm: &FrontMatter, yaml: &str, e: &serde_saphyr::Error)
     if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e.without_snippet() {
         return duplicate_key(text, fm, span, key.as_deref());
     }
+    // The budget above refuses anchors and aliases outright; say so in our words,
+    // not the YAML library's ("budget breached: Anchors { anchors: 1 }").
+    if message.contains("budget breached") {
+        let (what, hint) = if message.contains("Anchors") || message.contains("Aliases") {
+            (
+                "YAML anchors and aliases (`&name`, `*name`) are not allowed in the front matter",
+                "write each value out in full",
+            )
+        } else {
+            (
+                "the front matter is too large or too deeply nested",
+                "a brief's front matter is a dozen short `key: value` lines; move long text into the body",
+            )
+        };
+        return Diagnostic::new(what, span).with_hint(hint);
+    }
     let mut d = Diagnostic::new(format!("front matter: {message}"), span.clone());
     if let Some(field) = message
         .strip_prefix("unknown field `")
