@@ -57,6 +57,10 @@ enum Command {
         /// manifest names, else `source/`.
         #[arg(long, value_name = "DIR")]
         source: Option<PathBuf>,
+        /// Fail (exit 3) for a brief that has no release manifest beside its editions,
+        /// as CI should: without one only the content is checked.
+        #[arg(long)]
+        require_manifest: bool,
     },
 }
 
@@ -158,10 +162,15 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 .max()
                 .unwrap_or(EXIT_OK))
         }
-        Command::Check { paths, source } => {
+        Command::Check {
+            paths,
+            source,
+            require_manifest,
+        } => {
             let req = crate::verify::Request {
                 paths: paths.clone(),
                 source_dir: source.clone(),
+                require_manifest: *require_manifest,
             };
             let report = crate::verify::check(&req, &house)?;
             if cli.json {

@@ -111,7 +111,6 @@ fn changed_files_are_reported_apart_from_content() {
 /// When every edition the manifest lists is gone, the manifest alone must still say
 /// so: README, "reports a changed or missing file as such" (exit 3).
 #[test]
-#[ignore = "bug: `check` finds briefs by their edition files only; with all editions gone it exits 2 (\"no editions found\") instead of reporting them missing (src/verify/mod.rs)"]
 fn a_manifest_whose_editions_are_all_gone_reports_them_missing() {
     let sb = Sandbox::new();
     let slug = build_txt(&sb, "seed");
@@ -123,6 +122,38 @@ fn a_manifest_whose_editions_are_all_gone_reports_them_missing() {
         "{}",
         run.stderr
     );
+}
+
+/// Without a manifest only the content is checked, and `check` says so; with
+/// `--require-manifest` (for CI) that is a failure.
+#[test]
+fn a_missing_manifest_is_reported_and_can_be_required() {
+    let sb = Sandbox::new();
+    let slug = build_txt(&sb, "seed");
+    std::fs::remove_file(sb.path(&format!("dist/{slug}.manifest.json"))).expect("rm");
+    let run = sb.run(&["check"]).expect_code(0);
+    assert!(
+        run.stderr
+            .contains(&format!("note: {slug} has no release manifest")),
+        "{}",
+        run.stderr
+    );
+    let run = sb.run(&["check", "--require-manifest"]).expect_code(3);
+    assert!(
+        run.stderr
+            .contains(&format!("missing: {slug} has no release manifest")),
+        "{}",
+        run.stderr
+    );
+    let run = sb
+        .run(&["check", "--require-manifest", "--json"])
+        .expect_code(3);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["manifest_required"], true);
+    assert_eq!(v["briefs"][0]["manifest"], serde_json::Value::Null);
+    // With the manifest back, --require-manifest passes.
+    build_txt(&sb, "seed");
+    sb.run(&["check", "--require-manifest"]).expect_code(0);
 }
 
 #[test]

@@ -40,6 +40,10 @@ pub struct Request {
     /// Where the sources are (`<dir>/<slug>.md`). When `None`, each brief's source is
     /// the one its manifest names, else `source/<slug>.md`.
     pub source_dir: Option<PathBuf>,
+    /// Whether a brief without a release manifest fails the check (for CI): without
+    /// one, only the content is checked, and a rebuilt edition cannot be told from
+    /// the released one.
+    pub require_manifest: bool,
 }
 
 /// The edition files of one brief found on the command line.
@@ -81,12 +85,15 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
             Error::Many(errors)
         });
     }
-    let ok = briefs
-        .iter()
-        .all(|b| b.changed.is_empty() && b.editions.iter().all(|e| e.differences.is_empty()));
+    let ok = briefs.iter().all(|b| {
+        b.changed.is_empty()
+            && b.editions.iter().all(|e| e.differences.is_empty())
+            && (b.manifest.is_some() || !req.require_manifest)
+    });
     Ok(Report {
         schema: report::SCHEMA,
         ok,
+        manifest_required: req.require_manifest,
         briefs,
     })
 }
@@ -416,6 +423,20 @@ pub fn extract_bytes(format: Format, path: &Path, bytes: &[u8]) -> Result<Vec<Fo
 fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
     let mut out: BTreeMap<String, Brief> = BTreeMap::new();
     let add = |p: PathBuf, whole: bool, out: &mut BTreeMap<String, Brief>| {
+        // A manifest in a folder names a brief even when every edition it lists is
+        // gone, so their absence is reported rather than the brief overlooked.
+        if whole {
+            if let Some(slug) = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".manifest.json"))
+            {
+                let b = out.entry(slug.to_owned()).or_default();
+                b.dir = p.parent().map(Path::to_owned).unwrap_or_default();
+                b.whole_folder = true;
+                return;
+            }
+        }
         let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
         let Some(format) = Format::ALL.into_iter().find(|f| f.ext() == ext) else {
             return;

@@ -67,6 +67,8 @@ pub struct Report {
     /// Version of the JSON layout ([`SCHEMA`]).
     pub schema: u32,
     pub ok: bool,
+    /// Whether a brief without a release manifest fails (`check --require-manifest`).
+    pub manifest_required: bool,
     pub briefs: Vec<BriefReport>,
 }
 
@@ -81,6 +83,18 @@ impl Report {
         use std::fmt::Write;
         let mut s = String::new();
         for b in &self.briefs {
+            if b.manifest.is_none() {
+                let (kind, then) = if self.manifest_required {
+                    ("missing", "required by --require-manifest")
+                } else {
+                    ("note", "only the content was checked, not that these are the files the build wrote")
+                };
+                let _ = writeln!(
+                    s,
+                    "{kind}: {} has no release manifest ({}.manifest.json): {then}",
+                    b.slug, b.slug
+                );
+            }
             for c in &b.changed {
                 let what = match (&c.expected, &c.found) {
                     (_, None) => "is missing".to_owned(),
