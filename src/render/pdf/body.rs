@@ -640,7 +640,10 @@ impl Setter<'_, '_, '_> {
         let pad = 2.0 * MM;
         let ncols = t.align.len().max(1);
         let styles = |bold: bool| self.sans(size, bold);
+        // Each column's natural width (its widest cell on one line) and its minimum (its
+        // widest piece that cannot be broken), as CSS's automatic table layout has them.
         let mut natural = vec![0.0f32; ncols];
+        let mut minimum = vec![0.0f32; ncols];
         let rows: Vec<(bool, &Vec<Vec<Inline>>)> = std::iter::once((true, &t.head))
             .chain(t.rows.iter().map(|r| (false, r)))
             .collect();
@@ -648,19 +651,17 @@ impl Setter<'_, '_, '_> {
             for (c, cell) in row.iter().enumerate() {
                 let mut p = Vec::new();
                 self.pieces(cell, &styles(*bold), &mut p);
-                let width: f32 = self.shaper.items(&p, false).iter().map(Item::width).sum();
+                let items = self.shaper.items(&p, false);
+                let width: f32 = items.iter().map(Item::width).sum();
                 if let Some(n) = natural.get_mut(c) {
                     *n = n.max(width + pad);
                 }
+                if let Some(m) = minimum.get_mut(c) {
+                    *m = m.max(unbreakable(&items) + pad);
+                }
             }
         }
-        let total: f32 = natural.iter().sum();
-        let widths: Vec<f32> = if total > w {
-            natural.iter().map(|n| n * w / total).collect()
-        } else {
-            let extra = (w - total) / ncols as f32;
-            natural.iter().map(|n| n + extra).collect()
-        };
+        let widths = column_widths(&natural, &minimum, w);
         let rule = |y: f32, width: f32| Draw::Rule {
             x1: x,
             y1: y,
@@ -754,4 +755,76 @@ fn shift_y(d: &Draw, dy: f32) -> Draw {
         Draw::Mark { y, .. } => *y += dy,
     }
     d
+}
+
+/// The widest run of `items` between two places a line may break: the least width a
+/// table column can have without letters running into the next column.
+fn unbreakable(items: &[Item]) -> f32 {
+    let (mut widest, mut run) = (0.0f32, 0.0f32);
+    for item in items {
+        match item {
+            Item::Box(_) => run += item.width(),
+            Item::Penalty { width, penalty, .. } if *penalty < crate::render::pdf::shape::INF => {
+                // Broken here, the line ends with the penalty's hyphen, if any.
+                widest = widest.max(run + width);
+                run = 0.0;
+            }
+            Item::Penalty { .. } => {}
+            Item::Glue { .. } => {
+                widest = widest.max(run);
+                run = 0.0;
+            }
+        }
+    }
+    widest.max(run)
+}
+
+/// Column widths filling `room`: each column its natural width plus an equal share of
+/// what is left when all fit; otherwise its minimum plus a share of the rest in
+/// proportion to how much more it would take (CSS 2.1's automatic table layout). When
+/// even the minimums do not fit, they are scaled down alike.
+fn column_widths(natural: &[f32], minimum: &[f32], room: f32) -> Vec<f32> {
+    let n = natural.len().max(1) as f32;
+    let total: f32 = natural.iter().sum();
+    if total <= room {
+        let extra = (room - total) / n;
+        return natural.iter().map(|w| w + extra).collect();
+    }
+    let least: f32 = minimum.iter().sum();
+    if least >= room {
+        return minimum
+            .iter()
+            .map(|m| m * room / least.max(f32::EPSILON))
+            .collect();
+    }
+    let wants: f32 = natural
+        .iter()
+        .zip(minimum)
+        .map(|(w, m)| (w - m).max(0.0))
+        .sum();
+    natural
+        .iter()
+        .zip(minimum)
+        .map(|(w, m)| m + (w - m).max(0.0) * (room - least) / wants.max(f32::EPSILON))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_widths;
+
+    #[test]
+    fn a_long_cell_never_squeezes_a_short_column_below_its_widest_word() {
+        // "Source" (40) beside a 400-wide address that can break down to 200.
+        let w = column_widths(&[40.0, 400.0], &[40.0, 200.0], 300.0);
+        assert_eq!(w, vec![40.0, 260.0]);
+        // All natural widths fit: the rest is shared out equally.
+        assert_eq!(
+            column_widths(&[40.0, 100.0], &[40.0, 50.0], 200.0),
+            vec![70.0, 130.0]
+        );
+        // Not even the minimums fit: scaled alike, and the room is filled exactly.
+        let w = column_widths(&[60.0, 300.0], &[60.0, 240.0], 150.0);
+        assert!((w.iter().sum::<f32>() - 150.0).abs() < 1e-3 && (w[0] - 30.0).abs() < 1e-3);
+    }
 }
