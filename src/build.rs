@@ -77,9 +77,8 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Largest source file accepted, in bytes: the same limit as [`crate::parse`]'s (a
-/// twenty-page brief is under 200 KB).
-pub const MAX_SOURCE_BYTES: u64 = 4 << 20;
+/// Largest source file accepted, in bytes (the parser's limit).
+pub use crate::parse::MAX_SOURCE_BYTES;
 
 /// Longest file name most filesystems take (`NAME_MAX`), in bytes.
 const NAME_MAX: usize = 255;
@@ -97,24 +96,9 @@ pub fn slug_of(path: &Path) -> String {
 }
 
 /// Read a source file once: a regular file, at most [`MAX_SOURCE_BYTES`], counted while
-/// reading (see [`crate::input`]).
+/// reading (see [`crate::parse::read_source`]).
 pub fn read_source(path: &Path) -> Result<Vec<u8>> {
-    use crate::input::ReadError;
-    crate::input::read_regular(path, MAX_SOURCE_BYTES).map_err(|e| match e {
-        ReadError::Io(e) => Error::io("read", path, e),
-        ReadError::TooLarge(cap) => Error::Source(Box::new(crate::diag::SourceDiagnostics {
-            path: path.to_owned(),
-            text: String::new(),
-            diagnostics: vec![crate::diag::Diagnostic::whole_file(format!(
-                "the source is larger than the limit of {cap} bytes"
-            ))
-            .with_hint("split the text into several briefs")],
-        })),
-        e @ ReadError::NotRegular(_) => Error::Unreadable {
-            path: path.to_owned(),
-            message: e.to_string(),
-        },
-    })
+    crate::parse::read_source(path)
 }
 
 /// Parse the source `bytes` read from `path` (named in messages; its folder is where
