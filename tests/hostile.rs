@@ -292,6 +292,131 @@ fn pdfs_in_other_forms_read_the_same() {
     assert!(twice.len() > once.len(), "the updated page is read");
 }
 
+/// Replace `len` bytes at `at` by `new` and move the cross-reference table's offsets
+/// (and `startxref`) by the difference, so the file is damaged only where edited.
+fn splice_keeping_xref(bytes: &[u8], at: usize, len: usize, new: &[u8]) -> Vec<u8> {
+    let delta = new.len() as i64 - len as i64;
+    let mut out = bytes[..at].to_vec();
+    out.extend_from_slice(new);
+    out.extend_from_slice(&bytes[at + len..]);
+    let sx = out
+        .windows(9)
+        .rposition(|w| w == b"startxref")
+        .expect("startxref");
+    let old: i64 = String::from_utf8_lossy(&out[sx + 9..])
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("offset");
+    let table = usize::try_from(old + delta).expect("offset");
+    // The table and trailer are ASCII (briefpress writes the file ID in hex).
+    let tail = String::from_utf8(out[table..sx].to_vec()).expect("an ASCII table");
+    assert!(tail.starts_with("xref"), "a classic table");
+    out.truncate(table);
+    for line in tail.split_inclusive('\n') {
+        match line.strip_suffix(" n \n") {
+            Some(entry) if entry.len() == 16 => {
+                let offset: i64 = entry[..10].parse().expect("offset");
+                let moved = if offset as usize > at {
+                    offset + delta
+                } else {
+                    offset
+                };
+                out.extend(format!("{moved:010}{}", &line[10..]).bytes());
+            }
+            _ => out.extend(line.bytes()),
+        }
+    }
+    out.extend(format!("startxref\n{table}\n%%EOF\n").bytes());
+    out
+}
+
+/// The seed brief built into a sandbox: the sandbox and its PDF edition's path.
+fn built_seed() -> (common::Sandbox, String) {
+    let sb = common::Sandbox::new();
+    sb.copy(
+        &common::fixture("seed"),
+        "source/2016-11-china-tajikistan.md",
+    );
+    sb.run(&["build"]).expect_code(0);
+    (sb, "dist/2016-11-china-tajikistan.pdf".to_owned())
+}
+
+#[test]
+fn a_stream_length_of_a_gigabyte_makes_the_pdf_unreadable() {
+    let (sb, rel) = built_seed();
+    let good = std::fs::read(sb.path(&rel)).expect("read");
+    // The content stream of page 1: the first stream after the first `/Contents`.
+    let doc = lopdf::Document::load_mem(&good).expect("load");
+    let page = doc.page_iter().next().expect("page 1");
+    let content = doc.get_page_contents(page)[0];
+    let find = |from: usize, what: &[u8]| {
+        good[from..]
+            .windows(what.len())
+            .position(|w| w == what)
+            .map(|p| p + from)
+    };
+    let head = find(0, format!("\n{} {} obj", content.0, content.1).as_bytes())
+        .expect("the content stream");
+    let at = find(head, b"/Length ").expect("its /Length") + 8;
+    let len = good[at..]
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .expect("digits");
+    let bad = splice_keeping_xref(&good, at, len, b"1000000000");
+    assert!(
+        lopdf::Document::load_mem(&bad).is_ok(),
+        "lopdf still opens it"
+    );
+    sb.write(&rel, &bad);
+    let run = sb.run(&["check", "dist"]).expect_code(1);
+    assert!(run.stderr.contains("cannot read"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("object {} {}", content.0, content.1))
+            && run
+                .stderr
+                .contains("/Length 1000000000 runs past the end of the file"),
+        "names the object and its /Length: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_cyclic_page_tree_is_named_as_such() {
+    use lopdf::{dictionary, Object};
+    let (sb, rel) = built_seed();
+    let mut doc = lopdf::Document::load(sb.path(&rel)).expect("load");
+    let root = doc
+        .catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .expect("the page tree");
+    // A subtree below the root whose kids include the root again.
+    let sub = doc.add_object(dictionary! {
+        "Type" => "Pages",
+        "Kids" => vec![Object::Reference(root)],
+        "Count" => 1,
+        "Parent" => Object::Reference(root),
+    });
+    let kids = doc
+        .get_dictionary_mut(root)
+        .and_then(|d| d.get_mut(b"Kids"))
+        .and_then(Object::as_array_mut)
+        .expect("kids");
+    kids.push(Object::Reference(sub));
+    let mut bad = Vec::new();
+    doc.save_to(&mut bad).expect("save");
+    sb.write(&rel, &bad);
+    let run = sb.run(&["check", "dist"]).expect_code(1);
+    assert!(
+        run.stderr.contains("the page tree is cyclic"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("no pages"), "{}", run.stderr);
+}
+
 /// `bytes` with a few bytes overwritten. The length is kept: a cut end would lose the
 /// PDF's cross-reference table or the ZIP's directory, and the reader would stop at its
 /// first check instead of reading the mutant through.

@@ -129,6 +129,7 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
     doc.binary_mark = vec![0xE2, 0xE3, 0xCF, 0xD3];
     // The renderer's own metadata, output intent or info are now unreferenced.
     prune(doc);
+    renumber(doc);
     Ok(())
 }
 
@@ -159,6 +160,43 @@ fn prune(doc: &mut Document) {
         }
     }
     doc.objects.retain(|id, _| seen.contains(id));
+}
+
+/// Number the objects 1, 2, 3 … in their present order. Pruning leaves holes in the
+/// numbering (printpdf's own Info dictionary, its unused metadata), and lopdf writes a
+/// hole as a gap between two cross-reference sections: a number neither in use nor
+/// free, which ISO 32000-1 (7.5.4) does not allow and which readers repair with a
+/// warning. A reference to an object that does not exist becomes `null` (what it
+/// means anyway), so it cannot land on a renumbered object.
+fn renumber(doc: &mut Document) {
+    let map: std::collections::HashMap<ObjectId, ObjectId> = doc
+        .objects
+        .keys()
+        .zip(1u32..)
+        .map(|(&old, new)| (old, (new, 0)))
+        .collect();
+    let objects = std::mem::take(&mut doc.objects);
+    let mut todo: Vec<&mut Object> = Vec::new();
+    doc.objects = objects
+        .into_iter()
+        .filter_map(|(old, o)| map.get(&old).map(|&new| (new, o)))
+        .collect();
+    todo.extend(doc.objects.values_mut());
+    todo.extend(doc.trailer.iter_mut().map(|(_, v)| v));
+    // An explicit stack: nesting depth is whatever the input PDF had.
+    while let Some(o) = todo.pop() {
+        match o {
+            Object::Reference(id) => match map.get(id) {
+                Some(&new) => *id = new,
+                None => *o = Object::Null,
+            },
+            Object::Array(a) => todo.extend(a.iter_mut()),
+            Object::Dictionary(d) => todo.extend(d.iter_mut().map(|(_, v)| v)),
+            Object::Stream(s) => todo.extend(s.dict.iter_mut().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    doc.max_id = u32::try_from(doc.objects.len()).unwrap_or(u32::MAX);
 }
 
 /// The 16-byte file identifier: a hash of the ID seed, the edition and the standard, so

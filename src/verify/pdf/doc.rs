@@ -134,6 +134,21 @@ impl<'a> Doc<'a> {
         Ok(doc)
     }
 
+    /// A view of `src` that knows only the objects at `offsets`, without reading its
+    /// table (which may be damaged): to say why one object cannot be parsed.
+    pub fn with_offsets(src: &'a [u8], offsets: impl IntoIterator<Item = (Id, usize)>) -> Doc<'a> {
+        Doc {
+            src,
+            xref: offsets
+                .into_iter()
+                .map(|(id, offset)| (id.0, Some((offset, id.1))))
+                .collect(),
+            trailer: Dict::default(),
+            budget: AtomicUsize::new(src.len().saturating_mul(PARSE_BUDGET_FACTOR) + (1 << 20)),
+            spent: AtomicBool::new(false),
+        }
+    }
+
     /// Read the table at `offset` and the sections it links to with `/Prev`.
     fn read_xref(&mut self, mut offset: usize) -> Result<(), String> {
         let mut seen = Vec::new();
@@ -290,11 +305,25 @@ impl<'a> Doc<'a> {
             },
             _ => None,
         };
-        let end = len
-            .and_then(|n| usize::try_from(n).ok())
+        let n = len.ok_or_else(|| {
+            format!(
+                "object {} {}: the stream /Length is missing or not a whole number",
+                id.0, id.1
+            )
+        })?;
+        let end = usize::try_from(n)
+            .ok()
             .and_then(|n| start.checked_add(n))
             .filter(|&e| e <= self.src.len())
-            .ok_or_else(|| format!("object {} {}: a bad stream /Length", id.0, id.1))?;
+            .ok_or_else(|| {
+                format!(
+                    "object {} {}: the stream /Length {n} runs past the end of the file \
+                     ({} bytes)",
+                    id.0,
+                    id.1,
+                    self.src.len()
+                )
+            })?;
         let mut tail = Lexer::new(self.src, end);
         if tail.next()? != Some(Lexeme::Word(b"endstream")) {
             return Err(format!(
@@ -336,8 +365,9 @@ impl<'a> Doc<'a> {
     }
 
     /// The pages in order, as lopdf finds them: `/Kids` references whose `/Type` is
-    /// `/Page` (a page) or `/Pages` (a subtree), each step counted against the number
-    /// of objects so that a cyclic tree ends.
+    /// `/Page` (a page) or `/Pages` (a subtree). A subtree that contains itself, a tree
+    /// deeper than lopdf follows, or one with more nodes than the file has objects (a
+    /// node reached twice over) is an error, never a silently shortened list of pages.
     pub fn pages(&self) -> Result<Vec<Id>, String> {
         let catalog = match self.trailer.get(b"Root") {
             Some(r) => self.resolve(r)?.into_owned(),
@@ -353,23 +383,42 @@ impl<'a> Doc<'a> {
         let mut out = Vec::new();
         let Some(root) = root else { return Ok(out) };
         let mut budget = self.xref.len();
+        // The subtrees being walked, from the root down, and the kids each has left.
+        let mut path = vec![root];
         let mut stack: Vec<std::vec::IntoIter<Obj<'a>>> = vec![self.kids(root)?.into_iter()];
         while let Some(level) = stack.last_mut() {
             let Some(kid) = level.next() else {
                 stack.pop();
+                path.pop();
                 continue;
             };
+            let Obj::Ref(id) = kid else { continue };
             if budget == 0 {
-                break;
+                return Err(format!(
+                    "the page tree has more nodes than the file has objects ({}): \
+                     a node is reached more than once",
+                    self.xref.len()
+                ));
             }
             budget -= 1;
-            let Obj::Ref(id) = kid else { continue };
             let Obj::Dict(d) = self.get(id)? else {
                 continue;
             };
             match d.name(b"Type") {
                 Some(b"Page") => out.push(id),
-                Some(b"Pages") if stack.len() <= MAX_PAGE_TREE_DEPTH => {
+                Some(b"Pages") => {
+                    if path.contains(&id) {
+                        return Err(format!(
+                            "the page tree is cyclic: page tree node {} {} is its own ancestor",
+                            id.0, id.1
+                        ));
+                    }
+                    if stack.len() > MAX_PAGE_TREE_DEPTH {
+                        return Err(format!(
+                            "the page tree is nested more than {MAX_PAGE_TREE_DEPTH} levels deep"
+                        ));
+                    }
+                    path.push(id);
                     stack.push(self.kids(id)?.into_iter());
                 }
                 _ => {}

@@ -176,6 +176,13 @@ fn rewrite(bytes: &[u8]) -> Result<Vec<u8>, String> {
     if doc.is_encrypted() {
         return Err(ENCRYPTED.into());
     }
+    // lopdf leaves out an object it cannot parse, or reads a stream whose /Length runs
+    // past its data (a gigabyte, say) as its bare dictionary, and reads on; writing
+    // that out would turn a damaged file into one with text missing: a mismatch,
+    // rather than the unreadable file it is.
+    if let Some(why) = damaged_object(bytes, &doc) {
+        return Err(why);
+    }
     let mut budget = MAX_REWRITE_BYTES;
     for o in doc.objects.values_mut() {
         let Object::Stream(s) = o else { continue };
@@ -199,6 +206,68 @@ fn rewrite(bytes: &[u8]) -> Result<Vec<u8>, String> {
     doc.save_to(&mut out)
         .map_err(|e| format!("not a readable PDF: {e}"))?;
     Ok(out)
+}
+
+/// What is wrong with the first object (by number) that lopdf could not read whole:
+/// one the file refers to and its cross-reference table lists but lopdf left out, or a
+/// dictionary with a `/Length` where lopdf may have dropped the stream after it. Our
+/// own parser, asked about that one object, names the problem.
+fn damaged_object(bytes: &[u8], doc: &lopdf::Document) -> Option<String> {
+    use lopdf::{xref::XrefEntry, Object};
+    let offset = |n: u32| match doc.reference_table.get(n) {
+        Some(&XrefEntry::Normal { offset, generation }) => Some((generation, offset as usize)),
+        _ => None,
+    };
+    let mut suspects: Vec<(Id, usize)> = Vec::new();
+    let mut todo: Vec<&Object> = Vec::new();
+    for (&(n, g), o) in &doc.objects {
+        if let Object::Dictionary(d) = o {
+            if let (true, Some((_, at))) = (d.has(b"Length"), offset(n)) {
+                suspects.push(((n, g), at));
+            }
+        }
+        todo.push(o);
+    }
+    todo.extend(doc.trailer.iter().map(|(_, v)| v));
+    // An explicit stack: nesting depth is whatever the file has.
+    while let Some(o) = todo.pop() {
+        match o {
+            Object::Reference(id) if !doc.objects.contains_key(id) => {
+                if let Some((g, at)) = offset(id.0) {
+                    suspects.push(((id.0, g), at));
+                }
+            }
+            Object::Array(a) => todo.extend(a.iter()),
+            Object::Dictionary(d) => todo.extend(d.iter().map(|(_, v)| v)),
+            Object::Stream(s) => todo.extend(s.dict.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    if suspects.is_empty() {
+        return None;
+    }
+    suspects.sort_unstable();
+    suspects.dedup();
+    // All objects, so that an indirect `/Length` can be followed.
+    let all = doc
+        .reference_table
+        .entries
+        .iter()
+        .filter_map(|(&n, e)| match *e {
+            XrefEntry::Normal { offset, generation } => Some(((n, generation), offset as usize)),
+            _ => None,
+        });
+    let ours = Doc::with_offsets(bytes, all);
+    suspects
+        .into_iter()
+        .find_map(|(id, at)| match ours.get(id) {
+            Err(e) => Some(format!("{e} (at byte {at})")),
+            Ok(_) if !doc.objects.contains_key(&id) => Some(format!(
+                "object {} {} (at byte {at}) cannot be read",
+                id.0, id.1
+            )),
+            Ok(_) => None,
+        })
 }
 
 /// The page's resources, inherited from its ancestors when the page has none.
