@@ -67,15 +67,41 @@ fn token(token: &str, marker: bool, place: &Place, out: &mut Vec<Found>) {
         out.extend(note);
         return;
     }
-    // A note reference glued to the end of a word: `word[3]` or `word.[3]`.
-    match split_note_ref(token) {
-        Some((word, _)) if !word.is_empty() => {
-            let mut f = found(word, place, false);
+    // A note reference glued to a word: `word[3]`, `word.[3]`, or before the
+    // punctuation that follows the word, `word[3].` (the source's `word[^n].`).
+    match without_note_refs(token) {
+        Some(word) if !word.is_empty() => {
+            let mut f = found(&word, place, false);
             f.raw = Some(crate::content::normalize(token));
             out.push(f);
         }
         _ => out.push(found(token, place, marker || is_note_ref(token))),
     }
+}
+
+/// `token` with every note reference glued inside or at the end of it taken out
+/// (`End[1].` → `End.`, `a[1][2]` → `a`), if it has one after some other text.
+fn without_note_refs(token: &str) -> Option<String> {
+    let mut word = String::new();
+    let mut rest = token;
+    let mut found_one = false;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open..];
+        let close = after.find(']');
+        match close {
+            Some(c) if is_note_ref(&after[..=c]) && !(word.is_empty() && open == 0) => {
+                word.push_str(&rest[..open]);
+                rest = &after[c + 1..];
+                found_one = true;
+            }
+            _ => {
+                word.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    word.push_str(rest);
+    found_one.then_some(word)
 }
 
 /// Text glued after a link target: it continues the word before the target, which
@@ -190,6 +216,17 @@ fn split_note_ref(token: &str) -> Option<(&str, &str)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn note_references_glued_anywhere_in_a_word_are_furniture() {
+        use super::without_note_refs;
+        assert_eq!(without_note_refs("End[1]."), Some("End.".into()));
+        assert_eq!(without_note_refs("word.[3]"), Some("word.".into()));
+        assert_eq!(without_note_refs("a[1][2],"), Some("a,".into()));
+        assert_eq!(without_note_refs("[1]"), None);
+        assert_eq!(without_note_refs("[[foo]]"), None);
+        assert_eq!(without_note_refs("x[a]"), None);
+    }
+
     use super::*;
 
     #[test]
