@@ -68,3 +68,43 @@ fn a_five_thousand_character_title_builds_and_verifies() {
         );
     }
 }
+
+/// A numbered list of twelve items: the hanging indent leaves room for "10." and
+/// beyond, so no number touches its text (pdftotext reads "10. Item", not "10.Item"),
+/// and the brief verifies. The same for twelve notes.
+#[test]
+fn a_list_of_twelve_items_keeps_its_numbers_apart_from_the_text() {
+    let mut body = String::from("The reasons:\n\n");
+    for i in 1..=12 {
+        body.push_str(&format!(
+            "{i}. Reason number {i}, long enough to wrap onto a second line of the column[^n{i}].\n"
+        ));
+    }
+    body.push('\n');
+    for i in 1..=12 {
+        body.push_str(&format!("[^n{i}]: Note {i} on the reason.\n"));
+    }
+    let sb = Sandbox::new();
+    sb.write("source/twelve.md", common::brief(&body));
+    sb.run(&["build", "-q"]).expect_code(0);
+    sb.run(&["check"]).expect_code(0);
+    if common::need_tool("pdftotext") {
+        let out = std::process::Command::new("pdftotext")
+            .args(["-raw", "-enc", "UTF-8"])
+            .arg(sb.path("dist/twelve.pdf"))
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for n in 10..=12 {
+            assert!(
+                text.contains(&format!("{n}. Reason number {n}")),
+                "item {n} glued to its number:\n{text}"
+            );
+            assert!(
+                text.contains(&format!("{n}. Note {n}")),
+                "note {n} glued to its number:\n{text}"
+            );
+        }
+    }
+}

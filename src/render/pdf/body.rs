@@ -290,6 +290,7 @@ impl Setter<'_, '_, '_> {
         let size = self.house.body.note_size;
         let lead = size * self.house.body.leading / self.house.body.size;
         let base = self.sans(size, false);
+        let ind = self.marker_indent(&format!("{}.", doc.notes.len()), &base);
         for (i, n) in doc.notes.iter().enumerate() {
             let marker = format!("{}.", i + 1);
             // A `Note` (with the `/ID` PDF/UA-1 asks for) holding its paragraphs:
@@ -299,7 +300,9 @@ impl Setter<'_, '_, '_> {
                 n.id = Some(format!("note-{}", i + 1));
             }
             let style = Self::in_node(&base, note);
-            self.item(&n.blocks, &marker, w, 0.0, &style, lead, cur, true, false);
+            self.item(
+                &n.blocks, &marker, w, 0.0, &style, lead, cur, true, false, ind,
+            );
         }
     }
 
@@ -422,16 +425,20 @@ impl Setter<'_, '_, '_> {
                 if let Some(n) = self.tags.borrow_mut().get_mut(list) {
                     n.numbering = Some(if start.is_some() { "Decimal" } else { "Disc" });
                 }
+                let marker_of = |i: usize| match start {
+                    Some(s) => format!("{}.", s.saturating_add(i as u64)),
+                    None => "\u{2022}".to_owned(),
+                };
+                // The longest number is the last one: every item's text starts where
+                // its marker leaves room, so "10." never touches its text.
+                let ind = self.marker_indent(&marker_of(items.len().saturating_sub(1)), style);
                 for (i, item) in items.iter().enumerate() {
-                    let marker = match start {
-                        Some(s) => format!("{}.", s + i as u64),
-                        None => "\u{2022}".to_owned(),
-                    };
+                    let marker = marker_of(i);
                     if !*t || i == 0 {
                         self.para_space(out, lead);
                     }
                     let li = Self::in_node(style, self.tag(list, "LI"));
-                    self.item(item, &marker, w, x, &li, lead, out, *t, true);
+                    self.item(item, &marker, w, x, &li, lead, out, *t, true, ind);
                 }
             }
             Block::Quote(blocks) => {
@@ -509,8 +516,8 @@ impl Setter<'_, '_, '_> {
         out: &mut Vec<Elem>,
         tight: bool,
         lbody: bool,
+        ind: f32,
     ) {
-        let ind = self.house.body.list_indent * MM;
         let body = if lbody {
             Self::in_node(style, self.tag(style.node, "LBody"))
         } else {
@@ -546,6 +553,18 @@ impl Setter<'_, '_, '_> {
             e.draws.insert(0, Draw::Text { x, y, runs });
         }
         out.extend(inner);
+    }
+
+    /// The hanging indent of a list whose widest marker is `widest`: the house's
+    /// indent, or the marker's width and half an em when that is more.
+    fn marker_indent(&mut self, widest: &str, style: &Style) -> f32 {
+        let width: f32 = self
+            .shaper
+            .chunks(widest, style)
+            .iter()
+            .map(|c| c.width())
+            .sum();
+        (self.house.body.list_indent * MM).max(width + 0.5 * style.size)
     }
 
     fn heading(
