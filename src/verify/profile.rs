@@ -14,12 +14,10 @@
 //! text edition. The words themselves are still read independently of the renderer
 //! (`epub`, `text`), so a renderer that loses words is caught as before.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use super::compare::{Difference, Found, Place};
 use crate::content::Word;
-use crate::fonts::Coverage;
 use crate::house::House;
 use crate::render::{Format, Options};
 
@@ -55,38 +53,9 @@ pub struct Pinned {
     txt: Option<Result<Vec<u8>, String>>,
 }
 
-/// Render the house EPUB and text edition of `source`, for those of `formats` that
-/// are among them. A source that does not parse pins an error: the content check
-/// reports the source's errors, and should the source parse there (it changed in
-/// between), the editions are still not let through unchecked.
-pub fn pin(
-    source: &Path,
-    house: &House,
-    coverage: &Coverage,
-    formats: impl IntoIterator<Item = Format>,
-) -> Pinned {
-    let formats: Vec<Format> = formats.into_iter().collect();
-    let (epub, txt) = (
-        formats.contains(&Format::Epub),
-        formats.contains(&Format::Txt),
-    );
-    if !epub && !txt {
-        return Pinned::default();
-    }
-    match crate::parse::parse_file(source, coverage) {
-        Ok(doc) => pin_doc(&doc, house, formats),
-        Err(e) => {
-            let e = Err(format!("the source cannot be read: {e}"));
-            Pinned {
-                epub: epub.then(|| e.clone()),
-                txt: txt.then_some(e),
-            }
-        }
-    }
-}
-
-/// [`pin`] for a source already parsed (so a caller that reads the source once can
-/// pin from the same bytes it checks the words against).
+/// The house editions a brief's EPUB and text edition are held against, rendered from
+/// the source already parsed (so the words and the pinned editions come from the same
+/// bytes).
 pub fn pin_doc(
     doc: &crate::model::Document,
     house: &House,

@@ -321,41 +321,20 @@ mod tests {
         }
     }
 
-    fn forced(items: &mut Vec<Item>) {
-        items.push(Item::Penalty {
-            width: 0.0,
-            penalty: INF,
-            flagged: false,
-            hyphen: None,
-        });
-        items.push(Item::Glue {
-            width: 0.0,
-            stretch: INF,
-            shrink: 0.0,
-            space: None,
-        });
-        items.push(Item::Penalty {
-            width: 0.0,
-            penalty: -INF,
-            flagged: false,
-            hyphen: None,
-        });
-    }
-
     /// Words of varied widths with spaces and, every `every` words, a forced break.
     fn paragraph(words: usize, every: usize) -> Vec<Item> {
         let mut items = Vec::new();
         for i in 0..words {
             if i > 0 {
                 if i % every == 0 {
-                    forced(&mut items);
+                    crate::render::pdf::shape::forced_break(&mut items);
                 } else {
                     items.push(space());
                 }
             }
             items.push(word(8.0 + (i * 7 % 23) as f32));
         }
-        forced(&mut items);
+        crate::render::pdf::shape::forced_break(&mut items);
         items
     }
 

@@ -604,7 +604,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
 /// End a line by force with its last line set ragged: as TeX's `\penalty10000
 /// \hskip\parfillskip \penalty-10000`. The first penalty forbids a break at the fill
 /// glue itself, or the line before a hard break would be justified.
-fn forced_break(items: &mut Vec<Item>) {
+pub(crate) fn forced_break(items: &mut Vec<Item>) {
     items.push(Item::Penalty {
         width: 0.0,
         penalty: INF,
