@@ -228,7 +228,9 @@ fn is_furniture(e: &BytesStart<'_>) -> bool {
 
 /// The words in the `<body>` of one XHTML document.
 fn body_words(xhtml: &[u8], file: &str, out: &mut Vec<Found>) -> Result<(), String> {
-    let line_of = line_index(xhtml);
+    // quick-xml gives offsets as u64; a document is far below usize's range.
+    let lines = super::profile::line_index(xhtml);
+    let line_of = |pos: u64| lines(usize::try_from(pos).unwrap_or(usize::MAX));
     let file: std::sync::Arc<str> = file.into();
     let mut w = Words::default();
     // Depth at which the current skipped subtree started, if any.
@@ -311,23 +313,6 @@ fn named_entity(name: &str) -> Option<char> {
         "nbsp" => '\u{a0}',
         _ => return None,
     })
-}
-
-/// A function from byte offset to 1-based line number.
-fn line_index(bytes: &[u8]) -> impl Fn(u64) -> u32 + '_ {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        )
-        .collect();
-    move |pos| {
-        let line = starts.partition_point(|&s| s as u64 <= pos);
-        u32::try_from(line).unwrap_or(u32::MAX)
-    }
 }
 
 /// Assembles words from text fragments that inline elements may split.
