@@ -26,5 +26,6 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod run;
+pub mod sign;
 pub mod verify;
 pub mod write;

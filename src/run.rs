@@ -47,6 +47,11 @@ enum Command {
         /// Briefs built in parallel (default: one per core).
         #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
+        /// Sign each release manifest with this minisign secret key
+        /// (`<slug>.manifest.json.minisig`); a password-protected key takes its password
+        /// from BRIEFPRESS_KEY_PASSWORD.
+        #[arg(long, value_name = "KEY")]
+        sign_key: Option<PathBuf>,
     },
     /// Verify that the editions carry their sources' content.
     Check {
@@ -61,6 +66,17 @@ enum Command {
         /// as CI should: without one only the content is checked.
         #[arg(long)]
         require_manifest: bool,
+        /// Accept only manifests signed by this minisign public key (a `.pub` file or
+        /// the key itself); implies --require-manifest.
+        #[arg(long, value_name = "PUBKEY")]
+        trust_key: Option<String>,
+    },
+    /// Make a key pair for signing release manifests: KEY (secret) and KEY.pub.
+    /// The secret key is protected by BRIEFPRESS_KEY_PASSWORD when it is set.
+    Keygen {
+        /// Where to write the secret key; the public key goes beside it as KEY.pub.
+        #[arg(value_name = "KEY")]
+        key: PathBuf,
     },
 }
 
@@ -99,7 +115,12 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             edition,
             pdf_standard,
             jobs,
+            sign_key,
         } => {
+            let sign_key = match sign_key {
+                Some(p) => Some(std::sync::Arc::new(crate::sign::SigningKey::read(p)?)),
+                None => None,
+            };
             let mut formats = format.clone();
             formats.sort();
             formats.dedup();
@@ -114,6 +135,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 progress: !cli.quiet
                     && !cli.json
                     && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                sign_key,
             };
             let started = std::time::Instant::now();
             let outcome = crate::build::build(&req, &house)?;
@@ -166,11 +188,17 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             paths,
             source,
             require_manifest,
+            trust_key,
         } => {
+            let trust_key = match trust_key {
+                Some(k) => Some(crate::sign::TrustedKey::parse(k)?),
+                None => None,
+            };
             let req = crate::verify::Request {
                 paths: paths.clone(),
                 source_dir: source.clone(),
-                require_manifest: *require_manifest,
+                require_manifest: *require_manifest || trust_key.is_some(),
+                trust_key,
             };
             let report = crate::verify::check(&req, &house)?;
             if cli.json {
@@ -181,6 +209,20 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 say(&report.render());
             }
             Ok(if report.ok { EXIT_OK } else { EXIT_MISMATCH })
+        }
+        Command::Keygen { key } => {
+            let public = crate::sign::keygen(key)?;
+            if cli.json {
+                let v = serde_json::json!({ "ok": true, "secret_key": key, "public_key": public });
+                print_out(&format!("{v}\n"));
+            } else if !cli.quiet {
+                say(&format!(
+                    "wrote {} (secret: keep it out of the repository) and {} (public)\n",
+                    key.display(),
+                    public.display()
+                ));
+            }
+            Ok(EXIT_OK)
         }
     }
 }
