@@ -99,7 +99,7 @@ pub struct Rgb(pub u8, pub u8, pub u8);
 impl Rgb {
     /// `#rrggbb` for CSS.
     pub fn hex(&self) -> String {
-        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+        format!("#{}", crate::hex::encode(&[self.0, self.1, self.2]))
     }
 
     /// Components in 0.0..=1.0 for PDF operators.
@@ -112,12 +112,12 @@ impl<'de> Deserialize<'de> for Rgb {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         let hex = s.strip_prefix('#').unwrap_or("");
-        let ok = hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        let digits = hex.as_bytes();
         let byte = |i: usize| {
-            hex.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            let (h, l) = (digits.get(i).copied()?, digits.get(i + 1).copied()?);
+            Some(crate::hex::digit(h)? << 4 | crate::hex::digit(l)?)
         };
-        match (ok, byte(0), byte(2), byte(4)) {
+        match (digits.len() == 6, byte(0), byte(2), byte(4)) {
             (true, Some(r), Some(g), Some(b)) => Ok(Rgb(r, g, b)),
             _ => Err(serde::de::Error::custom(format!(
                 "colour {s:?} is not of the form #RRGGBB"
@@ -445,7 +445,7 @@ impl Asset {
             }
         }
         use sha2::Digest;
-        crate::content::hex(&sha2::Sha256::digest(self.bytes.as_slice()))
+        crate::hex::encode(&sha2::Sha256::digest(self.bytes.as_slice()))
     }
 }
 
@@ -770,7 +770,7 @@ mod tests {
         use sha2::Digest;
         let house = builtin().expect("built-in house");
         for a in house.fonts.iter().chain(std::iter::once(&house.logo)) {
-            let direct = crate::content::hex(&sha2::Sha256::digest(a.bytes.as_slice()));
+            let direct = crate::hex::encode(&sha2::Sha256::digest(a.bytes.as_slice()));
             assert_eq!(a.sha256(), direct, "{}", a.name);
         }
     }

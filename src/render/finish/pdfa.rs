@@ -214,7 +214,7 @@ pub fn file_id(info: &Info) -> [u8; 16] {
 
 /// [`file_id`] in lower-case hexadecimal.
 pub fn file_id_hex(info: &Info) -> String {
-    crate::content::hex(&file_id(info))
+    crate::hex::encode(&file_id(info))
 }
 
 /// The Info `/Author` value: names joined with ", " (the XMP has one entry per author).

@@ -399,31 +399,14 @@ pub fn name(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     if !raw.contains(&b'#') {
         return raw.into();
     }
-    crate::verify::unescape_hex(raw, b'#').into()
-}
-
-fn hex_value(d: u8) -> u8 {
-    match d {
-        b'0'..=b'9' => d - b'0',
-        b'a'..=b'f' => d - b'a' + 10,
-        b'A'..=b'F' => d - b'A' + 10,
-        _ => 0,
-    }
+    crate::hex::unescape(raw, b'#').into()
 }
 
 /// The bytes of a string token, appended to `out`; `false` if `tok` is not a string.
 pub fn string(tok: &Tok<'_>, out: &mut Vec<u8>) -> bool {
     match *tok {
         Tok::Hex(digits) => {
-            let mut high = None;
-            for &d in digits.iter().filter(|d| d.is_ascii_hexdigit()) {
-                match high.take() {
-                    None => high = Some(hex_value(d) << 4),
-                    Some(h) => out.push(h | hex_value(d)),
-                }
-            }
-            // An odd final digit is followed by an implicit 0 (PDF 7.3.4.3).
-            out.extend(high);
+            crate::hex::decode_pdf(digits, out);
             true
         }
         Tok::Literal(raw) => {
