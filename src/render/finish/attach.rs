@@ -3,7 +3,8 @@
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use super::pdfa::{pdf_date, text_string};
+use super::meta::pdf_date;
+use crate::render::pdf_string::text_string;
 use super::Info;
 
 /// Embed `info.attachments` (nothing to do when there are none).
