@@ -78,13 +78,7 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
             Err(e) => errors.push(e),
         }
     }
-    if !errors.is_empty() {
-        return Err(if errors.len() == 1 {
-            errors.remove(0)
-        } else {
-            Error::Many(errors)
-        });
-    }
+    Error::all(errors)?;
     let ok = briefs.iter().all(|b| {
         b.changed.is_empty()
             && b.editions.iter().all(|e| e.differences.is_empty())
@@ -210,9 +204,9 @@ fn check_brief(
     });
     let read = read
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(Error::Usage("an edition was not read".into()))));
+        .map(|r| r.unwrap_or_else(|| Err(Error::Internal("an edition was not read".into()))));
     let (expected, digest, mut changed, furniture) =
-        expected.unwrap_or_else(|| Err(Error::Usage("the source was not read".into())))?;
+        expected.unwrap_or_else(|| Err(Error::Internal("the source was not read".into())))?;
     let mut editions = Vec::new();
     let mut errors = Vec::new();
     for ((format, path), read) in brief.editions.iter().zip(read) {
