@@ -31,10 +31,6 @@ pub enum Relationship {
     Source,
     /// Another representation of the same content (the text edition).
     Alternative,
-    /// Data the PDF's content is based on.
-    Data,
-    /// Supporting material.
-    Supplement,
 }
 
 impl Relationship {
@@ -43,8 +39,6 @@ impl Relationship {
         match self {
             Relationship::Source => "Source",
             Relationship::Alternative => "Alternative",
-            Relationship::Data => "Data",
-            Relationship::Supplement => "Supplement",
         }
     }
 }
