@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-pub use crate::house::{Family, Variant};
 use crate::house::{Bytes, House};
+pub use crate::house::{Family, Variant};
 
 /// The fonts whose cmaps decide which characters can be set.
 ///
@@ -156,10 +156,7 @@ impl<'a> FontBook<'a> {
     /// Fonts to try for `v`, best first: the variant's own file, its fallbacks, then every
     /// other house font, so that any character [`Coverage`] accepted finds a glyph.
     pub fn chain(&self, v: Variant) -> &[usize] {
-        self.chains
-            .get(v.index())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        self.chains.get(v.index()).map(Vec::as_slice).unwrap_or(&[])
     }
 
     fn make_chain(&self, v: Variant) -> Vec<usize> {

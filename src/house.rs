@@ -266,9 +266,14 @@ impl Fonts {
         let mut out: Vec<&str> = Vec::new();
         let main = Variant::ALL.map(|v| self.files(v).0);
         // Each fallback list once: the regular and italic variants share theirs.
-        let fallbacks = [Variant::SERIF, Variant::SERIF.bold(), Variant::SANS, Variant::SANS.bold()]
-            .into_iter()
-            .flat_map(|v| self.files(v).1);
+        let fallbacks = [
+            Variant::SERIF,
+            Variant::SERIF.bold(),
+            Variant::SANS,
+            Variant::SANS.bold(),
+        ]
+        .into_iter()
+        .flat_map(|v| self.files(v).1);
         for f in main.into_iter().chain(fallbacks) {
             if !out.contains(&f.as_str()) {
                 out.push(f);

@@ -10,10 +10,10 @@
 use std::sync::Arc;
 
 use super::fonts::Usage;
-use crate::house::{Family, Variant};
 use super::xml::Xml;
 use crate::content::{bio_display, caption_display, region_display};
 use crate::house::Style;
+use crate::house::{Family, Variant};
 use crate::model::{plain_text, Align, Block, Document, ImageFormat, Inline, Table};
 
 /// File name of the content document inside the EPUB folder.
@@ -197,7 +197,12 @@ impl Writer<'_> {
     fn title_block(&mut self) {
         let meta = &self.doc.meta;
         self.x.open("div", &[("class", "title-block")]);
-        self.leaf("h1", &[("id", "bp_title")], Variant::SANS.bold(), &meta.title);
+        self.leaf(
+            "h1",
+            &[("id", "bp_title")],
+            Variant::SANS.bold(),
+            &meta.title,
+        );
         self.targets.push(Target {
             level: 1,
             id: "bp_title".into(),
@@ -329,9 +334,19 @@ impl Writer<'_> {
                 .unwrap_or(" \u{2013} ")
                 .to_owned();
             self.x.open("p", &[("class", "bio")]);
-            self.leaf("span", &[("class", "bio-name")], Variant::SANS.bold(), &name);
+            self.leaf(
+                "span",
+                &[("class", "bio-name")],
+                Variant::SANS.bold(),
+                &name,
+            );
             self.with_face(Variant::SERIF, |w| w.text(&dash));
-            self.leaf("span", &[("class", "bio-text")], Variant::SERIF.italic(), &bio);
+            self.leaf(
+                "span",
+                &[("class", "bio-text")],
+                Variant::SERIF.italic(),
+                &bio,
+            );
             self.x.close("p");
             self.x.nl();
         }

@@ -4,8 +4,8 @@
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::meta::pdf_date;
-use crate::render::pdf_string::text_string;
 use super::Info;
+use crate::render::pdf_string::text_string;
 
 /// Embed `info.attachments` (nothing to do when there are none).
 pub fn embed(doc: &mut Document, info: &Info) -> Result<(), String> {
