@@ -7,6 +7,13 @@
 //! borrowing content lexer. This one allocates nothing per token: operands are slices
 //! of the stream, and strings and names are decoded only when the reader asks.
 //!
+//! hayro-syntax has a lazy, borrowing content iterator too, and was measured against
+//! this one (release build, the 16 content streams of `tests/fixtures/long`, 707 KB
+//! uncompressed, best of five runs of fifty passes): this lexer 101 MB/s, splitting
+//! 128 780 operators and operand tokens; hayro-syntax 0.9's `UntypedIter` 90 MB/s while
+//! keeping each `TJ` array as one unsplit operand (44 550 operators and operands). It is
+//! slower although it does less, and it needs Rust 1.92, above our MSRV; so this stays.
+//!
 //! It knows the lexical rules of PDF 2.0 § 7.2–7.3 and skips inline image data
 //! (`BI … ID … EI`). Malformed input is an error naming the byte offset, never a panic;
 //! nesting and the number of operands are capped.
