@@ -6,6 +6,13 @@
 //! the same on every machine. Runs of edits become one [`Difference`] each. Furniture
 //! candidates (`Found::optional`) that do not match a content word are dropped from the
 //! differences rather than reported.
+//!
+//! Measured against the hand-written Myers diff it replaced (release builds, `check`):
+//! the seed and the long fixture agreeing, 90 ms either way; the long fixture's text
+//! edition with one changed word, 38–40 ms against 51–57 ms, the same report. An
+//! edition whose 10 600 words are all shuffled (eight such briefs) takes 1.7–1.9 s
+//! against 0.9 s, and is now reported as the first 50 differences, each named, where
+//! the old diff gave up past 2 000 edits and reported one difference holding every word.
 
 use std::collections::HashMap;
 use std::hash::Hash;
