@@ -343,7 +343,7 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
         .num_threads(req.jobs.unwrap_or(0))
         .build()
         .map_err(|e| {
-            Error::Usage(format!(
+            Error::Internal(format!(
                 "cannot start {} build threads: {e}",
                 req.jobs.unwrap_or(0)
             ))

@@ -189,12 +189,7 @@ pub fn digest(words: &[Word]) -> String {
         h.update(w.text.as_bytes());
         h.update(b"\n");
     }
-    hex(&h.finalize())
-}
-
-/// Lower-case hexadecimal of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&h.finalize())
 }
 
 /// The documented normalisation applied to every text before it is split into words:

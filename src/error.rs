@@ -1,7 +1,7 @@
 //! Errors that stop a command, and the exit code each one maps to.
 //!
 //! Exit codes (documented in the README): 0 ok, 1 input or build error,
-//! 2 usage, 3 verification mismatch.
+//! 2 usage, 3 verification mismatch, 4 internal fault (a bug, not the user's input).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -16,6 +16,8 @@ pub const EXIT_BUILD: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 /// Exit code when editions do not carry the source's content.
 pub const EXIT_MISMATCH: i32 = 3;
+/// Exit code for an internal fault: something briefpress itself got wrong.
+pub const EXIT_INTERNAL: i32 = 4;
 
 /// Everything that can make a briefpress command fail.
 #[derive(Debug)]
@@ -36,12 +38,13 @@ pub enum Error {
         format: &'static str,
         message: String,
     },
-    /// An edition format that this version cannot produce yet.
-    NotImplemented { format: String },
     /// A bad environment variable such as `SOURCE_DATE_EPOCH`.
     Environment { name: &'static str, message: String },
     /// A bad command line that clap could not catch.
     Usage(String),
+    /// Something briefpress itself got wrong (a report that cannot be encoded, a
+    /// worker that returned nothing): never the user's input, so never exit 1 or 2.
+    Internal(String),
     /// An edition file that cannot be read back by the verifier.
     Unreadable { path: PathBuf, message: String },
     /// The output folder (reported once per build) or an output file cannot be written.
@@ -84,8 +87,20 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => EXIT_USAGE,
+            Error::Internal(_) => EXIT_INTERNAL,
             Error::Many(errors) => errors.iter().map(Error::exit_code).max().unwrap_or(1),
             _ => EXIT_BUILD,
+        }
+    }
+
+    /// Fail with every error of `errors` (the one itself when there is one), or
+    /// succeed when there are none: how a command that works through several briefs or
+    /// editions reports all that went wrong rather than the first.
+    pub fn all(mut errors: Vec<Error>) -> Result<()> {
+        match errors.len() {
+            0 => Ok(()),
+            1 => Err(errors.remove(0)),
+            _ => Err(Error::Many(errors)),
         }
     }
 
@@ -119,12 +134,12 @@ impl fmt::Display for Error {
                 format,
                 message,
             } => write!(f, "error: cannot render the {format} edition of {slug}: {message}"),
-            Error::NotImplemented { format } => write!(
-                f,
-                "error: the {format} edition is not implemented yet\n  = hint: build the other formats with --format"
-            ),
             Error::Environment { name, message } => write!(f, "error: {name}: {message}"),
             Error::Usage(m) => write!(f, "error: {m}"),
+            Error::Internal(m) => write!(
+                f,
+                "error: internal fault: {m}\n  = hint: this is a bug in briefpress; please report it with the command that caused it"
+            ),
             Error::Unreadable { path, message } => {
                 write!(f, "error: cannot read {}: {message}", path.display())
             }

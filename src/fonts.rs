@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::house::{Bytes, House};
+pub use crate::house::{Family, Variant};
 
 /// The fonts whose cmaps decide which characters can be set.
 ///
@@ -91,21 +92,6 @@ impl Coverage {
     }
 }
 
-/// A type family of the house style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Family {
-    Serif,
-    Sans,
-}
-
-/// A family in one of its four styles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Variant {
-    pub family: Family,
-    pub bold: bool,
-    pub italic: bool,
-}
-
 /// The house fonts parsed for shaping, with the fallback chain of each variant.
 ///
 /// Faces borrow the font bytes held by the [`House`]; index `i` is `house.fonts[i]`.
@@ -115,17 +101,12 @@ pub struct FontBook<'a> {
     faces: Vec<OnceLock<Option<rustybuzz::Face<'a>>>>,
     names: Vec<OnceLock<String>>,
     house: &'a House,
-    /// The fallback chain of each of the eight variants, indexed by [`variant_index`].
+    /// The fallback chain of each of the eight variants, indexed by [`Variant::index`].
     chains: Vec<Vec<usize>>,
     /// Per font, which of U+0000–U+00FF it has: [`FontBook::has`] is asked for every
     /// character shaped, and a cmap lookup per Latin letter was a tenth of the layout.
     /// Filled per font on first use (a brief uses few of the house fonts).
     latin1: Vec<OnceLock<[u64; 4]>>,
-}
-
-/// Position of `v` among the eight variants.
-fn variant_index(v: Variant) -> usize {
-    usize::from(v.family == Family::Sans) * 4 + usize::from(v.bold) * 2 + usize::from(v.italic)
 }
 
 impl<'a> FontBook<'a> {
@@ -141,20 +122,7 @@ impl<'a> FontBook<'a> {
             latin1: (0..n).map(|_| OnceLock::new()).collect(),
         };
         // Chains are asked for once per shaped run: work them out once.
-        let mut chains = vec![Vec::new(); 8];
-        for family in [Family::Serif, Family::Sans] {
-            for bold in [false, true] {
-                for italic in [false, true] {
-                    let v = Variant {
-                        family,
-                        bold,
-                        italic,
-                    };
-                    chains[variant_index(v)] = book.make_chain(v);
-                }
-            }
-        }
-        book.chains = chains;
+        book.chains = Variant::ALL.map(|v| book.make_chain(v)).to_vec();
         book
     }
 
@@ -188,24 +156,11 @@ impl<'a> FontBook<'a> {
     /// Fonts to try for `v`, best first: the variant's own file, its fallbacks, then every
     /// other house font, so that any character [`Coverage`] accepted finds a glyph.
     pub fn chain(&self, v: Variant) -> &[usize] {
-        self.chains
-            .get(variant_index(v))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        self.chains.get(v.index()).map(Vec::as_slice).unwrap_or(&[])
     }
 
     fn make_chain(&self, v: Variant) -> Vec<usize> {
-        let f = &self.house.style.fonts;
-        let (main, fallbacks) = match (v.family, v.bold, v.italic) {
-            (Family::Serif, false, false) => (&f.serif_regular, &f.serif_fallbacks),
-            (Family::Serif, false, true) => (&f.serif_italic, &f.serif_fallbacks),
-            (Family::Serif, true, false) => (&f.serif_bold, &f.serif_bold_fallbacks),
-            (Family::Serif, true, true) => (&f.serif_bold_italic, &f.serif_bold_fallbacks),
-            (Family::Sans, false, false) => (&f.sans_regular, &f.sans_fallbacks),
-            (Family::Sans, false, true) => (&f.sans_italic, &f.sans_fallbacks),
-            (Family::Sans, true, false) => (&f.sans_bold, &f.sans_bold_fallbacks),
-            (Family::Sans, true, true) => (&f.sans_bold_italic, &f.sans_bold_fallbacks),
-        };
+        let (main, fallbacks) = self.house.style.fonts.files(v);
         let mut out = Vec::new();
         let names = std::iter::once(main).chain(fallbacks.iter());
         for name in names {

@@ -1,6 +1,6 @@
 //! The house style: `branding/house.toml` loaded into typed structs, plus the files it names.
 //!
-//! Every section has defaults (the NATO Foundation layout of LAYOUT.md) and rejects
+//! Every section has defaults (the NATO Foundation layout, `docs/page1.png`) and rejects
 //! unknown keys. The default style, its fonts and its logo are embedded in the binary so
 //! `briefpress` works from any folder; `--house PATH` loads another style, whose file
 //! paths are resolved relative to that file.
@@ -99,7 +99,7 @@ pub struct Rgb(pub u8, pub u8, pub u8);
 impl Rgb {
     /// `#rrggbb` for CSS.
     pub fn hex(&self) -> String {
-        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+        format!("#{}", crate::hex::encode(&[self.0, self.1, self.2]))
     }
 
     /// Components in 0.0..=1.0 for PDF operators.
@@ -112,12 +112,12 @@ impl<'de> Deserialize<'de> for Rgb {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         let hex = s.strip_prefix('#').unwrap_or("");
-        let ok = hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        let digits = hex.as_bytes();
         let byte = |i: usize| {
-            hex.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            let (h, l) = (digits.get(i).copied()?, digits.get(i + 1).copied()?);
+            Some(crate::hex::digit(h)? << 4 | crate::hex::digit(l)?)
         };
-        match (ok, byte(0), byte(2), byte(4)) {
+        match (digits.len() == 6, byte(0), byte(2), byte(4)) {
             (true, Some(r), Some(g), Some(b)) => Ok(Rgb(r, g, b)),
             _ => Err(serde::de::Error::custom(format!(
                 "colour {s:?} is not of the form #RRGGBB"
@@ -167,26 +167,113 @@ impl Default for Fonts {
     }
 }
 
+/// A type family of the house style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    Serif,
+    Sans,
+}
+
+/// A family in one of its four styles: what the PDF shapes with and the EPUB's CSS
+/// names. Ordered serif before sans, then by weight, then by slant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Variant {
+    pub family: Family,
+    pub bold: bool,
+    pub italic: bool,
+}
+
+impl Variant {
+    /// The serif body face.
+    pub const SERIF: Variant = Variant {
+        family: Family::Serif,
+        bold: false,
+        italic: false,
+    };
+    /// The sans face of the head, headings and small print.
+    pub const SANS: Variant = Variant {
+        family: Family::Sans,
+        bold: false,
+        italic: false,
+    };
+
+    /// All eight variants, in order; `ALL[v.index()] == v`.
+    pub const ALL: [Variant; 8] = {
+        let mut all = [Variant::SERIF; 8];
+        let mut i = 0;
+        while i < 8 {
+            all[i] = Variant {
+                family: if i & 4 != 0 {
+                    Family::Sans
+                } else {
+                    Family::Serif
+                },
+                bold: i & 2 != 0,
+                italic: i & 1 != 0,
+            };
+            i += 1;
+        }
+        all
+    };
+
+    /// Position of this variant in [`Variant::ALL`].
+    pub fn index(self) -> usize {
+        usize::from(self.family == Family::Sans) * 4
+            + usize::from(self.bold) * 2
+            + usize::from(self.italic)
+    }
+
+    /// This variant in bold.
+    pub fn bold(self) -> Variant {
+        Variant { bold: true, ..self }
+    }
+
+    /// This variant in italic.
+    pub fn italic(self) -> Variant {
+        Variant {
+            italic: true,
+            ..self
+        }
+    }
+}
+
 impl Fonts {
+    /// The font file of a variant and the fallbacks for the characters it lacks: the one
+    /// table from variant to font file (shaping, the EPUB's web fonts and loading all
+    /// read it).
+    pub fn files(&self, v: Variant) -> (&String, &[String]) {
+        let main = match (v.family, v.bold, v.italic) {
+            (Family::Serif, false, false) => &self.serif_regular,
+            (Family::Serif, false, true) => &self.serif_italic,
+            (Family::Serif, true, false) => &self.serif_bold,
+            (Family::Serif, true, true) => &self.serif_bold_italic,
+            (Family::Sans, false, false) => &self.sans_regular,
+            (Family::Sans, false, true) => &self.sans_italic,
+            (Family::Sans, true, false) => &self.sans_bold,
+            (Family::Sans, true, true) => &self.sans_bold_italic,
+        };
+        let fallbacks = match (v.family, v.bold) {
+            (Family::Serif, false) => &self.serif_fallbacks,
+            (Family::Serif, true) => &self.serif_bold_fallbacks,
+            (Family::Sans, false) => &self.sans_fallbacks,
+            (Family::Sans, true) => &self.sans_bold_fallbacks,
+        };
+        (main, fallbacks)
+    }
+
     /// Every font file the style names, main families first, without repeats.
     pub fn all_files(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        let main = [
-            &self.serif_regular,
-            &self.serif_italic,
-            &self.serif_bold,
-            &self.serif_bold_italic,
-            &self.sans_regular,
-            &self.sans_italic,
-            &self.sans_bold,
-            &self.sans_bold_italic,
-        ];
-        let fallbacks = self
-            .serif_fallbacks
-            .iter()
-            .chain(&self.serif_bold_fallbacks)
-            .chain(&self.sans_fallbacks)
-            .chain(&self.sans_bold_fallbacks);
+        let main = Variant::ALL.map(|v| self.files(v).0);
+        // Each fallback list once: the regular and italic variants share theirs.
+        let fallbacks = [
+            Variant::SERIF,
+            Variant::SERIF.bold(),
+            Variant::SANS,
+            Variant::SANS.bold(),
+        ]
+        .into_iter()
+        .flat_map(|v| self.files(v).1);
         for f in main.into_iter().chain(fallbacks) {
             if !out.contains(&f.as_str()) {
                 out.push(f);
@@ -445,7 +532,7 @@ impl Asset {
             }
         }
         use sha2::Digest;
-        crate::content::hex(&sha2::Sha256::digest(self.bytes.as_slice()))
+        crate::hex::encode(&sha2::Sha256::digest(self.bytes.as_slice()))
     }
 }
 
@@ -770,7 +857,7 @@ mod tests {
         use sha2::Digest;
         let house = builtin().expect("built-in house");
         for a in house.fonts.iter().chain(std::iter::once(&house.logo)) {
-            let direct = crate::content::hex(&sha2::Sha256::digest(a.bytes.as_slice()));
+            let direct = crate::hex::encode(&sha2::Sha256::digest(a.bytes.as_slice()));
             assert_eq!(a.sha256(), direct, "{}", a.name);
         }
     }

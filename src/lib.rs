@@ -19,6 +19,7 @@ pub mod dates;
 pub mod diag;
 pub mod error;
 pub mod fonts;
+pub mod hex;
 pub mod house;
 pub mod input;
 pub mod manifest;

@@ -104,7 +104,7 @@ impl EditionDigest {
 /// Lower-case hexadecimal SHA-256 of `bytes`.
 pub fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
-    crate::content::hex(&sha2::Sha256::digest(bytes))
+    crate::hex::encode(&sha2::Sha256::digest(bytes))
 }
 
 /// The manifest path for `slug` in the output folder `dir`.

@@ -203,7 +203,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             let report = crate::verify::check(&req, &house)?;
             if cli.json {
                 let v = serde_json::to_string_pretty(&report)
-                    .map_err(|e| Error::Usage(format!("cannot encode the report: {e}")))?;
+                    .map_err(|e| Error::Internal(format!("cannot encode the report: {e}")))?;
                 print_out(&format!("{v}\n"));
             } else if !cli.quiet || !report.ok {
                 say(&report.render());

@@ -387,45 +387,47 @@ fn yaml_error(text: &str, fm: &FrontMatter, yaml: &str, e: &serde_saphyr::Error)
         .trim()
         .to_owned();
     let message = strip_location_suffix(&message);
-    if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e.without_snippet() {
-        return duplicate_key(text, fm, span, key.as_deref());
+    // The hints come from the error's kind, not from its text, where the library
+    // gives the kind: its wording may change, its variants are its API.
+    let d = Diagnostic::new(format!("front matter: {message}"), span.clone());
+    match e.without_snippet() {
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => {
+            return duplicate_key(text, fm, span, key.as_deref());
+        }
+        // The budget above refuses anchors and aliases outright; say so in our words,
+        // not the YAML library's ("budget breached: Anchors { anchors: 1 }").
+        serde_saphyr::Error::Budget { breach, .. } => {
+            use serde_saphyr::budget::BudgetBreach;
+            let (what, hint) = match breach {
+                BudgetBreach::Anchors { .. } | BudgetBreach::Aliases { .. } => (
+                    "YAML anchors and aliases (`&name`, `*name`) are not allowed in the front matter",
+                    "write each value out in full",
+                ),
+                _ => (
+                    "the front matter is too large or too deeply nested",
+                    "a brief's front matter is a dozen short `key: value` lines; move long text into the body",
+                ),
+            };
+            return Diagnostic::new(what, span).with_hint(hint);
+        }
+        serde_saphyr::Error::SerdeUnknownField { field, .. } => {
+            return match did_you_mean(field, KEYS) {
+                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                None => d.with_hint(format!("the known fields are: {}", KEYS.join(", "))),
+            };
+        }
+        _ => {}
     }
-    // The budget above refuses anchors and aliases outright; say so in our words,
-    // not the YAML library's ("budget breached: Anchors { anchors: 1 }").
-    if message.contains("budget breached") {
-        let (what, hint) = if message.contains("Anchors") || message.contains("Aliases") {
-            (
-                "YAML anchors and aliases (`&name`, `*name`) are not allowed in the front matter",
-                "write each value out in full",
-            )
-        } else {
-            (
-                "the front matter is too large or too deeply nested",
-                "a brief's front matter is a dozen short `key: value` lines; move long text into the body",
-            )
-        };
-        return Diagnostic::new(what, span).with_hint(hint);
-    }
-    let mut d = Diagnostic::new(format!("front matter: {message}"), span.clone());
-    if let Some(field) = message
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
-        d = match did_you_mean(field, KEYS) {
-            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-            None => d.with_hint(format!("the known fields are: {}", KEYS.join(", "))),
-        };
-    } else if message.contains("mapping values are not allowed")
+    // Syntax errors come from the scanner as text only; these are the ones a value
+    // with an unquoted `: ` or `#` gives.
+    if message.contains("mapping values are not allowed")
         || message.contains("did not find expected")
         || message.contains("while scanning")
     {
-        d = d.with_hint("quote values that contain `: ` or `#`, e.g. title: \"A: B\"");
+        d.with_hint("quote values that contain `: ` or `#`, e.g. title: \"A: B\"")
     } else {
-        d = d.with_hint(
-            "the front matter is YAML: `key: value` lines; quote values that contain `: `",
-        );
+        d.with_hint("the front matter is YAML: `key: value` lines; quote values that contain `: `")
     }
-    d
 }
 
 /// Where on the line `line` of `text` a YAML escape writes `c` (`\x1b`, `\u4e2d`,

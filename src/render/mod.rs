@@ -6,6 +6,7 @@ pub mod deflate;
 pub mod epub;
 pub mod finish;
 pub mod pdf;
+pub mod pdf_string;
 pub mod text;
 
 use crate::error::Result;

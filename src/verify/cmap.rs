@@ -51,19 +51,8 @@ fn tokens(src: &[u8]) -> Vec<Tok> {
                     .iter()
                     .position(|&b| b == b'>')
                     .map_or(src.len(), |p| i + p);
-                let digits: Vec<u8> = src[i + 1..end]
-                    .iter()
-                    .filter(|b| b.is_ascii_hexdigit())
-                    .copied()
-                    .collect();
-                let bytes = digits
-                    .chunks(2)
-                    .map(|c| {
-                        let v = |d: u8| (d as char).to_digit(16).unwrap_or(0) as u8;
-                        // An odd final digit is followed by an implicit 0 (PDF 7.3.4.3).
-                        (v(c[0]) << 4) | c.get(1).map_or(0, |&d| v(d))
-                    })
-                    .collect();
+                let mut bytes = Vec::new();
+                crate::hex::decode_pdf(&src[i + 1..end], &mut bytes);
                 out.push(Tok::Hex(bytes));
                 i = end + 1;
             }

@@ -209,7 +209,7 @@ fn resolve(base: &str, href: &str) -> Option<String> {
 }
 
 fn percent_decode(s: &str) -> String {
-    String::from_utf8_lossy(&super::unescape_hex(s.as_bytes(), b'%')).into_owned()
+    String::from_utf8_lossy(&crate::hex::unescape(s.as_bytes(), b'%')).into_owned()
 }
 
 /// Whether an element and its subtree are furniture.

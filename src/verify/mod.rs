@@ -80,13 +80,7 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
             Err(e) => errors.push(e),
         }
     }
-    if !errors.is_empty() {
-        return Err(if errors.len() == 1 {
-            errors.remove(0)
-        } else {
-            Error::Many(errors)
-        });
-    }
+    Error::all(errors)?;
     let ok = briefs.iter().all(|b| {
         b.changed.is_empty()
             && b.editions.iter().all(|e| e.differences.is_empty())
@@ -99,31 +93,6 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
         manifest_required: req.require_manifest,
         briefs,
     })
-}
-
-/// `raw` with each `marker` that is followed by two hex digits replaced by that byte
-/// (PDF names escape with `#`, URLs with `%`); any other `marker` stays as it is.
-pub(crate) fn unescape_hex(raw: &[u8], marker: u8) -> Vec<u8> {
-    let digit = |d: u8| char::from(d).to_digit(16);
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while let Some(&c) = raw.get(i) {
-        let hex = match (raw.get(i + 1), raw.get(i + 2)) {
-            (Some(&h), Some(&l)) if c == marker => digit(h).zip(digit(l)),
-            _ => None,
-        };
-        match hex {
-            Some((h, l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            None => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 /// Where the source of a brief is, and who said so.
@@ -248,9 +217,9 @@ fn check_brief(
     });
     let read = read
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(Error::Usage("an edition was not read".into()))));
+        .map(|r| r.unwrap_or_else(|| Err(Error::Internal("an edition was not read".into()))));
     let (expected, digest, mut changed, furniture) =
-        expected.unwrap_or_else(|| Err(Error::Usage("the source was not read".into())))?;
+        expected.unwrap_or_else(|| Err(Error::Internal("the source was not read".into())))?;
     let mut editions = Vec::new();
     let mut errors = Vec::new();
     for ((format, path), read) in brief.editions.iter().zip(read) {
@@ -525,17 +494,4 @@ pub(crate) fn push_words(raw: String, place: &Place, optional: bool, out: &mut V
 /// Expected content words of a brief, for tests and tools.
 pub fn expected_words(doc: &crate::model::Document, house: &House) -> Vec<Word> {
     content::content(doc, &house.style).words()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unescape_hex;
-
-    #[test]
-    fn hex_escapes_decode_only_when_complete() {
-        assert_eq!(unescape_hex(b"A#20B#2f", b'#'), b"A B/");
-        assert_eq!(unescape_hex(b"%41%2Fb%", b'%'), b"A/b%");
-        assert_eq!(unescape_hex(b"%+1%4%zz#41", b'%'), b"%+1%4%zz#41");
-        assert_eq!(unescape_hex(b"", b'%'), b"");
-    }
 }

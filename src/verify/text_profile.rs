@@ -14,13 +14,6 @@ use std::ops::Range;
 
 use super::profile::{clip, Finding};
 
-/// Edits beyond which the token diff stops looking for a minimal script. With
-/// [`MAX_MIDDLE`] it bounds the work (about edits × tokens) and the trace kept
-/// (about edits² words) for an edition that differs everywhere.
-const MAX_EDITS: usize = 500;
-/// Tokens between the common prefix and suffix beyond which the middle is one run.
-const MAX_MIDDLE: usize = 100_000;
-
 /// One token of a text edition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Token<'a> {
@@ -187,108 +180,12 @@ pub fn check(edition: &[u8], house: &[u8], words_differ: bool) -> Vec<Finding> {
     out
 }
 
-/// The runs that differ between `a` and `b` (ranges of each), in order: Myers' diff
-/// after the common prefix and suffix, bounded by [`MAX_EDITS`] and [`MAX_MIDDLE`]
-/// (past them, the middle is one run).
+/// The runs that differ between `a` and `b` (ranges of each), in order, by token text
+/// ([`super::compare::differing_runs`]).
 fn diff(a: &[Token<'_>], b: &[Token<'_>]) -> Vec<(Range<usize>, Range<usize>)> {
-    let pre = a
-        .iter()
-        .zip(b)
-        .take_while(|(x, y)| x.text == y.text)
-        .count();
-    let suf = a[pre..]
-        .iter()
-        .rev()
-        .zip(b[pre..].iter().rev())
-        .take_while(|(x, y)| x.text == y.text)
-        .count();
-    let (ma, mb) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
-    if ma.is_empty() && mb.is_empty() {
-        return Vec::new();
-    }
-    let shift = |(x, y): (Range<usize>, Range<usize>)| {
-        (x.start + pre..x.end + pre, y.start + pre..y.end + pre)
-    };
-    let script = if ma.len() + mb.len() > MAX_MIDDLE {
-        None
-    } else {
-        myers(ma, mb)
-    };
-    match script {
-        Some(h) => h.into_iter().map(shift).collect(),
-        None => vec![shift((0..ma.len(), 0..mb.len()))],
-    }
-}
-
-/// Myers' O(ND) diff as runs of edits; `None` past [`MAX_EDITS`].
-fn myers(a: &[Token<'_>], b: &[Token<'_>]) -> Option<Vec<(Range<usize>, Range<usize>)>> {
-    let (n, m) = (a.len() as isize, b.len() as isize);
-    let max = (a.len() + b.len()).min(MAX_EDITS) as isize;
-    let off = max + 1;
-    let mut v = vec![0isize; 2 * off as usize + 1];
-    let mut trace: Vec<Vec<isize>> = Vec::new();
-    let mut end = None;
-    'outer: for d in 0..=max {
-        trace.push(v.clone());
-        for k in (-d..=d).step_by(2) {
-            let idx = (k + off) as usize;
-            let mut x = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) {
-                v[idx + 1]
-            } else {
-                v[idx - 1] + 1
-            };
-            let mut y = x - k;
-            while x < n && y < m && a[x as usize].text == b[y as usize].text {
-                x += 1;
-                y += 1;
-            }
-            v[idx] = x;
-            if x >= n && y >= m {
-                end = Some(d);
-                break 'outer;
-            }
-        }
-    }
-    let d_end = end?;
-    // Walk back through the trace, collecting matched pairs.
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let (mut x, mut y) = (n, m);
-    for d in (1..=d_end).rev() {
-        let v = &trace[d as usize];
-        let k = x - y;
-        let idx = (k + off) as usize;
-        let prev_k = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) {
-            k + 1
-        } else {
-            k - 1
-        };
-        let px = v[(prev_k + off) as usize];
-        let py = px - prev_k;
-        // The snake after the edit, walked back to where the edit ended.
-        while x > px && y > py {
-            x -= 1;
-            y -= 1;
-            pairs.push((x as usize, y as usize));
-        }
-        x = px;
-        y = py;
-    }
-    while x > 0 && y > 0 {
-        x -= 1;
-        y -= 1;
-        pairs.push((x as usize, y as usize));
-    }
-    pairs.reverse();
-    let mut runs = Vec::new();
-    let (mut i, mut j) = (0usize, 0usize);
-    for (pi, pj) in pairs.into_iter().chain(std::iter::once((a.len(), b.len()))) {
-        if pi > i || pj > j {
-            runs.push((i..pi, j..pj));
-        }
-        i = pi + 1;
-        j = pj + 1;
-    }
-    Some(runs)
+    let a: Vec<&str> = a.iter().map(|t| t.text.as_ref()).collect();
+    let b: Vec<&str> = b.iter().map(|t| t.text.as_ref()).collect();
+    super::compare::differing_runs(&a, &b)
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 //! words are not text of the EPUB; the logo is embedded as a `data:` URL, because an
 //! SVG shown through `<img>` may not load other files.
 
+use base64::Engine as _;
+
 use super::outline::{wrap, Fonts, Glyphs, Run};
 use super::xml::Xml;
 use crate::content::region_display;
@@ -53,7 +55,7 @@ pub fn cover(doc: &Document, house: &House, label: &str) -> Result<Vec<u8>, Stri
     }
 
     let mut svg = Svg::new(WIDTH, height, label);
-    svg.rect(0.0, height, hex(Rgb(255, 255, 255)));
+    svg.rect(0.0, height, Rgb(255, 255, 255).hex());
 
     // Masthead: the logo at the margins, the wordmark beside it.
     let m = &style.masthead;
@@ -105,10 +107,10 @@ pub fn cover(doc: &Document, house: &House, label: &str) -> Result<Vec<u8>, Stri
         y += pt(t.subtitle_leading) * k;
         runs.push((&regular, run(line, margin, y, pt(t.subtitle_size) * k, 0.0)));
     }
-    svg.text(&runs, hex(blue));
+    svg.text(&runs, blue.hex());
 
     // The band, with the region at the left and the date at the right.
-    svg.rect(band_top, band_top + band_h, hex(blue));
+    svg.rect(band_top, band_top + band_h, blue.hex());
     let size = pt(style.band.size);
     let base = band_top + band_h / 2.0 + size * 0.35;
     let region = region_display(&doc.meta.region);
@@ -119,12 +121,12 @@ pub fn cover(doc: &Document, house: &House, label: &str) -> Result<Vec<u8>, Stri
         run(&region, margin, base, size, style.band.tracking),
     )];
     band.push((&regular, run(&date, date_x, base, size, 0.0)));
-    svg.text(&band, hex(band_text));
+    svg.text(&band, band_text.hex());
 
     // The blue field under a gold rule: the authors open it, the organisation's name
     // closes it, and the title block above keeps all the white space.
-    svg.rect(field_top - ACCENT_RULE * px_mm, field_top, hex(accent));
-    svg.rect(field_top, height, hex(blue));
+    svg.rect(field_top - ACCENT_RULE * px_mm, field_top, accent.hex());
+    svg.rect(field_top, height, blue.hex());
     let s = pt(t.author_size) * 1.3;
     let mut y = field_top + mm(style.band.space_after);
     let mut field = Vec::new();
@@ -136,7 +138,7 @@ pub fn cover(doc: &Document, house: &House, label: &str) -> Result<Vec<u8>, Stri
     let by = height - page.margin_bottom * px_mm;
     let name = &style.organisation.name;
     field.push((&regular, run(name, margin, by, s, style.band.tracking)));
-    svg.text(&field, hex(band_text));
+    svg.text(&field, band_text.hex());
 
     svg.finish()
 }
@@ -149,11 +151,6 @@ fn run(text: &str, x: f32, y: f32, size: f32, tracking: f32) -> Run<'_> {
         size,
         tracking,
     }
-}
-
-/// `#rrggbb` of a house colour.
-fn hex(c: Rgb) -> String {
-    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
 /// A number in user units, to a tenth, without trailing zeros.
@@ -217,7 +214,10 @@ impl Svg {
 
     /// A square PNG image at `(x, y)`, `size` units wide and high, embedded.
     fn png(&mut self, bytes: &[u8], x: f32, y: f32, size: f32) {
-        let href = format!("data:image/png;base64,{}", base64(bytes));
+        let href = format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        );
         let attrs = [
             ("x", num(x)),
             ("y", num(y)),
@@ -296,28 +296,6 @@ fn scale(v: f32) -> String {
     }
 }
 
-/// Standard base64 with padding (RFC 4648), for the `data:` URL of the logo.
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,7 +312,10 @@ mod tests {
             ("foobar", "Zm9vYmFy"),
         ];
         for (plain, coded) in cases {
-            assert_eq!(base64(plain.as_bytes()), coded);
+            assert_eq!(
+                base64::engine::general_purpose::STANDARD.encode(plain.as_bytes()),
+                coded
+            );
         }
     }
 

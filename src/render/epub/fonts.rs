@@ -1,7 +1,7 @@
 //! Web fonts for the EPUB: which characters each house face sets, and subsets of the
 //! house fonts holding only those glyphs.
 //!
-//! The XHTML writer records every character it writes under the [`Face`] the CSS sets it
+//! The XHTML writer records every character it writes under the [`Variant`] the CSS sets it
 //! in; [`embed`] then cuts each house font (and the Georgian/Armenian fallbacks, for the
 //! characters the main family lacks) down to those glyphs, with a Unicode `cmap` that
 //! reading systems and browsers need ([`super::sfnt`]). Layout tables (GSUB/GPOS) are not
@@ -10,74 +10,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::house::House;
-
-/// A typeface of the house style as the CSS uses it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Face {
-    pub sans: bool,
-    pub bold: bool,
-    pub italic: bool,
-}
-
-impl Face {
-    /// The serif body face.
-    pub const SERIF: Face = Face {
-        sans: false,
-        bold: false,
-        italic: false,
-    };
-    /// The sans face of the head, headings and small print.
-    pub const SANS: Face = Face {
-        sans: true,
-        bold: false,
-        italic: false,
-    };
-
-    /// All faces, in the order of `Ord`.
-    const ALL: [Face; 8] = {
-        let mut all = [Face::SERIF; 8];
-        let mut i = 0;
-        while i < 8 {
-            all[i] = Face {
-                sans: i & 4 != 0,
-                bold: i & 2 != 0,
-                italic: i & 1 != 0,
-            };
-            i += 1;
-        }
-        all
-    };
-
-    /// Position of this face in [`Face::ALL`].
-    fn index(self) -> usize {
-        usize::from(self.sans) * 4 + usize::from(self.bold) * 2 + usize::from(self.italic)
-    }
-
-    /// This face in bold.
-    pub fn bold(self) -> Face {
-        Face { bold: true, ..self }
-    }
-
-    /// This face in italic.
-    pub fn italic(self) -> Face {
-        Face {
-            italic: true,
-            ..self
-        }
-    }
-}
+use crate::house::{Family, House, Variant};
 
 /// Characters written, per face.
 #[derive(Debug, Clone, Default)]
 pub struct Usage {
-    /// Indexed by [`Face::index`].
+    /// Indexed by [`Variant::index`].
     chars: [CharSet; 8],
 }
 
 impl Usage {
     /// Record that `text` is set in `face`.
-    pub fn add(&mut self, face: Face, text: &str) {
+    pub fn add(&mut self, face: Variant, text: &str) {
         let set = &mut self.chars[face.index()];
         // Characters a reading system may add by itself in any face that is used:
         // hyphens from `hyphens: auto`, list numbers, spaces.
@@ -91,9 +35,9 @@ impl Usage {
             .for_each(|c| set.insert(c));
     }
 
-    /// The faces used, in [`Face`] order, with their characters.
-    fn faces(&self) -> impl Iterator<Item = (Face, &CharSet)> {
-        Face::ALL
+    /// The faces used, in [`Variant`] order, with their characters.
+    fn faces(&self) -> impl Iterator<Item = (Variant, &CharSet)> {
+        Variant::ALL
             .into_iter()
             .zip(&self.chars)
             .filter(|(_, set)| !set.is_empty())
@@ -191,7 +135,7 @@ pub fn embed(house: &House, usage: &Usage) -> Result<Vec<WebFont>, String> {
     let mut wanted: BTreeMap<(String, bool, bool), (String, BTreeSet<char>)> = BTreeMap::new();
     for (face, chars) in usage.faces() {
         let (main, fallbacks) = files(house, face);
-        let stack = family_stack(house, face.sans);
+        let stack = family_stack(house, face.family == Family::Sans);
         let main_face = face_of(house, &main)?;
         for c in chars.iter() {
             let slot = if main_face.glyph_index(c).is_some_and(|g| g.0 != 0) {
@@ -240,25 +184,9 @@ pub fn embed(house: &House, usage: &Usage) -> Result<Vec<WebFont>, String> {
 }
 
 /// The main font file of a face and its fallbacks, by house-style name.
-fn files(house: &House, face: Face) -> (String, Vec<String>) {
-    let f = &house.style.fonts;
-    let main = match (face.sans, face.bold, face.italic) {
-        (false, false, false) => &f.serif_regular,
-        (false, false, true) => &f.serif_italic,
-        (false, true, false) => &f.serif_bold,
-        (false, true, true) => &f.serif_bold_italic,
-        (true, false, false) => &f.sans_regular,
-        (true, false, true) => &f.sans_italic,
-        (true, true, false) => &f.sans_bold,
-        (true, true, true) => &f.sans_bold_italic,
-    };
-    let fallbacks = match (face.sans, face.bold) {
-        (false, false) => &f.serif_fallbacks,
-        (false, true) => &f.serif_bold_fallbacks,
-        (true, false) => &f.sans_fallbacks,
-        (true, true) => &f.sans_bold_fallbacks,
-    };
-    (main.clone(), fallbacks.clone())
+fn files(house: &House, face: Variant) -> (String, Vec<String>) {
+    let (main, fallbacks) = house.style.fonts.files(face);
+    (main.clone(), fallbacks.to_vec())
 }
 
 fn font_bytes<'h>(house: &'h House, name: &str) -> Result<&'h [u8], String> {
@@ -295,9 +223,9 @@ mod tests {
     #[test]
     fn usage_keeps_each_face_apart_in_order() {
         let mut usage = Usage::default();
-        usage.add(Face::SANS.bold(), "b\u{10D0}a");
-        usage.add(Face::SERIF.italic(), "\u{7FF}\u{800}\n");
-        let faces: Vec<(Face, String)> = usage
+        usage.add(Variant::SANS.bold(), "b\u{10D0}a");
+        usage.add(Variant::SERIF.italic(), "\u{7FF}\u{800}\n");
+        let faces: Vec<(Variant, String)> = usage
             .faces()
             .map(|(f, set)| (f, set.iter().collect()))
             .collect();
@@ -306,18 +234,18 @@ mod tests {
             faces,
             vec![
                 (
-                    Face::SERIF.italic(),
+                    Variant::SERIF.italic(),
                     format!("{base}\u{7FF}\u{800}\u{2010}")
                 ),
                 (
-                    Face::SANS.bold(),
+                    Variant::SANS.bold(),
                     " -.0123456789ab\u{a0}\u{10D0}\u{2010}".into()
                 ),
             ]
         );
-        for (i, f) in Face::ALL.into_iter().enumerate() {
+        for (i, f) in Variant::ALL.into_iter().enumerate() {
             assert_eq!(f.index(), i);
-            assert!(i == 0 || Face::ALL[i - 1] < f);
+            assert!(i == 0 || Variant::ALL[i - 1] < f);
         }
     }
 
@@ -325,7 +253,7 @@ mod tests {
     fn subsets_are_small_and_keep_a_unicode_cmap() -> Result<(), String> {
         let house = crate::house::builtin().map_err(|e| e.to_string())?;
         let mut usage = Usage::default();
-        usage.add(Face::SERIF, "Tajikistan, Қазақстан, საქართველო");
+        usage.add(Variant::SERIF, "Tajikistan, Қазақстан, საქართველო");
         let fonts = embed(&house, &usage)?;
         assert_eq!(fonts.len(), 2, "main serif and the Georgian fallback");
         for f in &fonts {

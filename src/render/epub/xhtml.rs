@@ -1,7 +1,7 @@
 //! The content document: the brief as one XHTML5 file, in the house order of parts.
 //!
 //! Masthead, band, title block, body, notes, bios — the same parts as the PDF's page 1
-//! head and body (LAYOUT.md). The text written is exactly the brief's content (see
+//! head and body (pictured in `docs/page1.png`). The text written is exactly the brief's content (see
 //! `docs/editions.md`): note numbers both ways are links marked `doc-noteref` /
 //! `doc-backlink`, list numbers and bullets come from CSS, and the region is upper-cased
 //! here rather than by CSS. Every character is recorded under the face the stylesheet
@@ -9,10 +9,11 @@
 
 use std::sync::Arc;
 
-use super::fonts::{Face, Usage};
+use super::fonts::Usage;
 use super::xml::Xml;
 use crate::content::{bio_display, caption_display, region_display};
 use crate::house::Style;
+use crate::house::{Family, Variant};
 use crate::model::{plain_text, Align, Block, Document, ImageFormat, Inline, Table};
 
 /// File name of the content document inside the EPUB folder.
@@ -53,7 +54,7 @@ pub fn brief(doc: &Document, style: &Style) -> Result<Brief, String> {
     let mut w = Writer {
         x: Xml::new(),
         usage: Usage::default(),
-        face: Face::SERIF,
+        face: Variant::SERIF,
         style,
         doc,
         refs_seen: vec![0; doc.notes.len()],
@@ -100,7 +101,7 @@ struct Writer<'a> {
     x: Xml,
     usage: Usage,
     /// The face the stylesheet sets the current element in.
-    face: Face,
+    face: Variant,
     style: &'a Style,
     doc: &'a Document,
     /// How many references to each note have been written so far.
@@ -117,7 +118,7 @@ impl Writer<'_> {
     }
 
     /// An element holding text in `face`.
-    fn leaf(&mut self, name: &str, attrs: &[(&str, &str)], face: Face, text: &str) {
+    fn leaf(&mut self, name: &str, attrs: &[(&str, &str)], face: Variant, text: &str) {
         let saved = std::mem::replace(&mut self.face, face);
         self.x.open(name, attrs);
         self.text(text);
@@ -125,7 +126,7 @@ impl Writer<'_> {
         self.face = saved;
     }
 
-    fn with_face(&mut self, face: Face, f: impl FnOnce(&mut Self)) {
+    fn with_face(&mut self, face: Variant, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::replace(&mut self.face, face);
         f(self);
         self.face = saved;
@@ -148,7 +149,7 @@ impl Writer<'_> {
         self.x.nl();
         self.x.open("main", &[("class", "body"), ("id", "bp_body")]);
         self.x.nl();
-        self.with_face(Face::SERIF, |w| w.blocks(&doc.blocks, false));
+        self.with_face(Variant::SERIF, |w| w.blocks(&doc.blocks, false));
         self.x.close("main");
         self.x.nl();
         self.notes();
@@ -164,9 +165,9 @@ impl Writer<'_> {
         let lines = self.style.organisation.lines.clone();
         for (i, line) in lines.iter().enumerate() {
             let (class, face) = if i == 0 {
-                ("wordmark-1", Face::SANS.bold())
+                ("wordmark-1", Variant::SANS.bold())
             } else {
-                ("wordmark-2", Face::SANS)
+                ("wordmark-2", Variant::SANS)
             };
             self.leaf("p", &[("class", class)], face, line);
         }
@@ -181,8 +182,8 @@ impl Writer<'_> {
         let date = meta.date.display(&meta.lang);
         let iso = meta.date.iso();
         self.x.open("div", &[("class", "band")]);
-        self.leaf("p", &[("class", "region")], Face::SANS, &region);
-        self.with_face(Face::SANS, |w| {
+        self.leaf("p", &[("class", "region")], Variant::SANS, &region);
+        self.with_face(Variant::SANS, |w| {
             w.x.open("p", &[("class", "date")]);
             w.x.open("time", &[("datetime", &iso)]);
             w.text(&date);
@@ -196,17 +197,22 @@ impl Writer<'_> {
     fn title_block(&mut self) {
         let meta = &self.doc.meta;
         self.x.open("div", &[("class", "title-block")]);
-        self.leaf("h1", &[("id", "bp_title")], Face::SANS.bold(), &meta.title);
+        self.leaf(
+            "h1",
+            &[("id", "bp_title")],
+            Variant::SANS.bold(),
+            &meta.title,
+        );
         self.targets.push(Target {
             level: 1,
             id: "bp_title".into(),
             text: meta.title.clone(),
         });
         if let Some(sub) = &meta.subtitle {
-            self.leaf("p", &[("class", "subtitle")], Face::SANS, sub);
+            self.leaf("p", &[("class", "subtitle")], Variant::SANS, sub);
         }
         for a in &meta.authors {
-            self.leaf("p", &[("class", "author")], Face::SANS, &a.name);
+            self.leaf("p", &[("class", "author")], Variant::SANS, &a.name);
         }
         self.x.close("div");
         self.x.nl();
@@ -228,7 +234,7 @@ impl Writer<'_> {
             ],
         );
         self.x.nl();
-        self.leaf("h2", &[("id", "bp_notes")], Face::SANS.bold(), &label);
+        self.leaf("h2", &[("id", "bp_notes")], Variant::SANS.bold(), &label);
         self.targets.push(Target {
             level: 2,
             id: "bp_notes".into(),
@@ -244,7 +250,7 @@ impl Writer<'_> {
             // is deprecated (Ace and epubcheck both flag it).
             self.x.open("li", &[("id", &id)]);
             let refs = self.refs_seen.get(i).copied().unwrap_or(0).max(1);
-            self.with_face(Face::SANS, |w| {
+            self.with_face(Variant::SANS, |w| {
                 // The note number, in the margin, links back to the first reference;
                 // later references get small numbered backlinks after the note's first
                 // paragraph (the house fonts have no arrow glyphs to use instead).
@@ -328,9 +334,19 @@ impl Writer<'_> {
                 .unwrap_or(" \u{2013} ")
                 .to_owned();
             self.x.open("p", &[("class", "bio")]);
-            self.leaf("span", &[("class", "bio-name")], Face::SANS.bold(), &name);
-            self.with_face(Face::SERIF, |w| w.text(&dash));
-            self.leaf("span", &[("class", "bio-text")], Face::SERIF.italic(), &bio);
+            self.leaf(
+                "span",
+                &[("class", "bio-name")],
+                Variant::SANS.bold(),
+                &name,
+            );
+            self.with_face(Variant::SERIF, |w| w.text(&dash));
+            self.leaf(
+                "span",
+                &[("class", "bio-text")],
+                Variant::SERIF.italic(),
+                &bio,
+            );
             self.x.close("p");
             self.x.nl();
         }
@@ -354,7 +370,7 @@ impl Writer<'_> {
                     text: plain_text(content),
                 });
                 self.x.open(&tag, &[("id", id)]);
-                self.with_face(Face::SANS.bold(), |w| w.inlines(content));
+                self.with_face(Variant::SANS.bold(), |w| w.inlines(content));
                 self.x.close(&tag);
                 self.x.nl();
             }
@@ -420,7 +436,7 @@ impl Writer<'_> {
                     ],
                 );
                 let caption = caption_display(self.style, f.number, &f.caption);
-                self.leaf("figcaption", &[], Face::SANS, &caption);
+                self.leaf("figcaption", &[], Variant::SANS, &caption);
                 self.x.close("figure");
                 self.x.nl();
                 self.images.push(Image {
@@ -445,7 +461,7 @@ impl Writer<'_> {
         };
         self.x.open("table", &[]);
         self.x.nl();
-        self.with_face(Face::SANS, |w| {
+        self.with_face(Variant::SANS, |w| {
             w.x.open("thead", &[]);
             w.x.open("tr", &[]);
             for (i, cell) in t.head.iter().enumerate() {
@@ -453,7 +469,7 @@ impl Writer<'_> {
                 let mut attrs = vec![("scope", "col")];
                 attrs.extend(a.map(|c| ("class", c)));
                 w.x.open("th", &attrs);
-                w.with_face(Face::SANS.bold(), |w| w.inlines(cell));
+                w.with_face(Variant::SANS.bold(), |w| w.inlines(cell));
                 w.x.close("th");
             }
             w.x.close("tr");
@@ -553,8 +569,8 @@ impl Writer<'_> {
                 ("role", "doc-noteref"),
             ],
         );
-        let face = Face {
-            sans: true,
+        let face = Variant {
+            family: Family::Sans,
             ..self.face
         };
         self.with_face(face, |w| w.text(&n.to_string()));

@@ -3,8 +3,9 @@
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use super::pdfa::{pdf_date, text_string};
+use super::meta::pdf_date;
 use super::Info;
+use crate::render::pdf_string::text_string;
 
 /// Embed `info.attachments` (nothing to do when there are none).
 pub fn embed(doc: &mut Document, info: &Info) -> Result<(), String> {

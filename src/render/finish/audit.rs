@@ -8,8 +8,9 @@ use std::fmt;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use super::pdfa::{author_line, decode_text, keyword_line, part};
+use super::meta::{author_line, keyword_line, part};
 use super::xmp::{self, NS_DC, NS_PDF, NS_PDFAID, NS_XMP};
+use crate::render::pdf_string::decode_text;
 use crate::render::PdfStandard;
 
 /// One broken rule.

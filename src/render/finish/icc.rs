@@ -11,6 +11,13 @@
 //!
 //! Layout follows ICC.1:2001-04 (version 2.1): a 128-byte header, a tag table and the
 //! nine tags a three-component matrix-based display profile requires.
+//!
+//! Measured against a crate: moxcms 0.8.1 (already in the lock file, through `image`)
+//! writes an sRGB display profile too (`ColorProfile::new_srgb().encode()`): 612 bytes,
+//! ICC v4, in 14 µs; this one is 2 540 bytes, v2. PDF/A-2 accepts v4, so the crate could
+//! do the job; it is not used because every PDF's bytes (and its output intent's
+//! condition) would change, which is a decision of its own, not a refactoring. The
+//! generator costs nothing at run time measurable beside that (a few microseconds).
 
 /// sRGB primaries adapted from D65 to the D50 profile connection space with the
 /// Bradford transform (IEC 61966-2-1 Annex, as in the widely used v2 sRGB profiles).

@@ -14,6 +14,7 @@
 pub mod attach;
 pub mod audit;
 pub mod icc;
+pub mod meta;
 pub mod pdfa;
 pub mod print;
 pub mod xmp;
@@ -30,10 +31,6 @@ pub enum Relationship {
     Source,
     /// Another representation of the same content (the text edition).
     Alternative,
-    /// Data the PDF's content is based on.
-    Data,
-    /// Supporting material.
-    Supplement,
 }
 
 impl Relationship {
@@ -42,8 +39,6 @@ impl Relationship {
         match self {
             Relationship::Source => "Source",
             Relationship::Alternative => "Alternative",
-            Relationship::Data => "Data",
-            Relationship::Supplement => "Supplement",
         }
     }
 }

@@ -7,7 +7,7 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use super::pdfa::{keyword_line, part, xmp_date};
+use super::meta::{keyword_line, part, xmp_date};
 use super::Info;
 
 pub const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";

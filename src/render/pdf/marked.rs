@@ -22,7 +22,7 @@ use super::flow::Run;
 use super::linebreak::Line;
 use super::shape::{Chunk, Glyph, Item, INF};
 use super::tags::{Marks, NodeId, Tree};
-use crate::render::finish::pdfa::text_string;
+use crate::render::pdf_string::text_string;
 
 /// Open marked content for `node` on `page`: `/<Role> <</MCID n>> BDC`.
 pub fn begin(ops: &mut Vec<Op>, tree: &Tree, marks: &mut Marks, page: usize, node: NodeId) {

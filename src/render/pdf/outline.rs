@@ -6,7 +6,7 @@
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use crate::render::finish::pdfa::text_string;
+use crate::render::pdf_string::text_string;
 
 /// A heading's place in the laid-out pages, in PDF user space (origin bottom-left).
 #[derive(Debug, Clone, PartialEq)]

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 
-use crate::render::finish::pdfa::text_string;
+use crate::render::pdf_string::text_string;
 
 /// Index of a structure element in a [`Tree`].
 pub type NodeId = u32;

@@ -7,6 +7,13 @@
 //! borrowing content lexer. This one allocates nothing per token: operands are slices
 //! of the stream, and strings and names are decoded only when the reader asks.
 //!
+//! hayro-syntax has a lazy, borrowing content iterator too, and was measured against
+//! this one (release build, the 16 content streams of `tests/fixtures/long`, 707 KB
+//! uncompressed, best of five runs of fifty passes): this lexer 101 MB/s, splitting
+//! 128 780 operators and operand tokens; hayro-syntax 0.9's `UntypedIter` 90 MB/s while
+//! keeping each `TJ` array as one unsplit operand (44 550 operators and operands). It is
+//! slower although it does less, and it needs Rust 1.92, above our MSRV; so this stays.
+//!
 //! It knows the lexical rules of PDF 2.0 § 7.2–7.3 and skips inline image data
 //! (`BI … ID … EI`). Malformed input is an error naming the byte offset, never a panic;
 //! nesting and the number of operands are capped.
@@ -399,31 +406,14 @@ pub fn name(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     if !raw.contains(&b'#') {
         return raw.into();
     }
-    crate::verify::unescape_hex(raw, b'#').into()
-}
-
-fn hex_value(d: u8) -> u8 {
-    match d {
-        b'0'..=b'9' => d - b'0',
-        b'a'..=b'f' => d - b'a' + 10,
-        b'A'..=b'F' => d - b'A' + 10,
-        _ => 0,
-    }
+    crate::hex::unescape(raw, b'#').into()
 }
 
 /// The bytes of a string token, appended to `out`; `false` if `tok` is not a string.
 pub fn string(tok: &Tok<'_>, out: &mut Vec<u8>) -> bool {
     match *tok {
         Tok::Hex(digits) => {
-            let mut high = None;
-            for &d in digits.iter().filter(|d| d.is_ascii_hexdigit()) {
-                match high.take() {
-                    None => high = Some(hex_value(d) << 4),
-                    Some(h) => out.push(h | hex_value(d)),
-                }
-            }
-            // An odd final digit is followed by an implicit 0 (PDF 7.3.4.3).
-            out.extend(high);
+            crate::hex::decode_pdf(digits, out);
             true
         }
         Tok::Literal(raw) => {
