@@ -518,7 +518,7 @@ fn text_ops(
             match actual {
                 // The mark of a line broken inside a word has no glyphs: no empty string.
                 None if codes.is_empty() => {}
-                None => pending.push(TextItem::GlyphIds(codes)),
+                None => push_glyphs(&mut pending, codes),
                 Some(text) => {
                     flush_text(ops, &mut pending);
                     marked::actual_text(ops, &text);
@@ -531,9 +531,7 @@ fn text_ops(
         }
         if r.extra.abs() > 0.001 {
             // TJ numbers are thousandths of an em, positive moving left.
-            pending.push(TextItem::Offset(round3(
-                -r.extra * 1000.0 / s.size.max(0.1),
-            )));
+            push_offset(&mut pending, round3(-r.extra * 1000.0 / s.size.max(0.1)));
         }
         if alone {
             flush_text(ops, &mut pending);
@@ -558,13 +556,44 @@ fn text_ops(
     ops.push(Op::EndTextSection);
 }
 
+/// Add glyphs to the `TJ` being gathered: to the glyph list it ends with, if it does.
+/// printpdf writes a list as one string per glyph, so one list per line is written
+/// exactly as one per word, and holds one allocation instead of one per word.
+fn push_glyphs(pending: &mut Vec<TextItem>, codes: Vec<Codepoint>) {
+    match pending.last_mut() {
+        Some(TextItem::GlyphIds(last)) => last.extend(codes),
+        _ => pending.push(TextItem::GlyphIds(codes)),
+    }
+}
+
+/// Add a `TJ` offset: as the offset of the glyph before it where that glyph has none
+/// (printpdf writes a glyph's non-zero offset right after it, as it writes an offset
+/// item), else as an item of its own.
+fn push_offset(pending: &mut Vec<TextItem>, offset: f32) {
+    if let Some(TextItem::GlyphIds(last)) = pending.last_mut() {
+        if let Some(g) = last.last_mut().filter(|g| g.offset == 0.0 && offset != 0.0) {
+            g.offset = offset;
+            return;
+        }
+    }
+    pending.push(TextItem::Offset(offset));
+}
+
 /// Show the glyphs gathered so far, if any, as one `TJ`.
 fn flush_text(ops: &mut Vec<Op>, pending: &mut Vec<TextItem>) {
     if !pending.is_empty() {
         // Collected afresh, so the operation holds no spare capacity (peak memory).
-        ops.push(Op::ShowText {
-            items: pending.drain(..).collect(),
-        });
+        let items = pending
+            .drain(..)
+            .map(|item| match item {
+                TextItem::GlyphIds(mut codes) => {
+                    codes.shrink_to_fit();
+                    TextItem::GlyphIds(codes)
+                }
+                other => other,
+            })
+            .collect();
+        ops.push(Op::ShowText { items });
     }
 }
 
