@@ -613,41 +613,88 @@ fn round3(v: f32) -> f32 {
     (v * 1000.0).round() / 1000.0
 }
 
-/// Clickable link annotations over linked runs, one per run; returns their `Link`
-/// elements and texts in the order of the annotations.
+/// Clickable link annotations: one per link and line it occupies, covering its runs on
+/// that line (one quadrilateral per stretch of adjacent runs, `/Rect` their union);
+/// returns their `Link` elements, texts and quadrilaterals in the order of the
+/// annotations.
 fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) -> Vec<LinkRun> {
     let mut out = Vec::new();
     for d in draws {
         let Draw::Text { x, y, runs } = d else {
             continue;
         };
+        // This line's links in the order they begin, with their targets.
+        let mut line: Vec<(LinkRun, &str)> = Vec::new();
+        let mut previous: Option<usize> = None;
         let mut pen = *x;
         for r in runs {
             let w = r.chunk.width();
-            if let Some(url) = &r.chunk.style.link {
-                let s = r.chunk.style.size;
-                out.push(LinkRun {
-                    node: r.chunk.style.node,
-                    text: r.chunk.glyphs.iter().map(|g| g.text.as_str()).collect(),
-                });
-                ops.push(Op::LinkAnnotation {
-                    link: LinkAnnotation::new(
-                        Rect {
-                            x: Pt(pen),
-                            y: Pt(page_h - y - s * 0.25),
-                            width: Pt(w),
-                            height: Pt(s * 1.0),
-                            mode: None,
-                            winding_order: None,
+            let style = &r.chunk.style;
+            let here = style.link.as_deref().map(|url| {
+                let s = style.size;
+                let quad = [pen, page_h - y - s * 0.25, pen + w, page_h - y + s * 0.75];
+                // An inserted hyphen is no part of the link's text.
+                let text: String = match r.hyphen {
+                    true => String::new(),
+                    false => r.chunk.glyphs.iter().map(|g| g.text.as_str()).collect(),
+                };
+                let found = line
+                    .iter()
+                    .position(|(l, u)| l.node == style.node && *u == url);
+                let i = found.unwrap_or_else(|| {
+                    line.push((
+                        LinkRun {
+                            node: style.node,
+                            text: String::new(),
+                            quads: Vec::new(),
+                            glued: false,
                         },
-                        Actions::Uri(url.clone()),
-                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                        None,
-                        None,
-                    ),
+                        url,
+                    ));
+                    line.len() - 1
                 });
+                let link = &mut line[i].0;
+                link.text.push_str(&text);
+                match link.quads.last_mut() {
+                    // Adjacent to this link's last run: the same stretch grows.
+                    Some(q) if previous == Some(i) => {
+                        q[1] = q[1].min(quad[1]);
+                        q[2] = quad[2];
+                        q[3] = q[3].max(quad[3]);
+                    }
+                    _ => link.quads.push(quad),
+                }
+                i
+            });
+            // A line broken inside a word ends in a hyphen run: the link text before
+            // it goes on at the next line without a space.
+            if r.hyphen {
+                if let Some((link, _)) = here.or(previous).and_then(|i| line.get_mut(i)) {
+                    link.glued = true;
+                }
             }
+            previous = here;
             pen += w + r.extra;
+        }
+        for (link, url) in line {
+            let [x0, y0, x1, y1] = marked::union(&link.quads);
+            ops.push(Op::LinkAnnotation {
+                link: LinkAnnotation::new(
+                    Rect {
+                        x: Pt(x0),
+                        y: Pt(y0),
+                        width: Pt(x1 - x0),
+                        height: Pt(y1 - y0),
+                        mode: None,
+                        winding_order: None,
+                    },
+                    Actions::Uri(url.to_owned()),
+                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                    None,
+                    None,
+                ),
+            });
+            out.push(link);
         }
     }
     out
