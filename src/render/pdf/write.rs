@@ -1,12 +1,15 @@
 //! Writing: laid-out pages become printpdf operations (glyph ids with their source
-//! text), fonts are subset with `subsetter`, and the file is finished with lopdf.
+//! text), fonts are subset with `subsetter`, and the document comes out of one pass.
 //!
 //! printpdf 0.12 without its heavy `text_layout` feature embeds fonts whole and names
 //! resources with process-global pseudo-random ids. So we subset each font ourselves,
 //! hand printpdf the subset (it then writes the `/W` widths and a `/ToUnicode` CMap from
-//! the text we attach to every glyph), choose every resource id ourselves, and finish
-//! with lopdf: document information, `/Lang`, the nested outline ([`super::outline`]) and
-//! a document ID derived from the bytes.
+//! the text we attach to glyphs) and choose every resource id ourselves. What printpdf
+//! does not model is added to the lopdf document it produces, in one place,
+//! [`add_unmodelled`], before anything else sees it: the prepared images with their soft
+//! masks, the annotations' `/QuadPoints` and structure, the structure tree, the nested
+//! outline ([`super::outline`]) and the catalog entries for them. Nothing printpdf
+//! wrote is searched for or replaced afterwards.
 
 use std::collections::BTreeMap;
 
@@ -376,10 +379,7 @@ fn text_ops(
     ops.push(Op::SetTextMatrix {
         matrix: TextMatrix::Translate(Pt(x), Pt(y)),
     });
-    let mut font: Option<(usize, f32)> = None;
-    let mut color = None;
-    let mut tracking = 0.0;
-    let mut rise = 0.0;
+    let mut state = TextState::default();
     // Consecutive runs in the same state (font, colour, spacing, structure element)
     // share one `TJ`: a justified line is one array of glyph strings and offsets, not
     // one operator per word and space.
@@ -387,41 +387,15 @@ fn text_ops(
     let mut alone = false;
     for r in runs {
         let s = &r.chunk.style;
-        let same_state = !alone
-            && !r.hyphen
-            && !s.artifact
-            && font == Some((r.chunk.font, s.size))
-            && color == Some(s.color)
-            && tracking == s.tracking
-            && rise == s.rise
-            && open == Some(s.node);
+        let same_state =
+            !alone && !r.hyphen && !s.artifact && state.holds(r) && open == Some(s.node);
         if !same_state {
             pending.flush(ops);
         }
         // A hyphen or an artifact is wrapped in its own marked content: its `TJ`
         // stands alone.
         alone = r.hyphen || s.artifact;
-        if font != Some((r.chunk.font, s.size)) {
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(FontId(format!("F{}", r.chunk.font))),
-                size: Pt(s.size),
-            });
-            font = Some((r.chunk.font, s.size));
-        }
-        if color != Some(s.color) {
-            ops.push(Op::SetFillColor { col: rgb(s.color) });
-            color = Some(s.color);
-        }
-        if tracking != s.tracking {
-            ops.push(Op::SetCharacterSpacing {
-                multiplier: s.tracking,
-            });
-            tracking = s.tracking;
-        }
-        if rise != s.rise {
-            ops.push(Op::SetLineOffset { multiplier: s.rise });
-            rise = s.rise;
-        }
+        state.set(ops, r);
         if s.artifact {
             if open.take().is_some() {
                 marked::end(ops);
@@ -435,82 +409,10 @@ fn text_ops(
             open = Some(s.node);
         }
         if r.hyphen {
-            let mut map = BTreeMap::new();
-            map.insert(
-                "ActualText".to_owned(),
-                printpdf::DictItem::String {
-                    data: vec![0xFE, 0xFF, 0x00, 0xAD],
-                    literal: false,
-                },
-            );
-            ops.push(Op::BeginMarkedContentWithProperties {
-                tag: "Span".into(),
-                properties: printpdf::DictItem::Dict { map },
-            });
+            // An inserted hyphen reads as a soft hyphen.
+            marked::actual_text(ops, "\u{AD}");
         }
-        let sub = glyphs.subsets.get(&r.chunk.font);
-        // Every glyph gets the one text `/ToUnicode` has for it; a cluster that would
-        // read otherwise gets an `/ActualText` (see `marked::pieces`).
-        let known = glyphs.used.get(&r.chunk.font);
-        let mut left = glyphs.left.get_mut(&r.chunk.font);
-        let reads = |gid: u16| {
-            known
-                .and_then(|m| m.get(&gid))
-                .map(String::as_str)
-                .filter(|t| !t.is_empty())
-        };
-        let pieces = if r.hyphen {
-            vec![(0..r.chunk.glyphs.len(), None)]
-        } else {
-            marked::pieces(&r.chunk.glyphs, reads)
-        };
-        for (range, actual) in pieces {
-            let mut codes = Vec::with_capacity(range.len());
-            for g in &r.chunk.glyphs[range] {
-                let (gid, pdf_adv) = match sub {
-                    Some(sb) => (
-                        sb.remap.get(&g.gid).copied().unwrap_or(0),
-                        sb.pdf_adv.get(&g.gid).copied().unwrap_or(0.0),
-                    ),
-                    None => (0, 0.0),
-                };
-                let want = g.advance * 1000.0 / s.size.max(0.1);
-                let off = round3(pdf_adv - want);
-                // Only the glyph's last occurrence carries its text (see [`Left`]).
-                let last = match left
-                    .as_deref_mut()
-                    .and_then(|l| l.get_mut(usize::from(g.gid)))
-                {
-                    Some(n) => {
-                        *n = n.saturating_sub(1);
-                        *n == 0
-                    }
-                    None => true,
-                };
-                codes.push(Codepoint {
-                    gid,
-                    offset: off,
-                    cid: if last {
-                        reads(g.gid).map(str::to_owned)
-                    } else {
-                        None
-                    },
-                });
-            }
-            match actual {
-                // The mark of a line broken inside a word has no glyphs: no empty string.
-                None if codes.is_empty() => {}
-                None => pending.glyphs(codes),
-                Some(text) => {
-                    pending.flush(ops);
-                    marked::actual_text(ops, &text);
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(codes)],
-                    });
-                    marked::end(ops);
-                }
-            }
-        }
+        show_glyphs(ops, &mut pending, r, glyphs);
         if r.extra.abs() > 0.001 {
             // TJ numbers are thousandths of an em, positive moving left.
             pending.offset(round3(-r.extra * 1000.0 / s.size.max(0.1)));
@@ -529,13 +431,127 @@ fn text_ops(
     if open.is_some() {
         marked::end(ops);
     }
-    if tracking != 0.0 {
+    if state.tracking != 0.0 {
         ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
     }
-    if rise != 0.0 {
+    if state.rise != 0.0 {
         ops.push(Op::SetLineOffset { multiplier: 0.0 });
     }
     ops.push(Op::EndTextSection);
+}
+
+/// The text state set so far in a text object: font and size, colour, tracking, rise.
+#[derive(Default)]
+struct TextState {
+    font: Option<(usize, f32)>,
+    color: Option<Rgb>,
+    tracking: f32,
+    rise: f32,
+}
+
+impl TextState {
+    /// Whether run `r` is shown in this state.
+    fn holds(&self, r: &Run) -> bool {
+        let s = &r.chunk.style;
+        self.font == Some((r.chunk.font, s.size))
+            && self.color == Some(s.color)
+            && self.tracking == s.tracking
+            && self.rise == s.rise
+    }
+
+    /// Set what run `r` needs and is not set yet.
+    fn set(&mut self, ops: &mut Vec<Op>, r: &Run) {
+        let s = &r.chunk.style;
+        if self.font != Some((r.chunk.font, s.size)) {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(FontId(format!("F{}", r.chunk.font))),
+                size: Pt(s.size),
+            });
+            self.font = Some((r.chunk.font, s.size));
+        }
+        if self.color != Some(s.color) {
+            ops.push(Op::SetFillColor { col: rgb(s.color) });
+            self.color = Some(s.color);
+        }
+        if self.tracking != s.tracking {
+            ops.push(Op::SetCharacterSpacing {
+                multiplier: s.tracking,
+            });
+            self.tracking = s.tracking;
+        }
+        if self.rise != s.rise {
+            ops.push(Op::SetLineOffset { multiplier: s.rise });
+            self.rise = s.rise;
+        }
+    }
+}
+
+/// The glyphs of one run, added to the `TJ` being gathered; a cluster that would read
+/// otherwise is shown on its own inside `/Span << /ActualText >>`.
+fn show_glyphs(ops: &mut Vec<Op>, pending: &mut Tj, r: &Run, glyphs: &mut Glyphs<'_>) {
+    let sub = glyphs.subsets.get(&r.chunk.font);
+    // Every glyph gets the one text `/ToUnicode` has for it; a cluster that would
+    // read otherwise gets an `/ActualText` (see `marked::pieces`).
+    let known = glyphs.used.get(&r.chunk.font);
+    let mut left = glyphs.left.get_mut(&r.chunk.font);
+    let reads = |gid: u16| {
+        known
+            .and_then(|m| m.get(&gid))
+            .map(String::as_str)
+            .filter(|t| !t.is_empty())
+    };
+    let pieces = if r.hyphen {
+        vec![(0..r.chunk.glyphs.len(), None)]
+    } else {
+        marked::pieces(&r.chunk.glyphs, reads)
+    };
+    for (range, actual) in pieces {
+        let mut codes = Vec::with_capacity(range.len());
+        for g in &r.chunk.glyphs[range] {
+            let (gid, pdf_adv) = match sub {
+                Some(sb) => (
+                    sb.remap.get(&g.gid).copied().unwrap_or(0),
+                    sb.pdf_adv.get(&g.gid).copied().unwrap_or(0.0),
+                ),
+                None => (0, 0.0),
+            };
+            let want = g.advance * 1000.0 / r.chunk.style.size.max(0.1);
+            let off = round3(pdf_adv - want);
+            // Only the glyph's last occurrence carries its text (see [`Left`]).
+            let last = match left
+                .as_deref_mut()
+                .and_then(|l| l.get_mut(usize::from(g.gid)))
+            {
+                Some(n) => {
+                    *n = n.saturating_sub(1);
+                    *n == 0
+                }
+                None => true,
+            };
+            codes.push(Codepoint {
+                gid,
+                offset: off,
+                cid: if last {
+                    reads(g.gid).map(str::to_owned)
+                } else {
+                    None
+                },
+            });
+        }
+        match actual {
+            // The mark of a line broken inside a word has no glyphs: no empty string.
+            None if codes.is_empty() => {}
+            None => pending.glyphs(codes),
+            Some(text) => {
+                pending.flush(ops);
+                marked::actual_text(ops, &text);
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(codes)],
+                });
+                marked::end(ops);
+            }
+        }
+    }
 }
 
 /// The `TJ` being gathered: its items so far and the glyph list it ends with.
