@@ -487,7 +487,7 @@ fn link_box(ad: &Dictionary, page: usize, owner: ObjectId) -> LinkBox {
         .map(num)
         .collect();
     assert!(
-        !points.is_empty() && points.len() % 8 == 0,
+        !points.is_empty() && points.len().is_multiple_of(8),
         "/QuadPoints: {points:?}"
     );
     let quads: Vec<[f32; 4]> = points

@@ -160,7 +160,8 @@ pub fn write(
         paged.links.push(links(&mut ops, &draws, page_h));
         // Every page's operations are held until the document is serialized: they
         // are allocated once, at their final size (see [`Tj`]).
-        let exact: Vec<Op> = ops.drain(..).collect();
+        let mut exact = Vec::with_capacity(ops.len());
+        exact.append(&mut ops);
         paged.pages.push(PdfPage::new(Mm(pw), Mm(ph), exact));
     }
     pdf.with_pages(std::mem::take(&mut paged.pages));
@@ -591,7 +592,8 @@ impl Tj {
 
     fn close_glyphs(&mut self) {
         if !self.glyphs.is_empty() {
-            let exact: Vec<Codepoint> = self.glyphs.drain(..).collect();
+            let mut exact = Vec::with_capacity(self.glyphs.len());
+            exact.append(&mut self.glyphs);
             self.items.push(TextItem::GlyphIds(exact));
         }
     }
@@ -600,9 +602,9 @@ impl Tj {
     fn flush(&mut self, ops: &mut Vec<Op>) {
         self.close_glyphs();
         if !self.items.is_empty() {
-            ops.push(Op::ShowText {
-                items: self.items.drain(..).collect(),
-            });
+            let mut items = Vec::with_capacity(self.items.len());
+            items.append(&mut self.items);
+            ops.push(Op::ShowText { items });
         }
     }
 }
