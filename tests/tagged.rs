@@ -60,6 +60,8 @@ struct Content {
     text: BTreeMap<(usize, i64), String>,
     /// (page index, MCID) → (x, y) of the text line where its first text is shown.
     at: BTreeMap<(usize, i64), (f32, f32)>,
+    /// Page index → where each text line starts (the `Tm` origins).
+    lines: BTreeMap<usize, Vec<(f32, f32)>>,
     /// Showing or painting operators outside both an MCID span and an artifact.
     untagged: Vec<String>,
     /// Tagged content nested in an artifact or the other way round.
@@ -151,7 +153,10 @@ fn read_content(doc: &Document) -> Content {
                         .unwrap_or_default()
                         .to_vec()
                 }
-                "Tm" if a.len() == 6 => line = (num(&a[4]), num(&a[5])),
+                "Tm" if a.len() == 6 => {
+                    line = (num(&a[4]), num(&a[5]));
+                    c.lines.entry(p).or_default().push(line);
+                }
                 "Tj" | "TJ" | "'" | "\"" | "Do" | "S" | "f" | "F" | "B" | "b" | "s" | "f*" => {
                     match mcid {
                         None if !artifact => c.untagged.push(format!(
@@ -197,6 +202,8 @@ struct Tree<'a> {
     owner: BTreeMap<(usize, i64), Vec<ObjectId>>,
     /// Annotation → the element whose `/OBJR` points at it.
     objr: BTreeMap<ObjectId, Vec<ObjectId>>,
+    /// Link annotations read so far (see [`link_box`]).
+    links: Vec<LinkBox>,
     /// Headings in tree order: (level, text, page, first MCID).
     headings: Vec<(u8, String, usize, i64)>,
     out: String,
@@ -352,6 +359,7 @@ fn check_structure(pdf: &Path) -> Checked {
         content: &content,
         owner: BTreeMap::new(),
         objr: BTreeMap::new(),
+        links: Vec::new(),
         headings: Vec::new(),
         out: String::new(),
     };
@@ -436,8 +444,10 @@ fn check_structure(pdf: &Path) -> Checked {
                 Some(owners[0])
             );
             assert!(!text_of(ad.get(b"Contents").expect("/Contents")).is_empty());
+            tree.links.push(link_box(ad, p, owners[0]));
         }
     }
+    one_annotation_per_line(&tree.links, &content);
     assert_eq!(
         referenced,
         owned.len(),
@@ -448,6 +458,158 @@ fn check_structure(pdf: &Path) -> Checked {
         headings: tree.headings,
         content,
     }
+}
+
+/// A link annotation: its page, its `Link` element, `/Rect` and `/QuadPoints` (as
+/// rectangles `[x0, y0, x1, y1]`).
+struct LinkBox {
+    page: usize,
+    owner: ObjectId,
+    rect: [f32; 4],
+    quads: Vec<[f32; 4]>,
+}
+
+/// Read an annotation's `/Rect` and `/QuadPoints`; each quadrilateral must be an upright
+/// rectangle inside `/Rect`, and `/Rect` their union.
+fn link_box(ad: &Dictionary, page: usize, owner: ObjectId) -> LinkBox {
+    let rect: Vec<f32> = ad
+        .get(b"Rect")
+        .and_then(Object::as_array)
+        .expect("/Rect")
+        .iter()
+        .map(num)
+        .collect();
+    let points: Vec<f32> = ad
+        .get(b"QuadPoints")
+        .and_then(Object::as_array)
+        .expect("a link annotation has /QuadPoints")
+        .iter()
+        .map(num)
+        .collect();
+    assert!(
+        !points.is_empty() && points.len().is_multiple_of(8),
+        "/QuadPoints: {points:?}"
+    );
+    let quads: Vec<[f32; 4]> = points
+        .chunks(8)
+        .map(|q| {
+            let xs = [q[0], q[2], q[4], q[6]];
+            let ys = [q[1], q[3], q[5], q[7]];
+            let lo = |v: [f32; 4]| v.iter().copied().fold(f32::MAX, f32::min);
+            let hi = |v: [f32; 4]| v.iter().copied().fold(f32::MIN, f32::max);
+            [lo(xs), lo(ys), hi(xs), hi(ys)]
+        })
+        .collect();
+    let near = |a: f32, b: f32| (a - b).abs() < 0.01;
+    let union = quads
+        .iter()
+        .fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |u, q| {
+            [
+                u[0].min(q[0]),
+                u[1].min(q[1]),
+                u[2].max(q[2]),
+                u[3].max(q[3]),
+            ]
+        });
+    assert!(
+        (0..4).all(|i| near(union[i], rect[i])),
+        "/Rect {rect:?} is not the union of the quadrilaterals {quads:?}"
+    );
+    LinkBox {
+        page,
+        owner,
+        rect: [rect[0], rect[1], rect[2], rect[3]],
+        quads,
+    }
+}
+
+/// One annotation per link and line: no two annotations of one `Link` element lie on
+/// one text line. An annotation's line is the line start (a `Tm` origin) whose baseline
+/// is inside its `/Rect` and which is the nearest at or left of the `/Rect` (the page
+/// may have columns).
+fn one_annotation_per_line(links: &[LinkBox], content: &Content) {
+    let mut seen: BTreeMap<(usize, ObjectId, u32, u32), [f32; 4]> = BTreeMap::new();
+    for l in links {
+        let starts = content.lines.get(&l.page).map_or(&[][..], Vec::as_slice);
+        let (x, y) = starts
+            .iter()
+            .copied()
+            .filter(|&(x, y)| x <= l.rect[0] + 0.01 && y >= l.rect[1] && y <= l.rect[3])
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .unwrap_or_else(|| panic!("no text line under the link at {:?}", l.rect));
+        let key = (l.page, l.owner, x.to_bits(), y.to_bits());
+        if let Some(other) = seen.insert(key, l.rect) {
+            panic!(
+                "page {}: one link has two annotations on the line at ({x}, {y}): {other:?} and {:?}",
+                l.page + 1,
+                l.rect
+            );
+        }
+    }
+}
+
+/// A link long enough to wrap: one annotation per line it occupies, each with one
+/// quadrilateral (its runs on the line are adjacent), all in the one `Link` element,
+/// every `/Contents` the whole link text.
+#[test]
+fn a_wrapped_link_has_one_annotation_per_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let words = "the regional security archive of the institute ".repeat(12);
+    let src = dir.path().join("wrapped.md");
+    std::fs::write(
+        &src,
+        common::brief(&format!(
+            "Before the link, [{}](https://example.org/archive) and after it.\n",
+            words.trim()
+        )),
+    )
+    .expect("write source");
+    let (_out, pdf) = common::build_edition(&src, "pdf");
+    let checked = check_structure(&pdf);
+    let link = checked
+        .dump
+        .lines()
+        .find(|l| l.trim_start().starts_with("Link "))
+        .expect("a Link element");
+    let doc = Document::load(&pdf).expect("load");
+    let mut annots = Vec::new();
+    for (_, page) in doc.get_pages() {
+        let pd = doc.get_dictionary(page).expect("page");
+        for a in pd
+            .get(b"Annots")
+            .and_then(Object::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let ad = doc
+                .get_dictionary(a.as_reference().expect("indirect"))
+                .expect("annotation");
+            let p = doc
+                .get_pages()
+                .values()
+                .position(|&q| q == page)
+                .expect("page");
+            annots.push(link_box(ad, p, page));
+            assert_eq!(
+                text_of(ad.get(b"Contents").expect("/Contents")),
+                words.trim(),
+                "/Contents is the whole link text"
+            );
+        }
+    }
+    assert!(
+        annots.len() >= 3,
+        "the link wraps: {} annotations",
+        annots.len()
+    );
+    assert!(
+        link.ends_with(&format!("+{} annot", annots.len())),
+        "{link}"
+    );
+    for a in &annots {
+        assert_eq!(a.quads.len(), 1, "adjacent runs make one quadrilateral");
+    }
+    one_annotation_per_line(&annots, &checked.content);
 }
 
 fn case(name: &str) {

@@ -164,15 +164,49 @@ pub fn actual_text(ops: &mut Vec<Op>, text: &str) {
     });
 }
 
-/// A link annotation as the writer drew it: its `Link` element and the text it covers.
+/// A link annotation as the writer drew it: its `Link` element, the text it covers on
+/// its line, and the rectangles `[x0, y0, x1, y1]` (pt, from the page's lower left) of
+/// its stretches of adjacent runs there.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkRun {
     pub node: NodeId,
     pub text: String,
+    pub quads: Vec<[f32; 4]>,
+    /// The line breaks inside a word of the link: its text goes on at the next line
+    /// without a space.
+    pub glued: bool,
+}
+
+/// The smallest rectangle `[x0, y0, x1, y1]` holding all of `quads`.
+pub fn union(quads: &[[f32; 4]]) -> [f32; 4] {
+    quads
+        .iter()
+        .copied()
+        .reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })
+        .unwrap_or_default()
+}
+
+/// `/QuadPoints` of rectangles: per rectangle its upper left, upper right, lower left
+/// and lower right corner, the order Acrobat and pdf.js read.
+fn quad_points(quads: &[[f32; 4]]) -> Object {
+    let mut v = Vec::with_capacity(quads.len() * 8);
+    for &[x0, y0, x1, y1] in quads {
+        for n in [x0, y1, x1, y1, x0, y0, x1, y0] {
+            v.push(Object::Real(n));
+        }
+    }
+    Object::Array(v)
 }
 
 /// Give every link annotation its place in the structure: move it into an indirect
-/// object, set `/StructParent` (keys from `pages.len()` on, after the pages' own), a
+/// object, add the `/QuadPoints` printpdf does not model, set `/StructParent` (keys from `pages.len()` on, after the pages' own), a
 /// `/Contents` description (PDF/UA-1, 7.18.5: the whole link text of its element) and
 /// record it for its `Link` element's `/OBJR`. Pages with annotations get `/Tabs /S`
 /// (tab order follows the structure). `links[p]` lists page p's annotations in the
@@ -184,10 +218,16 @@ pub fn annotations(
     links: &[Vec<LinkRun>],
     marks: &mut Marks,
 ) -> Result<i64, String> {
-    let mut text: BTreeMap<NodeId, String> = BTreeMap::new();
+    // The whole text of each link, its lines joined by a space unless a word goes on.
+    let mut text: BTreeMap<NodeId, (String, bool)> = BTreeMap::new();
     for l in links.iter().flatten() {
-        let t = text.entry(l.node).or_default();
+        let (t, glued) = text.entry(l.node).or_default();
+        let apart = |c: Option<char>| c.is_none_or(char::is_whitespace);
+        if !*glued && !apart(t.chars().last()) && !apart(l.text.chars().next()) {
+            t.push(' ');
+        }
         t.push_str(&l.text);
+        *glued = l.glued;
     }
     let mut key = pages.len() as i64;
     for (p, &page) in pages.iter().enumerate() {
@@ -215,8 +255,9 @@ pub fn annotations(
                     p + 1
                 ));
             };
+            d.set("QuadPoints", quad_points(&l.quads));
             d.set("StructParent", Object::Integer(key));
-            let contents = text.get(&l.node).map_or("", |t| t.trim());
+            let contents = text.get(&l.node).map_or("", |(t, _)| t.trim());
             d.set("Contents", text_string(contents));
             let id = lo.add_object(Object::Dictionary(d));
             marks.annot(p, l.node, id, key);

@@ -1,20 +1,23 @@
 //! Writing: laid-out pages become printpdf operations (glyph ids with their source
-//! text), fonts are subset with `subsetter`, and the file is finished with lopdf.
+//! text), fonts are subset with `subsetter`, and the document comes out of one pass.
 //!
 //! printpdf 0.12 without its heavy `text_layout` feature embeds fonts whole and names
 //! resources with process-global pseudo-random ids. So we subset each font ourselves,
 //! hand printpdf the subset (it then writes the `/W` widths and a `/ToUnicode` CMap from
-//! the text we attach to every glyph), choose every resource id ourselves, and finish
-//! with lopdf: document information, `/Lang`, the nested outline ([`super::outline`]) and
-//! a document ID derived from the bytes.
+//! the text we attach to glyphs) and choose every resource id ourselves. What printpdf
+//! does not model is added to the lopdf document it produces, in one place,
+//! [`add_unmodelled`], before anything else sees it: the prepared images with their soft
+//! masks, the annotations' `/QuadPoints` and structure, the structure tree, the nested
+//! outline ([`super::outline`]) and the catalog entries for them. Nothing printpdf
+//! wrote is searched for or replaced afterwards.
 
 use std::collections::BTreeMap;
 
 use lopdf::Object;
 use printpdf::{
     Actions, BorderArray, Codepoint, Color, FontId, LinkAnnotation, Mm, Op, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData,
-    RawImageFormat, Rect, TextItem, TextMatrix, XObject, XObjectId, XObjectTransform,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    XObjectId, XObjectTransform,
 };
 use sha2::Digest;
 
@@ -30,6 +33,15 @@ use crate::model::Document;
 /// Glyphs used per font: original glyph id → the text it stands for (its `/ToUnicode`
 /// entry; where it shows other text, it gets an `/ActualText`, see `marked::pieces`).
 type Usage = BTreeMap<usize, BTreeMap<u16, String>>;
+
+/// How many times each glyph is still to be written, per font and original glyph id.
+///
+/// printpdf builds `/ToUnicode` from the text attached to each glyph it is given, the
+/// last occurrence of a glyph winning (`collect_used_glyphs_from_pages` in printpdf
+/// 0.12.8). So only that last occurrence carries the text; the others carry none and
+/// cost no allocation. On a 4 MiB source that is 3.6 million strings fewer held until
+/// the document is serialized.
+type Left = BTreeMap<usize, Vec<u32>>;
 
 pub use super::image::Image;
 
@@ -51,13 +63,20 @@ fn render_err(slug: &str, message: String) -> Error {
     }
 }
 
-fn usage(pages: &[Vec<Draw>]) -> Usage {
+fn usage(pages: &[Vec<Draw>]) -> (Usage, Left) {
     let mut u: Usage = BTreeMap::new();
+    let mut left: Left = BTreeMap::new();
     for d in pages.iter().flatten() {
         if let Draw::Text { runs, .. } = d {
             for r in runs {
                 let m = u.entry(r.chunk.font).or_default();
+                let n = left.entry(r.chunk.font).or_default();
                 for g in &r.chunk.glyphs {
+                    let i = usize::from(g.gid);
+                    if n.len() <= i {
+                        n.resize(i + 1, 0);
+                    }
+                    n[i] += 1;
                     let e = m.entry(g.gid).or_default();
                     // The shortest text shown (the first, of equals): a letter stands
                     // for itself, not for itself and the soft hyphen or mark that went
@@ -70,15 +89,14 @@ fn usage(pages: &[Vec<Draw>]) -> Usage {
             }
         }
     }
-    u
+    (u, left)
 }
 
-/// One font cut down for the PDF: its index, the subset program and how printpdf sees it.
+/// One font cut down for the PDF: its index and how printpdf sees it.
 struct Cut {
     font: usize,
     parsed: ParsedFont,
     subset: Subset,
-    program: Vec<u8>,
 }
 
 /// A subset font: original → subset glyph ids, and the PDF advance of each original id.
@@ -97,7 +115,9 @@ fn rgb(c: Rgb) -> Color {
     })
 }
 
-/// Write the PDF.
+/// Write the PDF in one pass: fonts subset, pages turned into printpdf operations,
+/// printpdf's lopdf document, then what printpdf does not model added to it in one
+/// place ([`add_unmodelled`]) and the streams compressed.
 pub fn write(
     doc: &Document,
     house: &House,
@@ -107,232 +127,230 @@ pub fn write(
     tree: &Tree,
 ) -> Result<lopdf::Document> {
     let slug = doc.slug.as_str();
-    let st = &house.style;
     let mut pdf = PdfDocument::new(&doc.meta.title);
-    let used = usage(&pages);
-    // Fonts are subset independently of each other: in parallel.
-    let subset_one = |(&font, glyphs): (&usize, &BTreeMap<u16, String>)| {
-        let bytes = book
-            .bytes(font)
-            .ok_or_else(|| render_err(slug, format!("font {font} missing")))?;
-        let gids: Vec<u16> = glyphs.keys().copied().collect();
-        let mapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
-        let sub = subsetter::subset(bytes, 0, &mapper)
-            .map_err(|e| render_err(slug, format!("cannot subset {}: {e:?}", book.name(font))))?;
-        let mut warnings = Vec::new();
-        let mut parsed = ParsedFont::from_bytes(&sub, 0, &mut warnings)
-            .ok_or_else(|| render_err(slug, format!("subset of {} unreadable", book.name(font))))?;
-        // The subset tag (ISO 32000-1, 9.6.4) is derived from the subset's bytes, so it is
-        // stable across runs and differs between different subsets of one font.
-        let digest = sha2::Sha256::digest(&sub);
-        let tag: String = digest
-            .iter()
-            .take(6)
-            .map(|b| char::from(b'A' + b % 26))
-            .collect();
-        parsed.font_name = Some(format!("{tag}+{}", book.name(font)));
-        let face = book.face(font);
-        let upem = face.map(|f| f.units_per_em() as f32).unwrap_or(1000.0);
-        let mut remap = BTreeMap::new();
-        let mut pdf_adv = BTreeMap::new();
-        for &g in &gids {
-            let new = mapper.get(g).unwrap_or(0);
-            remap.insert(g, new);
-            let adv = face
-                .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(g)))
-                .unwrap_or(0);
-            // printpdf writes `/W` as the truncated 1/1000-em advance; kerning offsets
-            // are computed against exactly that number.
-            pdf_adv.insert(g, (f32::from(adv) * 1000.0 / upem).trunc());
-        }
-        Ok(Cut {
-            font,
-            parsed,
-            subset: Subset { remap, pdf_adv },
-            program: sub,
-        })
-    };
-    let done: Vec<Result<Cut>> = {
-        use rayon::prelude::*;
-        let used: Vec<(&usize, &BTreeMap<u16, String>)> = used.iter().collect();
-        used.into_par_iter().map(subset_one).collect()
-    };
+    let (used, mut left) = usage(&pages);
     let mut subsets: BTreeMap<usize, Subset> = BTreeMap::new();
-    let mut programs = Vec::new();
-    for r in done {
-        let Cut {
-            font,
-            parsed,
-            subset,
-            program,
-        } = r?;
-        pdf.resources
-            .fonts
-            .map
-            .insert(FontId(format!("F{font}")), printpdf::PdfFont::new(parsed));
-        subsets.insert(font, subset);
-        programs.push(program);
+    for cut in subset_fonts(book, &used, slug)? {
+        pdf.resources.fonts.map.insert(
+            FontId(format!("F{}", cut.font)),
+            printpdf::PdfFont::new(cut.parsed),
+        );
+        subsets.insert(cut.font, cut.subset);
     }
-    // The font programs are final: they are compressed (by a thread that is free, if
-    // one is) while this one turns the pages into PDF operations.
-    let mut packed: Vec<Option<Vec<u8>>> = vec![None; programs.len()];
-    let (mut lo, marks, mut tagged, link_runs) = rayon::in_place_scope(|scope| {
-        for (slot, program) in packed.iter_mut().zip(&programs) {
-            scope.spawn(move |_| {
-                *slot = crate::render::deflate::with_thread_deflater(
-                    crate::render::deflate::FONT_LEVEL,
-                    |z| z.zlib(program),
-                );
-            });
-        }
-        // printpdf places a 1×1 placeholder per image; `fix_images` swaps in the prepared
-        // streams once the lopdf document exists.
-        for i in 0..images.len() {
-            let placeholder = RawImage {
-                pixels: RawImageData::U8(vec![0, 0, 0]),
-                width: 1,
-                height: 1,
-                data_format: RawImageFormat::RGB8,
-                tag: Vec::new(),
-            };
-            pdf.resources
-                .xobjects
-                .map
-                .insert(XObjectId(format!("Im{i}")), XObject::Image(placeholder));
-        }
-        let (pw, ph) = (st.page.width, st.page.height);
-        let page_h = ph * super::body::MM;
-        let mut marks = Vec::new();
-        let mut tagged = Marks::default();
-        let mut link_runs = Vec::new();
-        let mut out_pages = Vec::new();
-        // Pages are consumed one by one: each page's laid-out draws are freed as soon as
-        // its operations exist (peak memory on long briefs).
-        for (pi, draws) in pages.into_iter().enumerate() {
-            let draws = &draws;
-            let mut ops = Vec::new();
-            let mut tg = Tagging {
-                tree,
-                marks: &mut tagged,
-                page: pi,
-            };
-            for d in draws {
-                match d {
-                    Draw::Text { x, y, runs } => {
-                        text_ops(&mut ops, *x, page_h - *y, runs, &subsets, &used, &mut tg);
-                    }
-                    Draw::Rect { x, y, w, h, color } => {
-                        // Rules, the band and other graphics are decoration (artifacts).
-                        marked::artifact(&mut ops);
-                        ops.push(Op::SetFillColor { col: rgb(*color) });
-                        ops.push(Op::DrawRectangle {
-                            rectangle: Rect {
-                                x: Pt(*x),
-                                y: Pt(page_h - *y - *h),
-                                width: Pt(*w),
-                                height: Pt(*h),
-                                mode: Some(printpdf::PaintMode::Fill),
-                                winding_order: None,
-                            },
-                        });
-                        marked::end(&mut ops);
-                    }
-                    Draw::Rule {
-                        x1,
-                        y1,
-                        x2,
-                        y2,
-                        width,
-                        color,
-                    } => {
-                        marked::artifact(&mut ops);
-                        ops.push(Op::SetOutlineColor { col: rgb(*color) });
-                        ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                        ops.push(Op::DrawLine {
-                            line: printpdf::Line {
-                                points: vec![
-                                    printpdf::LinePoint {
-                                        p: Point {
-                                            x: Pt(*x1),
-                                            y: Pt(page_h - *y1),
-                                        },
-                                        bezier: false,
-                                    },
-                                    printpdf::LinePoint {
-                                        p: Point {
-                                            x: Pt(*x2),
-                                            y: Pt(page_h - *y2),
-                                        },
-                                        bezier: false,
-                                    },
-                                ],
-                                is_closed: false,
-                            },
-                        });
-                        marked::end(&mut ops);
-                    }
-                    Draw::Image {
-                        index,
-                        x,
-                        y,
-                        w,
-                        h,
-                        node,
-                    } => {
-                        match node {
-                            Some(n) => {
-                                marked::begin(&mut ops, tree, tg.marks, pi, *n);
-                                tg.marks
-                                    .bbox(*n, [*x, page_h - *y - *h, *x + *w, page_h - *y]);
-                            }
-                            None => marked::artifact(&mut ops),
-                        }
-                        ops.push(Op::UseXobject {
-                            id: XObjectId(format!("Im{index}")),
-                            transform: XObjectTransform {
-                                translate_x: Some(Pt(*x)),
-                                translate_y: Some(Pt(page_h - *y - *h)),
-                                scale_x: Some(*w),
-                                scale_y: Some(*h),
-                                dpi: Some(72.0),
-                                ..Default::default()
-                            },
-                        });
-                        marked::end(&mut ops);
-                    }
-                    Draw::Mark { level, title, x, y } => marks.push(Entry {
-                        page: pi,
-                        level: *level,
-                        title: title.clone(),
-                        left: *x,
-                        top: page_h - *y,
-                    }),
-                }
-            }
-            link_runs.push(links(&mut ops, draws, page_h));
-            out_pages.push(PdfPage::new(Mm(pw), Mm(ph), ops));
-        }
-        pdf.with_pages(out_pages);
-        let opts = PdfSaveOptions {
-            optimize: false,
-            subset_fonts: false,
-            secure: true,
-            image_optimization: None,
+    let mut glyphs = Glyphs {
+        subsets: &subsets,
+        used: &used,
+        left: &mut left,
+    };
+    let mut paged = Paged::default();
+    let (pw, ph) = (house.style.page.width, house.style.page.height);
+    let page_h = ph * super::body::MM;
+    let mut ops = Vec::new();
+    // Pages are consumed one by one: each page's laid-out draws are freed as soon as
+    // its operations exist (peak memory on long briefs).
+    for (pi, draws) in pages.into_iter().enumerate() {
+        let mut tg = Tagging {
+            tree,
+            marks: &mut paged.tagged,
+            page: pi,
         };
-        let mut warnings = Vec::new();
-        let lo = pdf.to_lopdf_document(&opts, &mut warnings);
-        // The printpdf document is not needed past this point; free it before the
-        // lopdf one grows (peak memory on long briefs).
-        drop(pdf);
-        (lo, marks, tagged, link_runs)
-    });
-    fix_fonts(&mut lo, &programs, packed);
-    fix_images(&mut lo, images);
-    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    let next_key = marked::annotations(&mut lo, &page_ids, &link_runs, &mut tagged)
-        .map_err(|m| render_err(slug, m))?;
-    let tree_root = super::tags::write(&mut lo, tree, &tagged, &page_ids, next_key);
-    finish(lo, doc, &marks, tree_root)
+        for d in &draws {
+            draw_ops(&mut ops, d, page_h, &mut glyphs, &mut tg, &mut paged.marks);
+        }
+        paged.links.push(links(&mut ops, &draws, page_h));
+        // Every page's operations are held until the document is serialized: they
+        // are allocated once, at their final size (see [`Tj`]).
+        let mut exact = Vec::with_capacity(ops.len());
+        exact.append(&mut ops);
+        paged.pages.push(PdfPage::new(Mm(pw), Mm(ph), exact));
+    }
+    pdf.with_pages(std::mem::take(&mut paged.pages));
+    let opts = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    // The printpdf document is not needed past this point; free it before the lopdf
+    // one grows (peak memory on long briefs).
+    drop(pdf);
+    add_unmodelled(&mut lo, doc, images, tree, paged)?;
+    compress_streams(&mut lo);
+    Ok(lo)
+}
+
+/// What the pages leave besides their operations: outline entries, marked content and
+/// link annotations per page.
+#[derive(Default)]
+struct Paged {
+    pages: Vec<PdfPage>,
+    marks: Vec<Entry>,
+    tagged: Marks,
+    links: Vec<Vec<LinkRun>>,
+}
+
+/// Subset every used font (in parallel: they are independent of each other).
+fn subset_fonts(book: &FontBook<'_>, used: &Usage, slug: &str) -> Result<Vec<Cut>> {
+    use rayon::prelude::*;
+    let used: Vec<(&usize, &BTreeMap<u16, String>)> = used.iter().collect();
+    used.into_par_iter()
+        .map(|(&font, glyphs)| subset_one(book, font, glyphs, slug))
+        .collect()
+}
+
+/// Subset one font to the glyphs used, named with a tag derived from the subset.
+fn subset_one(
+    book: &FontBook<'_>,
+    font: usize,
+    glyphs: &BTreeMap<u16, String>,
+    slug: &str,
+) -> Result<Cut> {
+    let bytes = book
+        .bytes(font)
+        .ok_or_else(|| render_err(slug, format!("font {font} missing")))?;
+    let gids: Vec<u16> = glyphs.keys().copied().collect();
+    let mapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
+    let sub = subsetter::subset(bytes, 0, &mapper)
+        .map_err(|e| render_err(slug, format!("cannot subset {}: {e:?}", book.name(font))))?;
+    let mut warnings = Vec::new();
+    let mut parsed = ParsedFont::from_bytes(&sub, 0, &mut warnings)
+        .ok_or_else(|| render_err(slug, format!("subset of {} unreadable", book.name(font))))?;
+    // The subset tag (ISO 32000-1, 9.6.4) is derived from the subset's bytes, so it is
+    // stable across runs and differs between different subsets of one font.
+    let digest = sha2::Sha256::digest(&sub);
+    let tag: String = digest
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect();
+    parsed.font_name = Some(format!("{tag}+{}", book.name(font)));
+    let face = book.face(font);
+    let upem = face.map(|f| f.units_per_em() as f32).unwrap_or(1000.0);
+    let mut remap = BTreeMap::new();
+    let mut pdf_adv = BTreeMap::new();
+    for &g in &gids {
+        remap.insert(g, mapper.get(g).unwrap_or(0));
+        let adv = face
+            .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(g)))
+            .unwrap_or(0);
+        // printpdf writes `/W` as the truncated 1/1000-em advance; kerning offsets are
+        // computed against exactly that number.
+        pdf_adv.insert(g, (f32::from(adv) * 1000.0 / upem).trunc());
+    }
+    Ok(Cut {
+        font,
+        parsed,
+        subset: Subset { remap, pdf_adv },
+    })
+}
+
+/// The operations of one laid-out draw; outline marks are collected in `marks`.
+fn draw_ops(
+    ops: &mut Vec<Op>,
+    d: &Draw,
+    page_h: f32,
+    glyphs: &mut Glyphs<'_>,
+    tg: &mut Tagging<'_, '_>,
+    marks: &mut Vec<Entry>,
+) {
+    match d {
+        Draw::Text { x, y, runs } => text_ops(ops, *x, page_h - *y, runs, glyphs, tg),
+        Draw::Rect { x, y, w, h, color } => {
+            // Rules, the band and other graphics are decoration (artifacts).
+            marked::artifact(ops);
+            ops.push(Op::SetFillColor { col: rgb(*color) });
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: Pt(*x),
+                    y: Pt(page_h - *y - *h),
+                    width: Pt(*w),
+                    height: Pt(*h),
+                    mode: Some(printpdf::PaintMode::Fill),
+                    winding_order: None,
+                },
+            });
+            marked::end(ops);
+        }
+        Draw::Rule {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+            color,
+        } => {
+            marked::artifact(ops);
+            ops.push(Op::SetOutlineColor { col: rgb(*color) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+            let point = |x: f32, y: f32| printpdf::LinePoint {
+                p: Point {
+                    x: Pt(x),
+                    y: Pt(page_h - y),
+                },
+                bezier: false,
+            };
+            ops.push(Op::DrawLine {
+                line: printpdf::Line {
+                    points: vec![point(*x1, *y1), point(*x2, *y2)],
+                    is_closed: false,
+                },
+            });
+            marked::end(ops);
+        }
+        Draw::Image {
+            index,
+            x,
+            y,
+            w,
+            h,
+            node,
+        } => {
+            let bottom = page_h - *y - *h;
+            match node {
+                Some(n) => {
+                    marked::begin(ops, tg.tree, tg.marks, tg.page, *n);
+                    tg.marks.bbox(*n, [*x, bottom, *x + *w, page_h - *y]);
+                }
+                None => marked::artifact(ops),
+            }
+            // printpdf does not hold the image (see [`add_images`]): the unit square
+            // is scaled to the image's box here.
+            ops.push(Op::UseXobject {
+                id: XObjectId(image_name(*index)),
+                transform: XObjectTransform {
+                    translate_x: Some(Pt(*x)),
+                    translate_y: Some(Pt(bottom)),
+                    scale_x: Some(*w),
+                    scale_y: Some(*h),
+                    no_auto_scale: true,
+                    ..Default::default()
+                },
+            });
+            marked::end(ops);
+        }
+        Draw::Mark { level, title, x, y } => marks.push(Entry {
+            page: tg.page,
+            level: *level,
+            title: title.clone(),
+            left: *x,
+            top: page_h - *y,
+        }),
+    }
+}
+
+/// The resource name of image `index`.
+fn image_name(index: usize) -> String {
+    format!("Im{index}")
+}
+
+/// What text needs to know of the fonts: subset glyph ids and advances, the text of
+/// each glyph, and how often each glyph is still to be written.
+struct Glyphs<'a> {
+    subsets: &'a BTreeMap<usize, Subset>,
+    used: &'a Usage,
+    left: &'a mut Left,
 }
 
 /// Where text and images of one page are marked: the tree (for roles) and the marks.
@@ -351,8 +369,7 @@ fn text_ops(
     x: f32,
     y: f32,
     runs: &[Run],
-    subsets: &BTreeMap<usize, Subset>,
-    used: &Usage,
+    glyphs: &mut Glyphs<'_>,
     tg: &mut Tagging<'_, '_>,
 ) {
     if runs.is_empty() {
@@ -363,52 +380,23 @@ fn text_ops(
     ops.push(Op::SetTextMatrix {
         matrix: TextMatrix::Translate(Pt(x), Pt(y)),
     });
-    let mut font: Option<(usize, f32)> = None;
-    let mut color = None;
-    let mut tracking = 0.0;
-    let mut rise = 0.0;
+    let mut state = TextState::default();
     // Consecutive runs in the same state (font, colour, spacing, structure element)
     // share one `TJ`: a justified line is one array of glyph strings and offsets, not
     // one operator per word and space.
-    let mut pending: Vec<TextItem> = Vec::new();
+    let mut pending = Tj::default();
     let mut alone = false;
     for r in runs {
         let s = &r.chunk.style;
-        let same_state = !alone
-            && !r.hyphen
-            && !s.artifact
-            && font == Some((r.chunk.font, s.size))
-            && color == Some(s.color)
-            && tracking == s.tracking
-            && rise == s.rise
-            && open == Some(s.node);
+        let same_state =
+            !alone && !r.hyphen && !s.artifact && state.holds(r) && open == Some(s.node);
         if !same_state {
-            flush_text(ops, &mut pending);
+            pending.flush(ops);
         }
         // A hyphen or an artifact is wrapped in its own marked content: its `TJ`
         // stands alone.
         alone = r.hyphen || s.artifact;
-        if font != Some((r.chunk.font, s.size)) {
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(FontId(format!("F{}", r.chunk.font))),
-                size: Pt(s.size),
-            });
-            font = Some((r.chunk.font, s.size));
-        }
-        if color != Some(s.color) {
-            ops.push(Op::SetFillColor { col: rgb(s.color) });
-            color = Some(s.color);
-        }
-        if tracking != s.tracking {
-            ops.push(Op::SetCharacterSpacing {
-                multiplier: s.tracking,
-            });
-            tracking = s.tracking;
-        }
-        if rise != s.rise {
-            ops.push(Op::SetLineOffset { multiplier: s.rise });
-            rise = s.rise;
-        }
+        state.set(ops, r);
         if s.artifact {
             if open.take().is_some() {
                 marked::end(ops);
@@ -422,74 +410,16 @@ fn text_ops(
             open = Some(s.node);
         }
         if r.hyphen {
-            let mut map = BTreeMap::new();
-            map.insert(
-                "ActualText".to_owned(),
-                printpdf::DictItem::String {
-                    data: vec![0xFE, 0xFF, 0x00, 0xAD],
-                    literal: false,
-                },
-            );
-            ops.push(Op::BeginMarkedContentWithProperties {
-                tag: "Span".into(),
-                properties: printpdf::DictItem::Dict { map },
-            });
+            // An inserted hyphen reads as a soft hyphen.
+            marked::actual_text(ops, "\u{AD}");
         }
-        let sub = subsets.get(&r.chunk.font);
-        // Every glyph gets the one text `/ToUnicode` has for it; a cluster that would
-        // read otherwise gets an `/ActualText` (see `marked::pieces`).
-        let known = used.get(&r.chunk.font);
-        let reads = |gid: u16| {
-            known
-                .and_then(|m| m.get(&gid))
-                .map(String::as_str)
-                .filter(|t| !t.is_empty())
-        };
-        let pieces = if r.hyphen {
-            vec![(0..r.chunk.glyphs.len(), None)]
-        } else {
-            marked::pieces(&r.chunk.glyphs, reads)
-        };
-        for (range, actual) in pieces {
-            let mut glyphs = Vec::new();
-            for g in &r.chunk.glyphs[range] {
-                let (gid, pdf_adv) = match sub {
-                    Some(sb) => (
-                        sb.remap.get(&g.gid).copied().unwrap_or(0),
-                        sb.pdf_adv.get(&g.gid).copied().unwrap_or(0.0),
-                    ),
-                    None => (0, 0.0),
-                };
-                let want = g.advance * 1000.0 / s.size.max(0.1);
-                let off = round3(pdf_adv - want);
-                glyphs.push(Codepoint {
-                    gid,
-                    offset: off,
-                    cid: reads(g.gid).map(str::to_owned),
-                });
-            }
-            match actual {
-                // The mark of a line broken inside a word has no glyphs: no empty string.
-                None if glyphs.is_empty() => {}
-                None => pending.push(TextItem::GlyphIds(glyphs)),
-                Some(text) => {
-                    flush_text(ops, &mut pending);
-                    marked::actual_text(ops, &text);
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(glyphs)],
-                    });
-                    marked::end(ops);
-                }
-            }
-        }
+        show_glyphs(ops, &mut pending, r, glyphs);
         if r.extra.abs() > 0.001 {
             // TJ numbers are thousandths of an em, positive moving left.
-            pending.push(TextItem::Offset(round3(
-                -r.extra * 1000.0 / s.size.max(0.1),
-            )));
+            pending.offset(round3(-r.extra * 1000.0 / s.size.max(0.1)));
         }
         if alone {
-            flush_text(ops, &mut pending);
+            pending.flush(ops);
         }
         if r.hyphen {
             ops.push(Op::EndMarkedContentWithProperties);
@@ -498,25 +428,184 @@ fn text_ops(
             marked::end(ops);
         }
     }
-    flush_text(ops, &mut pending);
+    pending.flush(ops);
     if open.is_some() {
         marked::end(ops);
     }
-    if tracking != 0.0 {
+    if state.tracking != 0.0 {
         ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
     }
-    if rise != 0.0 {
+    if state.rise != 0.0 {
         ops.push(Op::SetLineOffset { multiplier: 0.0 });
     }
     ops.push(Op::EndTextSection);
 }
 
-/// Show the glyphs gathered so far, if any, as one `TJ`.
-fn flush_text(ops: &mut Vec<Op>, pending: &mut Vec<TextItem>) {
-    if !pending.is_empty() {
-        ops.push(Op::ShowText {
-            items: std::mem::take(pending),
-        });
+/// The text state set so far in a text object: font and size, colour, tracking, rise.
+#[derive(Default)]
+struct TextState {
+    font: Option<(usize, f32)>,
+    color: Option<Rgb>,
+    tracking: f32,
+    rise: f32,
+}
+
+impl TextState {
+    /// Whether run `r` is shown in this state.
+    fn holds(&self, r: &Run) -> bool {
+        let s = &r.chunk.style;
+        self.font == Some((r.chunk.font, s.size))
+            && self.color == Some(s.color)
+            && self.tracking == s.tracking
+            && self.rise == s.rise
+    }
+
+    /// Set what run `r` needs and is not set yet.
+    fn set(&mut self, ops: &mut Vec<Op>, r: &Run) {
+        let s = &r.chunk.style;
+        if self.font != Some((r.chunk.font, s.size)) {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(FontId(format!("F{}", r.chunk.font))),
+                size: Pt(s.size),
+            });
+            self.font = Some((r.chunk.font, s.size));
+        }
+        if self.color != Some(s.color) {
+            ops.push(Op::SetFillColor { col: rgb(s.color) });
+            self.color = Some(s.color);
+        }
+        if self.tracking != s.tracking {
+            ops.push(Op::SetCharacterSpacing {
+                multiplier: s.tracking,
+            });
+            self.tracking = s.tracking;
+        }
+        if self.rise != s.rise {
+            ops.push(Op::SetLineOffset { multiplier: s.rise });
+            self.rise = s.rise;
+        }
+    }
+}
+
+/// The glyphs of one run, added to the `TJ` being gathered; a cluster that would read
+/// otherwise is shown on its own inside `/Span << /ActualText >>`.
+fn show_glyphs(ops: &mut Vec<Op>, pending: &mut Tj, r: &Run, glyphs: &mut Glyphs<'_>) {
+    let sub = glyphs.subsets.get(&r.chunk.font);
+    // Every glyph gets the one text `/ToUnicode` has for it; a cluster that would
+    // read otherwise gets an `/ActualText` (see `marked::pieces`).
+    let known = glyphs.used.get(&r.chunk.font);
+    let mut left = glyphs.left.get_mut(&r.chunk.font);
+    let reads = |gid: u16| {
+        known
+            .and_then(|m| m.get(&gid))
+            .map(String::as_str)
+            .filter(|t| !t.is_empty())
+    };
+    let pieces = if r.hyphen {
+        vec![(0..r.chunk.glyphs.len(), None)]
+    } else {
+        marked::pieces(&r.chunk.glyphs, reads)
+    };
+    for (range, actual) in pieces {
+        let mut codes = Vec::with_capacity(range.len());
+        for g in &r.chunk.glyphs[range] {
+            let (gid, pdf_adv) = match sub {
+                Some(sb) => (
+                    sb.remap.get(&g.gid).copied().unwrap_or(0),
+                    sb.pdf_adv.get(&g.gid).copied().unwrap_or(0.0),
+                ),
+                None => (0, 0.0),
+            };
+            let want = g.advance * 1000.0 / r.chunk.style.size.max(0.1);
+            let off = round3(pdf_adv - want);
+            // Only the glyph's last occurrence carries its text (see [`Left`]).
+            let last = match left
+                .as_deref_mut()
+                .and_then(|l| l.get_mut(usize::from(g.gid)))
+            {
+                Some(n) => {
+                    *n = n.saturating_sub(1);
+                    *n == 0
+                }
+                None => true,
+            };
+            codes.push(Codepoint {
+                gid,
+                offset: off,
+                cid: if last {
+                    reads(g.gid).map(str::to_owned)
+                } else {
+                    None
+                },
+            });
+        }
+        match actual {
+            // The mark of a line broken inside a word has no glyphs: no empty string.
+            None if codes.is_empty() => {}
+            None => pending.glyphs(codes),
+            Some(text) => {
+                pending.flush(ops);
+                marked::actual_text(ops, &text);
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(codes)],
+                });
+                marked::end(ops);
+            }
+        }
+    }
+}
+
+/// The `TJ` being gathered: its items so far and the glyph list it ends with.
+///
+/// Every page's operations are held until printpdf serializes the document, so what
+/// they keep is allocated once, at its final size, when the `TJ` is complete: on a
+/// 4 MiB source, lists grown glyph by glyph and kept with their spare capacity (or
+/// shrunk afterwards) left about 50 MB more resident at the peak.
+#[derive(Default)]
+struct Tj {
+    items: Vec<TextItem>,
+    glyphs: Vec<Codepoint>,
+}
+
+impl Tj {
+    /// Add glyphs. printpdf writes a list as one string per glyph, so one list per
+    /// line is written exactly as one per word.
+    fn glyphs(&mut self, codes: Vec<Codepoint>) {
+        self.glyphs.extend(codes);
+    }
+
+    /// Add an offset: as the offset of the glyph before it where that glyph has none
+    /// (printpdf writes a glyph's non-zero offset right after it, as it writes an
+    /// offset item), else as an item of its own.
+    fn offset(&mut self, offset: f32) {
+        if let Some(g) = self
+            .glyphs
+            .last_mut()
+            .filter(|g| g.offset == 0.0 && offset != 0.0)
+        {
+            g.offset = offset;
+            return;
+        }
+        self.close_glyphs();
+        self.items.push(TextItem::Offset(offset));
+    }
+
+    fn close_glyphs(&mut self) {
+        if !self.glyphs.is_empty() {
+            let mut exact = Vec::with_capacity(self.glyphs.len());
+            exact.append(&mut self.glyphs);
+            self.items.push(TextItem::GlyphIds(exact));
+        }
+    }
+
+    /// Show what was gathered, if anything, as one `TJ`.
+    fn flush(&mut self, ops: &mut Vec<Op>) {
+        self.close_glyphs();
+        if !self.items.is_empty() {
+            let mut items = Vec::with_capacity(self.items.len());
+            items.append(&mut self.items);
+            ops.push(Op::ShowText { items });
+        }
     }
 }
 
@@ -524,117 +613,119 @@ fn round3(v: f32) -> f32 {
     (v * 1000.0).round() / 1000.0
 }
 
-/// Clickable link annotations over linked runs, one per run; returns their `Link`
-/// elements and texts in the order of the annotations.
+/// Clickable link annotations: one per link and line it occupies, covering its runs on
+/// that line (one quadrilateral per stretch of adjacent runs, `/Rect` their union);
+/// returns their `Link` elements, texts and quadrilaterals in the order of the
+/// annotations.
 fn links(ops: &mut Vec<Op>, draws: &[Draw], page_h: f32) -> Vec<LinkRun> {
     let mut out = Vec::new();
     for d in draws {
         let Draw::Text { x, y, runs } = d else {
             continue;
         };
+        // This line's links in the order they begin, with their targets.
+        let mut line: Vec<(LinkRun, &str)> = Vec::new();
+        let mut previous: Option<usize> = None;
         let mut pen = *x;
         for r in runs {
             let w = r.chunk.width();
-            if let Some(url) = &r.chunk.style.link {
-                let s = r.chunk.style.size;
-                out.push(LinkRun {
-                    node: r.chunk.style.node,
-                    text: r.chunk.glyphs.iter().map(|g| g.text.as_str()).collect(),
-                });
-                ops.push(Op::LinkAnnotation {
-                    link: LinkAnnotation::new(
-                        Rect {
-                            x: Pt(pen),
-                            y: Pt(page_h - y - s * 0.25),
-                            width: Pt(w),
-                            height: Pt(s * 1.0),
-                            mode: None,
-                            winding_order: None,
+            let style = &r.chunk.style;
+            let here = style.link.as_deref().map(|url| {
+                let s = style.size;
+                let quad = [pen, page_h - y - s * 0.25, pen + w, page_h - y + s * 0.75];
+                // An inserted hyphen is no part of the link's text.
+                let text: String = match r.hyphen {
+                    true => String::new(),
+                    false => r.chunk.glyphs.iter().map(|g| g.text.as_str()).collect(),
+                };
+                let found = line
+                    .iter()
+                    .position(|(l, u)| l.node == style.node && *u == url);
+                let i = found.unwrap_or_else(|| {
+                    line.push((
+                        LinkRun {
+                            node: style.node,
+                            text: String::new(),
+                            quads: Vec::new(),
+                            glued: false,
                         },
-                        Actions::Uri(url.clone()),
-                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                        None,
-                        None,
-                    ),
+                        url,
+                    ));
+                    line.len() - 1
                 });
+                let link = &mut line[i].0;
+                link.text.push_str(&text);
+                match link.quads.last_mut() {
+                    // Adjacent to this link's last run: the same stretch grows.
+                    Some(q) if previous == Some(i) => {
+                        q[1] = q[1].min(quad[1]);
+                        q[2] = quad[2];
+                        q[3] = q[3].max(quad[3]);
+                    }
+                    _ => link.quads.push(quad),
+                }
+                i
+            });
+            // A line broken inside a word ends in a hyphen run: the link text before
+            // it goes on at the next line without a space.
+            if r.hyphen {
+                if let Some((link, _)) = here.or(previous).and_then(|i| line.get_mut(i)) {
+                    link.glued = true;
+                }
             }
+            previous = here;
             pen += w + r.extra;
+        }
+        for (link, url) in line {
+            let [x0, y0, x1, y1] = marked::union(&link.quads);
+            ops.push(Op::LinkAnnotation {
+                link: LinkAnnotation::new(
+                    Rect {
+                        x: Pt(x0),
+                        y: Pt(y0),
+                        width: Pt(x1 - x0),
+                        height: Pt(y1 - y0),
+                        mode: None,
+                        winding_order: None,
+                    },
+                    Actions::Uri(url.to_owned()),
+                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                    None,
+                    None,
+                ),
+            });
+            out.push(link);
         }
     }
     out
 }
 
-/// Replace printpdf's placeholder image streams (named `Im<i>` in page resources) by
-/// the prepared images, adding soft masks as their own objects.
-/// Put the compressed font programs in place of printpdf's `/FontFile2` streams, which
-/// hold the programs as they are (matched by content).
-fn fix_fonts(lo: &mut lopdf::Document, programs: &[Vec<u8>], packed: Vec<Option<Vec<u8>>>) {
-    let mut packed: Vec<(&Vec<u8>, Option<Vec<u8>>)> = programs.iter().zip(packed).collect();
-    for object in lo.objects.values_mut() {
-        let Object::Stream(s) = object else {
-            continue;
-        };
-        if !s.dict.has(b"Length1") || s.dict.has(b"Filter") {
-            continue;
-        }
-        let Some((_, slot)) = packed.iter_mut().find(|(p, _)| **p == s.content) else {
-            continue;
-        };
-        if let Some(zipped) = slot.take().filter(|z| z.len() < s.content.len()) {
-            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            s.set_content(zipped);
-        }
-    }
-}
-
-fn fix_images(lo: &mut lopdf::Document, images: Vec<Image>) {
-    let mut names: BTreeMap<lopdf::ObjectId, usize> = BTreeMap::new();
-    for obj in lo.objects.values() {
-        let Ok(dict) = obj.as_dict() else { continue };
-        for (k, v) in dict.iter() {
-            let (Some(i), Ok(r)) = (
-                std::str::from_utf8(k)
-                    .ok()
-                    .and_then(|k| k.strip_prefix("Im"))
-                    .and_then(|n| n.parse::<usize>().ok()),
-                v.as_reference(),
-            ) else {
-                continue;
-            };
-            names.insert(r, i);
-        }
-    }
-    let mut images: Vec<Option<Image>> = images.into_iter().map(Some).collect();
-    for (id, i) in names {
-        let Some(img) = images.get_mut(i).and_then(Option::take) else {
-            continue;
-        };
-        let mut stream = img.stream;
-        if let Some(mask) = img.smask {
-            let mask_id = lo.add_object(mask);
-            stream.dict.set("SMask", Object::Reference(mask_id));
-        }
-        lo.objects.insert(id, Object::Stream(stream));
-    }
-}
-
-/// Structure, outline and viewer settings of the catalog; then compress. The Info
-/// dictionary, XMP, `/Lang`, version and file ID are `render::finish`'s (the only way a
-/// rendered document leaves this crate), so they are written once, there.
-fn finish(
-    mut lo: lopdf::Document,
+/// Add to printpdf's lopdf document what printpdf does not model, in this one place:
+/// the prepared image streams with their soft masks ([`add_images`]), the link
+/// annotations' `/QuadPoints` and place in the structure ([`marked::annotations`]), the
+/// structure tree ([`super::tags::write`]), the nested outline ([`super::outline`]) and
+/// the catalog's entries for them. The Info dictionary, XMP, `/Lang`, version and file
+/// ID are `render::finish`'s (the only way a rendered document leaves this crate), so
+/// they are written once, there.
+fn add_unmodelled(
+    lo: &mut lopdf::Document,
     doc: &Document,
-    marks: &[Entry],
-    struct_tree: lopdf::ObjectId,
-) -> Result<lopdf::Document> {
+    images: Vec<Image>,
+    tree: &Tree,
+    mut paged: Paged,
+) -> Result<()> {
     let slug = doc.slug.as_str();
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    add_images(lo, &page_ids, images).map_err(|m| render_err(slug, m))?;
+    let next_key = marked::annotations(lo, &page_ids, &paged.links, &mut paged.tagged)
+        .map_err(|m| render_err(slug, m))?;
+    let struct_tree = super::tags::write(lo, tree, &paged.tagged, &page_ids, next_key);
+    let outline = super::outline::write(lo, &paged.marks, &page_ids);
     let root = lo
         .trailer
         .get(b"Root")
         .and_then(Object::as_reference)
         .map_err(|e| render_err(slug, format!("no catalog: {e}")))?;
-    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    let outline = super::outline::write(&mut lo, marks, &page_ids);
     let catalog = lo
         .get_object_mut(root)
         .and_then(Object::as_dict_mut)
@@ -652,8 +743,55 @@ fn finish(
         catalog.set("Outlines", Object::Reference(o));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
-    compress_streams(&mut lo);
-    Ok(lo)
+    Ok(())
+}
+
+/// Add the prepared images (streams as [`super::image`] made them, soft masks as their
+/// own objects) and name them in the `/XObject` resources the pages share. printpdf
+/// models images only as pixels it encodes itself, so it is given none: its `UseXobject`
+/// operations refer to these names.
+fn add_images(
+    lo: &mut lopdf::Document,
+    page_ids: &[lopdf::ObjectId],
+    images: Vec<Image>,
+) -> std::result::Result<(), String> {
+    if images.is_empty() {
+        return Ok(());
+    }
+    let mut named = Vec::new();
+    for (i, img) in images.into_iter().enumerate() {
+        let mut stream = img.stream;
+        if let Some(mask) = img.smask {
+            let mask_id = lo.add_object(mask);
+            stream.dict.set("SMask", Object::Reference(mask_id));
+        }
+        named.push((image_name(i), lo.add_object(stream)));
+    }
+    // printpdf gives every page the same `/XObject` dictionary, an indirect object.
+    let shared = |lo: &lopdf::Document, page: lopdf::ObjectId| {
+        let resources = lo.get_dictionary(page).and_then(|d| d.get(b"Resources"));
+        let resources = resources.and_then(|r| lo.dereference(r)).map(|(_, o)| o);
+        resources
+            .and_then(Object::as_dict)
+            .and_then(|r| r.get(b"XObject"))
+            .and_then(Object::as_reference)
+            .map_err(|e| format!("page without an /XObject resource dictionary: {e}"))
+    };
+    let mut done = std::collections::BTreeSet::new();
+    for &page in page_ids {
+        let id = shared(lo, page)?;
+        if !done.insert(id) {
+            continue;
+        }
+        let dict = lo
+            .get_object_mut(id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| format!("/XObject resources unreadable: {e}"))?;
+        for (name, image) in &named {
+            dict.set(name.as_str(), Object::Reference(*image));
+        }
+    }
+    Ok(())
 }
 
 /// Flate-compress every stream that may be compressed and is not yet. Streams are
