@@ -22,10 +22,30 @@ use common::{fixture, need_tool, root, Sandbox, CASES};
 struct Verdict {
     errors: u64,
     warnings: u64,
+    pages: u64,
     /// How many rules ran on the file (a report with none proves nothing).
     rules_ran: usize,
-    /// `RULE severity message (evidence)`, one line per finding.
-    findings: Vec<String>,
+    findings: Vec<Finding>,
+}
+
+/// One finding of outloud's report.
+#[derive(Debug)]
+struct Finding {
+    rule: String,
+    severity: String,
+    message: String,
+    evidence: String,
+    page: u64,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} p.{} {} ({})",
+            self.rule, self.severity, self.page, self.message, self.evidence
+        )
+    }
 }
 
 /// Run outloud on `pdf`, reading its JSON report. Panics with outloud's output when it
@@ -78,25 +98,26 @@ fn parse(report: &Value) -> Result<Verdict, String> {
             .ok_or(format!("no `counts.{key}` number"))
     };
     let (errors, warnings) = (count("error")?, count("warning")?);
-    let findings: Vec<String> = result["findings"]
+    let findings: Vec<Finding> = result["findings"]
         .as_array()
         .ok_or("no `findings` list")?
         .iter()
         .map(|f| {
-            format!(
-                "{} {} {} ({})",
-                f["rule"].as_str().unwrap_or("?"),
-                f["severity"].as_str().unwrap_or("?"),
-                f["message"].as_str().unwrap_or("?"),
-                f["evidence"].as_str().unwrap_or("")
-            )
+            let text = |k: &str| f[k].as_str().unwrap_or("").to_owned();
+            Finding {
+                rule: text("rule"),
+                severity: text("severity"),
+                message: text("message"),
+                evidence: text("evidence"),
+                page: f["page"].as_u64().unwrap_or(0),
+            }
         })
         .collect();
     // A count of zero must agree with the findings: a finding of either severity is
     // counted (its `count` says how many places), so none may be listed.
     let listed = findings
         .iter()
-        .filter(|f| f.contains(" error ") || f.contains(" warning "))
+        .filter(|f| f.severity == "error" || f.severity == "warning")
         .count();
     if (errors + warnings == 0) != (listed == 0) {
         return Err(format!(
@@ -112,6 +133,7 @@ fn parse(report: &Value) -> Result<Verdict, String> {
     Ok(Verdict {
         errors,
         warnings,
+        pages: result["stats"]["pages"].as_u64().unwrap_or(0),
         rules_ran,
         findings,
     })
@@ -163,15 +185,66 @@ fn sources() -> Vec<(String, PathBuf)> {
     v
 }
 
-/// Assert outloud finds nothing in the `edition` PDF of every source.
+/// Whitespace-separated words of `s`, lower-cased and joined by one space.
+fn flat(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Why a finding is a misreading of outloud's heuristics rather than a fault of the
+/// PDF, or `None`. Each excuse is matched narrowly, so the same rule on anything else
+/// still fails the test.
+fn excused(f: &Finding, pages: u64, case: &str, source: &str) -> Option<&'static str> {
+    let title = source
+        .lines()
+        .find_map(|l| l.strip_prefix("title:"))
+        .map(|t| flat(t.trim().trim_matches('"')))
+        .unwrap_or_default();
+    let evidence = flat(f.evidence.trim_end_matches('…'));
+    match f.rule.as_str() {
+        // The running head (the title, "REGION · date") is an artifact, as PDF/UA-1
+        // asks (Matterhorn 18). outloud takes a line for furniture only when it recurs
+        // on every page of a document under six pages, and page 1 has the masthead
+        // instead, so it reads a title of eight words or more as prose.
+        "TAG-002"
+            if pages < 6
+                && f.page > 1
+                && title.chars().count() >= 20
+                && evidence.starts_with(&title.chars().take(20).collect::<String>()) =>
+        {
+            Some("a running head on a short document")
+        }
+        // The generated long fixture repeats its sentences verbatim, so the same line
+        // of body text can open or close three pages; outloud takes it for a running
+        // head tagged as content. Excused only when every line it names is body text
+        // the source holds three times or more.
+        "PAG-001"
+            if case == "long"
+                && f.message.contains("running header or footer line")
+                && f.evidence.split("; ").all(|line| {
+                    let line = flat(line.trim_end_matches(['-', '…']));
+                    line.len() >= 20 && flat(source).matches(&line).count() >= 3
+                }) =>
+        {
+            Some("body text the generated fixture repeats")
+        }
+        _ => None,
+    }
+}
+
+/// Assert outloud finds nothing in the `edition` PDF of every source, but for the
+/// findings [`excused`] names.
 fn clean_in(edition: &str) {
     if !need_tool("outloud") {
         return;
     }
     let mut failures = Vec::new();
-    for (case, source) in sources() {
+    for (case, path) in sources() {
+        let source = std::fs::read_to_string(&path).expect("read the source");
         let dir = tempfile::tempdir().expect("temp dir");
-        let pdf = build_pdf(&source, edition, dir.path());
+        let pdf = build_pdf(&path, edition, dir.path());
         let v = outloud(&pdf);
         // outloud runs 60-odd rules on a tagged PDF; a handful means it did not read it.
         assert!(
@@ -179,12 +252,19 @@ fn clean_in(edition: &str) {
             "outloud ran only {} rules on {case} ({edition})",
             v.rules_ran
         );
-        if v.errors + v.warnings > 0 {
+        let mut left = Vec::new();
+        for f in v.findings.iter().filter(|f| f.severity != "info") {
+            match excused(f, v.pages, &case, &source) {
+                Some(why) => eprintln!("{case} ({edition}): excused, {why}: {f}"),
+                None => left.push(f.to_string()),
+            }
+        }
+        if !left.is_empty() {
             failures.push(format!(
                 "{case} ({edition}): {} errors, {} warnings\n  {}",
                 v.errors,
                 v.warnings,
-                v.findings.join("\n  ")
+                left.join("\n  ")
             ));
         }
     }
@@ -228,7 +308,7 @@ fn outloud_reports_addresses_without_links() {
     doc.save(&stripped).expect("save the stripped PDF");
     let v = outloud(&stripped);
     assert!(
-        v.warnings > 0 && v.findings.iter().any(|f| f.starts_with("LNK-010 ")),
+        v.warnings > 0 && v.findings.iter().any(|f| f.rule == "LNK-010"),
         "outloud did not report the unlinked addresses: {:?}",
         v.findings
     );
