@@ -79,11 +79,11 @@ fn find_at(text: &str, at: usize) -> Option<(usize, usize, String)> {
         let end = at + trim(&tail[..run(tail)]);
         return (end > at + host).then(|| (at, end, text[at..end].to_owned()));
     }
-    if tail.starts_with("www.") {
+    if let Some(host) = tail.strip_prefix("www.") {
         if before.is_some_and(|c| c.is_alphanumeric() || "/.@-_+:".contains(c)) {
             return None;
         }
-        if !tail[4..].starts_with(|c: char| c.is_alphanumeric()) {
+        if !host.starts_with(|c: char| c.is_alphanumeric()) {
             return None;
         }
         let end = at + trim(&tail[..run(tail)]);
