@@ -757,7 +757,7 @@ fn real_editions_pass_and_tampering_is_caught() {
 
 /// Words of `pdftotext -raw` with the contract's line-end rules applied (a soft hyphen
 /// or a hyphen after a letter at a line end joins the lines), after the PDF's
-/// artifacts were removed (poppler does not skip them).
+/// artifacts and labels were removed (poppler does not skip them).
 fn pdftotext_words(sb: &Sandbox, pdf: &[u8]) -> Vec<String> {
     let mut doc = lopdf::Document::load_mem(pdf).expect("load");
     let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
@@ -767,8 +767,9 @@ fn pdftotext_words(sb: &Sandbox, pdf: &[u8]) -> Vec<String> {
             let mut depth = 0usize;
             let mut in_artifact = 0usize;
             ops.retain(|o| {
-                let artifact =
-                    o.operands.first().and_then(|n| n.as_name().ok()) == Some(b"Artifact");
+                // A `/Lbl` (a note's number) is furniture as an artifact is.
+                let tag = o.operands.first().and_then(|n| n.as_name().ok());
+                let artifact = tag == Some(b"Artifact") || tag == Some(b"Lbl");
                 match o.operator.as_str() {
                     "BMC" | "BDC" => {
                         depth += 1;

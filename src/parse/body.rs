@@ -65,6 +65,7 @@ pub fn parse(
         figures: 0,
         ids: HashSet::new(),
         last_heading: 1,
+        in_link: 0,
     };
     let before = b.diags.len();
     let blocks = b.blocks(0, false);
@@ -101,6 +102,8 @@ struct Builder<'a, 'd, 'c> {
     ids: HashSet<String>,
     /// Level of the last heading (1: the title).
     last_heading: u8,
+    /// How many links the parser is inside; bare addresses become links only outside.
+    in_link: usize,
 }
 
 impl<'a> Builder<'a, '_, '_> {
@@ -149,7 +152,7 @@ impl<'a> Builder<'a, '_, '_> {
                 Event::End(_) => break,
                 Event::Start(tag) if is_block(&tag) => {
                     if !loose.is_empty() {
-                        out.push(Block::Paragraph(std::mem::take(&mut loose)));
+                        out.push(tight_paragraph(std::mem::take(&mut loose)));
                     }
                     if let Some(b) = self.block(tag, span, depth) {
                         out.push(b);
@@ -181,7 +184,7 @@ impl<'a> Builder<'a, '_, '_> {
             }
         }
         if !loose.is_empty() {
-            out.push(Block::Paragraph(loose));
+            out.push(tight_paragraph(loose));
         }
         out
     }
@@ -488,7 +491,14 @@ impl<'a> Builder<'a, '_, '_> {
                 }
             }
         }
-        merge_text(out)
+        let out = merge_text(out);
+        // Bare addresses become links, except inside a link (emphasis inside a link is
+        // parsed while `in_link` is set, so it is left alone too).
+        if self.in_link == 0 {
+            super::autolink::linkify(out)
+        } else {
+            out
+        }
     }
 
     /// Consume one inline event (with its children) and return what it becomes.
@@ -542,7 +552,9 @@ impl<'a> Builder<'a, '_, '_> {
                     Tag::Emphasis => Some(Inline::Emph(self.inlines(depth + 1))),
                     Tag::Strong => Some(Inline::Strong(self.inlines(depth + 1))),
                     Tag::Link { dest_url, .. } => {
+                        self.in_link += 1;
                         let content = self.inlines(depth + 1);
+                        self.in_link -= 1;
                         let url = dest_url.to_string();
                         let ok = ["http://", "https://", "mailto:"]
                             .iter()
@@ -715,6 +727,12 @@ fn is_block(tag: &Tag<'_>) -> bool {
 }
 
 /// Join adjacent text runs (pulldown-cmark splits text at smart quotes and escapes).
+/// The text of a tight list item as a paragraph, its bare addresses made links as in
+/// any other paragraph.
+fn tight_paragraph(inlines: Vec<Inline>) -> Block {
+    Block::Paragraph(super::autolink::linkify(merge_text(inlines)))
+}
+
 fn merge_text(inlines: Vec<Inline>) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
     for i in inlines {

@@ -4,6 +4,7 @@
 //! Every problem is collected as a located [`Diagnostic`]; the brief fails with all of
 //! them at once.
 
+pub mod autolink;
 pub mod body;
 pub mod chars;
 pub mod front;

@@ -293,15 +293,24 @@ impl Setter<'_, '_, '_> {
         let ind = self.marker_indent(&format!("{}.", doc.notes.len()), &base);
         for (i, n) in doc.notes.iter().enumerate() {
             let marker = format!("{}.", i + 1);
-            // A `Note` (with the `/ID` PDF/UA-1 asks for) holding its paragraphs:
-            // assistive technology announces a note; its number is furniture.
+            // One `Note` per note (with the `/ID` PDF/UA-1 asks for): its number in a
+            // `Lbl`, then its paragraphs; see `ItemKind::Note`.
             let note = self.tag(ROOT, "Note");
             if let Some(n) = self.tags.borrow_mut().get_mut(note) {
                 n.id = Some(format!("note-{}", i + 1));
             }
             let style = Self::in_node(&base, note);
             self.item(
-                &n.blocks, &marker, w, 0.0, &style, lead, cur, true, false, ind,
+                &n.blocks,
+                &marker,
+                w,
+                0.0,
+                &style,
+                lead,
+                cur,
+                true,
+                ItemKind::Note,
+                ind,
             );
         }
     }
@@ -438,7 +447,18 @@ impl Setter<'_, '_, '_> {
                         self.para_space(out, lead);
                     }
                     let li = Self::in_node(style, self.tag(list, "LI"));
-                    self.item(item, &marker, w, x, &li, lead, out, *t, true, ind);
+                    self.item(
+                        item,
+                        &marker,
+                        w,
+                        x,
+                        &li,
+                        lead,
+                        out,
+                        *t,
+                        ItemKind::ListItem,
+                        ind,
+                    );
                 }
             }
             Block::Quote(blocks) => {
@@ -499,11 +519,8 @@ impl Setter<'_, '_, '_> {
     }
 
     /// A list item or note: marker (furniture, house blue) in the hanging indent.
-    /// `style.node` is the item's element (`LI` or `Note`); the blocks go into an
-    /// `LBody` (`lbody`) or straight into the item. The marker stays an artifact, not an
-    /// `Lbl`: it is furniture by the content rule (`crate::content`), so copying text
-    /// and the verifier skip it, and the list's `/ListNumbering` tells assistive
-    /// technology the kind of marker (PDF/UA-1 does not require `Lbl`).
+    /// `style.node` is the item's element (`LI` or `Note`); `kind` says how the marker
+    /// and the blocks are tagged (see [`ItemKind`]).
     #[allow(clippy::too_many_arguments)]
     fn item(
         &mut self,
@@ -515,13 +532,12 @@ impl Setter<'_, '_, '_> {
         lead: f32,
         out: &mut Vec<Elem>,
         tight: bool,
-        lbody: bool,
+        kind: ItemKind,
         ind: f32,
     ) {
-        let body = if lbody {
-            Self::in_node(style, self.tag(style.node, "LBody"))
-        } else {
-            style.clone()
+        let body = match kind {
+            ItemKind::ListItem => Self::in_node(style, self.tag(style.node, "LBody")),
+            ItemKind::Note => style.clone(),
         };
         let mut inner = Vec::new();
         for b in blocks {
@@ -531,7 +547,13 @@ impl Setter<'_, '_, '_> {
             return;
         };
         let mut ms = style.clone();
-        ms.artifact = true;
+        match kind {
+            ItemKind::ListItem => ms.artifact = true,
+            // The note's number is its label: assistive technology reads it with the
+            // note, so the reader can tell which reference the note answers. `/Lbl` is
+            // furniture to the verifier like an artifact (`crate::verify::pdf`).
+            ItemKind::Note => ms.node = self.tag(style.node, "Lbl"),
+        }
         ms.color = self.house.colours.blue;
         ms.link = None;
         ms.variant.italic = false;
@@ -826,6 +848,21 @@ fn column_widths(natural: &[f32], minimum: &[f32], room: f32) -> Vec<f32> {
         .zip(minimum)
         .map(|(w, m)| m + (w - m).max(0.0) * (room - least) / wants.max(f32::EPSILON))
         .collect()
+}
+
+/// How a list item or a note is tagged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ItemKind {
+    /// `LI` holding an `LBody` with the blocks; the marker is an artifact: it is
+    /// furniture by the content rule (`crate::content`), and the list's
+    /// `/ListNumbering` tells assistive technology the kind of marker.
+    ListItem,
+    /// `Note` holding a `Lbl` with the note's number, then its paragraphs: one
+    /// element per note, its label announced with it (the structure of an `LI` with
+    /// its `Lbl` and `LBody`). The text stays in a `P`: readers that list an
+    /// element's own content before its child elements (outloud does) would read
+    /// a label ahead of text owned by the `Note` itself as out of order.
+    Note,
 }
 
 #[cfg(test)]
