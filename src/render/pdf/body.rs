@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::flow::{Draw, Elem, Run, Section};
-use super::linebreak::{break_lines, unbroken, Line};
+use super::linebreak::{break_with, split_wide, unbroken, Line, Params};
 use super::shape::{Item, Shaper, Style};
 use super::tags::{NodeId, Tree, ROOT};
 use crate::content::{bio_display, caption_display};
@@ -138,7 +138,8 @@ impl Setter<'_, '_, '_> {
         let items = self
             .shaper
             .items(pieces, hyphenate && self.house.body.hyphenate);
-        let lines = break_lines(&items, width);
+        let items = split_wide(items, width);
+        let lines = break_with(&items, width, &Params::from(&self.house.typeset));
         self.set(pieces, &items, &lines, width, x, leading, align)
     }
 
@@ -176,8 +177,10 @@ impl Setter<'_, '_, '_> {
         let n = lines.len();
         let mut out = Vec::new();
         for (k, line) in lines.iter().enumerate() {
+            // Justified lines are stretched as far as the breaker set them: a line
+            // capped short of the edge shows as a hole at the right.
             let ratio = if align == HAlign::Justify {
-                line.ratio.min(3.0)
+                line.ratio
             } else {
                 0.0
             };
@@ -228,7 +231,9 @@ impl Setter<'_, '_, '_> {
                 }
             }
             // A line broken inside a word says so (see `marked::join_run`).
-            runs.extend(super::marked::join_run(items, line));
+            let joined = super::marked::join_run(items, line);
+            let in_word = line.hyphen.is_some() || joined.is_some();
+            runs.extend(joined);
             let dx = match align {
                 HAlign::Center => (width - natural) / 2.0,
                 HAlign::Right => width - natural,
@@ -241,8 +246,10 @@ impl Setter<'_, '_, '_> {
                     y: baseline(leading, size),
                     runs,
                 }],
-                // At least two lines of a paragraph on each side of a break.
-                keep_next: k + 1 < n && (k < 1 || k + 2 >= n),
+                // At least two lines of a paragraph on each side of a break, and no
+                // column that ends inside a word.
+                keep_next: k + 1 < n
+                    && (k < 1 || k + 2 >= n || (in_word && self.house.typeset.no_hyphen_at_column_end)),
                 space: false,
             });
         }
