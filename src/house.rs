@@ -414,9 +414,9 @@ impl Default for Typeset {
     fn default() -> Self {
         Typeset {
             line_penalty: 10.0,
-            hyphen_penalty: 50.0,
+            hyphen_penalty: 100.0,
             explicit_hyphen_penalty: 50.0,
-            double_hyphen_demerits: 10_000.0,
+            double_hyphen_demerits: 30_000.0,
             final_hyphen_demerits: 5_000.0,
             adj_demerits: 10_000.0,
             fragment_demerits: 100_000.0,

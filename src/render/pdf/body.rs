@@ -179,10 +179,12 @@ impl Setter<'_, '_, '_> {
         for (k, line) in lines.iter().enumerate() {
             // Justified lines are stretched as far as the breaker set them: a line
             // capped short of the edge shows as a hole at the right.
+            // A ragged line is never stretched, but it is shrunk as the breaker
+            // shrank it: set at its natural width it would run past the edge.
             let ratio = if align == HAlign::Justify {
                 line.ratio
             } else {
-                0.0
+                line.ratio.min(0.0)
             };
             let mut runs: Vec<Run> = Vec::new();
             let mut natural = 0.0;
@@ -274,7 +276,8 @@ impl Setter<'_, '_, '_> {
                     continue;
                 }
             }
-            self.block(b, w, 0.0, &self.body_style(), &mut cur, false);
+            self.block(b, w, 0.0, &self.body_style(), &mut cur, false, HAlign::Justify);
+            keep_lead_in(&doc.blocks, i, &mut cur);
         }
         self.notes(doc, &mut cur);
         if let Some(wide) = self.bios(doc) {
@@ -307,8 +310,19 @@ impl Setter<'_, '_, '_> {
                 n.id = Some(format!("note-{}", i + 1));
             }
             let style = Self::in_node(&base, note);
+            // Ragged right: notes are set small, full of addresses and numbers, and
+            // justified they show holes.
             self.item(
-                &n.blocks, &marker, w, 0.0, &style, lead, cur, true, false, ind,
+                &n.blocks,
+                &marker,
+                w,
+                0.0,
+                &style,
+                lead,
+                cur,
+                (true, false),
+                ind,
+                HAlign::Left,
             );
         }
     }
@@ -358,7 +372,8 @@ impl Setter<'_, '_, '_> {
                 pieces.iter().map(|p| p.0.as_str()).collect::<String>(),
                 bio_display(&a.name, bio)
             );
-            wide.extend(self.lines(&pieces, w, 0.0, lead, HAlign::Justify, true));
+            let measure = self.measure(self.house.bios.measure, &pieces[2].1).min(w);
+            wide.extend(self.lines(&pieces, measure, 0.0, lead, HAlign::Justify, true));
             wide.push(Elem::space(lead * 0.4));
         }
         Some(wide)
@@ -388,7 +403,7 @@ impl Setter<'_, '_, '_> {
                 return;
             }
             scratch.clear();
-            self.block(b, w, 0.0, &style, &mut scratch, false);
+            self.block(b, w, 0.0, &style, &mut scratch, false, HAlign::Justify);
         }
     }
 
@@ -407,6 +422,7 @@ impl Setter<'_, '_, '_> {
         style: &Style,
         out: &mut Vec<Elem>,
         tight: bool,
+        align: HAlign,
     ) {
         let body = &self.house.body;
         let lead = style.size * body.leading / body.size;
@@ -421,7 +437,7 @@ impl Setter<'_, '_, '_> {
                 let style = &Self::in_node(style, self.tag(style.node, "P"));
                 let mut p = Vec::new();
                 self.pieces(inl, style, &mut p);
-                out.extend(self.lines(&p, w - x, x, lead, HAlign::Justify, true));
+                out.extend(self.lines(&p, w - x, x, lead, align, true));
             }
             Block::List {
                 start,
@@ -445,7 +461,7 @@ impl Setter<'_, '_, '_> {
                         self.para_space(out, lead);
                     }
                     let li = Self::in_node(style, self.tag(list, "LI"));
-                    self.item(item, &marker, w, x, &li, lead, out, *t, true, ind);
+                    self.item(item, &marker, w, x, &li, lead, out, (*t, true), ind, align);
                 }
             }
             Block::Quote(blocks) => {
@@ -453,8 +469,9 @@ impl Setter<'_, '_, '_> {
                 s.variant.italic = true;
                 let ind = body.quote_indent * MM;
                 let mut inner = Vec::new();
-                for b in blocks {
-                    self.block(b, w, x + ind, &s, &mut inner, false);
+                for (i, b) in blocks.iter().enumerate() {
+                    self.block(b, w, x + ind, &s, &mut inner, false, align);
+                    keep_lead_in(blocks, i, &mut inner);
                 }
                 self.para_space(out, lead);
                 let first = inner.iter().position(|e| !e.space).unwrap_or(0);
@@ -521,9 +538,9 @@ impl Setter<'_, '_, '_> {
         style: &Style,
         lead: f32,
         out: &mut Vec<Elem>,
-        tight: bool,
-        lbody: bool,
+        (tight, lbody): (bool, bool),
         ind: f32,
+        align: HAlign,
     ) {
         let body = if lbody {
             Self::in_node(style, self.tag(style.node, "LBody"))
@@ -531,8 +548,9 @@ impl Setter<'_, '_, '_> {
             style.clone()
         };
         let mut inner = Vec::new();
-        for b in blocks {
-            self.block(b, w, x + ind, &body, &mut inner, tight);
+        for (i, b) in blocks.iter().enumerate() {
+            self.block(b, w, x + ind, &body, &mut inner, tight, align);
+            keep_lead_in(blocks, i, &mut inner);
         }
         let Some(first) = inner.iter().position(|e| !e.space) else {
             return;
@@ -560,6 +578,19 @@ impl Setter<'_, '_, '_> {
             e.draws.insert(0, Draw::Text { x, y, runs });
         }
         out.extend(inner);
+    }
+
+    /// The width of a line of `chars` characters in `style`: the lowercase alphabet's
+    /// average letter, as typographers count a measure.
+    fn measure(&self, chars: f32, style: &Style) -> f32 {
+        let alphabet = "abcdefghijklmnopqrstuvwxyz";
+        let width: f32 = self
+            .shaper
+            .chunks(alphabet, style)
+            .iter()
+            .map(|c| c.width())
+            .sum();
+        width / 26.0 * chars
     }
 
     /// The hanging indent of a list whose widest marker is `widest`: the house's
@@ -753,6 +784,23 @@ impl Setter<'_, '_, '_> {
                 keep_next: *bold,
                 space: false,
             });
+        }
+    }
+}
+
+/// Keep the last line of `blocks[i]` with what follows when it is a paragraph that
+/// ends in a colon and introduces a list or a quote: a lead-in alone at the foot of a
+/// column reads as a sentence cut off.
+fn keep_lead_in(blocks: &[Block], i: usize, out: &mut [Elem]) {
+    let Some(Block::Paragraph(inl)) = blocks.get(i) else {
+        return;
+    };
+    if !matches!(blocks.get(i + 1), Some(Block::List { .. } | Block::Quote(_))) {
+        return;
+    }
+    if plain_text(inl).trim_end().ends_with(':') {
+        if let Some(last) = out.iter_mut().rev().find(|e| !e.space) {
+            last.keep_next = true;
         }
     }
 }
