@@ -251,7 +251,9 @@ impl Setter<'_, '_, '_> {
                 // At least two lines of a paragraph on each side of a break, and no
                 // column that ends inside a word.
                 keep_next: k + 1 < n
-                    && (k < 1 || k + 2 >= n || (in_word && self.house.typeset.no_hyphen_at_column_end)),
+                    && (k < 1
+                        || k + 2 >= n
+                        || (in_word && self.house.typeset.no_hyphen_at_column_end)),
                 space: false,
             });
         }
@@ -276,7 +278,15 @@ impl Setter<'_, '_, '_> {
                     continue;
                 }
             }
-            self.block(b, w, 0.0, &self.body_style(), &mut cur, false, HAlign::Justify);
+            self.block(
+                b,
+                w,
+                0.0,
+                &self.body_style(),
+                &mut cur,
+                false,
+                HAlign::Justify,
+            );
             keep_lead_in(&doc.blocks, i, &mut cur);
         }
         self.notes(doc, &mut cur);
@@ -795,7 +805,10 @@ fn keep_lead_in(blocks: &[Block], i: usize, out: &mut [Elem]) {
     let Some(Block::Paragraph(inl)) = blocks.get(i) else {
         return;
     };
-    if !matches!(blocks.get(i + 1), Some(Block::List { .. } | Block::Quote(_))) {
+    if !matches!(
+        blocks.get(i + 1),
+        Some(Block::List { .. } | Block::Quote(_))
+    ) {
         return;
     }
     if plain_text(inl).trim_end().ends_with(':') {

@@ -96,7 +96,9 @@ pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
     for it in &items {
         match it {
             Item::Box(c) => run += c.width(),
-            Item::Penalty { penalty, width: pw, .. } if *penalty < INF => {
+            Item::Penalty {
+                penalty, width: pw, ..
+            } if *penalty < INF => {
                 wide |= run + pw > width + 0.01;
                 run = 0.0;
             }
@@ -351,7 +353,10 @@ fn run(
             if !(feasible || (emergency && (ratio < -1.0 || forced))) {
                 continue;
             }
-            let badness = 100.0 * f64::from(ratio.abs().min(100.0)).powi(3);
+            // TeX's badness, capped at its "infinitely bad" 10000: so that in the last
+            // pass a line that cannot stretch (a word cut to fit a narrow cell) costs
+            // less than one that runs past the edge.
+            let badness = (100.0 * f64::from(ratio.abs().min(100.0)).powi(3)).min(10_000.0);
             let mut d = (params.line_penalty + badness).powi(2);
             if pen >= 0.0 {
                 d += f64::from(pen).powi(2);
@@ -380,7 +385,11 @@ fn run(
                 d += 1e12;
             }
             let total = an.demerits + d;
-            let hyphens = if flagged { an.hyphens.saturating_add(1) } else { 0 };
+            let hyphens = if flagged {
+                an.hyphens.saturating_add(1)
+            } else {
+                0
+            };
             let slot = &mut best[usize::from(class) * 3 + usize::from(hyphens.min(2))];
             if slot.is_none_or(|x| total < x.demerits) {
                 let j = after(items, b);

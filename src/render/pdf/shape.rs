@@ -165,9 +165,14 @@ fn inside_number_range(text: &str, pos: usize) -> bool {
     let mut before = before.skip_while(|c| *c == ' ');
     let dash = before.next();
     let digit_before = before.next().is_some_and(|c| c.is_ascii_digit());
-    let digit_after = text[pos..].chars().next().is_some_and(|c| c.is_ascii_digit());
-    matches!(dash, Some('-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}'))
-        && digit_before
+    let digit_after = text[pos..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit());
+    matches!(
+        dash,
+        Some('-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}')
+    ) && digit_before
         && digit_after
 }
 
@@ -697,13 +702,7 @@ impl Shaper<'_, '_> {
     /// the house's exception if it has one, else none in a capitalised word (a name,
     /// mostly) unless the house allows it, else the language's patterns, keeping
     /// the house's number of letters on either side.
-    fn word_points(
-        &self,
-        word: &str,
-        s: usize,
-        lang: hypher::Lang,
-        out: &mut Vec<(usize, f32)>,
-    ) {
+    fn word_points(&self, word: &str, s: usize, lang: hypher::Lang, out: &mut Vec<(usize, f32)>) {
         let r = &self.rules;
         let penalty = if word.chars().next().is_some_and(char::is_uppercase) {
             r.capitalised_penalty
