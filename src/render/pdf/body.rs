@@ -15,6 +15,11 @@ use crate::model::{plain_text, Align, Block, Document, Inline, Table};
 /// Millimetres to points.
 pub const MM: f32 = 72.0 / 25.4;
 
+/// The most a justified word space stretches beyond its width, in em. The verifier
+/// takes a larger move along a line for hidden text (3 em); typographically even 1.5 em
+/// is a hole, but one only an address that cannot break leaves.
+const MAX_STRETCH: f32 = 1.5;
+
 /// Horizontal alignment of set lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HAlign {
@@ -204,8 +209,11 @@ impl Setter<'_, '_, '_> {
                         shrink,
                         space: Some(sp),
                     } => {
+                        // A space grows by at most `MAX_STRETCH` em: a line that would
+                        // need more (a few words before an address that cannot break)
+                        // is left short rather than torn apart by holes.
                         let w = if ratio >= 0.0 {
-                            width + ratio * stretch
+                            width + (ratio * stretch).min(MAX_STRETCH * sp.style.size)
                         } else {
                             width + ratio * shrink
                         };

@@ -353,10 +353,7 @@ fn run(
             if !(feasible || (emergency && (ratio < -1.0 || forced))) {
                 continue;
             }
-            // TeX's badness, capped at its "infinitely bad" 10000: so that in the last
-            // pass a line that cannot stretch (a word cut to fit a narrow cell) costs
-            // less than one that runs past the edge.
-            let badness = (100.0 * f64::from(ratio.abs().min(100.0)).powi(3)).min(10_000.0);
+            let badness = 100.0 * f64::from(ratio.abs().min(100.0)).powi(3);
             let mut d = (params.line_penalty + badness).powi(2);
             if pen >= 0.0 {
                 d += f64::from(pen).powi(2);
@@ -381,7 +378,12 @@ fn run(
             if class.abs_diff(an.fitness) > 1 {
                 d += params.adj_demerits;
             }
-            if !feasible {
+            // In the last pass a line that runs past the edge costs more than any
+            // line left loose (a loose line costs at most 1e16): so a word wider than
+            // its line is cut where it may be ([`split_wide`]) rather than set overfull.
+            if ratio < -1.0 {
+                d += 1e20;
+            } else if !feasible {
                 d += 1e12;
             }
             let total = an.demerits + d;
