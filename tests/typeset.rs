@@ -51,7 +51,8 @@ impl Line {
 }
 
 fn attr(tag: &str, name: &str) -> f32 {
-    tag.split(&format!(" {name}=\""))
+    format!(" {tag}")
+        .split(&format!(" {name}=\""))
         .nth(1)
         .and_then(|r| r.split('"').next())
         .and_then(|v| v.parse().ok())
@@ -98,50 +99,57 @@ fn words(pdf: &Path) -> Vec<Vec<Word>> {
 
 /// The lines set in the columns (not across them: title, full-width figures, bios),
 /// in reading order. Words whose tops lie within 2.5 pt share a line, so a note number
-/// raised above its word stays on the word's line.
+/// raised above its word stays on the word's line; a line is split in two where a gap
+/// between its words spans the gutter.
 fn lines(pdf: &Path) -> Vec<Line> {
-    let middle = LEFT + COLUMN + GUTTER / 2.0;
+    let gutter = (LEFT + COLUMN, LEFT + COLUMN + GUTTER);
     let mut out = Vec::new();
     for (p, page) in words(pdf).into_iter().enumerate() {
+        // Words come in the order of the content stream, which is reading order: a
+        // line is a run of words at one height, each right of the one before.
         let mut groups: Vec<Vec<Word>> = Vec::new();
-        let mut sorted = page;
-        sorted.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
-        for w in sorted {
-            match groups
-                .iter_mut()
-                .find(|g| (g[0].y0 - w.y0).abs() < 2.5 && (g[0].x0 < middle) == (w.x0 < middle))
-            {
-                Some(g) => g.push(w),
-                None => groups.push(vec![w]),
+        for w in page {
+            match groups.last_mut() {
+                Some(g)
+                    if (g[0].y0 - w.y0).abs() < 2.5
+                        && g.last().is_some_and(|l| w.x0 > l.x1 - 1.0) =>
+                {
+                    g.push(w)
+                }
+                _ => groups.push(vec![w]),
             }
         }
-        let mut page_lines: Vec<Line> = Vec::new();
         for mut g in groups {
             g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-            let x0 = g[0].x0;
-            let x1 = g.iter().map(|w| w.x1).fold(f32::MIN, f32::max);
-            let column = usize::from(x0 >= middle);
-            // A line that crosses the gutter is set across the columns.
-            if column == 0 && x1 > middle {
-                continue;
+            let split = g
+                .windows(2)
+                .position(|w| w[0].x1 <= gutter.0 + 0.6 && w[1].x0 >= gutter.1 - 0.6)
+                .map_or(g.len(), |i| i + 1);
+            let right = g.split_off(split);
+            for (column, seg) in [(0, g), (1, right)] {
+                let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
+                    continue;
+                };
+                let (x0, x1) = (first.x0, last.x1);
+                let start = LEFT + column as f32 * (COLUMN + GUTTER);
+                // Set across the columns, or in the other column than it seems.
+                if x0 < start - 0.6 || x1 > start + COLUMN + GUTTER / 2.0 {
+                    continue;
+                }
+                out.push(Line {
+                    page: p + 1,
+                    column,
+                    x0,
+                    x1,
+                    y0: seg.iter().map(|w| w.y0).fold(f32::MAX, f32::min),
+                    text: seg
+                        .iter()
+                        .map(|w| w.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                });
             }
-            let y0 = g.iter().map(|w| w.y0).fold(f32::MAX, f32::min);
-            let text = g
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            page_lines.push(Line {
-                page: p + 1,
-                column,
-                x0,
-                x1,
-                y0,
-                text,
-            });
         }
-        page_lines.sort_by(|a, b| a.column.cmp(&b.column).then(a.y0.total_cmp(&b.y0)));
-        out.extend(page_lines);
     }
     out
 }
@@ -161,8 +169,9 @@ fn breaks(lines: &[Line]) -> String {
     out
 }
 
-/// Body lines that are not the last of their paragraph: the next line of the column
-/// starts at the same indent one leading below (a new paragraph is further down).
+/// Body paragraph lines (at the column's left edge: not lists or quotes) that are not
+/// the last of their paragraph: the next line of the column starts at the same place
+/// one leading below (a new paragraph is further down).
 fn inner_lines(lines: &[Line]) -> Vec<&Line> {
     lines
         .windows(2)
@@ -172,6 +181,7 @@ fn inner_lines(lines: &[Line]) -> Vec<&Line> {
                 && a.column == b.column
                 && (b.y0 - a.y0 - LEADING).abs() < 0.15
                 && (a.x0 - b.x0).abs() < 0.5
+                && (a.x0 - (LEFT + a.column as f32 * (COLUMN + GUTTER))).abs() < 0.6
                 && a.text.contains(' ')
                 && !starts_item(&b.text)
         })
@@ -244,7 +254,7 @@ fn defects(lines: &[Line]) -> Vec<String> {
         }
         let last_of_column = lines
             .get(i + 1)
-            .is_none_or(|n| n.page != l.page || n.column != l.column);
+            .is_none_or(|n| n.page != l.page || n.column != l.column || n.y0 < l.y0);
         if l.hyphenated() && last_of_column {
             bad.push(format!(
                 "{}.{} column ends in a hyphen: {}",
