@@ -292,8 +292,7 @@ impl Setter<'_, '_, '_> {
                 0.0,
                 &self.body_style(),
                 &mut cur,
-                false,
-                HAlign::Justify,
+                (false, HAlign::Justify),
             );
             keep_lead_in(&doc.blocks, i, &mut cur);
         }
@@ -421,7 +420,7 @@ impl Setter<'_, '_, '_> {
                 return;
             }
             scratch.clear();
-            self.block(b, w, 0.0, &style, &mut scratch, false, HAlign::Justify);
+            self.block(b, w, 0.0, &style, &mut scratch, (false, HAlign::Justify));
         }
     }
 
@@ -439,8 +438,7 @@ impl Setter<'_, '_, '_> {
         x: f32,
         style: &Style,
         out: &mut Vec<Elem>,
-        tight: bool,
-        align: HAlign,
+        (tight, align): (bool, HAlign),
     ) {
         let body = &self.house.body;
         let lead = style.size * body.leading / body.size;
@@ -488,7 +486,7 @@ impl Setter<'_, '_, '_> {
                 let ind = body.quote_indent * MM;
                 let mut inner = Vec::new();
                 for (i, b) in blocks.iter().enumerate() {
-                    self.block(b, w, x + ind, &s, &mut inner, false, align);
+                    self.block(b, w, x + ind, &s, &mut inner, (false, align));
                     keep_lead_in(blocks, i, &mut inner);
                 }
                 self.para_space(out, lead);
@@ -567,7 +565,7 @@ impl Setter<'_, '_, '_> {
         };
         let mut inner = Vec::new();
         for (i, b) in blocks.iter().enumerate() {
-            self.block(b, w, x + ind, &body, &mut inner, tight, align);
+            self.block(b, w, x + ind, &body, &mut inner, (tight, align));
             keep_lead_in(blocks, i, &mut inner);
         }
         let Some(first) = inner.iter().position(|e| !e.space) else {
