@@ -535,4 +535,45 @@ mod tests {
         // some 200 million pairs.
         assert!(examined < 20_000 * 40, "{examined} pairs weighed");
     }
+
+    /// A word of `letters` glyphs 6 pt wide each.
+    fn long_word(letters: usize) -> Item {
+        let Item::Box(mut c) = word(6.0) else {
+            unreachable!("word() makes a box")
+        };
+        c.glyphs = (0..letters)
+            .map(|i| Glyph {
+                gid: 1,
+                advance: 6.0,
+                cluster: i,
+                text: "w".into(),
+            })
+            .collect::<Vec<_>>()
+            .into();
+        Item::Box(c)
+    }
+
+    /// A word wider than the measure is cut between its letters, so no line is
+    /// overfull; a paragraph whose words fit is left as it is.
+    #[test]
+    fn a_word_wider_than_its_line_is_cut_and_nothing_is_overfull() {
+        let mut items = vec![word(20.0), space(), long_word(30), space(), word(20.0)];
+        crate::render::pdf::shape::forced_break(&mut items);
+        let fits = split_wide(items.clone(), 400.0);
+        assert_eq!(fits, items);
+        let cut = split_wide(items, 100.0);
+        let lines = break_lines(&cut, 100.0);
+        assert!(lines.len() >= 2, "{lines:?}");
+        for l in &lines {
+            // The line at its tightest: every space shrunk as far as it may.
+            let tightest: f32 = cut[l.start..l.end]
+                .iter()
+                .map(|it| match it {
+                    Item::Glue { width, shrink, .. } => width - shrink,
+                    other => other.width(),
+                })
+                .sum();
+            assert!(tightest <= 100.0 + 0.01, "overfull: {tightest} {l:?}");
+        }
+    }
 }
