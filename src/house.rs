@@ -26,6 +26,7 @@ pub struct Style {
     pub title: Title,
     pub body: Body,
     pub bios: Bios,
+    pub typeset: Typeset,
     pub furniture: Furniture,
     pub text: Text,
     pub inputs: Inputs,
@@ -443,6 +444,9 @@ impl Default for Body {
 pub struct Bios {
     pub size: f32,
     pub leading: f32,
+    /// The longest line of a bio, in characters (an average of the lowercase
+    /// alphabet's letters): a bio across the whole text block is hard to read.
+    pub measure: f32,
 }
 
 impl Default for Bios {
@@ -450,6 +454,68 @@ impl Default for Bios {
         Bios {
             size: 9.0,
             leading: 12.0,
+            measure: 90.0,
+        }
+    }
+}
+
+/// How lines are broken and words hyphenated (docs/typesetting.md). Demerits are
+/// TeX's, with its names.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Typeset {
+    /// Demerits added to every line, so that fewer lines win (TeX `\linepenalty`).
+    pub line_penalty: f32,
+    /// Penalty for a break at an inserted hyphen (TeX `\hyphenpenalty`).
+    pub hyphen_penalty: f32,
+    /// Penalty for a break after a dash or hyphen in the text (`\exhyphenpenalty`).
+    pub explicit_hyphen_penalty: f32,
+    /// Demerits for two hyphenated lines in a row (`\doublehyphendemerits`).
+    pub double_hyphen_demerits: f32,
+    /// Demerits for a hyphen on a paragraph's second-to-last line
+    /// (`\finalhyphendemerits`).
+    pub final_hyphen_demerits: f32,
+    /// Demerits for adjacent lines whose spacing differs by more than one fitness
+    /// class, a tight line beside a loose one (`\adjdemerits`).
+    pub adj_demerits: f32,
+    /// Demerits for a paragraph whose last line is one piece of a word broken at the
+    /// end of the line before ("fig-/ures.").
+    pub fragment_demerits: f32,
+    /// Keep a line that ends inside a word with the next line, so that no column or
+    /// page ends in a hyphen (TeX's `\brokenpenalty`, made absolute).
+    pub no_hyphen_at_column_end: bool,
+    /// Letters a hyphenated word keeps before the hyphen (`\lefthyphenmin`).
+    pub left_hyphen_min: usize,
+    /// Letters a hyphenated word keeps after the hyphen (`\righthyphenmin`).
+    pub right_hyphen_min: usize,
+    /// Penalty for a break at an inserted hyphen in a word that starts with a
+    /// capital (a name, mostly), instead of `hyphen_penalty`: such breaks are taken
+    /// only when the spacing needs them. 10000 or more never breaks them.
+    pub capitalised_hyphen_penalty: f32,
+    /// Words hyphenated as written here, in any case, instead of by the patterns:
+    /// `-` marks the places a break may be; a word without one is never broken.
+    pub hyphenation: Vec<String>,
+}
+
+impl Default for Typeset {
+    fn default() -> Self {
+        Typeset {
+            line_penalty: 10.0,
+            hyphen_penalty: 100.0,
+            explicit_hyphen_penalty: 50.0,
+            double_hyphen_demerits: 30_000.0,
+            final_hyphen_demerits: 5_000.0,
+            adj_demerits: 10_000.0,
+            fragment_demerits: 100_000.0,
+            no_hyphen_at_column_end: true,
+            left_hyphen_min: 2,
+            right_hyphen_min: 3,
+            capitalised_hyphen_penalty: 200.0,
+            hyphenation: vec![
+                "Ka-zakh-stan".into(),
+                "geo-eco-nom-ic".into(),
+                "Rus-sian".into(),
+            ],
         }
     }
 }

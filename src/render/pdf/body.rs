@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::flow::{Draw, Elem, Run, Section};
-use super::linebreak::{break_lines, unbroken, Line};
+use super::linebreak::{break_with, split_wide, unbroken, Line, Params};
 use super::shape::{Item, Shaper, Style};
 use super::tags::{NodeId, Tree, ROOT};
 use crate::content::{bio_display, caption_display};
@@ -14,6 +14,11 @@ use crate::model::{plain_text, Align, Block, Document, Inline, Table};
 
 /// Millimetres to points.
 pub const MM: f32 = 72.0 / 25.4;
+
+/// The most a justified word space stretches beyond its width, in em. The verifier
+/// takes a larger move along a line for hidden text (3 em); typographically even 1.5 em
+/// is a hole, but one only an address that cannot break leaves.
+const MAX_STRETCH: f32 = 1.5;
 
 /// Horizontal alignment of set lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +143,8 @@ impl Setter<'_, '_, '_> {
         let items = self
             .shaper
             .items(pieces, hyphenate && self.house.body.hyphenate);
-        let lines = break_lines(&items, width);
+        let items = split_wide(items, width);
+        let lines = break_with(&items, width, &Params::from(&self.house.typeset));
         self.set(pieces, &items, &lines, width, x, leading, align)
     }
 
@@ -176,10 +182,14 @@ impl Setter<'_, '_, '_> {
         let n = lines.len();
         let mut out = Vec::new();
         for (k, line) in lines.iter().enumerate() {
+            // Justified lines are stretched as far as the breaker set them: a line
+            // capped short of the edge shows as a hole at the right.
+            // A ragged line is never stretched, but it is shrunk as the breaker
+            // shrank it: set at its natural width it would run past the edge.
             let ratio = if align == HAlign::Justify {
-                line.ratio.min(3.0)
+                line.ratio
             } else {
-                0.0
+                line.ratio.min(0.0)
             };
             let mut runs: Vec<Run> = Vec::new();
             let mut natural = 0.0;
@@ -199,8 +209,11 @@ impl Setter<'_, '_, '_> {
                         shrink,
                         space: Some(sp),
                     } => {
+                        // A space grows by at most `MAX_STRETCH` em: a line that would
+                        // need more (a few words before an address that cannot break)
+                        // is left short rather than torn apart by holes.
                         let w = if ratio >= 0.0 {
-                            width + ratio * stretch
+                            width + (ratio * stretch).min(MAX_STRETCH * sp.style.size)
                         } else {
                             width + ratio * shrink
                         };
@@ -228,7 +241,9 @@ impl Setter<'_, '_, '_> {
                 }
             }
             // A line broken inside a word says so (see `marked::join_run`).
-            runs.extend(super::marked::join_run(items, line));
+            let joined = super::marked::join_run(items, line);
+            let in_word = line.hyphen.is_some() || joined.is_some();
+            runs.extend(joined);
             let dx = match align {
                 HAlign::Center => (width - natural) / 2.0,
                 HAlign::Right => width - natural,
@@ -241,8 +256,12 @@ impl Setter<'_, '_, '_> {
                     y: baseline(leading, size),
                     runs,
                 }],
-                // At least two lines of a paragraph on each side of a break.
-                keep_next: k + 1 < n && (k < 1 || k + 2 >= n),
+                // At least two lines of a paragraph on each side of a break, and no
+                // column that ends inside a word.
+                keep_next: k + 1 < n
+                    && (k < 1
+                        || k + 2 >= n
+                        || (in_word && self.house.typeset.no_hyphen_at_column_end)),
                 space: false,
             });
         }
@@ -267,7 +286,15 @@ impl Setter<'_, '_, '_> {
                     continue;
                 }
             }
-            self.block(b, w, 0.0, &self.body_style(), &mut cur, false);
+            self.block(
+                b,
+                w,
+                0.0,
+                &self.body_style(),
+                &mut cur,
+                (false, HAlign::Justify),
+            );
+            keep_lead_in(&doc.blocks, i, &mut cur);
         }
         self.notes(doc, &mut cur);
         if let Some(wide) = self.bios(doc) {
@@ -300,6 +327,8 @@ impl Setter<'_, '_, '_> {
                 n.id = Some(format!("note-{}", i + 1));
             }
             let style = Self::in_node(&base, note);
+            // Ragged right: notes are set small, full of addresses and numbers, and
+            // justified they show holes.
             self.item(
                 &n.blocks,
                 &marker,
@@ -311,6 +340,7 @@ impl Setter<'_, '_, '_> {
                 true,
                 ItemKind::Note,
                 ind,
+                HAlign::Left,
             );
         }
     }
@@ -360,7 +390,8 @@ impl Setter<'_, '_, '_> {
                 pieces.iter().map(|p| p.0.as_str()).collect::<String>(),
                 bio_display(&a.name, bio)
             );
-            wide.extend(self.lines(&pieces, w, 0.0, lead, HAlign::Justify, true));
+            let measure = self.measure(self.house.bios.measure, &pieces[2].1).min(w);
+            wide.extend(self.lines(&pieces, measure, 0.0, lead, HAlign::Justify, true));
             wide.push(Elem::space(lead * 0.4));
         }
         Some(wide)
@@ -390,7 +421,7 @@ impl Setter<'_, '_, '_> {
                 return;
             }
             scratch.clear();
-            self.block(b, w, 0.0, &style, &mut scratch, false);
+            self.block(b, w, 0.0, &style, &mut scratch, (false, HAlign::Justify));
         }
     }
 
@@ -408,7 +439,7 @@ impl Setter<'_, '_, '_> {
         x: f32,
         style: &Style,
         out: &mut Vec<Elem>,
-        tight: bool,
+        (tight, align): (bool, HAlign),
     ) {
         let body = &self.house.body;
         let lead = style.size * body.leading / body.size;
@@ -423,7 +454,7 @@ impl Setter<'_, '_, '_> {
                 let style = &Self::in_node(style, self.tag(style.node, "P"));
                 let mut p = Vec::new();
                 self.pieces(inl, style, &mut p);
-                out.extend(self.lines(&p, w - x, x, lead, HAlign::Justify, true));
+                out.extend(self.lines(&p, w - x, x, lead, align, true));
             }
             Block::List {
                 start,
@@ -458,6 +489,7 @@ impl Setter<'_, '_, '_> {
                         *t,
                         ItemKind::ListItem,
                         ind,
+                        align,
                     );
                 }
             }
@@ -466,8 +498,9 @@ impl Setter<'_, '_, '_> {
                 s.variant.italic = true;
                 let ind = body.quote_indent * MM;
                 let mut inner = Vec::new();
-                for b in blocks {
-                    self.block(b, w, x + ind, &s, &mut inner, false);
+                for (i, b) in blocks.iter().enumerate() {
+                    self.block(b, w, x + ind, &s, &mut inner, (false, align));
+                    keep_lead_in(blocks, i, &mut inner);
                 }
                 self.para_space(out, lead);
                 let first = inner.iter().position(|e| !e.space).unwrap_or(0);
@@ -534,14 +567,16 @@ impl Setter<'_, '_, '_> {
         tight: bool,
         kind: ItemKind,
         ind: f32,
+        align: HAlign,
     ) {
         let body = match kind {
             ItemKind::ListItem => Self::in_node(style, self.tag(style.node, "LBody")),
             ItemKind::Note => style.clone(),
         };
         let mut inner = Vec::new();
-        for b in blocks {
-            self.block(b, w, x + ind, &body, &mut inner, tight);
+        for (i, b) in blocks.iter().enumerate() {
+            self.block(b, w, x + ind, &body, &mut inner, (tight, align));
+            keep_lead_in(blocks, i, &mut inner);
         }
         let Some(first) = inner.iter().position(|e| !e.space) else {
             return;
@@ -575,6 +610,19 @@ impl Setter<'_, '_, '_> {
             e.draws.insert(0, Draw::Text { x, y, runs });
         }
         out.extend(inner);
+    }
+
+    /// The width of a line of `chars` characters in `style`: the lowercase alphabet's
+    /// average letter, as typographers count a measure.
+    fn measure(&self, chars: f32, style: &Style) -> f32 {
+        let alphabet = "abcdefghijklmnopqrstuvwxyz";
+        let width: f32 = self
+            .shaper
+            .chunks(alphabet, style)
+            .iter()
+            .map(|c| c.width())
+            .sum();
+        width / 26.0 * chars
     }
 
     /// The hanging indent of a list whose widest marker is `widest`: the house's
@@ -768,6 +816,26 @@ impl Setter<'_, '_, '_> {
                 keep_next: *bold,
                 space: false,
             });
+        }
+    }
+}
+
+/// Keep the last line of `blocks[i]` with what follows when it is a paragraph that
+/// ends in a colon and introduces a list or a quote: a lead-in alone at the foot of a
+/// column reads as a sentence cut off.
+fn keep_lead_in(blocks: &[Block], i: usize, out: &mut [Elem]) {
+    let Some(Block::Paragraph(inl)) = blocks.get(i) else {
+        return;
+    };
+    if !matches!(
+        blocks.get(i + 1),
+        Some(Block::List { .. } | Block::Quote(_))
+    ) {
+        return;
+    }
+    if plain_text(inl).trim_end().ends_with(':') {
+        if let Some(last) = out.iter_mut().rev().find(|e| !e.space) {
+            last.keep_next = true;
         }
     }
 }

@@ -214,25 +214,37 @@ impl Setter<'_, '_, '_> {
         }
     }
 
-    /// The title as it fits in `room` pt of the header: cut after the last character
-    /// that leaves room for an ellipsis.
+    /// The title as it fits in `room` pt of the header: cut at the end of the last
+    /// word that leaves room for an ellipsis (within a word only when the first word
+    /// alone is too wide), with no punctuation left before the ellipsis.
     fn header_title(&self, full: &str, s: &Style, room: f32) -> Vec<Run> {
-        let mut title = head_of(full, |t| self.one_line(t, s).1 > 2.0 * room).to_owned();
-        let (mut tr, mut tw) = self.one_line(&title, s);
-        while tw > room && !title.is_empty() {
-            let keep: String = {
-                let t = title.trim_end_matches('\u{2026}');
-                let mut c: Vec<char> = t.chars().collect();
-                c.pop();
-                c.into_iter().collect::<String>().trim_end().to_owned()
-            };
-            title = format!("{keep}\u{2026}");
-            if keep.is_empty() {
-                break;
-            }
-            (tr, tw) = self.one_line(&title, s);
+        let head = head_of(full, |t| self.one_line(t, s).1 > 2.0 * room);
+        let (tr, tw) = self.one_line(head, s);
+        if tw <= room {
+            return tr;
         }
-        tr
+        let mut keep = head;
+        loop {
+            let shorter = keep.trim_end();
+            let cut = match shorter.rfind(char::is_whitespace) {
+                Some(i) if !shorter[..i].trim_end().is_empty() => &shorter[..i],
+                // One word left: cut it letter by letter.
+                _ => {
+                    let mut c = shorter.chars();
+                    c.next_back();
+                    c.as_str()
+                }
+            };
+            let cut = cut.trim_end_matches(|c: char| {
+                c.is_whitespace() || ",;:.\u{2013}\u{2014}-(".contains(c)
+            });
+            let title = format!("{cut}\u{2026}");
+            let (tr, tw) = self.one_line(&title, s);
+            if tw <= room || cut.is_empty() {
+                return tr;
+            }
+            keep = cut;
+        }
     }
 
     /// Running header (from page 2) and footer of page `n` (1-based).

@@ -6,7 +6,8 @@
 //! breakpoint, and a last-resort pass that accepts overfull lines so that any input
 //! gets broken.
 
-use super::shape::{Item, INF};
+use super::shape::{Chunk, Glyph, Item, INF};
+use crate::house::Typeset;
 
 /// One line: items `start..end`, glue scaled by `ratio`; `hyphen` when it ends at a
 /// penalty whose hyphen is shown.
@@ -18,6 +19,34 @@ pub struct Line {
     pub hyphen: Option<usize>,
 }
 
+/// What the breaker weighs, from the house's `[typeset]` (docs/typesetting.md).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    pub line_penalty: f64,
+    pub double_hyphen_demerits: f64,
+    pub final_hyphen_demerits: f64,
+    pub adj_demerits: f64,
+    pub fragment_demerits: f64,
+}
+
+impl From<&Typeset> for Params {
+    fn from(t: &Typeset) -> Params {
+        Params {
+            line_penalty: f64::from(t.line_penalty),
+            double_hyphen_demerits: f64::from(t.double_hyphen_demerits),
+            final_hyphen_demerits: f64::from(t.final_hyphen_demerits),
+            adj_demerits: f64::from(t.adj_demerits),
+            fragment_demerits: f64::from(t.fragment_demerits),
+        }
+    }
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params::from(&Typeset::default())
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Node {
     pos: usize,
@@ -27,19 +56,97 @@ struct Node {
     sh: f32,
     demerits: f64,
     prev: Option<usize>,
+    /// The line ends in a hyphen, inserted or written (TeX's flagged penalty).
     flagged: bool,
+    /// The line ends inside a word: the next line starts with the rest of it.
+    in_word: bool,
+    /// Lines in a row, this one included, that end in a hyphen.
+    hyphens: u8,
     fitness: u8,
 }
 
-/// Break `items` into lines of `width` pt.
+/// Break `items` into lines of `width` pt with the house's default weights.
 pub fn break_lines(items: &[Item], width: f32) -> Vec<Line> {
-    for tolerance in [1.5_f32, 3.0, 10.0] {
-        if let Some(lines) = run(items, width, tolerance, false) {
+    break_with(items, width, &Params::default())
+}
+
+/// Break `items` into lines of `width` pt, weighing breaks by `params`.
+///
+/// Three passes with a growing tolerance for loose lines; should none find a way,
+/// a last pass takes the least bad breaks whatever their looseness, so a line is
+/// always stretched to the edge rather than left short.
+pub fn break_with(items: &[Item], width: f32, params: &Params) -> Vec<Line> {
+    for tolerance in [3.0_f32, 10.0] {
+        if let Some(lines) = run(items, width, tolerance, false, params) {
             return lines;
         }
     }
-    run(items, width, f32::MAX, true).unwrap_or_default()
+    run(items, width, f32::MAX, true, params).unwrap_or_default()
 }
+
+/// `items` with every box that sits in a run wider than `width` (a word no line can
+/// hold, as in a narrow table cell) cut between its glyph clusters, with a break of
+/// last resort at each cut: so nothing runs past the edge of its column. The cut
+/// shows no hyphen (it may be inside an address), and the PDF marks it as inside a
+/// word, as a break after a slash is.
+pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
+    // The widest run between two breaks, as a line must hold it.
+    let mut wide = false;
+    let mut run = 0.0f32;
+    for it in &items {
+        match it {
+            Item::Box(c) => run += c.width(),
+            Item::Penalty {
+                penalty, width: pw, ..
+            } if *penalty < INF => {
+                wide |= run + pw > width + 0.01;
+                run = 0.0;
+            }
+            Item::Penalty { .. } => {}
+            Item::Glue { .. } => {
+                wide |= run > width + 0.01;
+                run = 0.0;
+            }
+        }
+    }
+    if !wide {
+        return items;
+    }
+    let mut out = Vec::with_capacity(items.len() * 2);
+    for it in items {
+        match it {
+            Item::Box(c) if c.glyphs.len() > 1 && !c.style.artifact => {
+                // A piece starts at each glyph that begins a cluster.
+                let mut piece: Vec<Glyph> = Vec::new();
+                for g in c.glyphs.iter() {
+                    if !piece.is_empty() && !g.text.is_empty() {
+                        out.push(Item::Box(Chunk {
+                            glyphs: std::mem::take(&mut piece).into(),
+                            ..c.clone()
+                        }));
+                        out.push(Item::Penalty {
+                            width: 0.0,
+                            penalty: EMERGENCY,
+                            flagged: false,
+                            hyphen: None,
+                        });
+                    }
+                    piece.push(g.clone());
+                }
+                out.push(Item::Box(Chunk {
+                    glyphs: piece.into(),
+                    ..c
+                }));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The penalty of a break between two letters that no rule allows: taken only when
+/// a word is wider than its line.
+const EMERGENCY: f32 = 5_000.0;
 
 /// Break `items` only where they force a break, as if the measure were unbounded: what
 /// [`break_lines`] gives for text set on one line, in time linear in the items (total
@@ -62,6 +169,8 @@ struct Sums {
     w: Vec<f32>,
     st: Vec<f32>,
     sh: Vec<f32>,
+    /// Word spaces before item i.
+    spaces: Vec<u32>,
 }
 
 impl Sums {
@@ -71,6 +180,7 @@ impl Sums {
             w: vec![0.0f32; n + 1],
             st: vec![0.0f32; n + 1],
             sh: vec![0.0f32; n + 1],
+            spaces: vec![0; n + 1],
         };
         for (i, it) in items.iter().enumerate() {
             let (w, st, sh) = match it {
@@ -86,6 +196,8 @@ impl Sums {
             s.w[i + 1] = s.w[i] + w;
             s.st[i + 1] = s.st[i] + st;
             s.sh[i + 1] = s.sh[i] + sh;
+            let space = matches!(it, Item::Glue { space: Some(_), .. });
+            s.spaces[i + 1] = s.spaces[i] + u32::from(space);
         }
         s
     }
@@ -140,10 +252,54 @@ fn after(items: &[Item], b: usize) -> usize {
     j
 }
 
-fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Vec<Line>> {
+/// The fitness class of a line set at `ratio`: 0 tight, 1 decent, 2 loose, 3 very
+/// loose (TeX's four classes, in the opposite order).
+fn fitness(ratio: f32) -> u8 {
+    if ratio < -0.5 {
+        0
+    } else if ratio <= 0.5 {
+        1
+    } else if ratio <= 1.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// How far the glue of the line from node `an` to the break `b` (whose penalty
+/// adds `pw` pt) must stretch (positive) or shrink (negative) to fill `width`.
+fn ratio_of(sums: &Sums, an: &Node, b: usize, pw: f32, width: f32) -> f32 {
+    let l = sums.w[b] - an.w + pw;
+    if l < width {
+        let st = sums.st[b] - an.st;
+        if st > 0.0 {
+            (width - l) / st
+        } else {
+            INF
+        }
+    } else if l > width {
+        let sh = sums.sh[b] - an.sh;
+        if sh > 0.0 {
+            (width - l) / sh
+        } else {
+            -INF
+        }
+    } else {
+        0.0
+    }
+}
+
+/// One pass of total fit; `None` when no way of breaking keeps every line within
+/// `tolerance` (and, unless `emergency`, from being overfull).
+fn run(
+    items: &[Item],
+    width: f32,
+    tolerance: f32,
+    emergency: bool,
+    params: &Params,
+) -> Option<Vec<Line>> {
     let n = items.len();
     let sums = Sums::of(items);
-    let (sw, sst, ssh) = (&sums.w, &sums.st, &sums.sh);
     let mut nodes: Vec<Node> = vec![Node {
         pos: 0,
         after: 0,
@@ -153,99 +309,109 @@ fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Ve
         demerits: 0.0,
         prev: None,
         flagged: false,
+        in_word: false,
+        hyphens: 0,
         fitness: 1,
     }];
     let mut active: Vec<usize> = vec![0];
     for b in 0..n {
-        let (legal, pen, pw, flagged) = match &items[b] {
+        let (legal, pen, pw, flagged, in_word) = match &items[b] {
             Item::Penalty {
                 penalty,
                 width,
                 flagged,
                 ..
-            } if *penalty < INF => (true, *penalty, *width, *flagged),
-            Item::Glue { .. } if b > 0 && matches!(items[b - 1], Item::Box(_)) => {
-                (true, 0.0, 0.0, false)
+            } if *penalty < INF => {
+                // A penalty between two boxes breaks a word (at a hyphen, a dash or
+                // a slash); a forced break ends the paragraph or a line of it.
+                let in_word = *penalty > -INF;
+                (true, *penalty, *width, *flagged, in_word)
             }
-            _ => (false, 0.0, 0.0, false),
+            Item::Glue { .. } if b > 0 && matches!(items[b - 1], Item::Box(_)) => {
+                (true, 0.0, 0.0, false, false)
+            }
+            _ => (false, 0.0, 0.0, false, false),
         };
         if !legal {
             continue;
         }
-        let mut best: Option<Node> = None;
+        let forced = pen <= -INF;
+        // The best way to reach this break in each fitness class, as TeX keeps them
+        // (the class decides the demerits of the next line), and for each number of
+        // hyphenated lines it ends (which decides whether the next may be a third).
+        let mut best: [Option<Node>; 12] = [None; 12];
         let mut keep = Vec::new();
         for &a in &active {
             #[cfg(test)]
             tests::EXAMINED.with(|c| c.set(c.get() + 1));
             let an = nodes[a];
-            let l = sw[b] - an.w + pw;
-            let ratio = if l < width {
-                let st = sst[b] - an.st;
-                if st > 0.0 {
-                    (width - l) / st
-                } else {
-                    INF
-                }
-            } else if l > width {
-                let sh = ssh[b] - an.sh;
-                if sh > 0.0 {
-                    (width - l) / sh
-                } else {
-                    -INF
-                }
-            } else {
-                0.0
-            };
-            let forced = pen <= -INF;
+            let ratio = ratio_of(&sums, &an, b, pw, width);
             if ratio >= -1.0 && !forced {
                 keep.push(a);
             }
             let feasible = (-1.0..=tolerance).contains(&ratio);
-            if feasible || (emergency && (ratio < -1.0 || forced)) {
-                let badness = 100.0 * f64::from(ratio.abs().min(100.0)).powi(3);
-                let mut d = (10.0 + badness).powi(2);
-                if pen >= 0.0 {
-                    d += f64::from(pen).powi(2);
-                } else if pen > -INF {
-                    d -= f64::from(pen).powi(2);
+            if !(feasible || (emergency && (ratio < -1.0 || forced))) {
+                continue;
+            }
+            let badness = 100.0 * f64::from(ratio.abs().min(100.0)).powi(3);
+            let mut d = (params.line_penalty + badness).powi(2);
+            if pen >= 0.0 {
+                d += f64::from(pen).powi(2);
+            } else if pen > -INF {
+                d -= f64::from(pen).powi(2);
+            }
+            if flagged && an.flagged {
+                d += params.double_hyphen_demerits;
+                if an.hyphens >= 2 {
+                    // A third hyphen in a row: a ladder.
+                    d += params.double_hyphen_demerits * 100.0;
                 }
-                if flagged && an.flagged {
-                    d += 3000.0;
-                }
-                let fitness: u8 = if ratio < -0.5 {
-                    0
-                } else if ratio <= 0.5 {
-                    1
-                } else if ratio <= 1.0 {
-                    2
-                } else {
-                    3
-                };
-                if fitness.abs_diff(an.fitness) > 1 {
-                    d += 3000.0;
-                }
-                if !feasible {
-                    d += 1e12;
-                }
-                let total = an.demerits + d;
-                if best.is_none_or(|x| total < x.demerits) {
-                    let j = after(items, b);
-                    best = Some(Node {
-                        pos: b,
-                        after: j,
-                        w: sw[j],
-                        st: sst[j],
-                        sh: ssh[j],
-                        demerits: total,
-                        prev: Some(a),
-                        flagged,
-                        fitness,
-                    });
-                }
+            }
+            if forced && an.flagged {
+                d += params.final_hyphen_demerits;
+            }
+            // The last line is the end of a word broken on the line before.
+            if forced && an.in_word && sums.spaces[b] == sums.spaces[an.after] {
+                d += params.fragment_demerits;
+            }
+            let class = fitness(ratio);
+            if class.abs_diff(an.fitness) > 1 {
+                d += params.adj_demerits;
+            }
+            // In the last pass a line that runs past the edge costs more than any
+            // line left loose (a loose line costs at most 1e16): so a word wider than
+            // its line is cut where it may be ([`split_wide`]) rather than set overfull.
+            if ratio < -1.0 {
+                d += 1e20;
+            } else if !feasible {
+                d += 1e12;
+            }
+            let total = an.demerits + d;
+            let hyphens = if flagged {
+                an.hyphens.saturating_add(1)
+            } else {
+                0
+            };
+            let slot = &mut best[usize::from(class) * 3 + usize::from(hyphens.min(2))];
+            if slot.is_none_or(|x| total < x.demerits) {
+                let j = after(items, b);
+                *slot = Some(Node {
+                    pos: b,
+                    after: j,
+                    w: sums.w[j],
+                    st: sums.st[j],
+                    sh: sums.sh[j],
+                    demerits: total,
+                    prev: Some(a),
+                    flagged,
+                    in_word,
+                    hyphens,
+                    fitness: class,
+                });
             }
         }
         active = keep;
-        if let Some(node) = best {
+        for node in best.into_iter().flatten() {
             nodes.push(node);
             active.push(nodes.len() - 1);
         }
@@ -253,7 +419,7 @@ fn run(items: &[Item], width: f32, tolerance: f32, emergency: bool) -> Option<Ve
             return None;
         }
     }
-    // The paragraph ends with a forced break, so the last node is the best ending.
+    // The paragraph ends with a forced break, so the best node there is the best ending.
     let last = nodes
         .iter()
         .enumerate()
@@ -368,5 +534,46 @@ mod tests {
         // About ten words reach across a 250 pt line; a quadratic search would weigh
         // some 200 million pairs.
         assert!(examined < 20_000 * 40, "{examined} pairs weighed");
+    }
+
+    /// A word of `letters` glyphs 6 pt wide each.
+    fn long_word(letters: usize) -> Item {
+        let Item::Box(mut c) = word(6.0) else {
+            unreachable!("word() makes a box")
+        };
+        c.glyphs = (0..letters)
+            .map(|i| Glyph {
+                gid: 1,
+                advance: 6.0,
+                cluster: i,
+                text: "w".into(),
+            })
+            .collect::<Vec<_>>()
+            .into();
+        Item::Box(c)
+    }
+
+    /// A word wider than the measure is cut between its letters, so no line is
+    /// overfull; a paragraph whose words fit is left as it is.
+    #[test]
+    fn a_word_wider_than_its_line_is_cut_and_nothing_is_overfull() {
+        let mut items = vec![word(20.0), space(), long_word(30), space(), word(20.0)];
+        crate::render::pdf::shape::forced_break(&mut items);
+        let fits = split_wide(items.clone(), 400.0);
+        assert_eq!(fits, items);
+        let cut = split_wide(items, 100.0);
+        let lines = break_lines(&cut, 100.0);
+        assert!(lines.len() >= 2, "{lines:?}");
+        for l in &lines {
+            // The line at its tightest: every space shrunk as far as it may.
+            let tightest: f32 = cut[l.start..l.end]
+                .iter()
+                .map(|it| match it {
+                    Item::Glue { width, shrink, .. } => width - shrink,
+                    other => other.width(),
+                })
+                .sum();
+            assert!(tightest <= 100.0 + 0.01, "overfull: {tightest} {l:?}");
+        }
     }
 }

@@ -139,7 +139,8 @@ pub fn document(doc: &Document, house: &House, ahead: &Ahead<'_>) -> Result<lopd
         &doc.meta.lang,
         st.body.hyphenate,
         Arc::clone(&ahead.cache),
-    );
+    )
+    .with_rules(&st.typeset);
     let mut setter = Setter {
         shaper: &shaper,
         house: st,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::fonts::{FontBook, Variant};
-use crate::house::Rgb;
+use crate::house::{Rgb, Typeset};
 
 /// How a run of text is set.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,6 +116,82 @@ pub enum Item {
 /// A penalty that forbids a break.
 pub const INF: f32 = 10_000.0;
 
+/// Hyphenation rules and break penalties, from the house's `[typeset]`.
+#[derive(Debug, Clone)]
+struct Rules {
+    left: usize,
+    right: usize,
+    capitalised_penalty: f32,
+    /// Exceptions by the lowercase word: the character counts after which a break
+    /// may fall.
+    exceptions: HashMap<String, Vec<usize>>,
+    hyphen_penalty: f32,
+    explicit_penalty: f32,
+}
+
+impl From<&Typeset> for Rules {
+    fn from(t: &Typeset) -> Rules {
+        let exceptions = t
+            .hyphenation
+            .iter()
+            .map(|w| {
+                let mut at = Vec::new();
+                let mut n = 0;
+                for c in w.chars() {
+                    if c == '-' {
+                        at.push(n);
+                    } else {
+                        n += 1;
+                    }
+                }
+                (w.replace('-', "").to_lowercase(), at)
+            })
+            .collect();
+        Rules {
+            left: t.left_hyphen_min.max(1),
+            right: t.right_hyphen_min.max(1),
+            capitalised_penalty: t.capitalised_hyphen_penalty,
+            exceptions,
+            hyphen_penalty: t.hyphen_penalty,
+            explicit_penalty: t.explicit_hyphen_penalty,
+        }
+    }
+}
+
+/// Whether the break UAX #14 offers at `pos` of `text` falls after a dash between
+/// two digits ("2013–2018"), which would leave the end of a range alone.
+fn inside_number_range(text: &str, pos: usize) -> bool {
+    let before = text[..pos].chars().rev();
+    let mut before = before.skip_while(|c| *c == ' ');
+    let dash = before.next();
+    let digit_before = before.next().is_some_and(|c| c.is_ascii_digit());
+    let digit_after = text[pos..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit());
+    matches!(
+        dash,
+        Some('-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}')
+    ) && digit_before
+        && digit_after
+}
+
+/// Byte ranges of `text` that are web or mail addresses: broken after their slashes
+/// and dots as UAX #14 allows, never with an inserted hyphen, which would change them.
+fn address_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for word in text.split([' ', '\n', '\t']) {
+        let end = start + word.len();
+        let w = word.trim_start_matches(['(', '<', '[', '"', '\u{201C}']);
+        if w.contains("://") || w.starts_with("www.") || (w.contains('@') && w.contains('.')) {
+            out.push((start, end));
+        }
+        start = end + 1;
+    }
+    out
+}
+
 impl Item {
     /// Natural width of the item.
     pub fn width(&self) -> f32 {
@@ -130,6 +206,8 @@ impl Item {
 pub struct Shaper<'b, 'a> {
     pub book: &'b FontBook<'a>,
     pub lang: Option<hypher::Lang>,
+    /// Where words may be hyphenated, and what breaks cost.
+    rules: Rules,
     /// Shape plans and shaped words, shared with other threads ([`ShapeCache`]).
     cache: Arc<ShapeCache>,
 }
@@ -167,6 +245,8 @@ struct Part {
     glyphs: Glyphs,
     /// The hyphen's glyphs (in `font`), when a break may follow this part.
     hyphen: Option<Glyphs>,
+    /// The penalty of that break.
+    penalty: f32,
 }
 
 /// What is kept per word (its text).
@@ -288,7 +368,19 @@ impl<'b, 'a> Shaper<'b, 'a> {
         } else {
             None
         };
-        Shaper { book, lang, cache }
+        Shaper {
+            book,
+            lang,
+            rules: Rules::from(&Typeset::default()),
+            cache,
+        }
+    }
+
+    /// The same shaper with the hyphenation rules and penalties of `typeset`.
+    #[must_use]
+    pub fn with_rules(mut self, typeset: &Typeset) -> Self {
+        self.rules = Rules::from(typeset);
+        self
     }
 
     /// Make font `font` ready to shape `sample`'s script: its face parsed, its Latin-1
@@ -430,7 +522,13 @@ impl<'b, 'a> Shaper<'b, 'a> {
         // order, so the spans a word meets start here: looking through all of them for
         // every word would be quadratic in a long paragraph with much inline markup.
         let mut first = 0;
+        let addresses = address_ranges(&full);
         for (pos, opp) in unicode_linebreak::linebreaks(&full) {
+            let mandatory = matches!(opp, unicode_linebreak::BreakOpportunity::Mandatory);
+            if !mandatory && pos < full.len() && inside_number_range(&full, pos) {
+                // The range stays whole: its segments are set as one word.
+                continue;
+            }
             let seg = &full[prev..pos];
             let word_len = seg.trim_end_matches([' ', '\n', '\t', '\r']).len();
             let (wstart, wend) = (prev, prev + word_len);
@@ -440,12 +538,12 @@ impl<'b, 'a> Shaper<'b, 'a> {
             for &(s, e, style) in spans[first..].iter().take_while(|sp| sp.0 < wend) {
                 let (a, b) = (s.max(wstart), e.min(wend));
                 if a < b {
-                    let hy = hyphenate && !style.artifact;
+                    let in_address = addresses.iter().any(|r| r.0 <= a && b <= r.1);
+                    let hy = hyphenate && !style.artifact && !in_address;
                     self.word(&full[a..b], style, hy, &mut items);
                 }
             }
             let at_end = pos >= full.len();
-            let mandatory = matches!(opp, unicode_linebreak::BreakOpportunity::Mandatory);
             if at_end {
                 break;
             }
@@ -471,7 +569,11 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 let explicit = seg.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
                 items.push(Item::Penalty {
                     width: 0.0,
-                    penalty: if explicit { 50.0 } else { 100.0 },
+                    penalty: if explicit {
+                        self.rules.explicit_penalty
+                    } else {
+                        100.0
+                    },
                     flagged: explicit,
                     hyphen: None,
                 });
@@ -518,7 +620,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 let hyphen = chunk(h);
                 items.push(Item::Penalty {
                     width: hyphen.width(),
-                    penalty: 50.0,
+                    penalty: part.penalty,
                     flagged: true,
                     hyphen: Some(hyphen),
                 });
@@ -538,7 +640,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
         for chunk in self.chunks(text, style) {
             // The glyphs from `from` on are the rest of the word, not yet cut off.
             let mut from = 0;
-            for &p in &points {
+            for &(p, penalty) in &points {
                 let rest = &chunk.glyphs[from..];
                 let Some(k) = rest.iter().position(|g| g.cluster >= p) else {
                     continue;
@@ -551,6 +653,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     font: chunk.font,
                     glyphs: Glyphs::from(rest[..k].to_vec()),
                     hyphen: Some(hyphen.glyphs),
+                    penalty,
                 });
                 from += k;
             }
@@ -563,13 +666,15 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 font: chunk.font,
                 glyphs,
                 hyphen: None,
+                penalty: INF,
             });
         }
         parts
     }
 
-    /// Byte offsets inside `text` where a hyphen may be inserted.
-    fn hyphen_points(&self, text: &str) -> Vec<usize> {
+    /// Byte offsets inside `text` where a hyphen may be inserted, with the penalty of
+    /// a break there.
+    fn hyphen_points(&self, text: &str) -> Vec<(usize, f32)> {
         let Some(lang) = self.lang else {
             return Vec::new();
         };
@@ -582,22 +687,94 @@ impl<'b, 'a> Shaper<'b, 'a> {
             match (start, c.is_alphabetic()) {
                 (None, true) => start = Some(i),
                 (Some(s), false) => {
-                    let word = &text[s..i];
-                    if word.chars().count() >= 6 {
-                        let mut at = s;
-                        for syl in hypher::hyphenate(word, lang) {
-                            at += syl.len();
-                            if at < i {
-                                out.push(at);
-                            }
-                        }
-                    }
+                    self.word_points(&text[s..i], s, lang, &mut out);
                     start = None;
                 }
                 _ => {}
             }
         }
         out
+    }
+}
+
+impl Shaper<'_, '_> {
+    /// Hyphenation points of one word of letters that starts at byte `s` of its text:
+    /// the house's exception if it has one, else none in a capitalised word (a name,
+    /// mostly) unless the house allows it, else the language's patterns, keeping
+    /// the house's number of letters on either side.
+    fn word_points(&self, word: &str, s: usize, lang: hypher::Lang, out: &mut Vec<(usize, f32)>) {
+        let r = &self.rules;
+        let penalty = if word.chars().next().is_some_and(char::is_uppercase) {
+            r.capitalised_penalty
+        } else {
+            r.hyphen_penalty
+        };
+        if let Some(at) = r.exceptions.get(&word.to_lowercase()) {
+            let bytes: Vec<usize> = word.char_indices().map(|(b, _)| b).collect();
+            out.extend(
+                at.iter()
+                    .filter_map(|&n| bytes.get(n).map(|b| (s + b, penalty.min(INF - 1.0)))),
+            );
+            return;
+        }
+        if penalty >= INF || word.chars().count() < 6.max(r.left + r.right) {
+            return;
+        }
+        let lang = foreign_lang(word, lang);
+        let mut at = s;
+        for syl in hypher::hyphenate_bounded(word, lang, r.left, r.right) {
+            at += syl.len();
+            if at < s + word.len() {
+                out.push((at, penalty));
+            }
+        }
+    }
+}
+
+/// The writing systems whose words [`foreign_lang`] tells apart.
+#[derive(PartialEq)]
+enum Script {
+    Latin,
+    Cyrillic,
+    Greek,
+    Georgian,
+}
+
+fn script_of(c: char) -> Script {
+    match u32::from(c) {
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
+        0x0400..=0x052F => Script::Cyrillic,
+        0x10A0..=0x10FF | 0x1C90..=0x1CBF => Script::Georgian,
+        _ => Script::Latin,
+    }
+}
+
+/// The patterns for `word` in a brief hyphenated in `lang`: the brief's own when the
+/// word is in its writing system, else those of a language of the word's (a Russian
+/// or Greek name in an English brief): the brief's patterns know nothing of its
+/// letters and would leave it whole, however long.
+fn foreign_lang(word: &str, lang: hypher::Lang) -> hypher::Lang {
+    use hypher::Lang as L;
+    let Some(first) = word.chars().next() else {
+        return lang;
+    };
+    let own = match lang {
+        L::Greek => Script::Greek,
+        L::Georgian => Script::Georgian,
+        L::Belarusian | L::Bulgarian | L::Mongolian | L::Russian | L::Serbian | L::Ukrainian => {
+            Script::Cyrillic
+        }
+        _ => Script::Latin,
+    };
+    let script = script_of(first);
+    if script == own {
+        return lang;
+    }
+    match script {
+        Script::Latin => L::English,
+        Script::Cyrillic => L::Russian,
+        Script::Greek => L::Greek,
+        Script::Georgian => L::Georgian,
     }
 }
 

@@ -1,0 +1,437 @@
+//! Typographic tests of the PDF edition (docs/typesetting.md): the line breaks of every
+//! fixture as a readable golden (`line-breaks.txt`), and the rules of the breaker
+//! checked on the built PDFs through `pdftotext -bbox`: nothing overfull, no justified
+//! line left short, no ladder of more than two hyphens, no column ending in a hyphen,
+//! number ranges whole, the house's hyphenation exceptions kept, the running head cut
+//! at a word. `BLESS=1` rewrites the goldens.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+/// The column geometry of the built-in house style, in pt: A4, 18 mm margins, two
+/// columns with a 6 mm gutter.
+const MM: f32 = 72.0 / 25.4;
+const LEFT: f32 = 18.0 * MM;
+const COLUMN: f32 = 84.0 * MM;
+const GUTTER: f32 = 6.0 * MM;
+/// The body's leading, in pt.
+const LEADING: f32 = 13.5;
+
+/// A word as `pdftotext -bbox` reports it.
+#[derive(Debug, Clone)]
+struct Word {
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    text: String,
+}
+
+/// A set line of one column.
+#[derive(Debug)]
+struct Line {
+    page: usize,
+    column: usize,
+    x0: f32,
+    x1: f32,
+    y0: f32,
+    text: String,
+}
+
+impl Line {
+    /// The line ends inside a word: an inserted hyphen (a soft hyphen to pdftotext).
+    fn hyphenated(&self) -> bool {
+        self.text.ends_with('\u{ad}')
+    }
+
+    fn right(&self) -> f32 {
+        LEFT + self.column as f32 * (COLUMN + GUTTER) + COLUMN
+    }
+}
+
+fn attr(tag: &str, name: &str) -> f32 {
+    format!(" {tag}")
+        .split(&format!(" {name}=\""))
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The words of each page of `pdf`.
+fn words(pdf: &Path) -> Vec<Vec<Word>> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    assert!(out.status.success(), "pdftotext -bbox failed");
+    let html = String::from_utf8_lossy(&out.stdout);
+    let mut pages = Vec::new();
+    for page in html.split("<page ").skip(1) {
+        let mut ws = Vec::new();
+        for w in page.split("<word ").skip(1) {
+            let Some((tag, rest)) = w.split_once('>') else {
+                continue;
+            };
+            let text = rest.split("</word>").next().unwrap_or("");
+            ws.push(Word {
+                x0: attr(tag, "xMin"),
+                y0: attr(tag, "yMin"),
+                x1: attr(tag, "xMax"),
+                text: unescape(text),
+            });
+        }
+        pages.push(ws);
+    }
+    pages
+}
+
+/// The lines set in the columns (not across them: title, full-width figures, bios),
+/// in reading order. Words whose tops lie within 2.5 pt share a line, so a note number
+/// raised above its word stays on the word's line; a line is split in two where a gap
+/// between its words spans the gutter.
+fn lines(pdf: &Path) -> Vec<Line> {
+    let gutter = (LEFT + COLUMN, LEFT + COLUMN + GUTTER);
+    let mut out = Vec::new();
+    for (p, page) in words(pdf).into_iter().enumerate() {
+        // Words come in the order of the content stream, which is reading order: a
+        // line is a run of words at one height, each right of the one before.
+        let mut groups: Vec<Vec<Word>> = Vec::new();
+        for w in page {
+            match groups.last_mut() {
+                Some(g)
+                    if (g[0].y0 - w.y0).abs() < 2.5
+                        && g.last().is_some_and(|l| w.x0 > l.x1 - 1.0) =>
+                {
+                    g.push(w)
+                }
+                _ => groups.push(vec![w]),
+            }
+        }
+        for mut g in groups {
+            g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            let split = g
+                .windows(2)
+                .position(|w| w[0].x1 <= gutter.0 + 0.6 && w[1].x0 >= gutter.1 - 0.6)
+                .map_or(g.len(), |i| i + 1);
+            let right = g.split_off(split);
+            for (column, seg) in [(0, g), (1, right)] {
+                let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
+                    continue;
+                };
+                let (x0, x1) = (first.x0, last.x1);
+                let start = LEFT + column as f32 * (COLUMN + GUTTER);
+                // Set across the columns, or in the other column than it seems.
+                if x0 < start - 0.6 || x1 > start + COLUMN + GUTTER / 2.0 {
+                    continue;
+                }
+                out.push(Line {
+                    page: p + 1,
+                    column,
+                    x0,
+                    x1,
+                    y0: seg.iter().map(|w| w.y0).fold(f32::MAX, f32::min),
+                    text: seg
+                        .iter()
+                        .map(|w| w.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The readable golden: one line a set line, `page.column`, `=` when it reaches the
+/// column's right edge, and its text.
+fn breaks(lines: &[Line]) -> String {
+    let mut out = String::new();
+    for l in lines {
+        let flush = if (l.x1 - l.right()).abs() < 0.6 {
+            '='
+        } else {
+            ' '
+        };
+        out.push_str(&format!("{}.{} {flush} {}\n", l.page, l.column + 1, l.text));
+    }
+    out
+}
+
+/// Body paragraph lines (at the column's left edge: not lists or quotes) that are not
+/// the last of their paragraph: the next line of the column starts at the same place
+/// one leading below (a new paragraph is further down).
+fn inner_lines(lines: &[Line]) -> Vec<&Line> {
+    lines
+        .windows(2)
+        .filter(|w| {
+            let (a, b) = (&w[0], &w[1]);
+            a.page == b.page
+                && a.column == b.column
+                && (b.y0 - a.y0 - LEADING).abs() < 0.15
+                && (a.x0 - b.x0).abs() < 0.5
+                && (a.x0 - (LEFT + a.column as f32 * (COLUMN + GUTTER))).abs() < 0.6
+                && a.text.contains(' ')
+                && !starts_item(&b.text)
+        })
+        .map(|w| &w[0])
+        .collect()
+}
+
+/// A line that starts a list item with its marker (a bullet or a number).
+fn starts_item(text: &str) -> bool {
+    let first = text.split(' ').next().unwrap_or("");
+    first == "\u{2022}"
+        || (first.ends_with('.')
+            && first
+                .trim_end_matches('.')
+                .chars()
+                .all(|c| c.is_ascii_digit()))
+}
+
+/// What the rules of docs/typesetting.md forbid in `lines`, one message each.
+fn defects(lines: &[Line]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for l in lines {
+        if l.x1 > l.right() + 0.6 {
+            bad.push(format!(
+                "{}.{} overfull by {:.1} pt: {}",
+                l.page,
+                l.column + 1,
+                l.x1 - l.right(),
+                l.text
+            ));
+        }
+        let t = l
+            .text
+            .trim_end_matches(['\u{ad}', '-', '\u{2013}', '\u{2014}']);
+        if t.len() < l.text.len()
+            && t.ends_with(|c: char| c.is_ascii_digit())
+            && !l.text.ends_with('\u{ad}')
+        {
+            bad.push(format!(
+                "{}.{} a number range broken: {}",
+                l.page,
+                l.column + 1,
+                l.text
+            ));
+        }
+    }
+    for l in inner_lines(lines) {
+        // Justified body text (the 10 pt serif): every line but a paragraph's last
+        // reaches the edge. Ragged notes and cells are set smaller and closer.
+        if l.x1 < l.right() - 0.6 {
+            bad.push(format!(
+                "{}.{} justified line short by {:.1} pt: {}",
+                l.page,
+                l.column + 1,
+                l.right() - l.x1,
+                l.text
+            ));
+        }
+    }
+    let mut run = 0;
+    for (i, l) in lines.iter().enumerate() {
+        run = if l.hyphenated() { run + 1 } else { 0 };
+        if run > 2 {
+            bad.push(format!(
+                "{}.{} a third hyphen in a row: {}",
+                l.page,
+                l.column + 1,
+                l.text
+            ));
+        }
+        let last_of_column = lines
+            .get(i + 1)
+            .is_none_or(|n| n.page != l.page || n.column != l.column || n.y0 < l.y0);
+        if l.hyphenated() && last_of_column {
+            bad.push(format!(
+                "{}.{} column ends in a hyphen: {}",
+                l.page,
+                l.column + 1,
+                l.text
+            ));
+        }
+    }
+    bad
+}
+
+fn build(src: &Path) -> (tempfile::TempDir, std::path::PathBuf) {
+    common::build_edition(src, "pdf")
+}
+
+#[test]
+fn line_breaks_of_every_fixture_match_their_golden_and_break_no_rule() {
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    for case in common::CASES {
+        let (_dir, pdf) = build(&common::fixture(case));
+        let lines = lines(&pdf);
+        assert!(lines.len() > 10, "{case}: {} lines found", lines.len());
+        common::golden(
+            &common::root()
+                .join("tests/fixtures")
+                .join(case)
+                .join("expected/line-breaks.txt"),
+            &breaks(&lines),
+        );
+        let bad = defects(&lines);
+        assert!(bad.is_empty(), "{case}:\n{}", bad.join("\n"));
+    }
+}
+
+/// The checks themselves catch what they look for, on lines made up for them.
+#[test]
+fn the_rules_catch_their_defects() {
+    let right = LEFT + COLUMN;
+    let line = |y: f32, x1: f32, text: &str| Line {
+        page: 1,
+        column: 0,
+        x0: LEFT,
+        x1,
+        y0: y,
+        text: text.into(),
+    };
+    let good = [
+        line(100.0, right, "a justified line with a hy\u{ad}"),
+        line(113.5, right, "phen and another hy\u{ad}"),
+        line(127.0, right, "phen, then a line that ends"),
+        line(140.5, right - 50.0, "the paragraph."),
+    ];
+    assert_eq!(defects(&good), Vec::<String>::new());
+    let bad = [
+        line(100.0, right + 3.0, "an overfull line"),
+        line(113.5, right - 10.0, "a short justified line"),
+        line(127.0, right, "a range 2013\u{2013}"),
+        line(140.5, right, "one hy\u{ad}"),
+        line(154.0, right, "two hy\u{ad}"),
+        line(167.5, right, "three hy\u{ad}"),
+    ];
+    let found = defects(&bad);
+    for what in [
+        "overfull",
+        "short by",
+        "number range",
+        "third hyphen",
+        "column ends in a hyphen",
+    ] {
+        assert!(
+            found.iter().any(|m| m.contains(what)),
+            "{what} not caught: {found:?}"
+        );
+    }
+}
+
+/// A brief whose paragraphs are full of the words the house hyphenates by its
+/// exception list, number ranges and long names, set in the columns.
+fn words_brief() -> String {
+    let para = "The geoeconomic stakes of Kazakhstan and the Russian presence from \
+                2013\u{2013}2018 shaped the geoeconomic debate in Kazakhstan, where \
+                Russian investment grew between 1990\u{2013}2000 and 2016\u{2013}2024 \
+                alongside geoeconomic planning.";
+    let mut body = String::new();
+    for i in 0..12 {
+        // Shift each paragraph by a word so the words fall at many places of a line.
+        body.push_str(&"Indeed ".repeat(i));
+        body.push_str(para);
+        body.push_str("\n\n");
+    }
+    common::brief(&body)
+}
+
+#[test]
+fn exceptions_names_and_ranges_break_only_where_allowed() {
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("words.md");
+    std::fs::write(&src, words_brief()).expect("write brief");
+    let (_out, pdf) = build(&src);
+    let lines = lines(&pdf);
+    let bad = defects(&lines);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The exception list allows Ka-zakh-stan, geo-eco-nom-ic and Rus-sian only.
+    let allowed = [
+        "Ka\u{ad}",
+        "Kazakh\u{ad}",
+        "geo\u{ad}",
+        "geoeco\u{ad}",
+        "geoeconom\u{ad}",
+        "Rus\u{ad}",
+    ];
+    for l in &lines {
+        let Some(last) = l.text.split(' ').next_back() else {
+            continue;
+        };
+        if !l.hyphenated() {
+            continue;
+        }
+        let word = last.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let listed = ["kaz", "geo", "rus"]
+            .iter()
+            .any(|p| word.to_lowercase().starts_with(p));
+        assert!(
+            !listed || allowed.contains(&word),
+            "{}.{} breaks against the exception list: {}",
+            l.page,
+            l.column + 1,
+            l.text
+        );
+    }
+}
+
+#[test]
+fn the_running_head_is_cut_at_a_word_with_an_ellipsis() {
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let title = "Regional connectivity and its security costs across the steppe, \
+                 the mountains and the rivers of Central Asia, section by section";
+    let body = "Regional security in the steppe has long rested on arrangements older \
+                than the states that now keep them.\n\n"
+        .repeat(120);
+    let src_text =
+        common::brief(&body).replace("title: A test brief", &format!("title: \"{title}\""));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("head.md");
+    std::fs::write(&src, src_text).expect("write brief");
+    let (_out, pdf) = build(&src);
+    let out = Command::new("pdftotext")
+        .args(["-f", "2", "-l", "2", "-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let head = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let shown = head
+        .split('\u{2026}')
+        .next()
+        .map(str::trim)
+        .unwrap_or_default();
+    assert!(
+        head.contains('\u{2026}'),
+        "no ellipsis in the head: {head:?}"
+    );
+    assert!(
+        title.starts_with(shown) && title[shown.len()..].starts_with(' '),
+        "the head is not cut at a word: {head:?}"
+    );
+    assert!(
+        !shown.ends_with([',', ';', ':']),
+        "punctuation before the ellipsis: {head:?}"
+    );
+}
