@@ -330,12 +330,20 @@ pub fn record_path(project: &Path, source: &Path) -> String {
 /// resolved. A symlink there that leads out of the project folder is refused: the
 /// manifest could otherwise reach any file through one planted beside it.
 pub fn resolve_source(manifest_path: &Path, m: &Manifest) -> Result<PathBuf> {
+    resolve_source_below(manifest_path, m, 0)
+}
+
+/// [`resolve_source`] for a manifest `levels` subfolders below the output folder (a
+/// build mirrors `source/2024/x.md` as `dist/2024/x.*`): the project folder is the one
+/// that holds the output folder, as for a manifest at its top.
+pub fn resolve_source_below(manifest_path: &Path, m: &Manifest, levels: usize) -> Result<PathBuf> {
     let dir = manifest_path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let real = std::fs::canonicalize(dir).map_err(|e| Error::io("read", dir, e))?;
-    let project = project_folder(&real);
+    let out = real.ancestors().nth(levels).unwrap_or(&real);
+    let project = project_folder(out);
     let mut path = project.clone();
     path.extend(m.source.path.split('/'));
     match std::fs::canonicalize(&path) {

@@ -337,10 +337,12 @@ fn error_json(e: &Error, source: &std::path::Path) -> Vec<serde_json::Value> {
 }
 
 /// Write to standard error, ignoring a closed stream (e.g. piped into `head`):
-/// `eprintln!` would panic there.
+/// `eprintln!` would panic there. Diagnostics are coloured ([`crate::diag::paint`]);
+/// `anstream` drops the colours unless standard error is a terminal, and always with
+/// `NO_COLOR` set (`CLICOLOR_FORCE=1` keeps them when piped).
 fn say(s: &str) {
     use std::io::Write;
-    let _ = std::io::stderr().write_all(s.as_bytes());
+    let _ = anstream::stderr().write_all(crate::diag::paint(s).as_bytes());
 }
 
 /// Write to standard output, ignoring a closed stream.
