@@ -31,6 +31,8 @@ pub struct Request {
     pub jobs: Option<usize>,
     /// Show a progress bar (the CLI sets it only when standard error is a terminal).
     pub progress: bool,
+    /// Front-matter overrides for this build (`--set`), recorded in each manifest.
+    pub set: Vec<crate::overrides::Set>,
 }
 
 /// One written file.
@@ -249,8 +251,11 @@ pub fn render_brief(
             // Read once: these bytes are parsed, hashed into the manifest and attached
             // to a PDF/A-3 edition, so all three describe the same source even when the
             // file is edited during the build.
-            let doc = read_source(path)
-                .and_then(|bytes| Ok((parse_source(path, &bytes, coverage)?, bytes)));
+            // `--set` changes the text parsed, not the bytes recorded and attached.
+            let doc = read_source(path).and_then(|bytes| {
+                let text = crate::overrides::apply(&bytes, &req.set);
+                Ok((parse_source(path, &text, coverage)?, bytes))
+            });
             parsed.store(true, std::sync::atomic::Ordering::Relaxed);
             doc
         },
@@ -392,6 +397,7 @@ pub fn build_one(
         staged.push(e.staged);
     }
     manifest.editions = digests;
+    manifest.overrides = req.set.clone();
     let manifest_name = format!("{}.manifest.json", doc.slug);
     // The manifest is staged beside the editions before anything is replaced, so a full
     // disk here leaves the previous set whole; it is renamed last.

@@ -24,6 +24,7 @@ pub mod input;
 pub mod manifest;
 pub mod model;
 pub mod open;
+pub mod overrides;
 pub mod parse;
 pub mod render;
 pub mod run;

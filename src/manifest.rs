@@ -42,6 +42,10 @@ pub struct Manifest {
     pub fonts: Vec<FileDigest>,
     /// The house style file.
     pub house: FileDigest,
+    /// Front-matter values `build --set` overrode, in the order given; `check` applies
+    /// them to the source again (see [`crate::overrides`]). Absent when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<crate::overrides::Set>,
     /// Layout version of this document.
     pub schema: u32,
     /// The brief's slug (file stem of the source and the editions).
@@ -150,6 +154,7 @@ impl Manifest {
                 },
                 ..house_digest(i.house)
             },
+            overrides: Vec::new(),
             schema: SCHEMA,
             slug: i.slug.to_owned(),
             source: FileDigest {

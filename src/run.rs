@@ -50,6 +50,10 @@ enum Command {
         /// Open the built PDF in the system's viewer (xdg-open, or open on macOS).
         #[arg(long)]
         open: bool,
+        /// Override a front-matter value for this build only (title, subtitle, region,
+        /// date, lang, id); repeatable. The manifest records it.
+        #[arg(long, value_name = "KEY=VALUE")]
+        set: Vec<crate::overrides::Set>,
     },
     /// Verify that the editions carry their sources' content.
     Check {
@@ -191,6 +195,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             pdf_standard,
             jobs,
             open,
+            set,
         } => {
             if *open && !format.contains(&Format::Pdf) {
                 return Err(Error::Usage(
@@ -208,6 +213,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 pdf_standard: *pdf_standard,
                 source_date_epoch: source_date_epoch()?,
                 jobs: jobs.map(usize::from),
+                set: set.clone(),
                 progress: !cli.quiet
                     && !cli.json
                     && std::io::IsTerminal::is_terminal(&std::io::stderr()),

@@ -360,7 +360,13 @@ fn expect(
     manifest: Option<&Manifest>,
 ) -> Result<(Expect, crate::model::Document)> {
     let bytes = read_source(source)?;
-    let doc = crate::build::parse_source(&source.path, &bytes, coverage)?;
+    // A build with `--set` parsed the source with the overrides its manifest records.
+    let sets = manifest.map_or(&[][..], |m| &m.overrides[..]);
+    let doc = crate::build::parse_source(
+        &source.path,
+        &crate::overrides::apply(&bytes, sets),
+        coverage,
+    )?;
     let furniture = pdf::furniture::Expected::of(&doc, house);
     let words = content::content(&doc, &house.style).words();
     let digest = content::digest(&words);
