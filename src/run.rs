@@ -332,6 +332,13 @@ fn error_json(e: &Error, source: &std::path::Path) -> Vec<serde_json::Value> {
             })
             .collect(),
         Error::Many(all) => all.iter().flat_map(|e| error_json(e, source)).collect(),
+        Error::Hinted { message, hint } => vec![serde_json::json!({
+            "file": source,
+            "line": null,
+            "column": null,
+            "message": message,
+            "hint": hint,
+        })],
         other => vec![serde_json::json!({
             "file": source,
             "line": null,
