@@ -253,8 +253,10 @@ pub fn render_brief(
             // file is edited during the build.
             // `--set` changes the text parsed, not the bytes recorded and attached.
             let doc = read_source(path).and_then(|bytes| {
-                let text = crate::overrides::apply(&bytes, &req.set);
-                Ok((parse_source(path, &text, coverage)?, bytes))
+                let (text, placed) = crate::overrides::apply_placed(&bytes, &req.set);
+                let doc = parse_source(path, &text, coverage)
+                    .map_err(|e| crate::overrides::explain(e, &placed))?;
+                Ok((doc, bytes))
             });
             parsed.store(true, std::sync::atomic::Ordering::Relaxed);
             doc

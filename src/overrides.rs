@@ -5,9 +5,12 @@
 //! records the overrides beside the digest of the file as it is, and `check` applies
 //! them again before it compares, so the editions of an overridden build verify.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::diag::did_you_mean;
+use crate::error::Error;
 
 /// The front-matter keys `--set` can change: those holding one line of text.
 pub const KEYS: &[&str] = &["title", "subtitle", "region", "date", "lang", "id"];
@@ -68,16 +71,23 @@ impl std::str::FromStr for Set {
 /// the front matter lacks is added before its closing fence. A source without front
 /// matter, or not UTF-8, is returned as it is: the parser reports it.
 pub fn apply(source: &[u8], sets: &[Set]) -> Vec<u8> {
+    apply_placed(source, sets).0
+}
+
+/// [`apply`], also giving where each override's entry lies in the new text, so a
+/// problem found there can say that the value came from `--set` ([`explain`]).
+pub fn apply_placed(source: &[u8], sets: &[Set]) -> (Vec<u8>, Vec<(Range<usize>, Set)>) {
     if sets.is_empty() {
-        return source.to_vec();
+        return (source.to_vec(), Vec::new());
     }
     let Ok(text) = std::str::from_utf8(source) else {
-        return source.to_vec();
+        return (source.to_vec(), Vec::new());
     };
     let mut text = text.to_owned();
+    let mut placed: Vec<(Range<usize>, Set)> = Vec::new();
     for set in sets {
         let Some(fm) = crate::parse::front::split(&text) else {
-            return source.to_vec();
+            return (source.to_vec(), Vec::new());
         };
         // A JSON string is a YAML double-quoted scalar with the same escapes.
         let quoted = serde_json::to_string(&set.value).unwrap_or_default();
@@ -106,12 +116,47 @@ pub fn apply(source: &[u8], sets: &[Set]) -> Vec<u8> {
                 at = Some(start..offset);
             }
         }
-        match at {
-            Some(range) => text.replace_range(range, &entry),
-            None => text.insert_str(fm.yaml.end, &entry),
+        let (start, removed) = match at {
+            Some(range) => {
+                let start = range.start;
+                let removed = range.len();
+                text.replace_range(range, &entry);
+                (start, removed)
+            }
+            None => {
+                text.insert_str(fm.yaml.end, &entry);
+                (fm.yaml.end, 0)
+            }
+        };
+        // Entries placed earlier and lying after this one have moved.
+        for (r, _) in &mut placed {
+            if r.start >= start + removed {
+                let shift = |x: usize| (x + entry.len()).saturating_sub(removed);
+                *r = shift(r.start)..shift(r.end);
+            }
+        }
+        placed.push((start..start + entry.len(), set.clone()));
+    }
+    (text.into_bytes(), placed)
+}
+
+/// `err` with a note on each located problem that lies in an entry `--set` placed: the
+/// line shown is not in the file on disk, so the hint names the option.
+pub fn explain(err: Error, placed: &[(Range<usize>, Set)]) -> Error {
+    let Error::Source(mut d) = err else {
+        return err;
+    };
+    for diag in &mut d.diagnostics {
+        let Some(span) = &diag.span else { continue };
+        if let Some((_, set)) = placed.iter().find(|(r, _)| r.contains(&span.start)) {
+            let note = format!("this value comes from --set {}=…", set.key);
+            diag.hint = Some(match diag.hint.take() {
+                Some(h) => format!("{h} ({note})"),
+                None => note,
+            });
         }
     }
-    text.into_bytes()
+    Error::Source(d)
 }
 
 #[cfg(test)]
@@ -134,6 +179,27 @@ mod tests {
             out,
             "---\ntitle: \"New: \\\"quoted\\\"\"\nregion: Asia\nsubtitle: \"Sub\"\n---\n\nBody.\n"
         );
+    }
+
+    #[test]
+    fn placed_ranges_cover_each_entry() {
+        let src = "---\nregion: Asia\ntitle: Old\n---\n\nBody.\n";
+        let sets = [
+            set("title=A much longer title"),
+            set("region=R"),
+            set("id=x"),
+        ];
+        let (out, placed) = apply_placed(src.as_bytes(), &sets);
+        let out = String::from_utf8(out).expect("utf-8");
+        assert_eq!(placed.len(), 3);
+        for (range, s) in &placed {
+            let line = &out[range.clone()];
+            assert!(
+                line.starts_with(&format!("{}: ", s.key)),
+                "{line:?} in {out:?}"
+            );
+            assert!(line.ends_with('\n'), "{line:?}");
+        }
     }
 
     #[test]

@@ -529,4 +529,9 @@ fn set_overrides_front_matter_for_one_build_and_check_agrees() {
         glyph.stderr
     );
     assert!(glyph.stderr.contains("U+1F600"), "{}", glyph.stderr);
+    assert!(
+        glyph.stderr.contains("this value comes from --set title="),
+        "{}",
+        glyph.stderr
+    );
 }
