@@ -86,8 +86,12 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff) on standard output.
-    Man,
+    /// Print the manual page (roff) on standard output, or write one page per command.
+    Man {
+        /// Write briefpress.1 and a page per subcommand (briefpress-build.1, …) into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,12 +176,21 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             print_bytes(&out);
             return Ok(EXIT_OK);
         }
-        Command::Man => {
+        Command::Man { out: None } => {
             let mut out = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut out)
                 .map_err(|e| Error::Usage(format!("cannot write the manual page: {e}")))?;
             print_bytes(&out);
+            return Ok(EXIT_OK);
+        }
+        Command::Man { out: Some(dir) } => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+            clap_mangen::generate_to(Cli::command(), dir)
+                .map_err(|e| Error::io("write manual pages in", dir, e))?;
+            if !cli.quiet && !cli.json {
+                say(&format!("wrote the manual pages into {}\n", dir.display()));
+            }
             return Ok(EXIT_OK);
         }
         Command::Build { .. } | Command::Check { .. } => {}
@@ -297,9 +310,10 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             Ok(if report.ok { EXIT_OK } else { EXIT_MISMATCH })
         }
         // Handled above, before the house style is loaded.
-        Command::New { .. } | Command::House(_) | Command::Completions { .. } | Command::Man => {
-            Ok(EXIT_OK)
-        }
+        Command::New { .. }
+        | Command::House(_)
+        | Command::Completions { .. }
+        | Command::Man { .. } => Ok(EXIT_OK),
     }
 }
 

@@ -194,6 +194,20 @@ fn completions_and_the_man_page() {
     for word in [".SH SYNOPSIS", "build", "check", "completions", "house"] {
         assert!(man.stdout.contains(word), "man page lacks {word}");
     }
+    // Every page the main one refers to (briefpress-build(1), …) can be written.
+    sb.run(&["man", "--out", "man1"]).expect_code(0);
+    let pages = sb.files("man1");
+    for page in [
+        "briefpress.1",
+        "briefpress-build.1",
+        "briefpress-check.1",
+        "briefpress-new.1",
+        "briefpress-house-init.1",
+    ] {
+        assert!(pages.iter().any(|p| p == page), "{page} not in {pages:?}");
+    }
+    let build = std::fs::read_to_string(sb.path("man1/briefpress-build.1")).expect("page");
+    assert!(build.contains("\\-\\-set"), "{build}");
 }
 
 /// A fake `xdg-open` (and `open`, for macOS) on PATH that records what it was asked to
