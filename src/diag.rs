@@ -151,7 +151,8 @@ impl fmt::Display for SourceDiagnostics {
 }
 
 /// `text` (diagnostics and reports as briefpress prints them) with terminal colours:
-/// `error` in bold red, `warning` in bold yellow, `ok` in green, the location arrow,
+/// `error` (and check's `mismatch`, `changed`, `missing`) in bold red, `warning` and
+/// `note` in bold yellow, `ok` in green, the location arrow,
 /// gutter and `hint` in bold blue, carets in red. The plain text stays what it was, so
 /// the caller decides whether colours are shown (the CLI writes through `anstream`,
 /// which drops them when the stream is not a terminal or `NO_COLOR` is set).
@@ -170,12 +171,24 @@ pub fn paint(text: &str) -> String {
         };
         let indent = &body[..body.len() - body.trim_start().len()];
         let rest = body.trim_start();
-        let painted = if let Some(r) = body.strip_prefix("error:") {
-            format!("{red}error{red:#}:{r}")
-        } else if let Some(r) = body.strip_prefix("warning:") {
-            format!("{yellow}warning{yellow:#}:{r}")
-        } else if let Some(r) = body.strip_prefix("ok:") {
-            format!("{green}ok{green:#}:{r}")
+        // The first word of a line says what kind of line it is (check's report too).
+        let kind = [
+            ("error", red),
+            ("mismatch", red),
+            ("changed", red),
+            ("missing", red),
+            ("warning", yellow),
+            ("note", yellow),
+            ("ok", green),
+        ]
+        .into_iter()
+        .find_map(|(word, st)| {
+            body.strip_prefix(word)
+                .filter(|r| r.starts_with(':'))
+                .map(|r| (word, st, r))
+        });
+        let painted = if let Some((word, st, r)) = kind {
+            format!("{st}{word}{st:#}{r}")
         } else if let Some(r) = rest.strip_prefix("--> ") {
             format!("{indent}{blue}-->{blue:#} {r}")
         } else if let Some(r) = rest.strip_prefix("= hint:") {

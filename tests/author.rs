@@ -419,6 +419,21 @@ fn diagnostics_are_coloured_only_for_a_terminal_and_never_with_no_color() {
             .join("\n")
     };
     assert_eq!(body(&none.stderr), body(&piped.stderr));
+    // The check report too: its `ok:` lines are green on a terminal, plain when piped.
+    std::fs::remove_file(sb.path("source/bad.md")).expect("rm");
+    sb.copy(&fixture("seed"), "source/good.md");
+    sb.run(&["build"]).expect_code(0);
+    let check = sb
+        .run_env(&["check"], &[("CLICOLOR_FORCE", "1")])
+        .expect_code(0);
+    assert!(
+        check.stderr.contains(&format!("{ESC}[")),
+        "{:?}",
+        check.stderr
+    );
+    let plain = sb.run(&["check"]).expect_code(0);
+    assert!(plain.stderr.starts_with("ok: "), "{:?}", plain.stderr);
+    sb.write("source/bad.md", "---\ntitle: x\n---\n\n<b>hi</b>\n");
     // JSON is never coloured.
     let json = sb
         .run_env(&["build", "--json"], &[("CLICOLOR_FORCE", "1")])
