@@ -33,6 +33,8 @@ pub struct Request {
     pub progress: bool,
     /// Front-matter overrides for this build (`--set`), recorded in each manifest.
     pub set: Vec<crate::overrides::Set>,
+    /// Sign each manifest with this key (`build --sign-key`, see [`crate::sign`]).
+    pub sign_key: Option<std::sync::Arc<crate::sign::SigningKey>>,
 }
 
 /// One written file.
@@ -373,11 +375,16 @@ pub fn build_one(
     out: &OutDir,
 ) -> Result<Built> {
     let slug = slug_of(path);
-    if slug.len() > MAX_SLUG_BYTES {
+    // A signature's name is the manifest's and `.minisig`: signing leaves less room.
+    let max = match req.sign_key {
+        Some(_) => MAX_SLUG_BYTES - crate::sign::SUFFIX.len(),
+        None => MAX_SLUG_BYTES,
+    };
+    if slug.len() > max {
         return Err(Error::SlugTooLong {
             source: path.to_owned(),
             bytes: slug.len(),
-            max: MAX_SLUG_BYTES,
+            max,
         });
     }
     let RenderedBrief {
@@ -403,7 +410,15 @@ pub fn build_one(
     let manifest_name = format!("{}.manifest.json", doc.slug);
     // The manifest is staged beside the editions before anything is replaced, so a full
     // disk here leaves the previous set whole; it is renamed last.
-    staged.push(out.stage(&manifest_name, &manifest.to_json())?);
+    let json = manifest.to_json();
+    if let Some(key) = &req.sign_key {
+        // Renamed just before the manifest: a set cut short between the two fails
+        // `check --trust-key` rather than passing with a stale signature.
+        let signature = key.sign(&json, &crate::sign::trusted_comment(&doc.slug))?;
+        let name = format!("{manifest_name}{}", crate::sign::SUFFIX);
+        staged.push(out.stage(&name, signature.as_bytes())?);
+    }
+    staged.push(out.stage(&manifest_name, &json)?);
     crate::write::commit(staged)?;
     Ok(Built {
         source: path.to_owned(),

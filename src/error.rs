@@ -62,6 +62,13 @@ pub enum Error {
         message: String,
         hint: &'static str,
     },
+    /// A signing or trusted key, or a signature, that cannot be used (see
+    /// [`crate::sign`]).
+    Key {
+        path: PathBuf,
+        message: String,
+        hint: &'static str,
+    },
     /// A slug too long for the names of its output files.
     SlugTooLong {
         source: PathBuf,
@@ -142,6 +149,15 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "error: manifest {}: field `{field}`: {message}\n  = hint: {hint}",
+                path.display()
+            ),
+            Error::Key {
+                path,
+                message,
+                hint,
+            } => write!(
+                f,
+                "error: key {}: {message}\n  = hint: {hint}",
                 path.display()
             ),
             Error::SlugTooLong { source, bytes, max } => write!(

@@ -29,5 +29,6 @@ pub mod parse;
 pub mod render;
 pub mod run;
 pub mod scaffold;
+pub mod sign;
 pub mod verify;
 pub mod write;

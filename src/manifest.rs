@@ -180,6 +180,11 @@ impl Manifest {
     /// could have written (see [`confined`]); otherwise the manifest is refused with an
     /// error naming the field, before any file it names is opened.
     pub fn read(path: &Path, slug: &str) -> Result<Option<Manifest>> {
+        Ok(Manifest::read_bytes(path, slug)?.0)
+    }
+
+    /// [`Manifest::read`], also returning the bytes read (what a signature covers).
+    pub fn read_bytes(path: &Path, slug: &str) -> Result<(Option<Manifest>, Option<Vec<u8>>)> {
         let bad = |message: String| Error::Unreadable {
             path: path.to_owned(),
             message,
@@ -187,7 +192,7 @@ impl Manifest {
         let bytes = match crate::input::read_regular(path, MAX_MANIFEST_BYTES) {
             Ok(b) => b,
             Err(crate::input::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(None)
+                return Ok((None, None))
             }
             Err(crate::input::ReadError::Io(e)) => return Err(Error::io("read", path, e)),
             Err(e) => return Err(bad(format!("{e}; not a briefpress manifest"))),
@@ -201,7 +206,7 @@ impl Manifest {
             )));
         }
         m.validate(path, slug)?;
-        Ok(Some(m))
+        Ok((Some(m), Some(bytes)))
     }
 
     /// Refuse values a build cannot have written: another slug, a source path outside

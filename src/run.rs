@@ -54,6 +54,11 @@ enum Command {
         /// date, lang, id); repeatable. The manifest records it.
         #[arg(long, value_name = "KEY=VALUE")]
         set: Vec<crate::overrides::Set>,
+        /// Sign each release manifest with this minisign secret key
+        /// (`<slug>.manifest.json.minisig`); a password-protected key takes its password
+        /// from BRIEFPRESS_KEY_PASSWORD.
+        #[arg(long, value_name = "KEY")]
+        sign_key: Option<PathBuf>,
     },
     /// Verify that the editions carry their sources' content.
     Check {
@@ -68,6 +73,17 @@ enum Command {
         /// as CI should: without one only the content is checked.
         #[arg(long)]
         require_manifest: bool,
+        /// Accept only manifests signed by this minisign public key (a `.pub` file or
+        /// the key itself); implies --require-manifest.
+        #[arg(long, value_name = "PUBKEY")]
+        trust_key: Option<String>,
+    },
+    /// Make a key pair for signing release manifests: KEY (secret) and KEY.pub.
+    /// The secret key is protected by BRIEFPRESS_KEY_PASSWORD when it is set.
+    Keygen {
+        /// Where to write the secret key; the public key goes beside it as KEY.pub.
+        #[arg(value_name = "KEY")]
+        key: PathBuf,
     },
     /// Start a new brief: write a starter source/SLUG.md to edit.
     New {
@@ -193,7 +209,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             }
             return Ok(EXIT_OK);
         }
-        Command::Build { .. } | Command::Check { .. } => {}
+        Command::Build { .. } | Command::Check { .. } | Command::Keygen { .. } => {}
     }
     let house = match &cli.house {
         Some(p) => crate::house::load(p)?,
@@ -209,12 +225,17 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             jobs,
             open,
             set,
+            sign_key,
         } => {
             if *open && !format.contains(&Format::Pdf) {
                 return Err(Error::Usage(
                     "--open opens the PDF edition, which --format leaves out\n  = hint: add pdf to --format, or drop --open".into(),
                 ));
             }
+            let sign_key = match sign_key {
+                Some(p) => Some(std::sync::Arc::new(crate::sign::SigningKey::read(p)?)),
+                None => None,
+            };
             let mut formats = format.clone();
             formats.sort();
             formats.dedup();
@@ -230,6 +251,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 progress: !cli.quiet
                     && !cli.json
                     && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                sign_key,
             };
             let started = std::time::Instant::now();
             let outcome = crate::build::build(&req, &house)?;
@@ -293,11 +315,17 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             paths,
             source,
             require_manifest,
+            trust_key,
         } => {
+            let trust_key = match trust_key {
+                Some(k) => Some(crate::sign::TrustedKey::parse(k)?),
+                None => None,
+            };
             let req = crate::verify::Request {
                 paths: paths.clone(),
                 source_dir: source.clone(),
-                require_manifest: *require_manifest,
+                require_manifest: *require_manifest || trust_key.is_some(),
+                trust_key,
             };
             let report = crate::verify::check(&req, &house)?;
             if cli.json {
@@ -308,6 +336,20 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 say(&report.render());
             }
             Ok(if report.ok { EXIT_OK } else { EXIT_MISMATCH })
+        }
+        Command::Keygen { key } => {
+            let public = crate::sign::keygen(key)?;
+            if cli.json {
+                let v = serde_json::json!({ "ok": true, "secret_key": key, "public_key": public });
+                print_out(&format!("{v}\n"));
+            } else if !cli.quiet {
+                say(&format!(
+                    "wrote {} (secret: keep it out of the repository) and {} (public)\n",
+                    key.display(),
+                    public.display()
+                ));
+            }
+            Ok(EXIT_OK)
         }
         // Handled above, before the house style is loaded.
         Command::New { .. }

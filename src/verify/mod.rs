@@ -44,6 +44,8 @@ pub struct Request {
     /// one, only the content is checked, and a rebuilt edition cannot be told from
     /// the released one.
     pub require_manifest: bool,
+    /// Accept only manifests signed by this key (`check --trust-key`).
+    pub trust_key: Option<crate::sign::TrustedKey>,
 }
 
 /// The edition files of one brief found on the command line.
@@ -93,6 +95,7 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
         b.changed.is_empty()
             && b.editions.iter().all(|e| e.differences.is_empty())
             && (b.manifest.is_some() || !req.require_manifest)
+            && b.signature.as_ref().is_none_or(|s| s.verified)
     });
     Ok(Report {
         schema: report::SCHEMA,
@@ -211,7 +214,17 @@ fn check_brief(
     brief: &Brief,
 ) -> Result<(BriefReport, Vec<Error>)> {
     let manifest_path = crate::manifest::path_for(&brief.dir, slug);
-    let manifest = Manifest::read(&manifest_path, slug)?;
+    let (manifest, manifest_bytes) = Manifest::read_bytes(&manifest_path, slug)?;
+    let signature = req.trust_key.as_ref().and_then(|key| {
+        let bytes = manifest_bytes.as_deref()?;
+        let path = crate::sign::signature_path(&manifest_path);
+        let problem = key.verify(&path, bytes, slug).err();
+        Some(report::Signature {
+            verified: problem.is_none(),
+            problem,
+            path,
+        })
+    });
     let source = source_path(req, slug, manifest.as_ref(), &manifest_path, brief.levels)?;
     // The source and each edition are read at the same time: the source and the later
     // editions by the pool, the first edition (the PDF, the longest to read) by this
@@ -292,6 +305,7 @@ fn check_brief(
         content_digest: digest,
         changed,
         editions,
+        signature,
     };
     Ok((report, errors))
 }

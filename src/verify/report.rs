@@ -59,6 +59,22 @@ pub struct BriefReport {
     /// Files that differ from the manifest (empty without a manifest).
     pub changed: Vec<Changed>,
     pub editions: Vec<EditionReport>,
+    /// The manifest's signature, when `check --trust-key` asked for one (absent
+    /// otherwise, and when there is no manifest to sign).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// The verdict on a manifest's signature (`check --trust-key`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Signature {
+    /// The signature file (`<slug>.manifest.json.minisig`).
+    pub path: PathBuf,
+    /// Whether it is a valid signature of the manifest, by the trusted key, for this
+    /// brief.
+    pub verified: bool,
+    /// Why not, in words.
+    pub problem: Option<String>,
 }
 
 /// The verdict on everything checked.
@@ -114,6 +130,20 @@ impl Report {
                     .as_ref()
                     .map_or_else(String::new, |m| format!(" (per {})", m.display()));
                 let _ = writeln!(s, "changed: {kind} {} {what}{manifest}", c.path);
+            }
+            match &b.signature {
+                Some(sig) if sig.verified => {
+                    let _ = writeln!(
+                        s,
+                        "ok: {} is a valid signature of the manifest",
+                        sig.path.display()
+                    );
+                }
+                Some(sig) => {
+                    let why = sig.problem.as_deref().unwrap_or("it does not verify");
+                    let _ = writeln!(s, "unsigned: {}: {why}", b.slug);
+                }
+                None => {}
             }
             for e in &b.editions {
                 if e.differences.is_empty() {

@@ -83,6 +83,7 @@ impl Sandbox {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_briefpress"));
         cmd.args(args).current_dir(self.dir.path());
         cmd.env_remove("SOURCE_DATE_EPOCH");
+        cmd.env_remove("BRIEFPRESS_KEY_PASSWORD");
         for (k, v) in env {
             cmd.env(k, v);
         }
