@@ -31,6 +31,8 @@ pub struct Request {
     pub jobs: Option<usize>,
     /// Show a progress bar (the CLI sets it only when standard error is a terminal).
     pub progress: bool,
+    /// Front-matter overrides for this build (`--set`), recorded in each manifest.
+    pub set: Vec<crate::overrides::Set>,
     /// Sign each manifest with this key (`build --sign-key`, see [`crate::sign`]).
     pub sign_key: Option<std::sync::Arc<crate::sign::SigningKey>>,
 }
@@ -53,30 +55,127 @@ pub struct Built {
     pub outputs: Vec<Output>,
 }
 
-/// The sources named by `paths`: files as given, folders' `*.md` files sorted by name.
-pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// A source found by [`discover`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The subfolder it lies in below the folder that was named (empty for a file named
+    /// itself, or one at the top): its editions go to the same subfolder of the output.
+    pub sub: PathBuf,
+}
+
+/// How deep [`files_below`] looks: deeper folders are not walked.
+const MAX_DEPTH: usize = 16;
+
+/// Every file below `dir`, sorted by path, with how many subfolders down it is. Names
+/// starting with `.` (hidden files, briefpress's own temporary files) are passed over,
+/// and symbolic links to folders are not followed, so a link cannot make a loop.
+pub fn files_below(dir: &Path) -> Result<Vec<(PathBuf, usize)>> {
+    let mut out = Vec::new();
+    walk(dir, 0, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+fn walk(dir: &Path, level: usize, out: &mut Vec<(PathBuf, usize)>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io("list", dir, e))? {
+        let Ok(entry) = entry else { continue };
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if level < MAX_DEPTH {
+                walk(&path, level + 1, out)?;
+            }
+        } else if path.is_file() {
+            out.push((path, level));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a file found in a source folder is a brief: a `.md` file (any case) that is
+/// not a `README.md` and whose name, and the name of every subfolder it lies in below
+/// the named folder, does not start with `_` (drafts, partials, notes to self).
+fn is_brief(path: &Path, root: &Path) -> bool {
+    let md = path
+        .extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let below = path.strip_prefix(root).unwrap_or(path);
+    md && !name.eq_ignore_ascii_case("readme.md")
+        && !below
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('_'))
+}
+
+/// The sources named by `paths`: files as given; in folders (and their subfolders,
+/// mirrored in the output), every brief (see `is_brief`), sorted by path. A missing
+/// path, or a folder without briefs, is an error with what to do instead.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<SourceFile>> {
     let mut out = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| Error::io("read", p, e))?;
-        if meta.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| Error::io("list", p, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "md") && f.is_file())
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(Error::Usage(format!(
-                    "{} holds no .md sources",
-                    p.display()
-                )));
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Hinted {
+                    message: format!("{} does not exist", p.display()),
+                    hint: format!(
+                        "run briefpress in the folder that holds {0}, pass a brief's file \
+                         (briefpress build path/to/brief.md), or start one with \
+                         briefpress new SLUG (it makes {0})",
+                        if p == Path::new("source") {
+                            "source/"
+                        } else {
+                            "it"
+                        }
+                    ),
+                })
             }
-            out.extend(found);
-        } else {
-            out.push(p.clone());
+            Err(e) => return Err(Error::io("read", p, e)),
+        };
+        if !meta.is_dir() {
+            out.push(SourceFile {
+                path: p.clone(),
+                sub: PathBuf::new(),
+            });
+            continue;
+        }
+        let before = out.len();
+        for (f, _) in files_below(p)? {
+            if !is_brief(&f, p) {
+                continue;
+            }
+            let sub = f
+                .parent()
+                .and_then(|d| d.strip_prefix(p).ok())
+                .map(Path::to_owned)
+                .unwrap_or_default();
+            out.push(SourceFile { path: f, sub });
+        }
+        if out.len() == before {
+            return Err(Error::Hinted {
+                message: format!("{} holds no briefs (.md files)", p.display()),
+                hint: "write one with briefpress new SLUG; README.md and names starting \
+                       with _ are not briefs"
+                    .into(),
+            });
         }
     }
     Ok(out)
+}
+
+/// The paths of the sources named by `paths` (see [`discover`]).
+pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    Ok(discover(paths)?.into_iter().map(|s| s.path).collect())
 }
 
 /// Largest source file accepted, in bytes (the parser's limit).
@@ -154,8 +253,13 @@ pub fn render_brief(
             // Read once: these bytes are parsed, hashed into the manifest and attached
             // to a PDF/A-3 edition, so all three describe the same source even when the
             // file is edited during the build.
-            let doc = read_source(path)
-                .and_then(|bytes| Ok((parse_source(path, &bytes, coverage)?, bytes)));
+            // `--set` changes the text parsed, not the bytes recorded and attached.
+            let doc = read_source(path).and_then(|bytes| {
+                let (text, placed) = crate::overrides::apply_placed(&bytes, &req.set);
+                let doc = parse_source(path, &text, coverage)
+                    .map_err(|e| crate::overrides::explain(e, &placed))?;
+                Ok((doc, bytes))
+            });
             parsed.store(true, std::sync::atomic::Ordering::Relaxed);
             doc
         },
@@ -167,7 +271,12 @@ pub fn render_brief(
     );
     let (doc, source_bytes) = doc?;
     let source_bytes = &source_bytes[..];
-    let project = crate::manifest::project_folder(&out.real);
+    // The project folder is the one holding the output folder named, also for a brief
+    // in a subfolder of it.
+    let project = std::fs::canonicalize(&req.out).map_or_else(
+        |_| crate::manifest::project_folder(&out.real),
+        |r| crate::manifest::project_folder(&r),
+    );
     let options = Options {
         edition: req.edition,
         epoch: epoch_for(&doc, req.source_date_epoch),
@@ -297,6 +406,7 @@ pub fn build_one(
         staged.push(e.staged);
     }
     manifest.editions = digests;
+    manifest.overrides = req.set.clone();
     let manifest_name = format!("{}.manifest.json", doc.slug);
     // The manifest is staged beside the editions before anything is replaced, so a full
     // disk here leaves the previous set whole; it is renamed last.
@@ -349,21 +459,34 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
             ))
         })?;
     let coverage = Coverage::of_house(house);
-    let sources = collect_sources(&req.sources)?;
+    let found = discover(&req.sources)?;
+    // A slug names a brief in `check` and in its identifiers, so it is unique across
+    // subfolders too.
     let mut slugs = std::collections::BTreeMap::new();
-    for s in &sources {
-        let slug = slug_of(s);
-        if let Some(prev) = slugs.insert(slug.clone(), s.clone()) {
+    let mut subs: std::collections::BTreeMap<&Path, Vec<String>> = Default::default();
+    for s in &found {
+        let slug = slug_of(&s.path);
+        if let Some(prev) = slugs.insert(slug.clone(), s.path.clone()) {
             return Err(Error::Usage(format!(
-                "{} and {} would both write {slug}.*",
+                "{} and {} both have the slug {slug:?}; slugs must differ, also across subfolders",
                 prev.display(),
-                s.display(),
+                s.path.display(),
             )));
         }
+        subs.entry(&s.sub).or_default().push(slug);
     }
-    let names: Vec<String> = slugs.into_keys().collect();
-    // Made once, locked, cleaned and probed, so a problem with it is one error.
-    let out = OutDir::prepare(&req.out, &names)?;
+    // Each output folder (the named one, and the subfolders mirroring the sources') is
+    // made once, locked, cleaned and probed, so a problem with it is one error.
+    let mut outs = std::collections::BTreeMap::new();
+    for (sub, names) in subs {
+        let dir = if sub.as_os_str().is_empty() {
+            req.out.clone()
+        } else {
+            req.out.join(sub)
+        };
+        outs.insert(sub, OutDir::prepare(&dir, &names)?);
+    }
+    let sources: Vec<PathBuf> = found.iter().map(|s| s.path.clone()).collect();
     let bar = if req.progress && sources.len() > 1 {
         let bar = indicatif::ProgressBar::new(sources.len() as u64);
         if let Ok(style) =
@@ -380,10 +503,17 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
     let results: Vec<Result<Built>> = pool.install(|| {
         use rayon::prelude::*;
         let briefs = || {
-            sources
+            found
                 .par_iter()
-                .map(|s| {
-                    let r = build_one(s, house, &coverage, req, &out);
+                .map(|f| {
+                    let s = &f.path;
+                    let r = match outs.get(f.sub.as_path()) {
+                        Some(out) => build_one(s, house, &coverage, req, out),
+                        None => Err(Error::Usage(format!(
+                            "no output folder for {}",
+                            s.display()
+                        ))),
+                    };
                     if let Some(bar) = &bar {
                         bar.set_message(s.display().to_string());
                         bar.inc(1);

@@ -150,6 +150,75 @@ impl fmt::Display for SourceDiagnostics {
     }
 }
 
+/// `text` (diagnostics and reports as briefpress prints them) with terminal colours:
+/// `error` (and check's `mismatch`, `changed`, `missing`) in bold red, `warning` and
+/// `note` in bold yellow, `ok` in green, the location arrow,
+/// gutter and `hint` in bold blue, carets in red. The plain text stays what it was, so
+/// the caller decides whether colours are shown (the CLI writes through `anstream`,
+/// which drops them when the stream is not a terminal or `NO_COLOR` is set).
+pub fn paint(text: &str) -> String {
+    use anstyle::{AnsiColor, Style};
+    let style = |c: AnsiColor| Style::new().fg_color(Some(c.into()));
+    let red = style(AnsiColor::Red).bold();
+    let yellow = style(AnsiColor::Yellow).bold();
+    let green = style(AnsiColor::Green).bold();
+    let blue = style(AnsiColor::Blue).bold();
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let indent = &body[..body.len() - body.trim_start().len()];
+        let rest = body.trim_start();
+        // The first word of a line says what kind of line it is (check's report too).
+        let kind = [
+            ("error", red),
+            ("mismatch", red),
+            ("changed", red),
+            ("missing", red),
+            ("warning", yellow),
+            ("note", yellow),
+            ("ok", green),
+        ]
+        .into_iter()
+        .find_map(|(word, st)| {
+            body.strip_prefix(word)
+                .filter(|r| r.starts_with(':'))
+                .map(|r| (word, st, r))
+        });
+        let painted = if let Some((word, st, r)) = kind {
+            format!("{st}{word}{st:#}{r}")
+        } else if let Some(r) = rest.strip_prefix("--> ") {
+            format!("{indent}{blue}-->{blue:#} {r}")
+        } else if let Some(r) = rest.strip_prefix("= hint:") {
+            format!("{indent}{blue}= hint{blue:#}:{r}")
+        } else if let Some((gutter, r)) = gutter_line(body) {
+            if !r.is_empty() && r.trim().chars().all(|c| c == '^') {
+                format!("{blue}{gutter}{blue:#}{red}{r}{red:#}")
+            } else {
+                format!("{blue}{gutter}{blue:#}{r}")
+            }
+        } else {
+            body.to_owned()
+        };
+        out.push_str(&painted);
+        out.push_str(end);
+    }
+    out
+}
+
+/// A source excerpt's line split after its gutter (`12 | `, `   | `), if it is one.
+fn gutter_line(line: &str) -> Option<(&str, &str)> {
+    let bar = line.find(" |")?;
+    let head = &line[..bar];
+    if !head.trim().chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let cut = (bar + 3).min(line.len());
+    Some((&line[..cut], &line[cut..]))
+}
+
 /// The closest candidate to `word` by Levenshtein distance (`strsim`, which clap
 /// already uses for its own suggestions), if it is plausibly a typo.
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
@@ -179,6 +248,36 @@ mod tests {
         assert!(out.contains("5 | <b>hi</b>"), "{out}");
         assert!(out.contains("  | ^^^"), "{out}");
         assert!(out.contains("hint: write it as Markdown"), "{out}");
+    }
+
+    #[test]
+    fn paint_adds_colour_and_nothing_else() {
+        let sd = SourceDiagnostics {
+            path: PathBuf::from("source/x.md"),
+            text: "---\ntitle: A\n---\n\n<b>hi</b>\n".into(),
+            diagnostics: vec![Diagnostic::new("raw HTML is not allowed", 18..21)
+                .with_hint("write it as Markdown")],
+        };
+        let plain = sd.render();
+        let painted = paint(&plain);
+        assert!(painted.contains("\u{1b}["), "{painted}");
+        let stripped: String = {
+            let mut s = String::new();
+            let mut chars = painted.chars();
+            while let Some(c) = chars.next() {
+                if c == '\u{1b}' {
+                    for c in chars.by_ref() {
+                        if c == 'm' {
+                            break;
+                        }
+                    }
+                } else {
+                    s.push(c);
+                }
+            }
+            s
+        };
+        assert_eq!(stripped, plain);
     }
 
     #[test]

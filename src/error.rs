@@ -78,6 +78,9 @@ pub enum Error {
         bytes: usize,
         max: usize,
     },
+    /// A command that cannot go on, with what to do instead: nothing to build (a
+    /// missing or empty source folder), nothing to check, a PDF the viewer cannot open.
+    Hinted { message: String, hint: String },
     /// Several briefs failed; each error is reported.
     Many(Vec<Error>),
 }
@@ -177,6 +180,9 @@ impl fmt::Display for Error {
                 "error: the slug of {} is {bytes} bytes long; its output files (<slug>.manifest.json) need a slug of at most {max} bytes\n  = hint: rename the source to a shorter file name",
                 source.display()
             ),
+            Error::Hinted { message, hint } => {
+                write!(f, "error: {message}\n  = hint: {hint}")
+            }
             Error::Many(errors) => {
                 for (i, e) in errors.iter().enumerate() {
                     if i > 0 {

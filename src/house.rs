@@ -3,7 +3,9 @@
 //! Every section has defaults (the NATO Foundation layout, `docs/page1.png`) and rejects
 //! unknown keys. The default style, its fonts and its logo are embedded in the binary so
 //! `briefpress` works from any folder; `--house PATH` loads another style, whose file
-//! paths are resolved relative to that file.
+//! paths are resolved relative to that file. Keys that file omits keep the built-in
+//! values, fonts and logo included (their bytes come from the binary), so a house file
+//! of two lines that only changes `[colours]` works from any folder.
 
 use std::path::{Path, PathBuf};
 
@@ -749,18 +751,12 @@ pub fn builtin() -> Result<House> {
         "<built-in>".into(),
         BUILTIN_TOML.as_bytes().to_vec(),
         |name| {
-            BUILTIN_FILES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, b)| Ok(Bytes::Static(b)))
-                .unwrap_or_else(|| {
-                    Err(Error::Font {
-                        path: PathBuf::from(name),
-                        message: "the built-in house style only has its own fonts and logo; \
+            builtin_file(name).ok_or_else(|| Error::Font {
+                path: PathBuf::from(name),
+                message: "the built-in house style only has its own fonts and logo; \
                               use --house with a house file beside your files"
-                            .into(),
-                    })
-                })
+                    .into(),
+            })
         },
     )
 }
@@ -779,8 +775,16 @@ pub fn load(path: &Path) -> Result<House> {
         }))
     })?;
     let style = parse_style(path, &text)?;
+    let written = written_files(&text);
     let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
     let house = load_assets(style, path.display().to_string(), bytes, |name| {
+        // A font or logo the file does not name keeps its built-in default, and the
+        // default's bytes come from the binary: they are not beside the user's file.
+        if !written.iter().any(|w| w == name) {
+            if let Some(b) = builtin_file(name) {
+                return Ok(b);
+            }
+        }
         let p = dir.join(name);
         std::fs::read(&p)
             .map(Bytes::from)
@@ -789,13 +793,57 @@ pub fn load(path: &Path) -> Result<House> {
     // Every font is checked once, here, where it is read: it is the same parse
     // `rustybuzz::Face::from_slice` starts with, so a font that passes gives a shaping
     // face later. (The built-in fonts are parsed by a unit test, `builtin_fonts_parse`.)
-    for font in &house.fonts {
+    for font in house.fonts.iter().filter(|f| !f.bytes.is_builtin()) {
         ttf_parser::Face::parse(&font.bytes, 0).map_err(|e| Error::Font {
             path: dir.join(&font.name),
             message: format!("not a usable TrueType/OpenType font ({e})"),
         })?;
     }
     Ok(house)
+}
+
+/// The embedded bytes of a built-in font or logo, by its name in the built-in style.
+fn builtin_file(name: &str) -> Option<Bytes> {
+    BUILTIN_FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| Bytes::Static(b))
+}
+
+/// The built-in style's files: its `house.toml` text and each font and logo by the name
+/// that file gives it (`../fonts/NotoSerif-Regular.ttf`, `logo.png`), with the fonts'
+/// licence. `briefpress house init` writes them out.
+pub fn builtin_files() -> (&'static str, &'static [(&'static str, &'static [u8])]) {
+    (BUILTIN_TOML, BUILTIN_FILES)
+}
+
+/// The fonts' licence (SIL Open Font License), which must travel with copies of them.
+pub const FONT_LICENCE: &[u8] = include_bytes!("../fonts/OFL.txt");
+
+/// The file names a house file spells out itself (under `[fonts]` and `masthead.logo`),
+/// as opposed to those it leaves to the defaults. The text has already been parsed by
+/// [`parse_style`], so a value of the wrong type cannot be here.
+fn written_files(text: &str) -> Vec<String> {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut push = |v: &toml::Value| match v {
+        toml::Value::String(s) => out.push(s.clone()),
+        toml::Value::Array(a) => out.extend(a.iter().filter_map(|x| x.as_str().map(str::to_owned))),
+        _ => {}
+    };
+    if let Some(fonts) = table.get("fonts").and_then(toml::Value::as_table) {
+        fonts.values().for_each(&mut push);
+    }
+    if let Some(logo) = table
+        .get("masthead")
+        .and_then(toml::Value::as_table)
+        .and_then(|m| m.get("logo"))
+    {
+        push(logo);
+    }
+    out
 }
 
 fn load_assets(

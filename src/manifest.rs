@@ -42,6 +42,10 @@ pub struct Manifest {
     pub fonts: Vec<FileDigest>,
     /// The house style file.
     pub house: FileDigest,
+    /// Front-matter values `build --set` overrode, in the order given; `check` applies
+    /// them to the source again (see [`crate::overrides`]). Absent when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<crate::overrides::Set>,
     /// Layout version of this document.
     pub schema: u32,
     /// The brief's slug (file stem of the source and the editions).
@@ -150,6 +154,7 @@ impl Manifest {
                 },
                 ..house_digest(i.house)
             },
+            overrides: Vec::new(),
             schema: SCHEMA,
             slug: i.slug.to_owned(),
             source: FileDigest {
@@ -335,12 +340,20 @@ pub fn record_path(project: &Path, source: &Path) -> String {
 /// resolved. A symlink there that leads out of the project folder is refused: the
 /// manifest could otherwise reach any file through one planted beside it.
 pub fn resolve_source(manifest_path: &Path, m: &Manifest) -> Result<PathBuf> {
+    resolve_source_below(manifest_path, m, 0)
+}
+
+/// [`resolve_source`] for a manifest `levels` subfolders below the output folder (a
+/// build mirrors `source/2024/x.md` as `dist/2024/x.*`): the project folder is the one
+/// that holds the output folder, as for a manifest at its top.
+pub fn resolve_source_below(manifest_path: &Path, m: &Manifest, levels: usize) -> Result<PathBuf> {
     let dir = manifest_path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let real = std::fs::canonicalize(dir).map_err(|e| Error::io("read", dir, e))?;
-    let project = project_folder(&real);
+    let out = real.ancestors().nth(levels).unwrap_or(&real);
+    let project = project_folder(out);
     let mut path = project.clone();
     path.extend(m.source.path.split('/'));
     match std::fs::canonicalize(&path) {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::error::{Error, Result, EXIT_MISMATCH, EXIT_OK, EXIT_USAGE};
 use crate::render::{Edition, Format, PdfStandard};
@@ -47,6 +47,13 @@ enum Command {
         /// Briefs built in parallel (default: one per core).
         #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
+        /// Open the built PDF in the system's viewer (xdg-open, or open on macOS).
+        #[arg(long)]
+        open: bool,
+        /// Override a front-matter value for this build only (title, subtitle, region,
+        /// date, lang, id); repeatable. The manifest records it.
+        #[arg(long, value_name = "KEY=VALUE")]
+        set: Vec<crate::overrides::Set>,
         /// Sign each release manifest with this minisign secret key
         /// (`<slug>.manifest.json.minisig`); a password-protected key takes its password
         /// from BRIEFPRESS_KEY_PASSWORD.
@@ -78,6 +85,39 @@ enum Command {
         #[arg(value_name = "KEY")]
         key: PathBuf,
     },
+    /// Start a new brief: write a starter source/SLUG.md to edit.
+    New {
+        /// The brief's name: lower-case letters, digits and hyphens (e.g. 2024-05-energy).
+        slug: String,
+        /// Folder the source goes in.
+        #[arg(long, default_value = "source", value_name = "DIR")]
+        source: PathBuf,
+    },
+    /// Work with house styles.
+    #[command(subcommand)]
+    House(HouseCommand),
+    /// Print a shell completion script on standard output.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output, or write one page per command.
+    Man {
+        /// Write briefpress.1 and a page per subcommand (briefpress-build.1, …) into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum HouseCommand {
+    /// Write an editable copy of the built-in house style (house.toml, fonts/, logo.png)
+    /// into DIR.
+    Init {
+        /// Folder for the copy (created if missing; existing files are never replaced).
+        dir: PathBuf,
+    },
 }
 
 /// Run the command line `args`; returns the process exit code.
@@ -103,6 +143,74 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
 }
 
 fn dispatch(cli: &Cli) -> Result<i32> {
+    // Commands that need no house style.
+    match &cli.command {
+        Command::New { slug, source } => {
+            let now = match source_date_epoch()? {
+                Some(s) => s,
+                None => std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0)),
+            };
+            let path = crate::scaffold::new_brief(source, slug, &crate::scaffold::year_month(now))?;
+            if cli.json {
+                print_out(&format!(
+                    "{}\n",
+                    serde_json::json!({ "ok": true, "wrote": path })
+                ));
+            } else if !cli.quiet {
+                say(&format!(
+                    "wrote {}\n  edit it, then: briefpress build {} && briefpress check\n",
+                    path.display(),
+                    path.display()
+                ));
+            }
+            return Ok(EXIT_OK);
+        }
+        Command::House(HouseCommand::Init { dir }) => {
+            let written = crate::scaffold::init_house(dir)?;
+            if cli.json {
+                print_out(&format!(
+                    "{}\n",
+                    serde_json::json!({ "ok": true, "wrote": written })
+                ));
+            } else if !cli.quiet {
+                for p in &written {
+                    say(&format!("wrote {}\n", p.display()));
+                }
+                say(&format!(
+                    "edit {}, then build with --house {}\n",
+                    dir.join("house.toml").display(),
+                    dir.join("house.toml").display()
+                ));
+            }
+            return Ok(EXIT_OK);
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "briefpress", &mut out);
+            print_bytes(&out);
+            return Ok(EXIT_OK);
+        }
+        Command::Man { out: None } => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Error::Usage(format!("cannot write the manual page: {e}")))?;
+            print_bytes(&out);
+            return Ok(EXIT_OK);
+        }
+        Command::Man { out: Some(dir) } => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+            clap_mangen::generate_to(Cli::command(), dir)
+                .map_err(|e| Error::io("write manual pages in", dir, e))?;
+            if !cli.quiet && !cli.json {
+                say(&format!("wrote the manual pages into {}\n", dir.display()));
+            }
+            return Ok(EXIT_OK);
+        }
+        Command::Build { .. } | Command::Check { .. } | Command::Keygen { .. } => {}
+    }
     let house = match &cli.house {
         Some(p) => crate::house::load(p)?,
         None => crate::house::builtin()?,
@@ -115,8 +223,15 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             edition,
             pdf_standard,
             jobs,
+            open,
+            set,
             sign_key,
         } => {
+            if *open && !format.contains(&Format::Pdf) {
+                return Err(Error::Usage(
+                    "--open opens the PDF edition, which --format leaves out\n  = hint: add pdf to --format, or drop --open".into(),
+                ));
+            }
             let sign_key = match sign_key {
                 Some(p) => Some(std::sync::Arc::new(crate::sign::SigningKey::read(p)?)),
                 None => None,
@@ -132,6 +247,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 pdf_standard: *pdf_standard,
                 source_date_epoch: source_date_epoch()?,
                 jobs: jobs.map(usize::from),
+                set: set.clone(),
                 progress: !cli.quiet
                     && !cli.json
                     && std::io::IsTerminal::is_terminal(&std::io::stderr()),
@@ -177,12 +293,23 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                     say(&format!("{summary}\n"));
                 }
             }
-            Ok(outcome
+            let code = outcome
                 .failed
                 .iter()
                 .map(|f| f.error.exit_code())
                 .max()
-                .unwrap_or(EXIT_OK))
+                .unwrap_or(EXIT_OK);
+            if *open && code == EXIT_OK {
+                let pdfs: Vec<&std::path::Path> = outcome
+                    .built
+                    .iter()
+                    .flat_map(|b| &b.outputs)
+                    .filter(|o| o.format == Format::Pdf)
+                    .map(|o| o.path.as_path())
+                    .collect();
+                crate::open::open_pdfs(&pdfs)?;
+            }
+            Ok(code)
         }
         Command::Check {
             paths,
@@ -224,6 +351,11 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             }
             Ok(EXIT_OK)
         }
+        // Handled above, before the house style is loaded.
+        Command::New { .. }
+        | Command::House(_)
+        | Command::Completions { .. }
+        | Command::Man { .. } => Ok(EXIT_OK),
     }
 }
 
@@ -256,6 +388,13 @@ fn error_json(e: &Error, source: &std::path::Path) -> Vec<serde_json::Value> {
             })
             .collect(),
         Error::Many(all) => all.iter().flat_map(|e| error_json(e, source)).collect(),
+        Error::Hinted { message, hint } => vec![serde_json::json!({
+            "file": source,
+            "line": null,
+            "column": null,
+            "message": message,
+            "hint": hint,
+        })],
         other => vec![serde_json::json!({
             "file": source,
             "line": null,
@@ -267,16 +406,23 @@ fn error_json(e: &Error, source: &std::path::Path) -> Vec<serde_json::Value> {
 }
 
 /// Write to standard error, ignoring a closed stream (e.g. piped into `head`):
-/// `eprintln!` would panic there.
+/// `eprintln!` would panic there. Diagnostics are coloured ([`crate::diag::paint`]);
+/// `anstream` drops the colours unless standard error is a terminal, and always with
+/// `NO_COLOR` set (`CLICOLOR_FORCE=1` keeps them when piped).
 fn say(s: &str) {
     use std::io::Write;
-    let _ = std::io::stderr().write_all(s.as_bytes());
+    let _ = anstream::stderr().write_all(crate::diag::paint(s).as_bytes());
 }
 
 /// Write to standard output, ignoring a closed stream.
 fn print_out(s: &str) {
+    print_bytes(s.as_bytes());
+}
+
+/// Write bytes to standard output, ignoring a closed stream.
+fn print_bytes(b: &[u8]) {
     use std::io::Write;
-    let _ = std::io::stdout().write_all(s.as_bytes());
+    let _ = std::io::stdout().write_all(b);
 }
 
 /// `SOURCE_DATE_EPOCH` if set: a non-negative integer of seconds.

@@ -57,15 +57,19 @@ struct Brief {
     /// Whether a whole folder was named: then editions the manifest lists but the
     /// folder lacks are reported missing.
     whole_folder: bool,
+    /// How many subfolders below the named folder the editions are (a build mirrors
+    /// `source/2024/x.md` as `dist/2024/x.*`); the project folder is above the named one.
+    levels: usize,
 }
 
 /// Check every edition named by the request.
 pub fn check(req: &Request, house: &House) -> Result<Report> {
     let files = collect(&req.paths)?;
     if files.is_empty() {
-        return Err(Error::Usage(
-            "no editions (.pdf, .epub, .txt) found to check".into(),
-        ));
+        return Err(Error::Hinted {
+            message: "no editions (.pdf, .epub, .txt) found to check".into(),
+            hint: "build them first with briefpress build, or name the folder they are in".into(),
+        });
     }
     let coverage = Coverage::of_house(house);
     let glyphs = pdf::HouseGlyphs::new(house);
@@ -111,6 +115,7 @@ fn source_path(
     slug: &str,
     manifest: Option<&Manifest>,
     manifest_path: &Path,
+    levels: usize,
 ) -> Result<Source> {
     if let Some(d) = &req.source_dir {
         return Ok(Source {
@@ -120,7 +125,11 @@ fn source_path(
     }
     if let Some(m) = manifest {
         return Ok(Source {
-            path: shown(crate::manifest::resolve_source(manifest_path, m)?),
+            path: shown(crate::manifest::resolve_source_below(
+                manifest_path,
+                m,
+                levels,
+            )?),
             named_by: Some(manifest_path.to_owned()),
         });
     }
@@ -185,7 +194,7 @@ fn check_brief(
             path,
         })
     });
-    let source = source_path(req, slug, manifest.as_ref(), &manifest_path)?;
+    let source = source_path(req, slug, manifest.as_ref(), &manifest_path, brief.levels)?;
     // The source and each edition are read at the same time: the source and the later
     // editions by the pool, the first edition (the PDF, the longest to read) by this
     // thread, which would otherwise only wait while the pool's threads start. The
@@ -334,7 +343,13 @@ fn expect(
     manifest: Option<&Manifest>,
 ) -> Result<(Expect, crate::model::Document)> {
     let bytes = read_source(source)?;
-    let doc = crate::build::parse_source(&source.path, &bytes, coverage)?;
+    // A build with `--set` parsed the source with the overrides its manifest records.
+    let sets = manifest.map_or(&[][..], |m| &m.overrides[..]);
+    let doc = crate::build::parse_source(
+        &source.path,
+        &crate::overrides::apply(&bytes, sets),
+        coverage,
+    )?;
     let furniture = pdf::furniture::Expected::of(&doc, house);
     let words = content::content(&doc, &house.style).words();
     let digest = content::digest(&words);
@@ -405,7 +420,7 @@ pub fn extract_bytes(format: Format, path: &Path, bytes: &[u8]) -> Result<Vec<Fo
 /// Edition files grouped by slug, from folders or file paths.
 fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
     let mut out: BTreeMap<String, Brief> = BTreeMap::new();
-    let add = |p: PathBuf, whole: bool, out: &mut BTreeMap<String, Brief>| {
+    let add = |p: PathBuf, whole: bool, levels: usize, out: &mut BTreeMap<String, Brief>| {
         // A manifest in a folder names a brief even when every edition it lists is
         // gone, so their absence is reported rather than the brief overlooked.
         if whole {
@@ -417,6 +432,7 @@ fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
                 let b = out.entry(slug.to_owned()).or_default();
                 b.dir = p.parent().map(Path::to_owned).unwrap_or_default();
                 b.whole_folder = true;
+                b.levels = levels;
                 return;
             }
         }
@@ -431,21 +447,24 @@ fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
         let b = out.entry(slug).or_default();
         if b.editions.is_empty() {
             b.dir = p.parent().map(Path::to_owned).unwrap_or_default();
+            b.levels = levels;
         }
         b.whole_folder |= whole;
         b.editions.push((format, p));
     };
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| Error::io("read", p, e))?;
+        let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Hinted {
+                message: format!("{} does not exist", p.display()),
+                hint: "build the editions first with briefpress build (it writes dist/), \
+                       or name the folder or files they are in"
+                    .into(),
+            },
+            _ => Error::io("read", p, e),
+        })?;
         if meta.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| Error::io("list", p, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file())
-                .collect();
-            entries.sort();
-            for e in entries {
-                add(e, true, &mut out);
+            for (e, levels) in crate::build::files_below(p)? {
+                add(e, true, levels, &mut out);
             }
         } else {
             let known = p
@@ -458,7 +477,7 @@ fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
                     p.display()
                 )));
             }
-            add(p.clone(), false, &mut out);
+            add(p.clone(), false, 0, &mut out);
         }
     }
     for b in out.values_mut() {
