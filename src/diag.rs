@@ -98,7 +98,9 @@ fn render_one(out: &mut String, path: &Path, text: &str, d: &Diagnostic) {
                 .lines()
                 .nth(lc.line - 1)
                 .unwrap_or("")
-                .replace('\t', " ");
+                .chars()
+                .map(visible)
+                .collect::<String>();
             let gutter = lc.line.to_string().len();
             let pad = " ".repeat(gutter);
             // Show at most WINDOW characters of a long line, around the column.
@@ -142,6 +144,18 @@ fn render_one(out: &mut String, path: &Path, text: &str, d: &Diagnostic) {
         let _ = writeln!(out, "  = hint: {hint}");
     }
     out.push('\n');
+}
+
+/// A character as the excerpt shows it: a tab as a space, any other C0 control (and DEL)
+/// as its Unicode control picture (U+0007 as `␇`), so the caret points at something
+/// visible and the terminal never receives a raw control character.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+        '\u{7f}' => '\u{2421}',
+        _ => c,
+    }
 }
 
 impl fmt::Display for SourceDiagnostics {
