@@ -20,6 +20,7 @@ pub mod diag;
 pub mod error;
 pub mod fonts;
 pub mod house;
+pub mod incremental;
 pub mod input;
 pub mod manifest;
 pub mod model;

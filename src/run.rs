@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::{Error, Result, EXIT_MISMATCH, EXIT_OK, EXIT_USAGE};
+use crate::error::{Error, Result, EXIT_OK, EXIT_USAGE};
 use crate::render::{Edition, Format, PdfStandard};
 
 /// briefpress: one Markdown brief in, a print-ready PDF, an EPUB 3 and a plain-text
@@ -47,6 +47,9 @@ enum Command {
         /// Briefs built in parallel (default: one per core).
         #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
+        /// Build every brief, also those whose editions are up to date.
+        #[arg(long)]
+        force: bool,
     },
     /// Verify that the editions carry their sources' content.
     Check {
@@ -99,6 +102,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             edition,
             pdf_standard,
             jobs,
+            force,
         } => {
             let mut formats = format.clone();
             formats.sort();
@@ -114,53 +118,11 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 progress: !cli.quiet
                     && !cli.json
                     && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                force: *force,
             };
             let started = std::time::Instant::now();
             let outcome = crate::build::build(&req, &house)?;
-            let elapsed = started.elapsed().as_secs_f64();
-            let summary = summary(outcome.built.len(), outcome.failed.len(), elapsed);
-            if cli.json {
-                let failed: Vec<serde_json::Value> = outcome
-                    .failed
-                    .iter()
-                    .map(|f| {
-                        serde_json::json!({
-                            "source": f.source,
-                            "exit": f.error.exit_code(),
-                            "errors": error_json(&f.error, &f.source),
-                        })
-                    })
-                    .collect();
-                let v = serde_json::json!({
-                    "ok": outcome.failed.is_empty(),
-                    "built": outcome.built,
-                    "failed": failed,
-                    "summary": summary,
-                });
-                print_out(&format!("{v}\n"));
-            } else {
-                if !cli.quiet {
-                    for b in &outcome.built {
-                        for o in &b.outputs {
-                            say(&format!("wrote {} ({} bytes)\n", o.path.display(), o.bytes));
-                        }
-                    }
-                }
-                for f in &outcome.failed {
-                    say(&format!("{}\n\n", f.error));
-                }
-                // The summary is the last line, also with --quiet when a brief failed:
-                // it is what tells a long folder build's reader where things stand.
-                if !cli.quiet || !outcome.failed.is_empty() {
-                    say(&format!("{summary}\n"));
-                }
-            }
-            Ok(outcome
-                .failed
-                .iter()
-                .map(|f| f.error.exit_code())
-                .max()
-                .unwrap_or(EXIT_OK))
+            Ok(report_build(cli, &outcome, started))
         }
         Command::Check {
             paths,
@@ -180,48 +142,80 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             } else if !cli.quiet || !report.ok {
                 say(&report.render());
             }
-            Ok(if report.ok { EXIT_OK } else { EXIT_MISMATCH })
+            Ok(report.exit_code())
         }
     }
 }
 
-/// The closing line of a build: "150 built, 2 failed in 1.2 s".
-fn summary(built: usize, failed: usize, seconds: f64) -> String {
-    let briefs = |n: usize| if n == 1 { "brief" } else { "briefs" };
-    if failed == 0 {
-        format!("{built} {} built in {seconds:.1} s", briefs(built))
-    } else {
-        format!("{built} built, {failed} failed in {seconds:.1} s")
-    }
-}
-
-/// A brief's error as JSON records: one per located problem (`file`, `line`,
-/// `column`, `message`, `hint`), or one naming the brief for other failures.
-fn error_json(e: &Error, source: &std::path::Path) -> Vec<serde_json::Value> {
-    match e {
-        Error::Source(d) => d
-            .diagnostics
+/// Print what a build gave (text on standard error, or the `--json` document on
+/// standard output); returns the exit code.
+fn report_build(cli: &Cli, outcome: &crate::build::Outcome, started: std::time::Instant) -> i32 {
+    let elapsed = started.elapsed().as_secs_f64();
+    let summary = summary(
+        outcome.built.len(),
+        outcome.failed.len(),
+        outcome.fresh.len(),
+        elapsed,
+    );
+    if cli.json {
+        let failed: Vec<serde_json::Value> = outcome
+            .failed
             .iter()
-            .map(|diag| {
-                let at = d.locate(diag);
+            .map(|f| {
                 serde_json::json!({
-                    "file": d.path,
-                    "line": at.map(|a| a.line),
-                    "column": at.map(|a| a.column),
-                    "message": diag.message,
-                    "hint": diag.hint,
+                    "source": f.source,
+                    "exit": f.error.exit_code(),
+                    "errors": crate::build::error_json(&f.error, &f.source),
                 })
             })
-            .collect(),
-        Error::Many(all) => all.iter().flat_map(|e| error_json(e, source)).collect(),
-        other => vec![serde_json::json!({
-            "file": source,
-            "line": null,
-            "column": null,
-            "message": other.to_string().trim_start_matches("error: "),
-            "hint": null,
-        })],
+            .collect();
+        let v = serde_json::json!({
+            "ok": outcome.failed.is_empty(),
+            "built": outcome.built,
+            "up_to_date": outcome.fresh,
+            "failed": failed,
+            "summary": summary,
+        });
+        print_out(&format!("{v}\n"));
+    } else {
+        if !cli.quiet {
+            for b in &outcome.built {
+                for o in &b.outputs {
+                    say(&format!("wrote {} ({} bytes)\n", o.path.display(), o.bytes));
+                }
+            }
+        }
+        for f in &outcome.failed {
+            say(&format!("{}\n\n", f.error));
+        }
+        // The summary is the last line, also with --quiet when a brief failed:
+        // it is what tells a long folder build's reader where things stand.
+        if !cli.quiet || !outcome.failed.is_empty() {
+            say(&format!("{summary}\n"));
+        }
     }
+    outcome
+        .failed
+        .iter()
+        .map(|f| f.error.exit_code())
+        .max()
+        .unwrap_or(EXIT_OK)
+}
+
+/// The closing line of a build: "150 built, 2 failed, 3 up to date in 1.2 s".
+fn summary(built: usize, failed: usize, fresh: usize, seconds: f64) -> String {
+    let briefs = |n: usize| if n == 1 { "brief" } else { "briefs" };
+    if failed == 0 && fresh == 0 {
+        return format!("{built} {} built in {seconds:.1} s", briefs(built));
+    }
+    let mut parts = vec![format!("{built} built")];
+    if failed > 0 {
+        parts.push(format!("{failed} failed"));
+    }
+    if fresh > 0 {
+        parts.push(format!("{fresh} up to date"));
+    }
+    format!("{} in {seconds:.1} s", parts.join(", "))
 }
 
 /// Write to standard error, ignoring a closed stream (e.g. piped into `head`):
