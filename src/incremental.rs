@@ -138,10 +138,10 @@ pub fn fresh(key: &Key, source: &Path, out: &OutDir) -> Option<Built> {
             Some(e) => m.source_date_epoch == e,
             None => record.epoch_from == FROM_SOURCE,
         }
-        && m.editions.iter().map(|e| e.format()).eq(key
-            .formats
+        && m.editions
             .iter()
-            .map(|&f| Some(f)));
+            .map(|e| e.format())
+            .eq(key.formats.iter().map(|&f| Some(f)));
     if !same_inputs {
         return None;
     }

@@ -14,6 +14,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod build;
+pub mod clean;
 pub mod content;
 pub mod dates;
 pub mod diag;
@@ -28,4 +29,5 @@ pub mod parse;
 pub mod render;
 pub mod run;
 pub mod verify;
+pub mod watch;
 pub mod write;

@@ -19,6 +19,9 @@ use crate::render::Format;
 pub const HINT_UNTRUSTED: &str = "a manifest is untrusted input: rebuild the brief to write a new one, or remove it to check the content alone";
 
 /// The hint for a source the manifest names that is not there to be read.
+pub const HINT_GONE: &str = "if the brief was renamed or removed, `briefpress clean` removes its editions and manifest; a source outside the project folder (the folder that holds the manifest's folder) is recorded by its file name alone: pass --source DIR, or rebuild the brief";
+
+/// The hint for a source path that leads out of the project folder.
 pub const HINT_ELSEWHERE: &str = "a source outside the project folder (the folder that holds the manifest's folder) is recorded by its file name alone: pass --source DIR, or rebuild the brief";
 
 /// Version of the manifest layout; bump on any incompatible change.

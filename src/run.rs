@@ -50,6 +50,46 @@ enum Command {
         /// Build every brief, also those whose editions are up to date.
         #[arg(long)]
         force: bool,
+        /// Afterwards, remove the editions and manifests of briefs whose source is gone
+        /// (as `briefpress clean` does).
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Remove the editions and manifests of briefs whose source is gone (renamed or
+    /// deleted); files a manifest does not name, or that changed since their build,
+    /// are left alone.
+    Clean {
+        /// Source files or folders: the briefs that still exist.
+        #[arg(default_value = "source")]
+        sources: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Say what would be removed, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Build and check, then again each time a source or the house style is saved
+    /// (until interrupted).
+    Watch {
+        /// Source files or folders of sources.
+        #[arg(default_value = "source")]
+        sources: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Editions to build, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"])]
+        format: Vec<Format>,
+        /// PDF edition.
+        #[arg(long, value_enum, default_value_t = Edition::Screen)]
+        edition: Edition,
+        /// PDF/A level of the PDF edition.
+        #[arg(long, value_enum, default_value_t = PdfStandard::A2b)]
+        pdf_standard: PdfStandard,
+        /// Milliseconds the files must be quiet before a rebuild.
+        #[arg(long, value_name = "MS", default_value_t = 100)]
+        debounce: u64,
     },
     /// Verify that the editions carry their sources' content.
     Check {
@@ -103,6 +143,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             pdf_standard,
             jobs,
             force,
+            prune,
         } => {
             let mut formats = format.clone();
             formats.sort();
@@ -122,7 +163,97 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             };
             let started = std::time::Instant::now();
             let outcome = crate::build::build(&req, &house)?;
-            Ok(report_build(cli, &outcome, started))
+            let code = report_build(cli, &outcome, started);
+            if *prune {
+                let cleaned = crate::clean::clean(&crate::clean::Request {
+                    sources: sources.clone(),
+                    out: out.clone(),
+                    dry_run: false,
+                })?;
+                if !cli.json {
+                    report_clean(cli, &cleaned, false);
+                }
+            }
+            Ok(code)
+        }
+        Command::Clean {
+            sources,
+            out,
+            dry_run,
+        } => {
+            let cleaned = crate::clean::clean(&crate::clean::Request {
+                sources: sources.clone(),
+                out: out.clone(),
+                dry_run: *dry_run,
+            })?;
+            if cli.json {
+                let v = serde_json::json!({
+                    "ok": true,
+                    "dry_run": dry_run,
+                    "removed": cleaned.removed,
+                    "kept": cleaned.kept,
+                });
+                print_out(&format!("{v}\n"));
+            } else {
+                report_clean(cli, &cleaned, *dry_run);
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Watch {
+            sources,
+            out,
+            format,
+            edition,
+            pdf_standard,
+            debounce,
+        } => {
+            let mut formats = format.clone();
+            formats.sort();
+            formats.dedup();
+            let req = crate::watch::Request {
+                build: crate::build::Request {
+                    sources: sources.clone(),
+                    out: out.clone(),
+                    formats,
+                    edition: *edition,
+                    pdf_standard: *pdf_standard,
+                    source_date_epoch: source_date_epoch()?,
+                    jobs: None,
+                    progress: false,
+                    force: false,
+                },
+                house: cli.house.clone(),
+                debounce: std::time::Duration::from_millis(*debounce),
+            };
+            let mut started = std::time::Instant::now();
+            crate::watch::watch(&req, |event| match event {
+                crate::watch::Event::Watching(folders) => {
+                    let list: Vec<String> =
+                        folders.iter().map(|f| f.display().to_string()).collect();
+                    say(&format!(
+                        "watching {} for changes (Ctrl-C to stop)\n",
+                        list.join(", ")
+                    ));
+                }
+                crate::watch::Event::Changed(paths) => {
+                    started = std::time::Instant::now();
+                    for p in paths {
+                        say(&format!("changed: {}\n", shown(p)));
+                    }
+                }
+                crate::watch::Event::Round(Ok(round)) => {
+                    report_build(cli, &round.outcome, started);
+                    match round.report {
+                        Some(Ok(report)) if !cli.quiet || !report.ok => say(&report.render()),
+                        Some(Err(e)) => say(&format!("{e}\n")),
+                        _ => {}
+                    }
+                }
+                crate::watch::Event::Round(Err(e)) | crate::watch::Event::Trouble(e) => {
+                    say(&format!("{e}\n"));
+                }
+            })?;
+            Ok(EXIT_OK)
         }
         Command::Check {
             paths,
@@ -200,6 +331,31 @@ fn report_build(cli: &Cli, outcome: &crate::build::Outcome, started: std::time::
         .map(|f| f.error.exit_code())
         .max()
         .unwrap_or(EXIT_OK)
+}
+
+/// Print what a clean removed and kept.
+fn report_clean(cli: &Cli, cleaned: &crate::clean::Cleaned, dry_run: bool) {
+    let verb = if dry_run { "would remove" } else { "removed" };
+    if !cli.quiet {
+        for p in &cleaned.removed {
+            say(&format!("{verb} {}\n", p.display()));
+        }
+    }
+    for k in &cleaned.kept {
+        say(&format!("kept {}: {}\n", k.path.display(), k.reason));
+    }
+}
+
+/// `path` relative to the current folder when it lies inside it.
+fn shown(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    match cwd
+        .ok()
+        .and_then(|c| path.strip_prefix(c).ok().map(|p| p.to_owned()))
+    {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.display().to_string(),
+    }
 }
 
 /// The closing line of a build: "150 built, 2 failed, 3 up to date in 1.2 s".

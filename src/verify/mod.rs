@@ -187,7 +187,7 @@ fn read_source(source: &Source) -> Result<Vec<u8>> {
             field: "source.path",
             message: format!("names {}, which cannot be read: {e}", source.path.display()),
             hint: if missing {
-                crate::manifest::HINT_ELSEWHERE
+                crate::manifest::HINT_GONE
             } else {
                 crate::manifest::HINT_UNTRUSTED
             },
