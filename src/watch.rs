@@ -63,6 +63,13 @@ pub fn watch(req: &Request, mut on: impl FnMut(Event<'_>)) -> Result<()> {
             .map_err(|e| trouble(f, &e))?;
     }
     on(Event::Round(round(req)));
+    // The files as they are now: reading a file (as each round does) is an event too
+    // on some systems, so a file counts as changed only when its size, time or
+    // presence differs from what was last seen.
+    let mut seen = Snapshot::default();
+    for f in &folders {
+        seen.add_folder(f);
+    }
     on(Event::Watching(&folders));
     for events in rx {
         match events {
@@ -74,6 +81,7 @@ pub fn watch(req: &Request, mut on: impl FnMut(Event<'_>)) -> Result<()> {
                     .collect();
                 changed.sort();
                 changed.dedup();
+                changed.retain(|p| seen.update(p));
                 if changed.is_empty() {
                     continue;
                 }
@@ -84,6 +92,33 @@ pub fn watch(req: &Request, mut on: impl FnMut(Event<'_>)) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Size and modification time of each file seen in the folders watched.
+#[derive(Debug, Default)]
+struct Snapshot(std::collections::HashMap<PathBuf, Option<(u64, std::time::SystemTime)>>);
+
+impl Snapshot {
+    fn state(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+        let m = std::fs::metadata(path).ok()?;
+        Some((m.len(), m.modified().ok()?))
+    }
+
+    fn add_folder(&mut self, dir: &Path) {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let p = e.path();
+                let state = Snapshot::state(&p);
+                self.0.insert(p, state);
+            }
+        }
+    }
+
+    /// Record the state of `path` now; whether it differs from the last one seen.
+    fn update(&mut self, path: &Path) -> bool {
+        let now = Snapshot::state(path);
+        self.0.insert(path.to_owned(), now) != Some(now)
+    }
 }
 
 /// The folders to watch: each source folder, the folder of each source file and of
