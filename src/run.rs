@@ -267,8 +267,12 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             };
             let report = crate::verify::check(&req, &house)?;
             if cli.json {
-                let v = serde_json::to_string_pretty(&report)
-                    .map_err(|e| Error::Usage(format!("cannot encode the report: {e}")))?;
+                let encode =
+                    |e: serde_json::Error| Error::Usage(format!("cannot encode the report: {e}"));
+                let mut v = serde_json::to_value(&report).map_err(encode)?;
+                // The exit code, as `build --json` and every early error give it.
+                v["exit"] = serde_json::json!(report.exit_code());
+                let v = serde_json::to_string_pretty(&v).map_err(encode)?;
                 print_out(&format!("{v}\n"));
             } else if !cli.quiet || !report.ok {
                 say(&report.render());
