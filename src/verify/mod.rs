@@ -210,15 +210,16 @@ fn check_brief(
     // After a partial build (`build --format pdf`) the manifest lists only what it
     // built; the other editions in the folder are older files, reported as extra and
     // not held against this manifest.
-    let (listed, extra): (Vec<(Format, PathBuf)>, Vec<(Format, PathBuf)>) =
-        match (&manifest, brief.whole_folder) {
-            (Some(m), true) => brief
-                .editions
-                .iter()
-                .cloned()
-                .partition(|(f, _)| m.editions.iter().any(|e| e.format() == Some(*f))),
-            _ => (brief.editions.clone(), Vec::new()),
-        };
+    let (listed, extra): (Vec<_>, Vec<_>) = match (&manifest, brief.whole_folder) {
+        (Some(m), true) => brief
+            .editions
+            .iter()
+            .cloned()
+            .partition::<Vec<(Format, PathBuf)>, _>(|(f, _)| {
+                m.editions.iter().any(|e| e.format() == Some(*f))
+            }),
+        _ => (brief.editions.clone(), Vec::new()),
+    };
     // The source and each edition are read at the same time: the source and the later
     // editions by the pool, the first edition (the PDF, the longest to read) by this
     // thread, which would otherwise only wait while the pool's threads start. The
