@@ -62,14 +62,15 @@ pub fn watch(req: &Request, mut on: impl FnMut(Event<'_>)) -> Result<()> {
             .watch(f, RecursiveMode::NonRecursive)
             .map_err(|e| trouble(f, &e))?;
     }
-    on(Event::Round(round(req)));
-    // The files as they are now: reading a file (as each round does) is an event too
-    // on some systems, so a file counts as changed only when its size, time or
-    // presence differs from what was last seen.
+    // The files as they are before the first round: reading a file (as each round
+    // does) is an event too on some systems, so a file counts as changed only when its
+    // size, time or presence differs from what was last seen. Taken first, so an edit
+    // saved during the first round still starts a second one.
     let mut seen = Snapshot::default();
     for f in &folders {
         seen.add_folder(f);
     }
+    on(Event::Round(round(req)));
     on(Event::Watching(&folders));
     for events in rx {
         match events {
