@@ -79,6 +79,8 @@ pub fn watch(req: &Request, mut on: impl FnMut(Event<'_>)) -> Result<()> {
                     .into_iter()
                     .map(|e| e.path)
                     .filter(|p| relevant(p, out.as_deref()))
+                    // A folder's own events (its entries read or listed) are not edits.
+                    .filter(|p| !folders.contains(p) && !p.is_dir())
                     .collect();
                 changed.sort();
                 changed.dedup();
