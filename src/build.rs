@@ -35,6 +35,8 @@ pub struct Request {
     pub set: Vec<crate::overrides::Set>,
     /// Sign each manifest with this key (`build --sign-key`, see [`crate::sign`]).
     pub sign_key: Option<std::sync::Arc<crate::sign::SigningKey>>,
+    /// Build every brief, even those up to date (see [`crate::incremental`]).
+    pub force: bool,
 }
 
 /// One written file.
@@ -407,6 +409,7 @@ pub fn build_one(
     }
     manifest.editions = digests;
     manifest.overrides = req.set.clone();
+    manifest.build = Some(crate::incremental::record(req, house, &doc, path));
     let manifest_name = format!("{}.manifest.json", doc.slug);
     // The manifest is staged beside the editions before anything is replaced, so a full
     // disk here leaves the previous set whole; it is renamed last.
@@ -427,12 +430,14 @@ pub fn build_one(
     })
 }
 
-/// Build every source; returns what was built, or every error.
-/// What a build of several briefs gave: the briefs built and, apart, the ones that
-/// failed with their errors. A failed brief does not stop the others.
+/// What a build of several briefs gave: the briefs built, the ones already up to date
+/// (not built again), and apart, the ones that failed with their errors. A failed brief
+/// does not stop the others.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub built: Vec<Built>,
+    /// Briefs whose editions were already what this build would write.
+    pub fresh: Vec<Built>,
     pub failed: Vec<Failed>,
 }
 
@@ -500,7 +505,9 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
     };
     // Results are collected in source order, and no renderer depends on the thread it
     // runs on, so the bytes are the same whatever the number of jobs.
-    let results: Vec<Result<Built>> = pool.install(|| {
+    // Worked out once: the house style's and its fonts' digests, the options.
+    let key = (!req.force).then(|| crate::incremental::Key::new(req, house));
+    let results: Vec<Result<(Built, bool)>> = pool.install(|| {
         use rayon::prelude::*;
         let briefs = || {
             found
@@ -508,7 +515,17 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
                 .map(|f| {
                     let s = &f.path;
                     let r = match outs.get(f.sub.as_path()) {
-                        Some(out) => build_one(s, house, &coverage, req, out),
+                        Some(out) => {
+                            match key
+                                .as_ref()
+                                .and_then(|k| crate::incremental::fresh(k, s, out))
+                            {
+                                Some(b) => Ok((b, true)),
+                                None => {
+                                    build_one(s, house, &coverage, req, out).map(|b| (b, false))
+                                }
+                            }
+                        }
                         None => Err(Error::Usage(format!(
                             "no output folder for {}",
                             s.display()
@@ -537,7 +554,8 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
     let mut outcome = Outcome::default();
     for (r, source) in results.into_iter().zip(&sources) {
         match r {
-            Ok(b) => outcome.built.push(b),
+            Ok((b, true)) => outcome.fresh.push(b),
+            Ok((b, false)) => outcome.built.push(b),
             Err(error) => outcome.failed.push(Failed {
                 source: source.clone(),
                 error,
@@ -545,4 +563,33 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
         }
     }
     Ok(outcome)
+}
+
+/// A brief's error as JSON records: one per located problem (`file`, `line`,
+/// `column`, `message`, `hint`), or one naming the brief for other failures.
+pub fn error_json(e: &Error, source: &Path) -> Vec<serde_json::Value> {
+    match e {
+        Error::Source(d) => d
+            .diagnostics
+            .iter()
+            .map(|diag| {
+                let at = d.locate(diag);
+                serde_json::json!({
+                    "file": d.path,
+                    "line": at.map(|a| a.line),
+                    "column": at.map(|a| a.column),
+                    "message": diag.message,
+                    "hint": diag.hint,
+                })
+            })
+            .collect(),
+        Error::Many(all) => all.iter().flat_map(|e| error_json(e, source)).collect(),
+        other => vec![serde_json::json!({
+            "file": source,
+            "line": null,
+            "column": null,
+            "message": other.to_string().trim_start_matches("error: "),
+            "hint": null,
+        })],
+    }
 }

@@ -14,6 +14,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod build;
+pub mod clean;
 pub mod content;
 pub mod dates;
 pub mod diag;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod fonts;
 pub mod hex;
 pub mod house;
+pub mod incremental;
 pub mod input;
 pub mod manifest;
 pub mod model;
@@ -32,4 +34,5 @@ pub mod run;
 pub mod scaffold;
 pub mod sign;
 pub mod verify;
+pub mod watch;
 pub mod write;

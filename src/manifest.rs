@@ -19,6 +19,9 @@ use crate::render::Format;
 pub const HINT_UNTRUSTED: &str = "a manifest is untrusted input: rebuild the brief to write a new one, or remove it to check the content alone";
 
 /// The hint for a source the manifest names that is not there to be read.
+pub const HINT_GONE: &str = "if the brief was renamed or removed, `briefpress clean` removes its editions and manifest; a source outside the project folder (the folder that holds the manifest's folder) is recorded by its file name alone: pass --source DIR, or rebuild the brief";
+
+/// The hint for a source path that leads out of the project folder.
 pub const HINT_ELSEWHERE: &str = "a source outside the project folder (the folder that holds the manifest's folder) is recorded by its file name alone: pass --source DIR, or rebuild the brief";
 
 /// Version of the manifest layout; bump on any incompatible change.
@@ -34,6 +37,10 @@ const MAX_MANIFEST_BYTES: u64 = 1 << 20;
 pub struct Manifest {
     /// The briefpress version that built the editions.
     pub briefpress: String,
+    /// How the editions were made, for incremental builds (see [`crate::incremental`]).
+    /// Manifests of older builds lack it; their briefs are then always rebuilt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<BuildRecord>,
     /// The content of the brief (see [`crate::content`]).
     pub content: ContentDigest,
     /// Every edition written, in build order.
@@ -54,6 +61,24 @@ pub struct Manifest {
     pub source: FileDigest,
     /// Seconds since 1970 written into the editions as their date.
     pub source_date_epoch: i64,
+}
+
+/// The inputs of a build that the rest of the manifest does not name: the options,
+/// where the date came from, the house logo and the brief's figures. Fields sorted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildRecord {
+    /// The PDF edition: `screen` or `print`.
+    pub edition: String,
+    /// Where [`Manifest::source_date_epoch`] came from: `source` (the brief's date) or
+    /// `environment` (`SOURCE_DATE_EPOCH`).
+    pub epoch_from: String,
+    /// The figures of the brief, each path relative to the source's folder.
+    pub images: Vec<FileDigest>,
+    /// SHA-256 of the house logo.
+    pub logo: String,
+    /// The PDF/A level: `a-2b` or `a-3b`.
+    pub pdf_standard: String,
 }
 
 /// The digest of a brief's content words.
@@ -137,6 +162,7 @@ impl Manifest {
     pub fn new(i: &Inputs<'_>) -> Manifest {
         Manifest {
             briefpress: env!("CARGO_PKG_VERSION").to_owned(),
+            build: None,
             content: {
                 let words = i.content.words();
                 ContentDigest {
@@ -414,10 +440,24 @@ mod tests {
         let json = m.to_json();
         let back: Manifest = serde_json::from_slice(&json).unwrap();
         assert_eq!(back, m);
+        // A manifest without the build record (an older build's) still reads.
+        assert!(!String::from_utf8(json).unwrap().contains("\"build\""));
+        let mut m = m;
+        m.build = Some(BuildRecord {
+            edition: "screen".into(),
+            epoch_from: "source".into(),
+            images: Vec::new(),
+            logo: String::new(),
+            pdf_standard: "a-2b".into(),
+        });
+        let json = m.to_json();
+        let back: Manifest = serde_json::from_slice(&json).unwrap();
+        assert_eq!(back, m);
         // Top-level keys appear in alphabetical order in the written text.
         let text = String::from_utf8(json).unwrap();
         let keys = [
             "briefpress",
+            "build",
             "content",
             "editions",
             "fonts",

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::error::{Error, Result, EXIT_MISMATCH, EXIT_OK, EXIT_USAGE};
+use crate::error::{Error, Result, EXIT_OK, EXIT_USAGE};
 use crate::render::{Edition, Format, PdfStandard};
 
 /// briefpress: one Markdown brief in, a print-ready PDF, an EPUB 3 and a plain-text
@@ -59,6 +59,49 @@ enum Command {
         /// from BRIEFPRESS_KEY_PASSWORD.
         #[arg(long, value_name = "KEY")]
         sign_key: Option<PathBuf>,
+        /// Build every brief, also those whose editions are up to date.
+        #[arg(long)]
+        force: bool,
+        /// Afterwards, remove the editions and manifests of briefs whose source is gone
+        /// (as `briefpress clean` does).
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Remove the editions and manifests of briefs whose source is gone (renamed or
+    /// deleted); files a manifest does not name, or that changed since their build,
+    /// are left alone.
+    Clean {
+        /// Source files or folders: the briefs that still exist.
+        #[arg(default_value = "source")]
+        sources: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Say what would be removed, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Build and check, then again each time a source or the house style is saved
+    /// (until interrupted).
+    Watch {
+        /// Source files or folders of sources.
+        #[arg(default_value = "source")]
+        sources: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Editions to build, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"])]
+        format: Vec<Format>,
+        /// PDF edition.
+        #[arg(long, value_enum, default_value_t = Edition::Screen)]
+        edition: Edition,
+        /// PDF/A level of the PDF edition.
+        #[arg(long, value_enum, default_value_t = PdfStandard::A2b)]
+        pdf_standard: PdfStandard,
+        /// Milliseconds the files must be quiet before a rebuild.
+        #[arg(long, value_name = "MS", default_value_t = 100)]
+        debounce: u64,
     },
     /// Verify that the editions carry their sources' content.
     Check {
@@ -209,7 +252,11 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             }
             return Ok(EXIT_OK);
         }
-        Command::Build { .. } | Command::Check { .. } | Command::Keygen { .. } => {}
+        Command::Build { .. }
+        | Command::Clean { .. }
+        | Command::Watch { .. }
+        | Command::Check { .. }
+        | Command::Keygen { .. } => {}
     }
     let house = match &cli.house {
         Some(p) => crate::house::load(p)?,
@@ -226,6 +273,8 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             open,
             set,
             sign_key,
+            force,
+            prune,
         } => {
             if *open && !format.contains(&Format::Pdf) {
                 return Err(Error::Usage(
@@ -252,64 +301,115 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                     && !cli.json
                     && std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 sign_key,
+                force: *force,
             };
             let started = std::time::Instant::now();
             let outcome = crate::build::build(&req, &house)?;
-            let elapsed = started.elapsed().as_secs_f64();
-            let summary = summary(outcome.built.len(), outcome.failed.len(), elapsed);
-            if cli.json {
-                let failed: Vec<serde_json::Value> = outcome
-                    .failed
-                    .iter()
-                    .map(|f| {
-                        serde_json::json!({
-                            "source": f.source,
-                            "exit": f.error.exit_code(),
-                            "errors": error_json(&f.error, &f.source),
-                        })
-                    })
-                    .collect();
-                let v = serde_json::json!({
-                    "ok": outcome.failed.is_empty(),
-                    "built": outcome.built,
-                    "failed": failed,
-                    "summary": summary,
-                });
-                print_out(&format!("{v}\n"));
-            } else {
-                if !cli.quiet {
-                    for b in &outcome.built {
-                        for o in &b.outputs {
-                            say(&format!("wrote {} ({} bytes)\n", o.path.display(), o.bytes));
-                        }
-                    }
-                }
-                for f in &outcome.failed {
-                    say(&format!("{}\n\n", f.error));
-                }
-                // The summary is the last line, also with --quiet when a brief failed:
-                // it is what tells a long folder build's reader where things stand.
-                if !cli.quiet || !outcome.failed.is_empty() {
-                    say(&format!("{summary}\n"));
-                }
-            }
-            let code = outcome
-                .failed
-                .iter()
-                .map(|f| f.error.exit_code())
-                .max()
-                .unwrap_or(EXIT_OK);
+            let code = report_build(cli, &outcome, started);
             if *open && code == EXIT_OK {
+                // Up-to-date briefs too: the author asked to see the PDF, built now or not.
                 let pdfs: Vec<&std::path::Path> = outcome
                     .built
                     .iter()
+                    .chain(&outcome.fresh)
                     .flat_map(|b| &b.outputs)
                     .filter(|o| o.format == Format::Pdf)
                     .map(|o| o.path.as_path())
                     .collect();
                 crate::open::open_pdfs(&pdfs)?;
             }
+            if *prune {
+                let cleaned = crate::clean::clean(&crate::clean::Request {
+                    sources: sources.clone(),
+                    out: out.clone(),
+                    dry_run: false,
+                })?;
+                if !cli.json {
+                    report_clean(cli, &cleaned, false);
+                }
+            }
             Ok(code)
+        }
+        Command::Clean {
+            sources,
+            out,
+            dry_run,
+        } => {
+            let cleaned = crate::clean::clean(&crate::clean::Request {
+                sources: sources.clone(),
+                out: out.clone(),
+                dry_run: *dry_run,
+            })?;
+            if cli.json {
+                let v = serde_json::json!({
+                    "ok": true,
+                    "dry_run": dry_run,
+                    "removed": cleaned.removed,
+                    "kept": cleaned.kept,
+                });
+                print_out(&format!("{v}\n"));
+            } else {
+                report_clean(cli, &cleaned, *dry_run);
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Watch {
+            sources,
+            out,
+            format,
+            edition,
+            pdf_standard,
+            debounce,
+        } => {
+            let mut formats = format.clone();
+            formats.sort();
+            formats.dedup();
+            let req = crate::watch::Request {
+                build: crate::build::Request {
+                    sources: sources.clone(),
+                    out: out.clone(),
+                    formats,
+                    edition: *edition,
+                    pdf_standard: *pdf_standard,
+                    source_date_epoch: source_date_epoch()?,
+                    jobs: None,
+                    progress: false,
+                    set: Vec::new(),
+                    sign_key: None,
+                    force: false,
+                },
+                house: cli.house.clone(),
+                debounce: std::time::Duration::from_millis(*debounce),
+            };
+            let mut started = std::time::Instant::now();
+            crate::watch::watch(&req, |event| match event {
+                crate::watch::Event::Watching(folders) => {
+                    let list: Vec<String> =
+                        folders.iter().map(|f| f.display().to_string()).collect();
+                    say(&format!(
+                        "watching {} for changes (Ctrl-C to stop)\n",
+                        list.join(", ")
+                    ));
+                }
+                crate::watch::Event::Changed(paths) => {
+                    started = std::time::Instant::now();
+                    for p in paths {
+                        say(&format!("changed: {}\n", shown(p)));
+                    }
+                }
+                crate::watch::Event::Round(Ok(round)) => {
+                    report_build(cli, &round.outcome, started);
+                    match round.report {
+                        Some(Ok(report)) if !cli.quiet || !report.ok => say(&report.render()),
+                        Some(Err(e)) => say(&format!("{e}\n")),
+                        _ => {}
+                    }
+                }
+                crate::watch::Event::Round(Err(e)) | crate::watch::Event::Trouble(e) => {
+                    say(&format!("{e}\n"));
+                }
+            })?;
+            Ok(EXIT_OK)
         }
         Command::Check {
             paths,
@@ -329,13 +429,18 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             };
             let report = crate::verify::check(&req, &house)?;
             if cli.json {
-                let v = serde_json::to_string_pretty(&report)
-                    .map_err(|e| Error::Internal(format!("cannot encode the report: {e}")))?;
+                let encode = |e: serde_json::Error| {
+                    Error::Internal(format!("cannot encode the report: {e}"))
+                };
+                let mut v = serde_json::to_value(&report).map_err(encode)?;
+                // The exit code, as `build --json` and every early error give it.
+                v["exit"] = serde_json::json!(report.exit_code());
+                let v = serde_json::to_string_pretty(&v).map_err(encode)?;
                 print_out(&format!("{v}\n"));
             } else if !cli.quiet || !report.ok {
                 say(&report.render());
             }
-            Ok(if report.ok { EXIT_OK } else { EXIT_MISMATCH })
+            Ok(report.exit_code())
         }
         Command::Keygen { key } => {
             let public = crate::sign::keygen(key)?;
@@ -359,50 +464,100 @@ fn dispatch(cli: &Cli) -> Result<i32> {
     }
 }
 
-/// The closing line of a build: "150 built, 2 failed in 1.2 s".
-fn summary(built: usize, failed: usize, seconds: f64) -> String {
-    let briefs = |n: usize| if n == 1 { "brief" } else { "briefs" };
-    if failed == 0 {
-        format!("{built} {} built in {seconds:.1} s", briefs(built))
+/// Print what a build gave (text on standard error, or the `--json` document on
+/// standard output); returns the exit code.
+fn report_build(cli: &Cli, outcome: &crate::build::Outcome, started: std::time::Instant) -> i32 {
+    let elapsed = started.elapsed().as_secs_f64();
+    let summary = summary(
+        outcome.built.len(),
+        outcome.failed.len(),
+        outcome.fresh.len(),
+        elapsed,
+    );
+    if cli.json {
+        let failed: Vec<serde_json::Value> = outcome
+            .failed
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "source": f.source,
+                    "exit": f.error.exit_code(),
+                    "errors": crate::build::error_json(&f.error, &f.source),
+                })
+            })
+            .collect();
+        let v = serde_json::json!({
+            "ok": outcome.failed.is_empty(),
+            "built": outcome.built,
+            "up_to_date": outcome.fresh,
+            "failed": failed,
+            "summary": summary,
+        });
+        print_out(&format!("{v}\n"));
     } else {
-        format!("{built} built, {failed} failed in {seconds:.1} s")
+        if !cli.quiet {
+            for b in &outcome.built {
+                for o in &b.outputs {
+                    say(&format!("wrote {} ({} bytes)\n", o.path.display(), o.bytes));
+                }
+            }
+        }
+        for f in &outcome.failed {
+            say(&format!("{}\n\n", f.error));
+        }
+        // The summary is the last line, also with --quiet when a brief failed:
+        // it is what tells a long folder build's reader where things stand.
+        if !cli.quiet || !outcome.failed.is_empty() {
+            say(&format!("{summary}\n"));
+        }
+    }
+    outcome
+        .failed
+        .iter()
+        .map(|f| f.error.exit_code())
+        .max()
+        .unwrap_or(EXIT_OK)
+}
+
+/// Print what a clean removed and kept.
+fn report_clean(cli: &Cli, cleaned: &crate::clean::Cleaned, dry_run: bool) {
+    let verb = if dry_run { "would remove" } else { "removed" };
+    if !cli.quiet {
+        for p in &cleaned.removed {
+            say(&format!("{verb} {}\n", p.display()));
+        }
+    }
+    for k in &cleaned.kept {
+        say(&format!("kept {}: {}\n", k.path.display(), k.reason));
     }
 }
 
-/// A brief's error as JSON records: one per located problem (`file`, `line`,
-/// `column`, `message`, `hint`), or one naming the brief for other failures.
-fn error_json(e: &Error, source: &std::path::Path) -> Vec<serde_json::Value> {
-    match e {
-        Error::Source(d) => d
-            .diagnostics
-            .iter()
-            .map(|diag| {
-                let at = d.locate(diag);
-                serde_json::json!({
-                    "file": d.path,
-                    "line": at.map(|a| a.line),
-                    "column": at.map(|a| a.column),
-                    "message": diag.message,
-                    "hint": diag.hint,
-                })
-            })
-            .collect(),
-        Error::Many(all) => all.iter().flat_map(|e| error_json(e, source)).collect(),
-        Error::Hinted { message, hint } => vec![serde_json::json!({
-            "file": source,
-            "line": null,
-            "column": null,
-            "message": message,
-            "hint": hint,
-        })],
-        other => vec![serde_json::json!({
-            "file": source,
-            "line": null,
-            "column": null,
-            "message": other.to_string().trim_start_matches("error: "),
-            "hint": null,
-        })],
+/// `path` relative to the current folder when it lies inside it.
+fn shown(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    match cwd
+        .ok()
+        .and_then(|c| path.strip_prefix(c).ok().map(|p| p.to_owned()))
+    {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ => path.display().to_string(),
     }
+}
+
+/// The closing line of a build: "150 built, 2 failed, 3 up to date in 1.2 s".
+fn summary(built: usize, failed: usize, fresh: usize, seconds: f64) -> String {
+    let briefs = |n: usize| if n == 1 { "brief" } else { "briefs" };
+    if failed == 0 && fresh == 0 {
+        return format!("{built} {} built in {seconds:.1} s", briefs(built));
+    }
+    let mut parts = vec![format!("{built} built")];
+    if failed > 0 {
+        parts.push(format!("{failed} failed"));
+    }
+    if fresh > 0 {
+        parts.push(format!("{fresh} up to date"));
+    }
+    format!("{} in {seconds:.1} s", parts.join(", "))
 }
 
 /// Write to standard error, ignoring a closed stream (e.g. piped into `head`):

@@ -127,6 +127,8 @@ fn rebuilding_gives_identical_bytes() {
             .to_owned();
         build_txt(&sb, src.to_str().unwrap_or("")).expect_code(0);
         let a = std::fs::read(sb.path(&format!("out/{stem}.txt"))).expect("first");
+        // Removed, so the second build makes it again rather than finding it up to date.
+        std::fs::remove_file(sb.path(&format!("out/{stem}.txt"))).expect("rm");
         build_txt(&sb, src.to_str().unwrap_or("")).expect_code(0);
         let b = std::fs::read(sb.path(&format!("out/{stem}.txt"))).expect("second");
         assert_eq!(a, b, "{case}");

@@ -585,13 +585,21 @@ fn a_manifest_made_from_a_relative_path_is_checked_from_another_folder() {
     let args = ["--house", &house, "check", "../dist"];
     run_bounded(&sb.path("proj/source"), &args, 60).expect_code(0);
     // Built again from inside the project: the same manifest, byte for byte.
-    let args = ["--house", "branding/house.toml", "build", "--format", "txt"];
+    // (--force: with the same inputs the brief is up to date and would not be built.)
+    let args = [
+        "--house",
+        "branding/house.toml",
+        "build",
+        "--force",
+        "--format",
+        "txt",
+    ];
     run_bounded(&sb.path("proj"), &args, 60).expect_code(0);
     assert_eq!(first, manifest());
     // And from the output folder itself, through absolute paths.
     let src = sb.path("proj/source").to_string_lossy().into_owned();
     let args = [
-        "--house", &house, "build", "--format", "txt", &src, "--out", ".",
+        "--house", &house, "build", "--force", "--format", "txt", &src, "--out", ".",
     ];
     run_bounded(&dist, &args, 60).expect_code(0);
     assert_eq!(first, manifest());

@@ -30,7 +30,7 @@ use crate::manifest::Manifest;
 use crate::render::Format;
 
 pub use compare::{Difference, Found, Place};
-pub use report::{BriefReport, Changed, EditionReport, FileKind, Report};
+pub use report::{BriefReport, Changed, EditionReport, FailedBrief, FileKind, Report};
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -74,28 +74,37 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
     let coverage = Coverage::of_house(house);
     let glyphs = pdf::HouseGlyphs::new(house);
     let mut briefs = Vec::new();
-    let mut errors = Vec::new();
+    let mut failed = Vec::new();
+    // Every brief is checked and reported; one that cannot be read (a missing source,
+    // an unreadable edition) is listed in `failed` beside the others' verdicts.
     for (slug, brief) in files {
+        let failure = |e: Error| FailedBrief {
+            slug: slug.clone(),
+            exit: e.exit_code(),
+            message: e.to_string(),
+            errors: crate::build::error_json(&e, &brief.dir.join(&slug)),
+        };
         match check_brief(req, house, &coverage, &glyphs, &slug, &brief) {
             Ok((report, errs)) => {
                 briefs.push(report);
-                errors.extend(errs);
+                failed.extend(errs.into_iter().map(failure));
             }
-            Err(e) => errors.push(e),
+            Err(e) => failed.push(failure(e)),
         }
     }
-    Error::all(errors)?;
-    let ok = briefs.iter().all(|b| {
-        b.changed.is_empty()
-            && b.editions.iter().all(|e| e.differences.is_empty())
-            && (b.manifest.is_some() || !req.require_manifest)
-            && b.signature.as_ref().is_none_or(|s| s.verified)
-    });
+    let ok = failed.is_empty()
+        && briefs.iter().all(|b| {
+            b.changed.is_empty()
+                && b.editions.iter().all(|e| e.differences.is_empty())
+                && (b.manifest.is_some() || !req.require_manifest)
+                && b.signature.as_ref().is_none_or(|s| s.verified)
+        });
     Ok(Report {
         schema: report::SCHEMA,
         ok,
         manifest_required: req.require_manifest,
         briefs,
+        failed,
     })
 }
 
@@ -165,7 +174,7 @@ fn read_source(source: &Source) -> Result<Vec<u8>> {
             field: "source.path",
             message: format!("names {}, which cannot be read: {e}", source.path.display()),
             hint: if missing {
-                crate::manifest::HINT_ELSEWHERE
+                crate::manifest::HINT_GONE
             } else {
                 crate::manifest::HINT_UNTRUSTED
             },
@@ -195,18 +204,31 @@ fn check_brief(
         })
     });
     let source = source_path(req, slug, manifest.as_ref(), &manifest_path, brief.levels)?;
+    // After a partial build (`build --format pdf`) the manifest lists only what it
+    // built; the other editions in the folder are older files, reported as extra and
+    // not held against this manifest.
+    let (listed, extra): (Vec<_>, Vec<_>) = match (&manifest, brief.whole_folder) {
+        (Some(m), true) => brief
+            .editions
+            .iter()
+            .cloned()
+            .partition::<Vec<(Format, PathBuf)>, _>(|(f, _)| {
+                m.editions.iter().any(|e| e.format() == Some(*f))
+            }),
+        _ => (brief.editions.clone(), Vec::new()),
+    };
     // The source and each edition are read at the same time: the source and the later
     // editions by the pool, the first edition (the PDF, the longest to read) by this
     // thread, which would otherwise only wait while the pool's threads start. The
     // results are put together below in the same order as ever.
     let mut expected = None;
     let mut pinned = profile::Pinned::default();
-    let mut read: Vec<Option<Result<EditionRead>>> = brief.editions.iter().map(|_| None).collect();
+    let mut read: Vec<Option<Result<EditionRead>>> = listed.iter().map(|_| None).collect();
     rayon::in_place_scope(|scope| {
         let manifest = manifest.as_ref();
         let source = &source;
         let expected = &mut expected;
-        let (pinned, formats) = (&mut pinned, brief.editions.iter().map(|e| e.0));
+        let (pinned, formats) = (&mut pinned, listed.iter().map(|e| e.0));
         scope.spawn(move |_| {
             // The source is parsed once, for the content words and for the house
             // editions the EPUB and text edition are held against.
@@ -215,7 +237,7 @@ fn check_brief(
                 e
             }))
         });
-        let mut jobs = read.iter_mut().zip(&brief.editions);
+        let mut jobs = read.iter_mut().zip(&listed);
         let first = jobs.next();
         for (slot, (format, path)) in jobs {
             scope.spawn(move |_| *slot = Some(read_edition(*format, path, manifest, glyphs)));
@@ -231,7 +253,7 @@ fn check_brief(
         expected.unwrap_or_else(|| Err(Error::Internal("the source was not read".into())))?;
     let mut editions = Vec::new();
     let mut errors = Vec::new();
-    for ((format, path), read) in brief.editions.iter().zip(read) {
+    for ((format, path), read) in listed.iter().zip(read) {
         let found = match read {
             Ok((hash, found)) => {
                 changed.extend(hash);
@@ -264,7 +286,7 @@ fn check_brief(
         }
     }
     if let (Some(m), true) = (&manifest, brief.whole_folder) {
-        changed.extend(hashes::missing(m, &brief.dir, &brief.editions));
+        changed.extend(hashes::missing(m, &brief.dir, &listed));
     }
     let report = BriefReport {
         slug: slug.to_owned(),
@@ -275,6 +297,7 @@ fn check_brief(
         changed,
         editions,
         signature,
+        extra: extra.into_iter().map(|(_, p)| p).collect(),
     };
     Ok((report, errors))
 }

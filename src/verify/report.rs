@@ -63,6 +63,9 @@ pub struct BriefReport {
     /// otherwise, and when there is no manifest to sign).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
+    /// Edition files in the folder that the manifest does not list (left from an
+    /// earlier build with other formats): reported, not checked, not a failure.
+    pub extra: Vec<PathBuf>,
 }
 
 /// The verdict on a manifest's signature (`check --trust-key`).
@@ -77,6 +80,19 @@ pub struct Signature {
     pub problem: Option<String>,
 }
 
+/// A brief that could not be checked (a missing source, an unreadable edition or
+/// manifest); the other briefs are checked all the same.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FailedBrief {
+    pub slug: String,
+    /// The exit code this failure alone would give.
+    pub exit: i32,
+    /// The error as the terminal shows it.
+    pub message: String,
+    /// One record per problem: `file`, `line`, `column`, `message`, `hint`.
+    pub errors: Vec<serde_json::Value>,
+}
+
 /// The verdict on everything checked.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Report {
@@ -86,6 +102,8 @@ pub struct Report {
     /// Whether a brief without a release manifest fails (`check --require-manifest`).
     pub manifest_required: bool,
     pub briefs: Vec<BriefReport>,
+    /// Briefs that could not be checked.
+    pub failed: Vec<FailedBrief>,
 }
 
 fn short(h: &Option<String>) -> String {
@@ -94,6 +112,16 @@ fn short(h: &Option<String>) -> String {
 }
 
 impl Report {
+    /// The exit code: a brief that could not be checked gives its error's code (1),
+    /// otherwise a mismatch gives 3.
+    pub fn exit_code(&self) -> i32 {
+        match self.failed.iter().map(|f| f.exit).max() {
+            Some(code) => code,
+            None if self.ok => crate::error::EXIT_OK,
+            None => crate::error::EXIT_MISMATCH,
+        }
+    }
+
     /// Human-readable report: one line per edition, one block per difference.
     pub fn render(&self) -> String {
         use std::fmt::Write;
@@ -145,6 +173,18 @@ impl Report {
                 }
                 None => {}
             }
+            for x in &b.extra {
+                let manifest = b
+                    .manifest
+                    .as_ref()
+                    .map_or_else(String::new, |m| m.display().to_string());
+                let _ = writeln!(
+                    s,
+                    "extra: {} is not in {manifest}: left from an earlier build, not checked \
+                     (build that format again, or remove the file)",
+                    x.display()
+                );
+            }
             for e in &b.editions {
                 if e.differences.is_empty() {
                     let _ = writeln!(
@@ -183,6 +223,9 @@ impl Report {
                     );
                 }
             }
+        }
+        for f in &self.failed {
+            let _ = writeln!(s, "{}", f.message.trim_end());
         }
         s
     }
