@@ -86,11 +86,8 @@ fn make_project(dir: &Path, house: House) {
     let root = common::root();
     std::fs::create_dir_all(dir.join("source")).expect("mkdir source");
     for (case, slug, extra) in FIXTURES {
-        std::fs::copy(
-            common::fixture(case),
-            dir.join(format!("source/{slug}.md")),
-        )
-        .expect("copy fixture");
+        std::fs::copy(common::fixture(case), dir.join(format!("source/{slug}.md")))
+            .expect("copy fixture");
         for f in *extra {
             std::fs::copy(
                 root.join("tests/fixtures").join(case).join(f),
@@ -112,8 +109,11 @@ fn make_project(dir: &Path, house: House) {
             toml.replace("\ncolumns = 2\n", "\ncolumns = 1\n"),
         )
         .expect("write house");
-        std::fs::copy(root.join("branding/logo.png"), dir.join("branding/logo.png"))
-            .expect("copy logo");
+        std::fs::copy(
+            root.join("branding/logo.png"),
+            dir.join("branding/logo.png"),
+        )
+        .expect("copy logo");
         for e in std::fs::read_dir(root.join("fonts")).expect("fonts") {
             let e = e.expect("font entry");
             std::fs::copy(e.path(), dir.join("fonts").join(e.file_name())).expect("copy font");
@@ -352,7 +352,11 @@ fn every_page_has_the_boxes_of_its_edition() {
             problems.push(format!("{} {slug}: pdfinfo reads no page", v.name()));
             continue;
         }
-        let out = stdout(&tool("pdfinfo", &["-box", "-f", "1", "-l", &n.to_string()], &pdf));
+        let out = stdout(&tool(
+            "pdfinfo",
+            &["-box", "-f", "1", "-l", &n.to_string()],
+            &pdf,
+        ));
         let got = boxes(&out);
         // Screen: every box is the A4 trim. Print: the trim inside a bleed inside a media
         // box that holds the crop marks; the crop and art boxes default to the media box.
@@ -601,25 +605,42 @@ fn every_distinct_epub_passes_epubcheck_without_a_message() {
         }
     }
     assert!(seen.len() >= FIXTURES.len(), "{seen:?}");
-    let mut problems = Vec::new();
-    for epub in seen.values() {
-        let out = Command::new("java")
-            .arg("-jar")
-            .arg(&jar)
-            .arg(epub)
-            .output()
-            .expect("run java -jar epubcheck.jar");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        if !out.status.success()
-            || !text.contains("Messages: 0 fatals / 0 errors / 0 warnings / 0 infos")
-        {
-            problems.push(format!("epubcheck {epub}:\n{text}"));
-        }
-    }
+    // Two JVMs at a time: each spends seconds starting, and CI has two cores.
+    let epubs: Vec<&String> = seen.values().collect();
+    let problems: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = epubs
+            .chunks(epubs.len().div_ceil(2))
+            .map(|chunk| {
+                let jar = &jar;
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .filter_map(|epub| {
+                            let out = Command::new("java")
+                                .arg("-jar")
+                                .arg(jar)
+                                .arg(epub)
+                                .output()
+                                .expect("run java -jar epubcheck.jar");
+                            let text = format!(
+                                "{}{}",
+                                String::from_utf8_lossy(&out.stdout),
+                                String::from_utf8_lossy(&out.stderr)
+                            );
+                            let clean = out.status.success()
+                                && text.contains(
+                                    "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos",
+                                );
+                            (!clean).then(|| format!("epubcheck {epub}:\n{text}"))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .flat_map(|r| r.join().expect("epubcheck thread"))
+            .collect()
+    });
     eprintln!("epubcheck judged {} distinct EPUBs", seen.len());
     report(problems);
 }
@@ -654,7 +675,10 @@ fn briefpress_check_passes_every_variant() {
 fn the_one_column_house_changes_the_pdf_and_not_the_text_edition() {
     let m = matrix();
     let mut problems = Vec::new();
-    for v in Variant::all().into_iter().filter(|v| v.house == House::Builtin) {
+    for v in Variant::all()
+        .into_iter()
+        .filter(|v| v.house == House::Builtin)
+    {
         let one = Variant {
             house: House::OneColumn,
             ..v
@@ -685,16 +709,20 @@ fn difference(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> O
             b.keys().collect::<Vec<_>>()
         ));
     }
-    a.iter().zip(b.values()).find_map(|((name, x), y)| {
-        (x != y).then(|| {
-            let at = x.iter().zip(y).position(|(p, q)| p != q);
+    let differing: Vec<String> = a
+        .iter()
+        .zip(b.values())
+        .filter(|((_, x), y)| x != y)
+        .map(|((name, x), y)| {
+            let at = x.iter().zip(y.iter()).position(|(p, q)| p != q);
             format!(
-                "{name} differs (sizes {} and {}, first at byte {at:?})",
+                "{name} (sizes {} and {}, first at byte {at:?})",
                 x.len(),
                 y.len()
             )
         })
-    })
+        .collect();
+    (!differing.is_empty()).then(|| format!("differ: {}", differing.join(", ")))
 }
 
 #[test]
@@ -708,7 +736,7 @@ fn builds_are_byte_identical_across_jobs_folders_and_time_zones() {
         make_project(&q, house);
         for v in Variant::all().into_iter().filter(|v| v.house == house) {
             let base = read_all(&m.out(&v));
-            let mut again = |jobs: &str, tz: &str, epoch: Option<&str>| {
+            let again = |jobs: &str, tz: &str, epoch: Option<&str>| {
                 build(&q, &v, jobs, tz, epoch);
                 read_all(&q.join(v.out()))
             };
