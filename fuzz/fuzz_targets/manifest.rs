@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 fn scratch() -> &'static PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("briefpress-fuzz-manifest-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("briefpress-fuzz-manifest-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         dir
     })
@@ -26,7 +27,8 @@ fn slug(data: &[u8]) -> &str {
         .filter(|s| {
             !s.is_empty()
                 && s.len() <= 100
-                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
         .unwrap_or("brief")
 }
