@@ -60,9 +60,10 @@ fn dump(pdf: &Path) -> String {
     let n = pages(pdf);
     let mut out = format!("pages: {n}\n");
     let boxes = run("pdfinfo", &["-box", "-f", "1", "-l", &n.to_string()], pdf);
+    // Page sizes and boxes; not `File size:`, which changes for meaningless reasons.
     for l in boxes
         .lines()
-        .filter(|l| l.contains("Box:") || l.contains("size:"))
+        .filter(|l| l.contains("Box:") || (l.starts_with("Page ") && l.contains(" size:")))
     {
         out.push_str(&format!(
             "{}\n",
