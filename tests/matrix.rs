@@ -3,7 +3,9 @@
 //! one-column house passed with `--house`. Each variant is built once, by the real binary,
 //! into `$CARGO_TARGET_TMPDIR/matrix/`, and every judge reads that build: `qpdf --check`,
 //! `pdffonts`, `pdfinfo -box` on every page (with `pdftoppm` looking for the crop marks),
-//! `pdfdetach`, epubcheck, `briefpress check --require-manifest`, and the dates read back
+//! `pdfdetach`, epubcheck, outloud (PDF/UA-1 and WCAG 2.2, 0 errors and 0 warnings but
+//! for the narrow excuses of `common/outloud.rs`), `briefpress check --require-manifest`,
+//! and the dates read back
 //! from `pdfinfo` and the EPUB's `package.opf`. A last test rebuilds every variant with
 //! `--jobs 2`, in another folder and in another time zone, and compares every file byte
 //! for byte.
@@ -11,6 +13,8 @@
 //! The external tools must be installed in CI (`CI` set): a missing one fails the test.
 
 mod common;
+#[path = "common/outloud.rs"]
+mod outloud;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -642,6 +646,28 @@ fn every_distinct_epub_passes_epubcheck_without_a_message() {
             .collect()
     });
     eprintln!("epubcheck judged {} distinct EPUBs", seen.len());
+    report(problems);
+}
+
+#[test]
+fn outloud_finds_nothing_in_any_variant() {
+    if !tools(&["outloud"]) {
+        return;
+    }
+    let m = matrix();
+    let mut problems = Vec::new();
+    for (v, slug, pdf) in m.pdfs() {
+        let Some((case, _, _)) = FIXTURES.iter().find(|(_, s, _)| *s == slug) else {
+            continue;
+        };
+        let source = std::fs::read_to_string(common::fixture(case)).expect("read the source");
+        problems.extend(outloud::problems(
+            &pdf,
+            case,
+            &source,
+            &format!("{} {slug}", v.name()),
+        ));
+    }
     report(problems);
 }
 

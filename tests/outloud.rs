@@ -12,132 +12,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::Value;
-
 mod common;
+#[path = "common/outloud.rs"]
+mod outloud;
 use common::{fixture, need_tool, root, Sandbox, CASES};
-
-/// What outloud said about one PDF.
-#[derive(Debug)]
-struct Verdict {
-    errors: u64,
-    warnings: u64,
-    pages: u64,
-    /// How many rules ran on the file (a report with none proves nothing).
-    rules_ran: usize,
-    findings: Vec<Finding>,
-}
-
-/// One finding of outloud's report.
-#[derive(Debug)]
-struct Finding {
-    rule: String,
-    severity: String,
-    message: String,
-    evidence: String,
-    page: u64,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {} p.{} {} ({})",
-            self.rule, self.severity, self.page, self.message, self.evidence
-        )
-    }
-}
-
-/// Run outloud on `pdf`, reading its JSON report. Panics with outloud's output when it
-/// cannot run, cannot read the file, or writes a report of another shape.
-fn outloud(pdf: &Path) -> Verdict {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let json = dir.path().join("report.json");
-    let out = Command::new("outloud")
-        .args(["--quiet", "--fail-on", "never", "--json"])
-        .arg(&json)
-        .arg(pdf)
-        .output()
-        .expect("run outloud");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "outloud failed on {}:\n{said}",
-        pdf.display()
-    );
-    let text = std::fs::read_to_string(&json)
-        .unwrap_or_else(|e| panic!("outloud wrote no JSON report ({e}):\n{said}"));
-    let report: Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("outloud's JSON report does not parse ({e}):\n{text}"));
-    parse(&report).unwrap_or_else(|why| panic!("outloud's report: {why}:\n{text}"))
-}
-
-/// Read the one file's result from outloud's JSON report (`{"tool", "generated",
-/// "results": [{"path", "verdict", "counts": {"error", "warning", "info"}, "error",
-/// "findings": [{"rule", "severity", "message", "evidence"?, "count"?}], "rules":
-/// [{"rule", "status"}]}]}`).
-fn parse(report: &Value) -> Result<Verdict, String> {
-    let tool = report["tool"]["name"].as_str().unwrap_or("");
-    if tool != "outloud" {
-        return Err(format!("made by {tool:?}, not outloud"));
-    }
-    let results = report["results"].as_array().ok_or("no `results` list")?;
-    let [result] = results.as_slice() else {
-        return Err(format!("{} results for one file", results.len()));
-    };
-    if let Some(e) = result["error"].as_str() {
-        return Err(format!("the file was unreadable to outloud: {e}"));
-    }
-    let count = |key: &str| {
-        result["counts"][key]
-            .as_u64()
-            .ok_or(format!("no `counts.{key}` number"))
-    };
-    let (errors, warnings) = (count("error")?, count("warning")?);
-    let findings: Vec<Finding> = result["findings"]
-        .as_array()
-        .ok_or("no `findings` list")?
-        .iter()
-        .map(|f| {
-            let text = |k: &str| f[k].as_str().unwrap_or("").to_owned();
-            Finding {
-                rule: text("rule"),
-                severity: text("severity"),
-                message: text("message"),
-                evidence: text("evidence"),
-                page: f["page"].as_u64().unwrap_or(0),
-            }
-        })
-        .collect();
-    // A count of zero must agree with the findings: a finding of either severity is
-    // counted (its `count` says how many places), so none may be listed.
-    let listed = findings
-        .iter()
-        .filter(|f| f.severity == "error" || f.severity == "warning")
-        .count();
-    if (errors + warnings == 0) != (listed == 0) {
-        return Err(format!(
-            "counts {errors} errors / {warnings} warnings but {listed} findings listed"
-        ));
-    }
-    let rules_ran = result["rules"]
-        .as_array()
-        .ok_or("no `rules` list")?
-        .iter()
-        .filter(|r| r["status"].as_str() == Some("ran"))
-        .count();
-    Ok(Verdict {
-        errors,
-        warnings,
-        pages: result["stats"]["pages"].as_u64().unwrap_or(0),
-        rules_ran,
-        findings,
-    })
-}
 
 /// Build the PDF of `source` in `edition` into `out`; returns the PDF's path.
 fn build_pdf(source: &Path, edition: &str, out: &Path) -> PathBuf {
@@ -185,57 +63,8 @@ fn sources() -> Vec<(String, PathBuf)> {
     v
 }
 
-/// Whitespace-separated words of `s`, lower-cased and joined by one space.
-fn flat(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// Why a finding is a misreading of outloud's heuristics rather than a fault of the
-/// PDF, or `None`. Each excuse is matched narrowly, so the same rule on anything else
-/// still fails the test.
-fn excused(f: &Finding, pages: u64, case: &str, source: &str) -> Option<&'static str> {
-    let title = source
-        .lines()
-        .find_map(|l| l.strip_prefix("title:"))
-        .map(|t| flat(t.trim().trim_matches('"')))
-        .unwrap_or_default();
-    let evidence = flat(f.evidence.trim_end_matches('…'));
-    match f.rule.as_str() {
-        // The running head (the title, "REGION · date") is an artifact, as PDF/UA-1
-        // asks (Matterhorn 18). outloud takes a line for furniture only when it recurs
-        // on every page of a document under six pages, and page 1 has the masthead
-        // instead, so it reads a title of eight words or more as prose.
-        "TAG-002"
-            if pages < 6
-                && f.page > 1
-                && title.chars().count() >= 20
-                && evidence.starts_with(&title.chars().take(20).collect::<String>()) =>
-        {
-            Some("a running head on a short document")
-        }
-        // The generated long fixture repeats its sentences verbatim, so the same line
-        // of body text can open or close three pages; outloud takes it for a running
-        // head tagged as content. Excused only when every line it names is body text
-        // the source holds three times or more.
-        "PAG-001"
-            if case == "long"
-                && f.message.contains("running header or footer line")
-                && f.evidence.split("; ").all(|line| {
-                    let line = flat(line.trim_end_matches(['-', '…']));
-                    line.len() >= 20 && flat(source).matches(&line).count() >= 3
-                }) =>
-        {
-            Some("body text the generated fixture repeats")
-        }
-        _ => None,
-    }
-}
-
 /// Assert outloud finds nothing in the `edition` PDF of every source, but for the
-/// findings [`excused`] names.
+/// findings [`outloud::excused`] names.
 fn clean_in(edition: &str) {
     if !need_tool("outloud") {
         return;
@@ -245,28 +74,12 @@ fn clean_in(edition: &str) {
         let source = std::fs::read_to_string(&path).expect("read the source");
         let dir = tempfile::tempdir().expect("temp dir");
         let pdf = build_pdf(&path, edition, dir.path());
-        let v = outloud(&pdf);
-        // outloud runs 60-odd rules on a tagged PDF; a handful means it did not read it.
-        assert!(
-            v.rules_ran >= 30,
-            "outloud ran only {} rules on {case} ({edition})",
-            v.rules_ran
-        );
-        let mut left = Vec::new();
-        for f in v.findings.iter().filter(|f| f.severity != "info") {
-            match excused(f, v.pages, &case, &source) {
-                Some(why) => eprintln!("{case} ({edition}): excused, {why}: {f}"),
-                None => left.push(f.to_string()),
-            }
-        }
-        if !left.is_empty() {
-            failures.push(format!(
-                "{case} ({edition}): {} errors, {} warnings\n  {}",
-                v.errors,
-                v.warnings,
-                left.join("\n  ")
-            ));
-        }
+        failures.extend(outloud::problems(
+            &pdf,
+            &case,
+            &source,
+            &format!("{case} ({edition})"),
+        ));
     }
     assert!(failures.is_empty(), "outloud:\n{}", failures.join("\n"));
 }
@@ -306,7 +119,7 @@ fn outloud_reports_addresses_without_links() {
     );
     let stripped = dir.path().join("stripped.pdf");
     doc.save(&stripped).expect("save the stripped PDF");
-    let v = outloud(&stripped);
+    let v = outloud::run(&stripped);
     assert!(
         v.warnings > 0 && v.findings.iter().any(|f| f.rule == "LNK-010"),
         "outloud did not report the unlinked addresses: {:?}",
