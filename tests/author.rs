@@ -449,46 +449,12 @@ fn a_read_only_output_folder_gives_its_hint_once_with_subfolders_too() {
     sb.copy(&fixture("seed"), "source/2025/c.md");
     let dist = sb.path("dist");
     std::fs::create_dir(&dist).expect("mkdir");
-    let immutable = read_only_folder(&dist);
+    let immutable = common::read_only_folder(&dist);
     let run = sb.run(&["build"]);
-    undo_read_only(&dist, immutable);
+    common::undo_read_only(&dist, immutable);
     let run = run.expect_code(1);
     assert_eq!(run.stderr.matches("error:").count(), 1, "{}", run.stderr);
     assert_eq!(run.stderr.matches("hint:").count(), 1, "{}", run.stderr);
-}
-
-/// Make `dir` unwritable: by its mode, or, for root (whom modes do not stop), with the
-/// immutable attribute. Returns whether the attribute was used.
-fn read_only_folder(dir: &std::path::Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
-    let probe = dir.parent().unwrap_or(dir).join(".euid-probe");
-    std::fs::write(&probe, b"").expect("write probe");
-    let euid = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&probe).expect("stat"));
-    let _ = std::fs::remove_file(&probe);
-    if euid != 0 {
-        return false;
-    }
-    let st = std::process::Command::new("chattr")
-        .arg("+i")
-        .arg(dir)
-        .status();
-    assert!(
-        st.is_ok_and(|s| s.success()),
-        "running as root, the test needs `chattr +i` to make a folder read-only"
-    );
-    true
-}
-
-fn undo_read_only(dir: &std::path::Path, immutable: bool) {
-    use std::os::unix::fs::PermissionsExt;
-    if immutable {
-        let _ = std::process::Command::new("chattr")
-            .arg("-i")
-            .arg(dir)
-            .status();
-    }
-    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
 }
 
 #[test]

@@ -7,7 +7,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -680,9 +680,9 @@ fn a_read_only_output_folder_is_one_error() {
     sb.copy(&fixture("seed"), "source/b.md");
     let dist = sb.path("dist");
     std::fs::create_dir(&dist).expect("mkdir");
-    let read_only = read_only_folder(&dist);
+    let read_only = common::read_only_folder(&dist);
     let run = sb.run(&["build"]);
-    undo_read_only(&dist, read_only);
+    common::undo_read_only(&dist, read_only);
     let run = run.expect_code(1);
     assert_eq!(run.stderr.matches("error:").count(), 1, "{}", run.stderr);
     assert!(
@@ -696,33 +696,4 @@ fn a_read_only_output_folder_is_one_error() {
         "{}",
         run.stderr
     );
-}
-
-/// Make `dir` unwritable: by its mode, or, for root (whom modes do not stop), with the
-/// immutable attribute. Returns which was used.
-fn read_only_folder(dir: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
-    // A file this process creates is owned by its effective user.
-    let probe = dir.parent().unwrap_or(dir).join(".euid-probe");
-    std::fs::write(&probe, b"").expect("write probe");
-    let euid = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&probe).expect("stat"));
-    let _ = std::fs::remove_file(&probe);
-    if euid != 0 {
-        return false;
-    }
-    let st = Command::new("chattr").arg("+i").arg(dir).status();
-    assert!(
-        st.is_ok_and(|s| s.success()),
-        "running as root, the test needs `chattr +i` to make a folder read-only"
-    );
-    true
-}
-
-fn undo_read_only(dir: &PathBuf, immutable: bool) {
-    use std::os::unix::fs::PermissionsExt;
-    if immutable {
-        let _ = Command::new("chattr").arg("-i").arg(dir).status();
-    }
-    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
 }

