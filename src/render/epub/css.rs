@@ -146,14 +146,15 @@ a.note-back {{ font-size: 0.75em; vertical-align: super; line-height: 0; text-de
 }}
 
 /* Dark mode: a dark page, light text, the house blue lightened; the logo (dark marks on
-   white) is inverted with its hues kept, so it shows no white square. The band keeps its
-   colours: white on house blue reads on either page. */
+   white) is inverted with its hues kept, and blended with `lighten` so its background,
+   black once inverted, takes the page's colour: no square shows around it. The band
+   keeps its colours: white on house blue reads on either page. */
 @media (prefers-color-scheme: dark) {{
   html {{ color: {dark_text}; background-color: {dark_page}; }}
   .wordmark p, h1, h2, h3, h4, h5, h6, a, li::marker, .note-marks a {{ color: {dark_blue}; }}
   .title-block, blockquote {{ border-color: {dark_blue}; }}
   table, th, .notes, .bios {{ border-color: {dark_text}; }}
-  .masthead .logo {{ filter: invert(1) hue-rotate(180deg); }}
+  .masthead .logo {{ filter: invert(1) hue-rotate(180deg); mix-blend-mode: lighten; }}
 }}
 "#,
         leading = round(b.leading / b.size),
