@@ -30,7 +30,6 @@ pub mod open;
 pub mod overrides;
 pub mod parse;
 pub mod render;
-pub mod run;
 pub mod scaffold;
 pub mod sign;
 pub mod verify;

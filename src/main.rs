@@ -1,4 +1,6 @@
-//! The `briefpress` binary: a trampoline into [`briefpress::run`].
+//! The `briefpress` binary: a trampoline into its command line ([`cli::run`]).
+
+mod cli;
 
 /// mimalloc instead of the system allocator: shaping and PDF writing make millions of
 /// small, short-lived allocations (glyph texts, operators, objects), where it is
@@ -8,8 +10,8 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let code = briefpress::run::run(std::env::args_os());
-    // A closed standard output is ignored here as everywhere else (`run::print_out`).
+    let code = cli::run(std::env::args_os());
+    // A closed standard output is ignored here as everywhere else (`cli::print_out`).
     let _ = std::io::Write::flush(&mut std::io::stdout());
     std::process::exit(code)
 }

@@ -1,11 +1,12 @@
-//! The command line: argument parsing with clap and dispatch to the library.
+//! The command line (part of the binary, not the library): argument parsing with clap
+//! and dispatch to the library.
 
 use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::error::{Error, Result, EXIT_OK, EXIT_USAGE};
-use crate::render::{Edition, Format, PdfStandard};
+use briefpress::error::{Error, Result, EXIT_OK, EXIT_USAGE};
+use briefpress::render::{Edition, Format, PdfStandard};
 
 /// briefpress: one Markdown brief in, a print-ready PDF, an EPUB 3 and a plain-text
 /// archive copy out, and proof that all three carry the same words.
@@ -53,7 +54,7 @@ enum Command {
         /// Override a front-matter value for this build only (title, subtitle, region,
         /// date, lang, id); repeatable. The manifest records it.
         #[arg(long, value_name = "KEY=VALUE")]
-        set: Vec<crate::overrides::Set>,
+        set: Vec<briefpress::overrides::Set>,
         /// Sign each release manifest with this minisign secret key
         /// (`<slug>.manifest.json.minisig`); a password-protected key takes its password
         /// from BRIEFPRESS_KEY_PASSWORD.
@@ -195,7 +196,11 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0)),
             };
-            let path = crate::scaffold::new_brief(source, slug, &crate::scaffold::year_month(now))?;
+            let path = briefpress::scaffold::new_brief(
+                source,
+                slug,
+                &briefpress::scaffold::year_month(now),
+            )?;
             if cli.json {
                 print_out(&format!(
                     "{}\n",
@@ -211,7 +216,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             return Ok(EXIT_OK);
         }
         Command::House(HouseCommand::Init { dir }) => {
-            let written = crate::scaffold::init_house(dir)?;
+            let written = briefpress::scaffold::init_house(dir)?;
             if cli.json {
                 print_out(&format!(
                     "{}\n",
@@ -259,8 +264,8 @@ fn dispatch(cli: &Cli) -> Result<i32> {
         | Command::Keygen { .. } => {}
     }
     let house = match &cli.house {
-        Some(p) => crate::house::load(p)?,
-        None => crate::house::builtin()?,
+        Some(p) => briefpress::house::load(p)?,
+        None => briefpress::house::builtin()?,
     };
     match &cli.command {
         Command::Build {
@@ -282,13 +287,13 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 ));
             }
             let sign_key = match sign_key {
-                Some(p) => Some(std::sync::Arc::new(crate::sign::SigningKey::read(p)?)),
+                Some(p) => Some(std::sync::Arc::new(briefpress::sign::SigningKey::read(p)?)),
                 None => None,
             };
             let mut formats = format.clone();
             formats.sort();
             formats.dedup();
-            let req = crate::build::Request {
+            let req = briefpress::build::Request {
                 sources: sources.clone(),
                 out: out.clone(),
                 formats,
@@ -304,7 +309,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 force: *force,
             };
             let started = std::time::Instant::now();
-            let outcome = crate::build::build(&req, &house)?;
+            let outcome = briefpress::build::build(&req, &house)?;
             let code = report_build(cli, &outcome, started);
             if *open && code == EXIT_OK {
                 // Up-to-date briefs too: the author asked to see the PDF, built now or not.
@@ -316,10 +321,10 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                     .filter(|o| o.format == Format::Pdf)
                     .map(|o| o.path.as_path())
                     .collect();
-                crate::open::open_pdfs(&pdfs)?;
+                briefpress::open::open_pdfs(&pdfs)?;
             }
             if *prune {
-                let cleaned = crate::clean::clean(&crate::clean::Request {
+                let cleaned = briefpress::clean::clean(&briefpress::clean::Request {
                     sources: sources.clone(),
                     out: out.clone(),
                     dry_run: false,
@@ -335,7 +340,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             out,
             dry_run,
         } => {
-            let cleaned = crate::clean::clean(&crate::clean::Request {
+            let cleaned = briefpress::clean::clean(&briefpress::clean::Request {
                 sources: sources.clone(),
                 out: out.clone(),
                 dry_run: *dry_run,
@@ -364,8 +369,8 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             let mut formats = format.clone();
             formats.sort();
             formats.dedup();
-            let req = crate::watch::Request {
-                build: crate::build::Request {
+            let req = briefpress::watch::Request {
+                build: briefpress::build::Request {
                     sources: sources.clone(),
                     out: out.clone(),
                     formats,
@@ -382,8 +387,8 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 debounce: std::time::Duration::from_millis(*debounce),
             };
             let mut started = std::time::Instant::now();
-            crate::watch::watch(&req, |event| match event {
-                crate::watch::Event::Watching(folders) => {
+            briefpress::watch::watch(&req, |event| match event {
+                briefpress::watch::Event::Watching(folders) => {
                     let list: Vec<String> =
                         folders.iter().map(|f| f.display().to_string()).collect();
                     say(&format!(
@@ -391,13 +396,13 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                         list.join(", ")
                     ));
                 }
-                crate::watch::Event::Changed(paths) => {
+                briefpress::watch::Event::Changed(paths) => {
                     started = std::time::Instant::now();
                     for p in paths {
                         say(&format!("changed: {}\n", shown(p)));
                     }
                 }
-                crate::watch::Event::Round(Ok(round)) => {
+                briefpress::watch::Event::Round(Ok(round)) => {
                     report_build(cli, &round.outcome, started);
                     match round.report {
                         Some(Ok(report)) if !cli.quiet || !report.ok => say(&report.render()),
@@ -405,7 +410,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                         _ => {}
                     }
                 }
-                crate::watch::Event::Round(Err(e)) | crate::watch::Event::Trouble(e) => {
+                briefpress::watch::Event::Round(Err(e)) | briefpress::watch::Event::Trouble(e) => {
                     say(&format!("{e}\n"));
                 }
             })?;
@@ -418,16 +423,16 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             trust_key,
         } => {
             let trust_key = match trust_key {
-                Some(k) => Some(crate::sign::TrustedKey::parse(k)?),
+                Some(k) => Some(briefpress::sign::TrustedKey::parse(k)?),
                 None => None,
             };
-            let req = crate::verify::Request {
+            let req = briefpress::verify::Request {
                 paths: paths.clone(),
                 source_dir: source.clone(),
                 require_manifest: *require_manifest || trust_key.is_some(),
                 trust_key,
             };
-            let report = crate::verify::check(&req, &house)?;
+            let report = briefpress::verify::check(&req, &house)?;
             if cli.json {
                 let encode = |e: serde_json::Error| {
                     Error::Internal(format!("cannot encode the report: {e}"))
@@ -443,7 +448,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             Ok(report.exit_code())
         }
         Command::Keygen { key } => {
-            let public = crate::sign::keygen(key)?;
+            let public = briefpress::sign::keygen(key)?;
             if cli.json {
                 let v = serde_json::json!({ "ok": true, "secret_key": key, "public_key": public });
                 print_out(&format!("{v}\n"));
@@ -466,7 +471,11 @@ fn dispatch(cli: &Cli) -> Result<i32> {
 
 /// Print what a build gave (text on standard error, or the `--json` document on
 /// standard output); returns the exit code.
-fn report_build(cli: &Cli, outcome: &crate::build::Outcome, started: std::time::Instant) -> i32 {
+fn report_build(
+    cli: &Cli,
+    outcome: &briefpress::build::Outcome,
+    started: std::time::Instant,
+) -> i32 {
     let elapsed = started.elapsed().as_secs_f64();
     let summary = summary(
         outcome.built.len(),
@@ -482,7 +491,7 @@ fn report_build(cli: &Cli, outcome: &crate::build::Outcome, started: std::time::
                 serde_json::json!({
                     "source": f.source,
                     "exit": f.error.exit_code(),
-                    "errors": crate::build::error_json(&f.error, &f.source),
+                    "errors": briefpress::build::error_json(&f.error, &f.source),
                 })
             })
             .collect();
@@ -520,7 +529,7 @@ fn report_build(cli: &Cli, outcome: &crate::build::Outcome, started: std::time::
 }
 
 /// Print what a clean removed and kept.
-fn report_clean(cli: &Cli, cleaned: &crate::clean::Cleaned, dry_run: bool) {
+fn report_clean(cli: &Cli, cleaned: &briefpress::clean::Cleaned, dry_run: bool) {
     let verb = if dry_run { "would remove" } else { "removed" };
     if !cli.quiet {
         for p in &cleaned.removed {
@@ -561,12 +570,12 @@ fn summary(built: usize, failed: usize, fresh: usize, seconds: f64) -> String {
 }
 
 /// Write to standard error, ignoring a closed stream (e.g. piped into `head`):
-/// `eprintln!` would panic there. Diagnostics are coloured ([`crate::diag::paint`]);
+/// `eprintln!` would panic there. Diagnostics are coloured ([`briefpress::diag::paint`]);
 /// `anstream` drops the colours unless standard error is a terminal, and always with
 /// `NO_COLOR` set (`CLICOLOR_FORCE=1` keeps them when piped).
 fn say(s: &str) {
     use std::io::Write;
-    let _ = anstream::stderr().write_all(crate::diag::paint(s).as_bytes());
+    let _ = anstream::stderr().write_all(briefpress::diag::paint(s).as_bytes());
 }
 
 /// Write to standard output, ignoring a closed stream.
