@@ -11,7 +11,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let code = cli::run(std::env::args_os());
-    // A closed standard output is ignored here as everywhere else (`cli::print_out`).
+    // A closed standard output is ignored here as everywhere else (`cli::report::print_out`).
     let _ = std::io::Write::flush(&mut std::io::stdout());
     std::process::exit(code)
 }
