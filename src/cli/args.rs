@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 use briefpress::render::{Edition, Format, PdfStandard};
 
+use super::values;
+
 /// briefpress: one Markdown brief in, a print-ready PDF, an EPUB 3 and a plain-text
 /// archive copy out, and proof that all three carry the same words.
 #[derive(Debug, Parser)]
@@ -36,13 +38,13 @@ pub(super) enum Command {
         #[arg(long, default_value = "dist")]
         out: PathBuf,
         /// Editions to build, comma-separated.
-        #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"])]
+        #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"], value_parser = values::formats())]
         format: Vec<Format>,
         /// PDF edition.
-        #[arg(long, value_enum, default_value_t = Edition::Screen)]
+        #[arg(long, value_parser = values::editions(), default_value_t = Edition::Screen)]
         edition: Edition,
         /// PDF/A level of the PDF edition (a-3b attaches the source and the text edition).
-        #[arg(long, value_enum, default_value_t = PdfStandard::A2b)]
+        #[arg(long, value_parser = values::pdf_standards(), default_value_t = PdfStandard::A2b)]
         pdf_standard: PdfStandard,
         /// Briefs built in parallel (default: one per core).
         #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -91,13 +93,13 @@ pub(super) enum Command {
         #[arg(long, default_value = "dist")]
         out: PathBuf,
         /// Editions to build, comma-separated.
-        #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"])]
+        #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"], value_parser = values::formats())]
         format: Vec<Format>,
         /// PDF edition.
-        #[arg(long, value_enum, default_value_t = Edition::Screen)]
+        #[arg(long, value_parser = values::editions(), default_value_t = Edition::Screen)]
         edition: Edition,
         /// PDF/A level of the PDF edition.
-        #[arg(long, value_enum, default_value_t = PdfStandard::A2b)]
+        #[arg(long, value_parser = values::pdf_standards(), default_value_t = PdfStandard::A2b)]
         pdf_standard: PdfStandard,
         /// Milliseconds the files must be quiet before a rebuild.
         #[arg(long, value_name = "MS", default_value_t = 100)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod report;
+mod values;
 
 use clap::{CommandFactory, Parser};
 
