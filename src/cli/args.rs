@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, Args, Parser, Subcommand};
 
 use briefpress::render::{Edition, Format, PdfStandard};
 
@@ -31,21 +31,8 @@ pub(super) struct Cli {
 pub(super) enum Command {
     /// Build briefs into editions.
     Build {
-        /// Source files or folders of sources.
-        #[arg(default_value = "source")]
-        sources: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(long, default_value = "dist")]
-        out: PathBuf,
-        /// Editions to build, comma-separated.
-        #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"], value_parser = values::formats())]
-        format: Vec<Format>,
-        /// PDF edition.
-        #[arg(long, value_parser = values::editions(), default_value_t = Edition::Screen)]
-        edition: Edition,
-        /// PDF/A level of the PDF edition (a-3b attaches the source and the text edition).
-        #[arg(long, value_parser = values::pdf_standards(), default_value_t = PdfStandard::A2b)]
-        pdf_standard: PdfStandard,
+        #[command(flatten)]
+        editions: Editions,
         /// Briefs built in parallel (default: one per core).
         #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
@@ -85,22 +72,10 @@ pub(super) enum Command {
     },
     /// Build and check, then again each time a source or the house style is saved
     /// (until interrupted).
+    #[command(mut_args(watch_help))]
     Watch {
-        /// Source files or folders of sources.
-        #[arg(default_value = "source")]
-        sources: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(long, default_value = "dist")]
-        out: PathBuf,
-        /// Editions to build, comma-separated.
-        #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"], value_parser = values::formats())]
-        format: Vec<Format>,
-        /// PDF edition.
-        #[arg(long, value_parser = values::editions(), default_value_t = Edition::Screen)]
-        edition: Edition,
-        /// PDF/A level of the PDF edition.
-        #[arg(long, value_parser = values::pdf_standards(), default_value_t = PdfStandard::A2b)]
-        pdf_standard: PdfStandard,
+        #[command(flatten)]
+        editions: Editions,
         /// Milliseconds the files must be quiet before a rebuild.
         #[arg(long, value_name = "MS", default_value_t = 100)]
         debounce: u64,
@@ -153,6 +128,38 @@ pub(super) enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+}
+
+/// What `build` and `watch` both take: the sources, the output folder and the editions
+/// to make of each brief.
+#[derive(Debug, Args)]
+pub(super) struct Editions {
+    /// Source files or folders of sources.
+    #[arg(default_value = "source")]
+    pub(super) sources: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "dist")]
+    pub(super) out: PathBuf,
+    /// Editions to build, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values = ["pdf", "epub", "txt"], value_parser = values::formats())]
+    pub(super) format: Vec<Format>,
+    /// PDF edition.
+    #[arg(long, value_parser = values::editions(), default_value_t = Edition::Screen)]
+    pub(super) edition: Edition,
+    /// PDF/A level of the PDF edition (a-3b attaches the source and the text edition).
+    #[arg(long, value_parser = values::pdf_standards(), default_value_t = PdfStandard::A2b)]
+    pub(super) pdf_standard: PdfStandard,
+}
+
+/// `watch --help` gives `--pdf-standard` the shorter line it has always had (without
+/// what a-3b attaches). `mut_args` changes the argument where it stands: `mut_arg` would
+/// move it last, and the completions list arguments in that order.
+fn watch_help(arg: Arg) -> Arg {
+    if arg.get_id() == "pdf_standard" {
+        arg.help("PDF/A level of the PDF edition")
+    } else {
+        arg
+    }
 }
 
 #[derive(Debug, Subcommand)]

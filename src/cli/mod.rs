@@ -118,11 +118,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
     };
     match &cli.command {
         Command::Build {
-            sources,
-            out,
-            format,
-            edition,
-            pdf_standard,
+            editions,
             jobs,
             open,
             set,
@@ -130,7 +126,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             force,
             prune,
         } => {
-            if *open && !format.contains(&Format::Pdf) {
+            if *open && !editions.format.contains(&Format::Pdf) {
                 return Err(Error::Usage(
                     "--open opens the PDF edition, which --format leaves out\n  = hint: add pdf to --format, or drop --open".into(),
                 ));
@@ -139,16 +135,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                 Some(p) => Some(std::sync::Arc::new(briefpress::sign::SigningKey::read(p)?)),
                 None => None,
             };
-            let mut formats = format.clone();
-            formats.sort();
-            formats.dedup();
             let req = briefpress::build::Request {
-                sources: sources.clone(),
-                out: out.clone(),
-                formats,
-                edition: *edition,
-                pdf_standard: *pdf_standard,
-                source_date_epoch: source_date_epoch()?,
                 jobs: jobs.map(usize::from),
                 set: set.clone(),
                 progress: !cli.quiet
@@ -156,6 +143,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
                     && std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 sign_key,
                 force: *force,
+                ..editions.request()?
             };
             let started = std::time::Instant::now();
             let outcome = briefpress::build::build(&req, &house)?;
@@ -174,8 +162,8 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             }
             if *prune {
                 let cleaned = briefpress::clean::clean(&briefpress::clean::Request {
-                    sources: sources.clone(),
-                    out: out.clone(),
+                    sources: editions.sources.clone(),
+                    out: editions.out.clone(),
                     dry_run: false,
                 })?;
                 if !cli.json {
@@ -207,31 +195,9 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             }
             Ok(EXIT_OK)
         }
-        Command::Watch {
-            sources,
-            out,
-            format,
-            edition,
-            pdf_standard,
-            debounce,
-        } => {
-            let mut formats = format.clone();
-            formats.sort();
-            formats.dedup();
+        Command::Watch { editions, debounce } => {
             let req = briefpress::watch::Request {
-                build: briefpress::build::Request {
-                    sources: sources.clone(),
-                    out: out.clone(),
-                    formats,
-                    edition: *edition,
-                    pdf_standard: *pdf_standard,
-                    source_date_epoch: source_date_epoch()?,
-                    jobs: None,
-                    progress: false,
-                    set: Vec::new(),
-                    sign_key: None,
-                    force: false,
-                },
+                build: editions.request()?,
                 house: cli.house.clone(),
                 debounce: std::time::Duration::from_millis(*debounce),
             };
@@ -315,6 +281,30 @@ fn dispatch(cli: &Cli) -> Result<i32> {
         | Command::House(_)
         | Command::Completions { .. }
         | Command::Man { .. } => Ok(EXIT_OK),
+    }
+}
+
+impl args::Editions {
+    /// The build these arguments ask for (formats in build order, each once), with
+    /// `SOURCE_DATE_EPOCH` and otherwise the library's defaults: one job per core, no
+    /// progress bar, overrides or signature, and briefs up to date left alone.
+    fn request(&self) -> Result<briefpress::build::Request> {
+        let mut formats = self.format.clone();
+        formats.sort();
+        formats.dedup();
+        Ok(briefpress::build::Request {
+            sources: self.sources.clone(),
+            out: self.out.clone(),
+            formats,
+            edition: self.edition,
+            pdf_standard: self.pdf_standard,
+            source_date_epoch: source_date_epoch()?,
+            jobs: None,
+            progress: false,
+            set: Vec::new(),
+            sign_key: None,
+            force: false,
+        })
     }
 }
 
