@@ -2,6 +2,7 @@
 //! clap, [`run`] parses it and dispatches to the library, [`report`] prints the results.
 
 mod args;
+mod progress;
 mod report;
 mod values;
 
@@ -138,15 +139,23 @@ fn dispatch(cli: &Cli) -> Result<i32> {
             let req = briefpress::build::Request {
                 jobs: jobs.map(usize::from),
                 set: set.clone(),
-                progress: !cli.quiet
-                    && !cli.json
-                    && std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 sign_key,
                 force: *force,
                 ..editions.request()?
             };
             let started = std::time::Instant::now();
-            let outcome = briefpress::build::build(&req, &house)?;
+            // A bar only where someone watches it: on a terminal, and not with --quiet
+            // or --json.
+            let bar = progress::Bar::default();
+            let progress: &dyn briefpress::build::Progress = if !cli.quiet
+                && !cli.json
+                && std::io::IsTerminal::is_terminal(&std::io::stderr())
+            {
+                &bar
+            } else {
+                &briefpress::build::NoProgress
+            };
+            let outcome = briefpress::build::build(&req, &house, progress)?;
             let code = report_build(cli, &outcome, started);
             if *open && code == EXIT_OK {
                 // Up-to-date briefs too: the author asked to see the PDF, built now or not.
@@ -287,7 +296,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
 impl args::Editions {
     /// The build these arguments ask for (formats in build order, each once), with
     /// `SOURCE_DATE_EPOCH` and otherwise the library's defaults: one job per core, no
-    /// progress bar, overrides or signature, and briefs up to date left alone.
+    /// overrides or signature, and briefs up to date left alone.
     fn request(&self) -> Result<briefpress::build::Request> {
         let mut formats = self.format.clone();
         formats.sort();
@@ -300,7 +309,6 @@ impl args::Editions {
             pdf_standard: self.pdf_standard,
             source_date_epoch: source_date_epoch()?,
             jobs: None,
-            progress: false,
             set: Vec::new(),
             sign_key: None,
             force: false,
