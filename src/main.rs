@@ -1,5 +1,8 @@
 //! The `briefpress` binary: a trampoline into its command line ([`cli::run`]).
 
+// As in the library: the command line reads input, so nothing in it may panic on it.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod cli;
 
 /// mimalloc instead of the system allocator: shaping and PDF writing make millions of
