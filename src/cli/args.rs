@@ -30,32 +30,7 @@ pub(super) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(super) enum Command {
     /// Build briefs into editions.
-    Build {
-        #[command(flatten)]
-        editions: Editions,
-        /// Briefs built in parallel (default: one per core).
-        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
-        /// Open the built PDF in the system's viewer (xdg-open, or open on macOS).
-        #[arg(long)]
-        open: bool,
-        /// Override a front-matter value for this build only (title, subtitle, region,
-        /// date, lang, id); repeatable. The manifest records it.
-        #[arg(long, value_name = "KEY=VALUE")]
-        set: Vec<briefpress::overrides::Set>,
-        /// Sign each release manifest with this minisign secret key
-        /// (`<slug>.manifest.json.minisig`); a password-protected key takes its password
-        /// from BRIEFPRESS_KEY_PASSWORD.
-        #[arg(long, value_name = "KEY")]
-        sign_key: Option<PathBuf>,
-        /// Build every brief, also those whose editions are up to date.
-        #[arg(long)]
-        force: bool,
-        /// Afterwards, remove the editions and manifests of briefs whose source is gone
-        /// (as `briefpress clean` does).
-        #[arg(long)]
-        prune: bool,
-    },
+    Build(BuildArgs),
     /// Remove the editions and manifests of briefs whose source is gone (renamed or
     /// deleted); files a manifest does not name, or that changed since their build,
     /// are left alone.
@@ -128,6 +103,35 @@ pub(super) enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+}
+
+/// What `build` takes besides the global options.
+#[derive(Debug, Args)]
+pub(super) struct BuildArgs {
+    #[command(flatten)]
+    pub(super) editions: Editions,
+    /// Briefs built in parallel (default: one per core).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(super) jobs: Option<u16>,
+    /// Open the built PDF in the system's viewer (xdg-open, or open on macOS).
+    #[arg(long)]
+    pub(super) open: bool,
+    /// Override a front-matter value for this build only (title, subtitle, region,
+    /// date, lang, id); repeatable. The manifest records it.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub(super) set: Vec<briefpress::overrides::Set>,
+    /// Sign each release manifest with this minisign secret key
+    /// (`<slug>.manifest.json.minisig`); a password-protected key takes its password
+    /// from BRIEFPRESS_KEY_PASSWORD.
+    #[arg(long, value_name = "KEY")]
+    pub(super) sign_key: Option<PathBuf>,
+    /// Build every brief, also those whose editions are up to date.
+    #[arg(long)]
+    pub(super) force: bool,
+    /// Afterwards, remove the editions and manifests of briefs whose source is gone
+    /// (as `briefpress clean` does).
+    #[arg(long)]
+    pub(super) prune: bool,
 }
 
 /// What `build` and `watch` both take: the sources, the output folder and the editions
