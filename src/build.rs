@@ -29,8 +29,6 @@ pub struct Request {
     pub source_date_epoch: Option<i64>,
     /// Briefs built at once; `None` uses every core.
     pub jobs: Option<usize>,
-    /// Show a progress bar (the CLI sets it only when standard error is a terminal).
-    pub progress: bool,
     /// Front-matter overrides for this build (`--set`), recorded in each manifest.
     pub set: Vec<crate::overrides::Set>,
     /// Sign each manifest with this key (`build --sign-key`, see [`crate::sign`]).
@@ -448,10 +446,28 @@ pub struct Failed {
     pub error: Error,
 }
 
-/// Build every brief `req` names. An error that stops all of them (no sources, an
-/// output folder that cannot be written) is `Err`; a brief's own failure is listed in
-/// [`Outcome::failed`] beside the briefs that were built.
-pub fn build(req: &Request, house: &House) -> Result<Outcome> {
+/// What [`build`] tells its caller as it goes, e.g. to draw a progress bar (the
+/// binary draws one on a terminal). Briefs finish on the build's threads, so the
+/// methods take `&self`. Every method does nothing unless implemented.
+pub trait Progress: Sync {
+    /// The sources are found and the output folders ready: `briefs` briefs follow.
+    fn start(&self, _briefs: usize) {}
+    /// One brief is done (built, up to date or failed), in the order they finish.
+    fn brief_done(&self, _source: &Path) {}
+    /// Every brief is done.
+    fn finish(&self) {}
+}
+
+/// Progress reported to no one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Build every brief `req` names, telling `progress` as it goes. An error that stops
+/// all of them (no sources, an output folder that cannot be written) is `Err`; a brief's
+/// own failure is listed in [`Outcome::failed`] beside the briefs that were built.
+pub fn build(req: &Request, house: &House, progress: &dyn Progress) -> Result<Outcome> {
     // Briefs are independent, so they are built in parallel (below). The pool is started
     // first: its threads come up while this one lists the sources.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -492,17 +508,7 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
         outs.insert(sub, OutDir::prepare(&dir, &names)?);
     }
     let sources: Vec<PathBuf> = found.iter().map(|s| s.path.clone()).collect();
-    let bar = if req.progress && sources.len() > 1 {
-        let bar = indicatif::ProgressBar::new(sources.len() as u64);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
-        {
-            bar.set_style(style);
-        }
-        Some(bar)
-    } else {
-        None
-    };
+    progress.start(sources.len());
     // Results are collected in source order, and no renderer depends on the thread it
     // runs on, so the bytes are the same whatever the number of jobs.
     // Worked out once: the house style's and its fonts' digests, the options.
@@ -531,10 +537,7 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
                             s.display()
                         ))),
                     };
-                    if let Some(bar) = &bar {
-                        bar.set_message(s.display().to_string());
-                        bar.inc(1);
-                    }
+                    progress.brief_done(s);
                     r
                 })
                 .collect()
@@ -548,9 +551,7 @@ pub fn build(req: &Request, house: &House) -> Result<Outcome> {
         };
         rayon::join(briefs, shared).0
     });
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    progress.finish();
     let mut outcome = Outcome::default();
     for (r, source) in results.into_iter().zip(&sources) {
         match r {
@@ -591,5 +592,63 @@ pub fn error_json(e: &Error, source: &Path) -> Vec<serde_json::Value> {
             "message": other.to_string().trim_start_matches("error: "),
             "hint": null,
         })],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Every report a build makes, in order.
+    #[derive(Default)]
+    struct Recorded(Mutex<Vec<String>>);
+
+    impl Progress for Recorded {
+        fn start(&self, briefs: usize) {
+            self.0.lock().unwrap().push(format!("start {briefs}"));
+        }
+        fn brief_done(&self, source: &Path) {
+            let name = source.file_name().unwrap().to_string_lossy();
+            self.0.lock().unwrap().push(format!("done {name}"));
+        }
+        fn finish(&self) {
+            self.0.lock().unwrap().push("finish".into());
+        }
+    }
+
+    #[test]
+    fn progress_hears_of_every_brief_also_a_failed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("source");
+        std::fs::create_dir(&src).unwrap();
+        let seed = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/source/2016-11-china-tajikistan.md"
+        );
+        std::fs::copy(seed, src.join("a.md")).unwrap();
+        std::fs::write(src.join("b.md"), "no front matter\n").unwrap();
+        let req = Request {
+            sources: vec![src],
+            out: dir.path().join("dist"),
+            formats: vec![Format::Txt],
+            edition: Edition::Screen,
+            pdf_standard: PdfStandard::A2b,
+            source_date_epoch: Some(0),
+            jobs: Some(2),
+            set: Vec::new(),
+            sign_key: None,
+            force: false,
+        };
+        let house = crate::house::builtin().unwrap();
+        let progress = Recorded::default();
+        let outcome = build(&req, &house, &progress).unwrap();
+        assert_eq!((outcome.built.len(), outcome.failed.len()), (1, 1));
+        let mut seen = progress.0.into_inner().unwrap();
+        assert_eq!(seen.first().map(String::as_str), Some("start 2"));
+        assert_eq!(seen.last().map(String::as_str), Some("finish"));
+        // The briefs finish in either order on two threads.
+        seen[1..3].sort();
+        assert_eq!(seen, ["start 2", "done a.md", "done b.md", "finish"]);
     }
 }

@@ -168,8 +168,8 @@ impl fmt::Display for SourceDiagnostics {
 /// `error` (and check's `mismatch`, `changed`, `missing`) in bold red, `warning` and
 /// `note` in bold yellow, `ok` in green, the location arrow,
 /// gutter and `hint` in bold blue, carets in red. The plain text stays what it was, so
-/// the caller decides whether colours are shown (the CLI writes through `anstream`,
-/// which drops them when the stream is not a terminal or `NO_COLOR` is set).
+/// the caller decides whether colours are shown (the binary writes through a stream
+/// that drops them when it is not a terminal or `NO_COLOR` is set).
 pub fn paint(text: &str) -> String {
     use anstyle::{AnsiColor, Style};
     let style = |c: AnsiColor| Style::new().fg_color(Some(c.into()));
@@ -233,8 +233,9 @@ fn gutter_line(line: &str) -> Option<(&str, &str)> {
     Some((&line[..cut], &line[cut..]))
 }
 
-/// The closest candidate to `word` by Levenshtein distance (`strsim`, which clap
-/// already uses for its own suggestions), if it is plausibly a typo.
+/// The closest candidate to `word` by Levenshtein distance (`strsim`, which the
+/// binary's argument parser already uses for its own suggestions), if it is plausibly
+/// a typo.
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()

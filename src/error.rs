@@ -40,7 +40,7 @@ pub enum Error {
     },
     /// A bad environment variable such as `SOURCE_DATE_EPOCH`.
     Environment { name: &'static str, message: String },
-    /// A bad command line that clap could not catch.
+    /// A bad command line that the argument parser could not catch.
     Usage(String),
     /// Something briefpress itself got wrong (a report that cannot be encoded, a
     /// worker that returned nothing): never the user's input, so never exit 1 or 2.

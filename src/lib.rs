@@ -10,6 +10,10 @@
 //! house  ─ house ─────────┼─ render::epub ─┼─ write ─▶ dist/ ─ verify ◀─ content(model)
 //! fonts  ─ fonts ─────────┴─ render::text ─┘
 //! ```
+//!
+//! The `briefpress` binary (`src/main.rs` and its `cli` module) is the command line over
+//! this library: it parses the arguments, calls [`build::build`], [`verify::check`] and
+//! the others, and prints what they return.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
@@ -30,7 +34,6 @@ pub mod open;
 pub mod overrides;
 pub mod parse;
 pub mod render;
-pub mod run;
 pub mod scaffold;
 pub mod sign;
 pub mod verify;

@@ -1,4 +1,9 @@
-//! The `briefpress` binary: a trampoline into [`briefpress::run`].
+//! The `briefpress` binary: a trampoline into its command line ([`cli::run`]).
+
+// As in the library: the command line reads input, so nothing in it may panic on it.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod cli;
 
 /// mimalloc instead of the system allocator: shaping and PDF writing make millions of
 /// small, short-lived allocations (glyph texts, operators, objects), where it is
@@ -8,8 +13,8 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let code = briefpress::run::run(std::env::args_os());
-    // A closed standard output is ignored here as everywhere else (`run::print_out`).
+    let code = cli::run(std::env::args_os());
+    // A closed standard output is ignored here as everywhere else (`cli::report::print_out`).
     let _ = std::io::Write::flush(&mut std::io::stdout());
     std::process::exit(code)
 }

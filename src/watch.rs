@@ -190,7 +190,7 @@ fn round(req: &Request) -> Result<Round> {
         Some(p) => crate::house::load(p)?,
         None => crate::house::builtin()?,
     };
-    let outcome = crate::build::build(&req.build, &house)?;
+    let outcome = crate::build::build(&req.build, &house, &crate::build::NoProgress)?;
     let paths: Vec<PathBuf> = outcome
         .built
         .iter()

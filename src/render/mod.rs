@@ -14,9 +14,7 @@ use crate::house::House;
 use crate::model::Document;
 
 /// The editions briefpress produces.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum, serde::Serialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Pdf,
@@ -39,7 +37,7 @@ impl Format {
 }
 
 /// Which PDF edition to make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Edition {
     /// MediaBox = TrimBox = A4, live links, outline.
@@ -50,18 +48,95 @@ pub enum Edition {
 }
 
 /// Which PDF/A conformance level the PDF edition claims (see the README, "Print, archive and accessible PDF").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub enum PdfStandard {
     /// PDF/A-2b: archival, self-contained, no attachments.
     #[default]
-    #[value(name = "a-2b")]
     #[serde(rename = "a-2b")]
     A2b,
     /// PDF/A-3b: as A-2b, with the Markdown source and the text edition attached.
-    #[value(name = "a-3b")]
     #[serde(rename = "a-3b")]
     A3b,
 }
+
+impl Edition {
+    /// Both editions.
+    pub const ALL: [Edition; 2] = [Edition::Screen, Edition::Print];
+
+    /// The edition's name on the command line and in the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::Screen => "screen",
+            Edition::Print => "print",
+        }
+    }
+}
+
+impl PdfStandard {
+    /// Both levels.
+    pub const ALL: [PdfStandard; 2] = [PdfStandard::A2b, PdfStandard::A3b];
+
+    /// The level's name on the command line and in the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            PdfStandard::A2b => "a-2b",
+            PdfStandard::A3b => "a-3b",
+        }
+    }
+}
+
+/// Each of [`Format`], [`Edition`] and [`PdfStandard`] is written as its name and read
+/// back from it ([`std::str::FromStr`]), as the command line takes it.
+macro_rules! named {
+    ($type:ident, $name:ident, $what:literal) => {
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.$name())
+            }
+        }
+
+        impl std::str::FromStr for $type {
+            type Err = UnknownName;
+
+            fn from_str(given: &str) -> std::result::Result<Self, UnknownName> {
+                let names = $type::ALL.map(|v| v.$name());
+                $type::ALL
+                    .into_iter()
+                    .find(|v| v.$name() == given)
+                    .ok_or_else(|| UnknownName::new($what, given, &names))
+            }
+        }
+    };
+}
+
+named!(Format, ext, "a format");
+named!(Edition, name, "an edition");
+named!(PdfStandard, name, "a PDF/A level");
+
+/// A name that is none of a [`Format`]'s, [`Edition`]'s or [`PdfStandard`]'s: the
+/// message names the ones there are, and the closest when it looks like a typo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName(String);
+
+impl UnknownName {
+    fn new(what: &str, given: &str, names: &[&str]) -> UnknownName {
+        let hint = crate::diag::did_you_mean(given, names)
+            .map(|n| format!(" (did you mean {n}?)"))
+            .unwrap_or_default();
+        UnknownName(format!(
+            "{given:?} is not {what}: expected {}{hint}",
+            names.join(", ")
+        ))
+    }
+}
+
+impl std::fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UnknownName {}
 
 /// Everything a renderer needs besides the document and the house style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,4 +177,54 @@ pub fn render_pdf(
         ..finish::Info::new(doc, house, options)
     };
     finish::finish_document(pdf::document(doc, house, ahead)?, &info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_reads_back_as_its_value() {
+        for f in Format::ALL {
+            assert_eq!(f.to_string().parse::<Format>(), Ok(f));
+        }
+        for e in Edition::ALL {
+            assert_eq!(e.to_string().parse::<Edition>(), Ok(e));
+        }
+        for p in PdfStandard::ALL {
+            assert_eq!(p.to_string().parse::<PdfStandard>(), Ok(p));
+        }
+        assert_eq!("a-3b".parse::<PdfStandard>(), Ok(PdfStandard::A3b));
+    }
+
+    #[test]
+    fn the_names_are_the_manifests() {
+        // The manifest writes these values through serde; the command line reads them
+        // through `FromStr`: one spelling for both.
+        for f in Format::ALL {
+            assert_eq!(serde_json::json!(f), f.ext());
+        }
+        for e in Edition::ALL {
+            assert_eq!(serde_json::json!(e), e.name());
+        }
+        for p in PdfStandard::ALL {
+            assert_eq!(serde_json::json!(p), p.name());
+        }
+    }
+
+    #[test]
+    fn an_unknown_name_lists_the_known_ones() {
+        let e = "docx".parse::<Format>().err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("\"docx\" is not a format: expected pdf, epub, txt")
+        );
+        let e = "a-3".parse::<PdfStandard>().err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("\"a-3\" is not a PDF/A level: expected a-2b, a-3b (did you mean a-3b?)")
+        );
+        // Names are matched exactly: case too.
+        assert!("PDF".parse::<Format>().is_err());
+    }
 }
