@@ -409,6 +409,9 @@ pub struct Body {
     pub heading3_size: f32,
     pub heading4_size: f32,
     pub heading_space: f32,
+    /// How much a space between paragraphs, headings and blocks may grow (a fraction of
+    /// itself) so that the columns of a page end on one line.
+    pub space_stretch: f32,
     pub list_indent: f32,
     pub quote_indent: f32,
     pub quote_rule: f32,
@@ -429,6 +432,7 @@ impl Default for Body {
             heading3_size: 10.0,
             heading4_size: 10.0,
             heading_space: 1.0,
+            space_stretch: 1.0,
             list_indent: 5.0,
             quote_indent: 4.0,
             quote_rule: 1.0,

@@ -121,6 +121,9 @@ pub struct Frame {
     pub gutter: f32,
     pub columns: usize,
     pub section_gap: f32,
+    /// How much a space between elements may grow, as a fraction of itself, so that the
+    /// columns of a page end on one line (`[body] space_stretch`).
+    pub space_stretch: f32,
 }
 
 const EPS: f32 = 0.01;
@@ -220,14 +223,37 @@ pub fn paginate(sections: Vec<Section>, frame: &Frame, first_top: f32) -> Vec<Ve
             } else {
                 avail
             };
+            // Which elements go in which column, and how far each column's bottom is
+            // to be brought down: a full page's columns to the foot of the text block,
+            // the columns of a section that ends here to the longest of them.
+            let mut spans = Vec::with_capacity(cols);
             let mut at = i;
-            let mut used: f32 = 0.0;
-            for c in 0..cols {
+            for _ in 0..cols {
                 let end = fill(&elems, at, h, fresh).min(elems.len());
+                spans.push(at..end);
+                at = end;
+            }
+            let full = at < elems.len();
+            let target = if full {
+                Some(h)
+            } else if cols > 1 {
+                spans
+                    .iter()
+                    .map(|r| natural(&elems[r.clone()]))
+                    .reduce(f32::max)
+            } else {
+                None
+            };
+            let mut used: f32 = 0.0;
+            for (c, span) in spans.into_iter().enumerate() {
                 let x = frame.left + c as f32 * (width + frame.gutter);
+                let grow = target.map_or(1.0, |t| {
+                    growth(&elems[span.clone()], t, frame.space_stretch)
+                });
+                let grows = stretchable(&elems[span.clone()]);
                 let mut yy = y;
                 let mut first = true;
-                for e in &mut elems[at..end] {
+                for (e, grows) in elems[span].iter_mut().zip(grows) {
                     if first && e.space {
                         continue;
                     }
@@ -235,10 +261,9 @@ pub fn paginate(sections: Vec<Section>, frame: &Frame, first_top: f32) -> Vec<Ve
                     for d in std::mem::take(&mut e.draws) {
                         pages[page].push(d.moved(x, yy));
                     }
-                    yy += e.height;
+                    yy += if grows { e.height * grow } else { e.height };
                 }
                 used = used.max(yy - y);
-                at = end;
             }
             i = at;
             if i < elems.len() {
@@ -250,6 +275,43 @@ pub fn paginate(sections: Vec<Section>, frame: &Frame, first_top: f32) -> Vec<Ve
         }
     }
     pages
+}
+
+/// The height of a column's elements from the first to the last that is not space.
+fn natural(column: &[Elem]) -> f32 {
+    let first = column.iter().position(|e| !e.space).unwrap_or(column.len());
+    let last = column.iter().rposition(|e| !e.space).map_or(0, |l| l + 1);
+    column
+        .get(first..last)
+        .map_or(0.0, |c| c.iter().map(|e| e.height).sum())
+}
+
+/// The factor the spaces inside a column grow by so that it ends at `target`, at most
+/// `1 + stretch`. Only the spaces between its first and last element that are not
+/// space grow, and not one below an element kept with the next (a heading's), which
+/// would set the heading adrift from its text. A column without such spaces, or one
+/// already at its target, keeps them as they are (factor 1).
+fn growth(column: &[Elem], target: f32, stretch: f32) -> f32 {
+    let spaces: f32 = column
+        .iter()
+        .zip(stretchable(column))
+        .filter(|&(_, s)| s)
+        .map(|(e, _)| e.height)
+        .sum();
+    let short = target - natural(column);
+    if spaces <= EPS || short <= EPS {
+        return 1.0;
+    }
+    1.0 + (short / spaces).min(stretch.max(0.0))
+}
+
+/// Which elements of a column are spaces that may grow (see [`growth`]).
+fn stretchable(column: &[Elem]) -> Vec<bool> {
+    let first = column.iter().position(|e| !e.space).unwrap_or(column.len());
+    let last = column.iter().rposition(|e| !e.space).unwrap_or(0);
+    (0..column.len())
+        .map(|i| i > first && i < last && column[i].space && !column[i - 1].keep_next)
+        .collect()
 }
 
 /// `elems` (a figure: image, then caption lines) with the image scaled so that the

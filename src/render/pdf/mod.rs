@@ -163,6 +163,7 @@ pub fn document(doc: &Document, house: &House, ahead: &Ahead<'_>) -> Result<lopd
         gutter: st.page.gutter * MM,
         columns: usize::from(st.page.columns.max(1)),
         section_gap: st.body.leading * st.body.paragraph_space * 2.0,
+        space_stretch: st.body.space_stretch,
     };
     let mut pages = paginate(sections, &frame, top);
     if let Some(first) = pages.first_mut() {
