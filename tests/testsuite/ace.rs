@@ -5,8 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-mod common;
-use common::{fixture, need_tool, root, CASES};
+use crate::common::{fixture, need_tool, root, CASES};
 
 /// Every violation Ace reports in `report.json`: impact, rule and where.
 fn violations(report: &Path) -> Vec<String> {

@@ -7,7 +7,7 @@
 //! Also the two briefs that first showed it: a title that breaks after an en dash and
 //! a URL that breaks after a `/`, both through the real binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

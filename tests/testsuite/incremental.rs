@@ -3,8 +3,7 @@
 //! source is gone, `clean` and `build --prune` after a rename, and `watch` picking up
 //! an edit.
 
-mod common;
-use common::{brief, fixture, Sandbox};
+use crate::common::{brief, fixture, Sandbox};
 
 use std::io::BufRead;
 use std::time::{Duration, Instant};

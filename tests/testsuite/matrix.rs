@@ -12,9 +12,7 @@
 //!
 //! The external tools must be installed in CI (`CI` set): a missing one fails the test.
 
-mod common;
-#[path = "common/outloud.rs"]
-mod outloud;
+use crate::common::{self, outloud};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

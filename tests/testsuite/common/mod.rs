@@ -1,6 +1,10 @@
 //! A small harness for driving the real `briefpress` binary in a temporary folder
-//! (in the spirit of mdBook's `BookTest` and just's `Test`).
-#![allow(dead_code)]
+//! (in the spirit of mdBook's `BookTest` and just's `Test`), and the helpers several
+//! test modules share: `oracle` (a second reading of a brief's content) and `outloud`
+//! (running outloud and reading its report).
+
+pub mod oracle;
+pub mod outloud;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
