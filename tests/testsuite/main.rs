@@ -4,7 +4,11 @@
 //! module with `cargo test --test testsuite cli::`, one test with its full name.
 //!
 //! One process runs every test on parallel threads: a test must not change the
-//! process's environment or current folder.
+//! process's environment or current folder (none does: child processes get theirs
+//! through `Command`), nor fill rayon's global pool, which the library's renderers and
+//! readers share with every in-process test (`commonmark` runs on a pool of its own).
+//! The few tests that start heavy processes at once, or bound wall time tightly, take
+//! [`common::one_at_a_time`].
 
 mod common;
 mod handmade;

@@ -113,6 +113,23 @@ impl Sandbox {
     }
 }
 
+/// The lock behind [`one_at_a_time`].
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Hold the returned guard for the whole of a test that must not run beside another
+/// such test. One process runs every test, on as many threads as there are cores, so
+/// two heavy tests would share two cores with each other and with the machine's other
+/// work. Two kinds take it: tests that start several heavy processes or threads at once
+/// (two epubcheck JVMs in `matrix`, Ace's chromium in `ace`, the CommonMark examples on
+/// every core in `commonmark`), and tests whose bound on wall time is tight (`watch`
+/// picking up an edit within a second, in `incremental`). A test that panicked while
+/// holding it does not stop the next one.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Whether an external tool is on PATH. In CI (env `CI` set) a missing tool is a
 /// failure, so tests that need it cannot pass by skipping.
 pub fn need_tool(name: &str) -> bool {
