@@ -4,7 +4,7 @@
 # runs each for FUZZ_SECONDS seconds (default 20) from its seeds in corpus/<target>/.
 # A crash, a hang (-timeout) or running out of memory (-rss_limit_mb) fails the step and
 # leaves the input in target/fuzz-artifacts/<target>/; keep it as a named regression test
-# in tests/hostile.rs. FUZZ_SECONDS=0 skips the step.
+# in tests/testsuite/hostile.rs. FUZZ_SECONDS=0 skips the step.
 set -euo pipefail
 cd "$(dirname "$0")"
 secs="${FUZZ_SECONDS:-20}"

@@ -5,7 +5,6 @@
 //! event stream, the front matter as YAML into this file's own struct, the house file
 //! as TOML values. The word-for-word tests compare the editions with this, so a bug in
 //! the content model or the parser cannot pass by agreeing with itself.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::Path;

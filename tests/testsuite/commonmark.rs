@@ -7,7 +7,7 @@
 //! Also the two briefs that first showed it: a title that breaks after an en dash and
 //! a URL that breaks after a `/`, both through the real binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -105,15 +105,27 @@ fn every_commonmark_example_is_refused_with_a_place_or_verifies() {
     let only: Option<Vec<u32>> = std::env::var("COMMONMARK_EXAMPLES")
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
-    let outcomes: Vec<(u32, Outcome)> = examples
-        .par_iter()
-        .filter(|e| only.as_ref().is_none_or(|o| o.contains(&e.example)))
-        .map(|e| {
-            let src = dir.path().join(format!("example-{:03}.md", e.example));
-            std::fs::write(&src, brief(&e.markdown)).expect("write source");
-            (e.example, run(&src, &house, &coverage))
-        })
-        .collect();
+    // The examples run on every core, so no other heavy test beside them, and on a
+    // thread pool of their own: the renderers and readers use rayon's global pool, which
+    // serves work queued from outside it only when its own queues are empty, so other
+    // tests of this process calling them (`hostile`'s reads, under a time limit of 10 s)
+    // would wait for all 652 examples. With the global pool, one such read took 8.4 s.
+    let _alone = common::one_at_a_time();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("commonmark-{i}"))
+        .build()
+        .expect("thread pool");
+    let outcomes: Vec<(u32, Outcome)> = pool.install(|| {
+        examples
+            .par_iter()
+            .filter(|e| only.as_ref().is_none_or(|o| o.contains(&e.example)))
+            .map(|e| {
+                let src = dir.path().join(format!("example-{:03}.md", e.example));
+                std::fs::write(&src, brief(&e.markdown)).expect("write source");
+                (e.example, run(&src, &house, &coverage))
+            })
+            .collect()
+    });
     let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|(_, o)| f(o)).count();
     let verified = count(|o| matches!(o, Outcome::Verified));
     let refused = count(|o| matches!(o, Outcome::Refused));

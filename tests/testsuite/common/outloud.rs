@@ -1,6 +1,6 @@
 //! Running outloud (PyPI; PDF/UA-1, WCAG 2.2 and semantic checks of a tagged PDF) and
-//! reading its JSON report, shared by `tests/outloud.rs` and `tests/matrix.rs` (each
-//! includes it with `#[path]`). The caller checks `need_tool("outloud")` first.
+//! reading its JSON report, shared by the `outloud` and `matrix` test modules. The
+//! caller checks `need_tool("outloud")` first.
 
 use std::path::Path;
 use std::process::Command;

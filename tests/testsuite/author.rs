@@ -2,8 +2,7 @@
 //! style of a few lines from another folder, `house init`, completions and the man
 //! page, `--open`, the rules of `source/`, and diagnostics that fit a terminal.
 
-mod common;
-use common::{fixture, Sandbox};
+use crate::common::{self, fixture, Sandbox};
 
 const FORMATS: [&str; 3] = ["pdf", "epub", "txt"];
 

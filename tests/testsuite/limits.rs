@@ -3,9 +3,7 @@
 //! encrypted PDF. Each cap is probed on both sides of its boundary, so a cap moved or
 //! dropped fails.
 
-mod common;
-
-use common::{brief, fixture, Sandbox};
+use crate::common::{self, brief, fixture, Sandbox};
 
 const SOURCE_CAP: usize = 4 << 20;
 const IMAGE_CAP: usize = 32 << 20;

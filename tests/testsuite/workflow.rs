@@ -2,8 +2,7 @@
 //! brief (what was built, each failure with its located errors, a closing summary), in
 //! text and in `--json`; dates follow the brief's language.
 
-mod common;
-use common::Sandbox;
+use crate::common::Sandbox;
 
 fn brief(title: &str, lang: &str, body: &str) -> String {
     format!(

@@ -5,8 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-mod common;
-use common::{fixture, need_tool, root, CASES};
+use crate::common::{self, fixture, need_tool, root, CASES};
 
 /// Every violation Ace reports in `report.json`: impact, rule and where.
 fn violations(report: &Path) -> Vec<String> {
@@ -32,6 +31,8 @@ fn ace_reports_no_violation_on_any_fixture() {
     if !need_tool("ace-puppeteer") {
         return;
     }
+    // Ace starts a chromium with several processes for each EPUB.
+    let _alone = common::one_at_a_time();
     for case in CASES {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = Command::new(env!("CARGO_BIN_EXE_briefpress"))

@@ -1,9 +1,7 @@
 //! Inputs that once made the PDF layout super-linear build and verify (issue 13,
 //! point 7). Their speed is measured by `benches/stages.rs`, never by a timed test.
 
-mod common;
-
-use common::Sandbox;
+use crate::common::{self, Sandbox};
 
 /// A brief whose title has 5,000 characters builds all three editions, and `check`
 /// proves they carry its words: the title is set smaller on page 1 and cut to fit the

@@ -4,14 +4,12 @@
 //! an edition whose name is taken by a folder; sources edited during a build; manifests
 //! checked from another folder; long slugs; output folders that cannot be one.
 
-mod common;
+use crate::common::{self, fixture, Run, Sandbox};
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-use common::{fixture, Run, Sandbox};
 
 /// A value that must never appear in any output: set in the environment of `check`.
 const CANARY: &str = "BRIEFPRESS_CANARY_6b1f0c_do_not_print";

@@ -4,9 +4,7 @@
 //! written out again; a refusal that stops being made (say, math that quietly builds)
 //! fails its row.
 
-mod common;
-
-use common::Sandbox;
+use crate::common::{self, Sandbox};
 
 /// The front matter of `common::brief`: the body starts on line 10 of the file.
 const BODY_LINE: usize = 10;

@@ -3,11 +3,10 @@
 //! changing the words a naive text extractor reads, and must make `check` exit 3
 //! naming the construct and the page. The rewrite corpus (qpdf, mutool) must pass.
 
-mod common;
+use crate::common::{self, fixture, need_tool, Run, Sandbox};
 
 use std::path::PathBuf;
 
-use common::{fixture, need_tool, Run, Sandbox};
 use lopdf::{dictionary, Document, Object, ObjectId, Stream};
 
 /// A built edition in a sandbox, with its source beside it.

@@ -6,9 +6,7 @@
 //! The external tools must be installed in CI (`CI` set): a missing one fails the test.
 //! Elsewhere a missing tool skips the test with a notice.
 
-mod common;
-#[path = "common/oracle.rs"]
-mod oracle;
+use crate::common::{self, oracle};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! intent, associated files, determinism; judged by our own PDF/A audit, by lopdf
 //! read-backs and by poppler (`pdfinfo`, `pdftoppm`) and `qpdf`.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
@@ -639,19 +639,20 @@ fn finishing_is_deterministic() {
     }
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(dir.path().join("input.pdf"), input_pdf()).expect("input");
+    // This test's name in the test binary: its module path without the crate's name.
+    let name = concat!(module_path!(), "::finishing_is_deterministic");
+    let name = name.split_once("::").map_or(name, |(_, test)| test);
     let child = Command::new(std::env::current_exe().expect("test binary"))
-        .args([
-            "--exact",
-            "finishing_is_deterministic",
-            "--test-threads",
-            "1",
-        ])
+        .args(["--exact", name, "--test-threads", "1"])
         .env(CHILD, dir.path())
         .output()
         .expect("run child");
+    // The child must have run this test and nothing else (a wrong name runs none).
     assert!(
-        child.status.success(),
-        "{}",
+        child.status.success()
+            && String::from_utf8_lossy(&child.stdout).contains("1 passed; 0 failed"),
+        "{}{}",
+        String::from_utf8_lossy(&child.stdout),
         String::from_utf8_lossy(&child.stderr)
     );
     for (k, (edition, standard)) in ALL.into_iter().enumerate() {
@@ -699,7 +700,8 @@ fn bad_input_and_bad_requests_are_errors_not_panics() {
 }
 
 /// Writes the four finished samples (and the input) into `$FINISH_SAMPLES` for a look
-/// with a viewer: `FINISH_SAMPLES=/tmp/s cargo test --test finish -- --ignored`.
+/// with a viewer: `FINISH_SAMPLES=/tmp/s cargo test --test testsuite
+/// finish::write_samples -- --ignored`.
 #[test]
 #[ignore = "writes sample files for manual inspection"]
 fn write_samples() {

@@ -2,7 +2,7 @@
 //! brief's content word for word (read by the rules of `docs/editions.md`, and the
 //! content worked out apart from `content.rs` by `common/oracle.rs`), rebuilds are
 //! byte-identical, and the file list and XHTML match readable goldens
-//! (`BLESS=1 cargo test --test epub` rewrites them).
+//! (`BLESS=1 cargo test --test testsuite epub::` rewrites them).
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -12,10 +12,7 @@ use std::process::Command;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-mod common;
-#[path = "common/oracle.rs"]
-mod oracle;
-use common::{fixture, golden, root, CASES};
+use crate::common::{self, fixture, golden, oracle, root, CASES};
 
 /// Golden files this test owns in `tests/fixtures/<case>/expected/`.
 const GOLDENS: &[&str] = &["epub-files.txt", "epub-brief.txt"];

@@ -5,7 +5,7 @@
 //! cross-reference table is checked here by hand, independently of our reader and of
 //! lopdf: every object number below `/Size` is in use or on the free list.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -5,7 +5,7 @@
 //! number ranges whole, the house's hyphenation exceptions kept, the running head cut
 //! at a word. `BLESS=1` rewrites the goldens.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -12,9 +12,7 @@
 //!
 //! The external tools must be installed in CI (`CI` set): a missing one fails the test.
 
-mod common;
-#[path = "common/outloud.rs"]
-mod outloud;
+use crate::common::{self, outloud};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -592,7 +590,9 @@ fn every_distinct_epub_passes_epubcheck_without_a_message() {
         }
     }
     assert!(seen.len() >= FIXTURES.len(), "{seen:?}");
-    // Two JVMs at a time: each spends seconds starting, and CI has two cores.
+    // Two JVMs at a time: each spends seconds starting, and CI has two cores; no other
+    // heavy test of this process beside them.
+    let _alone = common::one_at_a_time();
     let epubs: Vec<&String> = seen.values().collect();
     let problems: Vec<String> = std::thread::scope(|scope| {
         let runs: Vec<_> = epubs

@@ -1,6 +1,10 @@
 //! A small harness for driving the real `briefpress` binary in a temporary folder
-//! (in the spirit of mdBook's `BookTest` and just's `Test`).
-#![allow(dead_code)]
+//! (in the spirit of mdBook's `BookTest` and just's `Test`), and the helpers several
+//! test modules share: `oracle` (a second reading of a brief's content) and `outloud`
+//! (running outloud and reading its report).
+
+pub mod oracle;
+pub mod outloud;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -107,6 +111,23 @@ impl Sandbox {
         v.sort();
         v
     }
+}
+
+/// The lock behind [`one_at_a_time`].
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Hold the returned guard for the whole of a test that must not run beside another
+/// such test. One process runs every test, on as many threads as there are cores, so
+/// two heavy tests would share two cores with each other and with the machine's other
+/// work. Two kinds take it: tests that start several heavy processes or threads at once
+/// (two epubcheck JVMs in `matrix`, Ace's chromium in `ace`, the CommonMark examples on
+/// every core in `commonmark`), and tests whose bound on wall time is tight (`watch`
+/// picking up an edit within a second, in `incremental`). A test that panicked while
+/// holding it does not stop the next one.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Whether an external tool is on PATH. In CI (env `CI` set) a missing tool is a

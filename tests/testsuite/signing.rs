@@ -2,8 +2,7 @@
 //! the real binary: a manifest recomputed after an edit no longer passes, whatever the
 //! editions say; the signature files are minisign's own, judged by the `minisign` tool.
 
-mod common;
-use common::Sandbox;
+use crate::common::{self, Sandbox};
 
 const SLUG: &str = "2016-11-china-tajikistan";
 

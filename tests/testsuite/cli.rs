@@ -2,9 +2,7 @@
 //! source format defines (located, exit 1, nothing written; one fixture each in
 //! `tests/fixtures/errors/`), atomic outputs, determinism.
 
-mod common;
-
-use common::{brief, fixture, golden, root, Sandbox, CASES};
+use crate::common::{self, brief, fixture, golden, root, Sandbox, CASES};
 
 /// Build one source as text into `out/`.
 fn build_txt(sb: &Sandbox, src: &str) -> common::Run {

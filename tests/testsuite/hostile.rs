@@ -3,8 +3,8 @@
 //! panic, a hang or a file written to disk. Inputs that once broke a reader are kept
 //! here as named regression tests.
 
-mod common;
-mod handmade;
+use crate::common;
+use crate::handmade;
 
 use std::path::Path;
 

@@ -6,8 +6,7 @@
 //! edition are judged against a second reading of the source (`common/oracle.rs`), not
 //! against the content model under test.
 
-#[path = "common/oracle.rs"]
-mod oracle;
+use crate::common::oracle;
 
 use briefpress::render::{self, Edition, Format, Options, PdfStandard};
 use proptest::prelude::*;

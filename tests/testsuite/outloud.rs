@@ -12,10 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
-#[path = "common/outloud.rs"]
-mod outloud;
-use common::{fixture, need_tool, root, Sandbox, CASES};
+use crate::common::{self, fixture, need_tool, outloud, root, Sandbox, CASES};
 
 /// Build the PDF of `source` in `edition` into `out`; returns the PDF's path.
 fn build_pdf(source: &Path, edition: &str, out: &Path) -> PathBuf {

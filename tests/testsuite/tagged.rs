@@ -6,7 +6,7 @@
 //! tree, `pdfinfo` "Tagged: yes", `qpdf --check`, and the nested outline of `long` with
 //! destinations on the headings' pages at the headings' positions.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

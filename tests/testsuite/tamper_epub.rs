@@ -5,11 +5,9 @@
 //! exit 3 naming the construct and its place. The rewrite corpus (re-zipped EPUBs, text
 //! with other line endings or wrapping) must still pass.
 
-mod common;
+use crate::common::{self, fixture, Run, Sandbox};
 
 use std::io::{Read, Write};
-
-use common::{fixture, Run, Sandbox};
 
 /// The entries of an EPUB, in archive order.
 type Entries = Vec<(String, Vec<u8>)>;

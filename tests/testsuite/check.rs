@@ -3,10 +3,8 @@
 //! named). Each kind of tampering is tried on the real editions the binary builds and
 //! on PDF and EPUB editions made by hand to the contract in `docs/editions.md`.
 
-mod common;
-mod handmade;
-
-use common::{fixture, Run, Sandbox, CASES};
+use crate::common::{self, fixture, Run, Sandbox, CASES};
+use crate::handmade;
 
 /// Build the text edition (and manifest) of `case` into the sandbox's `dist/`.
 fn build_txt(sb: &Sandbox, case: &str) -> String {

@@ -3,8 +3,7 @@
 //! source is gone, `clean` and `build --prune` after a rename, and `watch` picking up
 //! an edit.
 
-mod common;
-use common::{brief, fixture, Sandbox};
+use crate::common::{self, brief, fixture, Sandbox};
 
 use std::io::BufRead;
 use std::time::{Duration, Instant};
@@ -308,6 +307,8 @@ impl Lines {
 
 #[test]
 fn watch_rebuilds_and_checks_on_save_and_goes_on_after_an_error() {
+    // The edit must be seen within a second: no heavy neighbour in this process.
+    let _alone = common::one_at_a_time();
     let sb = Sandbox::new();
     sb.write("source/a.md", brief("The first words.\n"));
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefpress"))

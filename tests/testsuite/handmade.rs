@@ -1,6 +1,5 @@
 //! Small editions made by hand that follow `docs/editions.md`, for testing the readers
 //! before (and independently of) the real renderers, plus file-level tampering.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};

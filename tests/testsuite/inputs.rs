@@ -4,13 +4,11 @@
 //! front matter a person gets wrong. Each is refused with a located error, exit 1,
 //! quickly, and nothing is written.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{brief, root, Sandbox};
+use crate::common::{brief, root, Sandbox};
 
 /// What one bounded run gave, and how long it took.
 struct Timed {
