@@ -1,6 +1,6 @@
 //! A checker for the PDF/A rules briefpress relies on (veraPDF is not available to us).
 //!
-//! Each rule has a short id, listed with its clause in the README ("The PDF/A rules we check"); `tests/finish.rs`
+//! Each rule has a short id, listed with its clause in the README ("The PDF/A rules we check"); `tests/testsuite/finish.rs`
 //! shows that a finished file passes every rule and that breaking a file breaks the rule.
 
 use std::collections::BTreeSet;
