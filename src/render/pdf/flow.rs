@@ -383,3 +383,102 @@ fn chain_spaces(out: &mut [Elem]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEADING: f32 = 13.5;
+
+    /// A body line whose draw marks where it was placed.
+    fn line(keep_next: bool) -> Elem {
+        Elem {
+            height: LEADING,
+            draws: vec![Draw::Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 1.0,
+                h: LEADING,
+                color: Rgb(0, 0, 0),
+            }],
+            keep_next,
+            space: false,
+        }
+    }
+
+    fn paragraph(lines: usize, out: &mut Vec<Elem>) {
+        for n in 0..lines {
+            // The first two and the last two lines stay together, as the body's do.
+            out.push(line(n == 0 || n + 2 == lines));
+        }
+        out.push(Elem::space(LEADING / 2.0));
+    }
+
+    fn frame(stretch: f32) -> Frame {
+        Frame {
+            left: 0.0,
+            top: 0.0,
+            bottom: 40.0 * LEADING,
+            column_width: 100.0,
+            gutter: 10.0,
+            columns: 2,
+            section_gap: LEADING,
+            space_stretch: stretch,
+        }
+    }
+
+    /// The foot (lowest bottom edge) of each column of each page.
+    fn feet(pages: &[Vec<Draw>]) -> Vec<[f32; 2]> {
+        pages
+            .iter()
+            .map(|page| {
+                let mut feet = [0.0f32; 2];
+                for d in page {
+                    if let Draw::Rect { x, y, h, .. } = d {
+                        let c = usize::from(*x > 50.0);
+                        feet[c] = feet[c].max(y + h);
+                    }
+                }
+                feet
+            })
+            .collect()
+    }
+
+    fn brief() -> Vec<Elem> {
+        let mut e = Vec::new();
+        for n in 0..30 {
+            paragraph(3 + n % 5, &mut e);
+            if n % 7 == 6 {
+                // A heading kept with its paragraph.
+                e.push(line(true));
+                e.push(Elem::space(LEADING / 2.0));
+            }
+        }
+        e
+    }
+
+    #[test]
+    fn full_columns_end_at_the_foot_and_the_last_page_within_a_line() {
+        let pages = paginate(vec![Section::Columns(brief())], &frame(1.0), 0.0);
+        let feet = feet(&pages);
+        assert!(feet.len() >= 2, "the brief fills more than a page");
+        let (last, full) = feet.split_last().unwrap();
+        for f in full {
+            for foot in f {
+                assert!((foot - 40.0 * LEADING).abs() < 0.01, "{feet:?}");
+            }
+        }
+        // Balanced within a line: a column without spaces to grow cannot do better.
+        assert!((last[0] - last[1]).abs() <= LEADING, "{feet:?}");
+    }
+
+    #[test]
+    fn without_stretch_the_columns_end_where_their_lines_do() {
+        let pages = paginate(vec![Section::Columns(brief())], &frame(0.0), 0.0);
+        let feet = feet(&pages);
+        assert!(
+            feet.iter().any(|f| (f[0] - f[1]).abs() > 1.0),
+            "this brief's columns end unevenly unless the spaces grow: {feet:?}"
+        );
+    }
+}
