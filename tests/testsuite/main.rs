@@ -36,5 +36,6 @@ mod signing;
 mod tagged;
 mod tamper_epub;
 mod tamper_pdf;
+mod toolchain;
 mod typeset;
 mod workflow;
