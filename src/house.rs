@@ -524,7 +524,7 @@ impl Default for Typeset {
     fn default() -> Self {
         Typeset {
             line_penalty: 10.0,
-            hyphen_penalty: 100.0,
+            hyphen_penalty: 300.0,
             explicit_hyphen_penalty: 50.0,
             double_hyphen_demerits: 30_000.0,
             final_hyphen_demerits: 5_000.0,
@@ -533,7 +533,7 @@ impl Default for Typeset {
             no_hyphen_at_column_end: true,
             left_hyphen_min: 2,
             right_hyphen_min: 3,
-            capitalised_hyphen_penalty: 200.0,
+            capitalised_hyphen_penalty: 600.0,
             hyphenation: vec![
                 "Ka-zakh-stan".into(),
                 "geo-eco-nom-ic".into(),
