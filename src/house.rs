@@ -7,6 +7,7 @@
 //! values, fonts and logo included (their bytes come from the binary), so a house file
 //! of two lines that only changes `[colours]` works from any folder.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -501,13 +502,33 @@ pub struct Typeset {
     /// Words hyphenated as written here, in any case, instead of by the patterns:
     /// `-` marks the places a break may be; a word without one is never broken.
     pub hyphenation: Vec<String>,
+    /// How far a justified line may tighten its letters, in em per letter (negative or
+    /// 0; written as `Tc`). The breaker counts it as shrink beside the word spaces'.
+    pub letter_spacing_min: f32,
+    /// How far a justified line may space its letters out, in em per letter (0 or
+    /// more), counted as stretch beside the word spaces'.
+    pub letter_spacing_max: f32,
+    /// Characters that hang into the right margin at the end of a justified line, and
+    /// by what share of their width (optical margin alignment).
+    pub protrude_right: BTreeMap<String, f32>,
+    /// Characters that hang into the left margin at the start of a justified line.
+    pub protrude_left: BTreeMap<String, f32>,
 }
+
+/// The largest letter-spacing a house may allow in justification (em): past it words
+/// look tracked out.
+pub const MAX_LETTER_SPACING: f32 = 0.05;
+/// The tightest letter-spacing a house may allow (em). pdftotext takes letters that
+/// overlap by 1 % of the type size for duplicated text and then loses every word space
+/// of the line (measured: a line of the long fixture at -0.01 em extracted as one
+/// word); -0.008 em stays clear of that.
+pub const MIN_LETTER_SPACING: f32 = -0.009;
 
 impl Default for Typeset {
     fn default() -> Self {
         Typeset {
             line_penalty: 10.0,
-            hyphen_penalty: 100.0,
+            hyphen_penalty: 300.0,
             explicit_hyphen_penalty: 50.0,
             double_hyphen_demerits: 30_000.0,
             final_hyphen_demerits: 5_000.0,
@@ -516,12 +537,42 @@ impl Default for Typeset {
             no_hyphen_at_column_end: true,
             left_hyphen_min: 2,
             right_hyphen_min: 3,
-            capitalised_hyphen_penalty: 200.0,
+            capitalised_hyphen_penalty: 600.0,
             hyphenation: vec![
                 "Ka-zakh-stan".into(),
                 "geo-eco-nom-ic".into(),
                 "Rus-sian".into(),
             ],
+            letter_spacing_min: -0.008,
+            letter_spacing_max: 0.02,
+            protrude_right: [
+                ("-", 0.7),
+                ("\u{2010}", 0.7),
+                ("\u{2013}", 0.3),
+                ("\u{2014}", 0.2),
+                (".", 0.7),
+                (",", 0.7),
+                (":", 0.5),
+                (";", 0.3),
+                ("!", 0.2),
+                ("?", 0.2),
+                ("\u{2019}", 0.7),
+                ("\u{201D}", 0.5),
+                ("'", 0.5),
+                ("\"", 0.5),
+            ]
+            .into_iter()
+            .map(|(c, f)| (c.to_owned(), f))
+            .collect(),
+            protrude_left: [
+                ("\u{2018}", 0.7),
+                ("\u{201C}", 0.5),
+                ("'", 0.5),
+                ("\"", 0.5),
+            ]
+            .into_iter()
+            .map(|(c, f)| (c.to_owned(), f))
+            .collect(),
         }
     }
 }
@@ -922,6 +973,29 @@ pub fn parse_style(path: &Path, text: &str) -> Result<Style> {
             )),
         ));
     }
+    let t = &style.typeset;
+    if !(MIN_LETTER_SPACING..=0.0).contains(&t.letter_spacing_min)
+        || !(0.0..=MAX_LETTER_SPACING).contains(&t.letter_spacing_max)
+    {
+        return Err(fail(
+            Diagnostic::whole_file(format!(
+                "typeset.letter_spacing_min = {} and letter_spacing_max = {} are out of range",
+                t.letter_spacing_min, t.letter_spacing_max
+            ))
+            .with_hint(format!(
+                "use {MIN_LETTER_SPACING} to 0 and 0 to {MAX_LETTER_SPACING} (em); \
+                 -0.008 and 0.02 are the defaults"
+            )),
+        ));
+    }
+    let mut hanging = t.protrude_right.iter().chain(&t.protrude_left);
+    if let Some((c, f)) = hanging.find(|(c, f)| c.chars().count() != 1 || !(0.0..=1.0).contains(*f))
+    {
+        return Err(fail(
+            Diagnostic::whole_file(format!("typeset: protrusion {c:?} = {f} is out of range"))
+                .with_hint("one character each, hanging by 0 to 1 of its width"),
+        ));
+    }
     if style.text.width < 20 {
         return Err(fail(
             Diagnostic::whole_file("text.width must be at least 20 columns")
@@ -952,6 +1026,26 @@ mod tests {
     fn builtin_file_matches_the_defaults() {
         let parsed = parse_style(Path::new("house.toml"), BUILTIN_TOML);
         assert_eq!(parsed.ok(), Some(Style::default()));
+    }
+
+    #[test]
+    fn letter_spacing_and_protrusion_out_of_range_are_refused() {
+        for bad in [
+            "[typeset]\nletter_spacing_max = 0.5\n",
+            "[typeset]\nletter_spacing_min = 0.01\n",
+            "[typeset]\nletter_spacing_min = -0.01\n",
+            "[typeset]\nprotrude_right = { \".\" = 1.5 }\n",
+            "[typeset]\nprotrude_left = { \"ab\" = 0.5 }\n",
+        ] {
+            let err = parse_style(Path::new("h.toml"), bad);
+            let Err(Error::Source(d)) = err else {
+                panic!("accepted: {bad}")
+            };
+            assert!(d.render().contains("typeset"), "{}", d.render());
+        }
+        let ok =
+            "[typeset]\nletter_spacing_min = 0.0\nletter_spacing_max = 0.0\nprotrude_right = {}\n";
+        assert!(parse_style(Path::new("h.toml"), ok).is_ok());
     }
 
     #[test]

@@ -133,6 +133,11 @@ fn hidden_lines_are_caught() {
             "text in the colour of what lies beneath it",
         ),
         ("Tz 0", "0 Tz", "horizontal scaling (Tz) 0%"),
+        (
+            "Tc squeeze",
+            "-6 Tc",
+            "letter-spacing (Tc) draws letters over each other (-0.60 em)",
+        ),
         ("Ts", "-900 Ts", "text rise (Ts) -900"),
         (
             "ExtGState alpha",

@@ -18,6 +18,11 @@ const COLUMN: f32 = 84.0 * MM;
 const GUTTER: f32 = 6.0 * MM;
 /// The body's leading, in pt.
 const LEADING: f32 = 13.5;
+/// How far punctuation may hang outside a column (optical margin alignment): 0.7 of a
+/// 10 pt hyphen or full stop is under 2.5 pt.
+const HANG: f32 = 3.0;
+/// Letters and figures reach the edge within this (pt), never past it.
+const EDGE: f32 = 0.6;
 
 /// A word as `pdftotext -bbox` reports it.
 #[derive(Debug, Clone)]
@@ -47,6 +52,29 @@ impl Line {
 
     fn right(&self) -> f32 {
         LEFT + self.column as f32 * (COLUMN + GUTTER) + COLUMN
+    }
+
+    fn left(&self) -> f32 {
+        LEFT + self.column as f32 * (COLUMN + GUTTER)
+    }
+
+    /// How far the line may run past the right edge: punctuation hangs into the
+    /// margin, a letter or figure stops at the edge.
+    fn may_hang(&self) -> f32 {
+        let hangs = self.text.ends_with([
+            '\u{ad}', '-', '\u{2010}', '\u{2013}', '\u{2014}', '.', ',', ':', ';', '!', '?',
+            '\u{2019}', '\u{201D}', '\'', '"',
+        ]);
+        if hangs {
+            HANG
+        } else {
+            EDGE
+        }
+    }
+
+    /// The line reaches the right edge: it ends there, or its punctuation hangs past it.
+    fn flush(&self) -> bool {
+        self.x1 > self.right() - EDGE && self.x1 <= self.right() + self.may_hang()
     }
 }
 
@@ -123,7 +151,7 @@ fn lines(pdf: &Path) -> Vec<Line> {
             g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
             let split = g
                 .windows(2)
-                .position(|w| w[0].x1 <= gutter.0 + 0.6 && w[1].x0 >= gutter.1 - 0.6)
+                .position(|w| w[0].x1 <= gutter.0 + HANG && w[1].x0 >= gutter.1 - HANG)
                 .map_or(g.len(), |i| i + 1);
             let right = g.split_off(split);
             for (column, seg) in [(0, g), (1, right)] {
@@ -132,8 +160,9 @@ fn lines(pdf: &Path) -> Vec<Line> {
                 };
                 let (x0, x1) = (first.x0, last.x1);
                 let start = LEFT + column as f32 * (COLUMN + GUTTER);
-                // Set across the columns, or in the other column than it seems.
-                if x0 < start - 0.6 || x1 > start + COLUMN + GUTTER / 2.0 {
+                // Set across the columns, or in the other column than it seems (an
+                // opening quote may hang into the margin).
+                if x0 < start - HANG || x1 > start + COLUMN + GUTTER / 2.0 {
                     continue;
                 }
                 out.push(Line {
@@ -159,11 +188,7 @@ fn lines(pdf: &Path) -> Vec<Line> {
 fn breaks(lines: &[Line]) -> String {
     let mut out = String::new();
     for l in lines {
-        let flush = if (l.x1 - l.right()).abs() < 0.6 {
-            '='
-        } else {
-            ' '
-        };
+        let flush = if l.flush() { '=' } else { ' ' };
         out.push_str(&format!("{}.{} {flush} {}\n", l.page, l.column + 1, l.text));
     }
     out
@@ -180,8 +205,9 @@ fn inner_lines(lines: &[Line]) -> Vec<&Line> {
             a.page == b.page
                 && a.column == b.column
                 && (b.y0 - a.y0 - LEADING).abs() < 0.15
-                && (a.x0 - b.x0).abs() < 0.5
-                && (a.x0 - (LEFT + a.column as f32 * (COLUMN + GUTTER))).abs() < 0.6
+                && (a.x0 - b.x0).abs() < HANG
+                && a.x0 > a.left() - HANG
+                && a.x0 < a.left() + EDGE
                 && a.text.contains(' ')
                 && !starts_item(&b.text)
         })
@@ -204,7 +230,7 @@ fn starts_item(text: &str) -> bool {
 fn defects(lines: &[Line]) -> Vec<String> {
     let mut bad = Vec::new();
     for l in lines {
-        if l.x1 > l.right() + 0.6 {
+        if l.x1 > l.right() + l.may_hang() {
             bad.push(format!(
                 "{}.{} overfull by {:.1} pt: {}",
                 l.page,
@@ -231,7 +257,7 @@ fn defects(lines: &[Line]) -> Vec<String> {
     for l in inner_lines(lines) {
         // Justified body text (the 10 pt serif): every line but a paragraph's last
         // reaches the edge. Ragged notes and cells are set smaller and closer.
-        if l.x1 < l.right() - 0.6 {
+        if l.x1 < l.right() - EDGE {
             bad.push(format!(
                 "{}.{} justified line short by {:.1} pt: {}",
                 l.page,
@@ -292,6 +318,34 @@ fn line_breaks_of_every_fixture_match_their_golden_and_break_no_rule() {
     }
 }
 
+/// Optical margin alignment is live: in the seed, lines that end in a hyphen or a
+/// full stop hang it into the margin (by 0.7 of its width, over 1 pt at 10 pt), while
+/// lines that end in a letter stop at the edge (checked by `defects`).
+#[test]
+fn punctuation_hangs_into_the_margin() {
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let (_dir, pdf) = build(&common::fixture("seed"));
+    let lines = lines(&pdf);
+    let hanging: Vec<&Line> = inner_lines(&lines)
+        .into_iter()
+        .filter(|l| l.x1 > l.right() + 1.0)
+        .collect();
+    assert!(
+        hanging.len() >= 3,
+        "{} lines hang: {hanging:?}",
+        hanging.len()
+    );
+    for l in hanging {
+        assert!(
+            l.text
+                .ends_with(['\u{ad}', '-', '.', ',', ';', ':', '\u{2019}', '\u{201D}']),
+            "a line hangs past the edge without punctuation: {l:?}"
+        );
+    }
+}
+
 /// The checks themselves catch what they look for, on lines made up for them.
 #[test]
 fn the_rules_catch_their_defects() {
@@ -305,14 +359,14 @@ fn the_rules_catch_their_defects() {
         text: text.into(),
     };
     let good = [
-        line(100.0, right, "a justified line with a hy\u{ad}"),
+        line(100.0, right + 2.2, "a justified line with a hy\u{ad}"),
         line(113.5, right, "phen and another hy\u{ad}"),
-        line(127.0, right, "phen, then a line that ends"),
+        line(127.0, right + 1.8, "phen, then a line that ends,"),
         line(140.5, right - 50.0, "the paragraph."),
     ];
     assert_eq!(defects(&good), Vec::<String>::new());
     let bad = [
-        line(100.0, right + 3.0, "an overfull line"),
+        line(100.0, right + 1.0, "an overfull line"),
         line(113.5, right - 10.0, "a short justified line"),
         line(127.0, right, "a range 2013\u{2013}"),
         line(140.5, right, "one hy\u{ad}"),

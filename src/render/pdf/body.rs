@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::flow::{Draw, Elem, Run, Section};
 use super::linebreak::{break_with, split_wide, unbroken, Line, Params};
-use super::shape::{Item, Shaper, Style};
+use super::shape::{Chunk, Item, Shaper, Style};
 use super::tags::{NodeId, Tree, ROOT};
 use crate::content::{bio_display, caption_display};
 use crate::fonts::{Family, Variant};
@@ -144,7 +144,13 @@ impl Setter<'_, '_, '_> {
             .shaper
             .items(pieces, hyphenate && self.house.body.hyphenate);
         let items = split_wide(items, width);
-        let lines = break_with(&items, width, &Params::from(&self.house.typeset));
+        let params = Params::from(&self.house.typeset);
+        // Letter-spacing and protrusion serve a justified edge; ragged lines have none.
+        let params = match align {
+            HAlign::Justify => params,
+            _ => params.plain(),
+        };
+        let lines = break_with(&items, width, &params);
         self.set(pieces, &items, &lines, width, x, leading, align)
     }
 
@@ -193,12 +199,20 @@ impl Setter<'_, '_, '_> {
             };
             let mut runs: Vec<Run> = Vec::new();
             let mut natural = 0.0;
+            // The breaker's letter-spacing, as `Tc` on every glyph of the line. A word
+            // space's glyph takes it too, and the glue's width already counts it.
+            let spaced = |c: &Chunk| {
+                let mut c = c.clone();
+                c.style.tracking += round3(line.letter * c.style.size);
+                c
+            };
             for it in &items[line.start..line.end] {
                 match it {
                     Item::Box(c) => {
-                        natural += c.width();
+                        let chunk = spaced(c);
+                        natural += chunk.width();
                         runs.push(Run {
-                            chunk: c.clone(),
+                            chunk,
                             extra: 0.0,
                             hyphen: false,
                         });
@@ -217,9 +231,11 @@ impl Setter<'_, '_, '_> {
                         } else {
                             width + ratio * shrink
                         };
-                        natural += w;
+                        let chunk = spaced(sp);
+                        let spacing = chunk.width() - sp.width();
+                        natural += w + spacing;
                         runs.push(Run {
-                            chunk: sp.clone(),
+                            chunk,
                             extra: w - sp.width(),
                             hyphen: false,
                         });
@@ -232,9 +248,10 @@ impl Setter<'_, '_, '_> {
                     hyphen: Some(c), ..
                 } = &items[h]
                 {
-                    natural += c.width();
+                    let chunk = spaced(c);
+                    natural += chunk.width();
                     runs.push(Run {
-                        chunk: c.clone(),
+                        chunk,
                         extra: 0.0,
                         hyphen: true,
                     });
@@ -243,16 +260,21 @@ impl Setter<'_, '_, '_> {
             // A line broken inside a word says so (see `marked::join_run`).
             let joined = super::marked::join_run(items, line);
             let in_word = line.hyphen.is_some() || joined.is_some();
-            runs.extend(joined);
+            runs.extend(joined.map(|r| Run {
+                chunk: spaced(&r.chunk),
+                ..r
+            }));
             let dx = match align {
                 HAlign::Center => (width - natural) / 2.0,
                 HAlign::Right => width - natural,
                 _ => 0.0,
             };
+            // A hanging first glyph (an opening quote) starts in the left margin.
+            let dx = dx.max(0.0) - line.left;
             out.push(Elem {
                 height: leading,
                 draws: vec![Draw::Text {
-                    x: x + dx.max(0.0),
+                    x: x + dx,
                     y: baseline(leading, size),
                     runs,
                 }],
@@ -916,6 +938,12 @@ fn column_widths(natural: &[f32], minimum: &[f32], room: f32) -> Vec<f32> {
         .zip(minimum)
         .map(|(w, m)| m + (w - m).max(0.0) * (room - least) / wants.max(f32::EPSILON))
         .collect()
+}
+
+/// `v` rounded to thousandths, as the PDF writes it: a letter-spacing of 1e-6 pt would
+/// be written as an operator that changes nothing.
+fn round3(v: f32) -> f32 {
+    (v * 1000.0).round() / 1000.0
 }
 
 /// How a list item or a note is tagged.

@@ -5,6 +5,12 @@
 //! the classic active-node version with fitness classes folded into one best node per
 //! breakpoint, and a last-resort pass that accepts overfull lines so that any input
 //! gets broken.
+//!
+//! Justified lines also have micro-typography, as pdfTeX's: letter-spacing within the
+//! house's limits counts as stretch and shrink beside the word spaces', and punctuation
+//! at a line's ends hangs into the margin (protrusion), which widens the room the line
+//! has to fill. Both are weighed while breaking, not applied afterwards, so they change
+//! which breaks are chosen (docs/typesetting.md).
 
 use super::shape::{Chunk, Glyph, Item, INF};
 use crate::house::Typeset;
@@ -17,26 +23,48 @@ pub struct Line {
     pub end: usize,
     pub ratio: f32,
     pub hyphen: Option<usize>,
+    /// Letter-spacing added to every glyph of the line, in em of its size (negative:
+    /// tighter).
+    pub letter: f32,
+    /// How far the line's first glyph hangs into the left margin, in pt.
+    pub left: f32,
+    /// How far its last glyph hangs into the right margin, in pt.
+    pub right: f32,
 }
 
 /// What the breaker weighs, from the house's `[typeset]` (docs/typesetting.md).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     pub line_penalty: f64,
     pub double_hyphen_demerits: f64,
     pub final_hyphen_demerits: f64,
     pub adj_demerits: f64,
     pub fragment_demerits: f64,
+    /// Letter-spacing a line may lose and gain, in em per glyph (both 0 or more).
+    pub letter_shrink: f32,
+    pub letter_stretch: f32,
+    /// Characters that hang into the left and right margin, by a share of their width.
+    pub protrude_left: Vec<(char, f32)>,
+    pub protrude_right: Vec<(char, f32)>,
 }
 
 impl From<&Typeset> for Params {
     fn from(t: &Typeset) -> Params {
+        let chars = |m: &std::collections::BTreeMap<String, f32>| {
+            m.iter()
+                .filter_map(|(c, f)| c.chars().next().map(|c| (c, *f)))
+                .collect()
+        };
         Params {
             line_penalty: f64::from(t.line_penalty),
             double_hyphen_demerits: f64::from(t.double_hyphen_demerits),
             final_hyphen_demerits: f64::from(t.final_hyphen_demerits),
             adj_demerits: f64::from(t.adj_demerits),
             fragment_demerits: f64::from(t.fragment_demerits),
+            letter_shrink: (-t.letter_spacing_min).max(0.0),
+            letter_stretch: t.letter_spacing_max.max(0.0),
+            protrude_left: chars(&t.protrude_left),
+            protrude_right: chars(&t.protrude_right),
         }
     }
 }
@@ -47,6 +75,27 @@ impl Default for Params {
     }
 }
 
+impl Params {
+    /// The same weights without micro-typography: for lines set ragged, which are
+    /// never stretched and whose ends do not meet a margin.
+    #[must_use]
+    pub fn plain(mut self) -> Params {
+        self.letter_shrink = 0.0;
+        self.letter_stretch = 0.0;
+        self.protrude_left.clear();
+        self.protrude_right.clear();
+        self
+    }
+
+    fn share(table: &[(char, f32)], g: &Glyph) -> f32 {
+        let mut cs = g.text.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) => table.iter().find(|(t, _)| *t == c).map_or(0.0, |(_, f)| *f),
+            _ => 0.0,
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Node {
     pos: usize,
@@ -54,6 +103,8 @@ struct Node {
     w: f32,
     st: f32,
     sh: f32,
+    /// Glyphs before `after`, weighed by their size (pt): what letter-spacing acts on.
+    mass: f32,
     demerits: f64,
     prev: Option<usize>,
     /// The line ends in a hyphen, inserted or written (TeX's flagged penalty).
@@ -65,9 +116,10 @@ struct Node {
     fitness: u8,
 }
 
-/// Break `items` into lines of `width` pt with the house's default weights.
+/// Break `items` into lines of `width` pt with the house's default weights, without
+/// micro-typography.
 pub fn break_lines(items: &[Item], width: f32) -> Vec<Line> {
-    break_with(items, width, &Params::default())
+    break_with(items, width, &Params::default().plain())
 }
 
 /// Break `items` into lines of `width` pt, weighing breaks by `params`.
@@ -152,89 +204,238 @@ const EMERGENCY: f32 = 5_000.0;
 /// [`break_lines`] gives for text set on one line, in time linear in the items (total
 /// fit over an unbounded measure keeps every breakpoint active, which is quadratic).
 pub fn unbroken(items: &[Item]) -> Vec<Line> {
-    let sums = Sums::of(items);
+    let params = Params::default().plain();
+    let sums = Sums::of(items, &params);
     let mut out = Vec::new();
     let mut start = 0;
     for (b, it) in items.iter().enumerate() {
         if matches!(it, Item::Penalty { penalty, .. } if *penalty <= -INF) {
-            out.push(sums.line(items, start, b, f32::MAX / 4.0));
+            out.push(sums.line(items, start, b, f32::MAX / 4.0, &params));
             start = after(items, b);
         }
     }
     out
 }
 
-/// Prefix sums of widths, stretch and shrink before item i.
+/// Prefix sums of widths, stretch and shrink before item i, and what a line that
+/// starts or ends at item i hangs into the margin.
 struct Sums {
     w: Vec<f32>,
     st: Vec<f32>,
     sh: Vec<f32>,
+    /// Glyphs before item i weighed by their size, in pt ([`Node::mass`]).
+    mass: Vec<f32>,
     /// Word spaces before item i.
     spaces: Vec<u32>,
+    /// What a line ending at a break at item i adds at its end ([`End`]); empty
+    /// without micro-typography.
+    ends: Vec<End>,
+    /// How far a line starting at item i hangs into the left margin (pt); empty
+    /// without micro-typography.
+    left: Vec<f32>,
+    /// Letter-spacing the lines may use, em per glyph.
+    letter_shrink: f32,
+    letter_stretch: f32,
+}
+
+/// What a line ending at a break adds at its end: how far its last glyph hangs into
+/// the right margin (pt), the size of that glyph (the letter-spacing after it does not
+/// show, so it does not count), and the mass of the hyphen shown there.
+#[derive(Clone, Copy, Default)]
+struct End {
+    hang: f32,
+    last: f32,
+    hyphen_mass: f32,
+}
+
+/// The glyphs of `c` weighed by their size.
+fn mass_of(c: &Chunk) -> f32 {
+    c.glyphs.len() as f32 * c.style.size
 }
 
 impl Sums {
-    fn of(items: &[Item]) -> Sums {
+    fn of(items: &[Item], params: &Params) -> Sums {
         let n = items.len();
+        let micro = params.letter_stretch > 0.0
+            || params.letter_shrink > 0.0
+            || !params.protrude_left.is_empty()
+            || !params.protrude_right.is_empty();
         let mut s = Sums {
             w: vec![0.0f32; n + 1],
             st: vec![0.0f32; n + 1],
             sh: vec![0.0f32; n + 1],
+            mass: vec![0.0f32; n + 1],
             spaces: vec![0; n + 1],
+            ends: Vec::new(),
+            left: Vec::new(),
+            letter_shrink: params.letter_shrink,
+            letter_stretch: params.letter_stretch,
         };
+        if micro {
+            s.ends = vec![End::default(); n + 1];
+            s.left = vec![0.0f32; n + 1];
+        }
         for (i, it) in items.iter().enumerate() {
-            let (w, st, sh) = match it {
-                Item::Box(c) => (c.width(), 0.0, 0.0),
+            let (w, st, sh, m) = match it {
+                Item::Box(c) => (c.width(), 0.0, 0.0, mass_of(c)),
                 Item::Glue {
                     width,
                     stretch,
                     shrink,
-                    ..
-                } => (*width, *stretch, *shrink),
-                Item::Penalty { .. } => (0.0, 0.0, 0.0),
+                    space,
+                } => (
+                    *width,
+                    *stretch,
+                    *shrink,
+                    space.as_ref().map_or(0.0, mass_of),
+                ),
+                Item::Penalty { .. } => (0.0, 0.0, 0.0, 0.0),
             };
             s.w[i + 1] = s.w[i] + w;
             s.st[i + 1] = s.st[i] + st;
             s.sh[i + 1] = s.sh[i] + sh;
+            s.mass[i + 1] = s.mass[i] + m;
             let space = matches!(it, Item::Glue { space: Some(_), .. });
             s.spaces[i + 1] = s.spaces[i] + u32::from(space);
+            if micro {
+                s.ends[i] = end_at(items, i, params);
+                if let Item::Box(c) = it {
+                    if let Some(g) = c.glyphs.first() {
+                        s.left[i] = Params::share(&params.protrude_left, g) * g.advance;
+                    }
+                }
+            }
         }
         s
     }
 
-    /// The line from item `start` to the break at `end`, its glue set to fill `width`.
-    fn line(&self, items: &[Item], start: usize, end: usize, width: f32) -> Line {
-        let l = self.w[end] - self.w[start];
-        let (hyphen, pw) = match &items[end] {
+    /// What a line ending at item `b` adds at its end.
+    fn end(&self, b: usize) -> End {
+        self.ends.get(b).copied().unwrap_or_default()
+    }
+
+    /// How far a line starting at item `j` hangs into the left margin.
+    fn hang_left(&self, j: usize) -> f32 {
+        self.left.get(j).copied().unwrap_or(0.0)
+    }
+
+    /// The letter-spacing stretch and shrink (pt) of a line that starts where the
+    /// prefix mass is `mass` and ends at the break at `b`. The last line of a
+    /// paragraph (`last`) keeps its letters as they are: it is set at its natural
+    /// spacing, and shrinks, when it must, by its spaces alone, as without
+    /// micro-typography.
+    fn letters(&self, mass: f32, b: usize, last: bool) -> (f32, f32) {
+        if last || (self.letter_stretch == 0.0 && self.letter_shrink == 0.0) {
+            return (0.0, 0.0);
+        }
+        let e = self.end(b);
+        let m = (self.mass[b] - mass + e.hyphen_mass - e.last).max(0.0);
+        (m * self.letter_stretch, m * self.letter_shrink)
+    }
+
+    /// The line from item `start` to the break at `end`, its glue and letters set to
+    /// fill `width` and its ends hung into the margins.
+    fn line(&self, items: &[Item], start: usize, end: usize, width: f32, params: &Params) -> Line {
+        let (hyphen, pw, forced) = match &items[end] {
             Item::Penalty {
                 hyphen: Some(_),
                 width,
                 ..
-            } => (Some(end), *width),
-            _ => (None, 0.0),
+            } => (Some(end), *width, false),
+            Item::Penalty { penalty, .. } => (None, 0.0, *penalty <= -INF),
+            _ => (None, 0.0, false),
         };
-        let l = l + pw;
-        let ratio = if l < width {
-            let st = self.st[end] - self.st[start];
-            if st > 0.0 {
-                ((width - l) / st).min(INF)
-            } else {
-                0.0
-            }
+        let l = self.w[end] - self.w[start] + pw;
+        let left = self.hang_left(start);
+        // The last line of a paragraph is set ragged: nothing of it meets the right
+        // margin.
+        let right = if forced { 0.0 } else { self.end(end).hang };
+        let (lst, lsh) = self.letters(self.mass[start], end, forced);
+        let st = self.st[end] - self.st[start];
+        let sh = self.sh[end] - self.sh[start];
+        let ratio = fit(l, width + left + right, st, sh, lst, lsh, true);
+        let letter = if ratio >= 0.0 && lst > 0.0 {
+            ratio.min(1.0) * params.letter_stretch
+        } else if ratio < 0.0 && lsh > 0.0 {
+            ratio.max(-1.0) * params.letter_shrink
         } else {
-            let sh = self.sh[end] - self.sh[start];
-            if sh > 0.0 {
-                ((width - l) / sh).max(-1.0)
-            } else {
-                0.0
-            }
+            0.0
         };
         Line {
             start,
             end,
             ratio,
             hyphen,
+            letter,
+            left,
+            right,
         }
+    }
+}
+
+/// What a line ending at a break at item `b` adds at its end ([`End`]).
+fn end_at(items: &[Item], b: usize, params: &Params) -> End {
+    let last_of = |c: &Chunk| {
+        c.glyphs.last().map_or(End::default(), |g| End {
+            hang: Params::share(&params.protrude_right, g) * g.advance,
+            last: c.style.size,
+            hyphen_mass: 0.0,
+        })
+    };
+    match &items[b] {
+        Item::Penalty {
+            hyphen: Some(h), ..
+        } => End {
+            hyphen_mass: mass_of(h),
+            ..last_of(h)
+        },
+        Item::Penalty { .. } | Item::Glue { .. } => match b.checked_sub(1).map(|i| &items[i]) {
+            Some(Item::Box(c)) => last_of(c),
+            _ => End::default(),
+        },
+        Item::Box(_) => End::default(),
+    }
+}
+
+/// The ratio of a line of natural width `l` set in `room`: how far its glue (`st`,
+/// `sh`) and its letters (`lst`, `lsh`) stretch (positive) or shrink (negative). Up to
+/// 1 both stretch alike; past it the letters stay at their limit and the glue alone
+/// goes on, so a ratio above 1 is the glue's. Without letter-spacing this is TeX's
+/// ratio. `clamp` bounds it as a set line has it (shrink to -1, nothing to stretch 0).
+fn fit(l: f32, room: f32, st: f32, sh: f32, lst: f32, lsh: f32, clamp: bool) -> f32 {
+    if l < room {
+        let need = room - l;
+        let all = st + lst;
+        if all <= 0.0 {
+            return if clamp { 0.0 } else { INF };
+        }
+        let r = if need <= all || lst == 0.0 {
+            need / all
+        } else if st > 0.0 {
+            1.0 + (need - all) / st
+        } else if clamp {
+            1.0
+        } else {
+            INF
+        };
+        if clamp {
+            r.min(INF)
+        } else {
+            r
+        }
+    } else if l > room {
+        let all = sh + lsh;
+        if all <= 0.0 {
+            return if clamp { 0.0 } else { -INF };
+        }
+        let r = (room - l) / all;
+        if clamp {
+            r.max(-1.0)
+        } else {
+            r
+        }
+    } else {
+        0.0
     }
 }
 
@@ -266,27 +467,22 @@ fn fitness(ratio: f32) -> u8 {
     }
 }
 
-/// How far the glue of the line from node `an` to the break `b` (whose penalty
-/// adds `pw` pt) must stretch (positive) or shrink (negative) to fill `width`.
-fn ratio_of(sums: &Sums, an: &Node, b: usize, pw: f32, width: f32) -> f32 {
+/// How far the glue (and letters) of the line from node `an` to the break `b` (whose
+/// penalty adds `pw` pt) must stretch (positive) or shrink (negative) to fill `width`.
+fn ratio_of(sums: &Sums, items: &[Item], an: &Node, b: usize, pw: f32, width: f32) -> f32 {
     let l = sums.w[b] - an.w + pw;
-    if l < width {
-        let st = sums.st[b] - an.st;
-        if st > 0.0 {
-            (width - l) / st
-        } else {
-            INF
-        }
-    } else if l > width {
-        let sh = sums.sh[b] - an.sh;
-        if sh > 0.0 {
-            (width - l) / sh
-        } else {
-            -INF
-        }
-    } else {
-        0.0
-    }
+    let room = width + sums.hang_left(an.after) + sums.end(b).hang;
+    let last = matches!(items[b], Item::Penalty { penalty, .. } if penalty <= -INF);
+    let (lst, lsh) = sums.letters(an.mass, b, last);
+    fit(
+        l,
+        room,
+        sums.st[b] - an.st,
+        sums.sh[b] - an.sh,
+        lst,
+        lsh,
+        false,
+    )
 }
 
 /// One pass of total fit; `None` when no way of breaking keeps every line within
@@ -299,13 +495,14 @@ fn run(
     params: &Params,
 ) -> Option<Vec<Line>> {
     let n = items.len();
-    let sums = Sums::of(items);
+    let sums = Sums::of(items, params);
     let mut nodes: Vec<Node> = vec![Node {
         pos: 0,
         after: 0,
         w: 0.0,
         st: 0.0,
         sh: 0.0,
+        mass: 0.0,
         demerits: 0.0,
         prev: None,
         flagged: false,
@@ -345,7 +542,7 @@ fn run(
             #[cfg(test)]
             tests::EXAMINED.with(|c| c.set(c.get() + 1));
             let an = nodes[a];
-            let ratio = ratio_of(&sums, &an, b, pw, width);
+            let ratio = ratio_of(&sums, items, &an, b, pw, width);
             if ratio >= -1.0 && !forced {
                 keep.push(a);
             }
@@ -401,6 +598,7 @@ fn run(
                     w: sums.w[j],
                     st: sums.st[j],
                     sh: sums.sh[j],
+                    mass: sums.mass[j],
                     demerits: total,
                     prev: Some(a),
                     flagged,
@@ -431,7 +629,7 @@ fn run(
     while let Some(i) = cur {
         let nd = nodes[i];
         let Some(p) = nd.prev else { break };
-        out.push(sums.line(items, nodes[p].after, nd.pos, width));
+        out.push(sums.line(items, nodes[p].after, nd.pos, width, params));
         cur = nd.prev;
     }
     out.reverse();
@@ -575,5 +773,115 @@ mod tests {
                 .sum();
             assert!(tightest <= 100.0 + 0.01, "overfull: {tightest} {l:?}");
         }
+    }
+
+    /// A word of `text`, one 5 pt glyph a letter.
+    fn text(text: &str) -> Item {
+        let Item::Box(mut c) = word(5.0) else {
+            unreachable!("word() makes a box")
+        };
+        c.glyphs = text
+            .chars()
+            .enumerate()
+            .map(|(i, ch)| Glyph {
+                gid: 1,
+                advance: 5.0,
+                cluster: i,
+                text: ch.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .into();
+        Item::Box(c)
+    }
+
+    /// A word space whose glyph is 3 pt wide.
+    fn spaced() -> Item {
+        let Item::Box(mut c) = word(3.0) else {
+            unreachable!("word() makes a box")
+        };
+        c.glyphs = vec![Glyph {
+            gid: 2,
+            advance: 3.0,
+            cluster: 0,
+            text: " ".into(),
+        }]
+        .into();
+        Item::Glue {
+            width: 3.0,
+            stretch: 1.8,
+            shrink: 1.0,
+            space: Some(c),
+        }
+    }
+
+    /// The width a set line takes up to its last glyph's edge: its items at the line's
+    /// ratio, with the letter-spacing after every glyph but the last.
+    fn set_width(items: &[Item], l: &Line) -> f32 {
+        let mut w = 0.0;
+        let mut glyphs = 0.0;
+        for it in &items[l.start..l.end] {
+            match it {
+                Item::Box(c) => {
+                    w += c.width();
+                    glyphs += c.glyphs.len() as f32;
+                }
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                    space,
+                } => {
+                    w += width + l.ratio * if l.ratio >= 0.0 { stretch } else { shrink };
+                    glyphs += space.as_ref().map_or(0.0, |c| c.glyphs.len() as f32);
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        w + (glyphs - 1.0) * l.letter * 10.0
+    }
+
+    /// Letter-spacing counts as stretch: a line the spaces alone would leave loose is
+    /// filled by spaces and letters together, each within its limit, to the edge.
+    #[test]
+    fn letters_stretch_beside_the_spaces_and_the_line_still_fills() {
+        let mut items = vec![text("abcdefgh"), spaced(), text("ijklmnop"), spaced()];
+        items.push(text("qrstuvwxyz"));
+        items.push(spaced());
+        items.push(text("the end of it all"));
+        crate::render::pdf::shape::forced_break(&mut items);
+        // The first three words: 26 glyphs of 5 pt and two 3 pt spaces = 136 pt.
+        let width = 140.0;
+        let plain = break_with(&items, width, &Params::default().plain());
+        let micro = break_with(&items, width, &Params::default());
+        let (p, m) = (plain[0], micro[0]);
+        assert_eq!((p.start, p.end), (m.start, m.end));
+        assert!(p.ratio > 1.0, "{p:?}");
+        assert!(m.ratio > 0.0 && m.ratio < 0.5, "{m:?}");
+        assert!(m.letter > 0.0 && m.letter <= 0.02, "{m:?}");
+        assert!((set_width(&items, &m) - width).abs() < 1e-3, "{m:?}");
+        // The last line keeps its natural spacing.
+        assert_eq!(micro.last().map(|l| l.letter), Some(0.0));
+    }
+
+    /// A full stop or a hyphen at the end of a justified line hangs 0.7 of its width
+    /// into the margin, an opening quote at its start 0.5; letters do not.
+    #[test]
+    fn punctuation_hangs_into_the_margins() {
+        let mut items = vec![text("\u{201C}abcdefgh"), spaced(), text("ijkl.")];
+        items.push(spaced());
+        items.push(text("mnopqrst"));
+        items.push(spaced());
+        items.push(text("end"));
+        crate::render::pdf::shape::forced_break(&mut items);
+        let lines = break_with(&items, 74.0, &Params::default());
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let first = lines[0];
+        assert!((first.left - 2.5).abs() < 1e-4, "{first:?}");
+        assert!((first.right - 3.5).abs() < 1e-4, "{first:?}");
+        let room = 74.0 + first.left + first.right;
+        assert!((set_width(&items, &first) - room).abs() < 1e-3, "{first:?}");
+        assert_eq!((lines[1].left, lines[1].right), (0.0, 0.0));
+        let plain = break_with(&items, 74.0, &Params::default().plain());
+        assert_eq!((plain[0].left, plain[0].right), (0.0, 0.0));
     }
 }

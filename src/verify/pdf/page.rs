@@ -768,6 +768,11 @@ impl<'a> Page<'a> {
         let look = Look {
             render_mode: self.gs.render_mode,
             scale: self.gs.scale,
+            letter_spacing: if size.abs() > 0.0 {
+                self.gs.char_space / size.abs()
+            } else {
+                0.0
+            },
             rise: self.gs.rise,
             height: size.abs() * trm_vertical(&self.tm, &self.gs.ctm),
             width: size.abs() * h.abs() * self.tm.then(&self.gs.ctm).horizontal_scale(),

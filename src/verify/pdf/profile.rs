@@ -4,7 +4,8 @@
 //! string is visible and in reading order, and names what is not.
 //!
 //! The profile is what briefpress's renderer draws: text filled (render mode 0) at
-//! 100 % horizontal scale, a rise only for note numbers, legible sizes, inside the
+//! 100 % horizontal scale, letter-spacing that never draws letters over each other, a
+//! rise only for note numbers, legible sizes, inside the
 //! visible page (the CropBox, and the TrimBox when there is one: the print edition
 //! is cut there), never clipped, never covered by paint drawn after it, in a colour
 //! that stands out from what lies beneath it, and in reading order: along a line left
@@ -21,6 +22,10 @@ const MIN_WIDTH: f64 = 1.5;
 /// How much lighter or darker text must be than what lies beneath it (relative
 /// luminance, 0–1). Our faintest pair, white on the house blue, differs by 0.9.
 const MIN_CONTRAST: f64 = 0.12;
+/// The tightest letter-spacing (`Tc`, em) that leaves letters apart: justification
+/// tightens by less than 0.01 em (`crate::house::MIN_LETTER_SPACING`); a tenth of an
+/// em pulls every letter into the one before.
+const MIN_LETTER_SPACING: f64 = -0.1;
 /// A `TJ` offset moving the next glyph back (thousandths of an em): kerning moves
 /// by less than 0.2 em.
 const MAX_BACK_OFFSET: f64 = 400.0;
@@ -58,6 +63,8 @@ pub(super) struct Shown {
 pub(super) struct Look {
     pub render_mode: i64,
     pub scale: f64,
+    /// `Tc` in em of the font size.
+    pub letter_spacing: f64,
     pub rise: f64,
     /// Font size times the vertical and horizontal scale of text space (pt).
     pub height: f64,
@@ -173,6 +180,13 @@ impl Profile {
                 line,
                 "horizontal scaling (Tz) ",
                 format!("{}%: {}", look.scale, q()),
+            );
+        }
+        if look.letter_spacing < MIN_LETTER_SPACING {
+            self.find(
+                line,
+                "letter-spacing (Tc) draws letters over each other ",
+                format!("({:.2} em): {}", look.letter_spacing, q()),
             );
         }
         if look.rise.abs() > 0.5 * s.size.max(1.0) {
