@@ -433,7 +433,7 @@ impl Default for Body {
             heading3_size: 10.0,
             heading4_size: 10.0,
             heading_space: 1.0,
-            space_stretch: 1.0,
+            space_stretch: 1.5,
             list_indent: 5.0,
             quote_indent: 4.0,
             quote_rule: 1.0,
