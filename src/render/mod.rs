@@ -79,20 +79,18 @@ pub struct Options {
 pub fn render(doc: &Document, house: &House, format: Format, options: &Options) -> Result<Vec<u8>> {
     match format {
         Format::Txt => Ok(text::text(doc, &house.style)),
-        Format::Pdf => render_pdf(doc, house, options, Vec::new(), &pdf::Ahead::new(house)),
+        Format::Pdf => render_pdf(doc, house, options, Vec::new()),
         Format::Epub => epub::epub(doc, house, options),
     }
 }
 
 /// Render the PDF edition and finish it ([`finish::finish`]): page boxes, crop marks,
-/// PDF/A metadata and, for PDF/A-3b, `attachments` as associated files. What other
-/// threads made ready in `ahead` ([`pdf::prepare`], [`pdf::shape_ahead`]) is used.
+/// PDF/A metadata and, for PDF/A-3b, `attachments` as associated files.
 pub fn render_pdf(
     doc: &Document,
     house: &House,
     options: &Options,
     attachments: Vec<finish::Attachment>,
-    ahead: &pdf::Ahead<'_>,
 ) -> Result<Vec<u8>> {
     // The PDF renderer writes a PDF/UA-1 structure tree (`pdf::tags`), so the XMP
     // declares `pdfuaid:part` 1.
@@ -101,5 +99,5 @@ pub fn render_pdf(
         tagged: true,
         ..finish::Info::new(doc, house, options)
     };
-    finish::finish_document(pdf::document(doc, house, ahead)?, &info)
+    finish::finish_document(pdf::document(doc, house)?, &info)
 }
