@@ -5,6 +5,15 @@
 //! hypher for the brief's language. A word is shaped whole (so kerning and ligatures
 //! survive) and split afterwards at glyph-cluster boundaries; a hyphenation point that
 //! falls inside a ligature is dropped rather than breaking the ligature.
+//!
+//! Each shaper keeps what it has built up (its `ShapeCache`, one per render, on the
+//! render's thread): shape plans by font and script, words shaped by font and text,
+//! words set at a size, and words cut at their hyphenation points. Briefs repeat their
+//! words, so this pays for itself here. Measured with a release build (hyperfine, PDF
+//! edition alone, medians of two alternating rounds on a loaded 2-core machine, so read
+//! the ratios): the 100× book took 383 ms with the caches, 646 ms with only the plans
+//! cached (1.7×) and 1423 ms with nothing cached (3.7×); the seed 32, 37 and 41 ms
+//! (fastest runs 9.8, 12.7, 13.7 ms).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
