@@ -265,6 +265,9 @@ pub fn render_brief(
         epoch: epoch_for(&doc, req.source_date_epoch),
         pdf_standard: req.pdf_standard,
     };
+    // The brief's content (`crate::content`), worked out once: its digest goes into the
+    // manifest, the PDF's file identifier and the EPUB's identifier.
+    let content = crate::manifest::ContentDigest::of(&crate::content::content(&doc, &house.style));
     // The editions of one brief are independent too: on two cores the PDF and the EPUB
     // render side by side, and each is written out (to a temporary name) and hashed by
     // the thread that rendered it. `collect` keeps the requested order.
@@ -275,9 +278,11 @@ pub fn render_brief(
                     PdfStandard::A3b => a3b_attachments(source_bytes, &doc, house),
                     PdfStandard::A2b => Vec::new(),
                 };
-                render::render_pdf(&doc, house, &options, files)?
+                render::render_pdf(&doc, house, &options, &content.sha256, files)?
             }
-            Format::Epub | Format::Txt => render::render(&doc, house, format, &options)?,
+            Format::Epub | Format::Txt => {
+                render::render_edition(&doc, house, format, &options, &content.sha256)?
+            }
         };
         let file = format!("{}.{}", doc.slug, format.ext());
         let staged = out.stage(&file, &bytes)?;
@@ -308,7 +313,7 @@ pub fn render_brief(
                 source_path: path,
                 source_bytes,
                 house,
-                content: &crate::content::content(&doc, &house.style),
+                content: &content,
                 epoch: options.epoch,
                 editions: Vec::new(),
             }),

@@ -233,7 +233,7 @@ fn check_brief(
             // The source is parsed once, for the content words and for the house
             // editions the EPUB and text edition are held against.
             *expected = Some(expect(source, house, coverage, manifest).map(|(e, doc)| {
-                *pinned = profile::pin_doc(&doc, house, formats);
+                *pinned = profile::pin_doc(&doc, house, formats, &e.1);
                 e
             }))
         });
