@@ -28,7 +28,7 @@ pub struct TitleBlock {
 pub fn title_block(doc: &Document, house: &House) -> TitleBlock {
     let h = &house.style;
     let book = FontBook::new(house);
-    let shaper = Shaper::new(&book, &doc.meta.lang, false).with_rules(&h.typeset);
+    let shaper = Shaper::new(&book, &doc.meta.lang, false, &h.typeset);
     let setter = Setter {
         shaper: &shaper,
         house: h,
@@ -427,7 +427,7 @@ mod tests {
             doc.meta.title = title;
             let block = title_block(&doc, &house);
             let book = FontBook::new(&house);
-            let shaper = Shaper::new(&book, &doc.meta.lang, true);
+            let shaper = Shaper::new(&book, &doc.meta.lang, true, &house.style.typeset);
             let setter = Setter {
                 shaper: &shaper,
                 house: &house.style,

@@ -41,12 +41,6 @@ impl From<&Typeset> for Params {
     }
 }
 
-impl Default for Params {
-    fn default() -> Params {
-        Params::from(&Typeset::default())
-    }
-}
-
 #[derive(Clone, Copy)]
 struct Node {
     pos: usize,
@@ -63,11 +57,6 @@ struct Node {
     /// Lines in a row, this one included, that end in a hyphen.
     hyphens: u8,
     fitness: u8,
-}
-
-/// Break `items` into lines of `width` pt with the house's default weights.
-pub fn break_lines(items: &[Item], width: f32) -> Vec<Line> {
-    break_with(items, width, &Params::default())
 }
 
 /// Break `items` into lines of `width` pt, weighing breaks by `params`.
@@ -445,6 +434,12 @@ mod tests {
     use crate::house::Rgb;
     use crate::render::pdf::shape::{Chunk, Glyph, Style};
     use std::cell::Cell;
+
+    /// Break `items` into lines of `width` pt with the built-in house's weights.
+    fn break_lines(items: &[Item], width: f32) -> Vec<Line> {
+        let house = crate::house::defaults().expect("built-in style");
+        break_with(items, width, &Params::from(&house.typeset))
+    }
 
     thread_local! {
         /// Pairs of (active node, breakpoint) weighed by `run` on this thread.

@@ -33,7 +33,7 @@ pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
     // print edition (docs/editions.md, "Page boxes").
     let st = &house.style;
     let book = &FontBook::new(house);
-    let shaper = Shaper::new(book, &doc.meta.lang, st.body.hyphenate).with_rules(&st.typeset);
+    let shaper = Shaper::new(book, &doc.meta.lang, st.body.hyphenate, &st.typeset);
     let mut setter = Setter {
         shaper: &shaper,
         house: st,

@@ -345,8 +345,9 @@ struct Shaped {
 }
 
 impl<'b, 'a> Shaper<'b, 'a> {
-    /// A shaper for a brief in BCP 47 language `lang`.
-    pub fn new(book: &'b FontBook<'a>, lang: &str, hyphenate: bool) -> Self {
+    /// A shaper for a brief in BCP 47 language `lang`, hyphenating (if `hyphenate`) and
+    /// weighing breaks by the rules of `typeset`.
+    pub fn new(book: &'b FontBook<'a>, lang: &str, hyphenate: bool, typeset: &Typeset) -> Self {
         let primary = lang
             .split(['-', '_'])
             .next()
@@ -361,16 +362,9 @@ impl<'b, 'a> Shaper<'b, 'a> {
         Shaper {
             book,
             lang,
-            rules: Rules::from(&Typeset::default()),
+            rules: Rules::from(typeset),
             cache: ShapeCache::default(),
         }
-    }
-
-    /// The same shaper with the hyphenation rules and penalties of `typeset`.
-    #[must_use]
-    pub fn with_rules(mut self, typeset: &Typeset) -> Self {
-        self.rules = Rules::from(typeset);
-        self
     }
 
     /// The glyphs of `text` in font `font`, shaped once per distinct word.
