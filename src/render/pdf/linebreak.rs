@@ -138,7 +138,7 @@ pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
 const EMERGENCY: f32 = 5_000.0;
 
 /// Break `items` only where they force a break, as if the measure were unbounded: what
-/// [`break_lines`] gives for text set on one line, in time linear in the items (total
+/// [`break_with`] gives for text set on one line, in time linear in the items (total
 /// fit over an unbounded measure keeps every breakpoint active, which is quadratic).
 pub fn unbroken(items: &[Item]) -> Vec<Line> {
     let sums = Sums::of(items);

@@ -65,7 +65,7 @@ pub struct Chunk {
 }
 
 /// The glyphs of a chunk, shared by every chunk of the same word in the same font and
-/// size ([`ShapeCache`]): a brief repeats its words, and a glyph with its text is
+/// size (the shaper's `ShapeCache`): a brief repeats its words, and a glyph with its text is
 /// about fifty bytes, so a 4 MB brief laid out with a copy per occurrence held
 /// 420 MB of glyphs at once.
 #[derive(Debug, Clone, PartialEq, Default)]
