@@ -758,22 +758,31 @@ fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
             .with_hint("use 1 to 4 columns at least 30 mm wide"),
         ));
     }
+    // A hint names the built-in value, read from the built-in file (not when that file
+    // is the one being checked).
+    let builtin = || base.and_then(|_| defaults().ok());
     let mp = style.inputs.max_image_megapixels;
     if !(1..=MAX_IMAGE_MEGAPIXELS_CEILING).contains(&mp) {
+        let mut hint = format!("use 1 to {MAX_IMAGE_MEGAPIXELS_CEILING}");
+        if let Some(d) = builtin() {
+            hint.push_str(&format!(
+                "; {} is the default",
+                d.inputs.max_image_megapixels
+            ));
+        }
         return Err(fail(
             Diagnostic::whole_file(format!(
                 "inputs.max_image_megapixels = {mp} is out of range"
             ))
-            .with_hint(format!(
-                "use 1 to {MAX_IMAGE_MEGAPIXELS_CEILING}; 100 is the default"
-            )),
+            .with_hint(hint),
         ));
     }
     if style.text.width < 20 {
-        return Err(fail(
-            Diagnostic::whole_file("text.width must be at least 20 columns")
-                .with_hint("72 is the archive default"),
-        ));
+        let mut d = Diagnostic::whole_file("text.width must be at least 20 columns");
+        if let Some(b) = builtin() {
+            d = d.with_hint(format!("{} is the archive default", b.text.width));
+        }
+        return Err(fail(d));
     }
     Ok(style)
 }
@@ -842,6 +851,23 @@ mod tests {
         let out = d.render();
         assert!(out.contains("h.toml:2:1"), "{out}");
         assert!(out.contains("did you mean `columns`?"), "{out}");
+    }
+
+    /// The hints of the range checks name the built-in values.
+    #[test]
+    fn range_hints_name_the_built_in_values() {
+        for (text, hint) in [
+            (
+                "[inputs]\nmax_image_megapixels = 0\n",
+                "use 1 to 250; 100 is the default",
+            ),
+            ("[text]\nwidth = 5\n", "72 is the archive default"),
+        ] {
+            let Err(Error::Source(d)) = parse_style(Path::new("h.toml"), text) else {
+                panic!("{text}: expected an error")
+            };
+            assert!(d.render().contains(hint), "{}", d.render());
+        }
     }
 
     #[test]
