@@ -242,34 +242,15 @@ pub fn render_brief(
     req: &Request,
     out: &OutDir,
 ) -> Result<RenderedBrief> {
-    // When the PDF is made, its fonts and shape plans are made ready while the source
-    // is read; and the thread that takes the other editions first shapes the end of
-    // the brief for the PDF's layout (see `render::pdf::prepare` and `shape_ahead`).
-    let pdf_too = req.formats.contains(&Format::Pdf);
-    let ahead = render::pdf::Ahead::new(house);
-    let parsed = std::sync::atomic::AtomicBool::new(false);
-    let (doc, ()) = rayon::join(
-        || {
-            // Read once: these bytes are parsed, hashed into the manifest and attached
-            // to a PDF/A-3 edition, so all three describe the same source even when the
-            // file is edited during the build.
-            // `--set` changes the text parsed, not the bytes recorded and attached.
-            let doc = read_source(path).and_then(|bytes| {
-                let (text, placed) = crate::overrides::apply_placed(&bytes, &req.set);
-                let doc = parse_source(path, &text, coverage)
-                    .map_err(|e| crate::overrides::explain(e, &placed))?;
-                Ok((doc, bytes))
-            });
-            parsed.store(true, std::sync::atomic::Ordering::Relaxed);
-            doc
-        },
-        || {
-            if pdf_too {
-                render::pdf::prepare(&ahead, &parsed);
-            }
-        },
-    );
-    let (doc, source_bytes) = doc?;
+    // Read once: these bytes are parsed, hashed into the manifest and attached to a
+    // PDF/A-3b edition, so all three describe the same source even when the file is
+    // edited during the build. `--set` changes the text parsed, not the bytes recorded
+    // and attached.
+    let source_bytes = read_source(path)?;
+    let doc = {
+        let (text, placed) = crate::overrides::apply_placed(&source_bytes, &req.set);
+        parse_source(path, &text, coverage).map_err(|e| crate::overrides::explain(e, &placed))?
+    };
     let source_bytes = &source_bytes[..];
     // The project folder is the one holding the output folder named, also for a brief
     // in a subfolder of it.
@@ -282,23 +263,9 @@ pub fn render_brief(
         epoch: epoch_for(&doc, req.source_date_epoch),
         pdf_standard: req.pdf_standard,
     };
-    // The manifest's digests of the source and the content: worked out by the thread
-    // that renders the last edition, after it; with the PDF and another edition, that
-    // is not the PDF's thread.
-    let manifest = || {
-        crate::manifest::Manifest::new(&crate::manifest::Inputs {
-            slug: &doc.slug,
-            project: &project,
-            source_path: path,
-            source_bytes,
-            house,
-            content: &crate::content::content(&doc, &house.style),
-            epoch: options.epoch,
-            editions: Vec::new(),
-        })
-    };
-    let early_manifest = std::sync::OnceLock::new();
-    let last = req.formats.last().copied();
+    // The brief's content (`crate::content`), worked out once: its digest goes into the
+    // manifest, the PDF's file identifier and the EPUB's identifier.
+    let content = crate::manifest::ContentDigest::of(&crate::content::content(&doc, &house.style));
     // The editions of one brief are independent too: on two cores the PDF and the EPUB
     // render side by side, and each is written out (to a temporary name) and hashed by
     // the thread that rendered it. `collect` keeps the requested order.
@@ -309,20 +276,14 @@ pub fn render_brief(
                     PdfStandard::A3b => a3b_attachments(source_bytes, &doc, house),
                     PdfStandard::A2b => Vec::new(),
                 };
-                render::render_pdf(&doc, house, &options, files, &ahead)?
+                render::render_pdf(&doc, house, &options, &content.sha256, files)?
             }
             Format::Epub | Format::Txt => {
-                if pdf_too {
-                    render::pdf::shape_ahead(&doc, house, &ahead);
-                }
-                render::render(&doc, house, format, &options)?
+                render::render_edition(&doc, house, format, &options, &content.sha256)?
             }
         };
         let file = format!("{}.{}", doc.slug, format.ext());
         let staged = out.stage(&file, &bytes)?;
-        if Some(format) == last {
-            let _ = early_manifest.set(manifest());
-        }
         Ok(Rendered {
             format,
             path: out.path.join(&file),
@@ -344,7 +305,16 @@ pub fn render_brief(
     }
     match errors.len() {
         0 => Ok(RenderedBrief {
-            manifest: early_manifest.into_inner().unwrap_or_else(manifest),
+            manifest: crate::manifest::Manifest::new(&crate::manifest::Inputs {
+                slug: &doc.slug,
+                project: &project,
+                source_path: path,
+                source_bytes,
+                house,
+                content: &content,
+                epoch: options.epoch,
+                editions: Vec::new(),
+            }),
             doc,
             editions,
         }),
@@ -542,14 +512,7 @@ pub fn build(req: &Request, house: &House, progress: &dyn Progress) -> Result<Ou
                 })
                 .collect()
         };
-        // What every PDF shares is prepared by the second thread while the first one
-        // reads the first brief.
-        let shared = || {
-            if req.formats.contains(&Format::Pdf) {
-                render::pdf::prepare_house(house);
-            }
-        };
-        rayon::join(briefs, shared).0
+        briefs()
     });
     progress.finish();
     let mut outcome = Outcome::default();

@@ -33,9 +33,14 @@ impl Default for Coverage {
     }
 }
 
-/// The default image bound, in pixels.
+/// The built-in house style's image bound, in pixels (the decoders' own bound, should
+/// that style not load).
 fn default_max_image_pixels() -> u64 {
-    u64::from(crate::house::Inputs::default().max_image_megapixels) * 1_000_000
+    let megapixels = crate::house::defaults()
+        .map_or(crate::house::MAX_IMAGE_MEGAPIXELS_CEILING, |s| {
+            s.inputs.max_image_megapixels
+        });
+    u64::from(megapixels) * 1_000_000
 }
 
 impl Coverage {

@@ -1,23 +1,28 @@
 //! The house style: `branding/house.toml` loaded into typed structs, plus the files it names.
 //!
-//! Every section has defaults (the NATO Foundation layout, `docs/page1.png`) and rejects
-//! unknown keys. The default style, its fonts and its logo are embedded in the binary so
-//! `briefpress` works from any folder; `--house PATH` loads another style, whose file
-//! paths are resolved relative to that file. Keys that file omits keep the built-in
-//! values, fonts and logo included (their bytes come from the binary), so a house file
-//! of two lines that only changes `[colours]` works from any folder.
+//! The built-in `branding/house.toml` (the NATO Foundation layout, `docs/page1.png`) is
+//! the one definition of every default: it names every key, and no struct here has
+//! defaults of its own. Every section rejects unknown keys. The built-in style, its fonts
+//! and its logo are embedded in the binary so `briefpress` works from any folder;
+//! `--house PATH` loads another style, whose file paths are resolved relative to that
+//! file. That file is laid over the built-in one key by key ([`parse_style`]): keys it
+//! omits keep the built-in values, fonts and logo included (their bytes come from the
+//! binary), so a house file of two lines that only changes `[colours]` works from any
+//! folder.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
 use crate::diag::{did_you_mean, Diagnostic, SourceDiagnostics};
 use crate::error::{Error, Result};
 
 /// The parsed `house.toml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Style {
     pub organisation: Organisation,
     pub labels: Labels,
@@ -36,7 +41,7 @@ pub struct Style {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Organisation {
     /// Masthead wordmark lines; content of every edition.
     pub lines: Vec<String>,
@@ -44,18 +49,9 @@ pub struct Organisation {
     pub name: String,
 }
 
-impl Default for Organisation {
-    fn default() -> Self {
-        Organisation {
-            lines: vec!["NATO Foundation".into(), "Defense College".into()],
-            name: "NATO Defense College Foundation".into(),
-        }
-    }
-}
-
 /// Words the editions generate; they are content (see [`crate::content`]).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Labels {
     pub figure: String,
     pub notes: String,
@@ -65,35 +61,14 @@ pub struct Labels {
     pub back_to_text: String,
 }
 
-impl Default for Labels {
-    fn default() -> Self {
-        Labels {
-            figure: "Figure".into(),
-            notes: "Notes".into(),
-            back_to_text: "Back to reference {k} of note {n} in the text".into(),
-        }
-    }
-}
-
 /// Colours as `#RRGGBB`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Colours {
     pub blue: Rgb,
     pub accent: Rgb,
     pub text: Rgb,
     pub band_text: Rgb,
-}
-
-impl Default for Colours {
-    fn default() -> Self {
-        Colours {
-            blue: Rgb(0x0B, 0x2F, 0x5B),
-            accent: Rgb(0xB0, 0x8D, 0x3C),
-            text: Rgb(0x1A, 0x1A, 0x1A),
-            band_text: Rgb(0xFF, 0xFF, 0xFF),
-        }
-    }
 }
 
 /// An sRGB colour, written `#RRGGBB` in the house file.
@@ -132,7 +107,7 @@ impl<'de> Deserialize<'de> for Rgb {
 
 /// Font files, relative to the house file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Fonts {
     pub serif_regular: String,
     pub serif_italic: String,
@@ -146,29 +121,6 @@ pub struct Fonts {
     pub serif_bold_fallbacks: Vec<String>,
     pub sans_fallbacks: Vec<String>,
     pub sans_bold_fallbacks: Vec<String>,
-}
-
-impl Default for Fonts {
-    fn default() -> Self {
-        let f = |n: &str| format!("../fonts/{n}.ttf");
-        Fonts {
-            serif_regular: f("NotoSerif-Regular"),
-            serif_italic: f("NotoSerif-Italic"),
-            serif_bold: f("NotoSerif-Bold"),
-            serif_bold_italic: f("NotoSerif-BoldItalic"),
-            sans_regular: f("NotoSans-Regular"),
-            sans_italic: f("NotoSans-Italic"),
-            sans_bold: f("NotoSans-Bold"),
-            sans_bold_italic: f("NotoSans-BoldItalic"),
-            serif_fallbacks: vec![
-                f("NotoSerifGeorgian-Regular"),
-                f("NotoSerifArmenian-Regular"),
-            ],
-            serif_bold_fallbacks: vec![f("NotoSerifGeorgian-Bold"), f("NotoSerifArmenian-Bold")],
-            sans_fallbacks: vec![f("NotoSansGeorgian-Regular"), f("NotoSansArmenian-Regular")],
-            sans_bold_fallbacks: vec![f("NotoSansGeorgian-Bold"), f("NotoSansArmenian-Bold")],
-        }
-    }
 }
 
 /// A type family of the house style.
@@ -289,7 +241,7 @@ impl Fonts {
 
 /// Page geometry in mm.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Page {
     pub width: f32,
     pub height: f32,
@@ -306,27 +258,8 @@ pub struct Page {
     pub crop_mark_width: f32,
 }
 
-impl Default for Page {
-    fn default() -> Self {
-        Page {
-            width: 210.0,
-            height: 297.0,
-            margin_top: 18.0,
-            margin_bottom: 20.0,
-            margin_left: 18.0,
-            margin_right: 18.0,
-            columns: 2,
-            gutter: 6.0,
-            bleed: 3.0,
-            crop_mark_length: 5.0,
-            crop_mark_offset: 3.0,
-            crop_mark_width: 0.25,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Masthead {
     /// Logo image, relative to the house file.
     pub logo: String,
@@ -338,22 +271,8 @@ pub struct Masthead {
     pub gap: f32,
 }
 
-impl Default for Masthead {
-    fn default() -> Self {
-        Masthead {
-            logo: "logo.png".into(),
-            logo_height: 18.0,
-            bottom: 34.0,
-            wordmark_size: 16.0,
-            wordmark_second_size: 11.0,
-            wordmark_second_tracking: 0.12,
-            gap: 4.0,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Band {
     pub height: f32,
     pub size: f32,
@@ -361,19 +280,8 @@ pub struct Band {
     pub space_after: f32,
 }
 
-impl Default for Band {
-    fn default() -> Self {
-        Band {
-            height: 10.0,
-            size: 9.0,
-            tracking: 0.12,
-            space_after: 6.0,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Title {
     pub size: f32,
     pub leading: f32,
@@ -385,23 +293,8 @@ pub struct Title {
     pub space_after: f32,
 }
 
-impl Default for Title {
-    fn default() -> Self {
-        Title {
-            size: 22.0,
-            leading: 26.0,
-            max_lines: 4,
-            subtitle_size: 13.0,
-            subtitle_leading: 16.0,
-            author_size: 10.0,
-            rule_width: 0.5,
-            space_after: 6.0,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Body {
     pub size: f32,
     pub leading: f32,
@@ -423,31 +316,8 @@ pub struct Body {
     pub hyphenate: bool,
 }
 
-impl Default for Body {
-    fn default() -> Self {
-        Body {
-            size: 10.0,
-            leading: 13.5,
-            paragraph_space: 0.5,
-            heading2_size: 11.0,
-            heading3_size: 10.0,
-            heading4_size: 10.0,
-            heading_space: 1.0,
-            space_stretch: 1.5,
-            list_indent: 5.0,
-            quote_indent: 4.0,
-            quote_rule: 1.0,
-            table_size: 8.5,
-            caption_size: 8.5,
-            note_size: 8.0,
-            rule_length: 20.0,
-            hyphenate: true,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Bios {
     pub size: f32,
     pub leading: f32,
@@ -456,20 +326,10 @@ pub struct Bios {
     pub measure: f32,
 }
 
-impl Default for Bios {
-    fn default() -> Self {
-        Bios {
-            size: 9.0,
-            leading: 12.0,
-            measure: 90.0,
-        }
-    }
-}
-
 /// How lines are broken and words hyphenated (docs/typesetting.md). Demerits are
 /// TeX's, with its names.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Typeset {
     /// Demerits added to every line, so that fewer lines win (TeX `\linepenalty`).
     pub line_penalty: f32,
@@ -524,61 +384,8 @@ pub const MAX_LETTER_SPACING: f32 = 0.05;
 /// word); -0.008 em stays clear of that.
 pub const MIN_LETTER_SPACING: f32 = -0.009;
 
-impl Default for Typeset {
-    fn default() -> Self {
-        Typeset {
-            line_penalty: 10.0,
-            hyphen_penalty: 300.0,
-            explicit_hyphen_penalty: 50.0,
-            double_hyphen_demerits: 30_000.0,
-            final_hyphen_demerits: 5_000.0,
-            adj_demerits: 10_000.0,
-            fragment_demerits: 100_000.0,
-            no_hyphen_at_column_end: true,
-            left_hyphen_min: 2,
-            right_hyphen_min: 3,
-            capitalised_hyphen_penalty: 600.0,
-            hyphenation: vec![
-                "Ka-zakh-stan".into(),
-                "geo-eco-nom-ic".into(),
-                "Rus-sian".into(),
-            ],
-            letter_spacing_min: -0.008,
-            letter_spacing_max: 0.02,
-            protrude_right: [
-                ("-", 0.7),
-                ("\u{2010}", 0.7),
-                ("\u{2013}", 0.3),
-                ("\u{2014}", 0.2),
-                (".", 0.7),
-                (",", 0.7),
-                (":", 0.5),
-                (";", 0.3),
-                ("!", 0.2),
-                ("?", 0.2),
-                ("\u{2019}", 0.7),
-                ("\u{201D}", 0.5),
-                ("'", 0.5),
-                ("\"", 0.5),
-            ]
-            .into_iter()
-            .map(|(c, f)| (c.to_owned(), f))
-            .collect(),
-            protrude_left: [
-                ("\u{2018}", 0.7),
-                ("\u{201C}", 0.5),
-                ("'", 0.5),
-                ("\"", 0.5),
-            ]
-            .into_iter()
-            .map(|(c, f)| (c.to_owned(), f))
-            .collect(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Furniture {
     pub size: f32,
     pub hairline: f32,
@@ -586,34 +393,17 @@ pub struct Furniture {
     pub footer_offset: f32,
 }
 
-impl Default for Furniture {
-    fn default() -> Self {
-        Furniture {
-            size: 8.0,
-            hairline: 0.25,
-            header_offset: 6.0,
-            footer_offset: 10.0,
-        }
-    }
-}
-
 /// The plain-text edition.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Text {
     /// Wrap width in display columns.
     pub width: usize,
 }
 
-impl Default for Text {
-    fn default() -> Self {
-        Text { width: 72 }
-    }
-}
-
 /// Bounds on what a brief may bring in.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Inputs {
     /// Largest image a figure may have, in millions of pixels, checked from the image's
     /// header before it is decoded. Decoding costs time and memory in proportion to the
@@ -625,14 +415,6 @@ pub struct Inputs {
 /// The largest [`Inputs::max_image_megapixels`] a house style may set: the decoders'
 /// own bound (see `render::pdf::image`), about 1 GB of RGBA pixels.
 pub const MAX_IMAGE_MEGAPIXELS_CEILING: u32 = 250;
-
-impl Default for Inputs {
-    fn default() -> Self {
-        Inputs {
-            max_image_megapixels: 100,
-        }
-    }
-}
 
 /// A file the house style refers to, with its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -796,13 +578,18 @@ const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("logo.png", include_bytes!("../branding/logo.png")),
 ];
 
+/// The settings of the built-in `house.toml`: every default.
+pub fn defaults() -> Result<Style> {
+    parse_over(Path::new(BUILTIN_NAME), BUILTIN_TOML, None)
+}
+
+/// The name of the built-in house file in messages.
+const BUILTIN_NAME: &str = "<built-in house.toml>";
+
 /// The built-in house style with its embedded fonts and logo.
 pub fn builtin() -> Result<House> {
-    // The embedded `house.toml` spells out the defaults (`builtin_file_matches_the_defaults`
-    // holds them equal), so they are taken as they are, without parsing the file on every
-    // run; its bytes still go into manifests.
     load_assets(
-        Style::default(),
+        defaults()?,
         "<built-in>".into(),
         BUILTIN_TOML.as_bytes().to_vec(),
         |name| {
@@ -927,8 +714,33 @@ fn load_assets(
     })
 }
 
-/// Parse and check `house.toml` text.
+/// `over` laid over `base`: every key of `over` replaces the same key of `base`, except
+/// that where both hold a table, the two tables are laid one over the other in turn.
+/// Keys keep the places they were written in, so an error in `over`'s keys or values
+/// is located in its text.
+fn lay_over<'i>(mut base: DeTable<'i>, over: DeTable<'i>) -> DeTable<'i> {
+    for (key, above) in over {
+        let below = base.remove(key.get_ref().as_ref());
+        let span = above.span();
+        let merged = match (below.map(Spanned::into_inner), above.into_inner()) {
+            (Some(DeValue::Table(b)), DeValue::Table(a)) => DeValue::Table(lay_over(b, a)),
+            (_, a) => a,
+        };
+        base.insert(key, Spanned::new(span, merged));
+    }
+    base
+}
+
+/// Parse and check `house.toml` text, laid over the built-in one: what `text` leaves
+/// out keeps its built-in value.
 pub fn parse_style(path: &Path, text: &str) -> Result<Style> {
+    parse_over(path, text, Some(BUILTIN_TOML))
+}
+
+/// Parse and check `house.toml` `text`, laid over the house file `base` if there is one.
+/// Without a base, `text` must name every key (the built-in file does:
+/// `the_builtin_file_names_every_key`).
+fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
     let fail = |d: Diagnostic| {
         Error::Source(Box::new(SourceDiagnostics {
             path: path.to_owned(),
@@ -936,7 +748,15 @@ pub fn parse_style(path: &Path, text: &str) -> Result<Style> {
             diagnostics: vec![d],
         }))
     };
-    let style: Style = toml::from_str(text).map_err(|e| {
+    let parsed = DeTable::parse(text).and_then(|table| {
+        let span = table.span();
+        let table = match base {
+            Some(base) => lay_over(DeTable::parse(base)?.into_inner(), table.into_inner()),
+            None => table.into_inner(),
+        };
+        Style::deserialize(toml::de::Deserializer::from(Spanned::new(span, table)))
+    });
+    let style: Style = parsed.map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().to_owned();
         let mut d = Diagnostic::new(message.clone(), span.clone());
@@ -962,15 +782,23 @@ pub fn parse_style(path: &Path, text: &str) -> Result<Style> {
             .with_hint("use 1 to 4 columns at least 30 mm wide"),
         ));
     }
+    // A hint names the built-in value, read from the built-in file (not when that file
+    // is the one being checked).
+    let builtin = || base.and_then(|_| defaults().ok());
     let mp = style.inputs.max_image_megapixels;
     if !(1..=MAX_IMAGE_MEGAPIXELS_CEILING).contains(&mp) {
+        let mut hint = format!("use 1 to {MAX_IMAGE_MEGAPIXELS_CEILING}");
+        if let Some(d) = builtin() {
+            hint.push_str(&format!(
+                "; {} is the default",
+                d.inputs.max_image_megapixels
+            ));
+        }
         return Err(fail(
             Diagnostic::whole_file(format!(
                 "inputs.max_image_megapixels = {mp} is out of range"
             ))
-            .with_hint(format!(
-                "use 1 to {MAX_IMAGE_MEGAPIXELS_CEILING}; 100 is the default"
-            )),
+            .with_hint(hint),
         ));
     }
     let t = &style.typeset;
@@ -997,10 +825,11 @@ pub fn parse_style(path: &Path, text: &str) -> Result<Style> {
         ));
     }
     if style.text.width < 20 {
-        return Err(fail(
-            Diagnostic::whole_file("text.width must be at least 20 columns")
-                .with_hint("72 is the archive default"),
-        ));
+        let mut d = Diagnostic::whole_file("text.width must be at least 20 columns");
+        if let Some(b) = builtin() {
+            d = d.with_hint(format!("{} is the archive default", b.text.width));
+        }
+        return Err(fail(d));
     }
     Ok(style)
 }
@@ -1022,10 +851,42 @@ impl Style {
 mod tests {
     use super::*;
 
+    /// The built-in file alone, with nothing to fall back on, gives a style: it names
+    /// every key, so it can be the defaults of every other house file.
     #[test]
-    fn builtin_file_matches_the_defaults() {
-        let parsed = parse_style(Path::new("house.toml"), BUILTIN_TOML);
-        assert_eq!(parsed.ok(), Some(Style::default()));
+    fn the_builtin_file_names_every_key() {
+        let alone = parse_over(Path::new("house.toml"), BUILTIN_TOML, None);
+        assert!(alone.is_ok(), "{:?}", alone.err().map(|e| e.to_string()));
+        let laid_over_itself = parse_style(Path::new("house.toml"), BUILTIN_TOML);
+        assert_eq!(alone.ok(), laid_over_itself.ok());
+        // A file that leaves a key out, alone, is refused: nothing else fills it in.
+        let short = BUILTIN_TOML.replace("width = 210.0\n", "");
+        assert!(parse_over(Path::new("h.toml"), &short, None).is_err());
+    }
+
+    /// A partial file keeps every key it leaves out, in a section it has and in the
+    /// sections it does not, at the built-in value; an empty file is the built-in style.
+    #[test]
+    fn a_partial_file_falls_back_key_by_key() -> Result<()> {
+        let builtin = defaults()?;
+        let text = "[page]\ncolumns = 1\n\n[typeset]\nhyphenation = []\n";
+        let style = parse_style(Path::new("h.toml"), text)?;
+        let mut expected = builtin.clone();
+        expected.page.columns = 1;
+        expected.typeset.hyphenation.clear();
+        assert_eq!(style, expected);
+        assert_eq!(parse_style(Path::new("h.toml"), "")?, builtin);
+        Ok(())
+    }
+
+    #[test]
+    fn a_bad_value_in_a_partial_file_is_located_in_it() {
+        let err = parse_style(Path::new("h.toml"), "[colours]\n\nblue = 7\n");
+        let Err(Error::Source(d)) = err else {
+            panic!("expected a located error")
+        };
+        let out = d.render();
+        assert!(out.contains("h.toml:3:8"), "{out}");
     }
 
     #[test]
@@ -1059,6 +920,23 @@ mod tests {
         assert!(out.contains("did you mean `columns`?"), "{out}");
     }
 
+    /// The hints of the range checks name the built-in values.
+    #[test]
+    fn range_hints_name_the_built_in_values() {
+        for (text, hint) in [
+            (
+                "[inputs]\nmax_image_megapixels = 0\n",
+                "use 1 to 250; 100 is the default",
+            ),
+            ("[text]\nwidth = 5\n", "72 is the archive default"),
+        ] {
+            let Err(Error::Source(d)) = parse_style(Path::new("h.toml"), text) else {
+                panic!("{text}: expected an error")
+            };
+            assert!(d.render().contains(hint), "{}", d.render());
+        }
+    }
+
     #[test]
     fn bad_colour_is_rejected() {
         assert!(parse_style(Path::new("h.toml"), "[colours]\nblue = \"navy\"\n").is_err());
@@ -1076,7 +954,7 @@ mod tests {
 
     #[test]
     fn column_width_follows_the_grid() {
-        let s = Style::default();
+        let s = defaults().expect("built-in style");
         assert!((s.column_width() - 84.0).abs() < 1e-4);
     }
 }

@@ -91,6 +91,17 @@ pub struct ContentDigest {
     pub words: usize,
 }
 
+impl ContentDigest {
+    /// The digest of `content`: its words taken once, hashed and counted.
+    pub fn of(content: &crate::content::Content) -> ContentDigest {
+        let words = content.words();
+        ContentDigest {
+            sha256: crate::content::digest(&words),
+            words: words.len(),
+        }
+    }
+}
+
 /// A file named by the build and its digest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -151,7 +162,7 @@ pub struct Inputs<'a> {
     pub source_path: &'a Path,
     pub source_bytes: &'a [u8],
     pub house: &'a House,
-    pub content: &'a crate::content::Content,
+    pub content: &'a ContentDigest,
     pub epoch: i64,
     /// The editions written, in order.
     pub editions: Vec<EditionDigest>,
@@ -163,13 +174,7 @@ impl Manifest {
         Manifest {
             briefpress: env!("CARGO_PKG_VERSION").to_owned(),
             build: None,
-            content: {
-                let words = i.content.words();
-                ContentDigest {
-                    sha256: crate::content::digest(&words),
-                    words: words.len(),
-                }
-            },
+            content: i.content.clone(),
             editions: i.editions.clone(),
             fonts: house_fonts(i.house),
             house: FileDigest {
@@ -426,7 +431,7 @@ mod tests {
     #[test]
     fn manifest_round_trips_with_sorted_keys() {
         let house = crate::house::builtin().unwrap();
-        let content = crate::content::Content::default();
+        let content = ContentDigest::of(&crate::content::Content::default());
         let m = Manifest::new(&Inputs {
             slug: "x",
             project: Path::new("/nonexistent"),
@@ -518,7 +523,7 @@ mod tests {
     #[test]
     fn a_manifest_for_another_slug_or_with_a_stray_edition_is_refused() {
         let house = crate::house::builtin().unwrap();
-        let content = crate::content::Content::default();
+        let content = ContentDigest::of(&crate::content::Content::default());
         let dir = tempfile::tempdir().unwrap();
         let m = Manifest::new(&Inputs {
             slug: "x",

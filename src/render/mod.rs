@@ -149,34 +149,53 @@ pub struct Options {
     pub pdf_standard: PdfStandard,
 }
 
-/// Render one edition of `doc`. A PDF gets no attachments here; the build pipeline
-/// calls [`render_pdf`] itself for PDF/A-3b.
+/// Render one edition of `doc`, working its content digest out here (see
+/// [`render_edition`]). A PDF gets no attachments here; the build pipeline calls
+/// [`render_pdf`] itself for PDF/A-3b.
 pub fn render(doc: &Document, house: &House, format: Format, options: &Options) -> Result<Vec<u8>> {
+    let digest = match format {
+        Format::Txt => String::new(),
+        Format::Pdf | Format::Epub => crate::content::content(doc, &house.style).digest(),
+    };
+    render_edition(doc, house, format, options, &digest)
+}
+
+/// Render one edition of `doc` whose content ([`crate::content`]) has the digest
+/// `content_digest`: the PDF derives its file identifier from it, the EPUB its
+/// identifier when the source has no `id`. The build works the content out once per
+/// brief and passes it to every edition and the manifest.
+pub fn render_edition(
+    doc: &Document,
+    house: &House,
+    format: Format,
+    options: &Options,
+    content_digest: &str,
+) -> Result<Vec<u8>> {
     match format {
         Format::Txt => Ok(text::text(doc, &house.style)),
-        Format::Pdf => render_pdf(doc, house, options, Vec::new(), &pdf::Ahead::new(house)),
-        Format::Epub => epub::epub(doc, house, options),
+        Format::Pdf => render_pdf(doc, house, options, content_digest, Vec::new()),
+        Format::Epub => epub::epub(doc, house, options, content_digest),
     }
 }
 
 /// Render the PDF edition and finish it ([`finish::finish`]): page boxes, crop marks,
-/// PDF/A metadata and, for PDF/A-3b, `attachments` as associated files. What other
-/// threads made ready in `ahead` ([`pdf::prepare`], [`pdf::shape_ahead`]) is used.
+/// PDF/A metadata and, for PDF/A-3b, `attachments` as associated files;
+/// `content_digest` as for [`render_edition`].
 pub fn render_pdf(
     doc: &Document,
     house: &House,
     options: &Options,
+    content_digest: &str,
     attachments: Vec<finish::Attachment>,
-    ahead: &pdf::Ahead<'_>,
 ) -> Result<Vec<u8>> {
     // The PDF renderer writes a PDF/UA-1 structure tree (`pdf::tags`), so the XMP
     // declares `pdfuaid:part` 1.
     let info = finish::Info {
         attachments,
         tagged: true,
-        ..finish::Info::new(doc, house, options)
+        ..finish::Info::new(doc, house, options, content_digest)
     };
-    finish::finish_document(pdf::document(doc, house, ahead)?, &info)
+    finish::finish_document(pdf::document(doc, house)?, &info)
 }
 
 #[cfg(test)]

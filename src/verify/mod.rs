@@ -230,7 +230,10 @@ fn check_brief(
         // The source is parsed once, for the content words and for the house editions
         // the EPUB and text edition are held against.
         expect(&source, house, coverage, manifest.as_ref())
-            .map(|(e, doc)| (e, profile::pin_doc(&doc, house, formats)))
+            .map(|(e, doc)| {
+                let pinned = profile::pin_doc(&doc, house, formats, &e.1);
+                (e, pinned)
+            })
     };
     let read_one =
         |(format, path): &(Format, PathBuf)| read_edition(*format, path, manifest.as_ref(), glyphs);

@@ -55,11 +55,12 @@ pub struct Pinned {
 
 /// The house editions a brief's EPUB and text edition are held against, rendered from
 /// the source already parsed (so the words and the pinned editions come from the same
-/// bytes).
+/// bytes). `content_digest` is the digest of its content, as the checker worked it out.
 pub fn pin_doc(
     doc: &crate::model::Document,
     house: &House,
     formats: impl IntoIterator<Item = Format>,
+    content_digest: &str,
 ) -> Pinned {
     let formats: Vec<Format> = formats.into_iter().collect();
     let (epub, txt) = (
@@ -75,8 +76,10 @@ pub fn pin_doc(
         pdf_standard: Default::default(),
     };
     Pinned {
-        epub: epub
-            .then(|| crate::render::epub::epub(doc, house, &options).map_err(|e| e.to_string())),
+        epub: epub.then(|| {
+            crate::render::epub::epub(doc, house, &options, content_digest)
+                .map_err(|e| e.to_string())
+        }),
         txt: txt.then(|| Ok(crate::render::text::text(doc, &house.style))),
     }
 }

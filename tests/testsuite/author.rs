@@ -121,6 +121,35 @@ fn a_two_line_house_file_from_another_folder_keeps_the_built_in_fonts_and_logo()
     assert!(check.stderr.contains("ok: "), "{}", check.stderr);
 }
 
+/// A house file that holds part of a section (and leaves the other sections out) falls
+/// back to the built-in `house.toml` key by key: stating built-in values gives the
+/// built-in editions byte for byte, and changing one key of a section keeps the rest
+/// of that section (only the text edition's width changes here).
+#[test]
+fn a_partial_house_file_falls_back_to_the_built_in_one_key_by_key() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/seed.md");
+    sb.write(
+        "same/house.toml",
+        "[page]\ncolumns = 2\n\n[title]\nsize = 22.0\n",
+    );
+    for (ext, (plain, styled)) in FORMATS.iter().zip(build_both(&sb, "same/house.toml")) {
+        assert!(plain == styled, "{ext}: built-in values restated change it");
+    }
+    sb.write("narrow/house.toml", "[text]\nwidth = 40\n");
+    let editions = build_both(&sb, "narrow/house.toml");
+    assert!(
+        editions[0].0 == editions[0].1,
+        "the PDF keeps the built-in style"
+    );
+    let text = String::from_utf8(editions[2].1.clone()).expect("utf-8");
+    assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+    assert!(
+        editions[2].0 != editions[2].1,
+        "the text edition is narrower"
+    );
+}
+
 #[test]
 fn a_house_file_that_names_a_file_reads_it_beside_itself() {
     let sb = Sandbox::new();

@@ -112,7 +112,8 @@ fn info(edition: Edition, standard: PdfStandard) -> Info {
         epoch: doc.meta.date.unix_seconds(),
         pdf_standard: standard,
     };
-    let mut info = Info::new(&doc, &house, &options);
+    let digest = briefpress::content::content(&doc, &house.style).digest();
+    let mut info = Info::new(&doc, &house, &options, &digest);
     if standard == PdfStandard::A3b {
         let source = std::fs::read(common::fixture("seed")).expect("source");
         let text = briefpress::render::text::text(&doc, &house.style);

@@ -3,14 +3,15 @@
 //! Masthead (logo and wordmark), the house-blue band with region and date, the title
 //! block in house blue on white, then a blue field under a gold rule with the authors
 //! and the organisation's name. Sizes are the house sizes scaled up, since a cover is
-//! mostly seen as a thumbnail. Type is drawn as glyph outlines of the house fonts (see
+//! mostly seen as a thumbnail; the title and subtitle keep page 1's lines (the PDF's
+//! Knuth–Plass breaks), scaled down as far as the longest line needs. Type is drawn as glyph outlines of the house fonts (see
 //! [`super::outline`]), so the cover needs no fonts from the reading system and its
 //! words are not text of the EPUB; the logo is embedded as a `data:` URL, because an
 //! SVG shown through `<img>` may not load other files.
 
 use base64::Engine as _;
 
-use super::outline::{wrap, Fonts, Glyphs, Run};
+use super::outline::{Fonts, Glyphs, Run};
 use super::xml::Xml;
 use crate::content::region_display;
 use crate::house::{House, Rgb};
@@ -25,8 +26,11 @@ const ACCENT_RULE: f32 = 1.5;
 /// The eight bytes every PNG file starts with.
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
-/// Draw the cover of `doc` as SVG bytes; `label` is its text alternative.
+/// Draw the cover of `doc` as SVG bytes; `label` is its text alternative. The title and
+/// subtitle keep the lines page 1 of the PDF breaks them into
+/// ([`crate::render::pdf::head::title_block`]), so both editions show the same title.
 pub fn cover(doc: &Document, house: &House, label: &str) -> Result<Vec<u8>, String> {
+    let title = crate::render::pdf::head::title_block(doc, house);
     let style = &house.style;
     let page = &style.page;
     let px_mm = WIDTH / page.width.max(1.0);
@@ -77,35 +81,45 @@ pub fn cover(doc: &Document, house: &House, label: &str) -> Result<Vec<u8>, Stri
         runs.push((&regular, r));
     }
 
-    // The title block, shrunk until title and subtitle fit above the blue field.
-    // (Masthead, band, title block, then the field: the order of page 1.)
+    // The title block in the lines page 1 breaks it into (`title`), scaled down until
+    // the longest line fits across the cover and title and subtitle fit above the blue
+    // field. (Masthead, band, title block, then the field: the order of page 1.)
     let band_top = top + logo_size + mm(m.gap);
     let band_h = mm(style.band.height);
     let field_top = height * 0.68;
     let t = &style.title;
     let y0 = band_top + band_h + mm(style.band.space_after);
     let width = right - margin;
-    let sub = doc.meta.subtitle.as_deref().unwrap_or("");
-    let mut k = 1.0f32;
-    let (title, subtitle) = loop {
-        let title = wrap(&bold, &doc.meta.title, pt(t.size) * k, width);
-        let subtitle = wrap(&regular, sub, pt(t.subtitle_size) * k, width);
-        let h = title.len() as f32 * pt(t.leading) * k
-            + (subtitle.len() as f32 + 0.5) * pt(t.subtitle_leading) * k;
+    // Page 1's sizes and leadings, scaled for the cover; a long title is set smaller
+    // there, and so it is here.
+    let shrunk = title.title_size / t.size.max(1.0);
+    let (size, leading) = (pt(title.title_size), pt(t.leading * shrunk));
+    let (sub_size, sub_leading) = (pt(t.subtitle_size), pt(t.subtitle_leading));
+    let widest = |fonts: &Fonts<'_>, lines: &[String], size: f32| {
+        lines
+            .iter()
+            .map(|l| fonts.width(l, size, 0.0))
+            .fold(0.0f32, f32::max)
+    };
+    let widest = widest(&bold, &title.title, size).max(widest(&regular, &title.subtitle, sub_size));
+    let mut k = if widest > width { width / widest } else { 1.0 };
+    loop {
+        let h = title.title.len() as f32 * leading * k
+            + (title.subtitle.len() as f32 + 0.5) * sub_leading * k;
         if y0 + h < field_top - mm(style.band.space_after) || k < 0.3 {
-            break (title, subtitle);
+            break;
         }
         k *= 0.9;
-    };
-    let mut y = y0;
-    for line in &title {
-        y += pt(t.leading) * k;
-        runs.push((&bold, run(line, margin, y, pt(t.size) * k, 0.0)));
     }
-    y += pt(t.subtitle_size) * k * 0.5;
-    for line in &subtitle {
-        y += pt(t.subtitle_leading) * k;
-        runs.push((&regular, run(line, margin, y, pt(t.subtitle_size) * k, 0.0)));
+    let mut y = y0;
+    for line in &title.title {
+        y += leading * k;
+        runs.push((&bold, run(line, margin, y, size * k, 0.0)));
+    }
+    y += sub_size * k * 0.5;
+    for line in &title.subtitle {
+        y += sub_leading * k;
+        runs.push((&regular, run(line, margin, y, sub_size * k, 0.0)));
     }
     svg.text(&runs, blue.hex());
 

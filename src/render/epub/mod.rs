@@ -26,16 +26,27 @@ use crate::render::Options;
 use self::package::{Item, Package};
 use self::zip::Entry;
 
-/// Render the EPUB edition of `doc` as the bytes of a `.epub` file.
-pub fn epub(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>> {
-    build(doc, house, options).map_err(|message| Error::Render {
+/// Render the EPUB edition of `doc` as the bytes of a `.epub` file; `content_digest`
+/// ([`crate::content::Content::digest`] of `doc`) names it when the source has no `id`.
+pub fn epub(
+    doc: &Document,
+    house: &House,
+    options: &Options,
+    content_digest: &str,
+) -> Result<Vec<u8>> {
+    build(doc, house, options, content_digest).map_err(|message| Error::Render {
         slug: doc.slug.clone(),
         format: "epub",
         message,
     })
 }
 
-fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, String> {
+fn build(
+    doc: &Document,
+    house: &House,
+    options: &Options,
+    content_digest: &str,
+) -> Result<Vec<u8>, String> {
     let style = &house.style;
     let brief = xhtml::brief(doc, style)?;
     // The navigation document and the cover page are shown in the reading system's own
@@ -83,7 +94,7 @@ fn build(doc: &Document, house: &House, options: &Options) -> Result<Vec<u8>, St
 
     let package = Package {
         doc,
-        identifier: identifier(doc, style),
+        identifier: identifier(doc, content_digest),
         publisher: &style.organisation.name,
         epoch: options.epoch,
         items,
@@ -119,13 +130,12 @@ fn item(id: &str, href: &str, media_type: &str, properties: Option<&'static str>
     }
 }
 
-/// The source's `id`, else a name-based UUID of the content, so the identifier stays
-/// the same across rebuilds and changes only when the words do.
-fn identifier(doc: &Document, style: &crate::house::Style) -> String {
+/// The source's `id`, else a name-based UUID of the content (its `digest`), so the
+/// identifier stays the same across rebuilds and changes only when the words do.
+fn identifier(doc: &Document, digest: &str) -> String {
     match &doc.meta.id {
         Some(id) => id.clone(),
         None => {
-            let digest = crate::content::content(doc, style).digest();
             let name = format!("urn:briefpress:content:sha256:{digest}");
             let uuid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes());
             format!("urn:uuid:{uuid}")

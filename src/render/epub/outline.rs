@@ -61,29 +61,6 @@ impl<'a> Fonts<'a> {
     }
 }
 
-/// Greedy line breaking of `text` into lines at most `max` units wide.
-pub fn wrap(fonts: &Fonts<'_>, text: &str, size: f32, max: f32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if fonts.width(&candidate, size, 0.0) > max && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_owned();
-        } else {
-            line = candidate;
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 /// A line of text as one run.
 pub struct Run<'t> {
     pub text: &'t str,

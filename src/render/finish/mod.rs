@@ -87,8 +87,10 @@ pub struct Info {
 
 impl Info {
     /// The information for `doc` as configured by `house` and `options`, without attachments
-    /// (the build pipeline adds them for PDF/A-3b, see [`Info::source_attachments`]).
-    pub fn new(doc: &Document, house: &House, options: &Options) -> Info {
+    /// (the build pipeline adds them for PDF/A-3b, see [`Info::source_attachments`]);
+    /// `content_digest` is [`crate::content::Content::digest`] of `doc`, the seed of the
+    /// file identifier.
+    pub fn new(doc: &Document, house: &House, options: &Options, content_digest: &str) -> Info {
         Info {
             slug: doc.slug.clone(),
             title: doc.meta.title.clone(),
@@ -104,7 +106,7 @@ impl Info {
             standard: options.pdf_standard,
             tagged: false,
             attachments: Vec::new(),
-            id_seed: crate::content::content(doc, &house.style).digest(),
+            id_seed: content_digest.to_owned(),
         }
     }
 

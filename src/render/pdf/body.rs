@@ -1,8 +1,6 @@
 //! Body typesetting: blocks of the model become flow elements (set lines, rules,
 //! figures) in the house style.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
 use super::flow::{Draw, Elem, Run, Section};
 use super::linebreak::{break_with, split_wide, unbroken, Line, Params};
 use super::shape::{Chunk, Item, Shaper, Style};
@@ -40,9 +38,6 @@ pub struct Setter<'s, 'b, 'a> {
     /// The structure tree, grown in document order as blocks are set. A `RefCell`
     /// because inline content (links) is set through `&self` methods.
     pub tags: std::cell::RefCell<Tree>,
-    /// Where the layout has got to in the body: blocks before this index are being or
-    /// have been set. Published for a thread shaping ahead ([`Setter::shape_ahead`]).
-    pub progress: Option<&'s AtomicUsize>,
 }
 
 /// Vertical position of the baseline inside a line of `leading` for type of `size`.
@@ -296,9 +291,6 @@ impl Setter<'_, '_, '_> {
         let mut sections = Vec::new();
         let mut cur: Vec<Elem> = Vec::new();
         for (i, b) in doc.blocks.iter().enumerate() {
-            if let Some(p) = self.progress {
-                p.store(i + 1, Ordering::Relaxed);
-            }
             if let Block::Figure(f) = b {
                 if f.wide && f.width > f.height && self.house.page.columns > 1 {
                     sections.push(Section::Columns(std::mem::take(&mut cur)));
@@ -417,34 +409,6 @@ impl Setter<'_, '_, '_> {
             wide.push(Elem::space(lead * 0.4));
         }
         Some(wide)
-    }
-
-    /// Set the end of `doc` only to shape its words into the shaper's shared
-    /// [`super::shape::Words`]; what is set is thrown away. A second thread runs this
-    /// while the first sets the brief from the start ([`super::shape_ahead`]): the bios
-    /// and notes, which the layout reaches last, then the body's blocks from the last
-    /// back, until it meets the layout's [`Setter::progress`] or `done` is set.
-    pub fn shape_ahead(&mut self, doc: &Document, progress: &AtomicUsize, done: &AtomicBool) {
-        let stop =
-            |from: usize| done.load(Ordering::Relaxed) || progress.load(Ordering::Relaxed) > from;
-        let mut scratch = Vec::new();
-        if stop(doc.blocks.len()) {
-            return;
-        }
-        self.bios(doc);
-        if stop(doc.blocks.len()) {
-            return;
-        }
-        self.notes(doc, &mut scratch);
-        let w = self.house.column_width() * MM;
-        let style = self.body_style();
-        for (i, b) in doc.blocks.iter().enumerate().rev() {
-            if stop(i) {
-                return;
-            }
-            scratch.clear();
-            self.block(b, w, 0.0, &style, &mut scratch, (false, HAlign::Justify));
-        }
     }
 
     fn para_space(&self, out: &mut Vec<Elem>, leading: f32) {

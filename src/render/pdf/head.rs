@@ -2,11 +2,71 @@
 //! block) and the running furniture of every page (header from page 2, footer).
 
 use super::body::{HAlign, Setter, MM};
-use super::flow::{Draw, Run};
-use super::shape::Style;
+use super::flow::{Draw, Elem, Run};
+use super::shape::{Shaper, Style};
 use super::tags::ROOT;
 use crate::content::region_display;
+use crate::fonts::FontBook;
+use crate::house::House;
 use crate::model::Document;
+
+/// Page 1's title block as broken into lines: the PDF sets it so, and the EPUB's cover
+/// draws the same lines ([`title_block`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleBlock {
+    /// The title's lines.
+    pub title: Vec<String>,
+    /// The size the title is set at on page 1, in pt: the house's `title.size`, or
+    /// smaller for a long title.
+    pub title_size: f32,
+    /// The subtitle's lines; none without a subtitle.
+    pub subtitle: Vec<String>,
+}
+
+/// How page 1 of `doc`'s PDF breaks its title and subtitle into lines (Knuth–Plass, as
+/// the head sets them), for an edition that shows page 1's head in its own way.
+pub fn title_block(doc: &Document, house: &House) -> TitleBlock {
+    let h = &house.style;
+    let book = FontBook::new(house);
+    let shaper = Shaper::new(&book, &doc.meta.lang, false, &h.typeset);
+    let setter = Setter {
+        shaper: &shaper,
+        house: h,
+        figures: Vec::new(),
+        image_base: 1,
+        tags: std::cell::RefCell::new(super::tags::Tree::new()),
+    };
+    let (lines, title_size) = setter.title_lines(
+        doc.meta.title.clone(),
+        setter.sans(h.title.size, true),
+        setter.title_top(),
+    );
+    let tw = setter.block_width();
+    let subtitle = doc.meta.subtitle.iter().flat_map(|s| {
+        let p = [(s.clone(), setter.sans(h.title.subtitle_size, false))];
+        setter.lines(&p, tw, 0.0, h.title.subtitle_leading, HAlign::Left, false)
+    });
+    TitleBlock {
+        title: lines.iter().map(line_text).collect(),
+        title_size,
+        subtitle: subtitle.map(|l| line_text(&l)).collect(),
+    }
+}
+
+/// The text a set line shows, as its glyphs carry it (an inserted hyphen left out).
+fn line_text(line: &Elem) -> String {
+    let mut out = String::new();
+    for d in &line.draws {
+        if let Draw::Text { runs, .. } = d {
+            for r in runs.iter().filter(|r| !r.hyphen) {
+                for g in &r.chunk.glyphs {
+                    out.push_str(&g.text);
+                }
+            }
+        }
+    }
+    out.trim().to_owned()
+}
 
 impl Setter<'_, '_, '_> {
     fn runs(&self, text: &str, style: &Style) -> (Vec<Run>, f32) {
@@ -106,7 +166,7 @@ impl Setter<'_, '_, '_> {
         });
         // Title block: ragged, never hyphenated.
         let tw = right - left;
-        let mut y = btop + bh + h.band.space_after * MM;
+        let mut y = self.title_top();
         let mut ts = self.sans(h.title.size, true);
         ts.color = h.colours.blue;
         let blocks: Vec<(String, Style, f32)> =
@@ -135,30 +195,11 @@ impl Setter<'_, '_, '_> {
                 y += 4.0;
                 authors_started = true;
             }
-            let mut p = vec![(text, style)];
-            let mut lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
-            if i == 0 {
-                // A title longer than `max_lines` is set smaller, down to three
-                // quarters of its size, rather than pushing the body off page 1.
-                let (size0, max) = (h.title.size, usize::from(h.title.max_lines.max(1)));
-                while lines.len() > max && p[0].1.size > size0 * 0.75 {
-                    p[0].1.size -= 1.0;
-                    let lead = lead * p[0].1.size / size0;
-                    lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
-                }
-                // A title that even so runs below the text area of page 1 would be
-                // painted off the page, its words lost to the reader: it is set
-                // smaller still until it fits, down to the size of the body text.
-                // (Only titles of many hundreds of characters come here.)
-                let bottom = (h.page.height - h.page.margin_bottom) * MM;
-                let height =
-                    |lines: &[super::flow::Elem]| lines.iter().map(|l| l.height).sum::<f32>();
-                while y + height(&lines) > bottom && p[0].1.size - 1.0 >= h.body.size {
-                    p[0].1.size -= 1.0;
-                    let lead = lead * p[0].1.size / size0;
-                    lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
-                }
-            }
+            let lines = if i == 0 {
+                self.title_lines(text, style, y).0
+            } else {
+                self.lines(&[(text, style)], tw, 0.0, lead, HAlign::Left, false)
+            };
             for l in lines {
                 for dr in &l.draws {
                     if let Draw::Text { x, y: by, runs } = dr {
@@ -185,6 +226,49 @@ impl Setter<'_, '_, '_> {
             color: h.colours.blue,
         });
         (d, y + h.title.space_after * MM)
+    }
+
+    /// Where the title block starts on page 1: below the band (pt from the top).
+    fn title_top(&self) -> f32 {
+        let h = self.house;
+        // Summed as the head adds them up, so the two agree to the last bit.
+        (h.masthead.bottom + h.masthead.gap) * MM + h.band.height * MM + h.band.space_after * MM
+    }
+
+    /// Width of the text block (pt), as the head measures it.
+    fn block_width(&self) -> f32 {
+        let p = &self.house.page;
+        (p.width - p.margin_right) * MM - p.margin_left * MM
+    }
+
+    /// The title set in `style` across the text block from `y` down (ragged, never
+    /// hyphenated), one element per line, and the size it is set at: a title longer
+    /// than `title.max_lines` is set smaller, down to three quarters of its size, rather
+    /// than pushing the body off page 1; one that even so runs below the text area is
+    /// set smaller still until it fits, down to the size of the body text, since a title
+    /// painted off the page would lose its words. (Only titles of many hundreds of
+    /// characters come to that.) These are the title's lines in every edition: the
+    /// EPUB's cover draws them as they are ([`title_block`]).
+    fn title_lines(&self, text: String, style: Style, y: f32) -> (Vec<Elem>, f32) {
+        let h = self.house;
+        let tw = self.block_width();
+        let lead = h.title.leading;
+        let mut p = vec![(text, style)];
+        let mut lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
+        let (size0, max) = (h.title.size, usize::from(h.title.max_lines.max(1)));
+        while lines.len() > max && p[0].1.size > size0 * 0.75 {
+            p[0].1.size -= 1.0;
+            let lead = lead * p[0].1.size / size0;
+            lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
+        }
+        let bottom = (h.page.height - h.page.margin_bottom) * MM;
+        let height = |lines: &[Elem]| lines.iter().map(|l| l.height).sum::<f32>();
+        while y + height(&lines) > bottom && p[0].1.size - 1.0 >= h.body.size {
+            p[0].1.size -= 1.0;
+            let lead = lead * p[0].1.size / size0;
+            lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
+        }
+        (lines, p[0].1.size)
     }
 
     /// The parts of the running header and footer that every page shares, set once
@@ -326,8 +410,57 @@ fn head_of(text: &str, too_wide: impl Fn(&str) -> bool) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::head_of;
+    use super::*;
     use std::cell::Cell;
+
+    /// What [`title_block`] gives the EPUB's cover is what page 1 sets: the same lines
+    /// of the title at the same size, for a title that fits and one set smaller.
+    #[test]
+    fn the_title_block_has_the_lines_of_page_one() -> crate::error::Result<()> {
+        let house = crate::house::builtin()?;
+        let coverage = crate::fonts::Coverage::of_house(&house);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("source/2016-11-china-tajikistan.md");
+        let mut doc = crate::parse::parse_file(&path, &coverage)?;
+        let long = "Regional security in the steppe and the mountains: ".repeat(4);
+        for (title, lines) in [(doc.meta.title.clone(), 3), (long.trim().to_owned(), 4)] {
+            doc.meta.title = title;
+            let block = title_block(&doc, &house);
+            let book = FontBook::new(&house);
+            let shaper = Shaper::new(&book, &doc.meta.lang, true, &house.style.typeset);
+            let setter = Setter {
+                shaper: &shaper,
+                house: &house.style,
+                figures: Vec::new(),
+                image_base: 1,
+                tags: std::cell::RefCell::new(crate::render::pdf::tags::Tree::new()),
+            };
+            let (draws, _) = setter.head(&doc, (300, 300));
+            let set: Vec<String> = draws
+                .iter()
+                .filter_map(|d| match d {
+                    Draw::Text { runs, .. }
+                        if runs.first().is_some_and(|r| {
+                            r.chunk.style.size == block.title_size && r.chunk.style.variant.bold
+                        }) =>
+                    {
+                        Some(line_text(&Elem {
+                            height: 0.0,
+                            draws: vec![d.clone()],
+                            keep_next: false,
+                            space: false,
+                        }))
+                    }
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(block.title, set, "{}", doc.meta.title);
+            assert_eq!(block.title.len(), lines, "{:?}", block.title);
+            assert_eq!(block.title.join(" "), doc.meta.title);
+        }
+        assert!(title_block(&doc, &house).title_size < house.style.title.size);
+        Ok(())
+    }
 
     /// The head of a long title to fit into the running header is found in a few
     /// tries that together measure about twice the head, whatever the title's length;

@@ -19,10 +19,7 @@
 //! (an image always fills the unit square, so the placement matrix is the same) and
 //! `write::fix_images` swaps in the stream prepared here.
 
-use std::sync::{Arc, Mutex};
-
 use lopdf::{Dictionary, Object, Stream};
-use sha2::Digest;
 
 /// An image ready to embed: its pixel size, its XObject stream and, when it has
 /// transparency, the soft-mask stream.
@@ -63,28 +60,11 @@ pub fn size(bytes: &[u8]) -> Result<(u32, u32), String> {
         .map_err(|e| format!("image: {e}"))
 }
 
-/// Images prepared so far in this process, by the SHA-256 of their bytes. Only the house
-/// logo goes here: it is on the first page of every brief, so a build prepares it once,
-/// on a thread that is otherwise idle while the first brief is read.
-type Prepared = Vec<([u8; 32], Arc<Result<Image, String>>)>;
-static PREPARED: Mutex<Prepared> = Mutex::new(Vec::new());
-
-/// [`prepare`], once per distinct image in this process. The data of a `builtin` image
-/// (the built-in house logo, compiled in and decoded in full by a unit test) is taken
-/// as it is, without decoding it again on every run.
-pub fn prepare_shared(bytes: &[u8], builtin: bool) -> Arc<Result<Image, String>> {
-    let key: [u8; 32] = sha2::Sha256::digest(bytes).into();
-    // Held while preparing: a second caller waits for the first one's result rather
-    // than preparing the same image again.
-    let mut memo = PREPARED
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((_, hit)) = memo.iter().find(|(k, _)| *k == key) {
-        return Arc::clone(hit);
-    }
-    let fresh = Arc::new(prepare_checked(bytes, !builtin));
-    memo.push((key, Arc::clone(&fresh)));
-    fresh
+/// [`prepare`] for the house logo. The data of a `builtin` logo (the built-in house
+/// logo, compiled in and decoded in full by a unit test) is taken as it is, without
+/// decoding it again on every run.
+pub fn prepare_logo(bytes: &[u8], builtin: bool) -> Result<Image, String> {
+    prepare_checked(bytes, !builtin)
 }
 
 /// Prepare PNG or JPEG `bytes` as a PDF image.
@@ -371,31 +351,6 @@ mod tests {
     }
 
     #[test]
-    fn shared_preparation_happens_once_per_image() {
-        let a = encode_png(3, 2, png::ColorType::Rgb, &[9; 18]);
-        let b = encode_png(3, 2, png::ColorType::Rgb, &[8; 18]);
-        let (first, again, other) = (
-            prepare_shared(&a, false),
-            prepare_shared(&a, false),
-            prepare_shared(&b, false),
-        );
-        assert!(
-            Arc::ptr_eq(&first, &again),
-            "the same bytes are prepared once"
-        );
-        assert!(
-            !Arc::ptr_eq(&first, &other),
-            "other bytes are prepared apart"
-        );
-        let (Ok(x), Ok(y)) = (&*first, &*other) else {
-            panic!("both images are valid");
-        };
-        assert_eq!((x.width, x.height), (3, 2));
-        assert_ne!(x.stream.content, y.stream.content);
-        assert!(prepare_shared(b"not an image", false).is_err());
-    }
-
-    #[test]
     fn a_header_past_the_bound_is_refused_before_decoding() {
         // A 60000 × 60000 header: decoding would need 14 GB.
         let mut png = encode_png(1, 1, png::ColorType::Rgba, &[0; 4]);
@@ -417,7 +372,7 @@ mod tests {
         assert!(size(b"GIF89a").is_err());
     }
 
-    /// What `prepare_shared` takes on trust at run time: the built-in logo decodes in
+    /// What `prepare_logo` takes on trust at run time: the built-in logo decodes in
     /// full, and the image made without decoding it is the one made with.
     #[test]
     fn builtin_logo_decodes_and_is_prepared_the_same_unchecked() -> Result<(), String> {

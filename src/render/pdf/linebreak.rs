@@ -69,13 +69,22 @@ impl From<&Typeset> for Params {
     }
 }
 
-impl Default for Params {
-    fn default() -> Params {
-        Params::from(&Typeset::default())
-    }
-}
-
 impl Params {
+    /// No weights and no micro-typography: for [`unbroken`], which only adds widths.
+    fn neutral() -> Params {
+        Params {
+            line_penalty: 0.0,
+            double_hyphen_demerits: 0.0,
+            final_hyphen_demerits: 0.0,
+            adj_demerits: 0.0,
+            fragment_demerits: 0.0,
+            letter_shrink: 0.0,
+            letter_stretch: 0.0,
+            protrude_left: Vec::new(),
+            protrude_right: Vec::new(),
+        }
+    }
+
     /// The same weights without micro-typography: for lines set ragged, which are
     /// never stretched and whose ends do not meet a margin.
     #[must_use]
@@ -114,12 +123,6 @@ struct Node {
     /// Lines in a row, this one included, that end in a hyphen.
     hyphens: u8,
     fitness: u8,
-}
-
-/// Break `items` into lines of `width` pt with the house's default weights, without
-/// micro-typography.
-pub fn break_lines(items: &[Item], width: f32) -> Vec<Line> {
-    break_with(items, width, &Params::default().plain())
 }
 
 /// Break `items` into lines of `width` pt, weighing breaks by `params`.
@@ -201,10 +204,10 @@ pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
 const EMERGENCY: f32 = 5_000.0;
 
 /// Break `items` only where they force a break, as if the measure were unbounded: what
-/// [`break_lines`] gives for text set on one line, in time linear in the items (total
+/// [`break_with`] gives for text set on one line, in time linear in the items (total
 /// fit over an unbounded measure keeps every breakpoint active, which is quadratic).
 pub fn unbroken(items: &[Item]) -> Vec<Line> {
-    let params = Params::default().plain();
+    let params = Params::neutral();
     let sums = Sums::of(items, &params);
     let mut out = Vec::new();
     let mut start = 0;
@@ -644,6 +647,18 @@ mod tests {
     use crate::render::pdf::shape::{Chunk, Glyph, Style};
     use std::cell::Cell;
 
+    /// The built-in house's weights.
+    fn house_params() -> Params {
+        let house = crate::house::defaults().expect("built-in style");
+        Params::from(&house.typeset)
+    }
+
+    /// Break `items` into lines of `width` pt with the built-in house's weights, without
+    /// micro-typography.
+    fn break_lines(items: &[Item], width: f32) -> Vec<Line> {
+        break_with(items, width, &house_params().plain())
+    }
+
     thread_local! {
         /// Pairs of (active node, breakpoint) weighed by `run` on this thread.
         pub static EXAMINED: Cell<usize> = const { Cell::new(0) };
@@ -851,8 +866,8 @@ mod tests {
         crate::render::pdf::shape::forced_break(&mut items);
         // The first three words: 26 glyphs of 5 pt and two 3 pt spaces = 136 pt.
         let width = 140.0;
-        let plain = break_with(&items, width, &Params::default().plain());
-        let micro = break_with(&items, width, &Params::default());
+        let plain = break_with(&items, width, &house_params().plain());
+        let micro = break_with(&items, width, &house_params());
         let (p, m) = (plain[0], micro[0]);
         assert_eq!((p.start, p.end), (m.start, m.end));
         assert!(p.ratio > 1.0, "{p:?}");
@@ -873,7 +888,7 @@ mod tests {
         items.push(spaced());
         items.push(text("end"));
         crate::render::pdf::shape::forced_break(&mut items);
-        let lines = break_with(&items, 74.0, &Params::default());
+        let lines = break_with(&items, 74.0, &house_params());
         assert_eq!(lines.len(), 2, "{lines:?}");
         let first = lines[0];
         assert!((first.left - 2.5).abs() < 1e-4, "{first:?}");
@@ -881,7 +896,7 @@ mod tests {
         let room = 74.0 + first.left + first.right;
         assert!((set_width(&items, &first) - room).abs() < 1e-3, "{first:?}");
         assert_eq!((lines[1].left, lines[1].right), (0.0, 0.0));
-        let plain = break_with(&items, 74.0, &Params::default().plain());
+        let plain = break_with(&items, 74.0, &house_params().plain());
         assert_eq!((plain[0].left, plain[0].right), (0.0, 0.0));
     }
 }
