@@ -14,6 +14,7 @@
 pub mod attach;
 pub mod audit;
 pub mod icc;
+pub mod icc_cmyk;
 pub mod meta;
 pub mod pdfa;
 pub mod print;
