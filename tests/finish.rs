@@ -24,10 +24,22 @@ fn input_pdf() -> Vec<u8> {
     // printpdf names resources with process-global random ids, so the input is made
     // once per test process; determinism is a property of `finish`, judged on one input.
     static INPUT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    INPUT.get_or_init(make_input).clone()
+    INPUT.get_or_init(|| make_input(Edition::Screen)).clone()
 }
 
-fn make_input() -> Vec<u8> {
+/// The input as the renderer draws the print edition: the same, in CMYK inks.
+fn input_print_pdf() -> Vec<u8> {
+    static INPUT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    INPUT.get_or_init(|| make_input(Edition::Print)).clone()
+}
+
+fn make_input(edition: Edition) -> Vec<u8> {
+    let paint = |rgb: [f32; 3], cmyk: [f32; 4]| match edition {
+        Edition::Screen => Color::Rgb(Rgb::new(rgb[0], rgb[1], rgb[2], None)),
+        Edition::Print => Color::Cmyk(printpdf::Cmyk::new(
+            cmyk[0], cmyk[1], cmyk[2], cmyk[3], None,
+        )),
+    };
     let mut doc = PdfDocument::new("input");
     let bytes = std::fs::read(common::root().join("fonts/NotoSans-Regular.ttf")).expect("font");
     let mut warnings = Vec::new();
@@ -39,7 +51,7 @@ fn make_input() -> Vec<u8> {
     for n in 1..=2 {
         let mut ops = vec![
             Op::SetFillColor {
-                col: Color::Rgb(Rgb::new(0.043, 0.184, 0.357, None)),
+                col: paint([0.043, 0.184, 0.357], [1.0, 0.7, 0.1, 0.5]),
             },
             Op::DrawRectangle {
                 rectangle: Rect {
@@ -52,7 +64,7 @@ fn make_input() -> Vec<u8> {
                 },
             },
             Op::SetFillColor {
-                col: Color::Rgb(Rgb::new(0.1, 0.1, 0.1, None)),
+                col: paint([0.1, 0.1, 0.1], [0.0, 0.0, 0.0, 1.0]),
             },
             Op::StartTextSection,
             Op::SetFont {
@@ -122,7 +134,11 @@ fn info(edition: Edition, standard: PdfStandard) -> Info {
 }
 
 fn finished(edition: Edition, standard: PdfStandard) -> Vec<u8> {
-    finish::finish(&input_pdf(), &info(edition, standard)).expect("finish")
+    let input = match edition {
+        Edition::Screen => input_pdf(),
+        Edition::Print => input_print_pdf(),
+    };
+    finish::finish(&input, &info(edition, standard)).expect("finish")
 }
 
 const ALL: [(Edition, PdfStandard); 4] = [
@@ -253,8 +269,23 @@ fn every_pdfa_rule_holds_for_both_editions_and_standards() {
             problems.is_empty(),
             "{edition:?} {standard:?}: {problems:?}"
         );
-        assert!(pdf.starts_with(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n"));
+        // PDF/X-4 is a subset of PDF 1.6; the screen edition stays at 1.7.
+        let header: &[u8] = match edition {
+            Edition::Screen => b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n",
+            Edition::Print => b"%PDF-1.6\n%\xE2\xE3\xCF\xD3\n",
+        };
+        assert!(pdf.starts_with(header), "{edition:?} {standard:?}");
     }
+}
+
+/// The print edition's finishing refuses an input painted in DeviceRGB: with the CMYK
+/// output intent that PDF/X-4 and PDF/A share, PDF/A forbids it, and the text would
+/// not be black ink alone.
+#[test]
+fn print_finishing_refuses_rgb_paint() {
+    let err = finish::finish(&input_pdf(), &info(Edition::Print, PdfStandard::A2b))
+        .expect_err("an RGB page finished as print");
+    assert!(err.to_string().contains("[no-device-rgb]"), "{err}");
 }
 
 /// Break `pdf` with `edit` (on the lopdf document) and return the rules the audit names.
@@ -304,6 +335,7 @@ fn metadata_stream(doc: &mut lopdf::Document) -> &mut lopdf::Stream {
 fn each_rule_catches_the_violation_it_names() {
     let a2 = finished(Edition::Screen, PdfStandard::A2b);
     let a3 = finished(Edition::Screen, PdfStandard::A3b);
+    let x4 = finished(Edition::Print, PdfStandard::A2b);
     type Edit = Box<dyn FnOnce(&mut lopdf::Document)>;
     let cases: Vec<(&str, &[u8], PdfStandard, Edit)> = vec![
         (
@@ -409,6 +441,16 @@ fn each_rule_catches_the_violation_it_names() {
             }),
         ),
         (
+            "no-device-rgb",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                let page = d.get_pages().into_values().next().expect("page");
+                d.add_page_contents(page, b"0 0 1 rg 0 0 10 10 re f".to_vec())
+                    .expect("content");
+            }),
+        ),
+        (
             "annotation-flags",
             &a2,
             PdfStandard::A2b,
@@ -439,6 +481,71 @@ fn each_rule_catches_the_violation_it_names() {
                         dict.remove(b"AFRelationship");
                     }
                 }
+            }),
+        ),
+        (
+            "pdfx-identification",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                info_dict(d).remove(b"GTS_PDFXVersion");
+            }),
+        ),
+        (
+            "pdfx-output-intent",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                // PDF/X's intent gets its own copy of the profile: PDF/A-2 wants one
+                // object shared by every intent.
+                let intents = catalog(d)
+                    .get(b"OutputIntents")
+                    .and_then(Object::as_array)
+                    .cloned()
+                    .expect("intents");
+                let profile = intents[0]
+                    .as_dict()
+                    .and_then(|i| i.get(b"DestOutputProfile"))
+                    .and_then(Object::as_reference)
+                    .expect("profile");
+                let copy = d.get_object(profile).cloned().expect("profile");
+                let copy = d.add_object(copy);
+                let mut intents = intents;
+                if let Object::Dictionary(i) = &mut intents[0] {
+                    i.set("DestOutputProfile", Object::Reference(copy));
+                }
+                catalog(d).set("OutputIntents", Object::Array(intents));
+            }),
+        ),
+        (
+            "pdfx-trapped",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                info_dict(d).set("Trapped", Object::Name(b"Unknown".to_vec()));
+            }),
+        ),
+        (
+            "pdfx-document-ids",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                let s = metadata_stream(d);
+                let xmp = String::from_utf8(s.content.clone()).expect("utf-8");
+                let xmp = xmp.replace("<xmpMM:VersionID>1</xmpMM:VersionID>", "");
+                s.set_plain_content(xmp.into_bytes());
+            }),
+        ),
+        (
+            "pdfx-page-boxes",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                let page = d.get_pages().into_values().next().expect("page");
+                let page = d.get_dictionary_mut(page).expect("page");
+                // A TrimBox reaching past the BleedBox.
+                let wide = [-20.0, -20.0, 620.0, 860.0].map(Object::Real);
+                page.set("TrimBox", Object::Array(wide.to_vec()));
             }),
         ),
     ];
@@ -553,6 +660,23 @@ fn pdfinfo_agrees_with_what_finish_wrote() {
     }
     let meta = run("pdfinfo", &["-meta", &p]);
     assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
+    // The print edition is PDF/X-4 (poppler reads the Info key) on PDF 1.6, and still
+    // PDF/A-2b in its XMP.
+    std::fs::write(&path, finished(Edition::Print, PdfStandard::A2b)).expect("write");
+    let out = squash(&run("pdfinfo", &[&p]));
+    for want in [
+        "PDF version: 1.6",
+        "PDF subtype: PDF/X-4",
+        "Abbreviation: PDF/X-4",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{out}");
+    }
+    let meta = run("pdfinfo", &["-meta", &p]);
+    assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
+    assert!(
+        meta.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"),
+        "{meta}"
+    );
 }
 
 #[test]
@@ -630,15 +754,16 @@ fn finishing_is_deterministic() {
     // clock, printpdf's random resource names — reaches the finished file.
     if let Some(dir) = std::env::var_os(CHILD) {
         let dir = std::path::PathBuf::from(dir);
-        let input = std::fs::read(dir.join("input.pdf")).expect("input");
         for (k, (edition, standard)) in ALL.into_iter().enumerate() {
+            let input = std::fs::read(dir.join(format!("{edition:?}.pdf"))).expect("input");
             let out = finish::finish(&input, &info(edition, standard)).expect("finish");
             std::fs::write(dir.join(format!("{k}.pdf")), out).expect("write");
         }
         return;
     }
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join("input.pdf"), input_pdf()).expect("input");
+    std::fs::write(dir.path().join("Screen.pdf"), input_pdf()).expect("input");
+    std::fs::write(dir.path().join("Print.pdf"), input_print_pdf()).expect("input");
     let child = Command::new(std::env::current_exe().expect("test binary"))
         .args([
             "--exact",
@@ -688,6 +813,7 @@ fn bad_input_and_bad_requests_are_errors_not_panics() {
     let err = finish::finish(&input_pdf(), &with_files).expect_err("A-2b with files");
     assert!(err.to_string().contains("a-3b"), "{err}");
     // An input that uses DeviceCMYK cannot be made PDF/A with an sRGB intent.
+    let i = info(Edition::Screen, PdfStandard::A2b);
     let mut doc = lopdf::Document::load_mem(&input_pdf()).expect("load");
     let page = doc.get_pages().into_values().next().expect("page");
     doc.add_page_contents(page, b"0 0 0 1 k".to_vec())
@@ -787,5 +913,80 @@ fn real_seed_in_every_variant_is_clean_and_verifies() {
                 "{what}: {meta}"
             );
         }
+    }
+}
+
+/// Ghostscript's `inkcov` device on real print editions: the fraction of each page's
+/// trim area that each ink covers. With a house whose inks are all black, every page
+/// without a figure or the logo (all but the first of the `long` fixture) must carry
+/// black ink alone: text, rules and furniture are painted in the house's inks, nothing
+/// in RGB or a four-colour black. With the built-in house the body text is black ink
+/// alone too, so a page's cyan is no more than its blue headings and rules (the only
+/// colour on it), which also carry magenta and yellow: the three cover the same area.
+#[test]
+fn print_text_is_black_ink_alone() {
+    if !common::need_tool("gs") {
+        return;
+    }
+    let sb = common::Sandbox::new();
+    sb.copy(
+        &common::root().join("tests/fixtures/long/long.md"),
+        "source/long.md",
+    );
+    sb.write(
+        "k/house.toml",
+        "[print_colours]\nblue = [0, 0, 0, 100]\naccent = [0, 0, 0, 60]\n",
+    );
+    let inkcov = |pdf: &std::path::Path| -> Vec<[f64; 4]> {
+        let out = run(
+            "gs",
+            &[
+                "-q",
+                "-dUseTrimBox",
+                "-o",
+                "-",
+                "-sDEVICE=inkcov",
+                pdf.to_str().unwrap_or(""),
+            ],
+        );
+        out.lines()
+            .filter(|l| l.contains("CMYK"))
+            .map(|l| {
+                let v: Vec<f64> = l
+                    .split_whitespace()
+                    .filter_map(|t| t.parse().ok())
+                    .collect();
+                [v[0], v[1], v[2], v[3]]
+            })
+            .collect()
+    };
+    sb.run(&[
+        "--house",
+        "k/house.toml",
+        "build",
+        "--edition",
+        "print",
+        "--format",
+        "pdf",
+    ])
+    .expect_code(0);
+    let pages = inkcov(&sb.path("dist/long.pdf"));
+    assert!(pages.len() > 3, "{pages:?}");
+    for (n, [c, m, y, k]) in pages.iter().enumerate().skip(1) {
+        assert!(
+            *c == 0.0 && *m == 0.0 && *y == 0.0 && *k > 0.01,
+            "page {}: C {c} M {m} Y {y} K {k}",
+            n + 1
+        );
+    }
+    sb.run(&["build", "--edition", "print", "--format", "pdf", "--force"])
+        .expect_code(0);
+    let pages = inkcov(&sb.path("dist/long.pdf"));
+    for (n, [c, m, y, k]) in pages.iter().enumerate().skip(1) {
+        assert!(
+            c == m && m == y && *c < 0.05 && *k > 0.05,
+            "page {}: C {c} M {m} Y {y} K {k}",
+            n + 1
+        );
     }
 }

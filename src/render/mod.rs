@@ -101,5 +101,5 @@ pub fn render_pdf(
         tagged: true,
         ..finish::Info::new(doc, house, options)
     };
-    finish::finish_document(pdf::document(doc, house, ahead)?, &info)
+    finish::finish_document(pdf::document(doc, house, ahead, options.edition)?, &info)
 }

@@ -362,8 +362,8 @@ mod tests {
         let cols = [icc::RED, icc::GREEN, icc::BLUE];
         let inv = invert(&cols);
         for (r, row) in inv.iter().enumerate() {
-            for c in 0..3 {
-                let v: f64 = (0..3).map(|k| row[k] * cols[c][k]).sum();
+            for (c, col) in cols.iter().enumerate() {
+                let v: f64 = row.iter().zip(col).map(|(a, b)| a * b).sum();
                 let want = if r == c { 1.0 } else { 0.0 };
                 assert!((v - want).abs() < 1e-9, "{r},{c}: {v}");
             }

@@ -17,6 +17,8 @@ pub mod icc;
 pub mod icc_cmyk;
 pub mod meta;
 pub mod pdfa;
+pub mod pdfx;
+mod pdfx_rules;
 pub mod print;
 pub mod xmp;
 
@@ -164,11 +166,14 @@ pub fn finish_document(mut doc: lopdf::Document, info: &Info) -> Result<Vec<u8>>
     print::apply(&mut doc, info).map_err(fail)?;
     pdfa::fix_annotations(&mut doc).map_err(fail)?;
     attach::embed(&mut doc, info).map_err(fail)?;
+    if info.edition == Edition::Print {
+        pdfx::figures_in_srgb(&mut doc);
+    }
     pdfa::conform(&mut doc, info).map_err(fail)?;
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|e| fail(format!("cannot write the PDF: {e}")))?;
-    let problems = audit::audit_document(&doc, &out, info.standard);
+    let problems = audit::audit_document(&doc, &out, info.standard, info.edition == Edition::Print);
     drop(doc);
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();

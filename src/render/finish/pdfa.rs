@@ -1,11 +1,13 @@
-//! PDF/A conformance: document information, XMP metadata, the sRGB output intent, the
-//! file identifier, the header, and annotation flags.
+//! PDF/A conformance: document information, XMP metadata, the output intent (sRGB for
+//! the screen edition; for print the CMYK one it shares with PDF/X-4, see [`super::pdfx`]),
+//! the file identifier, the header, and annotation flags.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::meta::{author_line, file_id, file_id_hex, keyword_line, pdf_date};
-use super::{icc, xmp, Info};
+use super::{icc, icc_cmyk, pdfx, xmp, Info};
 use crate::render::pdf_string::text_string;
+use crate::render::Edition;
 
 /// Annotation flags PDF/A forbids (Invisible, Hidden, NoView, ToggleNoView) and the one it
 /// requires (Print): ISO 19005-2, 6.3.2.
@@ -86,6 +88,12 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
         ("CreationDate", text_string(&date)),
         ("ModDate", text_string(&modified)),
     ]);
+    let print = info.edition == Edition::Print;
+    if print {
+        entries.push(("GTS_PDFXVersion", text_string(pdfx::PDFX_VERSION)));
+        // Nobody trapped the file; PDF/X wants that said, not left unknown.
+        entries.push(("Trapped", Object::Name(b"False".to_vec())));
+    }
     let info_id = doc.add_object(Dictionary::from_iter(entries));
     let packet = xmp::packet(info, &file_id_hex(info));
     let metadata = Stream::new(
@@ -98,32 +106,52 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
     // Left uncompressed so archive tools that do not inflate streams can read it.
     .with_compression(false);
     let metadata_id = doc.add_object(metadata);
+    // The print edition's one CMYK profile serves both intents (see `pdfx`).
+    let (profile, components) = if print {
+        (icc_cmyk::generic_cmyk(), 4)
+    } else {
+        (icc::srgb_v2(), 3)
+    };
     let profile = crate::render::deflate::stream(
-        Dictionary::from_iter(vec![("N", Object::Integer(3))]),
-        &icc::srgb_v2(),
+        Dictionary::from_iter(vec![("N", Object::Integer(components))]),
+        &profile,
     );
     let profile_id = doc.add_object(profile);
-    let intent = Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"OutputIntent".to_vec())),
-        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
-        ("OutputConditionIdentifier", text_string(OUTPUT_CONDITION)),
-        ("RegistryName", text_string("http://www.color.org")),
-        ("Info", text_string(icc::DESCRIPTION)),
-        ("DestOutputProfile", Object::Reference(profile_id)),
-    ]);
+    let intents = if print {
+        let intent = |subtype: &[u8]| {
+            Object::Dictionary(Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"OutputIntent".to_vec())),
+                ("S", Object::Name(subtype.to_vec())),
+                (
+                    "OutputConditionIdentifier",
+                    text_string(icc_cmyk::OUTPUT_CONDITION_ID),
+                ),
+                ("OutputCondition", text_string(icc_cmyk::OUTPUT_CONDITION)),
+                ("Info", text_string(icc_cmyk::DESCRIPTION)),
+                ("DestOutputProfile", Object::Reference(profile_id)),
+            ]))
+        };
+        vec![intent(b"GTS_PDFX"), intent(b"GTS_PDFA1")]
+    } else {
+        vec![Object::Dictionary(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"OutputIntent".to_vec())),
+            ("S", Object::Name(b"GTS_PDFA1".to_vec())),
+            ("OutputConditionIdentifier", text_string(OUTPUT_CONDITION)),
+            ("RegistryName", text_string("http://www.color.org")),
+            ("Info", text_string(icc::DESCRIPTION)),
+            ("DestOutputProfile", Object::Reference(profile_id)),
+        ]))]
+    };
     let catalog = doc
         .catalog_mut()
         .map_err(|e| format!("the PDF has no catalog: {e}"))?;
     catalog.set("Metadata", Object::Reference(metadata_id));
-    catalog.set(
-        "OutputIntents",
-        Object::Array(vec![Object::Dictionary(intent)]),
-    );
+    catalog.set("OutputIntents", Object::Array(intents));
     catalog.set("Lang", text_string(&info.language));
     doc.trailer.set("Info", Object::Reference(info_id));
     let id = Object::String(file_id(info).to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    doc.version = "1.7".into();
+    doc.version = if print { pdfx::PDF_VERSION } else { "1.7" }.into();
     // Four bytes above 127 on the second line mark the file as binary (ISO 19005-2, 6.1.2).
     doc.binary_mark = vec![0xE2, 0xE3, 0xCF, 0xD3];
     // The renderer's own metadata, output intent or info are now unreferenced.

@@ -126,8 +126,14 @@ pub fn shape_ahead(doc: &Document, house: &House, ahead: &Ahead<'_>) {
 
 /// Render the PDF edition of `doc` as a lopdf document, for [`crate::render::finish`]
 /// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise. What
-/// `ahead` has ready is taken from there.
-pub fn document(doc: &Document, house: &House, ahead: &Ahead<'_>) -> Result<lopdf::Document> {
+/// `ahead` has ready is taken from there. The print `edition` paints in the house's
+/// inks (DeviceCMYK), the screen edition in its RGB colours.
+pub fn document(
+    doc: &Document,
+    house: &House,
+    ahead: &Ahead<'_>,
+    edition: crate::render::Edition,
+) -> Result<lopdf::Document> {
     // Both editions are drawn in trim coordinates with full-bleed elements running
     // into the bleed; `render::finish` sets the page boxes and crop marks of the
     // print edition (docs/editions.md, "Page boxes").
@@ -195,7 +201,7 @@ pub fn document(doc: &Document, house: &House, ahead: &Ahead<'_>) -> Result<lopd
         images.push(f?);
     }
     let tree = setter.tags.into_inner();
-    write::write(doc, house, book, pages, images, &tree)
+    write::write(doc, house, book, pages, images, &tree, edition)
 }
 
 #[cfg(test)]
