@@ -660,6 +660,9 @@ pub struct Inputs {
     /// pixel count whatever the file's size: 100 megapixels (a 10000 × 10000 image,
     /// ten times a 300 dpi A4 page) take about 400 MB and a second or two to decode.
     pub max_image_megapixels: u32,
+    /// The print edition warns about a figure that prints below this many pixels per
+    /// inch at its placed width (300: the usual floor for offset print).
+    pub min_print_ppi: u32,
 }
 
 /// The largest [`Inputs::max_image_megapixels`] a house style may set: the decoders'
@@ -670,6 +673,7 @@ impl Default for Inputs {
     fn default() -> Self {
         Inputs {
             max_image_megapixels: 100,
+            min_print_ppi: 300,
         }
     }
 }

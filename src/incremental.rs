@@ -207,9 +207,11 @@ pub fn fresh(key: &Key, source: &Path, out: &OutDir) -> Option<Built> {
             return None;
         }
     }
+    // Up to date: nothing was rendered, so nothing is warned about again.
     Some(Built {
         source: source.to_owned(),
         slug,
         outputs,
+        warnings: Vec::new(),
     })
 }

@@ -497,6 +497,9 @@ fn report_build(cli: &Cli, outcome: &crate::build::Outcome, started: std::time::
     } else {
         if !cli.quiet {
             for b in &outcome.built {
+                for w in &b.warnings {
+                    say(&format!("warning: {}: {}\n", b.source.display(), w.message));
+                }
                 for o in &b.outputs {
                     say(&format!("wrote {} ({} bytes)\n", o.path.display(), o.bytes));
                 }

@@ -990,3 +990,89 @@ fn print_text_is_black_ink_alone() {
         );
     }
 }
+
+/// The print edition warns, on standard error and in `build --json`, about each figure
+/// that prints below the house's `inputs.min_print_ppi` at its placed width, naming the
+/// file and its resolution, and still builds; the screen edition does not warn.
+#[test]
+fn print_warns_about_figures_below_the_resolution_floor() {
+    let sb = common::Sandbox::new();
+    for f in ["constructs.md", "chart.png", "photo.jpg"] {
+        sb.copy(
+            &common::root().join("tests/fixtures/constructs").join(f),
+            &format!("source/{f}"),
+        );
+    }
+    // chart.png, 800 pixels across the text width (157 mm), is at 129 ppi; photo.jpg,
+    // 360 pixels in a column (84 mm), at 108 ppi.
+    let run = sb
+        .run(&["build", "--edition", "print", "--format", "pdf"])
+        .expect_code(0);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("chart.png") && warnings[0].contains("prints at 129 ppi"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        warnings[1].contains("photo.jpg") && warnings[1].contains("prints at 108 ppi"),
+        "{}",
+        run.stderr
+    );
+    assert!(sb.path("dist/constructs.pdf").exists());
+    let json = sb
+        .run(&[
+            "--json",
+            "build",
+            "--edition",
+            "print",
+            "--format",
+            "pdf",
+            "--force",
+        ])
+        .expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let listed = v["built"][0]["warnings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(listed.len(), 2, "{v}");
+    assert!(
+        listed[1]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("photo.jpg")),
+        "{v}"
+    );
+    // No warning in the screen edition, and no `warnings` key without one.
+    let screen = sb
+        .run(&["--json", "build", "--format", "pdf", "--force"])
+        .expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&screen.stdout).expect("json");
+    assert!(v["built"][0].get("warnings").is_none(), "{v}");
+    // The floor is the house's: at 120 ppi only the photo falls below it.
+    sb.write("h/house.toml", "[inputs]\nmin_print_ppi = 120\n");
+    let run = sb
+        .run(&[
+            "--house",
+            "h/house.toml",
+            "build",
+            "--edition",
+            "print",
+            "--format",
+            "pdf",
+            "--force",
+        ])
+        .expect_code(0);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(warnings[0].contains("photo.jpg"), "{}", run.stderr);
+}

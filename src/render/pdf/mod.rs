@@ -124,6 +124,25 @@ pub fn shape_ahead(doc: &Document, house: &House, ahead: &Ahead<'_>) {
     setter.shape_ahead(doc, &ahead.progress, &ahead.laid_out);
 }
 
+/// A figure as the layout placed it: what the print edition's resolution warning
+/// ([`crate::render::Warning`]) is worked out from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// The figure's number and its file.
+    pub number: u32,
+    pub path: std::path::PathBuf,
+    /// The image's width in pixels and its width on the page in points.
+    pub pixels: u32,
+    pub width_pt: f32,
+}
+
+impl Placement {
+    /// Pixels per inch at the placed width.
+    pub fn ppi(&self) -> f32 {
+        self.pixels as f32 * 72.0 / self.width_pt.max(f32::MIN_POSITIVE)
+    }
+}
+
 /// Render the PDF edition of `doc` as a lopdf document, for [`crate::render::finish`]
 /// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise. What
 /// `ahead` has ready is taken from there. The print `edition` paints in the house's
@@ -133,7 +152,7 @@ pub fn document(
     house: &House,
     ahead: &Ahead<'_>,
     edition: crate::render::Edition,
-) -> Result<lopdf::Document> {
+) -> Result<(lopdf::Document, Vec<Placement>)> {
     // Both editions are drawn in trim coordinates with full-bleed elements running
     // into the bleed; `render::finish` sets the page boxes and crop marks of the
     // print edition (docs/editions.md, "Page boxes").
@@ -174,6 +193,23 @@ pub fn document(
     if let Some(first) = pages.first_mut() {
         first.splice(0..0, head);
     }
+    // Figure images follow the logo (index 0) in the image table, in document order.
+    let placements: Vec<Placement> = pages
+        .iter()
+        .flatten()
+        .filter_map(|d| match d {
+            flow::Draw::Image { index, w, .. } => {
+                let f = setter.figures.get(index.checked_sub(setter.image_base)?)?;
+                Some(Placement {
+                    number: f.number,
+                    path: f.path.clone(),
+                    pixels: f.width,
+                    width_pt: *w,
+                })
+            }
+            _ => None,
+        })
+        .collect();
     let running = setter.running(doc);
     for (i, p) in pages.iter_mut().enumerate() {
         p.extend(setter.furniture(&running, i + 1));
@@ -201,7 +237,8 @@ pub fn document(
         images.push(f?);
     }
     let tree = setter.tags.into_inner();
-    write::write(doc, house, book, pages, images, &tree, edition)
+    let pdf = write::write(doc, house, book, pages, images, &tree, edition)?;
+    Ok((pdf, placements))
 }
 
 #[cfg(test)]
