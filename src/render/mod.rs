@@ -177,7 +177,11 @@ mod tests {
         // 300 pixels on 72 pt (one inch) is exactly 300 ppi.
         assert!(low_resolution(&[placed(1, 300, 72.0)], 300).is_empty());
         let w = low_resolution(
-            &[placed(2, 299, 72.0), placed(2, 299, 36.0), placed(3, 150, 72.0)],
+            &[
+                placed(2, 299, 72.0),
+                placed(2, 299, 36.0),
+                placed(3, 150, 72.0),
+            ],
             300,
         );
         assert_eq!(w.len(), 2, "{w:?}");

@@ -1,6 +1,7 @@
 //! The PDF/X-4 rules of the audit ([`super::audit`]): what the print edition claims and
-//! how [`super::pdfx`] meets it. Clause numbers are ISO 15930-7:2010 as we read it; the
-//! rules are listed in `docs/pdf.md` and each is broken on purpose in `tests/finish.rs`.
+//! how [`super::pdfx`] meets it. They follow ISO 15930-7 as secondary sources give it
+//! (the standard was not at hand, so no clause numbers); the rules are listed in
+//! `docs/pdf.md` and each is broken on purpose in `tests/finish.rs`.
 
 use lopdf::{Document, Object};
 
@@ -24,7 +25,7 @@ pub(super) fn check(doc: &Document, props: Option<&Properties>, bad: &mut Report
             .and_then(|p| p.get(&key(ns, local)))
             .and_then(|v| v.first().cloned())
     };
-    // 6.7.x: identification in both places.
+    // Identification in both places.
     let in_info = info
         .get(b"GTS_PDFXVersion")
         .and_then(Object::as_str)
@@ -43,7 +44,7 @@ pub(super) fn check(doc: &Document, props: Option<&Properties>, bad: &mut Report
             format!("XMP pdfxid:GTS_PDFXVersion is {in_xmp:?}, not {PDFX_VERSION:?}"),
         );
     }
-    // 6.7.x: trapping stated, True or False, the same in the XMP.
+    // Trapping stated, True or False, the same in the XMP.
     let trapped = info.get(b"Trapped").and_then(Object::as_name).ok();
     match trapped {
         Some(b"True" | b"False") => {
@@ -60,7 +61,7 @@ pub(super) fn check(doc: &Document, props: Option<&Properties>, bad: &mut Report
             "Info /Trapped is not /True or /False".into(),
         ),
     }
-    // 6.7.x: the document's identity and version in the XMP.
+    // The document's identity and version in the XMP.
     for local in ["DocumentID", "VersionID", "RenditionClass"] {
         if get(NS_XMPMM, local).is_none_or(|v| v.is_empty()) {
             bad("pdfx-document-ids", format!("XMP has no xmpMM:{local}"));
@@ -70,7 +71,7 @@ pub(super) fn check(doc: &Document, props: Option<&Properties>, bad: &mut Report
     page_boxes(doc, bad);
 }
 
-/// 6.2.4: one `GTS_PDFX` intent naming its condition, with an embedded CMYK output
+/// One `GTS_PDFX` intent naming its condition, with an embedded CMYK output
 /// profile; and (ISO 19005-2, 6.2.3) every intent with a profile points at that one
 /// indirect object.
 fn output_intent(doc: &Document, bad: &mut Report) {
@@ -122,7 +123,7 @@ fn output_intent(doc: &Document, bad: &mut Report) {
     }
 }
 
-/// 6.2.x: every page has a TrimBox, inside its BleedBox (when there is one), inside its
+/// Every page has a TrimBox, inside its BleedBox (when there is one), inside its
 /// MediaBox.
 fn page_boxes(doc: &Document, bad: &mut Report) {
     for (n, id) in doc.get_pages() {

@@ -78,7 +78,7 @@ pub fn packet(info: &Info, instance: &str) -> String {
     p += &format!("<pdfaid:part>{}</pdfaid:part>\n", part(info.standard));
     p += "<pdfaid:conformance>B</pdfaid:conformance>\n";
     if info.edition == Edition::Print {
-        // PDF/X-4 (ISO 15930-7, 6.7.x) wants the trapping state and the version and
+        // PDF/X-4 (ISO 15930-7) wants the trapping state and the version and
         // rendition of the document beside its ID; all three are properties of schemas
         // PDF/A predefines (pdf, xmpMM).
         p += "<pdf:Trapped>False</pdf:Trapped>\n";
