@@ -2,9 +2,12 @@
 //!
 //! [`finish`] takes the renderer's bytes and an [`Info`] and returns new bytes: page boxes
 //! and crop marks for the print edition ([`print`](mod@print)), PDF/A-2b or -3b conformance (document
-//! information, XMP metadata, the sRGB output intent, file ID; [`pdfa`], [`xmp`], [`icc`]),
-//! associated files for PDF/A-3b ([`attach`]). Before returning, the result is checked
-//! against every PDF/A rule we rely on ([`audit`], listed in the README ("The PDF/A rules we check")), so a file
+//! information, XMP metadata, the output intent, file ID; [`pdfa`], [`xmp`], [`icc`]),
+//! PDF/X-4 for the print edition (its CMYK output intent shared with PDF/A, figures in
+//! ICC-based sRGB, identification; [`pdfx`], [`icc_cmyk`]), associated files for
+//! PDF/A-3b ([`attach`]). Before returning, the result is checked
+//! against every PDF/A rule we rely on, and in print every PDF/X-4 rule ([`audit`], listed
+//! in `docs/pdf.md`), so a file
 //! that would not conform is an error, not a silent shipment.
 //!
 //! Like the renderers it is pure: bytes and data in, bytes out; no clock, file system or
