@@ -1076,3 +1076,36 @@ fn print_warns_about_figures_below_the_resolution_floor() {
     assert_eq!(warnings.len(), 1, "{}", run.stderr);
     assert!(warnings[0].contains("photo.jpg"), "{}", run.stderr);
 }
+
+/// A link's RGB `/C` colour goes with the screen edition's RGB intent only: the print
+/// edition drops it (the links have no border to colour), and the audit names one put
+/// back under `no-device-rgb`.
+#[test]
+fn print_links_carry_no_rgb_colour() {
+    let annots = |pdf: &[u8]| -> Vec<Dictionary> {
+        let d = lopdf::Document::load_mem(pdf).expect("load");
+        let page = d.get_pages().into_values().next().expect("page");
+        match d.get_dictionary(page).and_then(|p| p.get(b"Annots")) {
+            Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_dict().ok().cloned()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let screen = finished(Edition::Screen, PdfStandard::A2b);
+    assert!(
+        annots(&screen).iter().all(|a| a.has(b"C")),
+        "printpdf writes /C"
+    );
+    let print = finished(Edition::Print, PdfStandard::A2b);
+    let links = annots(&print);
+    assert!(!links.is_empty() && links.iter().all(|a| !a.has(b"C")));
+    let rules = broken_rules(&print, PdfStandard::A2b, |d| {
+        let page = d.get_pages().into_values().next().expect("page");
+        let page = d.get_dictionary_mut(page).expect("page");
+        if let Ok(Object::Array(a)) = page.get_mut(b"Annots") {
+            if let Some(Object::Dictionary(link)) = a.first_mut() {
+                link.set("C", Object::Array(vec![0.into(), 1.into(), 1.into()]));
+            }
+        }
+    });
+    assert_eq!(rules, vec!["no-device-rgb"]);
+}

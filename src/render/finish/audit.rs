@@ -517,6 +517,19 @@ fn check_dict(d: &Dictionary, link_action: bool, space: IntentSpace, bad: &mut R
         ),
         _ => {}
     }
+    // An annotation's colour with three components is RGB (ISO 32000-1, 12.5.2).
+    let annotation = d.get(b"Type").and_then(Object::as_name).ok() == Some(&b"Annot"[..]);
+    let rgb_colour = [&b"C"[..], b"IC"].iter().any(|k| {
+        d.get(k)
+            .and_then(Object::as_array)
+            .is_ok_and(|a| a.len() == 3)
+    });
+    if space == IntentSpace::Cmyk && annotation && rgb_colour {
+        bad(
+            "no-device-rgb",
+            "an annotation with an RGB /C or /IC and a CMYK output intent".into(),
+        );
+    }
 }
 
 /// Per-page rules: annotation flags and CMYK operators in content streams.

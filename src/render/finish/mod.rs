@@ -167,7 +167,7 @@ pub fn finish_document(mut doc: lopdf::Document, info: &Info) -> Result<Vec<u8>>
         ));
     }
     print::apply(&mut doc, info).map_err(fail)?;
-    pdfa::fix_annotations(&mut doc).map_err(fail)?;
+    pdfa::fix_annotations(&mut doc, info.edition == Edition::Print).map_err(fail)?;
     attach::embed(&mut doc, info).map_err(fail)?;
     if info.edition == Edition::Print {
         pdfx::figures_in_srgb(&mut doc);

@@ -17,8 +17,10 @@ const PRINT_FLAG: i64 = 4;
 /// The output condition our profile describes.
 pub const OUTPUT_CONDITION: &str = "sRGB IEC61966-2.1";
 
-/// Make every annotation printable and visible, as PDF/A requires.
-pub fn fix_annotations(doc: &mut Document) -> Result<(), String> {
+/// Make every annotation printable and visible, as PDF/A requires. With `cmyk` (the
+/// print edition's CMYK output intent) an RGB `/C` or `/IC` colour is dropped: PDF/A
+/// allows it only with an RGB intent, and our links have no border for it to colour.
+pub fn fix_annotations(doc: &mut Document, cmyk: bool) -> Result<(), String> {
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     for page in pages {
         let annots = match doc.get_dictionary(page).map(|d| d.get(b"Annots")) {
@@ -38,9 +40,17 @@ pub fn fix_annotations(doc: &mut Document) -> Result<(), String> {
                 Object::Reference(id) => {
                     if let Ok(d) = doc.get_dictionary_mut(*id) {
                         set_print_flag(d);
+                        if cmyk {
+                            drop_rgb_colours(d);
+                        }
                     }
                 }
-                Object::Dictionary(d) => set_print_flag(d),
+                Object::Dictionary(d) => {
+                    set_print_flag(d);
+                    if cmyk {
+                        drop_rgb_colours(d);
+                    }
+                }
                 _ => {}
             }
         }
@@ -59,6 +69,18 @@ pub fn fix_annotations(doc: &mut Document) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn drop_rgb_colours(annot: &mut Dictionary) {
+    for key in [&b"C"[..], b"IC"] {
+        if annot
+            .get(key)
+            .and_then(Object::as_array)
+            .is_ok_and(|a| a.len() == 3)
+        {
+            annot.remove(key);
+        }
+    }
 }
 
 fn set_print_flag(annot: &mut Dictionary) {
