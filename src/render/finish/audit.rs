@@ -1,5 +1,5 @@
 //! A checker for the PDF/A rules briefpress relies on (veraPDF is not available to us),
-//! and for the print edition's PDF/X-4 rules ([`super::pdfx_rules`]).
+//! and for the print edition's PDF/X-4 rules (`pdfx_rules.rs`).
 //!
 //! Each rule has a short id, listed with its clause in the README ("The PDF/A rules we check"); `tests/finish.rs`
 //! shows that a finished file passes every rule and that breaking a file breaks the rule.
