@@ -22,6 +22,7 @@ pub struct Style {
     pub labels: Labels,
     pub colours: Colours,
     pub print_colours: PrintColours,
+    pub print: Print,
     pub fonts: Fonts,
     pub page: Page,
     pub masthead: Masthead,
@@ -152,6 +153,22 @@ impl Default for PrintColours {
             band_text: Some(Cmyk([0.0, 0.0, 0.0, 0.0])),
         }
     }
+}
+
+/// The press condition the print edition is made for: its output intent's ICC profile
+/// and names (ISO 15930-7; `docs/pdf.md`). Empty (the default): the built-in generic
+/// CMYK profile under the condition `Custom`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Print {
+    /// An ICC output profile (CMYK, class `prtr`), relative to the house file.
+    pub output_profile: String,
+    /// The condition's name, e.g. `FOGRA39` (required with a profile).
+    pub output_condition_identifier: String,
+    /// The registry the name is from, e.g. `http://www.color.org`; may be empty.
+    pub registry_name: String,
+    /// A description of the condition for people; may be empty.
+    pub output_condition: String,
 }
 
 /// The keys of `[colours]` and `[print_colours]`, in the order of their fields.
@@ -760,6 +777,9 @@ pub struct House {
     /// Font files in the order of [`Fonts::all_files`].
     pub fonts: Vec<Asset>,
     pub logo: Asset,
+    /// The print edition's output profile ([`Print::output_profile`]), if the style names
+    /// one.
+    pub print_profile: Option<Asset>,
 }
 
 impl House {
@@ -889,6 +909,19 @@ pub fn load(path: &Path) -> Result<House> {
             .map(Bytes::from)
             .map_err(|e| Error::io("read house file", p, e))
     })?;
+    if let Some(profile) = &house.print_profile {
+        if let Some(problem) = print_profile_problem(&profile.bytes) {
+            return Err(Error::Source(Box::new(SourceDiagnostics {
+                path: path.to_owned(),
+                text: text.clone(),
+                diagnostics: vec![Diagnostic::whole_file(format!(
+                    "print.output_profile {:?} {problem}",
+                    profile.name
+                ))
+                .with_hint("name the printer's CMYK output profile, or leave it empty for the built-in generic one")],
+            })));
+        }
+    }
     // Every font is checked once, here, where it is read: it is the same parse
     // `rustybuzz::Face::from_slice` starts with, so a font that passes gives a shaping
     // face later. (The built-in fonts are parsed by a unit test, `builtin_fonts_parse`.)
@@ -984,13 +1017,39 @@ fn load_assets(
         name: style.masthead.logo.clone(),
         bytes: read(&style.masthead.logo)?,
     };
+    let print_profile = match style.print.output_profile.as_str() {
+        "" => None,
+        name => Some(Asset {
+            name: name.to_owned(),
+            bytes: read(name)?,
+        }),
+    };
     Ok(House {
         style,
         origin,
         toml,
         fonts,
         logo,
+        print_profile,
     })
+}
+
+/// Why `icc` cannot be a print output intent's profile, if it cannot: PDF/X-4 and PDF/A
+/// want an output device (`prtr`) profile, and the print edition paints in CMYK.
+pub fn print_profile_problem(icc: &[u8]) -> Option<String> {
+    let size = icc
+        .get(..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    if icc.len() < 132 || size != Some(icc.len()) || icc.get(36..40) != Some(b"acsp") {
+        return Some("is not an ICC profile (no `acsp` signature or a wrong size field)".into());
+    }
+    if icc.get(12..16) != Some(b"prtr") || icc.get(16..20) != Some(b"CMYK") {
+        return Some("is not a CMYK output (printer) ICC profile".into());
+    }
+    if icc.get(8).is_none_or(|&v| v > 4) {
+        return Some("is an ICC profile newer than version 4".into());
+    }
+    None
 }
 
 /// Parse and check `house.toml` text.
@@ -1016,6 +1075,15 @@ pub fn parse_style(path: &Path, text: &str) -> Result<Style> {
         fail(d)
     })?;
     forget_inks_of_changed_colours(&mut style, text);
+    let pr = &style.print;
+    if pr.output_profile.is_empty() != pr.output_condition_identifier.is_empty() {
+        return Err(fail(
+            Diagnostic::whole_file(
+                "print.output_profile and print.output_condition_identifier go together",
+            )
+            .with_hint("name the profile and the condition it characterises, or neither"),
+        ));
+    }
     let p = &style.page;
     let text_width = p.width - p.margin_left - p.margin_right;
     let col_width = (text_width - p.gutter * f32::from(p.columns.saturating_sub(1)))

@@ -1109,3 +1109,82 @@ fn print_links_carry_no_rgb_colour() {
     });
     assert_eq!(rules, vec!["no-device-rgb"]);
 }
+
+/// A house that names its press condition (`[print]`) gets it in both output intents,
+/// with the profile's bytes as given; a profile that is not a CMYK output profile, or a
+/// profile without its condition's name, is refused; and a changed profile rebuilds.
+#[test]
+fn a_house_press_condition_is_the_print_output_intent() {
+    let sb = common::Sandbox::new();
+    sb.copy(&common::fixture("seed"), "source/seed.md");
+    // Any CMYK output profile will do for the test: the generic one, under another name.
+    let profile = briefpress::render::finish::icc_cmyk::generic_cmyk();
+    sb.write("h/press.icc", &profile);
+    sb.write(
+        "h/house.toml",
+        "[print]\noutput_profile = \"press.icc\"\noutput_condition_identifier = \"FOGRA39\"\n\
+         registry_name = \"http://www.color.org\"\noutput_condition = \"Coated offset\"\n",
+    );
+    let build = |extra: &[&str]| {
+        let mut args = vec!["--house", "h/house.toml", "build", "--edition", "print"];
+        args.extend_from_slice(extra);
+        sb.run(&args)
+    };
+    build(&[]).expect_code(0);
+    sb.run(&["--house", "h/house.toml", "check"]).expect_code(0);
+    let pdf = std::fs::read(sb.path("dist/seed.pdf")).expect("pdf");
+    assert_eq!(
+        audit::audit(&pdf, PdfStandard::A2b).expect("audit"),
+        Vec::new()
+    );
+    let doc = lopdf::Document::load_mem(&pdf).expect("load");
+    let intents = doc
+        .catalog()
+        .and_then(|c| c.get(b"OutputIntents"))
+        .and_then(Object::as_array)
+        .cloned()
+        .expect("intents");
+    assert_eq!(intents.len(), 2);
+    for i in &intents {
+        let i = i.as_dict().expect("intent");
+        let text = |k: &[u8]| {
+            i.get(k)
+                .and_then(Object::as_str)
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .unwrap_or_default()
+        };
+        assert_eq!(text(b"OutputConditionIdentifier"), "FOGRA39");
+        assert_eq!(text(b"RegistryName"), "http://www.color.org");
+        assert_eq!(text(b"OutputCondition"), "Coated offset");
+        let stream = i
+            .get(b"DestOutputProfile")
+            .and_then(Object::as_reference)
+            .and_then(|r| doc.get_object(r))
+            .and_then(Object::as_stream)
+            .expect("profile");
+        assert_eq!(stream.decompressed_content().expect("inflate"), profile);
+    }
+    // A changed profile is a changed input: the brief is built again.
+    let same = build(&[]).expect_code(0);
+    assert!(same.stderr.contains("1 up to date"), "{}", same.stderr);
+    let mut other = profile.clone();
+    let last = other.len() - 1;
+    other[last] ^= 1;
+    sb.write("h/press.icc", &other);
+    let again = build(&[]).expect_code(0);
+    assert!(again.stderr.contains("1 brief built"), "{}", again.stderr);
+    // An RGB profile is refused, naming the key.
+    sb.write("h/press.icc", briefpress::render::finish::icc::srgb_v2());
+    let refused = build(&["--force"]).expect_code(1);
+    assert!(
+        refused.stderr.contains("print.output_profile")
+            && refused.stderr.contains("not a CMYK output"),
+        "{}",
+        refused.stderr
+    );
+    // A profile without the name of its condition is refused.
+    sb.write("h/press.icc", &profile);
+    sb.write("h/house.toml", "[print]\noutput_profile = \"press.icc\"\n");
+    let refused = build(&["--force"]).expect_code(1);
+    assert!(refused.stderr.contains("go together"), "{}", refused.stderr);
+}

@@ -15,8 +15,8 @@
 //! unregistered `Custom` one ([`OUTPUT_CONDITION_ID`]). What the print edition puts on
 //! the plates does not depend on it: text and house colours are given as inks, and the
 //! RIP converts the figures (kept in sRGB, see [`super::pdfx`]) with the press's own
-//! profile. A house that has a licensed characterisation should be able to name it;
-//! that is not built yet (docs/pdf.md).
+//! profile. A house that has the printer's characterisation names it in `[print]` of
+//! its style, and that profile takes this one's place (docs/pdf.md).
 //!
 //! Layout: ICC.1:2001-04 (version 2.1), device class `prtr`, data colour space CMYK,
 //! connection space CIELAB (D50), and the tags an output profile requires: `desc`,

@@ -89,6 +89,18 @@ pub struct Info {
     pub attachments: Vec<Attachment>,
     /// Stable text the file identifier and XMP document ID are derived from.
     pub id_seed: String,
+    /// The print edition's output condition, when the house names one (else the
+    /// generic profile of [`icc_cmyk`]).
+    pub output: Option<OutputCondition>,
+}
+
+/// A press condition and its ICC output profile, from `[print]` of the house style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputCondition {
+    pub profile: crate::house::Bytes,
+    pub identifier: String,
+    pub registry_name: String,
+    pub condition: String,
 }
 
 impl Info {
@@ -111,6 +123,15 @@ impl Info {
             tagged: false,
             attachments: Vec::new(),
             id_seed: crate::content::content(doc, &house.style).digest(),
+            output: house.print_profile.as_ref().map(|p| {
+                let pr = &house.style.print;
+                OutputCondition {
+                    profile: p.bytes.clone(),
+                    identifier: pr.output_condition_identifier.clone(),
+                    registry_name: pr.registry_name.clone(),
+                    condition: pr.output_condition.clone(),
+                }
+            }),
         }
     }
 

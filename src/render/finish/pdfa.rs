@@ -128,11 +128,12 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
     // Left uncompressed so archive tools that do not inflate streams can read it.
     .with_compression(false);
     let metadata_id = doc.add_object(metadata);
-    // The print edition's one CMYK profile serves both intents (see `pdfx`).
-    let (profile, components) = if print {
-        (icc_cmyk::generic_cmyk(), 4)
-    } else {
-        (icc::srgb_v2(), 3)
+    // The print edition's one CMYK profile serves both intents (see `pdfx`): the
+    // house's press condition, else the generic one.
+    let (profile, components) = match (print, &info.output) {
+        (true, Some(o)) => (o.profile.to_vec(), 4),
+        (true, None) => (icc_cmyk::generic_cmyk(), 4),
+        (false, _) => (icc::srgb_v2(), 3),
     };
     let profile = crate::render::deflate::stream(
         Dictionary::from_iter(vec![("N", Object::Integer(components))]),
@@ -140,18 +141,37 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
     );
     let profile_id = doc.add_object(profile);
     let intents = if print {
+        let (id, registry, condition, about) = match &info.output {
+            Some(o) => (
+                o.identifier.as_str(),
+                o.registry_name.as_str(),
+                o.condition.as_str(),
+                o.condition.as_str(),
+            ),
+            None => (
+                icc_cmyk::OUTPUT_CONDITION_ID,
+                "",
+                icc_cmyk::OUTPUT_CONDITION,
+                icc_cmyk::DESCRIPTION,
+            ),
+        };
         let intent = |subtype: &[u8]| {
-            Object::Dictionary(Dictionary::from_iter(vec![
+            let mut d = Dictionary::from_iter(vec![
                 ("Type", Object::Name(b"OutputIntent".to_vec())),
                 ("S", Object::Name(subtype.to_vec())),
-                (
-                    "OutputConditionIdentifier",
-                    text_string(icc_cmyk::OUTPUT_CONDITION_ID),
-                ),
-                ("OutputCondition", text_string(icc_cmyk::OUTPUT_CONDITION)),
-                ("Info", text_string(icc_cmyk::DESCRIPTION)),
-                ("DestOutputProfile", Object::Reference(profile_id)),
-            ]))
+                ("OutputConditionIdentifier", text_string(id)),
+            ]);
+            for (key, value) in [
+                ("RegistryName", registry),
+                ("OutputCondition", condition),
+                ("Info", about),
+            ] {
+                if !value.is_empty() {
+                    d.set(key, text_string(value));
+                }
+            }
+            d.set("DestOutputProfile", Object::Reference(profile_id));
+            Object::Dictionary(d)
         };
         vec![intent(b"GTS_PDFX"), intent(b"GTS_PDFA1")]
     } else {

@@ -3,11 +3,11 @@
 //! What makes the print edition a PDF/X-4 (ISO 15930-7) file, and where it is written:
 //! - the renderer paints text and house colours in DeviceCMYK, as the house's inks
 //!   (`render::pdf::write`, `[print_colours]` of `house.toml`); text is black ink alone;
-//! - one CMYK output profile ([`super::icc_cmyk`]) is the `DestOutputProfile` of both
-//!   output intents, `GTS_PDFX` and `GTS_PDFA1`: PDF/A-2 (ISO 19005-2, 6.2.3) allows
-//!   several output intents only when they share that one indirect object, and with a
-//!   CMYK intent PDF/A forbids DeviceRGB, so nothing on a print page is DeviceRGB
-//!   ([`super::pdfa::conform`]);
+//! - one CMYK output profile (the house's `[print]` one, else [`super::icc_cmyk`]) is the
+//!   `DestOutputProfile` of both output intents, `GTS_PDFX` and `GTS_PDFA1`: PDF/A-2
+//!   (ISO 19005-2, 6.2.3) allows several output intents only when they share that one
+//!   indirect object, and with a CMYK intent PDF/A forbids DeviceRGB, so nothing on a
+//!   print page is DeviceRGB ([`super::pdfa::conform`]);
 //! - `/GTS_PDFXVersion (PDF/X-4)` and `/Trapped /False` in the Info dictionary and
 //!   `pdfxid:GTS_PDFXVersion`, `pdf:Trapped`, `xmpMM:VersionID` and
 //!   `xmpMM:RenditionClass` in the XMP ([`super::xmp`]), with a PDF/A extension schema
