@@ -53,6 +53,10 @@ pub struct Built {
     pub source: PathBuf,
     pub slug: String,
     pub outputs: Vec<Output>,
+    /// What the reader should know that did not stop the build (figures below the
+    /// print resolution floor); absent from `--json` when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<render::Warning>,
 }
 
 /// A source found by [`discover`].
@@ -223,6 +227,8 @@ pub struct Rendered {
     pub path: PathBuf,
     pub staged: crate::write::Staged,
     pub digest: crate::manifest::EditionDigest,
+    /// Warnings about this edition ([`render::render_pdf_with_warnings`]).
+    pub warnings: Vec<render::Warning>,
 }
 
 /// A brief rendered: its document, its editions staged, and its manifest still without
@@ -270,17 +276,18 @@ pub fn render_brief(
     // render side by side, and each is written out (to a temporary name) and hashed by
     // the thread that rendered it. `collect` keeps the requested order.
     let one = |format: Format| -> Result<Rendered> {
-        let bytes = match format {
+        let (bytes, warnings) = match format {
             Format::Pdf => {
                 let files = match options.pdf_standard {
                     PdfStandard::A3b => a3b_attachments(source_bytes, &doc, house),
                     PdfStandard::A2b => Vec::new(),
                 };
-                render::render_pdf(&doc, house, &options, &content.sha256, files)?
+                render::render_pdf_with_warnings(&doc, house, &options, &content.sha256, files)?
             }
-            Format::Epub | Format::Txt => {
-                render::render_edition(&doc, house, format, &options, &content.sha256)?
-            }
+            Format::Epub | Format::Txt => (
+                render::render_edition(&doc, house, format, &options, &content.sha256)?,
+                Vec::new(),
+            ),
         };
         let file = format!("{}.{}", doc.slug, format.ext());
         let staged = out.stage(&file, &bytes)?;
@@ -289,6 +296,7 @@ pub fn render_brief(
             path: out.path.join(&file),
             staged,
             digest: crate::manifest::EditionDigest::of(file, format, &bytes),
+            warnings,
         })
     };
     let rendered: Vec<Result<Rendered>> = {
@@ -365,7 +373,9 @@ pub fn build_one(
     let mut outputs = Vec::new();
     let mut digests = Vec::new();
     let mut staged = Vec::new();
+    let mut warnings = Vec::new();
     for e in editions {
+        warnings.extend(e.warnings);
         outputs.push(Output {
             format: e.format,
             path: e.path,
@@ -395,6 +405,7 @@ pub fn build_one(
         source: path.to_owned(),
         slug: doc.slug.clone(),
         outputs,
+        warnings,
     })
 }
 

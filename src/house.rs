@@ -27,6 +27,8 @@ pub struct Style {
     pub organisation: Organisation,
     pub labels: Labels,
     pub colours: Colours,
+    pub print_colours: PrintColours,
+    pub print: Print,
     pub fonts: Fonts,
     pub page: Page,
     pub masthead: Masthead,
@@ -100,6 +102,105 @@ impl<'de> Deserialize<'de> for Rgb {
             (true, Some(r), Some(g), Some(b)) => Ok(Rgb(r, g, b)),
             _ => Err(serde::de::Error::custom(format!(
                 "colour {s:?} is not of the form #RRGGBB"
+            ))),
+        }
+    }
+}
+
+/// The print edition's inks for the colours of [`Colours`], field by field (`None`: the
+/// colour is converted by rule, [`Cmyk::from_rgb`]). A house file that sets a colour
+/// of `[colours]` and not its ink here gets `None` for it, never the ink chosen for
+/// the built-in colour (see [`parse_style`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintColours {
+    pub blue: Option<Cmyk>,
+    pub accent: Option<Cmyk>,
+    pub text: Option<Cmyk>,
+    pub band_text: Option<Cmyk>,
+}
+
+/// The press condition the print edition is made for: its output intent's ICC profile
+/// and names (ISO 15930-7; `docs/pdf.md`). Empty (the default): the built-in generic
+/// CMYK profile under the condition `Custom`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Print {
+    /// An ICC output profile (CMYK, class `prtr`), relative to the house file.
+    pub output_profile: String,
+    /// The condition's name, e.g. `FOGRA39` (required with a profile).
+    pub output_condition_identifier: String,
+    /// The registry the name is from, e.g. `http://www.color.org`; may be empty.
+    pub registry_name: String,
+    /// A description of the condition for people; may be empty.
+    pub output_condition: String,
+}
+
+/// The keys of `[colours]` and `[print_colours]`, in the order of their fields.
+const COLOUR_KEYS: [&str; 4] = ["blue", "accent", "text", "band_text"];
+
+impl Style {
+    /// The ink the print edition uses for screen colour `rgb`: the ink of the first
+    /// house colour equal to it, else [`Cmyk::from_rgb`].
+    pub fn ink(&self, rgb: Rgb) -> Cmyk {
+        let c = &self.colours;
+        let p = &self.print_colours;
+        let pairs = [
+            (c.blue, p.blue),
+            (c.accent, p.accent),
+            (c.text, p.text),
+            (c.band_text, p.band_text),
+        ];
+        pairs
+            .iter()
+            .find(|(screen, _)| *screen == rgb)
+            .and_then(|(_, ink)| *ink)
+            .unwrap_or_else(|| Cmyk::from_rgb(rgb))
+    }
+}
+
+/// Ink percentages of cyan, magenta, yellow and black, each 0–100, written
+/// `[c, m, y, k]` in the house file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cmyk(pub [f32; 4]);
+
+impl Cmyk {
+    /// Components in 0.0..=1.0 for PDF operators.
+    pub fn unit(&self) -> [f32; 4] {
+        self.0.map(|v| v / 100.0)
+    }
+
+    /// Whether only the black ink is used (text that prints on one plate).
+    pub fn is_black_only(&self) -> bool {
+        self.0[..3].iter().all(|&v| v == 0.0)
+    }
+
+    /// The rule for a colour without a house ink: full grey component replacement, so
+    /// black carries everything the three colours share and a neutral grey is black ink
+    /// alone (never a four-colour grey). Rounded to whole per cent.
+    pub fn from_rgb(rgb: Rgb) -> Cmyk {
+        let [r, g, b] = rgb.unit();
+        let k = 1.0 - r.max(g).max(b);
+        let part = |v: f32| {
+            if k >= 1.0 {
+                0.0
+            } else {
+                ((1.0 - v - k) / (1.0 - k) * 100.0).round()
+            }
+        };
+        Cmyk([part(r), part(g), part(b), (k * 100.0).round()])
+    }
+}
+
+impl<'de> Deserialize<'de> for Cmyk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let v = Vec::<f64>::deserialize(d)?;
+        match v.as_slice() {
+            [c, m, y, k] if v.iter().all(|x| (0.0..=100.0).contains(x)) => {
+                Ok(Cmyk([*c as f32, *m as f32, *y as f32, *k as f32]))
+            }
+            _ => Err(serde::de::Error::custom(format!(
+                "ink {v:?} is not four per cent values [c, m, y, k] from 0 to 100"
             ))),
         }
     }
@@ -410,6 +511,9 @@ pub struct Inputs {
     /// pixel count whatever the file's size: 100 megapixels (a 10000 × 10000 image,
     /// ten times a 300 dpi A4 page) take about 400 MB and a second or two to decode.
     pub max_image_megapixels: u32,
+    /// The print edition warns about a figure that prints below this many pixels per
+    /// inch at its placed width (300: the usual floor for offset print).
+    pub min_print_ppi: u32,
 }
 
 /// The largest [`Inputs::max_image_megapixels`] a house style may set: the decoders'
@@ -498,6 +602,9 @@ pub struct House {
     /// Font files in the order of [`Fonts::all_files`].
     pub fonts: Vec<Asset>,
     pub logo: Asset,
+    /// The print edition's output profile ([`Print::output_profile`]), if the style names
+    /// one.
+    pub print_profile: Option<Asset>,
 }
 
 impl House {
@@ -632,6 +739,19 @@ pub fn load(path: &Path) -> Result<House> {
             .map(Bytes::from)
             .map_err(|e| Error::io("read house file", p, e))
     })?;
+    if let Some(profile) = &house.print_profile {
+        if let Some(problem) = print_profile_problem(&profile.bytes) {
+            return Err(Error::Source(Box::new(SourceDiagnostics {
+                path: path.to_owned(),
+                text: text.clone(),
+                diagnostics: vec![Diagnostic::whole_file(format!(
+                    "print.output_profile {:?} {problem}",
+                    profile.name
+                ))
+                .with_hint("name the printer's CMYK output profile, or leave it empty for the built-in generic one")],
+            })));
+        }
+    }
     // Every font is checked once, here, where it is read: it is the same parse
     // `rustybuzz::Face::from_slice` starts with, so a font that passes gives a shaping
     // face later. (The built-in fonts are parsed by a unit test, `builtin_fonts_parse`.)
@@ -661,6 +781,28 @@ pub fn builtin_files() -> (&'static str, &'static [(&'static str, &'static [u8])
 
 /// The fonts' licence (SIL Open Font License), which must travel with copies of them.
 pub const FONT_LICENCE: &[u8] = include_bytes!("../fonts/OFL.txt");
+
+/// A colour the house file sets in `[colours]` without its ink in `[print_colours]`
+/// loses the built-in ink (chosen for the built-in colour): the print edition then
+/// converts it by rule rather than printing the old colour.
+fn forget_inks_of_changed_colours(style: &mut Style, text: &str) {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return;
+    };
+    let has = |section: &str, key: &str| {
+        table
+            .get(section)
+            .and_then(toml::Value::as_table)
+            .is_some_and(|t| t.contains_key(key))
+    };
+    let p = &mut style.print_colours;
+    let inks = [&mut p.blue, &mut p.accent, &mut p.text, &mut p.band_text];
+    for (key, ink) in COLOUR_KEYS.iter().zip(inks) {
+        if has("colours", key) && !has("print_colours", key) {
+            *ink = None;
+        }
+    }
+}
 
 /// The file names a house file spells out itself (under `[fonts]` and `masthead.logo`),
 /// as opposed to those it leaves to the defaults. The text has already been parsed by
@@ -705,13 +847,39 @@ fn load_assets(
         name: style.masthead.logo.clone(),
         bytes: read(&style.masthead.logo)?,
     };
+    let print_profile = match style.print.output_profile.as_str() {
+        "" => None,
+        name => Some(Asset {
+            name: name.to_owned(),
+            bytes: read(name)?,
+        }),
+    };
     Ok(House {
         style,
         origin,
         toml,
         fonts,
         logo,
+        print_profile,
     })
+}
+
+/// Why `icc` cannot be a print output intent's profile, if it cannot: PDF/X-4 and PDF/A
+/// want an output device (`prtr`) profile, and the print edition paints in CMYK.
+pub fn print_profile_problem(icc: &[u8]) -> Option<String> {
+    let size = icc
+        .get(..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    if icc.len() < 132 || size != Some(icc.len()) || icc.get(36..40) != Some(b"acsp") {
+        return Some("is not an ICC profile (no `acsp` signature or a wrong size field)".into());
+    }
+    if icc.get(12..16) != Some(b"prtr") || icc.get(16..20) != Some(b"CMYK") {
+        return Some("is not a CMYK output (printer) ICC profile".into());
+    }
+    if icc.get(8).is_none_or(|&v| v > 4) {
+        return Some("is an ICC profile newer than version 4".into());
+    }
+    None
 }
 
 /// `over` laid over `base`: every key of `over` replaces the same key of `base`, except
@@ -756,7 +924,7 @@ fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
         };
         Style::deserialize(toml::de::Deserializer::from(Spanned::new(span, table)))
     });
-    let style: Style = parsed.map_err(|e| {
+    let mut style: Style = parsed.map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().to_owned();
         let mut d = Diagnostic::new(message.clone(), span.clone());
@@ -769,6 +937,16 @@ fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
         }
         fail(d)
     })?;
+    forget_inks_of_changed_colours(&mut style, text);
+    let pr = &style.print;
+    if pr.output_profile.is_empty() != pr.output_condition_identifier.is_empty() {
+        return Err(fail(
+            Diagnostic::whole_file(
+                "print.output_profile and print.output_condition_identifier go together",
+            )
+            .with_hint("name the profile and the condition it characterises, or neither"),
+        ));
+    }
     let p = &style.page;
     let text_width = p.width - p.margin_left - p.margin_right;
     let col_width = (text_width - p.gutter * f32::from(p.columns.saturating_sub(1)))
@@ -907,6 +1085,56 @@ mod tests {
         let ok =
             "[typeset]\nletter_spacing_min = 0.0\nletter_spacing_max = 0.0\nprotrude_right = {}\n";
         assert!(parse_style(Path::new("h.toml"), ok).is_ok());
+    }
+
+    #[test]
+    fn print_inks_follow_the_house_colours_they_were_chosen_for() -> Result<()> {
+        let built_in = defaults()?;
+        assert_eq!(
+            built_in.ink(built_in.colours.text),
+            Cmyk([0.0, 0.0, 0.0, 100.0])
+        );
+        assert!(built_in.ink(built_in.colours.text).is_black_only());
+        // A house that changes the blue without its ink does not print the old navy.
+        let red = parse_style(Path::new("h.toml"), "[colours]\nblue = \"#7A1F1F\"\n")?;
+        assert_eq!(red.print_colours.blue, None);
+        assert_eq!(
+            red.ink(Rgb(0x7A, 0x1F, 0x1F)),
+            Cmyk::from_rgb(Rgb(0x7A, 0x1F, 0x1F))
+        );
+        assert_eq!(red.print_colours.text, built_in.print_colours.text);
+        // Given with its ink, the ink is used.
+        let both = parse_style(
+            Path::new("h.toml"),
+            "[colours]\nblue = \"#7A1F1F\"\n[print_colours]\nblue = [0, 90, 80, 40]\n",
+        )?;
+        assert_eq!(both.ink(both.colours.blue), Cmyk([0.0, 90.0, 80.0, 40.0]));
+        Ok(())
+    }
+
+    #[test]
+    fn colours_without_an_ink_convert_greys_to_black_ink_alone() {
+        assert_eq!(
+            Cmyk::from_rgb(Rgb(0x1A, 0x1A, 0x1A)),
+            Cmyk([0.0, 0.0, 0.0, 90.0])
+        );
+        assert_eq!(Cmyk::from_rgb(Rgb(0, 0, 0)), Cmyk([0.0, 0.0, 0.0, 100.0]));
+        assert_eq!(
+            Cmyk::from_rgb(Rgb(255, 255, 255)),
+            Cmyk([0.0, 0.0, 0.0, 0.0])
+        );
+        assert_eq!(
+            Cmyk::from_rgb(Rgb(255, 0, 0)),
+            Cmyk([0.0, 100.0, 100.0, 0.0])
+        );
+    }
+
+    #[test]
+    fn inks_outside_0_to_100_or_not_four_are_refused() {
+        for bad in ["[0, 0, 0]", "[0, 0, 0, 101]", "[-1, 0, 0, 0]", "\"black\""] {
+            let text = format!("[print_colours]\ntext = {bad}\n");
+            assert!(parse_style(Path::new("h.toml"), &text).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! what a build would write, so the build can skip the brief.
 //!
 //! A brief is up to date when its release manifest records the same inputs as now (the
-//! source's bytes and path, every figure, the house style, its fonts and logo, the
+//! source's bytes and path, every figure, the house style, its fonts, logo and print profile, the
 //! options and `--set` overrides, the briefpress version and the date's origin, and with
 //! `--sign-key` the signature this key makes of the manifest) and every edition it lists is
 //! still in the folder with its recorded size and SHA-256. Nothing is parsed: the
@@ -39,6 +39,7 @@ pub struct Key {
     house: String,
     fonts: Vec<FileDigest>,
     logo: String,
+    print_profile: Option<String>,
     edition: String,
     pdf_standard: String,
     env_epoch: Option<i64>,
@@ -63,6 +64,7 @@ impl Key {
             house: crate::manifest::house_digest(house).sha256,
             fonts: crate::manifest::house_fonts(house),
             logo: house.logo.sha256(),
+            print_profile: house.print_profile.as_ref().map(|p| p.sha256()),
             edition: name(req.edition),
             pdf_standard: name(req.pdf_standard),
             env_epoch: req.source_date_epoch,
@@ -96,6 +98,7 @@ pub fn record(req: &Request, house: &House, doc: &Document, source: &Path) -> Bu
         images,
         logo: house.logo.sha256(),
         pdf_standard: name(req.pdf_standard),
+        print_profile: house.print_profile.as_ref().map(|p| p.sha256()),
     }
 }
 
@@ -141,6 +144,7 @@ pub fn fresh(key: &Key, source: &Path, out: &OutDir) -> Option<Built> {
         && m.house.sha256 == key.house
         && m.fonts == key.fonts
         && record.logo == key.logo
+        && record.print_profile == key.print_profile
         && record.edition == key.edition
         && record.pdf_standard == key.pdf_standard
         && match key.env_epoch {
@@ -207,9 +211,11 @@ pub fn fresh(key: &Key, source: &Path, out: &OutDir) -> Option<Built> {
             return None;
         }
     }
+    // Up to date: nothing was rendered, so nothing is warned about again.
     Some(Built {
         source: source.to_owned(),
         slug,
         outputs,
+        warnings: Vec::new(),
     })
 }

@@ -79,6 +79,9 @@ pub struct BuildRecord {
     pub logo: String,
     /// The PDF/A level: `a-2b` or `a-3b`.
     pub pdf_standard: String,
+    /// SHA-256 of the print output profile the house names (`[print]`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub print_profile: Option<String>,
 }
 
 /// The digest of a brief's content words.
@@ -454,10 +457,13 @@ mod tests {
             images: Vec::new(),
             logo: String::new(),
             pdf_standard: "a-2b".into(),
+            print_profile: None,
         });
         let json = m.to_json();
         let back: Manifest = serde_json::from_slice(&json).unwrap();
         assert_eq!(back, m);
+        // Without a house print profile the record has no key for it.
+        assert!(!String::from_utf8_lossy(&json).contains("print_profile"));
         // Top-level keys appear in alphabetical order in the written text.
         let text = String::from_utf8(json).unwrap();
         let keys = [

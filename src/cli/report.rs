@@ -42,6 +42,9 @@ pub(super) fn report_build(
     } else {
         if !cli.quiet {
             for b in &outcome.built {
+                for w in &b.warnings {
+                    say(&format!("warning: {}: {}\n", b.source.display(), w.message));
+                }
                 for o in &b.outputs {
                     say(&format!("wrote {} ({} bytes)\n", o.path.display(), o.bytes));
                 }

@@ -178,6 +178,15 @@ pub fn render_edition(
     }
 }
 
+/// Something about an edition its reader should know that does not stop the build: a
+/// figure that prints below the house's resolution floor.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Warning {
+    /// The file the warning is about (a figure).
+    pub file: std::path::PathBuf,
+    pub message: String,
+}
+
 /// Render the PDF edition and finish it ([`finish::finish`]): page boxes, crop marks,
 /// PDF/A metadata and, for PDF/A-3b, `attachments` as associated files;
 /// `content_digest` as for [`render_edition`].
@@ -188,6 +197,18 @@ pub fn render_pdf(
     content_digest: &str,
     attachments: Vec<finish::Attachment>,
 ) -> Result<Vec<u8>> {
+    render_pdf_with_warnings(doc, house, options, content_digest, attachments).map(|(pdf, _)| pdf)
+}
+
+/// [`render_pdf`], with the warnings about the edition: in print, each figure that
+/// prints below `inputs.min_print_ppi` of the house style at its placed width.
+pub fn render_pdf_with_warnings(
+    doc: &Document,
+    house: &House,
+    options: &Options,
+    content_digest: &str,
+    attachments: Vec<finish::Attachment>,
+) -> Result<(Vec<u8>, Vec<Warning>)> {
     // The PDF renderer writes a PDF/UA-1 structure tree (`pdf::tags`), so the XMP
     // declares `pdfuaid:part` 1.
     let info = finish::Info {
@@ -195,7 +216,41 @@ pub fn render_pdf(
         tagged: true,
         ..finish::Info::new(doc, house, options, content_digest)
     };
-    finish::finish_document(pdf::document(doc, house)?, &info)
+    let (pdf, placements) = pdf::document(doc, house, options.edition)?;
+    let warnings = match options.edition {
+        Edition::Print => low_resolution(&placements, house.style.inputs.min_print_ppi),
+        Edition::Screen => Vec::new(),
+    };
+    Ok((finish::finish_document(pdf, &info)?, warnings))
+}
+
+/// A warning for each placed figure below `min_ppi`; a figure placed twice is named
+/// once, at its lowest resolution.
+fn low_resolution(placements: &[pdf::Placement], min_ppi: u32) -> Vec<Warning> {
+    let mut out: Vec<Warning> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    let mut sorted: Vec<&pdf::Placement> = placements.iter().collect();
+    sorted.sort_by(|a, b| a.number.cmp(&b.number).then(a.ppi().total_cmp(&b.ppi())));
+    for p in sorted {
+        let ppi = p.ppi();
+        if seen.contains(&p.number) || ppi >= min_ppi as f32 {
+            continue;
+        }
+        seen.push(p.number);
+        let mm = p.width_pt * 25.4 / 72.0;
+        let needed = (min_ppi as f32 * p.width_pt / 72.0).ceil();
+        out.push(Warning {
+            file: p.path.clone(),
+            message: format!(
+                "figure {} ({}) prints at {:.0} ppi at its width of {mm:.1} mm, below \
+                 the {min_ppi} ppi print needs; an image {needed} pixels wide would do",
+                p.number,
+                p.path.display(),
+                ppi.floor(),
+            ),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -245,5 +300,33 @@ mod tests {
         );
         // Names are matched exactly: case too.
         assert!("PDF".parse::<Format>().is_err());
+    }
+
+    fn placed(number: u32, pixels: u32, width_pt: f32) -> pdf::Placement {
+        pdf::Placement {
+            number,
+            path: format!("fig{number}.png").into(),
+            pixels,
+            width_pt,
+        }
+    }
+
+    #[test]
+    fn figures_at_the_floor_pass_and_below_it_are_named_once() {
+        // 300 pixels on 72 pt (one inch) is exactly 300 ppi.
+        assert!(low_resolution(&[placed(1, 300, 72.0)], 300).is_empty());
+        let w = low_resolution(
+            &[
+                placed(2, 299, 72.0),
+                placed(2, 299, 36.0),
+                placed(3, 150, 72.0),
+            ],
+            300,
+        );
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(w[0].file, std::path::PathBuf::from("fig2.png"));
+        assert!(w[0].message.contains("prints at 299 ppi"), "{w:?}");
+        assert!(w[0].message.contains("an image 300 pixels wide"), "{w:?}");
+        assert!(w[1].message.contains("figure 3") && w[1].message.contains("150 ppi"));
     }
 }

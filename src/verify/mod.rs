@@ -229,11 +229,10 @@ fn check_brief(
     let source_side = || {
         // The source is parsed once, for the content words and for the house editions
         // the EPUB and text edition are held against.
-        expect(&source, house, coverage, manifest.as_ref())
-            .map(|(e, doc)| {
-                let pinned = profile::pin_doc(&doc, house, formats, &e.1);
-                (e, pinned)
-            })
+        expect(&source, house, coverage, manifest.as_ref()).map(|(e, doc)| {
+            let pinned = profile::pin_doc(&doc, house, formats, &e.1);
+            (e, pinned)
+        })
     };
     let read_one =
         |(format, path): &(Format, PathBuf)| read_edition(*format, path, manifest.as_ref(), glyphs);

@@ -24,10 +24,22 @@ fn input_pdf() -> Vec<u8> {
     // printpdf names resources with process-global random ids, so the input is made
     // once per test process; determinism is a property of `finish`, judged on one input.
     static INPUT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    INPUT.get_or_init(make_input).clone()
+    INPUT.get_or_init(|| make_input(Edition::Screen)).clone()
 }
 
-fn make_input() -> Vec<u8> {
+/// The input as the renderer draws the print edition: the same, in CMYK inks.
+fn input_print_pdf() -> Vec<u8> {
+    static INPUT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    INPUT.get_or_init(|| make_input(Edition::Print)).clone()
+}
+
+fn make_input(edition: Edition) -> Vec<u8> {
+    let paint = |rgb: [f32; 3], cmyk: [f32; 4]| match edition {
+        Edition::Screen => Color::Rgb(Rgb::new(rgb[0], rgb[1], rgb[2], None)),
+        Edition::Print => Color::Cmyk(printpdf::Cmyk::new(
+            cmyk[0], cmyk[1], cmyk[2], cmyk[3], None,
+        )),
+    };
     let mut doc = PdfDocument::new("input");
     let bytes = std::fs::read(common::root().join("fonts/NotoSans-Regular.ttf")).expect("font");
     let mut warnings = Vec::new();
@@ -39,7 +51,7 @@ fn make_input() -> Vec<u8> {
     for n in 1..=2 {
         let mut ops = vec![
             Op::SetFillColor {
-                col: Color::Rgb(Rgb::new(0.043, 0.184, 0.357, None)),
+                col: paint([0.043, 0.184, 0.357], [1.0, 0.7, 0.1, 0.5]),
             },
             Op::DrawRectangle {
                 rectangle: Rect {
@@ -52,7 +64,7 @@ fn make_input() -> Vec<u8> {
                 },
             },
             Op::SetFillColor {
-                col: Color::Rgb(Rgb::new(0.1, 0.1, 0.1, None)),
+                col: paint([0.1, 0.1, 0.1], [0.0, 0.0, 0.0, 1.0]),
             },
             Op::StartTextSection,
             Op::SetFont {
@@ -123,7 +135,11 @@ fn info(edition: Edition, standard: PdfStandard) -> Info {
 }
 
 fn finished(edition: Edition, standard: PdfStandard) -> Vec<u8> {
-    finish::finish(&input_pdf(), &info(edition, standard)).expect("finish")
+    let input = match edition {
+        Edition::Screen => input_pdf(),
+        Edition::Print => input_print_pdf(),
+    };
+    finish::finish(&input, &info(edition, standard)).expect("finish")
 }
 
 const ALL: [(Edition, PdfStandard); 4] = [
@@ -254,8 +270,23 @@ fn every_pdfa_rule_holds_for_both_editions_and_standards() {
             problems.is_empty(),
             "{edition:?} {standard:?}: {problems:?}"
         );
-        assert!(pdf.starts_with(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n"));
+        // PDF/X-4 is a subset of PDF 1.6; the screen edition stays at 1.7.
+        let header: &[u8] = match edition {
+            Edition::Screen => b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n",
+            Edition::Print => b"%PDF-1.6\n%\xE2\xE3\xCF\xD3\n",
+        };
+        assert!(pdf.starts_with(header), "{edition:?} {standard:?}");
     }
+}
+
+/// The print edition's finishing refuses an input painted in DeviceRGB: with the CMYK
+/// output intent that PDF/X-4 and PDF/A share, PDF/A forbids it, and the text would
+/// not be black ink alone.
+#[test]
+fn print_finishing_refuses_rgb_paint() {
+    let err = finish::finish(&input_pdf(), &info(Edition::Print, PdfStandard::A2b))
+        .expect_err("an RGB page finished as print");
+    assert!(err.to_string().contains("[no-device-rgb]"), "{err}");
 }
 
 /// Break `pdf` with `edit` (on the lopdf document) and return the rules the audit names.
@@ -305,6 +336,7 @@ fn metadata_stream(doc: &mut lopdf::Document) -> &mut lopdf::Stream {
 fn each_rule_catches_the_violation_it_names() {
     let a2 = finished(Edition::Screen, PdfStandard::A2b);
     let a3 = finished(Edition::Screen, PdfStandard::A3b);
+    let x4 = finished(Edition::Print, PdfStandard::A2b);
     type Edit = Box<dyn FnOnce(&mut lopdf::Document)>;
     let cases: Vec<(&str, &[u8], PdfStandard, Edit)> = vec![
         (
@@ -410,6 +442,16 @@ fn each_rule_catches_the_violation_it_names() {
             }),
         ),
         (
+            "no-device-rgb",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                let page = d.get_pages().into_values().next().expect("page");
+                d.add_page_contents(page, b"0 0 1 rg 0 0 10 10 re f".to_vec())
+                    .expect("content");
+            }),
+        ),
+        (
             "annotation-flags",
             &a2,
             PdfStandard::A2b,
@@ -440,6 +482,71 @@ fn each_rule_catches_the_violation_it_names() {
                         dict.remove(b"AFRelationship");
                     }
                 }
+            }),
+        ),
+        (
+            "pdfx-identification",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                info_dict(d).remove(b"GTS_PDFXVersion");
+            }),
+        ),
+        (
+            "pdfx-output-intent",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                // PDF/X's intent gets its own copy of the profile: PDF/A-2 wants one
+                // object shared by every intent.
+                let intents = catalog(d)
+                    .get(b"OutputIntents")
+                    .and_then(Object::as_array)
+                    .cloned()
+                    .expect("intents");
+                let profile = intents[0]
+                    .as_dict()
+                    .and_then(|i| i.get(b"DestOutputProfile"))
+                    .and_then(Object::as_reference)
+                    .expect("profile");
+                let copy = d.get_object(profile).cloned().expect("profile");
+                let copy = d.add_object(copy);
+                let mut intents = intents;
+                if let Object::Dictionary(i) = &mut intents[0] {
+                    i.set("DestOutputProfile", Object::Reference(copy));
+                }
+                catalog(d).set("OutputIntents", Object::Array(intents));
+            }),
+        ),
+        (
+            "pdfx-trapped",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                info_dict(d).set("Trapped", Object::Name(b"Unknown".to_vec()));
+            }),
+        ),
+        (
+            "pdfx-document-ids",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                let s = metadata_stream(d);
+                let xmp = String::from_utf8(s.content.clone()).expect("utf-8");
+                let xmp = xmp.replace("<xmpMM:VersionID>1</xmpMM:VersionID>", "");
+                s.set_plain_content(xmp.into_bytes());
+            }),
+        ),
+        (
+            "pdfx-page-boxes",
+            &x4,
+            PdfStandard::A2b,
+            Box::new(|d| {
+                let page = d.get_pages().into_values().next().expect("page");
+                let page = d.get_dictionary_mut(page).expect("page");
+                // A TrimBox reaching past the BleedBox.
+                let wide = [-20.0, -20.0, 620.0, 860.0].map(Object::Real);
+                page.set("TrimBox", Object::Array(wide.to_vec()));
             }),
         ),
     ];
@@ -554,6 +661,23 @@ fn pdfinfo_agrees_with_what_finish_wrote() {
     }
     let meta = run("pdfinfo", &["-meta", &p]);
     assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
+    // The print edition is PDF/X-4 (poppler reads the Info key) on PDF 1.6, and still
+    // PDF/A-2b in its XMP.
+    std::fs::write(&path, finished(Edition::Print, PdfStandard::A2b)).expect("write");
+    let out = squash(&run("pdfinfo", &[&p]));
+    for want in [
+        "PDF version: 1.6",
+        "PDF subtype: PDF/X-4",
+        "Abbreviation: PDF/X-4",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{out}");
+    }
+    let meta = run("pdfinfo", &["-meta", &p]);
+    assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
+    assert!(
+        meta.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"),
+        "{meta}"
+    );
 }
 
 #[test]
@@ -631,15 +755,16 @@ fn finishing_is_deterministic() {
     // clock, printpdf's random resource names — reaches the finished file.
     if let Some(dir) = std::env::var_os(CHILD) {
         let dir = std::path::PathBuf::from(dir);
-        let input = std::fs::read(dir.join("input.pdf")).expect("input");
         for (k, (edition, standard)) in ALL.into_iter().enumerate() {
+            let input = std::fs::read(dir.join(format!("{edition:?}.pdf"))).expect("input");
             let out = finish::finish(&input, &info(edition, standard)).expect("finish");
             std::fs::write(dir.join(format!("{k}.pdf")), out).expect("write");
         }
         return;
     }
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join("input.pdf"), input_pdf()).expect("input");
+    std::fs::write(dir.path().join("Screen.pdf"), input_pdf()).expect("input");
+    std::fs::write(dir.path().join("Print.pdf"), input_print_pdf()).expect("input");
     // This test's name in the test binary: its module path without the crate's name.
     let name = concat!(module_path!(), "::finishing_is_deterministic");
     let name = name.split_once("::").map_or(name, |(_, test)| test);
@@ -690,6 +815,7 @@ fn bad_input_and_bad_requests_are_errors_not_panics() {
     let err = finish::finish(&input_pdf(), &with_files).expect_err("A-2b with files");
     assert!(err.to_string().contains("a-3b"), "{err}");
     // An input that uses DeviceCMYK cannot be made PDF/A with an sRGB intent.
+    let i = info(Edition::Screen, PdfStandard::A2b);
     let mut doc = lopdf::Document::load_mem(&input_pdf()).expect("load");
     let page = doc.get_pages().into_values().next().expect("page");
     doc.add_page_contents(page, b"0 0 0 1 k".to_vec())
@@ -791,4 +917,277 @@ fn real_seed_in_every_variant_is_clean_and_verifies() {
             );
         }
     }
+}
+
+/// Ghostscript's `inkcov` device on real print editions: the fraction of each page's
+/// trim area that each ink covers. With a house whose inks are all black, every page
+/// without a figure or the logo (all but the first of the `long` fixture) must carry
+/// black ink alone: text, rules and furniture are painted in the house's inks, nothing
+/// in RGB or a four-colour black. With the built-in house the body text is black ink
+/// alone too, so a page's cyan is no more than its blue headings and rules (the only
+/// colour on it), which also carry magenta and yellow: the three cover the same area.
+#[test]
+fn print_text_is_black_ink_alone() {
+    if !common::need_tool("gs") {
+        return;
+    }
+    let sb = common::Sandbox::new();
+    sb.copy(
+        &common::root().join("tests/fixtures/long/long.md"),
+        "source/long.md",
+    );
+    sb.write(
+        "k/house.toml",
+        "[print_colours]\nblue = [0, 0, 0, 100]\naccent = [0, 0, 0, 60]\n",
+    );
+    let inkcov = |pdf: &std::path::Path| -> Vec<[f64; 4]> {
+        let out = run(
+            "gs",
+            &[
+                "-q",
+                "-dUseTrimBox",
+                "-o",
+                "-",
+                "-sDEVICE=inkcov",
+                pdf.to_str().unwrap_or(""),
+            ],
+        );
+        out.lines()
+            .filter(|l| l.contains("CMYK"))
+            .map(|l| {
+                let v: Vec<f64> = l
+                    .split_whitespace()
+                    .filter_map(|t| t.parse().ok())
+                    .collect();
+                [v[0], v[1], v[2], v[3]]
+            })
+            .collect()
+    };
+    sb.run(&[
+        "--house",
+        "k/house.toml",
+        "build",
+        "--edition",
+        "print",
+        "--format",
+        "pdf",
+    ])
+    .expect_code(0);
+    let pages = inkcov(&sb.path("dist/long.pdf"));
+    assert!(pages.len() > 3, "{pages:?}");
+    for (n, [c, m, y, k]) in pages.iter().enumerate().skip(1) {
+        assert!(
+            *c == 0.0 && *m == 0.0 && *y == 0.0 && *k > 0.01,
+            "page {}: C {c} M {m} Y {y} K {k}",
+            n + 1
+        );
+    }
+    sb.run(&["build", "--edition", "print", "--format", "pdf", "--force"])
+        .expect_code(0);
+    let pages = inkcov(&sb.path("dist/long.pdf"));
+    for (n, [c, m, y, k]) in pages.iter().enumerate().skip(1) {
+        assert!(
+            c == m && m == y && *c < 0.05 && *k > 0.05,
+            "page {}: C {c} M {m} Y {y} K {k}",
+            n + 1
+        );
+    }
+}
+
+/// The print edition warns, on standard error and in `build --json`, about each figure
+/// that prints below the house's `inputs.min_print_ppi` at its placed width, naming the
+/// file and its resolution, and still builds; the screen edition does not warn.
+#[test]
+fn print_warns_about_figures_below_the_resolution_floor() {
+    let sb = common::Sandbox::new();
+    for f in ["constructs.md", "chart.png", "photo.jpg"] {
+        sb.copy(
+            &common::root().join("tests/fixtures/constructs").join(f),
+            &format!("source/{f}"),
+        );
+    }
+    // chart.png, 800 pixels across the text width (157 mm), is at 129 ppi; photo.jpg,
+    // 360 pixels in a column (84 mm), at 108 ppi.
+    let run = sb
+        .run(&["build", "--edition", "print", "--format", "pdf"])
+        .expect_code(0);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("chart.png") && warnings[0].contains("prints at 129 ppi"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        warnings[1].contains("photo.jpg") && warnings[1].contains("prints at 108 ppi"),
+        "{}",
+        run.stderr
+    );
+    assert!(sb.path("dist/constructs.pdf").exists());
+    let json = sb
+        .run(&[
+            "--json",
+            "build",
+            "--edition",
+            "print",
+            "--format",
+            "pdf",
+            "--force",
+        ])
+        .expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let listed = v["built"][0]["warnings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(listed.len(), 2, "{v}");
+    assert!(
+        listed[1]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("photo.jpg")),
+        "{v}"
+    );
+    // No warning in the screen edition, and no `warnings` key without one.
+    let screen = sb
+        .run(&["--json", "build", "--format", "pdf", "--force"])
+        .expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&screen.stdout).expect("json");
+    assert!(v["built"][0].get("warnings").is_none(), "{v}");
+    // The floor is the house's: at 120 ppi only the photo falls below it.
+    sb.write("h/house.toml", "[inputs]\nmin_print_ppi = 120\n");
+    let run = sb
+        .run(&[
+            "--house",
+            "h/house.toml",
+            "build",
+            "--edition",
+            "print",
+            "--format",
+            "pdf",
+            "--force",
+        ])
+        .expect_code(0);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(warnings[0].contains("photo.jpg"), "{}", run.stderr);
+}
+
+/// A link's RGB `/C` colour goes with the screen edition's RGB intent only: the print
+/// edition drops it (the links have no border to colour), and the audit names one put
+/// back under `no-device-rgb`.
+#[test]
+fn print_links_carry_no_rgb_colour() {
+    let annots = |pdf: &[u8]| -> Vec<Dictionary> {
+        let d = lopdf::Document::load_mem(pdf).expect("load");
+        let page = d.get_pages().into_values().next().expect("page");
+        match d.get_dictionary(page).and_then(|p| p.get(b"Annots")) {
+            Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_dict().ok().cloned()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let screen = finished(Edition::Screen, PdfStandard::A2b);
+    assert!(
+        annots(&screen).iter().all(|a| a.has(b"C")),
+        "printpdf writes /C"
+    );
+    let print = finished(Edition::Print, PdfStandard::A2b);
+    let links = annots(&print);
+    assert!(!links.is_empty() && links.iter().all(|a| !a.has(b"C")));
+    let rules = broken_rules(&print, PdfStandard::A2b, |d| {
+        let page = d.get_pages().into_values().next().expect("page");
+        let page = d.get_dictionary_mut(page).expect("page");
+        if let Ok(Object::Array(a)) = page.get_mut(b"Annots") {
+            if let Some(Object::Dictionary(link)) = a.first_mut() {
+                link.set("C", Object::Array(vec![0.into(), 1.into(), 1.into()]));
+            }
+        }
+    });
+    assert_eq!(rules, vec!["no-device-rgb"]);
+}
+
+/// A house that names its press condition (`[print]`) gets it in both output intents,
+/// with the profile's bytes as given; a profile that is not a CMYK output profile, or a
+/// profile without its condition's name, is refused; and a changed profile rebuilds.
+#[test]
+fn a_house_press_condition_is_the_print_output_intent() {
+    let sb = common::Sandbox::new();
+    sb.copy(&common::fixture("seed"), "source/seed.md");
+    // Any CMYK output profile will do for the test: the generic one, under another name.
+    let profile = briefpress::render::finish::icc_cmyk::generic_cmyk();
+    sb.write("h/press.icc", &profile);
+    sb.write(
+        "h/house.toml",
+        "[print]\noutput_profile = \"press.icc\"\noutput_condition_identifier = \"FOGRA39\"\n\
+         registry_name = \"http://www.color.org\"\noutput_condition = \"Coated offset\"\n",
+    );
+    let build = |extra: &[&str]| {
+        let mut args = vec!["--house", "h/house.toml", "build", "--edition", "print"];
+        args.extend_from_slice(extra);
+        sb.run(&args)
+    };
+    build(&[]).expect_code(0);
+    sb.run(&["--house", "h/house.toml", "check"]).expect_code(0);
+    let pdf = std::fs::read(sb.path("dist/seed.pdf")).expect("pdf");
+    assert_eq!(
+        audit::audit(&pdf, PdfStandard::A2b).expect("audit"),
+        Vec::new()
+    );
+    let doc = lopdf::Document::load_mem(&pdf).expect("load");
+    let intents = doc
+        .catalog()
+        .and_then(|c| c.get(b"OutputIntents"))
+        .and_then(Object::as_array)
+        .cloned()
+        .expect("intents");
+    assert_eq!(intents.len(), 2);
+    for i in &intents {
+        let i = i.as_dict().expect("intent");
+        let text = |k: &[u8]| {
+            i.get(k)
+                .and_then(Object::as_str)
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .unwrap_or_default()
+        };
+        assert_eq!(text(b"OutputConditionIdentifier"), "FOGRA39");
+        assert_eq!(text(b"RegistryName"), "http://www.color.org");
+        assert_eq!(text(b"OutputCondition"), "Coated offset");
+        let stream = i
+            .get(b"DestOutputProfile")
+            .and_then(Object::as_reference)
+            .and_then(|r| doc.get_object(r))
+            .and_then(Object::as_stream)
+            .expect("profile");
+        assert_eq!(stream.decompressed_content().expect("inflate"), profile);
+    }
+    // A changed profile is a changed input: the brief is built again.
+    let same = build(&[]).expect_code(0);
+    assert!(same.stderr.contains("1 up to date"), "{}", same.stderr);
+    let mut other = profile.clone();
+    let last = other.len() - 1;
+    other[last] ^= 1;
+    sb.write("h/press.icc", &other);
+    let again = build(&[]).expect_code(0);
+    assert!(again.stderr.contains("1 brief built"), "{}", again.stderr);
+    // An RGB profile is refused, naming the key.
+    sb.write("h/press.icc", briefpress::render::finish::icc::srgb_v2());
+    let refused = build(&["--force"]).expect_code(1);
+    assert!(
+        refused.stderr.contains("print.output_profile")
+            && refused.stderr.contains("not a CMYK output"),
+        "{}",
+        refused.stderr
+    );
+    // A profile without the name of its condition is refused.
+    sb.write("h/press.icc", &profile);
+    sb.write("h/house.toml", "[print]\noutput_profile = \"press.icc\"\n");
+    let refused = build(&["--force"]).expect_code(1);
+    assert!(refused.stderr.contains("go together"), "{}", refused.stderr);
 }

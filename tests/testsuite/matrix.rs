@@ -284,6 +284,53 @@ fn qpdf_finds_no_fault_in_any_variant() {
     report(problems);
 }
 
+/// The print editions are PDF/X-4 on PDF 1.6 and painted in CMYK; the screen editions
+/// PDF 1.7 without a PDF/X claim. `pdfinfo` reads the claim and version; Ghostscript's
+/// `inkcov` device, given each page's TrimBox, says which inks cover how much of it.
+/// In print, past page 1 (logo) and on briefs without figures, a page's cyan, magenta
+/// and yellow cover one area, the house blue's, and far less than black: text is black
+/// ink alone.
+#[test]
+fn print_editions_are_pdf_x4_in_cmyk_with_black_text() {
+    if !tools(&["pdfinfo", "gs"]) {
+        return;
+    }
+    let mut problems = Vec::new();
+    for (v, slug, pdf) in matrix().pdfs() {
+        let info = stdout(&tool("pdfinfo", &[], &pdf));
+        let print = v.edition == "print";
+        let version = if print { "1.6" } else { "1.7" };
+        if !info
+            .lines()
+            .any(|l| l.starts_with("PDF version:") && l.ends_with(version))
+            || info.contains("PDF/X-4") != print
+        {
+            problems.push(format!("{} {slug}: pdfinfo says\n{info}", v.name()));
+        }
+        // Past page 1 (the logo) only `constructs` has figures, in sRGB.
+        if !print || slug == "constructs" {
+            continue;
+        }
+        let o = tool(
+            "gs",
+            &["-q", "-dUseTrimBox", "-o", "-", "-sDEVICE=inkcov"],
+            &pdf,
+        );
+        for (n, line) in stdout(&o).lines().enumerate().skip(1) {
+            let ink: Vec<&str> = line.split_whitespace().take(4).collect();
+            let cover =
+                |i: usize| -> f64 { ink.get(i).and_then(|v| v.parse().ok()).unwrap_or(0.0) };
+            // Text is most of a page's ink: in four inks (RGB text converted) cyan
+            // would cover as much as black does.
+            let (cyan, black) = (cover(0), cover(3));
+            if ink.len() != 4 || ink[0] != ink[1] || ink[1] != ink[2] || cyan * 4.0 > black {
+                problems.push(format!("{} {slug} page {}: inkcov {line}", v.name(), n + 1));
+            }
+        }
+    }
+    report(problems);
+}
+
 #[test]
 fn every_font_is_embedded_subset_and_mapped_to_unicode() {
     if !tools(&["pdffonts"]) {

@@ -1,4 +1,5 @@
-//! A checker for the PDF/A rules briefpress relies on (veraPDF is not available to us).
+//! A checker for the PDF/A rules briefpress relies on (veraPDF is not available to us),
+//! and for the print edition's PDF/X-4 rules (`pdfx_rules.rs`).
 //!
 //! Each rule has a short id, listed with its clause in the README ("The PDF/A rules we check"); `tests/testsuite/finish.rs`
 //! shows that a finished file passes every rule and that breaking a file breaks the rule.
@@ -41,38 +42,89 @@ pub const RULES: &[&str] = &[
     "no-forbidden-actions",
     "fonts-embedded",
     "no-device-cmyk",
+    "no-device-rgb",
     "annotation-flags",
     "associated-files",
+    "pdfx-identification",
+    "pdfx-output-intent",
+    "pdfx-trapped",
+    "pdfx-document-ids",
+    "pdfx-page-boxes",
 ];
 
-/// Check `pdf` against every rule for `standard`. `Err` only when the bytes are not a
+/// Check `pdf` against every rule for `standard`, and against the PDF/X-4 rules when
+/// the file claims PDF/X in any way (an Info `/GTS_PDFXVersion`, a `GTS_PDFX` output
+/// intent or XMP `pdfxid:GTS_PDFXVersion`). `Err` only when the bytes are not a
 /// readable PDF at all.
 pub fn audit(pdf: &[u8], standard: PdfStandard) -> Result<Vec<Violation>, String> {
     let doc = Document::load_mem(pdf).map_err(|e| format!("cannot read the PDF: {e}"))?;
-    Ok(audit_document(&doc, pdf, standard))
+    Ok(audit_document(&doc, pdf, standard, false))
 }
 
 /// [`audit`] of a document still in memory, with `pdf` the bytes it was just saved as
 /// (for the header rules). `finish` uses this: parsing the file again would only test
 /// lopdf's writer against its own reader, at a quarter of the PDF stage's time; the
 /// independent re-reading of the written file is `briefpress check`'s job.
-pub fn audit_document(doc: &Document, pdf: &[u8], standard: PdfStandard) -> Vec<Violation> {
+/// `pdfx`: hold the file to the PDF/X-4 rules even if it does not claim PDF/X (the
+/// print edition must).
+pub fn audit_document(
+    doc: &Document,
+    pdf: &[u8],
+    standard: PdfStandard,
+    pdfx: bool,
+) -> Vec<Violation> {
     let mut v = Vec::new();
     let mut bad = |rule: &'static str, detail: String| v.push(Violation { rule, detail });
-    header(pdf, &mut bad);
+    let props = xmp_properties(doc);
+    let pdfx = pdfx || super::pdfx_rules::claims_pdfx(doc, props.as_ref());
+    header(pdf, pdfx, &mut bad);
     trailer(doc, &mut bad);
     metadata(doc, standard, &mut bad);
-    output_intent(doc, &mut bad);
-    objects(doc, standard, &mut bad);
-    pages(doc, &mut bad);
+    let space = output_intent(doc, &mut bad);
+    objects(doc, standard, space, &mut bad);
+    pages(doc, space, &mut bad);
+    if pdfx {
+        super::pdfx_rules::check(doc, props.as_ref(), &mut bad);
+    }
     v
 }
 
-type Report<'a> = dyn FnMut(&'static str, String) + 'a;
+/// The XMP packet's properties, if it has one that parses (the `xmp-*` rules report
+/// what is wrong with it).
+fn xmp_properties(doc: &Document) -> Option<xmp::Properties> {
+    let stream = catalog(doc)
+        .get(b"Metadata")
+        .map(|o| deref(doc, o).clone())
+        .ok()?;
+    xmp::read(&stream.as_stream().ok()?.content).ok()
+}
 
-fn header(pdf: &[u8], bad: &mut Report) {
-    if !pdf.starts_with(b"%PDF-1.7\n") && !pdf.starts_with(b"%PDF-1.7\r") {
-        bad("header", "the file does not start with %PDF-1.7".into());
+/// The colour space of the PDF/A output intent's profile, which decides which device
+/// space PDF/A forbids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum IntentSpace {
+    Rgb,
+    Cmyk,
+    /// No readable intent (reported by `output-intent`); device colour is not judged.
+    Unknown,
+}
+
+pub(super) type Report<'a> = dyn FnMut(&'static str, String) + 'a;
+
+fn header(pdf: &[u8], pdfx: bool, bad: &mut Report) {
+    // PDF/X-4 is a subset of PDF 1.6; PDF/A-2 and -3 accept any 1.x header.
+    let want: &[u8] = if pdfx { b"%PDF-1.6" } else { b"%PDF-1.7" };
+    let eol = pdf
+        .get(want.len())
+        .is_some_and(|&b| b == b'\n' || b == b'\r');
+    if !pdf.starts_with(want) || !eol {
+        bad(
+            "header",
+            format!(
+                "the file does not start with {}",
+                String::from_utf8_lossy(want)
+            ),
+        );
     }
     let second = pdf.splitn(3, |&b| b == b'\n').nth(1).unwrap_or(&[]);
     let binary = second.len() >= 5 && second[0] == b'%' && second[1..5].iter().all(|&b| b > 127);
@@ -99,11 +151,11 @@ fn trailer(doc: &Document, bad: &mut Report) {
 }
 
 /// The catalog, or an empty dictionary (its absence is caught by lopdf already).
-fn catalog(doc: &Document) -> Dictionary {
+pub(super) fn catalog(doc: &Document) -> Dictionary {
     doc.catalog().cloned().unwrap_or_default()
 }
 
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+pub(super) fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
     doc.dereference(o).map(|(_, o)| o).unwrap_or(o)
 }
 
@@ -228,7 +280,7 @@ pub fn pdf_to_xmp_date(d: &str) -> String {
     format!("{y}-{mo}-{da}T{h}:{mi}:{s}{zone}")
 }
 
-fn output_intent(doc: &Document, bad: &mut Report) {
+fn output_intent(doc: &Document, bad: &mut Report) -> IntentSpace {
     let cat = catalog(doc);
     let intents = cat
         .get(b"OutputIntents")
@@ -242,27 +294,23 @@ fn output_intent(doc: &Document, bad: &mut Report) {
         .filter(|d| d.get(b"S").and_then(Object::as_name).ok() == Some(&b"GTS_PDFA1"[..]))
         .collect();
     let [intent] = pdfa.as_slice() else {
-        return bad(
+        bad(
             "output-intent",
             format!("{} GTS_PDFA1 output intents (want 1)", pdfa.len()),
         );
+        return IntentSpace::Unknown;
     };
     let Ok(profile) = intent
         .get(b"DestOutputProfile")
         .map(|o| deref(doc, o))
         .and_then(Object::as_stream)
     else {
-        return bad("output-intent", "no /DestOutputProfile stream".into());
+        bad("output-intent", "no /DestOutputProfile stream".into());
+        return IntentSpace::Unknown;
     };
-    let Ok(icc) = profile.decompressed_content().or_else(|_| {
-        // An unfiltered stream has nothing to decompress.
-        if profile.dict.has(b"Filter") {
-            Err(lopdf::Error::DictKey("Filter".into()))
-        } else {
-            Ok(profile.content.clone())
-        }
-    }) else {
-        return bad("output-intent", "the ICC profile cannot be decoded".into());
+    let Some(icc) = profile_bytes(profile) else {
+        bad("output-intent", "the ICC profile cannot be decoded".into());
+        return IntentSpace::Unknown;
     };
     let be32 = |at: usize| {
         icc.get(at..at + 4)
@@ -271,14 +319,18 @@ fn output_intent(doc: &Document, bad: &mut Report) {
     if icc.len() < 132 || be32(0) != Some(icc.len()) {
         bad("output-intent", "the ICC size field does not match".into());
     }
-    if icc.get(16..20) != Some(b"RGB ")
-        || profile.dict.get(b"N").and_then(Object::as_i64).ok() != Some(3)
-    {
-        bad(
-            "output-intent",
-            "the ICC profile is not RGB with /N 3".into(),
-        );
-    }
+    let n = profile.dict.get(b"N").and_then(Object::as_i64).ok();
+    let space = match (icc.get(16..20), n) {
+        (Some(b"RGB "), Some(3)) => IntentSpace::Rgb,
+        (Some(b"CMYK"), Some(4)) => IntentSpace::Cmyk,
+        _ => {
+            bad(
+                "output-intent",
+                "the ICC profile is not RGB with /N 3 or CMYK with /N 4".into(),
+            );
+            IntentSpace::Unknown
+        }
+    };
     let class = icc.get(12..16).unwrap_or(&[]);
     if ![&b"mntr"[..], b"prtr", b"scnr", b"spac"].contains(&class) {
         bad(
@@ -292,10 +344,20 @@ fn output_intent(doc: &Document, bad: &mut Report) {
             "not an ICC profile of version 4 or older".into(),
         );
     }
+    space
+}
+
+/// The bytes of an ICC profile stream, inflated if it is filtered.
+pub(super) fn profile_bytes(profile: &lopdf::Stream) -> Option<Vec<u8>> {
+    if profile.dict.has(b"Filter") {
+        profile.decompressed_content().ok()
+    } else {
+        Some(profile.content.clone())
+    }
 }
 
 /// Rules that look at every object: actions, fonts, colour spaces, attachments.
-fn objects(doc: &Document, standard: PdfStandard, bad: &mut Report) {
+fn objects(doc: &Document, standard: PdfStandard, space: IntentSpace, bad: &mut Report) {
     // URI actions are allowed only as the action of a link annotation.
     let mut link_actions: BTreeSet<ObjectId> = BTreeSet::new();
     for o in doc.objects.values() {
@@ -320,7 +382,7 @@ fn objects(doc: &Document, standard: PdfStandard, bad: &mut Report) {
             _ => continue,
         };
         walk(dict, &mut |d, in_link| {
-            check_dict(d, in_link || link_actions.contains(&id), bad)
+            check_dict(d, in_link || link_actions.contains(&id), space, bad)
         });
         let is = |k: &[u8], v: &[u8]| dict.get(k).and_then(Object::as_name).ok() == Some(v);
         if is(b"Type", b"Font") && !is(b"Subtype", b"Type0") && !is(b"Subtype", b"Type3") {
@@ -400,7 +462,7 @@ fn walk(d: &Dictionary, f: &mut dyn FnMut(&Dictionary, bool)) {
 }
 
 /// Forbidden keys, actions and colour spaces in one dictionary.
-fn check_dict(d: &Dictionary, link_action: bool, bad: &mut Report) {
+fn check_dict(d: &Dictionary, link_action: bool, space: IntentSpace, bad: &mut Report) {
     for key in [&b"JS"[..], b"JavaScript", b"AA"] {
         if d.has(key) {
             bad(
@@ -437,23 +499,41 @@ fn check_dict(d: &Dictionary, link_action: bool, bad: &mut Report) {
             "a file specification points at a URL".into(),
         );
     }
-    let dev_cmyk = d.iter().any(|(_, v)| match v {
-        Object::Name(n) => n == b"DeviceCMYK",
-        Object::Array(a) => a
-            .iter()
-            .any(|x| x.as_name().ok() == Some(&b"DeviceCMYK"[..])),
-        _ => false,
-    });
-    if dev_cmyk {
-        bad(
+    let names = |device: &[u8]| {
+        d.iter().any(|(_, v)| match v {
+            Object::Name(n) => n == device,
+            Object::Array(a) => a.iter().any(|x| x.as_name().ok() == Some(device)),
+            _ => false,
+        })
+    };
+    match space {
+        IntentSpace::Rgb if names(b"DeviceCMYK") => bad(
             "no-device-cmyk",
             "DeviceCMYK with an RGB output intent".into(),
+        ),
+        IntentSpace::Cmyk if names(b"DeviceRGB") => bad(
+            "no-device-rgb",
+            "DeviceRGB with a CMYK output intent".into(),
+        ),
+        _ => {}
+    }
+    // An annotation's colour with three components is RGB (ISO 32000-1, 12.5.2).
+    let annotation = d.get(b"Type").and_then(Object::as_name).ok() == Some(&b"Annot"[..]);
+    let rgb_colour = [&b"C"[..], b"IC"].iter().any(|k| {
+        d.get(k)
+            .and_then(Object::as_array)
+            .is_ok_and(|a| a.len() == 3)
+    });
+    if space == IntentSpace::Cmyk && annotation && rgb_colour {
+        bad(
+            "no-device-rgb",
+            "an annotation with an RGB /C or /IC and a CMYK output intent".into(),
         );
     }
 }
 
 /// Per-page rules: annotation flags and CMYK operators in content streams.
-fn pages(doc: &Document, bad: &mut Report) {
+fn pages(doc: &Document, space: IntentSpace, bad: &mut Report) {
     for (n, id) in doc.get_pages() {
         // lopdf's `get_page_annotations` skips direct dictionaries, which printpdf writes.
         let annots = doc
@@ -472,23 +552,25 @@ fn pages(doc: &Document, bad: &mut Report) {
                 );
             }
         }
+        let (rule, operators, device): (_, &[&[u8]], _) = match space {
+            IntentSpace::Rgb => ("no-device-cmyk", &[b"k", b"K"], "DeviceCMYK"),
+            IntentSpace::Cmyk => ("no-device-rgb", &[b"rg", b"RG"], "DeviceRGB"),
+            IntentSpace::Unknown => continue,
+        };
         let content = doc.get_page_content(id);
-        match paints_cmyk(&content) {
+        match uses_operator(&content, operators) {
             Ok(false) => {}
-            Ok(true) => bad("no-device-cmyk", format!("page {n} paints in DeviceCMYK")),
-            Err(e) => bad(
-                "no-device-cmyk",
-                format!("page {n}: unreadable content: {e}"),
-            ),
+            Ok(true) => bad(rule, format!("page {n} paints in {device}")),
+            Err(e) => bad(rule, format!("page {n}: unreadable content: {e}")),
         }
     }
 }
 
-/// Whether a content stream uses the `k` or `K` operator. A small lexer rather than
+/// Whether a content stream uses one of `operators`. A small lexer rather than
 /// `lopdf::content::Content::decode`: decoding every operation of every page into
 /// objects cost more than the rest of finishing, and only operator names matter here.
 /// Strings, hex strings, names, comments and inline-image data are skipped.
-fn paints_cmyk(content: &[u8]) -> Result<bool, String> {
+fn uses_operator(content: &[u8], operators: &[&[u8]]) -> Result<bool, String> {
     let delim = |b: u8| {
         b.is_ascii_whitespace()
             || matches!(
@@ -546,7 +628,7 @@ fn paints_cmyk(content: &[u8]) -> Result<bool, String> {
                     return Err(format!("unexpected byte {:#04x}", content[i]));
                 }
                 match &content[start..i] {
-                    b"k" | b"K" => return Ok(true),
+                    op if operators.contains(&op) => return Ok(true),
                     // Inline image data is binary: skip to the `EI` that ends it.
                     b"ID" => {
                         let rest = &content[i..];
@@ -572,7 +654,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cmyk_scan_sees_operators_not_strings_or_names() {
+    fn the_operator_scan_sees_operators_not_strings_or_names() {
+        let paints_cmyk = |c: &[u8]| uses_operator(c, &[b"k", b"K"]);
         assert_eq!(paints_cmyk(b"0 0 0 1 k 0 0 m"), Ok(true));
         assert_eq!(paints_cmyk(b"q 1 0 0 1 K Q"), Ok(true));
         assert_eq!(
@@ -584,6 +667,9 @@ mod tests {
             Ok(false)
         );
         assert!(paints_cmyk(b"(unterminated").is_err());
+        let paints_rgb = |c: &[u8]| uses_operator(c, &[b"rg", b"RG"]);
+        assert_eq!(paints_rgb(b"0 0 0 1 k 0.1 0.2 0.3 rg"), Ok(true));
+        assert_eq!(paints_rgb(b"/rg gs (rg) Tj 0 0 0 1 k"), Ok(false));
     }
 
     #[test]

@@ -22,11 +22,11 @@
 /// sRGB primaries adapted from D65 to the D50 profile connection space with the
 /// Bradford transform (IEC 61966-2-1 Annex, as in the widely used v2 sRGB profiles).
 /// Their sum is the D50 white, which a unit test checks.
-const RED: [f64; 3] = [0.436_065, 0.222_488, 0.013_932];
-const GREEN: [f64; 3] = [0.385_151, 0.716_873, 0.097_045];
-const BLUE: [f64; 3] = [0.143_081, 0.060_639, 0.714_173];
+pub(super) const RED: [f64; 3] = [0.436_065, 0.222_488, 0.013_932];
+pub(super) const GREEN: [f64; 3] = [0.385_151, 0.716_873, 0.097_045];
+pub(super) const BLUE: [f64; 3] = [0.143_081, 0.060_639, 0.714_173];
 /// The profile connection space illuminant (header) – D50.
-const D50: [f64; 3] = [0.9642, 1.0, 0.8249];
+pub(super) const D50: [f64; 3] = [0.9642, 1.0, 0.8249];
 /// The media white point of an sRGB display – D65 (v2 profiles record it unadapted).
 const D65: [f64; 3] = [0.9505, 1.0, 1.0891];
 /// Samples of the tone curve; 1024 keeps the error far below one 8-bit step.
@@ -115,7 +115,7 @@ fn header(size: usize) -> Vec<u8> {
 }
 
 /// `textDescriptionType`: ASCII part only, empty Unicode and ScriptCode parts.
-fn desc_tag(text: &str) -> Vec<u8> {
+pub(super) fn desc_tag(text: &str) -> Vec<u8> {
     let mut t = b"desc\0\0\0\0".to_vec();
     put_u32(&mut t, text.len() + 1);
     t.extend_from_slice(text.as_bytes());
@@ -129,7 +129,7 @@ fn desc_tag(text: &str) -> Vec<u8> {
 }
 
 /// `textType`: NUL-terminated ASCII.
-fn text_tag(text: &str) -> Vec<u8> {
+pub(super) fn text_tag(text: &str) -> Vec<u8> {
     let mut t = b"text\0\0\0\0".to_vec();
     t.extend_from_slice(text.as_bytes());
     t.push(0);
@@ -137,7 +137,7 @@ fn text_tag(text: &str) -> Vec<u8> {
 }
 
 /// `XYZType` with one value.
-fn xyz_tag(xyz: [f64; 3]) -> Vec<u8> {
+pub(super) fn xyz_tag(xyz: [f64; 3]) -> Vec<u8> {
     let mut t = b"XYZ \0\0\0\0".to_vec();
     for v in xyz {
         t.extend_from_slice(&s15f16(v));
@@ -168,16 +168,16 @@ pub fn srgb_to_linear(c: f64) -> f64 {
 }
 
 /// ICC `s15Fixed16Number`.
-fn s15f16(v: f64) -> [u8; 4] {
+pub(super) fn s15f16(v: f64) -> [u8; 4] {
     ((v * 65536.0).round() as i32).to_be_bytes()
 }
 
-fn put_u32(out: &mut Vec<u8>, v: usize) {
+pub(super) fn put_u32(out: &mut Vec<u8>, v: usize) {
     // Profile sizes are a few KB, far below u32::MAX.
     out.extend_from_slice(&u32::try_from(v).unwrap_or(u32::MAX).to_be_bytes());
 }
 
-fn pad4(out: &mut Vec<u8>) {
+pub(super) fn pad4(out: &mut Vec<u8>) {
     while !out.len().is_multiple_of(4) {
         out.push(0);
     }

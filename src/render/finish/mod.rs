@@ -2,9 +2,12 @@
 //!
 //! [`finish`] takes the renderer's bytes and an [`Info`] and returns new bytes: page boxes
 //! and crop marks for the print edition ([`print`](mod@print)), PDF/A-2b or -3b conformance (document
-//! information, XMP metadata, the sRGB output intent, file ID; [`pdfa`], [`xmp`], [`icc`]),
-//! associated files for PDF/A-3b ([`attach`]). Before returning, the result is checked
-//! against every PDF/A rule we rely on ([`audit`], listed in the README ("The PDF/A rules we check")), so a file
+//! information, XMP metadata, the output intent, file ID; [`pdfa`], [`xmp`], [`icc`]),
+//! PDF/X-4 for the print edition (its CMYK output intent shared with PDF/A, figures in
+//! ICC-based sRGB, identification; [`pdfx`], [`icc_cmyk`]), associated files for
+//! PDF/A-3b ([`attach`]). Before returning, the result is checked
+//! against every PDF/A rule we rely on, and in print every PDF/X-4 rule ([`audit`], listed
+//! in `docs/pdf.md`), so a file
 //! that would not conform is an error, not a silent shipment.
 //!
 //! Like the renderers it is pure: bytes and data in, bytes out; no clock, file system or
@@ -14,8 +17,11 @@
 pub mod attach;
 pub mod audit;
 pub mod icc;
+pub mod icc_cmyk;
 pub mod meta;
 pub mod pdfa;
+pub mod pdfx;
+mod pdfx_rules;
 pub mod print;
 pub mod xmp;
 
@@ -83,6 +89,18 @@ pub struct Info {
     pub attachments: Vec<Attachment>,
     /// Stable text the file identifier and XMP document ID are derived from.
     pub id_seed: String,
+    /// The print edition's output condition, when the house names one (else the
+    /// generic profile of [`icc_cmyk`]).
+    pub output: Option<OutputCondition>,
+}
+
+/// A press condition and its ICC output profile, from `[print]` of the house style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputCondition {
+    pub profile: crate::house::Bytes,
+    pub identifier: String,
+    pub registry_name: String,
+    pub condition: String,
 }
 
 impl Info {
@@ -107,6 +125,15 @@ impl Info {
             tagged: false,
             attachments: Vec::new(),
             id_seed: content_digest.to_owned(),
+            output: house.print_profile.as_ref().map(|p| {
+                let pr = &house.style.print;
+                OutputCondition {
+                    profile: p.bytes.clone(),
+                    identifier: pr.output_condition_identifier.clone(),
+                    registry_name: pr.registry_name.clone(),
+                    condition: pr.output_condition.clone(),
+                }
+            }),
         }
     }
 
@@ -163,13 +190,16 @@ pub fn finish_document(mut doc: lopdf::Document, info: &Info) -> Result<Vec<u8>>
         ));
     }
     print::apply(&mut doc, info).map_err(fail)?;
-    pdfa::fix_annotations(&mut doc).map_err(fail)?;
+    pdfa::fix_annotations(&mut doc, info.edition == Edition::Print).map_err(fail)?;
     attach::embed(&mut doc, info).map_err(fail)?;
+    if info.edition == Edition::Print {
+        pdfx::figures_in_srgb(&mut doc);
+    }
     pdfa::conform(&mut doc, info).map_err(fail)?;
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|e| fail(format!("cannot write the PDF: {e}")))?;
-    let problems = audit::audit_document(&doc, &out, info.standard);
+    let problems = audit::audit_document(&doc, &out, info.standard, info.edition == Edition::Print);
     drop(doc);
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();

@@ -1,11 +1,13 @@
-//! PDF/A conformance: document information, XMP metadata, the sRGB output intent, the
-//! file identifier, the header, and annotation flags.
+//! PDF/A conformance: document information, XMP metadata, the output intent (sRGB for
+//! the screen edition; for print the CMYK one it shares with PDF/X-4, see [`super::pdfx`]),
+//! the file identifier, the header, and annotation flags.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 use super::meta::{author_line, file_id, file_id_hex, keyword_line, pdf_date};
-use super::{icc, xmp, Info};
+use super::{icc, icc_cmyk, pdfx, xmp, Info};
 use crate::render::pdf_string::text_string;
+use crate::render::Edition;
 
 /// Annotation flags PDF/A forbids (Invisible, Hidden, NoView, ToggleNoView) and the one it
 /// requires (Print): ISO 19005-2, 6.3.2.
@@ -15,8 +17,10 @@ const PRINT_FLAG: i64 = 4;
 /// The output condition our profile describes.
 pub const OUTPUT_CONDITION: &str = "sRGB IEC61966-2.1";
 
-/// Make every annotation printable and visible, as PDF/A requires.
-pub fn fix_annotations(doc: &mut Document) -> Result<(), String> {
+/// Make every annotation printable and visible, as PDF/A requires. With `cmyk` (the
+/// print edition's CMYK output intent) an RGB `/C` or `/IC` colour is dropped: PDF/A
+/// allows it only with an RGB intent, and our links have no border for it to colour.
+pub fn fix_annotations(doc: &mut Document, cmyk: bool) -> Result<(), String> {
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     for page in pages {
         let annots = match doc.get_dictionary(page).map(|d| d.get(b"Annots")) {
@@ -36,9 +40,17 @@ pub fn fix_annotations(doc: &mut Document) -> Result<(), String> {
                 Object::Reference(id) => {
                     if let Ok(d) = doc.get_dictionary_mut(*id) {
                         set_print_flag(d);
+                        if cmyk {
+                            drop_rgb_colours(d);
+                        }
                     }
                 }
-                Object::Dictionary(d) => set_print_flag(d),
+                Object::Dictionary(d) => {
+                    set_print_flag(d);
+                    if cmyk {
+                        drop_rgb_colours(d);
+                    }
+                }
                 _ => {}
             }
         }
@@ -57,6 +69,18 @@ pub fn fix_annotations(doc: &mut Document) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn drop_rgb_colours(annot: &mut Dictionary) {
+    for key in [&b"C"[..], b"IC"] {
+        if annot
+            .get(key)
+            .and_then(Object::as_array)
+            .is_ok_and(|a| a.len() == 3)
+        {
+            annot.remove(key);
+        }
+    }
 }
 
 fn set_print_flag(annot: &mut Dictionary) {
@@ -86,6 +110,12 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
         ("CreationDate", text_string(&date)),
         ("ModDate", text_string(&modified)),
     ]);
+    let print = info.edition == Edition::Print;
+    if print {
+        entries.push(("GTS_PDFXVersion", text_string(pdfx::PDFX_VERSION)));
+        // Nobody trapped the file; PDF/X wants that said, not left unknown.
+        entries.push(("Trapped", Object::Name(b"False".to_vec())));
+    }
     let info_id = doc.add_object(Dictionary::from_iter(entries));
     let packet = xmp::packet(info, &file_id_hex(info));
     let metadata = Stream::new(
@@ -98,32 +128,72 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
     // Left uncompressed so archive tools that do not inflate streams can read it.
     .with_compression(false);
     let metadata_id = doc.add_object(metadata);
+    // The print edition's one CMYK profile serves both intents (see `pdfx`): the
+    // house's press condition, else the generic one.
+    let (profile, components) = match (print, &info.output) {
+        (true, Some(o)) => (o.profile.to_vec(), 4),
+        (true, None) => (icc_cmyk::generic_cmyk(), 4),
+        (false, _) => (icc::srgb_v2(), 3),
+    };
     let profile = crate::render::deflate::stream(
-        Dictionary::from_iter(vec![("N", Object::Integer(3))]),
-        &icc::srgb_v2(),
+        Dictionary::from_iter(vec![("N", Object::Integer(components))]),
+        &profile,
     );
     let profile_id = doc.add_object(profile);
-    let intent = Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"OutputIntent".to_vec())),
-        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
-        ("OutputConditionIdentifier", text_string(OUTPUT_CONDITION)),
-        ("RegistryName", text_string("http://www.color.org")),
-        ("Info", text_string(icc::DESCRIPTION)),
-        ("DestOutputProfile", Object::Reference(profile_id)),
-    ]);
+    let intents = if print {
+        let (id, registry, condition, about) = match &info.output {
+            Some(o) => (
+                o.identifier.as_str(),
+                o.registry_name.as_str(),
+                o.condition.as_str(),
+                o.condition.as_str(),
+            ),
+            None => (
+                icc_cmyk::OUTPUT_CONDITION_ID,
+                "",
+                icc_cmyk::OUTPUT_CONDITION,
+                icc_cmyk::DESCRIPTION,
+            ),
+        };
+        let intent = |subtype: &[u8]| {
+            let mut d = Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"OutputIntent".to_vec())),
+                ("S", Object::Name(subtype.to_vec())),
+                ("OutputConditionIdentifier", text_string(id)),
+            ]);
+            for (key, value) in [
+                ("RegistryName", registry),
+                ("OutputCondition", condition),
+                ("Info", about),
+            ] {
+                if !value.is_empty() {
+                    d.set(key, text_string(value));
+                }
+            }
+            d.set("DestOutputProfile", Object::Reference(profile_id));
+            Object::Dictionary(d)
+        };
+        vec![intent(b"GTS_PDFX"), intent(b"GTS_PDFA1")]
+    } else {
+        vec![Object::Dictionary(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"OutputIntent".to_vec())),
+            ("S", Object::Name(b"GTS_PDFA1".to_vec())),
+            ("OutputConditionIdentifier", text_string(OUTPUT_CONDITION)),
+            ("RegistryName", text_string("http://www.color.org")),
+            ("Info", text_string(icc::DESCRIPTION)),
+            ("DestOutputProfile", Object::Reference(profile_id)),
+        ]))]
+    };
     let catalog = doc
         .catalog_mut()
         .map_err(|e| format!("the PDF has no catalog: {e}"))?;
     catalog.set("Metadata", Object::Reference(metadata_id));
-    catalog.set(
-        "OutputIntents",
-        Object::Array(vec![Object::Dictionary(intent)]),
-    );
+    catalog.set("OutputIntents", Object::Array(intents));
     catalog.set("Lang", text_string(&info.language));
     doc.trailer.set("Info", Object::Reference(info_id));
     let id = Object::String(file_id(info).to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    doc.version = "1.7".into();
+    doc.version = if print { pdfx::PDF_VERSION } else { "1.7" }.into();
     // Four bytes above 127 on the second line mark the file as binary (ISO 19005-2, 6.1.2).
     doc.binary_mark = vec![0xE2, 0xE3, 0xCF, 0xD3];
     // The renderer's own metadata, output intent or info are now unreferenced.

@@ -8,7 +8,9 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use super::meta::{keyword_line, part, xmp_date};
+use super::pdfx::PDFX_VERSION;
 use super::Info;
+use crate::render::Edition;
 
 pub const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 pub const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
@@ -17,6 +19,7 @@ pub const NS_XMP: &str = "http://ns.adobe.com/xap/1.0/";
 pub const NS_XMPMM: &str = "http://ns.adobe.com/xap/1.0/mm/";
 pub const NS_PDFAID: &str = "http://www.aiim.org/pdfa/ns/id/";
 pub const NS_PDFUAID: &str = "http://www.aiim.org/pdfua/ns/id/";
+pub const NS_PDFXID: &str = "http://www.npes.org/pdfx/ns/id/";
 
 /// The XMP packet for `info`; `instance` is the file ID in hex.
 pub fn packet(info: &Info, instance: &str) -> String {
@@ -74,9 +77,17 @@ pub fn packet(info: &Info, instance: &str) -> String {
     p += &format!("<xmpMM:InstanceID>uuid:{inst_id}</xmpMM:InstanceID>\n");
     p += &format!("<pdfaid:part>{}</pdfaid:part>\n", part(info.standard));
     p += "<pdfaid:conformance>B</pdfaid:conformance>\n";
+    if info.edition == Edition::Print {
+        // PDF/X-4 (ISO 15930-7) wants the trapping state and the version and
+        // rendition of the document beside its ID; all three are properties of schemas
+        // PDF/A predefines (pdf, xmpMM).
+        p += "<pdf:Trapped>False</pdf:Trapped>\n";
+        p += "<xmpMM:VersionID>1</xmpMM:VersionID>\n";
+        p += "<xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n";
+    }
     p += "</rdf:Description>\n";
-    if info.tagged {
-        p += &pdfua_description();
+    if info.tagged || info.edition == Edition::Print {
+        p += &extension_schemas(info.tagged, info.edition == Edition::Print);
     }
     p += "</rdf:RDF>\n</x:xmpmeta>\n";
     // Padding lets editors update the packet in place, as the XMP spec recommends.
@@ -88,29 +99,75 @@ pub fn packet(info: &Info, instance: &str) -> String {
     p
 }
 
-/// `pdfuaid` is not a schema PDF/A-2/3 predefines, so it must be described by a PDF/A
-/// extension schema in the same packet (ISO 19005-2, 6.6.2.3.2).
-fn pdfua_description() -> String {
-    format!(
+/// `pdfuaid` and `pdfxid` are not schemas PDF/A-2/3 predefines, so each used must be
+/// described by a PDF/A extension schema in the same packet (ISO 19005-2, 6.6.2.3.2).
+fn extension_schemas(pdfua: bool, pdfx: bool) -> String {
+    let mut p = String::from(
         "<rdf:Description rdf:about=\"\" \
          xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
          xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
          xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n\
-         <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n\
-         <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n\
-         <pdfaSchema:namespaceURI>{NS_PDFUAID}</pdfaSchema:namespaceURI>\n\
-         <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n\
+         <pdfaExtension:schemas><rdf:Bag>",
+    );
+    if pdfua {
+        p += &schema(
+            "PDF/UA Universal Accessibility Schema",
+            NS_PDFUAID,
+            "pdfuaid",
+            "part",
+            "Integer",
+            "Indicates which part of ISO 14289 the file follows",
+        );
+    }
+    if pdfx {
+        p += &schema(
+            "PDF/X ID Schema",
+            NS_PDFXID,
+            "pdfxid",
+            "GTS_PDFXVersion",
+            "Text",
+            "ID of PDF/X standard",
+        );
+    }
+    p += "</rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>\n";
+    if pdfua {
+        p += &format!(
+            "<rdf:Description rdf:about=\"\" xmlns:pdfuaid=\"{NS_PDFUAID}\">\n\
+             <pdfuaid:part>1</pdfuaid:part>\n\
+             </rdf:Description>\n"
+        );
+    }
+    if pdfx {
+        p += &format!(
+            "<rdf:Description rdf:about=\"\" xmlns:pdfxid=\"{NS_PDFXID}\">\n\
+             <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>\n\
+             </rdf:Description>\n"
+        );
+    }
+    p
+}
+
+/// One schema of a PDF/A extension with its one property.
+fn schema(
+    name: &str,
+    uri: &str,
+    prefix: &str,
+    property: &str,
+    value_type: &str,
+    description: &str,
+) -> String {
+    format!(
+        "<rdf:li rdf:parseType=\"Resource\">\n\
+         <pdfaSchema:schema>{name}</pdfaSchema:schema>\n\
+         <pdfaSchema:namespaceURI>{uri}</pdfaSchema:namespaceURI>\n\
+         <pdfaSchema:prefix>{prefix}</pdfaSchema:prefix>\n\
          <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n\
-         <pdfaProperty:name>part</pdfaProperty:name>\n\
-         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n\
+         <pdfaProperty:name>{property}</pdfaProperty:name>\n\
+         <pdfaProperty:valueType>{value_type}</pdfaProperty:valueType>\n\
          <pdfaProperty:category>internal</pdfaProperty:category>\n\
-         <pdfaProperty:description>Indicates which part of ISO 14289 the file follows</pdfaProperty:description>\n\
+         <pdfaProperty:description>{description}</pdfaProperty:description>\n\
          </rdf:li></rdf:Seq></pdfaSchema:property>\n\
-         </rdf:li></rdf:Bag></pdfaExtension:schemas>\n\
-         </rdf:Description>\n\
-         <rdf:Description rdf:about=\"\" xmlns:pdfuaid=\"{NS_PDFUAID}\">\n\
-         <pdfuaid:part>1</pdfuaid:part>\n\
-         </rdf:Description>\n"
+         </rdf:li>"
     )
 }
 

@@ -25,9 +25,34 @@ use body::{Setter, MM};
 use flow::{paginate, Frame};
 use shape::Shaper;
 
+/// A figure as the layout placed it: what the print edition's resolution warning
+/// ([`crate::render::Warning`]) is worked out from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    /// The figure's number and its file.
+    pub number: u32,
+    pub path: std::path::PathBuf,
+    /// The image's width in pixels and its width on the page in points.
+    pub pixels: u32,
+    pub width_pt: f32,
+}
+
+impl Placement {
+    /// Pixels per inch at the placed width.
+    pub fn ppi(&self) -> f32 {
+        self.pixels as f32 * 72.0 / self.width_pt.max(f32::MIN_POSITIVE)
+    }
+}
+
 /// Render the PDF edition of `doc` as a lopdf document, for [`crate::render::finish`]
-/// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise.
-pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
+/// to finish in memory (page boxes, PDF/A metadata, file ID) and serialise. The print
+/// `edition` paints in the house's inks (DeviceCMYK), the screen edition in its RGB
+/// colours.
+pub fn document(
+    doc: &Document,
+    house: &House,
+    edition: crate::render::Edition,
+) -> Result<(lopdf::Document, Vec<Placement>)> {
     // Both editions are drawn in trim coordinates with full-bleed elements running
     // into the bleed; `render::finish` sets the page boxes and crop marks of the
     // print edition (docs/editions.md, "Page boxes").
@@ -59,6 +84,23 @@ pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
     if let Some(first) = pages.first_mut() {
         first.splice(0..0, head);
     }
+    // Figure images follow the logo (index 0) in the image table, in document order.
+    let placements: Vec<Placement> = pages
+        .iter()
+        .flatten()
+        .filter_map(|d| match d {
+            flow::Draw::Image { index, w, .. } => {
+                let f = setter.figures.get(index.checked_sub(setter.image_base)?)?;
+                Some(Placement {
+                    number: f.number,
+                    path: f.path.clone(),
+                    pixels: f.width,
+                    width_pt: *w,
+                })
+            }
+            _ => None,
+        })
+        .collect();
     let running = setter.running(doc);
     for (i, p) in pages.iter_mut().enumerate() {
         p.extend(setter.furniture(&running, i + 1));
@@ -83,5 +125,6 @@ pub fn document(doc: &Document, house: &House) -> Result<lopdf::Document> {
         images.push(f?);
     }
     let tree = setter.tags.into_inner();
-    write::write(doc, house, book, pages, images, &tree)
+    let pdf = write::write(doc, house, book, pages, images, &tree, edition)?;
+    Ok((pdf, placements))
 }

@@ -29,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::house::{House, Rgb};
 use crate::model::Document;
+use crate::render::Edition;
 
 /// Glyphs used per font: original glyph id → the text it stands for (its `/ToUnicode`
 /// entry; where it shows other text, it gets an `/ActualText`, see `marked::pieces`).
@@ -105,14 +106,38 @@ struct Subset {
     pdf_adv: BTreeMap<u16, f32>,
 }
 
-fn rgb(c: Rgb) -> Color {
-    let [r, g, b] = c.unit();
-    Color::Rgb(printpdf::Rgb {
-        r,
-        g,
-        b,
-        icc_profile: None,
-    })
+/// How the layout's colours are painted: as they are (DeviceRGB) on screen; in print
+/// as the house's inks ([`crate::house::Style::ink`], DeviceCMYK), so text is black ink
+/// alone and the house colours are the press values the house file gives.
+#[derive(Clone, Copy)]
+struct Inks<'h> {
+    print: Option<&'h crate::house::Style>,
+}
+
+impl Inks<'_> {
+    fn color(self, c: Rgb) -> Color {
+        match self.print {
+            None => {
+                let [r, g, b] = c.unit();
+                Color::Rgb(printpdf::Rgb {
+                    r,
+                    g,
+                    b,
+                    icc_profile: None,
+                })
+            }
+            Some(style) => {
+                let [c, m, y, k] = style.ink(c).unit();
+                Color::Cmyk(printpdf::Cmyk {
+                    c,
+                    m,
+                    y,
+                    k,
+                    icc_profile: None,
+                })
+            }
+        }
+    }
 }
 
 /// Write the PDF in one pass: fonts subset, pages turned into printpdf operations,
@@ -125,6 +150,7 @@ pub fn write(
     pages: Vec<Vec<Draw>>,
     images: Vec<Image>,
     tree: &Tree,
+    edition: Edition,
 ) -> Result<lopdf::Document> {
     let slug = doc.slug.as_str();
     let mut pdf = PdfDocument::new(&doc.meta.title);
@@ -141,6 +167,9 @@ pub fn write(
         subsets: &subsets,
         used: &used,
         left: &mut left,
+        inks: Inks {
+            print: (edition == Edition::Print).then_some(&house.style),
+        },
     };
     let mut paged = Paged::default();
     let (pw, ph) = (house.style.page.width, house.style.page.height);
@@ -260,7 +289,9 @@ fn draw_ops(
         Draw::Rect { x, y, w, h, color } => {
             // Rules, the band and other graphics are decoration (artifacts).
             marked::artifact(ops);
-            ops.push(Op::SetFillColor { col: rgb(*color) });
+            ops.push(Op::SetFillColor {
+                col: glyphs.inks.color(*color),
+            });
             ops.push(Op::DrawRectangle {
                 rectangle: Rect {
                     x: Pt(*x),
@@ -282,7 +313,9 @@ fn draw_ops(
             color,
         } => {
             marked::artifact(ops);
-            ops.push(Op::SetOutlineColor { col: rgb(*color) });
+            ops.push(Op::SetOutlineColor {
+                col: glyphs.inks.color(*color),
+            });
             ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
             let point = |x: f32, y: f32| printpdf::LinePoint {
                 p: Point {
@@ -351,6 +384,7 @@ struct Glyphs<'a> {
     subsets: &'a BTreeMap<usize, Subset>,
     used: &'a Usage,
     left: &'a mut Left,
+    inks: Inks<'a>,
 }
 
 /// Where text and images of one page are marked: the tree (for roles) and the marks.
@@ -396,7 +430,7 @@ fn text_ops(
         // A hyphen or an artifact is wrapped in its own marked content: its `TJ`
         // stands alone.
         alone = r.hyphen || s.artifact;
-        state.set(ops, r);
+        state.set(ops, r, glyphs.inks);
         if s.artifact {
             if open.take().is_some() {
                 marked::end(ops);
@@ -461,7 +495,7 @@ impl TextState {
     }
 
     /// Set what run `r` needs and is not set yet.
-    fn set(&mut self, ops: &mut Vec<Op>, r: &Run) {
+    fn set(&mut self, ops: &mut Vec<Op>, r: &Run, inks: Inks<'_>) {
         let s = &r.chunk.style;
         if self.font != Some((r.chunk.font, s.size)) {
             ops.push(Op::SetFont {
@@ -471,7 +505,9 @@ impl TextState {
             self.font = Some((r.chunk.font, s.size));
         }
         if self.color != Some(s.color) {
-            ops.push(Op::SetFillColor { col: rgb(s.color) });
+            ops.push(Op::SetFillColor {
+                col: inks.color(s.color),
+            });
             self.color = Some(s.color);
         }
         if self.tracking != s.tracking {
