@@ -8,9 +8,10 @@
 #
 # Cost (README.md, "Cost in CI"): only the library and the targets are instrumented
 # (instrument.sh); the dependencies are the ones `cargo test` already compiled in
-# the main target folder, so on a fresh clone after the tests the build is the instrumented library
-# (80 s of CPU), libFuzzer's C++ and a few small crates, instead of 11 CPU minutes for
-# instrumenting everything in a target folder of its own.
+# the main target folder, so on a fresh clone after the tests the build is the
+# instrumented library, libFuzzer's C++ and a few small crates: 70 s of CPU and 62 s of
+# wall time on a quiet machine, instead of 11 CPU minutes and 8 minutes for
+# instrumenting everything in a target folder of its own. The whole step: 3 min 8 s.
 set -euo pipefail
 # The main crate's target folder (CARGO_TARGET_DIR when set, as cargo reads it).
 target="$(realpath -m "${CARGO_TARGET_DIR:-$(dirname "$0")/../target}")"
