@@ -27,10 +27,10 @@ const ACCENT_RULE: f32 = 1.5;
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// Draw the cover of `doc` as SVG bytes; `label` is its text alternative. The title and
-/// subtitle keep the lines page 1 of the PDF breaks them into
-/// ([`crate::render::pdf::head::title_block`]), so both editions show the same title.
+/// subtitle are broken into lines by page 1's own line breaking
+/// ([`crate::render::pdf::head::title_block`]), at the cover's larger type.
 pub fn cover(doc: &Document, house: &House, label: &str) -> Result<Vec<u8>, String> {
-    let title = crate::render::pdf::head::title_block(doc, house);
+    let title = crate::render::pdf::head::title_block(doc, house, SCALE);
     let style = &house.style;
     let page = &style.page;
     let px_mm = WIDTH / page.width.max(1.0);
@@ -81,7 +81,7 @@ pub fn cover(doc: &Document, house: &House, label: &str) -> Result<Vec<u8>, Stri
         runs.push((&regular, r));
     }
 
-    // The title block in the lines page 1 breaks it into (`title`), scaled down until
+    // The title block in the lines page 1's breaking gives at this size (`title`), scaled down until
     // the longest line fits across the cover and title and subtitle fit above the blue
     // field. (Masthead, band, title block, then the field: the order of page 1.)
     let band_top = top + logo_size + mm(m.gap);

@@ -23,9 +23,12 @@ pub struct TitleBlock {
     pub subtitle: Vec<String>,
 }
 
-/// How page 1 of `doc`'s PDF breaks its title and subtitle into lines (Knuth–Plass, as
-/// the head sets them), for an edition that shows page 1's head in its own way.
-pub fn title_block(doc: &Document, house: &House) -> TitleBlock {
+/// How the head of page 1 breaks `doc`'s title and subtitle into lines (Knuth–Plass,
+/// with the head's rules), for an edition that shows page 1's head in its own way: at
+/// `enlarged` times page 1's type across the same width (1: page 1's own lines; the
+/// EPUB cover sets its type twice as large, so its lines are the ones page 1 would
+/// break at half its measure).
+pub fn title_block(doc: &Document, house: &House, enlarged: f32) -> TitleBlock {
     let h = &house.style;
     let book = FontBook::new(house);
     let shaper = Shaper::new(&book, &doc.meta.lang, false, &h.typeset);
@@ -36,12 +39,13 @@ pub fn title_block(doc: &Document, house: &House) -> TitleBlock {
         image_base: 1,
         tags: std::cell::RefCell::new(super::tags::Tree::new()),
     };
+    let tw = setter.block_width() / enlarged.max(1.0);
     let (lines, title_size) = setter.title_lines(
         doc.meta.title.clone(),
         setter.sans(h.title.size, true),
         setter.title_top(),
+        tw,
     );
-    let tw = setter.block_width();
     let subtitle = doc.meta.subtitle.iter().flat_map(|s| {
         let p = [(s.clone(), setter.sans(h.title.subtitle_size, false))];
         setter.lines(&p, tw, 0.0, h.title.subtitle_leading, HAlign::Left, false)
@@ -196,7 +200,7 @@ impl Setter<'_, '_, '_> {
                 authors_started = true;
             }
             let lines = if i == 0 {
-                self.title_lines(text, style, y).0
+                self.title_lines(text, style, y, self.block_width()).0
             } else {
                 self.lines(&[(text, style)], tw, 0.0, lead, HAlign::Left, false)
             };
@@ -249,9 +253,10 @@ impl Setter<'_, '_, '_> {
     /// painted off the page would lose its words. (Only titles of many hundreds of
     /// characters come to that.) These are the title's lines in every edition: the
     /// EPUB's cover draws them as they are ([`title_block`]).
-    fn title_lines(&self, text: String, style: Style, y: f32) -> (Vec<Elem>, f32) {
+    /// The title's lines across `tw` pt: smaller type for a title of more than
+    /// `max_lines` lines, and smaller again for one that would not fit on the page.
+    fn title_lines(&self, text: String, style: Style, y: f32, tw: f32) -> (Vec<Elem>, f32) {
         let h = self.house;
-        let tw = self.block_width();
         let lead = h.title.leading;
         let mut p = vec![(text, style)];
         let mut lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
@@ -425,7 +430,7 @@ mod tests {
         let long = "Regional security in the steppe and the mountains: ".repeat(4);
         for (title, lines) in [(doc.meta.title.clone(), 3), (long.trim().to_owned(), 4)] {
             doc.meta.title = title;
-            let block = title_block(&doc, &house);
+            let block = title_block(&doc, &house, 1.0);
             let book = FontBook::new(&house);
             let shaper = Shaper::new(&book, &doc.meta.lang, true, &house.style.typeset);
             let setter = Setter {
@@ -458,7 +463,7 @@ mod tests {
             assert_eq!(block.title.len(), lines, "{:?}", block.title);
             assert_eq!(block.title.join(" "), doc.meta.title);
         }
-        assert!(title_block(&doc, &house).title_size < house.style.title.size);
+        assert!(title_block(&doc, &house, 1.0).title_size < house.style.title.size);
         Ok(())
     }
 
