@@ -49,7 +49,8 @@ impl Finding {
 /// The editions the house renderer writes for one brief, to hold the files against.
 #[derive(Debug, Default)]
 pub struct Pinned {
-    epub: Option<Result<Vec<u8>, String>>,
+    /// The house EPUB's entries, uncompressed ([`crate::render::epub::entries`]).
+    epub: Option<Result<crate::render::epub::Files, String>>,
     txt: Option<Result<Vec<u8>, String>>,
 }
 
@@ -76,10 +77,7 @@ pub fn pin_doc(
         pdf_standard: Default::default(),
     };
     Pinned {
-        epub: epub.then(|| {
-            crate::render::epub::epub(doc, house, &options, content_digest)
-                .map_err(|e| e.to_string())
-        }),
+        epub: epub.then(|| crate::render::epub::entries(doc, house, &options, content_digest)),
         txt: txt.then(|| Ok(crate::render::text::text(doc, &house.style))),
     }
 }

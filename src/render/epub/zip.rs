@@ -32,6 +32,14 @@ pub struct Entry<'a> {
     pub bytes: &'a [u8],
 }
 
+/// The `mimetype` entry every EPUB begins with.
+pub fn mimetype() -> Entry<'static> {
+    Entry {
+        path: "mimetype".into(),
+        bytes: b"application/epub+zip",
+    }
+}
+
 /// Version needed to extract: 2.0 (deflate).
 const VERSION_NEEDED: u16 = 20;
 /// Version made by: Unix (3, so the external attributes carry permissions), spec 2.0.
@@ -63,10 +71,7 @@ pub fn archive(entries: &[Entry<'_>], epoch: i64) -> Result<Vec<u8>, String> {
             + 256,
     );
     let mut written = Vec::with_capacity(entries.len() + 1);
-    let mimetype = Entry {
-        path: "mimetype".into(),
-        bytes: b"application/epub+zip",
-    };
+    let mimetype = mimetype();
     for e in std::iter::once(&mimetype).chain(entries) {
         // PNG and JPEG are compressed already; deflating them again costs time and
         // gains nothing. `mimetype` must be stored.
