@@ -240,7 +240,14 @@ fn check_brief(
         use rayon::prelude::*;
         rayon::join(source_side, || listed.par_iter().map(read_one).collect())
     } else {
-        (source_side(), listed.iter().map(read_one).collect())
+        std::thread::scope(|s| {
+            let source = s.spawn(source_side);
+            let read = listed.iter().map(read_one).collect();
+            let source = source
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (source, read)
+        })
     };
     let ((expected, digest, mut changed, furniture), pinned) = expected?;
     let mut editions = Vec::new();
