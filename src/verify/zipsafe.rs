@@ -75,29 +75,79 @@ impl<'a> SafeZip<'a> {
     }
 
     /// The decompressed bytes of entry `name`, capped at [`MAX_ENTRY_BYTES`].
+    ///
+    /// The zip crate finds the entry and hands over its raw data; deflated data is
+    /// inflated whole by libdeflate (already linked for the renderers' compression),
+    /// not through the zip crate's streaming reader: on the seed's EPUB, inflating all
+    /// its entries took 3.5 M instructions that way and 1.1 M this way (callgrind),
+    /// a tenth of a check that holds every entry against the house EPUB.
     pub fn read(&mut self, name: &str) -> Result<Vec<u8>, String> {
         if !self.names.contains(name) {
             return Err(format!("the archive has no entry {name:?}"));
         }
         let cap = MAX_ENTRY_BYTES.min(self.budget);
+        let index = self
+            .archive
+            .index_for_name(name)
+            .ok_or_else(|| format!("the archive has no entry {name:?}"))?;
         let file = self
             .archive
-            .by_name(name)
+            .by_index_raw(index)
             .map_err(|e| format!("cannot open entry {name:?}: {e}"))?;
-        let mut out = Vec::new();
-        // Read one byte past the cap to learn that it was exceeded, whatever the
-        // header says the size is.
-        file.take(cap + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| format!("cannot decompress entry {name:?}: {e}"))?;
-        if out.len() as u64 > cap {
-            return Err(format!(
+        let (method, claimed, crc) = (file.compression(), file.size(), file.crc32());
+        let mut raw = Vec::new();
+        // The raw data is at most the archive, which is capped.
+        file.take(MAX_ARCHIVE_BYTES as u64)
+            .read_to_end(&mut raw)
+            .map_err(|e| format!("cannot read entry {name:?}: {e}"))?;
+        let too_big = || {
+            format!(
                 "entry {name:?} decompresses to more than {cap} bytes; refusing to read further"
+            )
+        };
+        let out = match method {
+            zip::CompressionMethod::Stored => raw,
+            zip::CompressionMethod::Deflated => inflate(&raw, claimed, cap)
+                .map_err(|e| e.unwrap_or_else(too_big))
+                .map_err(|e| format!("cannot decompress entry {name:?}: {e}"))?,
+            other => {
+                return Err(format!(
+                    "entry {name:?} is compressed with {other}, which EPUB does not allow"
+                ))
+            }
+        };
+        if out.len() as u64 > cap {
+            return Err(too_big());
+        }
+        if crc32fast::hash(&out) != crc {
+            return Err(format!(
+                "entry {name:?} does not match its checksum (the archive is corrupt)"
             ));
         }
         self.budget = self.budget.saturating_sub(out.len() as u64);
         Ok(out)
     }
+}
+
+/// Inflate raw deflate `data` that its headers say is `claimed` bytes, reading at most
+/// `cap`: first into a buffer of the claimed size (which an honest header fills
+/// exactly), then, if the header lied, into one of `cap` + 1 bytes, so the count is
+/// of bytes decompressed, never of what the headers say. `Err(None)`: more than `cap`.
+fn inflate(data: &[u8], claimed: u64, cap: u64) -> Result<Vec<u8>, Option<String>> {
+    use libdeflater::DecompressionError as E;
+    let mut inflater = libdeflater::Decompressor::new();
+    for size in [claimed.min(cap), cap + 1] {
+        let mut out = vec![0; usize::try_from(size).map_err(|_| None)?];
+        match inflater.deflate_decompress(data, &mut out) {
+            Ok(n) => {
+                out.truncate(n);
+                return Ok(out);
+            }
+            Err(E::InsufficientSpace) => continue,
+            Err(E::BadData) => return Err(Some("the deflate data is corrupt".into())),
+        }
+    }
+    Err(None)
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<usize> {
