@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side timing (outside CI): briefpress build (PDF + EPUB + text) + check,
+# Side-by-side timing (outside CI): briefpress build --force (PDF + EPUB + text; never
+# the incremental skip of an up-to-date brief) + check,
 # against pandoc's EPUB alone and typst's PDF alone, on the seed and on the generated
 # 100x book. typst is the `typst` binary when on PATH, else the PyPI package `typst`
 # (pip install typst; the same compiler, plus a Python start-up of a few ms).
@@ -8,12 +9,17 @@
 # process (no shell in between, which used to add a few ms to every command and so
 # counted twice against our two commands). Rounds alternate the tools so machine noise
 # hits all alike; prints medians, minima and the ratios of the medians.
-# Usage: benches/compare.sh [ROUNDS]   (needs pandoc: apt-get install pandoc)
+# Usage: [BRIEFPRESS=binary] benches/compare.sh [ROUNDS]   (needs pandoc: apt-get install pandoc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-21}"
-cargo build --release --quiet
-bin="$PWD/target/release/briefpress"
+# BRIEFPRESS names another binary to time (an older build, a static one).
+if [ -n "${BRIEFPRESS:-}" ]; then
+  bin="$(realpath "$BRIEFPRESS")"
+else
+  cargo build --release --quiet
+  bin="$PWD/target/release/briefpress"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 command -v pandoc >/dev/null || { echo "pandoc is needed: apt-get install pandoc" >&2; exit 1; }
@@ -36,6 +42,11 @@ import os, shutil, statistics, sys, time
 
 rounds, binary, work, typst = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 null = os.open(os.devnull, os.O_WRONLY)
+# Binaries from before the incremental build (an older one timed for comparison) have
+# no --force, and always build.
+import subprocess
+helptext = subprocess.run([binary, "build", "--help"], capture_output=True, text=True).stdout
+force = ["--force"] if "--force" in helptext else []
 
 def run(argv, cwd):
     """Wall time of one command in ms, from spawn to exit; None if it failed."""
@@ -51,7 +62,7 @@ def run(argv, cwd):
 for doc in ["seed", "book"]:
     d = os.path.join(work, doc)
     tools = {
-        "ours": [[binary, "build", "-q"], [binary, "check", "-q"]],
+        "ours": [[binary, "build", "-q"] + force, [binary, "check", "-q"]],
         "pandoc": [["pandoc", f"source/{doc}.md", "-o", "pandoc.epub"]],
     }
     if typst:
