@@ -117,6 +117,36 @@ fn lying_sizes_do_not_fool_the_cap() {
 }
 
 #[test]
+fn an_entry_that_fails_its_checksum_is_refused() {
+    // The reader inflates entries itself (libdeflate), so it must check each entry's
+    // CRC-32 itself: a flipped bit in the data, or a checksum that does not match it,
+    // is a corrupt archive, not a brief.
+    let z = a_zip(&[
+        ("mimetype", b"application/epub+zip"),
+        ("META-INF/container.xml", CONTAINER),
+    ]);
+    let crc = crc32fast::hash(CONTAINER).to_le_bytes();
+    let mut wrong = z.clone();
+    let mut patched = 0;
+    let mut i = 0;
+    while let Some(p) = wrong[i..].windows(4).position(|w| w == crc) {
+        wrong[i + p] ^= 0x55;
+        i += p + 4;
+        patched += 1;
+    }
+    assert_eq!(
+        patched, 2,
+        "the checksum sits in the local and the central header"
+    );
+    let e = epub_err(&wrong);
+    assert!(e.contains("checksum"), "{e}");
+    // The intact archive gets past the container (and fails later, on its missing
+    // package document), so the checksum is what was refused above.
+    let e = epub_err(&z);
+    assert!(!e.contains("checksum"), "{e}");
+}
+
+#[test]
 fn malformed_and_hostile_xml_is_an_error() {
     let bomb = br#"<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><container>&b;</container>"#;
     for container in [
