@@ -76,7 +76,62 @@ pub fn parse(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Meta> {
     let yaml = &text[fm.yaml.clone()];
-    let fence = 0..3;
+    let raw: RawMeta = match from_yaml(yaml) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(yaml_error(text, fm, yaml, &e));
+            return None;
+        }
+    };
+    let at = Keys { text, fm, yaml };
+    at.check_escapes(&raw, chars, diags);
+    let key_span = |key: &str| at.key_span(key);
+    let title = nonempty(raw.title, "title", &key_span, diags);
+    let region = nonempty(raw.region, "region", &key_span, diags);
+    if title.is_none() {
+        missing(diags, "title", "\"The brief's title\"");
+    }
+    if region.is_none() {
+        missing(diags, "region", "Central Asia");
+    }
+    let date = at.date(raw.date, diags);
+    let authors = at.authors(raw.authors, diags);
+    let lang = at.lang(raw.lang, date, chars, diags);
+    let id = raw.id.map(|i| i.trim().to_owned());
+    if id.as_deref() == Some("") {
+        diags.push(
+            Diagnostic::new("`id` is empty", key_span("id"))
+                .with_hint("remove the line to derive the identifier from the content"),
+        );
+    }
+    let keywords: Vec<String> = raw
+        .keywords
+        .unwrap_or_default()
+        .iter()
+        .map(|k| collapse(k))
+        .filter(|k| !k.is_empty())
+        .collect();
+    Some(Meta {
+        title: title?,
+        subtitle: raw.subtitle.map(|s| collapse(&s)).filter(|s| !s.is_empty()),
+        region: region?,
+        date: date?,
+        authors: if authors.is_empty() {
+            return None;
+        } else {
+            authors
+        },
+        lang,
+        id,
+        keywords,
+    })
+}
+
+/// The span of the opening `---` fence, where problems with no line of their own point.
+const FENCE: Range<usize> = 0..3;
+
+/// Deserialize the front matter's YAML within tight resource limits.
+fn from_yaml(yaml: &str) -> Result<RawMeta, serde_saphyr::Error> {
     // Front matter is a dozen short fields: tight limits stop alias bombs and
     // pathological nesting long before they cost anything.
     let mut budget = serde_saphyr::Budget::default();
@@ -87,38 +142,55 @@ pub fn parse(
     budget.max_events = 20_000;
     budget.max_total_scalar_bytes = 1 << 20;
     let options = serde_saphyr::options! { budget: Some(budget) };
-    let raw: RawMeta = match serde_saphyr::from_str_with_options(yaml, options) {
-        Ok(r) => r,
-        Err(e) => {
-            diags.push(yaml_error(text, fm, yaml, &e));
-            return None;
-        }
-    };
-    let key_span = |key: &str| -> Range<usize> {
+    serde_saphyr::from_str_with_options(yaml, options)
+}
+
+/// Push the diagnostic for a required front-matter key that is absent.
+fn missing(diags: &mut Vec<Diagnostic>, key: &str, example: &str) {
+    diags.push(
+        Diagnostic::new(format!("the front matter has no `{key}`"), FENCE).with_hint(format!(
+            "add a line `{key}: {example}` between the `---` lines"
+        )),
+    );
+}
+
+/// The front matter's text and where it lies, to point diagnostics at its keys.
+struct Keys<'a> {
+    text: &'a str,
+    fm: &'a FrontMatter,
+    yaml: &'a str,
+}
+
+impl Keys<'_> {
+    /// The byte span of the line that sets `key`, or the opening fence.
+    fn key_span(&self, key: &str) -> Range<usize> {
         // Point at the key's line when we can find it, else at the opening fence.
         let needle = format!("{key}:");
-        yaml.lines()
+        self.yaml
+            .lines()
             .scan(0usize, |off, l| {
                 let start = *off;
                 *off += l.len() + 1;
                 Some((start, l))
             })
             .find(|(_, l)| l.starts_with(&needle))
-            .map_or(fence.clone(), |(s, l)| {
-                fm.yaml.start + s..fm.yaml.start + s + l.len()
+            .map_or(FENCE, |(s, l)| {
+                self.fm.yaml.start + s..self.fm.yaml.start + s + l.len()
             })
-    };
-    // Every string of the front matter reaches the editions; what an escape put in
-    // is checked like a character written as itself.
-    {
-        let literal: std::collections::BTreeSet<char> = yaml.chars().collect();
+    }
+
+    /// Check every character of every string field that a YAML escape put there.
+    fn check_escapes(&self, raw: &RawMeta, chars: &mut Checker<'_>, diags: &mut Vec<Diagnostic>) {
+        // Every string of the front matter reaches the editions; what an escape put in
+        // is checked like a character written as itself.
+        let literal: std::collections::BTreeSet<char> = self.yaml.chars().collect();
         let mut check = |key: &str, value: &str| {
-            let line = key_span(key);
+            let line = self.key_span(key);
             for c in value.chars() {
                 if literal.contains(&c) {
                     continue;
                 }
-                let span = escape_span(text, line.clone(), c).unwrap_or_else(|| line.clone());
+                let span = escape_span(self.text, line.clone(), c).unwrap_or_else(|| line.clone());
                 let how = format!(", from an escape in `{key}`");
                 if let Some(d) = chars.check(c, span, &how) {
                     if !diags.contains(&d) {
@@ -148,125 +220,104 @@ pub fn parse(
             check("keywords", k);
         }
     }
-    let missing = |diags: &mut Vec<Diagnostic>, key: &str, example: &str| {
-        diags.push(
-            Diagnostic::new(format!("the front matter has no `{key}`"), fence.clone()).with_hint(
-                format!("add a line `{key}: {example}` between the `---` lines"),
-            ),
-        );
-    };
-    let title = nonempty(raw.title, "title", &key_span, diags);
-    let region = nonempty(raw.region, "region", &key_span, diags);
-    if title.is_none() {
-        missing(diags, "title", "\"The brief's title\"");
-    }
-    if region.is_none() {
-        missing(diags, "region", "Central Asia");
-    }
-    let date = match raw.date {
-        None => {
-            missing(diags, "date", "2016-11");
-            None
-        }
-        Some(d) => match parse_date(d.trim()) {
-            Ok(date) => Some(date),
-            Err(why) => {
-                diags.push(
-                    Diagnostic::new(format!("bad date {d:?}: {why}"), key_span("date"))
-                        .with_hint(format!(
-                            "write the date as YYYY-MM or YYYY-MM-DD with a year from {} to {}, e.g. 2016-11",
-                            YEARS.start(),
-                            YEARS.end()
-                        )),
-                );
+
+    /// The `date` field, parsed; a diagnostic when it is missing or malformed.
+    fn date(&self, date: Option<String>, diags: &mut Vec<Diagnostic>) -> Option<BriefDate> {
+        match date {
+            None => {
+                missing(diags, "date", "2016-11");
                 None
             }
-        },
-    };
-    let mut authors = Vec::new();
-    match raw.authors {
-        None => missing(diags, "authors", "[{name: \"Ada Lovelace\", bio: \"…\"}]"),
-        Some(list) if list.is_empty() => diags.push(
-            Diagnostic::new("`authors` is empty", key_span("authors"))
-                .with_hint("list at least one author with a `name`"),
-        ),
-        Some(list) => {
-            for (i, a) in list.into_iter().enumerate() {
-                match a.name.map(|n| collapse(&n)).filter(|n| !n.is_empty()) {
-                    Some(name) => authors.push(Author {
-                        name,
-                        bio: a.bio.map(|b| collapse(&b)).filter(|b| !b.is_empty()),
-                    }),
-                    None => diags.push(
-                        Diagnostic::new(
-                            format!("author {} has no `name`", i + 1),
-                            key_span("authors"),
-                        )
-                        .with_hint("give each author a `name:` (and optionally a `bio:`)"),
-                    ),
+            Some(d) => match parse_date(d.trim()) {
+                Ok(date) => Some(date),
+                Err(why) => {
+                    diags.push(
+                        Diagnostic::new(format!("bad date {d:?}: {why}"), self.key_span("date"))
+                            .with_hint(format!(
+                                "write the date as YYYY-MM or YYYY-MM-DD with a year from {} to {}, e.g. 2016-11",
+                                YEARS.start(),
+                                YEARS.end()
+                            )),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// The authors that have a name; a diagnostic for a missing or empty list and for
+    /// each author without a name.
+    fn authors(&self, authors: Option<Vec<RawAuthor>>, diags: &mut Vec<Diagnostic>) -> Vec<Author> {
+        let mut out = Vec::new();
+        match authors {
+            None => missing(diags, "authors", "[{name: \"Ada Lovelace\", bio: \"…\"}]"),
+            Some(list) if list.is_empty() => diags.push(
+                Diagnostic::new("`authors` is empty", self.key_span("authors"))
+                    .with_hint("list at least one author with a `name`"),
+            ),
+            Some(list) => {
+                for (i, a) in list.into_iter().enumerate() {
+                    match a.name.map(|n| collapse(&n)).filter(|n| !n.is_empty()) {
+                        Some(name) => out.push(Author {
+                            name,
+                            bio: a.bio.map(|b| collapse(&b)).filter(|b| !b.is_empty()),
+                        }),
+                        None => diags.push(
+                            Diagnostic::new(
+                                format!("author {} has no `name`", i + 1),
+                                self.key_span("authors"),
+                            )
+                            .with_hint("give each author a `name:` (and optionally a `bio:`)"),
+                        ),
+                    }
                 }
             }
         }
+        out
     }
-    let lang = raw.lang.map(|l| l.trim().to_owned()).unwrap_or("en".into());
-    if !valid_lang(&lang) {
-        diags.push(
-            Diagnostic::new(
-                format!("`lang: {lang}` is not a BCP 47 tag"),
-                key_span("lang"),
-            )
-            .with_hint("use a tag such as en, en-GB, it or ru"),
-        );
-    } else if !crate::dates::supported(&lang) {
-        diags.push(
-            Diagnostic::new(
-                format!("briefpress cannot write dates in `lang: {lang}`: the locale data has no such language"),
-                key_span("lang"),
-            )
-            .with_hint("check the language code (ISO 639: en, it, fr, ru, tr, ka, hy …)"),
-        );
-    } else if let Some(d) = date {
-        // The band shows the date in the brief's language: the house fonts must be
-        // able to set it, as they must every character of the source.
-        let shown = d.display(&lang);
-        let how = format!(", in the date as `lang: {lang}` writes it ({shown})");
-        for c in shown.chars() {
-            if let Some(diag) = chars.check(c, key_span("lang"), &how) {
-                diags.push(diag.with_hint(
-                    "set `lang` to a language whose script the house fonts cover, or add a font that has it to the house style",
-                ));
-                break;
+
+    /// The `lang` field (default `en`), checked as a tag, for locale data, and for
+    /// the house fonts' cover of the date as that language writes it.
+    fn lang(
+        &self,
+        lang: Option<String>,
+        date: Option<BriefDate>,
+        chars: &mut Checker<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
+        let lang = lang.map(|l| l.trim().to_owned()).unwrap_or("en".into());
+        if !valid_lang(&lang) {
+            diags.push(
+                Diagnostic::new(
+                    format!("`lang: {lang}` is not a BCP 47 tag"),
+                    self.key_span("lang"),
+                )
+                .with_hint("use a tag such as en, en-GB, it or ru"),
+            );
+        } else if !crate::dates::supported(&lang) {
+            diags.push(
+                Diagnostic::new(
+                    format!("briefpress cannot write dates in `lang: {lang}`: the locale data has no such language"),
+                    self.key_span("lang"),
+                )
+                .with_hint("check the language code (ISO 639: en, it, fr, ru, tr, ka, hy …)"),
+            );
+        } else if let Some(d) = date {
+            // The band shows the date in the brief's language: the house fonts must be
+            // able to set it, as they must every character of the source.
+            let shown = d.display(&lang);
+            let how = format!(", in the date as `lang: {lang}` writes it ({shown})");
+            for c in shown.chars() {
+                if let Some(diag) = chars.check(c, self.key_span("lang"), &how) {
+                    diags.push(diag.with_hint(
+                        "set `lang` to a language whose script the house fonts cover, or add a font that has it to the house style",
+                    ));
+                    break;
+                }
             }
         }
+        lang
     }
-    let id = raw.id.map(|i| i.trim().to_owned());
-    if id.as_deref() == Some("") {
-        diags.push(
-            Diagnostic::new("`id` is empty", key_span("id"))
-                .with_hint("remove the line to derive the identifier from the content"),
-        );
-    }
-    let keywords: Vec<String> = raw
-        .keywords
-        .unwrap_or_default()
-        .iter()
-        .map(|k| collapse(k))
-        .filter(|k| !k.is_empty())
-        .collect();
-    Some(Meta {
-        title: title?,
-        subtitle: raw.subtitle.map(|s| collapse(&s)).filter(|s| !s.is_empty()),
-        region: region?,
-        date: date?,
-        authors: if authors.is_empty() {
-            return None;
-        } else {
-            authors
-        },
-        lang,
-        id,
-        keywords,
-    })
 }
 
 fn nonempty(
