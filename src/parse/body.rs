@@ -219,91 +219,12 @@ impl<'a> Builder<'a, '_, '_> {
         }
         match tag {
             Tag::Paragraph => self.paragraph(span, depth),
-            Tag::Heading { level, .. } => {
-                let content = self.inlines(depth);
-                let level = match level {
-                    HeadingLevel::H2 => 2,
-                    HeadingLevel::H3 => 3,
-                    HeadingLevel::H4 => 4,
-                    HeadingLevel::H1 => {
-                        self.error(
-                            "a `#` heading in the body",
-                            span,
-                            "the title lives in the front matter; use `##` to `####` for sections",
-                        );
-                        return None;
-                    }
-                    _ => {
-                        self.error(
-                            "headings deeper than `####` are not supported",
-                            span,
-                            "use `##`, `###` or `####`",
-                        );
-                        return None;
-                    }
-                };
-                let text = plain_text(&content);
-                if text.trim().is_empty() {
-                    self.error("empty heading", span, "give the heading some text");
-                    return None;
-                }
-                // The title is level 1; a heading may go at most one level deeper than
-                // the one before it (PDF/UA and WCAG: no skipped levels).
-                if level > self.last_heading + 1 {
-                    self.error(
-                        format!(
-                            "a level-{level} heading after a level-{} one skips a level",
-                            self.last_heading
-                        ),
-                        span.clone(),
-                        &format!(
-                            "use `{}` here; screen readers navigate by heading levels",
-                            "#".repeat(usize::from(self.last_heading) + 1)
-                        ),
-                    );
-                }
-                self.last_heading = level;
-                let id = self.unique_id(&text);
-                Some(Block::Heading { level, id, content })
-            }
+            Tag::Heading { level, .. } => self.heading(level, span, depth),
             Tag::BlockQuote(_) => Some(Block::Quote(self.blocks(depth + 1, false))),
-            Tag::List(start) => {
-                let tight = self.list_is_tight();
-                let mut items = Vec::new();
-                while let Some((e, s)) = self.next() {
-                    match e {
-                        Event::Start(Tag::Item) => items.push(self.blocks(depth + 1, true)),
-                        Event::End(_) => break,
-                        _ => self.error(
-                            "unexpected content in a list",
-                            s,
-                            "start each item with a marker",
-                        ),
-                    }
-                }
-                Some(Block::List {
-                    start,
-                    tight,
-                    items,
-                })
-            }
+            Tag::List(start) => Some(self.list(start, depth)),
             Tag::Table(aligns) => self.table(aligns, depth),
             Tag::FootnoteDefinition(label) => {
-                let blocks = self.blocks(depth + 1, false);
-                let label = label.to_string();
-                match self.note_defs.entry(label) {
-                    std::collections::btree_map::Entry::Occupied(e) => {
-                        let label = e.key().clone();
-                        self.error(
-                            format!("note [^{label}] is defined twice"),
-                            span,
-                            "give each note its own label",
-                        );
-                    }
-                    std::collections::btree_map::Entry::Vacant(e) => {
-                        e.insert((blocks, span));
-                    }
-                }
+                self.footnote_definition(label, span, depth);
                 None
             }
             Tag::CodeBlock(_) => {
@@ -332,6 +253,102 @@ impl<'a> Builder<'a, '_, '_> {
                     "use paragraphs, headings, lists, quotes, tables, images and footnotes",
                 );
                 None
+            }
+        }
+    }
+
+    /// A `##` to `####` heading: its level checked against the one before, its id made unique.
+    fn heading(&mut self, level: HeadingLevel, span: Range<usize>, depth: usize) -> Option<Block> {
+        let content = self.inlines(depth);
+        let level = match level {
+            HeadingLevel::H2 => 2,
+            HeadingLevel::H3 => 3,
+            HeadingLevel::H4 => 4,
+            HeadingLevel::H1 => {
+                self.error(
+                    "a `#` heading in the body",
+                    span,
+                    "the title lives in the front matter; use `##` to `####` for sections",
+                );
+                return None;
+            }
+            _ => {
+                self.error(
+                    "headings deeper than `####` are not supported",
+                    span,
+                    "use `##`, `###` or `####`",
+                );
+                return None;
+            }
+        };
+        let text = plain_text(&content);
+        if text.trim().is_empty() {
+            self.error("empty heading", span, "give the heading some text");
+            return None;
+        }
+        // The title is level 1; a heading may go at most one level deeper than
+        // the one before it (PDF/UA and WCAG: no skipped levels).
+        if level > self.last_heading + 1 {
+            self.error(
+                format!(
+                    "a level-{level} heading after a level-{} one skips a level",
+                    self.last_heading
+                ),
+                span.clone(),
+                &format!(
+                    "use `{}` here; screen readers navigate by heading levels",
+                    "#".repeat(usize::from(self.last_heading) + 1)
+                ),
+            );
+        }
+        self.last_heading = level;
+        let id = self.unique_id(&text);
+        Some(Block::Heading { level, id, content })
+    }
+
+    /// A list whose start was just read: its items, each a run of blocks.
+    fn list(&mut self, start: Option<u64>, depth: usize) -> Block {
+        let tight = self.list_is_tight();
+        let mut items = Vec::new();
+        while let Some((e, s)) = self.next() {
+            match e {
+                Event::Start(Tag::Item) => items.push(self.blocks(depth + 1, true)),
+                Event::End(_) => break,
+                _ => self.error(
+                    "unexpected content in a list",
+                    s,
+                    "start each item with a marker",
+                ),
+            }
+        }
+        Block::List {
+            start,
+            tight,
+            items,
+        }
+    }
+
+    /// A footnote definition: its blocks kept under its label, or an error when the
+    /// label is defined twice.
+    fn footnote_definition(
+        &mut self,
+        label: pulldown_cmark::CowStr<'a>,
+        span: Range<usize>,
+        depth: usize,
+    ) {
+        let blocks = self.blocks(depth + 1, false);
+        let label = label.to_string();
+        match self.note_defs.entry(label) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                let label = e.key().clone();
+                self.error(
+                    format!("note [^{label}] is defined twice"),
+                    span,
+                    "give each note its own label",
+                );
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert((blocks, span));
             }
         }
     }
@@ -515,15 +532,7 @@ impl<'a> Builder<'a, '_, '_> {
             }
             Event::SoftBreak => Some(Inline::Text(" ".into())),
             Event::HardBreak => Some(Inline::LineBreak),
-            Event::FootnoteReference(label) => {
-                let label = label.to_string();
-                let next = self.note_index.len();
-                let index = *self.note_index.entry(label.clone()).or_insert_with(|| {
-                    self.note_refs.push((label, span));
-                    next
-                });
-                Some(Inline::NoteRef(index))
-            }
+            Event::FootnoteReference(label) => Some(Inline::NoteRef(self.note_ref(label, span))),
             Event::InlineHtml(_) | Event::Html(_) => {
                 self.error(
                     "raw HTML is not allowed in a brief",
@@ -538,79 +547,98 @@ impl<'a> Builder<'a, '_, '_> {
             }
             Event::TaskListMarker(_) | Event::Rule => None,
             Event::End(_) => None,
-            Event::Start(tag) => {
-                if depth >= MAX_DEPTH {
-                    self.error(
-                        format!("nesting deeper than {MAX_DEPTH} levels"),
-                        span,
-                        "simplify the emphasis",
-                    );
-                    self.skip_element();
-                    return None;
-                }
-                match tag {
-                    Tag::Emphasis => Some(Inline::Emph(self.inlines(depth + 1))),
-                    Tag::Strong => Some(Inline::Strong(self.inlines(depth + 1))),
-                    Tag::Link { dest_url, .. } => {
-                        self.in_link += 1;
-                        let content = self.inlines(depth + 1);
-                        self.in_link -= 1;
-                        let url = dest_url.to_string();
-                        let ok = ["http://", "https://", "mailto:"]
-                            .iter()
-                            .any(|p| url.starts_with(p))
-                            && url.len() > 8
-                            && !url.chars().any(char::is_whitespace);
-                        if let Some(c) = url.chars().find(|&c| forbidden(c)) {
-                            self.error(
-                                format!(
-                                    "link target {url:?} holds control character U+{:04X}",
-                                    u32::from(c)
-                                ),
-                                span,
-                                "delete it; it cannot appear in an EPUB or a PDF link",
-                            );
-                        } else if !ok {
-                            self.error(
-                                format!(
-                                    "link target {url:?} is not an absolute web or mail address"
-                                ),
-                                span,
-                                "links must start with https://, http:// or mailto:",
-                            );
-                        }
-                        Some(Inline::Link { url, content })
-                    }
-                    Tag::Image { .. } => {
-                        let alt = self.inlines(depth + 1);
-                        self.error(
-                            "an image inside running text",
-                            span,
-                            "put the image in a paragraph of its own; it becomes a numbered figure",
-                        );
-                        Some(Inline::Text(plain_text(&alt)))
-                    }
-                    Tag::Strikethrough => {
-                        self.skip_element();
-                        self.error(
-                            "struck-out text is not supported",
-                            span,
-                            "delete the text, or say in words that it was withdrawn",
-                        );
-                        None
-                    }
-                    _ => {
-                        self.skip_element();
-                        self.error(
-                            "this Markdown construct is not supported here",
-                            span,
-                            "use emphasis, strong emphasis, links and footnotes inside text",
-                        );
-                        None
-                    }
-                }
+            Event::Start(tag) => self.inline_start(tag, span, depth),
+        }
+    }
+
+    /// The index of the note a `[^label]` refers to, numbered in order of first reference.
+    fn note_ref(&mut self, label: pulldown_cmark::CowStr<'a>, span: Range<usize>) -> usize {
+        let label = label.to_string();
+        let next = self.note_index.len();
+        *self.note_index.entry(label.clone()).or_insert_with(|| {
+            self.note_refs.push((label, span));
+            next
+        })
+    }
+
+    /// Consume the inline element whose start tag was just read and return what it becomes.
+    fn inline_start(&mut self, tag: Tag<'a>, span: Range<usize>, depth: usize) -> Option<Inline> {
+        if depth >= MAX_DEPTH {
+            self.error(
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+                span,
+                "simplify the emphasis",
+            );
+            self.skip_element();
+            return None;
+        }
+        match tag {
+            Tag::Emphasis => Some(Inline::Emph(self.inlines(depth + 1))),
+            Tag::Strong => Some(Inline::Strong(self.inlines(depth + 1))),
+            Tag::Link { dest_url, .. } => Some(self.link(dest_url, span, depth)),
+            Tag::Image { .. } => {
+                let alt = self.inlines(depth + 1);
+                self.error(
+                    "an image inside running text",
+                    span,
+                    "put the image in a paragraph of its own; it becomes a numbered figure",
+                );
+                Some(Inline::Text(plain_text(&alt)))
+            }
+            Tag::Strikethrough => {
+                self.skip_element();
+                self.error(
+                    "struck-out text is not supported",
+                    span,
+                    "delete the text, or say in words that it was withdrawn",
+                );
+                None
+            }
+            _ => {
+                self.skip_element();
+                self.error(
+                    "this Markdown construct is not supported here",
+                    span,
+                    "use emphasis, strong emphasis, links and footnotes inside text",
+                );
+                None
             }
         }
+    }
+
+    /// A link: its content, and its target checked to be an absolute web or mail address.
+    fn link(
+        &mut self,
+        dest_url: pulldown_cmark::CowStr<'a>,
+        span: Range<usize>,
+        depth: usize,
+    ) -> Inline {
+        self.in_link += 1;
+        let content = self.inlines(depth + 1);
+        self.in_link -= 1;
+        let url = dest_url.to_string();
+        let ok = ["http://", "https://", "mailto:"]
+            .iter()
+            .any(|p| url.starts_with(p))
+            && url.len() > 8
+            && !url.chars().any(char::is_whitespace);
+        if let Some(c) = url.chars().find(|&c| forbidden(c)) {
+            self.error(
+                format!(
+                    "link target {url:?} holds control character U+{:04X}",
+                    u32::from(c)
+                ),
+                span,
+                "delete it; it cannot appear in an EPUB or a PDF link",
+            );
+        } else if !ok {
+            self.error(
+                format!("link target {url:?} is not an absolute web or mail address"),
+                span,
+                "links must start with https://, http:// or mailto:",
+            );
+        }
+        Inline::Link { url, content }
     }
 
     /// A slug for a heading, unique within the document.
