@@ -46,6 +46,21 @@ fn refuse(message: impl Into<String>, hint: impl Into<String>) -> Refusal {
 /// Read the image `url` (as written in the brief) from `dir`, the brief's folder, and
 /// check it; at most `max_pixels` pixels.
 pub fn load(dir: &Path, url: &str, max_pixels: u64) -> Result<Loaded, Refusal> {
+    let (path, data) = read_inside(dir, url)?;
+    let (format, width, height) = check(url, &data, max_pixels)?;
+    Ok(Loaded {
+        path,
+        data,
+        format,
+        width,
+        height,
+    })
+}
+
+/// Read the file `url` names, refusing a path or a link that leads out of `dir`, and
+/// anything but a regular file of at most [`MAX_IMAGE_BYTES`]; the path joined to
+/// `dir` and the bytes.
+fn read_inside(dir: &Path, url: &str) -> Result<(PathBuf, Vec<u8>), Refusal> {
     let rel = Path::new(url);
     let leaves = url.contains("://")
         || url.starts_with('/')
@@ -98,7 +113,13 @@ pub fn load(dir: &Path, url: &str, max_pixels: u64) -> Result<Loaded, Refusal> {
         ),
         ReadError::Io(e) => cannot_read(&e),
     })?;
-    let (format, codec) = match image::guess_format(&data) {
+    Ok((path, data))
+}
+
+/// Check that `data` is a PNG or JPEG of at most `max_pixels` pixels that decodes in
+/// full; its format, width and height.
+fn check(url: &str, data: &[u8], max_pixels: u64) -> Result<(ImageFormat, u32, u32), Refusal> {
+    let (format, codec) = match image::guess_format(data) {
         Ok(image::ImageFormat::Png) => (ImageFormat::Png, image::ImageFormat::Png),
         Ok(image::ImageFormat::Jpeg) => (ImageFormat::Jpeg, image::ImageFormat::Jpeg),
         _ => {
@@ -115,7 +136,7 @@ pub fn load(dir: &Path, url: &str, max_pixels: u64) -> Result<Loaded, Refusal> {
         )
     };
     // The header alone: no pixel is decoded before the size is known to be bearable.
-    let (width, height) = image::ImageReader::with_format(Cursor::new(&data), codec)
+    let (width, height) = image::ImageReader::with_format(Cursor::new(data), codec)
         .into_dimensions()
         .map_err(|e| damaged(&e))?;
     if width == 0 || height == 0 {
@@ -133,20 +154,14 @@ pub fn load(dir: &Path, url: &str, max_pixels: u64) -> Result<Loaded, Refusal> {
         ));
     }
     match format {
-        ImageFormat::Png => check_png(&data).map_err(|e| damaged(&e))?,
+        ImageFormat::Png => check_png(data).map_err(|e| damaged(&e))?,
         ImageFormat::Jpeg => {
-            image::ImageReader::with_format(Cursor::new(&data), codec)
+            image::ImageReader::with_format(Cursor::new(data), codec)
                 .decode()
                 .map_err(|e| damaged(&e))?;
         }
     }
-    Ok(Loaded {
-        path,
-        data,
-        format,
-        width,
-        height,
-    })
+    Ok((format, width, height))
 }
 
 /// Decode a PNG in full, a row at a time (memory for one row, not the image): every
