@@ -916,6 +916,16 @@ fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
             diagnostics: vec![d],
         }))
     };
+    let mut style = deserialize_over(text, base).map_err(fail)?;
+    forget_inks_of_changed_colours(&mut style, text);
+    check_print_and_page(&style).map_err(fail)?;
+    check_limits(&style, base).map_err(fail)?;
+    Ok(style)
+}
+
+/// Deserialize `text` laid over `base` (if any) into a [`Style`]; TOML and schema
+/// errors as a diagnostic, with a did-you-mean hint for an unknown key.
+fn deserialize_over(text: &str, base: Option<&str>) -> std::result::Result<Style, Diagnostic> {
     let parsed = DeTable::parse(text).and_then(|table| {
         let span = table.span();
         let table = match base {
@@ -924,7 +934,7 @@ fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
         };
         Style::deserialize(toml::de::Deserializer::from(Spanned::new(span, table)))
     });
-    let mut style: Style = parsed.map_err(|e| {
+    parsed.map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().to_owned();
         let mut d = Diagnostic::new(message.clone(), span.clone());
@@ -935,31 +945,37 @@ fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
                 d = d.with_hint(format!("did you mean `{s}`?"));
             }
         }
-        fail(d)
-    })?;
-    forget_inks_of_changed_colours(&mut style, text);
+        d
+    })
+}
+
+/// Check that the print profile and condition go together and that the page leaves
+/// columns wide enough.
+fn check_print_and_page(style: &Style) -> std::result::Result<(), Diagnostic> {
     let pr = &style.print;
     if pr.output_profile.is_empty() != pr.output_condition_identifier.is_empty() {
-        return Err(fail(
-            Diagnostic::whole_file(
-                "print.output_profile and print.output_condition_identifier go together",
-            )
-            .with_hint("name the profile and the condition it characterises, or neither"),
-        ));
+        return Err(Diagnostic::whole_file(
+            "print.output_profile and print.output_condition_identifier go together",
+        )
+        .with_hint("name the profile and the condition it characterises, or neither"));
     }
     let p = &style.page;
     let text_width = p.width - p.margin_left - p.margin_right;
     let col_width = (text_width - p.gutter * f32::from(p.columns.saturating_sub(1)))
         / f32::from(p.columns.max(1));
     if !(1..=4).contains(&p.columns) || col_width < 30.0 {
-        return Err(fail(
-            Diagnostic::whole_file(format!(
-                "page.columns = {} leaves columns {col_width:.1} mm wide",
-                p.columns
-            ))
-            .with_hint("use 1 to 4 columns at least 30 mm wide"),
-        ));
+        return Err(Diagnostic::whole_file(format!(
+            "page.columns = {} leaves columns {col_width:.1} mm wide",
+            p.columns
+        ))
+        .with_hint("use 1 to 4 columns at least 30 mm wide"));
     }
+    Ok(())
+}
+
+/// Check the image size cap, letter spacing, protrusion and text-edition width
+/// against their bounds.
+fn check_limits(style: &Style, base: Option<&str>) -> std::result::Result<(), Diagnostic> {
     // A hint names the built-in value, read from the built-in file (not when that file
     // is the one being checked).
     let builtin = || base.and_then(|_| defaults().ok());
@@ -972,44 +988,40 @@ fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
                 d.inputs.max_image_megapixels
             ));
         }
-        return Err(fail(
-            Diagnostic::whole_file(format!(
-                "inputs.max_image_megapixels = {mp} is out of range"
-            ))
-            .with_hint(hint),
-        ));
+        return Err(Diagnostic::whole_file(format!(
+            "inputs.max_image_megapixels = {mp} is out of range"
+        ))
+        .with_hint(hint));
     }
     let t = &style.typeset;
     if !(MIN_LETTER_SPACING..=0.0).contains(&t.letter_spacing_min)
         || !(0.0..=MAX_LETTER_SPACING).contains(&t.letter_spacing_max)
     {
-        return Err(fail(
-            Diagnostic::whole_file(format!(
-                "typeset.letter_spacing_min = {} and letter_spacing_max = {} are out of range",
-                t.letter_spacing_min, t.letter_spacing_max
-            ))
-            .with_hint(format!(
-                "use {MIN_LETTER_SPACING} to 0 and 0 to {MAX_LETTER_SPACING} (em); \
+        return Err(Diagnostic::whole_file(format!(
+            "typeset.letter_spacing_min = {} and letter_spacing_max = {} are out of range",
+            t.letter_spacing_min, t.letter_spacing_max
+        ))
+        .with_hint(format!(
+            "use {MIN_LETTER_SPACING} to 0 and 0 to {MAX_LETTER_SPACING} (em); \
                  -0.008 and 0.02 are the defaults"
-            )),
-        ));
+        )));
     }
     let mut hanging = t.protrude_right.iter().chain(&t.protrude_left);
     if let Some((c, f)) = hanging.find(|(c, f)| c.chars().count() != 1 || !(0.0..=1.0).contains(*f))
     {
-        return Err(fail(
-            Diagnostic::whole_file(format!("typeset: protrusion {c:?} = {f} is out of range"))
-                .with_hint("one character each, hanging by 0 to 1 of its width"),
-        ));
+        return Err(Diagnostic::whole_file(format!(
+            "typeset: protrusion {c:?} = {f} is out of range"
+        ))
+        .with_hint("one character each, hanging by 0 to 1 of its width"));
     }
     if style.text.width < 20 {
         let mut d = Diagnostic::whole_file("text.width must be at least 20 columns");
         if let Some(b) = builtin() {
             d = d.with_hint(format!("{} is the archive default", b.text.width));
         }
-        return Err(fail(d));
+        return Err(d);
     }
-    Ok(style)
+    Ok(())
 }
 
 impl Style {
