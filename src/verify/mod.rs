@@ -193,30 +193,9 @@ fn check_brief(
 ) -> Result<(BriefReport, Vec<Error>)> {
     let manifest_path = crate::manifest::path_for(&brief.dir, slug);
     let (manifest, manifest_bytes) = Manifest::read_bytes(&manifest_path, slug)?;
-    let signature = req.trust_key.as_ref().and_then(|key| {
-        let bytes = manifest_bytes.as_deref()?;
-        let path = crate::sign::signature_path(&manifest_path);
-        let problem = key.verify(&path, bytes, slug).err();
-        Some(report::Signature {
-            verified: problem.is_none(),
-            problem,
-            path,
-        })
-    });
+    let signature = signature(req, &manifest_path, manifest_bytes.as_deref(), slug);
     let source = source_path(req, slug, manifest.as_ref(), &manifest_path, brief.levels)?;
-    // After a partial build (`build --format pdf`) the manifest lists only what it
-    // built; the other editions in the folder are older files, reported as extra and
-    // not held against this manifest.
-    let (listed, extra): (Vec<_>, Vec<_>) = match (&manifest, brief.whole_folder) {
-        (Some(m), true) => brief
-            .editions
-            .iter()
-            .cloned()
-            .partition::<Vec<(Format, PathBuf)>, _>(|(f, _)| {
-                m.editions.iter().any(|e| e.format() == Some(*f))
-            }),
-        _ => (brief.editions.clone(), Vec::new()),
-    };
+    let (listed, extra) = listed_and_extra(manifest.as_ref(), brief);
     // The source and the editions are read at the same time when there is enough to
     // read: the source on one side of a join, the editions (the PDF first, the longest
     // to read) on the other. A brief of a few pages is read on this thread alone:
@@ -250,40 +229,8 @@ fn check_brief(
         })
     };
     let ((expected, digest, mut changed, furniture), pinned) = expected?;
-    let mut editions = Vec::new();
-    let mut errors = Vec::new();
-    for ((format, path), read) in listed.iter().zip(read) {
-        let found = match read {
-            Ok((hash, found)) => {
-                changed.extend(hash);
-                found.map(|(found, seen, bytes)| {
-                    let mut differences = compare::compare(&expected, &found);
-                    if let Some(seen) = seen {
-                        constructs(&seen, &furniture, &mut differences);
-                    }
-                    profile::check(
-                        &pinned,
-                        *format,
-                        &bytes,
-                        &expected,
-                        &found,
-                        &mut differences,
-                    );
-                    (found, differences)
-                })
-            }
-            Err(e) => Err(e),
-        };
-        match found {
-            Ok((found, differences)) => editions.push(EditionReport {
-                format: *format,
-                words: found.iter().filter(|f| !f.optional).count(),
-                differences,
-                path: path.clone(),
-            }),
-            Err(e) => errors.push(e),
-        }
-    }
+    let (editions, errors) =
+        compare_editions(&listed, read, &expected, &furniture, &pinned, &mut changed);
     if let (Some(m), true) = (&manifest, brief.whole_folder) {
         changed.extend(hashes::missing(m, &brief.dir, &listed));
     }
@@ -299,6 +246,88 @@ fn check_brief(
         extra: extra.into_iter().map(|(_, p)| p).collect(),
     };
     Ok((report, errors))
+}
+
+/// The manifest's signature checked with the trusted key, when a key was given and
+/// the manifest exists.
+fn signature(
+    req: &Request,
+    manifest_path: &Path,
+    manifest_bytes: Option<&[u8]>,
+    slug: &str,
+) -> Option<report::Signature> {
+    req.trust_key.as_ref().and_then(|key| {
+        let bytes = manifest_bytes?;
+        let path = crate::sign::signature_path(manifest_path);
+        let problem = key.verify(&path, bytes, slug).err();
+        Some(report::Signature {
+            verified: problem.is_none(),
+            problem,
+            path,
+        })
+    })
+}
+
+/// Edition files, each with its format.
+type Editions = Vec<(Format, PathBuf)>;
+
+/// The brief's editions the manifest lists, and the others found in its folder.
+fn listed_and_extra(manifest: Option<&Manifest>, brief: &Brief) -> (Editions, Editions) {
+    // After a partial build (`build --format pdf`) the manifest lists only what it
+    // built; the other editions in the folder are older files, reported as extra and
+    // not held against this manifest.
+    match (manifest, brief.whole_folder) {
+        (Some(m), true) => brief
+            .editions
+            .iter()
+            .cloned()
+            .partition::<Vec<(Format, PathBuf)>, _>(|(f, _)| {
+                m.editions.iter().any(|e| e.format() == Some(*f))
+            }),
+        _ => (brief.editions.clone(), Vec::new()),
+    }
+}
+
+/// Hold each edition read against the words expected (and a PDF's constructs against
+/// the furniture, the EPUB and text edition against the pinned house editions): a
+/// report for each edition compared, an error for each that could not be read. The
+/// editions' changes against the manifest go to `changed`.
+fn compare_editions(
+    listed: &[(Format, PathBuf)],
+    read: Vec<Result<EditionRead>>,
+    expected: &[Word],
+    furniture: &pdf::furniture::Expected,
+    pinned: &profile::Pinned,
+    changed: &mut Vec<report::Changed>,
+) -> (Vec<EditionReport>, Vec<Error>) {
+    let mut editions = Vec::new();
+    let mut errors = Vec::new();
+    for ((format, path), read) in listed.iter().zip(read) {
+        let found = match read {
+            Ok((hash, found)) => {
+                changed.extend(hash);
+                found.map(|(found, seen, bytes)| {
+                    let mut differences = compare::compare(expected, &found);
+                    if let Some(seen) = seen {
+                        constructs(&seen, furniture, &mut differences);
+                    }
+                    profile::check(pinned, *format, &bytes, expected, &found, &mut differences);
+                    (found, differences)
+                })
+            }
+            Err(e) => Err(e),
+        };
+        match found {
+            Ok((found, differences)) => editions.push(EditionReport {
+                format: *format,
+                words: found.iter().filter(|f| !f.optional).count(),
+                differences,
+                path: path.clone(),
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    (editions, errors)
 }
 
 /// How many bytes of editions make a brief worth reading on several threads.
