@@ -3,6 +3,7 @@
 //! are printed for people ([`Report::render`]) and serialised as the `--json`
 //! document described in `docs/check-json.md`.
 
+use std::fmt::Write;
 use std::path::PathBuf;
 
 use crate::render::Format;
@@ -124,109 +125,133 @@ impl Report {
 
     /// Human-readable report: one line per edition, one block per difference.
     pub fn render(&self) -> String {
-        use std::fmt::Write;
         let mut s = String::new();
         for b in &self.briefs {
-            if b.manifest.is_none() {
-                let (kind, then) = if self.manifest_required {
-                    ("missing", "required by --require-manifest")
-                } else {
-                    ("note", "only the content was checked, not that these are the files the build wrote")
-                };
-                let _ = writeln!(
-                    s,
-                    "{kind}: {} has no release manifest ({}.manifest.json): {then}",
-                    b.slug, b.slug
-                );
-            }
-            for c in &b.changed {
-                let what = match (&c.expected, &c.found) {
-                    (_, None) => "is missing".to_owned(),
-                    (None, _) => "is not in the manifest".to_owned(),
-                    _ => format!(
-                        "has changed since the build (sha256 {}… recorded, {}… now)",
-                        short(&c.expected),
-                        short(&c.found)
-                    ),
-                };
-                let kind = serde_json::to_value(c.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                let manifest = b
-                    .manifest
-                    .as_ref()
-                    .map_or_else(String::new, |m| format!(" (per {})", m.display()));
-                let _ = writeln!(s, "changed: {kind} {} {what}{manifest}", c.path);
-            }
-            match &b.signature {
-                Some(sig) if sig.verified => {
-                    let _ = writeln!(
-                        s,
-                        "ok: {} is a valid signature of the manifest",
-                        sig.path.display()
-                    );
-                }
-                Some(sig) => {
-                    let why = sig.problem.as_deref().unwrap_or("it does not verify");
-                    let _ = writeln!(s, "unsigned: {}: {why}", b.slug);
-                }
-                None => {}
-            }
-            for x in &b.extra {
-                let manifest = b
-                    .manifest
-                    .as_ref()
-                    .map_or_else(String::new, |m| m.display().to_string());
-                let _ = writeln!(
-                    s,
-                    "extra: {} is not in {manifest}: left from an earlier build, not checked \
-                     (build that format again, or remove the file)",
-                    x.display()
-                );
-            }
-            for e in &b.editions {
-                if e.differences.is_empty() {
-                    let _ = writeln!(
-                        s,
-                        "ok: {} carries the content of {} ({} words)",
-                        e.path.display(),
-                        b.source.display(),
-                        b.content_words
-                    );
-                    continue;
-                }
-                let _ = writeln!(
-                    s,
-                    "mismatch: {} differs from {} in {} place(s)",
-                    e.path.display(),
-                    b.source.display(),
-                    e.differences.len()
-                );
-                for d in &e.differences {
-                    if let Some(c) = &d.construct {
-                        let _ = writeln!(s, "  --> {} ({}): {c}", e.format.ext(), d.place);
-                        continue;
-                    }
-                    let _ = writeln!(
-                        s,
-                        "  --> {} ({}): expected {:?}, found {:?}{}",
-                        e.format.ext(),
-                        d.place,
-                        d.expected.join(" "),
-                        d.found.join(" "),
-                        if d.context.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", after \"… {}\"", d.context)
-                        }
-                    );
-                }
-            }
+            b.render_manifest(&mut s, self.manifest_required);
+            b.render_signature(&mut s);
+            b.render_extra(&mut s);
+            b.render_editions(&mut s);
         }
         for f in &self.failed {
             let _ = writeln!(s, "{}", f.message.trim_end());
         }
         s
+    }
+}
+
+impl BriefReport {
+    /// Write the note on a missing release manifest and a line per changed file.
+    fn render_manifest(&self, s: &mut String, manifest_required: bool) {
+        if self.manifest.is_none() {
+            let (kind, then) = if manifest_required {
+                ("missing", "required by --require-manifest")
+            } else {
+                (
+                    "note",
+                    "only the content was checked, not that these are the files the build wrote",
+                )
+            };
+            let _ = writeln!(
+                s,
+                "{kind}: {} has no release manifest ({}.manifest.json): {then}",
+                self.slug, self.slug
+            );
+        }
+        for c in &self.changed {
+            let what = match (&c.expected, &c.found) {
+                (_, None) => "is missing".to_owned(),
+                (None, _) => "is not in the manifest".to_owned(),
+                _ => format!(
+                    "has changed since the build (sha256 {}… recorded, {}… now)",
+                    short(&c.expected),
+                    short(&c.found)
+                ),
+            };
+            let kind = serde_json::to_value(c.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let manifest = self
+                .manifest
+                .as_ref()
+                .map_or_else(String::new, |m| format!(" (per {})", m.display()));
+            let _ = writeln!(s, "changed: {kind} {} {what}{manifest}", c.path);
+        }
+    }
+
+    /// Write the verdict on the manifest's signature, if one was asked for.
+    fn render_signature(&self, s: &mut String) {
+        match &self.signature {
+            Some(sig) if sig.verified => {
+                let _ = writeln!(
+                    s,
+                    "ok: {} is a valid signature of the manifest",
+                    sig.path.display()
+                );
+            }
+            Some(sig) => {
+                let why = sig.problem.as_deref().unwrap_or("it does not verify");
+                let _ = writeln!(s, "unsigned: {}: {why}", self.slug);
+            }
+            None => {}
+        }
+    }
+
+    /// Write a line per edition file the manifest does not list.
+    fn render_extra(&self, s: &mut String) {
+        for x in &self.extra {
+            let manifest = self
+                .manifest
+                .as_ref()
+                .map_or_else(String::new, |m| m.display().to_string());
+            let _ = writeln!(
+                s,
+                "extra: {} is not in {manifest}: left from an earlier build, not checked \
+                 (build that format again, or remove the file)",
+                x.display()
+            );
+        }
+    }
+
+    /// Write a line per edition, and one per difference found in it.
+    fn render_editions(&self, s: &mut String) {
+        for e in &self.editions {
+            if e.differences.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "ok: {} carries the content of {} ({} words)",
+                    e.path.display(),
+                    self.source.display(),
+                    self.content_words
+                );
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                "mismatch: {} differs from {} in {} place(s)",
+                e.path.display(),
+                self.source.display(),
+                e.differences.len()
+            );
+            for d in &e.differences {
+                if let Some(c) = &d.construct {
+                    let _ = writeln!(s, "  --> {} ({}): {c}", e.format.ext(), d.place);
+                    continue;
+                }
+                let _ = writeln!(
+                    s,
+                    "  --> {} ({}): expected {:?}, found {:?}{}",
+                    e.format.ext(),
+                    d.place,
+                    d.expected.join(" "),
+                    d.found.join(" "),
+                    if d.context.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", after \"… {}\"", d.context)
+                    }
+                );
+            }
+        }
     }
 }
