@@ -103,17 +103,7 @@ pub fn check(edition: &[u8], house: &[u8], words_differ: bool) -> Vec<Finding> {
             let line = ta[j].line;
             if ta[j].depth != tb[i].depth && quote_lines.len() < 3 && !quote_lines.contains(&line) {
                 quote_lines.push(line);
-                out.push(Finding {
-                    file: None,
-                    line: Some(line),
-                    what: format!(
-                        "quote markers: \"{}\" is quoted {} deep where the house text quotes \
-                         it {} deep; a reader may take it for other words than the source's",
-                        clip(&ta[j].text, 40),
-                        ta[j].depth,
-                        tb[i].depth
-                    ),
-                });
+                out.push(quote_finding(&ta[j], &tb[i]));
             }
             i += 1;
             j += 1;
@@ -122,48 +112,12 @@ pub fn check(edition: &[u8], house: &[u8], words_differ: bool) -> Vec<Finding> {
         if h.is_empty() && e.is_empty() {
             continue;
         }
-        let kinds: Vec<&str> = ta[e.clone()]
-            .iter()
-            .chain(&tb[h.clone()])
-            .filter_map(|t| furniture(&t.text))
-            .collect();
-        if kinds.is_empty() {
+        let Some(finding) = furniture_finding(&ta[e.clone()], &tb[h.clone()], line_at(e.start))
+        else {
             words_only.get_or_insert(line_at(e.start));
             continue;
-        }
-        let mut kinds_named: Vec<&str> = Vec::new();
-        for k in kinds {
-            if !kinds_named.contains(&k) {
-                kinds_named.push(k);
-            }
-        }
-        let show = |ts: &[Token<'_>]| {
-            if ts.is_empty() {
-                "nothing".to_owned()
-            } else {
-                format!(
-                    "\"{}\"",
-                    clip(
-                        &ts.iter()
-                            .map(|t| t.text.as_ref())
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                        80
-                    )
-                )
-            }
         };
-        out.push(Finding {
-            file: None,
-            line: Some(line_at(e.start)),
-            what: format!(
-                "{}: the edition has {} where the house text has {}; link targets and \
-                 markers must be the source's links and notes",
-                kinds_named.join(", "),
-                show(&ta[e.clone()]),
-                show(&tb[h.clone()])
-            ),
-        });
+        out.push(finding);
         if out.len() >= 20 {
             break;
         }
@@ -178,6 +132,70 @@ pub fn check(edition: &[u8], house: &[u8], words_differ: bool) -> Vec<Finding> {
         });
     }
     out
+}
+
+/// The finding for a token quoted `edition.depth` deep where the house text quotes it
+/// `house.depth` deep.
+fn quote_finding(edition: &Token<'_>, house: &Token<'_>) -> Finding {
+    Finding {
+        file: None,
+        line: Some(edition.line),
+        what: format!(
+            "quote markers: \"{}\" is quoted {} deep where the house text quotes \
+             it {} deep; a reader may take it for other words than the source's",
+            clip(&edition.text, 40),
+            edition.depth,
+            house.depth
+        ),
+    }
+}
+
+/// The finding for a run of tokens that differs (`edition`'s against `house`'s) at
+/// `line` of the edition, when it holds a link target or a marker; `None` for plain words.
+fn furniture_finding(edition: &[Token<'_>], house: &[Token<'_>], line: u32) -> Option<Finding> {
+    let kinds: Vec<&str> = edition
+        .iter()
+        .chain(house)
+        .filter_map(|t| furniture(&t.text))
+        .collect();
+    if kinds.is_empty() {
+        return None;
+    }
+    let mut kinds_named: Vec<&str> = Vec::new();
+    for k in kinds {
+        if !kinds_named.contains(&k) {
+            kinds_named.push(k);
+        }
+    }
+    Some(Finding {
+        file: None,
+        line: Some(line),
+        what: format!(
+            "{}: the edition has {} where the house text has {}; link targets and \
+             markers must be the source's links and notes",
+            kinds_named.join(", "),
+            show(edition),
+            show(house)
+        ),
+    })
+}
+
+/// Tokens as a finding quotes them: their text, clipped, in quotes, or `nothing`.
+fn show(ts: &[Token<'_>]) -> String {
+    if ts.is_empty() {
+        "nothing".to_owned()
+    } else {
+        format!(
+            "\"{}\"",
+            clip(
+                &ts.iter()
+                    .map(|t| t.text.as_ref())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                80
+            )
+        )
+    }
 }
 
 /// The runs that differ between `a` and `b` (ranges of each), in order, by token text
