@@ -186,6 +186,8 @@ impl Metrics {
         self.default_width = if self.widths.is_empty() { 500.0 } else { 0.0 };
     }
 
+    /// Check each glyph of the embedded program against the house font's outline for
+    /// the text its ToUnicode map claims; a glyph that draws otherwise goes to `bad`.
     fn check_glyphs(
         &mut self,
         doc: &Doc<'_>,
@@ -194,6 +196,37 @@ impl Metrics {
         house: &HouseGlyphs<'_>,
     ) {
         let name = self.name.clone();
+        let Some((program, house_bytes)) = self.programs(doc, d, house, &name) else {
+            return;
+        };
+        let (Ok(sub), Ok(full)) = (
+            ttf_parser::Face::parse(&program, 0),
+            ttf_parser::Face::parse(house_bytes, 0),
+        ) else {
+            self.unchecked = Some(format!("font {name}: its program cannot be read"));
+            return;
+        };
+        let cids = glyph_map(doc, d, &sub);
+        for (cid, gid) in cids.into_iter().take(MAX_CHECKED_GLYPHS as usize) {
+            let Some((reads, draws)) = misdrawn(map, &sub, &full, cid, gid) else {
+                continue;
+            };
+            self.bad.insert(
+                cid,
+                format!("a glyph of font {name} reads {reads} (ToUnicode) but draws {draws}"),
+            );
+        }
+    }
+
+    /// The embedded TrueType program of the font `d` and the house font of the same
+    /// `name`; `None` (with why in `unchecked`, when it matters) when either is not there.
+    fn programs<'d, 'h>(
+        &mut self,
+        doc: &Doc<'d>,
+        d: &Dict<'d>,
+        house: &HouseGlyphs<'h>,
+        name: &str,
+    ) -> Option<(std::borrow::Cow<'d, [u8]>, &'h [u8])> {
         let descriptor = doc.dict_at(d, b"FontDescriptor").ok().flatten();
         let Some(descriptor) = descriptor.filter(|fd| {
             [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
@@ -202,14 +235,14 @@ impl Metrics {
         }) else {
             // Not embedded: there are no glyphs here to compare (the viewer draws with
             // a font of its own).
-            return;
+            return None;
         };
-        let Some(house_bytes) = house.by_name(&name) else {
+        let Some(house_bytes) = house.by_name(name) else {
             self.unchecked = Some(format!(
                 "font {name} is not one of the house fonts, so its glyphs cannot be \
                  checked against its text"
             ));
-            return;
+            return None;
         };
         let program = match descriptor.get(b"FontFile2").map(|o| doc.resolve(o)) {
             Some(Ok(o)) => match o.into_owned() {
@@ -223,73 +256,79 @@ impl Metrics {
                 "font {name} embeds no TrueType program, as the house fonts are, so its \
                  glyphs cannot be checked against its text"
             ));
-            return;
+            return None;
         };
-        let (Ok(sub), Ok(full)) = (
-            ttf_parser::Face::parse(&program, 0),
-            ttf_parser::Face::parse(house_bytes, 0),
-        ) else {
-            self.unchecked = Some(format!("font {name}: its program cannot be read"));
-            return;
-        };
-        // CID → glyph: the identity unless a stream maps it.
-        let cid_to_gid: Option<Vec<u16>> = match d.get(b"CIDToGIDMap").map(|o| doc.resolve(o)) {
-            Some(Ok(o)) => match o.into_owned() {
-                Obj::Stream(s) => doc.data(&s, MAX_STREAM_BYTES).ok().map(|b| {
-                    b.chunks(2)
-                        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-                        .collect()
-                }),
-                _ => None,
-            },
-            _ => None,
-        };
-        let cids: Vec<(u32, u16)> = match &cid_to_gid {
-            Some(m) => (0u32..).zip(m.iter().copied()).collect(),
-            None => (0..u32::from(sub.number_of_glyphs()))
-                .map(|g| (g, g as u16))
-                .collect(),
-        };
-        for (cid, gid) in cids.into_iter().take(MAX_CHECKED_GLYPHS as usize) {
-            let text = map.decode(&[(cid >> 8) as u8, cid as u8], 2);
-            if text.contains('\u{FFFD}') {
-                continue; // Unmapped: drawing it reads as U+FFFD, a word difference.
-            }
-            // Default-ignorable characters (a soft hyphen, joiners) are not content and
-            // have no glyph of their own: a glyph that also claims one is judged by the
-            // letters it claims.
-            let text: String = text
-                .chars()
-                .filter(|&c| !crate::content::ignorable(c))
-                .collect();
-            let drawn = outline(&sub, gid);
-            let mut chars = text.chars();
-            let expected = match (chars.next(), chars.next()) {
-                (None, _) => Some(Vec::new()),
-                (Some(c), None) => full.glyph_index(c).map(|g| outline(&full, g.0)),
-                _ => ligature(&full, &text).map(|g| outline(&full, g)),
-            };
-            if expected.as_ref() == Some(&drawn) || text.chars().any(contextual) {
-                continue;
-            }
-            let reads = format!("{text:?}");
-            let draws = if drawn.is_empty() {
-                "nothing visible".to_owned()
-            } else {
-                match (' '..='~').find(|&c| {
-                    full.glyph_index(c)
-                        .is_some_and(|g| outline(&full, g.0) == drawn)
-                }) {
-                    Some(c) => format!("{:?}", c.to_string()),
-                    None => "another glyph".to_owned(),
-                }
-            };
-            self.bad.insert(
-                cid,
-                format!("a glyph of font {name} reads {reads} (ToUnicode) but draws {draws}"),
-            );
-        }
+        Some((program, house_bytes))
     }
+}
+
+/// The (CID, glyph) pairs of an embedded font `d` whose program is `sub`.
+fn glyph_map(doc: &Doc<'_>, d: &Dict<'_>, sub: &ttf_parser::Face<'_>) -> Vec<(u32, u16)> {
+    // CID → glyph: the identity unless a stream maps it.
+    let cid_to_gid: Option<Vec<u16>> = match d.get(b"CIDToGIDMap").map(|o| doc.resolve(o)) {
+        Some(Ok(o)) => match o.into_owned() {
+            Obj::Stream(s) => doc.data(&s, MAX_STREAM_BYTES).ok().map(|b| {
+                b.chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                    .collect()
+            }),
+            _ => None,
+        },
+        _ => None,
+    };
+    match &cid_to_gid {
+        Some(m) => (0u32..).zip(m.iter().copied()).collect(),
+        None => (0..u32::from(sub.number_of_glyphs()))
+            .map(|g| (g, g as u16))
+            .collect(),
+    }
+}
+
+/// What the glyph `gid` of the embedded program `sub`, mapped from `cid`, reads
+/// (its ToUnicode text) and draws, when that is not the outline `full`, the house
+/// font, gives the text; `None` for a glyph that draws what it reads, one unmapped,
+/// and one of a script that shapes by context.
+fn misdrawn(
+    map: &ToUnicode,
+    sub: &ttf_parser::Face<'_>,
+    full: &ttf_parser::Face<'_>,
+    cid: u32,
+    gid: u16,
+) -> Option<(String, String)> {
+    let text = map.decode(&[(cid >> 8) as u8, cid as u8], 2);
+    if text.contains('\u{FFFD}') {
+        return None; // Unmapped: drawing it reads as U+FFFD, a word difference.
+    }
+    // Default-ignorable characters (a soft hyphen, joiners) are not content and
+    // have no glyph of their own: a glyph that also claims one is judged by the
+    // letters it claims.
+    let text: String = text
+        .chars()
+        .filter(|&c| !crate::content::ignorable(c))
+        .collect();
+    let drawn = outline(sub, gid);
+    let mut chars = text.chars();
+    let expected = match (chars.next(), chars.next()) {
+        (None, _) => Some(Vec::new()),
+        (Some(c), None) => full.glyph_index(c).map(|g| outline(full, g.0)),
+        _ => ligature(full, &text).map(|g| outline(full, g)),
+    };
+    if expected.as_ref() == Some(&drawn) || text.chars().any(contextual) {
+        return None;
+    }
+    let reads = format!("{text:?}");
+    let draws = if drawn.is_empty() {
+        "nothing visible".to_owned()
+    } else {
+        match (' '..='~').find(|&c| {
+            full.glyph_index(c)
+                .is_some_and(|g| outline(full, g.0) == drawn)
+        }) {
+            Some(c) => format!("{:?}", c.to_string()),
+            None => "another glyph".to_owned(),
+        }
+    };
+    Some((reads, draws))
 }
 
 /// The ligature glyph the house font forms from the letters of `text`, looked up in
