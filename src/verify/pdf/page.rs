@@ -254,138 +254,202 @@ impl<'a> Page<'a> {
         let mut ops = Ops::new(content);
         while let Some((op, args)) = ops.next_op()? {
             match op {
-                b"BT" => {
-                    self.end_piece();
-                    self.tm = Matrix::IDENTITY;
-                    self.tlm = Matrix::IDENTITY;
-                    self.words.line_break();
+                b"BT" | b"ET" | b"Td" | b"TD" | b"T*" | b"Tm" => self.text_object(op, args),
+                b"Tj" | b"'" | b"\"" | b"TJ" => self.show_text(op, args),
+                b"Tf" | b"Tc" | b"Tw" | b"Tz" | b"TL" | b"Ts" | b"Tr" => {
+                    self.text_state(op, args, res)?
                 }
-                b"ET" => {
-                    self.end_piece();
-                    self.words.line_break();
+                b"q" | b"Q" | b"cm" | b"w" | b"rg" | b"g" | b"k" | b"sc" | b"scn" | b"RG"
+                | b"G" | b"K" | b"SC" | b"SCN" | b"cs" | b"gs" => {
+                    self.graphics_state(op, args, res)?
                 }
-                b"Td" | b"TD" => {
-                    let (x, y) = two(args);
-                    if op == b"TD" {
-                        self.gs.leading = -y;
-                    }
-                    self.next_line(x, y);
+                b"re" | b"m" | b"l" | b"c" | b"v" | b"y" | b"W" | b"W*" | b"f" | b"F" | b"f*"
+                | b"B" | b"B*" | b"b" | b"b*" | b"S" | b"s" | b"n" | b"sh" | b"ID" => {
+                    self.path_and_paint(op, args)
                 }
-                b"T*" => self.next_line(0.0, -self.gs.leading),
-                b"Tm" => {
-                    if let Some(m) = matrix(args) {
-                        self.tm = m;
-                        self.tlm = m;
-                    }
-                    self.words.line_break();
-                }
-                b"Tj" => self.show(items(args).next()),
-                b"'" => {
-                    self.next_line(0.0, -self.gs.leading);
-                    self.show(items(args).next());
-                }
-                b"\"" => {
-                    let mut it = items(args);
-                    self.gs.word_space = it.next().and_then(num).unwrap_or(0.0);
-                    self.gs.char_space = it.next().and_then(num).unwrap_or(0.0);
-                    self.next_line(0.0, -self.gs.leading);
-                    self.show(it.next());
-                }
-                b"TJ" => {
-                    let array = items(args)
-                        .next()
-                        .filter(|a| a.first() == Some(&Tok::ArrayOpen))
-                        .and_then(lexer::inner);
-                    self.show(array.into_iter().flat_map(items));
-                }
-                b"Tf" => {
-                    let mut it = items(args);
-                    self.gs.font = match it.next() {
-                        Some([Tok::Name(n)]) if res.dict.is_some() => {
-                            Some(self.font(res, &lexer::name(n))?)
-                        }
-                        _ => None,
-                    };
-                    self.gs.size = it.next().and_then(num).unwrap_or(0.0);
-                }
-                b"Tc" => self.gs.char_space = first(args),
-                b"Tw" => self.gs.word_space = first(args),
-                b"Tz" => self.gs.scale = first(args),
-                b"TL" => self.gs.leading = first(args),
-                b"Ts" => self.gs.rise = first(args),
-                b"Tr" => self.gs.render_mode = first(args) as i64,
-                b"q" => {
-                    if self.saved.len() >= MAX_STACK {
-                        return Err("graphics states nested too deeply".into());
-                    }
-                    self.saved.push(self.gs.clone());
-                }
-                b"Q" => {
-                    if let Some(g) = self.saved.pop() {
-                        self.gs = g;
-                    }
-                }
-                b"cm" => {
-                    if let Some(m) = matrix(args) {
-                        self.gs.ctm = m.then(&self.gs.ctm);
-                    }
-                }
-                b"w" => self.gs.line_width = first(args),
-                b"rg" | b"g" | b"k" | b"sc" | b"scn" => {
-                    if op == b"scn" && args.iter().any(|t| matches!(t, Tok::Name(_))) {
-                        self.gs.pattern = true;
-                    } else if let Some(c) = colour(args) {
-                        self.gs.fill = c;
-                        if matches!(op, b"rg" | b"g" | b"k") {
-                            self.gs.pattern = false;
-                        }
-                    }
-                }
-                b"RG" | b"G" | b"K" | b"SC" | b"SCN" => {
-                    if let Some(c) = colour(args) {
-                        self.gs.stroke = c;
-                    }
-                }
-                b"cs" => self.gs.pattern = self.is_pattern(args, res)?,
-                b"gs" => self.ext_gstate(args, res)?,
-                b"re" => {
-                    let v: Vec<f64> = items(args).filter_map(num).collect();
-                    if let [x, y, w, h] = v[..] {
-                        let r = Rect::new(x, y, x + w, y + h);
-                        self.path.union(&self.gs.ctm.bound(&r));
-                    }
-                }
-                b"m" | b"l" | b"c" | b"v" | b"y" => {
-                    let v: Vec<f64> = items(args).filter_map(num).collect();
-                    for p in v.chunks_exact(2) {
-                        let (x, y) = self.gs.ctm.apply(p[0], p[1]);
-                        self.path.add(x, y);
-                    }
-                }
-                b"W" | b"W*" => self.clip_next = true,
-                b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" | b"S" | b"s" | b"n" => {
-                    self.paint_path(op);
-                }
-                b"sh" => {
-                    // A shading fills the clip (everything when there is none).
-                    self.profile.paint(self.gs.clip, None);
-                }
-                b"ID" => {
-                    let r = self.gs.ctm.bound(&Rect::new(0.0, 0.0, 1.0, 1.0));
-                    self.profile.paint(r.intersect(&self.gs.clip), None);
-                }
-                b"BMC" | b"BDC" => {
-                    self.check.marked = true;
-                    self.begin_marked(args, res)?;
-                }
-                b"EMC" => self.pop_mark(),
-                b"Do" => {
-                    if let Some([Tok::Name(n)]) = items(args).next() {
-                        self.form(res, &lexer::name(n), depth)?;
-                    }
-                }
+                b"BMC" | b"BDC" | b"EMC" => self.marked_content(op, args, res)?,
+                b"Do" => self.xobject(args, res, depth)?,
                 _ => {}
             }
+        }
+        Ok(())
+    }
+
+    /// Text objects and positioning: `BT`, `ET`, `Td`, `TD`, `T*`, `Tm`.
+    fn text_object(&mut self, op: &[u8], args: &[Tok<'_>]) {
+        match op {
+            b"BT" => {
+                self.end_piece();
+                self.tm = Matrix::IDENTITY;
+                self.tlm = Matrix::IDENTITY;
+                self.words.line_break();
+            }
+            b"ET" => {
+                self.end_piece();
+                self.words.line_break();
+            }
+            b"Td" | b"TD" => {
+                let (x, y) = two(args);
+                if op == b"TD" {
+                    self.gs.leading = -y;
+                }
+                self.next_line(x, y);
+            }
+            b"T*" => self.next_line(0.0, -self.gs.leading),
+            b"Tm" => {
+                if let Some(m) = matrix(args) {
+                    self.tm = m;
+                    self.tlm = m;
+                }
+                self.words.line_break();
+            }
+            _ => {}
+        }
+    }
+
+    /// Text showing: `Tj`, `'`, `"`, `TJ`.
+    fn show_text(&mut self, op: &[u8], args: &[Tok<'_>]) {
+        match op {
+            b"Tj" => self.show(items(args).next()),
+            b"'" => {
+                self.next_line(0.0, -self.gs.leading);
+                self.show(items(args).next());
+            }
+            b"\"" => {
+                let mut it = items(args);
+                self.gs.word_space = it.next().and_then(num).unwrap_or(0.0);
+                self.gs.char_space = it.next().and_then(num).unwrap_or(0.0);
+                self.next_line(0.0, -self.gs.leading);
+                self.show(it.next());
+            }
+            b"TJ" => {
+                let array = items(args)
+                    .next()
+                    .filter(|a| a.first() == Some(&Tok::ArrayOpen))
+                    .and_then(lexer::inner);
+                self.show(array.into_iter().flat_map(items));
+            }
+            _ => {}
+        }
+    }
+
+    /// Text state: `Tf`, `Tc`, `Tw`, `Tz`, `TL`, `Ts`, `Tr`.
+    fn text_state(&mut self, op: &[u8], args: &[Tok<'_>], res: &Res<'a>) -> Result<(), String> {
+        match op {
+            b"Tf" => {
+                let mut it = items(args);
+                self.gs.font = match it.next() {
+                    Some([Tok::Name(n)]) if res.dict.is_some() => {
+                        Some(self.font(res, &lexer::name(n))?)
+                    }
+                    _ => None,
+                };
+                self.gs.size = it.next().and_then(num).unwrap_or(0.0);
+            }
+            b"Tc" => self.gs.char_space = first(args),
+            b"Tw" => self.gs.word_space = first(args),
+            b"Tz" => self.gs.scale = first(args),
+            b"TL" => self.gs.leading = first(args),
+            b"Ts" => self.gs.rise = first(args),
+            b"Tr" => self.gs.render_mode = first(args) as i64,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Graphics state: `q`, `Q`, `cm`, `w`, the colour operators, `cs`, `gs`.
+    fn graphics_state(&mut self, op: &[u8], args: &[Tok<'_>], res: &Res<'a>) -> Result<(), String> {
+        match op {
+            b"q" => {
+                if self.saved.len() >= MAX_STACK {
+                    return Err("graphics states nested too deeply".into());
+                }
+                self.saved.push(self.gs.clone());
+            }
+            b"Q" => {
+                if let Some(g) = self.saved.pop() {
+                    self.gs = g;
+                }
+            }
+            b"cm" => {
+                if let Some(m) = matrix(args) {
+                    self.gs.ctm = m.then(&self.gs.ctm);
+                }
+            }
+            b"w" => self.gs.line_width = first(args),
+            b"rg" | b"g" | b"k" | b"sc" | b"scn" => {
+                if op == b"scn" && args.iter().any(|t| matches!(t, Tok::Name(_))) {
+                    self.gs.pattern = true;
+                } else if let Some(c) = colour(args) {
+                    self.gs.fill = c;
+                    if matches!(op, b"rg" | b"g" | b"k") {
+                        self.gs.pattern = false;
+                    }
+                }
+            }
+            b"RG" | b"G" | b"K" | b"SC" | b"SCN" => {
+                if let Some(c) = colour(args) {
+                    self.gs.stroke = c;
+                }
+            }
+            b"cs" => self.gs.pattern = self.is_pattern(args, res)?,
+            b"gs" => self.ext_gstate(args, res)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Path construction, clipping and painting: `re`, `m`, `l`, `c`, `v`, `y`, `W`,
+    /// `W*`, the path-painting operators, `sh` and inline images (`ID`).
+    fn path_and_paint(&mut self, op: &[u8], args: &[Tok<'_>]) {
+        match op {
+            b"re" => {
+                let v: Vec<f64> = items(args).filter_map(num).collect();
+                if let [x, y, w, h] = v[..] {
+                    let r = Rect::new(x, y, x + w, y + h);
+                    self.path.union(&self.gs.ctm.bound(&r));
+                }
+            }
+            b"m" | b"l" | b"c" | b"v" | b"y" => {
+                let v: Vec<f64> = items(args).filter_map(num).collect();
+                for p in v.chunks_exact(2) {
+                    let (x, y) = self.gs.ctm.apply(p[0], p[1]);
+                    self.path.add(x, y);
+                }
+            }
+            b"W" | b"W*" => self.clip_next = true,
+            b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" | b"S" | b"s" | b"n" => {
+                self.paint_path(op);
+            }
+            b"sh" => {
+                // A shading fills the clip (everything when there is none).
+                self.profile.paint(self.gs.clip, None);
+            }
+            b"ID" => {
+                let r = self.gs.ctm.bound(&Rect::new(0.0, 0.0, 1.0, 1.0));
+                self.profile.paint(r.intersect(&self.gs.clip), None);
+            }
+            _ => {}
+        }
+    }
+
+    /// Marked content: `BMC`, `BDC`, `EMC`.
+    fn marked_content(&mut self, op: &[u8], args: &[Tok<'_>], res: &Res<'a>) -> Result<(), String> {
+        match op {
+            b"BMC" | b"BDC" => {
+                self.check.marked = true;
+                self.begin_marked(args, res)?;
+            }
+            b"EMC" => self.pop_mark(),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// XObjects: `Do` runs the named Form XObject.
+    fn xobject(&mut self, args: &[Tok<'_>], res: &Res<'a>, depth: usize) -> Result<(), String> {
+        if let Some([Tok::Name(n)]) = items(args).next() {
+            self.form(res, &lexer::name(n), depth)?;
         }
         Ok(())
     }
