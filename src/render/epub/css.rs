@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::fonts::{family_stack, WebFont};
-use crate::house::{House, Rgb};
+use crate::house::{Body, House, Rgb};
 
 /// Margin of the text on a screen, in body `em`. Screens have no page grid to take it
 /// from; the band runs out into this margin as it runs off the trim edge on paper.
@@ -30,25 +30,53 @@ const DARK_TEXT: Rgb = Rgb(0xE8, 0xE6, 0xE3);
 const DARK_TINT: f32 = 0.62;
 
 /// The stylesheet for the content document; `fonts` are referred to from `css/`.
+///
+/// The sections are written in the order a reader meets them, a blank line between
+/// each (the figures follow the body's rules without one).
 pub fn css(house: &House, fonts: &[WebFont]) -> String {
-    let s = &house.style;
-    let b = &s.body;
-    // Points and millimetres as `em` of the body size.
-    let pt = |v: f32| format!("{}em", round(v / b.size));
-    let mm = |v: f32| format!("{}em", round(v * 72.0 / 25.4 / b.size));
-    let lines = |n: f32| format!("{}em", round(n * b.leading / b.size));
-    let blue = s.colours.blue.hex();
-    let accent = s.colours.accent.hex();
-    let text = s.colours.text.hex();
-    let band_text = s.colours.band_text.hex();
-    let serif = stack(house, false, "serif");
-    let sans = stack(house, true, "sans-serif");
-    let m = round(SCREEN_MARGIN);
-    // These two are relative to their own element's smaller type, not the body's.
-    let band_h = format!("{}em", round(s.band.height * 72.0 / 25.4 / s.band.size));
-    let band_m = round(SCREEN_MARGIN * b.size / s.band.size);
-    let notes_h = format!("{}em", round(b.heading2_size / b.note_size));
+    let mut out = font_faces(fonts);
+    out.push('\n');
+    out.push_str(&page(house));
+    out.push('\n');
+    out.push_str(&masthead(house));
+    out.push('\n');
+    out.push_str(&title_block(house));
+    out.push('\n');
+    out.push_str(&body_text(house));
+    out.push_str(&figures(house));
+    out.push('\n');
+    out.push_str(&notes(house));
+    out.push('\n');
+    out.push_str(&bios(house));
+    out.push('\n');
+    out.push_str(&narrow());
+    out.push('\n');
+    out.push_str(&dark_mode(house));
+    out
+}
 
+/// Points and millimetres as `em` of the body size.
+struct Em<'a>(&'a Body);
+
+impl Em<'_> {
+    /// Points as `em` of the body size.
+    fn pt(&self, v: f32) -> String {
+        format!("{}em", round(v / self.0.size))
+    }
+
+    /// Millimetres as `em` of the body size.
+    fn mm(&self, v: f32) -> String {
+        format!("{}em", round(v * 72.0 / 25.4 / self.0.size))
+    }
+
+    /// Lines of body leading as `em` of the body size.
+    fn lines(&self, n: f32) -> String {
+        format!("{}em", round(n * self.0.leading / self.0.size))
+    }
+}
+
+/// One `@font-face` rule a line for each embedded font.
+fn font_faces(fonts: &[WebFont]) -> String {
     let mut out = String::new();
     for f in fonts {
         let _ = writeln!(
@@ -61,18 +89,43 @@ pub fn css(house: &House, fonts: &[WebFont]) -> String {
             f.href
         );
     }
-    let _ = write!(
-        out,
-        r#"
-html {{ color: {text}; }}
+    out
+}
+
+/// The page: text colour, the body's type and measure, and the cover page.
+fn page(house: &House) -> String {
+    let s = &house.style;
+    let b = &s.body;
+    let text = s.colours.text.hex();
+    let serif = stack(house, false, "serif");
+    let m = round(SCREEN_MARGIN);
+    format!(
+        r#"html {{ color: {text}; }}
 body {{ font-family: {serif}; line-height: {leading}; margin: 0 auto; max-width: {measure}em; padding: 0 {m}em {m}em; }}
 
 /* The cover page: the cover image whole on the screen, centred. */
 body.cover-page {{ padding: 0; max-width: none; }}
 .cover {{ margin: 0; text-align: center; }}
 .cover img {{ display: block; margin: 0 auto; max-width: 100%; max-height: 100vh; height: auto; }}
+"#,
+        leading = round(b.leading / b.size),
+        measure = round(MEASURE),
+    )
+}
 
-/* Masthead: the mark at the left, the wordmark beside it. */
+/// The masthead (mark and wordmark) and the band under it.
+fn masthead(house: &House) -> String {
+    let s = &house.style;
+    let em = Em(&s.body);
+    let blue = s.colours.blue.hex();
+    let band_text = s.colours.band_text.hex();
+    let sans = stack(house, true, "sans-serif");
+    let m = round(SCREEN_MARGIN);
+    // These two are relative to their own element's smaller type, not the body's.
+    let band_h = format!("{}em", round(s.band.height * 72.0 / 25.4 / s.band.size));
+    let band_m = round(SCREEN_MARGIN * s.body.size / s.band.size);
+    format!(
+        r#"/* Masthead: the mark at the left, the wordmark beside it. */
 .masthead {{ display: flex; align-items: center; padding-top: {m}em; }}
 .masthead .logo {{ height: {logo_h}; width: auto; margin-right: {gap}; }}
 .wordmark p {{ margin: 0; font-family: {sans}; color: {blue}; line-height: 1.15; }}
@@ -85,15 +138,52 @@ body.cover-page {{ padding: 0; max-width: none; }}
   min-height: {band_h}; margin: {gap} -{band_m}em {band_after}; padding: 0 {band_m}em; }}
 .band p {{ margin: 0; }}
 .band .region {{ letter-spacing: {band_track}em; }}
+"#,
+        logo_h = em.mm(s.masthead.logo_height),
+        gap = em.mm(s.masthead.gap),
+        wm1 = em.pt(s.masthead.wordmark_size),
+        wm2 = em.pt(s.masthead.wordmark_second_size),
+        wm2_track = round(s.masthead.wordmark_second_tracking),
+        band_size = em.pt(s.band.size),
+        band_after = em.mm(s.band.space_after),
+        band_track = round(s.band.tracking),
+    )
+}
 
-/* Title block. */
+/// The title block: title, subtitle and author over a rule.
+fn title_block(house: &House) -> String {
+    let s = &house.style;
+    let em = Em(&s.body);
+    let blue = s.colours.blue.hex();
+    let sans = stack(house, true, "sans-serif");
+    format!(
+        r#"/* Title block. */
 .title-block {{ font-family: {sans}; border-bottom: {rule}pt solid {blue}; padding-bottom: {title_after}; margin-bottom: {title_after}; }}
 h1 {{ font-size: {title}; line-height: {title_leading}; color: {blue}; font-weight: bold;
   margin: 0 0 0.3em; text-align: left; hyphens: manual; -webkit-hyphens: manual; }}
 .subtitle {{ font-size: {subtitle}; line-height: {subtitle_leading}; margin: 0 0 0.6em; }}
 .author {{ font-size: {author}; margin: 0; }}
+"#,
+        rule = round(s.title.rule_width),
+        title_after = em.mm(s.title.space_after),
+        title = em.pt(s.title.size),
+        title_leading = round(s.title.leading / s.title.size),
+        subtitle = em.pt(s.title.subtitle_size),
+        subtitle_leading = round(s.title.subtitle_leading / s.title.subtitle_size),
+        author = em.pt(s.title.author_size),
+    )
+}
 
-/* Body. */
+/// The body: paragraphs, headings, links, lists, quotations and tables.
+fn body_text(house: &House) -> String {
+    let s = &house.style;
+    let b = &s.body;
+    let em = Em(b);
+    let blue = s.colours.blue.hex();
+    let text = s.colours.text.hex();
+    let sans = stack(house, true, "sans-serif");
+    format!(
+        r#"/* Body. */
 main p, main li {{ text-align: justify; hyphens: auto; -webkit-hyphens: auto; }}
 main p {{ margin: 0 0 {para}; }}
 h2, h3, h4, h5, h6 {{ font-family: {sans}; font-weight: bold; color: {blue}; margin: {head_space} 0 {para};
@@ -115,15 +205,55 @@ th, td {{ padding: 0.25em 0.6em; vertical-align: top; }}
 .left {{ text-align: left; }}
 .center {{ text-align: center; }}
 .right {{ text-align: right; }}
-figure {{ margin: {para} 0; page-break-inside: avoid; break-inside: avoid; }}
+"#,
+        para = em.lines(b.paragraph_space),
+        half_para = em.lines(b.paragraph_space / 2.0),
+        head_space = em.lines(b.heading_space),
+        h2 = em.pt(b.heading2_size),
+        h3 = em.pt(b.heading3_size),
+        h4 = em.pt(b.heading4_size),
+        list_indent = em.mm(b.list_indent),
+        quote_indent = em.mm(b.quote_indent),
+        quote_rule = round(b.quote_rule),
+        table = em.pt(b.table_size),
+    )
+}
+
+/// Figures and their captions, the section rule and note references.
+fn figures(house: &House) -> String {
+    let s = &house.style;
+    let b = &s.body;
+    let em = Em(b);
+    let accent = s.colours.accent.hex();
+    let sans = stack(house, true, "sans-serif");
+    format!(
+        r#"figure {{ margin: {para} 0; page-break-inside: avoid; break-inside: avoid; }}
 figure img {{ display: block; max-width: 100%; height: auto; }}
 figure img {{ max-width: {column}%; }}
 figure.wide img {{ width: 100%; max-width: 100%; }}
 figcaption {{ font-family: {sans}; font-size: {caption}; margin-top: 0.4em; }}
 hr {{ border: 0; border-top: 1pt solid {accent}; width: {rule_len}; margin: {para} auto; }}
 a.noteref {{ font-family: {sans}; font-size: 0.7em; vertical-align: super; line-height: 0; text-decoration: none; padding-left: 0.1em; }}
+"#,
+        // A figure that is not wide keeps to a column's share of the text width.
+        column = round(100.0 * s.column_width() / s.text_width().max(1.0)),
+        para = em.lines(b.paragraph_space),
+        caption = em.pt(b.caption_size),
+        rule_len = em.mm(b.rule_length),
+    )
+}
 
-/* Notes: numbers in the margin link back to the references. */
+/// The notes at the end, numbered in the margin.
+fn notes(house: &House) -> String {
+    let s = &house.style;
+    let b = &s.body;
+    let em = Em(b);
+    let text = s.colours.text.hex();
+    let sans = stack(house, true, "sans-serif");
+    // Relative to the notes' own smaller type, not the body's.
+    let notes_h = format!("{}em", round(b.heading2_size / b.note_size));
+    format!(
+        r#"/* Notes: numbers in the margin link back to the references. */
 .notes {{ font-family: {sans}; font-size: {note}; border-top: {hair}pt solid {text}; margin-top: {head_space}; }}
 .notes h2 {{ font-size: {notes_h}; }}
 .note-list {{ list-style: none; margin: 0; padding: 0; }}
@@ -132,20 +262,52 @@ a.noteref {{ font-family: {sans}; font-size: 0.7em; vertical-align: super; line-
 .note-list .note-marks {{ position: absolute; left: 0; top: 0; }}
 .note-marks a {{ text-decoration: none; font-weight: bold; }}
 a.note-back {{ font-size: 0.75em; vertical-align: super; line-height: 0; text-decoration: none; }}
+"#,
+        note = em.pt(b.note_size),
+        hair = round(s.furniture.hairline),
+        head_space = em.lines(b.heading_space),
+    )
+}
 
-/* Bios: name in sans bold, a dash, the bio in serif italic. */
+/// The authors' bios.
+fn bios(house: &House) -> String {
+    let s = &house.style;
+    let b = &s.body;
+    let em = Em(b);
+    let text = s.colours.text.hex();
+    let sans = stack(house, true, "sans-serif");
+    format!(
+        r#"/* Bios: name in sans bold, a dash, the bio in serif italic. */
 .bios {{ border-top: {rule}pt solid {text}; margin-top: {head_space}; padding-top: {para}; font-size: {bio}; line-height: {bio_leading}; }}
 .bio {{ margin: 0 0 {para}; }}
 .bio-name {{ font-family: {sans}; font-weight: bold; }}
 .bio-text {{ font-style: italic; }}
+"#,
+        rule = round(s.title.rule_width),
+        head_space = em.lines(b.heading_space),
+        para = em.lines(b.paragraph_space),
+        bio = em.pt(s.bios.size),
+        bio_leading = round(s.bios.leading / s.bios.size),
+    )
+}
 
-/* Narrow screens: ragged right (reading systems rarely hyphenate), figures full width. */
+/// Narrow screens: ragged right, figures the whole width.
+fn narrow() -> String {
+    format!(
+        r#"/* Narrow screens: ragged right (reading systems rarely hyphenate), figures full width. */
 @media (max-width: {narrow}em) {{
   main p, main li {{ text-align: left; }}
   figure img {{ max-width: 100%; }}
 }}
+"#,
+        narrow = round(NARROW),
+    )
+}
 
-/* Dark mode: a dark page, light text, the house blue lightened; the logo (dark marks on
+/// Dark mode: a dark page, light text and the house blue lightened.
+fn dark_mode(house: &House) -> String {
+    format!(
+        r#"/* Dark mode: a dark page, light text, the house blue lightened; the logo (dark marks on
    white) is inverted with its hues kept, and blended with `lighten` so its background,
    black once inverted, takes the page's colour: no square shows around it. The band
    keeps its colours: white on house blue reads on either page. */
@@ -157,47 +319,10 @@ a.note-back {{ font-size: 0.75em; vertical-align: super; line-height: 0; text-de
   .masthead .logo {{ filter: invert(1) hue-rotate(180deg); mix-blend-mode: lighten; }}
 }}
 "#,
-        leading = round(b.leading / b.size),
-        measure = round(MEASURE),
-        narrow = round(NARROW),
         dark_page = DARK_PAGE.hex(),
         dark_text = DARK_TEXT.hex(),
-        dark_blue = tint(s.colours.blue, DARK_TINT).hex(),
-        // A figure that is not wide keeps to a column's share of the text width.
-        column = round(100.0 * s.column_width() / s.text_width().max(1.0)),
-        logo_h = mm(s.masthead.logo_height),
-        gap = mm(s.masthead.gap),
-        wm1 = pt(s.masthead.wordmark_size),
-        wm2 = pt(s.masthead.wordmark_second_size),
-        wm2_track = round(s.masthead.wordmark_second_tracking),
-        band_size = pt(s.band.size),
-        band_after = mm(s.band.space_after),
-        band_track = round(s.band.tracking),
-        rule = round(s.title.rule_width),
-        title_after = mm(s.title.space_after),
-        title = pt(s.title.size),
-        title_leading = round(s.title.leading / s.title.size),
-        subtitle = pt(s.title.subtitle_size),
-        subtitle_leading = round(s.title.subtitle_leading / s.title.subtitle_size),
-        author = pt(s.title.author_size),
-        para = lines(b.paragraph_space),
-        half_para = lines(b.paragraph_space / 2.0),
-        head_space = lines(b.heading_space),
-        h2 = pt(b.heading2_size),
-        h3 = pt(b.heading3_size),
-        h4 = pt(b.heading4_size),
-        list_indent = mm(b.list_indent),
-        quote_indent = mm(b.quote_indent),
-        quote_rule = round(b.quote_rule),
-        table = pt(b.table_size),
-        caption = pt(b.caption_size),
-        rule_len = mm(b.rule_length),
-        note = pt(b.note_size),
-        hair = round(s.furniture.hairline),
-        bio = pt(s.bios.size),
-        bio_leading = round(s.bios.leading / s.bios.size),
-    );
-    out
+        dark_blue = tint(house.style.colours.blue, DARK_TINT).hex(),
+    )
 }
 
 /// A CSS `font-family` list: the house family, its fallbacks, a generic family.

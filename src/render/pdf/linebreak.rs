@@ -488,6 +488,55 @@ fn ratio_of(sums: &Sums, items: &[Item], an: &Node, b: usize, pw: f32, width: f3
     )
 }
 
+/// A legal breakpoint: its penalty, the width the penalty adds, and whether the line
+/// it ends is flagged (ends in a hyphen) or ends inside a word.
+#[derive(Clone, Copy)]
+struct Break {
+    pen: f32,
+    pw: f32,
+    flagged: bool,
+    in_word: bool,
+}
+
+/// The breakpoint at `items[b]`, or `None` where no line may end.
+fn break_at(items: &[Item], b: usize) -> Option<Break> {
+    match &items[b] {
+        Item::Penalty {
+            penalty,
+            width,
+            flagged,
+            ..
+        } if *penalty < INF => {
+            // A penalty between two boxes breaks a word (at a hyphen, a dash or
+            // a slash); a forced break ends the paragraph or a line of it.
+            let in_word = *penalty > -INF;
+            Some(Break {
+                pen: *penalty,
+                pw: *width,
+                flagged: *flagged,
+                in_word,
+            })
+        }
+        Item::Glue { .. } if b > 0 && matches!(items[b - 1], Item::Box(_)) => Some(Break {
+            pen: 0.0,
+            pw: 0.0,
+            flagged: false,
+            in_word: false,
+        }),
+        _ => None,
+    }
+}
+
+/// One pass of total fit over a paragraph: its items, measure, tolerance and sums.
+struct Pass<'a> {
+    items: &'a [Item],
+    width: f32,
+    tolerance: f32,
+    emergency: bool,
+    params: &'a Params,
+    sums: Sums,
+}
+
 /// One pass of total fit; `None` when no way of breaking keeps every line within
 /// `tolerance` (and, unless `emergency`, from being overfull).
 fn run(
@@ -498,7 +547,14 @@ fn run(
     params: &Params,
 ) -> Option<Vec<Line>> {
     let n = items.len();
-    let sums = Sums::of(items, params);
+    let pass = Pass {
+        items,
+        width,
+        tolerance,
+        emergency,
+        params,
+        sums: Sums::of(items, params),
+    };
     let mut nodes: Vec<Node> = vec![Node {
         pos: 0,
         after: 0,
@@ -515,128 +571,146 @@ fn run(
     }];
     let mut active: Vec<usize> = vec![0];
     for b in 0..n {
-        let (legal, pen, pw, flagged, in_word) = match &items[b] {
-            Item::Penalty {
-                penalty,
-                width,
-                flagged,
-                ..
-            } if *penalty < INF => {
-                // A penalty between two boxes breaks a word (at a hyphen, a dash or
-                // a slash); a forced break ends the paragraph or a line of it.
-                let in_word = *penalty > -INF;
-                (true, *penalty, *width, *flagged, in_word)
-            }
-            Item::Glue { .. } if b > 0 && matches!(items[b - 1], Item::Box(_)) => {
-                (true, 0.0, 0.0, false, false)
-            }
-            _ => (false, 0.0, 0.0, false, false),
-        };
-        if !legal {
+        let Some(brk) = break_at(items, b) else {
             continue;
+        };
+        active = pass.advance(&mut nodes, &active, b, brk);
+        if active.is_empty() {
+            return None;
         }
-        let forced = pen <= -INF;
+    }
+    pass.best_lines(&nodes)
+}
+
+impl Pass<'_> {
+    /// Try each active node as the start of a line ending at the break `b`: the best
+    /// new nodes join the active list, and nodes too far back for any later break
+    /// leave it. Returns the new active list.
+    fn advance(&self, nodes: &mut Vec<Node>, active: &[usize], b: usize, brk: Break) -> Vec<usize> {
+        let forced = brk.pen <= -INF;
         // The best way to reach this break in each fitness class, as TeX keeps them
         // (the class decides the demerits of the next line), and for each number of
         // hyphenated lines it ends (which decides whether the next may be a third).
         let mut best: [Option<Node>; 12] = [None; 12];
         let mut keep = Vec::new();
-        for &a in &active {
+        for &a in active {
             #[cfg(test)]
             tests::EXAMINED.with(|c| c.set(c.get() + 1));
             let an = nodes[a];
-            let ratio = ratio_of(&sums, items, &an, b, pw, width);
+            let ratio = ratio_of(&self.sums, self.items, &an, b, brk.pw, self.width);
             if ratio >= -1.0 && !forced {
                 keep.push(a);
             }
-            let feasible = (-1.0..=tolerance).contains(&ratio);
-            if !(feasible || (emergency && (ratio < -1.0 || forced))) {
+            let feasible = (-1.0..=self.tolerance).contains(&ratio);
+            if !(feasible || (self.emergency && (ratio < -1.0 || forced))) {
                 continue;
             }
-            let badness = 100.0 * f64::from(ratio.abs().min(100.0)).powi(3);
-            let mut d = (params.line_penalty + badness).powi(2);
-            if pen >= 0.0 {
-                d += f64::from(pen).powi(2);
-            } else if pen > -INF {
-                d -= f64::from(pen).powi(2);
-            }
-            if flagged && an.flagged {
-                d += params.double_hyphen_demerits;
-                if an.hyphens >= 2 {
-                    // A third hyphen in a row: a ladder.
-                    d += params.double_hyphen_demerits * 100.0;
-                }
-            }
-            if forced && an.flagged {
-                d += params.final_hyphen_demerits;
-            }
-            // The last line is the end of a word broken on the line before.
-            if forced && an.in_word && sums.spaces[b] == sums.spaces[an.after] {
-                d += params.fragment_demerits;
-            }
             let class = fitness(ratio);
-            if class.abs_diff(an.fitness) > 1 {
-                d += params.adj_demerits;
-            }
-            // In the last pass a line that runs past the edge costs more than any
-            // line left loose (a loose line costs at most 1e16): so a word wider than
-            // its line is cut where it may be ([`split_wide`]) rather than set overfull.
-            if ratio < -1.0 {
-                d += 1e20;
-            } else if !feasible {
-                d += 1e12;
-            }
-            let total = an.demerits + d;
-            let hyphens = if flagged {
+            let total = an.demerits + self.demerits(&an, b, brk, ratio, class, feasible);
+            let hyphens = if brk.flagged {
                 an.hyphens.saturating_add(1)
             } else {
                 0
             };
             let slot = &mut best[usize::from(class) * 3 + usize::from(hyphens.min(2))];
             if slot.is_none_or(|x| total < x.demerits) {
-                let j = after(items, b);
+                let j = after(self.items, b);
                 *slot = Some(Node {
                     pos: b,
                     after: j,
-                    w: sums.w[j],
-                    st: sums.st[j],
-                    sh: sums.sh[j],
-                    mass: sums.mass[j],
+                    w: self.sums.w[j],
+                    st: self.sums.st[j],
+                    sh: self.sums.sh[j],
+                    mass: self.sums.mass[j],
                     demerits: total,
                     prev: Some(a),
-                    flagged,
-                    in_word,
+                    flagged: brk.flagged,
+                    in_word: brk.in_word,
                     hyphens,
                     fitness: class,
                 });
             }
         }
-        active = keep;
         for node in best.into_iter().flatten() {
             nodes.push(node);
-            active.push(nodes.len() - 1);
+            keep.push(nodes.len() - 1);
         }
-        if active.is_empty() {
-            return None;
+        keep
+    }
+
+    /// The demerits of the line from node `an` to the break `b`, set at `ratio` (of
+    /// fitness `class`; `feasible` when within the pass's tolerance).
+    fn demerits(
+        &self,
+        an: &Node,
+        b: usize,
+        brk: Break,
+        ratio: f32,
+        class: u8,
+        feasible: bool,
+    ) -> f64 {
+        let params = self.params;
+        let (pen, flagged) = (brk.pen, brk.flagged);
+        let forced = pen <= -INF;
+        let badness = 100.0 * f64::from(ratio.abs().min(100.0)).powi(3);
+        let mut d = (params.line_penalty + badness).powi(2);
+        if pen >= 0.0 {
+            d += f64::from(pen).powi(2);
+        } else if pen > -INF {
+            d -= f64::from(pen).powi(2);
         }
+        if flagged && an.flagged {
+            d += params.double_hyphen_demerits;
+            if an.hyphens >= 2 {
+                // A third hyphen in a row: a ladder.
+                d += params.double_hyphen_demerits * 100.0;
+            }
+        }
+        if forced && an.flagged {
+            d += params.final_hyphen_demerits;
+        }
+        // The last line is the end of a word broken on the line before.
+        if forced && an.in_word && self.sums.spaces[b] == self.sums.spaces[an.after] {
+            d += params.fragment_demerits;
+        }
+        if class.abs_diff(an.fitness) > 1 {
+            d += params.adj_demerits;
+        }
+        // In the last pass a line that runs past the edge costs more than any
+        // line left loose (a loose line costs at most 1e16): so a word wider than
+        // its line is cut where it may be ([`split_wide`]) rather than set overfull.
+        if ratio < -1.0 {
+            d += 1e20;
+        } else if !feasible {
+            d += 1e12;
+        }
+        d
     }
-    // The paragraph ends with a forced break, so the best node there is the best ending.
-    let last = nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, nd)| nd.pos + 1 == n || nd.after >= n)
-        .min_by(|x, y| x.1.demerits.total_cmp(&y.1.demerits))
-        .map(|(i, _)| i)?;
-    let mut out = Vec::new();
-    let mut cur = Some(last);
-    while let Some(i) = cur {
-        let nd = nodes[i];
-        let Some(p) = nd.prev else { break };
-        out.push(sums.line(items, nodes[p].after, nd.pos, width, params));
-        cur = nd.prev;
+
+    /// The lines of the best way of breaking found, followed back from its last node.
+    fn best_lines(&self, nodes: &[Node]) -> Option<Vec<Line>> {
+        let n = self.items.len();
+        // The paragraph ends with a forced break, so the best node there is the best ending.
+        let last = nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, nd)| nd.pos + 1 == n || nd.after >= n)
+            .min_by(|x, y| x.1.demerits.total_cmp(&y.1.demerits))
+            .map(|(i, _)| i)?;
+        let mut out = Vec::new();
+        let mut cur = Some(last);
+        while let Some(i) = cur {
+            let nd = nodes[i];
+            let Some(p) = nd.prev else { break };
+            out.push(
+                self.sums
+                    .line(self.items, nodes[p].after, nd.pos, self.width, self.params),
+            );
+            cur = nd.prev;
+        }
+        out.reverse();
+        Some(out)
     }
-    out.reverse();
-    Some(out)
 }
 
 #[cfg(test)]
