@@ -107,10 +107,28 @@ impl Setter<'_, '_, '_> {
     /// The page-1 head; returns its drawings and where the body columns start (pt).
     pub fn head(&self, doc: &Document, logo_px: (u32, u32)) -> (Vec<Draw>, f32) {
         let h = self.house;
+        let mut d = Vec::new();
+        self.masthead(logo_px, &mut d);
+        self.band(doc, &mut d);
+        let mut y = self.title_block(doc, &mut d);
+        y += 4.0;
         let left = h.page.margin_left * MM;
         let right = (h.page.width - h.page.margin_right) * MM;
-        let mut d = Vec::new();
-        // Masthead: logo bottom-aligned on `masthead.bottom`, wordmark beside it.
+        d.push(Draw::Rule {
+            x1: left,
+            y1: y,
+            x2: right,
+            y2: y,
+            width: h.title.rule_width,
+            color: h.colours.blue,
+        });
+        (d, y + h.title.space_after * MM)
+    }
+
+    /// Masthead: logo bottom-aligned on `masthead.bottom`, wordmark beside it.
+    fn masthead(&self, logo_px: (u32, u32), d: &mut Vec<Draw>) {
+        let h = self.house;
+        let left = h.page.margin_left * MM;
         let lh = h.masthead.logo_height * MM;
         let lw = lh * logo_px.0.max(1) as f32 / logo_px.1.max(1) as f32;
         let ltop = (h.masthead.bottom - h.masthead.logo_height) * MM;
@@ -138,7 +156,13 @@ impl Setter<'_, '_, '_> {
             d.push(Draw::Text { x: wx, y, runs });
             y += h.masthead.wordmark_second_size * 1.5;
         }
-        // Band: full bleed, region left and date right.
+    }
+
+    /// Band: full bleed, region left and date right.
+    fn band(&self, doc: &Document, d: &mut Vec<Draw>) {
+        let h = self.house;
+        let left = h.page.margin_left * MM;
+        let right = (h.page.width - h.page.margin_right) * MM;
         let btop = (h.masthead.bottom + h.masthead.gap) * MM;
         let bh = h.band.height * MM;
         let bleed = h.page.bleed * MM;
@@ -168,7 +192,14 @@ impl Setter<'_, '_, '_> {
             y: base,
             runs,
         });
-        // Title block: ragged, never hyphenated.
+    }
+
+    /// Title block: ragged, never hyphenated; title, subtitle, then the authors' names.
+    /// Returns the baseline position below its last line (pt from the top).
+    fn title_block(&self, doc: &Document, d: &mut Vec<Draw>) -> f32 {
+        let h = self.house;
+        let left = h.page.margin_left * MM;
+        let right = (h.page.width - h.page.margin_right) * MM;
         let tw = right - left;
         let mut y = self.title_top();
         let mut ts = self.sans(h.title.size, true);
@@ -220,16 +251,7 @@ impl Setter<'_, '_, '_> {
                 y += 4.0;
             }
         }
-        y += 4.0;
-        d.push(Draw::Rule {
-            x1: left,
-            y1: y,
-            x2: right,
-            y2: y,
-            width: h.title.rule_width,
-            color: h.colours.blue,
-        });
-        (d, y + h.title.space_after * MM)
+        y
     }
 
     /// Where the title block starts on page 1: below the band (pt from the top).
