@@ -192,73 +192,7 @@ impl Setter<'_, '_, '_> {
             } else {
                 line.ratio.min(0.0)
             };
-            let mut runs: Vec<Run> = Vec::new();
-            let mut natural = 0.0;
-            // The breaker's letter-spacing, as `Tc` on every glyph of the line. A word
-            // space's glyph takes it too, and the glue's width already counts it.
-            let spaced = |c: &Chunk| {
-                let mut c = c.clone();
-                c.style.tracking += round3(line.letter * c.style.size);
-                c
-            };
-            for it in &items[line.start..line.end] {
-                match it {
-                    Item::Box(c) => {
-                        let chunk = spaced(c);
-                        natural += chunk.width();
-                        runs.push(Run {
-                            chunk,
-                            extra: 0.0,
-                            hyphen: false,
-                        });
-                    }
-                    Item::Glue {
-                        width,
-                        stretch,
-                        shrink,
-                        space: Some(sp),
-                    } => {
-                        // A space grows by at most `MAX_STRETCH` em: a line that would
-                        // need more (a few words before an address that cannot break)
-                        // is left short rather than torn apart by holes.
-                        let w = if ratio >= 0.0 {
-                            width + (ratio * stretch).min(MAX_STRETCH * sp.style.size)
-                        } else {
-                            width + ratio * shrink
-                        };
-                        let chunk = spaced(sp);
-                        let spacing = chunk.width() - sp.width();
-                        natural += w + spacing;
-                        runs.push(Run {
-                            chunk,
-                            extra: w - sp.width(),
-                            hyphen: false,
-                        });
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(h) = line.hyphen {
-                if let Item::Penalty {
-                    hyphen: Some(c), ..
-                } = &items[h]
-                {
-                    let chunk = spaced(c);
-                    natural += chunk.width();
-                    runs.push(Run {
-                        chunk,
-                        extra: 0.0,
-                        hyphen: true,
-                    });
-                }
-            }
-            // A line broken inside a word says so (see `marked::join_run`).
-            let joined = super::marked::join_run(items, line);
-            let in_word = line.hyphen.is_some() || joined.is_some();
-            runs.extend(joined.map(|r| Run {
-                chunk: spaced(&r.chunk),
-                ..r
-            }));
+            let (runs, natural, in_word) = Self::line_runs(items, line, ratio);
             let dx = match align {
                 HAlign::Center => (width - natural) / 2.0,
                 HAlign::Right => width - natural,
@@ -283,6 +217,80 @@ impl Setter<'_, '_, '_> {
             });
         }
         out
+    }
+
+    /// The runs of one broken line at stretch `ratio`: its boxes, its spaces grown or
+    /// shrunk, its inserted hyphen and a word part joined across the break. Returns them
+    /// with the line's set width and whether the line ends inside a word.
+    fn line_runs(items: &[Item], line: &Line, ratio: f32) -> (Vec<Run>, f32, bool) {
+        let mut runs: Vec<Run> = Vec::new();
+        let mut natural = 0.0;
+        // The breaker's letter-spacing, as `Tc` on every glyph of the line. A word
+        // space's glyph takes it too, and the glue's width already counts it.
+        let spaced = |c: &Chunk| {
+            let mut c = c.clone();
+            c.style.tracking += round3(line.letter * c.style.size);
+            c
+        };
+        for it in &items[line.start..line.end] {
+            match it {
+                Item::Box(c) => {
+                    let chunk = spaced(c);
+                    natural += chunk.width();
+                    runs.push(Run {
+                        chunk,
+                        extra: 0.0,
+                        hyphen: false,
+                    });
+                }
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                    space: Some(sp),
+                } => {
+                    // A space grows by at most `MAX_STRETCH` em: a line that would
+                    // need more (a few words before an address that cannot break)
+                    // is left short rather than torn apart by holes.
+                    let w = if ratio >= 0.0 {
+                        width + (ratio * stretch).min(MAX_STRETCH * sp.style.size)
+                    } else {
+                        width + ratio * shrink
+                    };
+                    let chunk = spaced(sp);
+                    let spacing = chunk.width() - sp.width();
+                    natural += w + spacing;
+                    runs.push(Run {
+                        chunk,
+                        extra: w - sp.width(),
+                        hyphen: false,
+                    });
+                }
+                _ => {}
+            }
+        }
+        if let Some(h) = line.hyphen {
+            if let Item::Penalty {
+                hyphen: Some(c), ..
+            } = &items[h]
+            {
+                let chunk = spaced(c);
+                natural += chunk.width();
+                runs.push(Run {
+                    chunk,
+                    extra: 0.0,
+                    hyphen: true,
+                });
+            }
+        }
+        // A line broken inside a word says so (see `marked::join_run`).
+        let joined = super::marked::join_run(items, line);
+        let in_word = line.hyphen.is_some() || joined.is_some();
+        runs.extend(joined.map(|r| Run {
+            chunk: spaced(&r.chunk),
+            ..r
+        }));
+        (runs, natural, in_word)
     }
 
     /// The body, the notes and the bios as flow sections.
@@ -446,63 +454,8 @@ impl Setter<'_, '_, '_> {
                 start,
                 tight: t,
                 items,
-            } => {
-                let list = self.tag(style.node, "L");
-                if let Some(n) = self.tags.borrow_mut().get_mut(list) {
-                    n.numbering = Some(if start.is_some() { "Decimal" } else { "Disc" });
-                }
-                let marker_of = |i: usize| match start {
-                    Some(s) => format!("{}.", s.saturating_add(i as u64)),
-                    None => "\u{2022}".to_owned(),
-                };
-                // The longest number is the last one: every item's text starts where
-                // its marker leaves room, so "10." never touches its text.
-                let ind = self.marker_indent(&marker_of(items.len().saturating_sub(1)), style);
-                for (i, item) in items.iter().enumerate() {
-                    let marker = marker_of(i);
-                    if !*t || i == 0 {
-                        self.para_space(out, lead);
-                    }
-                    let li = Self::in_node(style, self.tag(list, "LI"));
-                    self.item(
-                        item,
-                        &marker,
-                        w,
-                        x,
-                        &li,
-                        lead,
-                        out,
-                        *t,
-                        ItemKind::ListItem,
-                        ind,
-                        align,
-                    );
-                }
-            }
-            Block::Quote(blocks) => {
-                let mut s = Self::in_node(style, self.tag(style.node, "BlockQuote"));
-                s.variant.italic = true;
-                let ind = body.quote_indent * MM;
-                let mut inner = Vec::new();
-                for (i, b) in blocks.iter().enumerate() {
-                    self.block(b, w, x + ind, &s, &mut inner, (false, align));
-                    keep_lead_in(blocks, i, &mut inner);
-                }
-                self.para_space(out, lead);
-                let first = inner.iter().position(|e| !e.space).unwrap_or(0);
-                for e in inner.iter_mut().skip(first) {
-                    e.draws.push(Draw::Rule {
-                        x1: x + body.quote_rule / 2.0,
-                        y1: 0.0,
-                        x2: x + body.quote_rule / 2.0,
-                        y2: e.height,
-                        width: body.quote_rule,
-                        color: self.house.colours.blue,
-                    });
-                    e.space = false;
-                }
-                out.extend(inner.into_iter().skip(first));
-            }
+            } => self.list(*start, *t, items, (w, x, lead), style, out, align),
+            Block::Quote(blocks) => self.quote(blocks, (w, x, lead), style, out, align),
             Block::Table(t) => {
                 self.para_space(out, lead);
                 self.table(t, w - x, x, out, style.node);
@@ -535,6 +488,85 @@ impl Setter<'_, '_, '_> {
                 });
             }
         }
+    }
+
+    /// A bulleted or numbered list: markers in a hanging indent sized to the widest.
+    #[allow(clippy::too_many_arguments)]
+    fn list(
+        &mut self,
+        start: Option<u64>,
+        tight: bool,
+        items: &[Vec<Block>],
+        (w, x, lead): (f32, f32, f32),
+        style: &Style,
+        out: &mut Vec<Elem>,
+        align: HAlign,
+    ) {
+        let list = self.tag(style.node, "L");
+        if let Some(n) = self.tags.borrow_mut().get_mut(list) {
+            n.numbering = Some(if start.is_some() { "Decimal" } else { "Disc" });
+        }
+        let marker_of = |i: usize| match start {
+            Some(s) => format!("{}.", s.saturating_add(i as u64)),
+            None => "\u{2022}".to_owned(),
+        };
+        // The longest number is the last one: every item's text starts where
+        // its marker leaves room, so "10." never touches its text.
+        let ind = self.marker_indent(&marker_of(items.len().saturating_sub(1)), style);
+        for (i, item) in items.iter().enumerate() {
+            let marker = marker_of(i);
+            if !tight || i == 0 {
+                self.para_space(out, lead);
+            }
+            let li = Self::in_node(style, self.tag(list, "LI"));
+            self.item(
+                item,
+                &marker,
+                w,
+                x,
+                &li,
+                lead,
+                out,
+                tight,
+                ItemKind::ListItem,
+                ind,
+                align,
+            );
+        }
+    }
+
+    /// A block quote: italic, indented, with the house rule down its left side.
+    fn quote(
+        &mut self,
+        blocks: &[Block],
+        (w, x, lead): (f32, f32, f32),
+        style: &Style,
+        out: &mut Vec<Elem>,
+        align: HAlign,
+    ) {
+        let mut s = Self::in_node(style, self.tag(style.node, "BlockQuote"));
+        s.variant.italic = true;
+        let body = &self.house.body;
+        let ind = body.quote_indent * MM;
+        let mut inner = Vec::new();
+        for (i, b) in blocks.iter().enumerate() {
+            self.block(b, w, x + ind, &s, &mut inner, (false, align));
+            keep_lead_in(blocks, i, &mut inner);
+        }
+        self.para_space(out, lead);
+        let first = inner.iter().position(|e| !e.space).unwrap_or(0);
+        for e in inner.iter_mut().skip(first) {
+            e.draws.push(Draw::Rule {
+                x1: x + body.quote_rule / 2.0,
+                y1: 0.0,
+                x2: x + body.quote_rule / 2.0,
+                y2: e.height,
+                width: body.quote_rule,
+                color: self.house.colours.blue,
+            });
+            e.space = false;
+        }
+        out.extend(inner.into_iter().skip(first));
     }
 
     /// A list item or note: marker (furniture, house blue) in the hanging indent.
