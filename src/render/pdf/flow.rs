@@ -223,48 +223,16 @@ pub fn paginate(sections: Vec<Section>, frame: &Frame, first_top: f32) -> Vec<Ve
             } else {
                 avail
             };
-            // Which elements go in which column, and how far each column's bottom is
-            // to be brought down: a full page's columns to the foot of the text block,
-            // the columns of a section that ends here to the longest of them.
-            let mut spans = Vec::with_capacity(cols);
-            let mut at = i;
-            for _ in 0..cols {
-                let end = fill(&elems, at, h, fresh).min(elems.len());
-                spans.push(at..end);
-                at = end;
-            }
-            let full = at < elems.len();
-            let target = if full {
-                Some(h)
-            } else if cols > 1 {
-                spans
-                    .iter()
-                    .map(|r| natural(&elems[r.clone()]))
-                    .reduce(f32::max)
-            } else {
-                None
-            };
-            let mut used: f32 = 0.0;
-            for (c, span) in spans.into_iter().enumerate() {
-                let x = frame.left + c as f32 * (width + frame.gutter);
-                let grow = target.map_or(1.0, |t| {
-                    growth(&elems[span.clone()], t, frame.space_stretch)
-                });
-                let grows = stretchable(&elems[span.clone()]);
-                let mut yy = y;
-                let mut first = true;
-                for (e, grows) in elems[span].iter_mut().zip(grows) {
-                    if first && e.space {
-                        continue;
-                    }
-                    first = false;
-                    for d in std::mem::take(&mut e.draws) {
-                        pages[page].push(d.moved(x, yy));
-                    }
-                    yy += if grows { e.height * grow } else { e.height };
-                }
-                used = used.max(yy - y);
-            }
+            let (at, used) = place(
+                &mut elems,
+                i,
+                (cols, width),
+                h,
+                fresh,
+                frame,
+                y,
+                &mut pages[page],
+            );
             i = at;
             if i < elems.len() {
                 pages.push(Vec::new());
@@ -275,6 +243,65 @@ pub fn paginate(sections: Vec<Section>, frame: &Frame, first_top: f32) -> Vec<Ve
         }
     }
     pages
+}
+
+/// Set the elements from `i` on into the columns of one page (or of the rest of one),
+/// each column `h` high at most, starting `y` from the top. Returns the index of the
+/// first element that did not fit and the height the tallest column took.
+#[allow(clippy::too_many_arguments)]
+fn place(
+    elems: &mut [Elem],
+    i: usize,
+    (cols, width): (usize, f32),
+    h: f32,
+    fresh: bool,
+    frame: &Frame,
+    y: f32,
+    page: &mut Vec<Draw>,
+) -> (usize, f32) {
+    // Which elements go in which column, and how far each column's bottom is
+    // to be brought down: a full page's columns to the foot of the text block,
+    // the columns of a section that ends here to the longest of them.
+    let mut spans = Vec::with_capacity(cols);
+    let mut at = i;
+    for _ in 0..cols {
+        let end = fill(elems, at, h, fresh).min(elems.len());
+        spans.push(at..end);
+        at = end;
+    }
+    let full = at < elems.len();
+    let target = if full {
+        Some(h)
+    } else if cols > 1 {
+        spans
+            .iter()
+            .map(|r| natural(&elems[r.clone()]))
+            .reduce(f32::max)
+    } else {
+        None
+    };
+    let mut used: f32 = 0.0;
+    for (c, span) in spans.into_iter().enumerate() {
+        let x = frame.left + c as f32 * (width + frame.gutter);
+        let grow = target.map_or(1.0, |t| {
+            growth(&elems[span.clone()], t, frame.space_stretch)
+        });
+        let grows = stretchable(&elems[span.clone()]);
+        let mut yy = y;
+        let mut first = true;
+        for (e, grows) in elems[span].iter_mut().zip(grows) {
+            if first && e.space {
+                continue;
+            }
+            first = false;
+            for d in std::mem::take(&mut e.draws) {
+                page.push(d.moved(x, yy));
+            }
+            yy += if grows { e.height * grow } else { e.height };
+        }
+        used = used.max(yy - y);
+    }
+    (at, used)
 }
 
 /// The height of a column's elements from the first to the last that is not space.
