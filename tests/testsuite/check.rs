@@ -558,199 +558,225 @@ fn real_editions_pass_and_tampering_is_caught() {
         sb.run(&["check"]).expect_code(0);
         std::fs::remove_file(sb.path(&format!("dist/{slug}.manifest.json"))).expect("rm");
         sb.run(&["check"]).expect_code(0);
-        // PDF: drop the last page; change a glyph run on page 1.
-        let pdf_path = sb.path(&format!("dist/{slug}.pdf"));
-        let good = std::fs::read(&pdf_path).expect("pdf");
-        let pages = lopdf::Document::load_mem(&good)
-            .expect("load")
-            .get_pages()
-            .len() as u32;
-        let mut edits = vec![handmade::rewrite_page(&good, 1, |ops| {
-            for b in handmade::text_blocks(ops) {
-                for o in &mut ops[b] {
-                    // `Tj` takes a string, `TJ` an array of strings and offsets.
-                    let strings: Vec<&mut Vec<u8>> = match o.operands.first_mut() {
-                        Some(lopdf::Object::String(s, _)) => vec![s],
-                        Some(lopdf::Object::Array(items)) => items
-                            .iter_mut()
-                            .filter_map(|i| match i {
-                                lopdf::Object::String(s, _) => Some(s),
-                                _ => None,
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    // Swap the first two different glyphs, whether they share one
-                    // string (`<00090005>`) or sit in neighbouring ones (`<0009><0005>`).
-                    let mut glyphs: Vec<&mut [u8]> = Vec::new();
-                    for s in strings {
-                        glyphs.extend(s.chunks_mut(2));
-                    }
-                    if let Some(k) = (1..glyphs.len()).find(|&k| glyphs[0] != glyphs[k]) {
-                        let (a, b) = glyphs.split_at_mut(k);
-                        a[0].swap_with_slice(b[0]);
-                        return;
-                    }
-                }
-            }
-        })];
-        if pages > 1 {
-            edits.push(handmade::drop_page(&good, pages));
+        pdf_tampering_is_caught(&sb, case, &slug);
+        epub_tampering_is_caught(&sb, case, &slug);
+    }
+}
+
+/// Each edit of [`pdf_edits`] written over the real PDF makes `check` exit 3 and name a
+/// page of the PDF.
+fn pdf_tampering_is_caught(sb: &Sandbox, case: &str, slug: &str) {
+    // PDF: drop the last page; change a glyph run on page 1.
+    let pdf_path = sb.path(&format!("dist/{slug}.pdf"));
+    let good = std::fs::read(&pdf_path).expect("pdf");
+    let edits = pdf_edits(&good, case);
+    for (k, bad) in edits.iter().enumerate() {
+        assert_ne!(bad, &good, "{case}: pdf edit {k} changed nothing");
+        std::fs::write(&pdf_path, bad).expect("tamper");
+        let run = sb.run(&["check"]);
+        assert_eq!(run.code, 3, "{case}: pdf edit {k}\n{}", run.stderr);
+        assert_names(&run, "pdf", "page ");
+    }
+    std::fs::write(&pdf_path, &good).expect("restore");
+}
+
+/// Edits of the real PDF `good` of `case`: drop the last page; change a glyph run on
+/// page 1; delete a word, add one, swap two lines of body text; drop the first note.
+fn pdf_edits(good: &[u8], case: &str) -> Vec<Vec<u8>> {
+    let pages = lopdf::Document::load_mem(good)
+        .expect("load")
+        .get_pages()
+        .len() as u32;
+    let mut edits = vec![handmade::rewrite_page(good, 1, |ops| {
+        swap_first_glyphs(ops)
+    })];
+    if pages > 1 {
+        edits.push(handmade::drop_page(good, pages));
+    }
+    // Delete a word, add one (a word shown twice), swap two lines of body text. A body
+    // line is one `TJ` array: each word's glyph strings, the space glyph, then the
+    // justification offset (a number) before the next word.
+    let strings_in = |o: &lopdf::content::Operation| -> usize {
+        match o.operands.first() {
+            Some(lopdf::Object::Array(items)) => items
+                .iter()
+                .filter(|i| matches!(i, lopdf::Object::String(..)))
+                .count(),
+            _ => 0,
         }
-        // Delete a word, add one (a word shown twice), swap two lines of body text. A body
-        // line is one `TJ` array: each word's glyph strings, the space glyph, then the
-        // justification offset (a number) before the next word.
-        let strings_in = |o: &lopdf::content::Operation| -> usize {
-            match o.operands.first() {
-                Some(lopdf::Object::Array(items)) => items
+    };
+    let body_blocks = |ops: &[lopdf::content::Operation]| -> Vec<std::ops::Range<usize>> {
+        handmade::text_blocks(ops)
+            .into_iter()
+            .filter(|b| {
+                ops[b.clone()]
                     .iter()
-                    .filter(|i| matches!(i, lopdf::Object::String(..)))
-                    .count(),
-                _ => 0,
-            }
-        };
-        let body_blocks = |ops: &[lopdf::content::Operation]| -> Vec<std::ops::Range<usize>> {
-            handmade::text_blocks(ops)
-                .into_iter()
-                .filter(|b| {
-                    ops[b.clone()]
-                        .iter()
-                        .filter(|o| o.operator == "TJ")
-                        .map(strings_in)
-                        .sum::<usize>()
-                        >= 12
-                })
-                .collect()
-        };
-        // The first word and its space in a justified body line: the array items
-        // before the first offset.
-        let first_word = |ops: &mut [lopdf::content::Operation]| -> Option<(usize, usize)> {
-            body_blocks(ops).into_iter().skip(3).find_map(|b| {
-                let i = (b.start..b.end).find(|&i| ops[i].operator == "TJ")?;
-                let Some(lopdf::Object::Array(items)) = ops[i].operands.first() else {
-                    return None;
-                };
-                let n = items
-                    .iter()
-                    .position(|x| !matches!(x, lopdf::Object::String(..)))?;
-                Some((i, n))
+                    .filter(|o| o.operator == "TJ")
+                    .map(strings_in)
+                    .sum::<usize>()
+                    >= 12
             })
-        };
-        edits.push(handmade::rewrite_page(&good, 1, |ops| {
-            if let Some((i, n)) = first_word(ops) {
-                if let Some(lopdf::Object::Array(items)) = ops[i].operands.first_mut() {
-                    items.drain(..n);
-                }
+            .collect()
+    };
+    // The first word and its space in a justified body line: the array items
+    // before the first offset.
+    let first_word = |ops: &mut [lopdf::content::Operation]| -> Option<(usize, usize)> {
+        body_blocks(ops).into_iter().skip(3).find_map(|b| {
+            let i = (b.start..b.end).find(|&i| ops[i].operator == "TJ")?;
+            let Some(lopdf::Object::Array(items)) = ops[i].operands.first() else {
+                return None;
+            };
+            let n = items
+                .iter()
+                .position(|x| !matches!(x, lopdf::Object::String(..)))?;
+            Some((i, n))
+        })
+    };
+    edits.push(handmade::rewrite_page(good, 1, |ops| {
+        if let Some((i, n)) = first_word(ops) {
+            if let Some(lopdf::Object::Array(items)) = ops[i].operands.first_mut() {
+                items.drain(..n);
             }
-        }));
-        edits.push(handmade::rewrite_page(&good, 1, |ops| {
-            if let Some((i, n)) = first_word(ops) {
-                if let Some(lopdf::Object::Array(items)) = ops[i].operands.first_mut() {
-                    let word: Vec<lopdf::Object> = items[..n].to_vec();
-                    items.splice(0..0, word);
-                }
-            }
-        }));
-        edits.push(handmade::rewrite_page(&good, 1, |ops| {
-            let blocks = body_blocks(ops);
-            if let (Some(a), Some(b)) = (blocks.get(3).cloned(), blocks.get(12).cloned()) {
-                let (first, second) = (ops[a.clone()].to_vec(), ops[b.clone()].to_vec());
-                ops.splice(b, first);
-                ops.splice(a, second);
-            }
-        }));
-        match drop_first_note(&good) {
-            Some(bad) => edits.push(bad),
-            None => assert_eq!(*case, "seed", "{case} has notes but none could be dropped"),
         }
-        for (k, bad) in edits.iter().enumerate() {
-            assert_ne!(bad, &good, "{case}: pdf edit {k} changed nothing");
-            std::fs::write(&pdf_path, bad).expect("tamper");
-            let run = sb.run(&["check"]);
-            assert_eq!(run.code, 3, "{case}: pdf edit {k}\n{}", run.stderr);
-            assert_names(&run, "pdf", "page ");
+    }));
+    edits.push(handmade::rewrite_page(good, 1, |ops| {
+        if let Some((i, n)) = first_word(ops) {
+            if let Some(lopdf::Object::Array(items)) = ops[i].operands.first_mut() {
+                let word: Vec<lopdf::Object> = items[..n].to_vec();
+                items.splice(0..0, word);
+            }
         }
-        std::fs::write(&pdf_path, &good).expect("restore");
-        // EPUB: change a word in every XHTML entry; drop the last spine item.
-        let epub_path = sb.path(&format!("dist/{slug}.epub"));
-        let good = std::fs::read(&epub_path).expect("epub");
-        let parts = handmade::parts_of(&fixture(case));
-        let bad = handmade::rewrite_epub(&good, |n, b| {
-            let s = String::from_utf8_lossy(b);
-            Some(
-                // Edit the first body occurrence of a paragraph word in each content
-                // document (not the navigation document, which is not content).
-                match s
-                    .find("<body")
-                    .filter(|_| n.ends_with(".xhtml") && !s.contains("epub:type=\"toc\""))
-                {
-                    Some(body) => match find_body_word(&parts, &s[body..]) {
-                        Some(w) => format!("{}{}", &s[..body], s[body..].replacen(&w, "Xyzzy", 1))
-                            .into_bytes(),
-                        None => b.to_vec(),
-                    },
+    }));
+    edits.push(handmade::rewrite_page(good, 1, |ops| {
+        let blocks = body_blocks(ops);
+        if let (Some(a), Some(b)) = (blocks.get(3).cloned(), blocks.get(12).cloned()) {
+            let (first, second) = (ops[a.clone()].to_vec(), ops[b.clone()].to_vec());
+            ops.splice(b, first);
+            ops.splice(a, second);
+        }
+    }));
+    match drop_first_note(good) {
+        Some(bad) => edits.push(bad),
+        None => assert_eq!(case, "seed", "{case} has notes but none could be dropped"),
+    }
+    edits
+}
+
+/// Swap the first two different glyphs of the first text block that has two.
+fn swap_first_glyphs(ops: &mut [lopdf::content::Operation]) {
+    for b in handmade::text_blocks(ops) {
+        for o in &mut ops[b] {
+            // `Tj` takes a string, `TJ` an array of strings and offsets.
+            let strings: Vec<&mut Vec<u8>> = match o.operands.first_mut() {
+                Some(lopdf::Object::String(s, _)) => vec![s],
+                Some(lopdf::Object::Array(items)) => items
+                    .iter_mut()
+                    .filter_map(|i| match i {
+                        lopdf::Object::String(s, _) => Some(s),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            // Swap the first two different glyphs, whether they share one
+            // string (`<00090005>`) or sit in neighbouring ones (`<0009><0005>`).
+            let mut glyphs: Vec<&mut [u8]> = Vec::new();
+            for s in strings {
+                glyphs.extend(s.chunks_mut(2));
+            }
+            if let Some(k) = (1..glyphs.len()).find(|&k| glyphs[0] != glyphs[k]) {
+                let (a, b) = glyphs.split_at_mut(k);
+                a[0].swap_with_slice(b[0]);
+                return;
+            }
+        }
+    }
+}
+
+/// A word changed in every XHTML entry of the real EPUB, a word deleted or added, two
+/// paragraphs swapped, a note dropped, the last spine item dropped: each makes `check`
+/// exit 3 and name the EPUB (and the entry, where it is one).
+fn epub_tampering_is_caught(sb: &Sandbox, case: &str, slug: &str) {
+    // EPUB: change a word in every XHTML entry; drop the last spine item.
+    let epub_path = sb.path(&format!("dist/{slug}.epub"));
+    let good = std::fs::read(&epub_path).expect("epub");
+    let parts = handmade::parts_of(&fixture(case));
+    let bad = handmade::rewrite_epub(&good, |n, b| {
+        let s = String::from_utf8_lossy(b);
+        Some(
+            // Edit the first body occurrence of a paragraph word in each content
+            // document (not the navigation document, which is not content).
+            match s
+                .find("<body")
+                .filter(|_| n.ends_with(".xhtml") && !s.contains("epub:type=\"toc\""))
+            {
+                Some(body) => match find_body_word(&parts, &s[body..]) {
+                    Some(w) => {
+                        format!("{}{}", &s[..body], s[body..].replacen(&w, "Xyzzy", 1)).into_bytes()
+                    }
                     None => b.to_vec(),
                 },
-            )
-        });
-        std::fs::write(&epub_path, &bad).expect("tamper");
-        let run = sb.run(&["check"]).expect_code(3);
-        assert_names(&run, "epub", "");
-        // The rest of the matrix on the body document: delete a word, add one, swap
-        // two paragraphs, drop a note.
-        let body_name = "EPUB/brief.xhtml";
-        let xhtml = handmade::unzip(&good)
-            .into_iter()
-            .find(|(n, _)| n == body_name)
-            .map(|(_, b)| String::from_utf8(b).expect("utf8"))
-            .expect("brief.xhtml");
-        let at = xhtml.find("<body").expect("body");
-        let (head, body) = xhtml.split_at(at);
-        let w = find_body_word(&parts, body).expect("a body word");
-        let mut edits: Vec<(&str, String)> = vec![
-            (
-                "delete",
-                format!("{head}{}", body.replacen(&format!("{w} "), "", 1)),
-            ),
-            (
-                "add",
-                format!("{head}{}", body.replacen(&w, &format!("intruder {w}"), 1)),
-            ),
-            ("swap", format!("{head}{}", swap_paragraphs(body))),
-        ];
-        if let Some(i) = body.find("<li id=\"fn_1\"") {
-            let e = body[i..].find("</li>").map_or(i, |e| i + e + 5);
-            edits.push(("drop a note", format!("{head}{}{}", &body[..i], &body[e..])));
-        }
-        for (what, bad) in edits {
-            assert!(bad != xhtml, "{case}: epub edit {what} changed nothing");
-            let t = handmade::rewrite_epub(&good, |n, b| {
-                Some(if n == body_name {
-                    bad.clone().into_bytes()
-                } else {
-                    b.to_vec()
-                })
-            });
-            std::fs::write(&epub_path, &t).expect("tamper");
-            let run = sb.run(&["check"]);
-            assert_eq!(run.code, 3, "{case}: epub {what}\n{}", run.stderr);
-            assert_names(&run, "epub", body_name);
-        }
-        let bad = handmade::rewrite_epub(&good, |n, b| {
-            let s = String::from_utf8_lossy(b);
-            Some(if n.ends_with(".opf") {
-                let i = s.rfind("<itemref").unwrap_or(0);
-                let e = s[i..].find('>').map_or(i, |e| i + e + 1);
-                format!("{}{}", &s[..i], &s[e..]).into_bytes()
+                None => b.to_vec(),
+            },
+        )
+    });
+    std::fs::write(&epub_path, &bad).expect("tamper");
+    let run = sb.run(&["check"]).expect_code(3);
+    assert_names(&run, "epub", "");
+    // The rest of the matrix on the body document: delete a word, add one, swap
+    // two paragraphs, drop a note.
+    let body_name = "EPUB/brief.xhtml";
+    let xhtml = handmade::unzip(&good)
+        .into_iter()
+        .find(|(n, _)| n == body_name)
+        .map(|(_, b)| String::from_utf8(b).expect("utf8"))
+        .expect("brief.xhtml");
+    let at = xhtml.find("<body").expect("body");
+    let (head, body) = xhtml.split_at(at);
+    let w = find_body_word(&parts, body).expect("a body word");
+    let mut edits: Vec<(&str, String)> = vec![
+        (
+            "delete",
+            format!("{head}{}", body.replacen(&format!("{w} "), "", 1)),
+        ),
+        (
+            "add",
+            format!("{head}{}", body.replacen(&w, &format!("intruder {w}"), 1)),
+        ),
+        ("swap", format!("{head}{}", swap_paragraphs(body))),
+    ];
+    if let Some(i) = body.find("<li id=\"fn_1\"") {
+        let e = body[i..].find("</li>").map_or(i, |e| i + e + 5);
+        edits.push(("drop a note", format!("{head}{}{}", &body[..i], &body[e..])));
+    }
+    for (what, bad) in edits {
+        assert!(bad != xhtml, "{case}: epub edit {what} changed nothing");
+        let t = handmade::rewrite_epub(&good, |n, b| {
+            Some(if n == body_name {
+                bad.clone().into_bytes()
             } else {
                 b.to_vec()
             })
         });
-        std::fs::write(&epub_path, &bad).expect("tamper");
-        let run = sb.run(&["check"]).expect_code(3);
-        assert_names(&run, "epub", "");
-        std::fs::write(&epub_path, &good).expect("restore");
+        std::fs::write(&epub_path, &t).expect("tamper");
+        let run = sb.run(&["check"]);
+        assert_eq!(run.code, 3, "{case}: epub {what}\n{}", run.stderr);
+        assert_names(&run, "epub", body_name);
     }
+    let bad = handmade::rewrite_epub(&good, |n, b| {
+        let s = String::from_utf8_lossy(b);
+        Some(if n.ends_with(".opf") {
+            let i = s.rfind("<itemref").unwrap_or(0);
+            let e = s[i..].find('>').map_or(i, |e| i + e + 1);
+            format!("{}{}", &s[..i], &s[e..]).into_bytes()
+        } else {
+            b.to_vec()
+        })
+    });
+    std::fs::write(&epub_path, &bad).expect("tamper");
+    let run = sb.run(&["check"]).expect_code(3);
+    assert_names(&run, "epub", "");
+    std::fs::write(&epub_path, &good).expect("restore");
 }
 
 /// Words of `pdftotext -raw` with the contract's line-end rules applied (a soft hyphen
