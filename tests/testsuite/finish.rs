@@ -332,22 +332,41 @@ fn metadata_stream(doc: &mut lopdf::Document) -> &mut lopdf::Stream {
         .expect("stream")
 }
 
+/// One case of [`each_rule_catches_the_violation_it_names`]: the rule, the finished PDF
+/// the edit starts from, the standard it is audited against, and the edit.
+type Case<'a> = (&'static str, &'a [u8], PdfStandard, Edit);
+type Edit = Box<dyn FnOnce(&mut lopdf::Document)>;
+
 #[test]
 fn each_rule_catches_the_violation_it_names() {
     let a2 = finished(Edition::Screen, PdfStandard::A2b);
     let a3 = finished(Edition::Screen, PdfStandard::A3b);
     let x4 = finished(Edition::Print, PdfStandard::A2b);
-    type Edit = Box<dyn FnOnce(&mut lopdf::Document)>;
-    let cases: Vec<(&str, &[u8], PdfStandard, Edit)> = vec![
+    let cases = document_cases(&a2)
+        .into_iter()
+        .chain(content_cases(&a2, &a3, &x4))
+        .chain(pdfx_cases(&x4));
+    let mut tested = Vec::new();
+    for (rule, pdf, standard, edit) in cases {
+        let got = broken_rules(pdf, standard, edit);
+        assert!(got.contains(&rule), "{rule}: audit named {got:?}");
+        tested.push(rule);
+    }
+    assert_eq!(tested, audit::RULES, "every rule needs a case here");
+}
+
+/// Cases of the rules on the file and its metadata, in `audit::RULES`' order.
+fn document_cases(a2: &[u8]) -> Vec<Case<'_>> {
+    vec![
         (
             "header",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| d.version = "1.4".into()),
         ),
         (
             "trailer-id",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 d.trailer.remove(b"ID");
@@ -355,7 +374,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "no-encryption",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 d.trailer.set("Encrypt", Dictionary::new());
@@ -363,7 +382,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "xmp-present",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 catalog(d).remove(b"Metadata");
@@ -371,21 +390,16 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "xmp-well-formed",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 metadata_stream(d).set_plain_content(b"<x:xmpmeta><rdf:RDF></x:xmpmeta>".to_vec());
             }),
         ),
-        (
-            "xmp-identification",
-            &a2,
-            PdfStandard::A3b,
-            Box::new(|_| {}),
-        ),
+        ("xmp-identification", a2, PdfStandard::A3b, Box::new(|_| {})),
         (
             "xmp-matches-info",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 info_dict(d).set("Title", Object::string_literal("Other"));
@@ -393,7 +407,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "info-dates",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 info_dict(d).set("ModDate", Object::string_literal("yesterday"));
@@ -401,15 +415,21 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "output-intent",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 catalog(d).remove(b"OutputIntents");
             }),
         ),
+    ]
+}
+
+/// Cases of the rules on what the pages hold, in `audit::RULES`' order.
+fn content_cases<'a>(a2: &'a [u8], a3: &'a [u8], x4: &'a [u8]) -> Vec<Case<'a>> {
+    vec![
         (
             "no-forbidden-actions",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 let js = Dictionary::from_iter(vec![
@@ -421,7 +441,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "fonts-embedded",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 d.add_object(Dictionary::from_iter(vec![
@@ -433,7 +453,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "no-device-cmyk",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 let page = d.get_pages().into_values().next().expect("page");
@@ -443,7 +463,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "no-device-rgb",
-            &x4,
+            x4,
             PdfStandard::A2b,
             Box::new(|d| {
                 let page = d.get_pages().into_values().next().expect("page");
@@ -453,7 +473,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "annotation-flags",
-            &a2,
+            a2,
             PdfStandard::A2b,
             Box::new(|d| {
                 let page = d.get_pages().into_values().next().expect("page");
@@ -474,7 +494,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "associated-files",
-            &a3,
+            a3,
             PdfStandard::A3b,
             Box::new(|d| {
                 for o in d.objects.values_mut() {
@@ -484,9 +504,15 @@ fn each_rule_catches_the_violation_it_names() {
                 }
             }),
         ),
+    ]
+}
+
+/// Cases of the PDF/X-4 rules of the print edition, in `audit::RULES`' order.
+fn pdfx_cases(x4: &[u8]) -> Vec<Case<'_>> {
+    vec![
         (
             "pdfx-identification",
-            &x4,
+            x4,
             PdfStandard::A2b,
             Box::new(|d| {
                 info_dict(d).remove(b"GTS_PDFXVersion");
@@ -494,7 +520,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "pdfx-output-intent",
-            &x4,
+            x4,
             PdfStandard::A2b,
             Box::new(|d| {
                 // PDF/X's intent gets its own copy of the profile: PDF/A-2 wants one
@@ -520,7 +546,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "pdfx-trapped",
-            &x4,
+            x4,
             PdfStandard::A2b,
             Box::new(|d| {
                 info_dict(d).set("Trapped", Object::Name(b"Unknown".to_vec()));
@@ -528,7 +554,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "pdfx-document-ids",
-            &x4,
+            x4,
             PdfStandard::A2b,
             Box::new(|d| {
                 let s = metadata_stream(d);
@@ -539,7 +565,7 @@ fn each_rule_catches_the_violation_it_names() {
         ),
         (
             "pdfx-page-boxes",
-            &x4,
+            x4,
             PdfStandard::A2b,
             Box::new(|d| {
                 let page = d.get_pages().into_values().next().expect("page");
@@ -549,14 +575,7 @@ fn each_rule_catches_the_violation_it_names() {
                 page.set("TrimBox", Object::Array(wide.to_vec()));
             }),
         ),
-    ];
-    let mut tested = Vec::new();
-    for (rule, pdf, standard, edit) in cases {
-        let got = broken_rules(pdf, standard, edit);
-        assert!(got.contains(&rule), "{rule}: audit named {got:?}");
-        tested.push(rule);
-    }
-    assert_eq!(tested, audit::RULES, "every rule needs a case here");
+    ]
 }
 
 #[test]
