@@ -60,6 +60,13 @@ fn png() -> &'static [u8] {
 }
 
 fn cases() -> Vec<Case> {
+    let mut all = file_cases();
+    all.extend(body_cases());
+    all
+}
+
+/// Refusals of the file as a whole: its front matter and its characters.
+fn file_cases() -> Vec<Case> {
     let fm = |lines: &str| format!("---\n{lines}---\n\nSome text.\n");
     let ok_fields = "title: T\nregion: R\ndate: 2016-11\nauthors:\n  - name: N\n";
     let mut bad_utf8 = common::brief("Caf\u{e9} au lait.\n").into_bytes();
@@ -67,7 +74,6 @@ fn cases() -> Vec<Case> {
     let at = bad_utf8.iter().position(|&b| b == 0xA9).expect("é");
     bad_utf8.remove(at);
     let bad_at = at - 1;
-    let deep = format!("{}deep\n", "> ".repeat(17));
     vec![
         // The front matter.
         whole(
@@ -135,6 +141,12 @@ fn cases() -> Vec<Case> {
             "no house font has the character",
             (1, 11),
         ),
+    ]
+}
+
+/// Refusals of constructs in the Markdown body.
+fn body_cases() -> Vec<Case> {
+    vec![
         // The body.
         body(
             "raw HTML block",
@@ -196,6 +208,16 @@ fn cases() -> Vec<Case> {
             "math is not supported",
             (3, 1),
         ),
+    ]
+    .into_iter()
+    .chain(image_and_link_cases())
+    .collect()
+}
+
+/// Refusals of images and links in the body.
+fn image_and_link_cases() -> Vec<Case> {
+    let deep = format!("{}deep\n", "> ".repeat(17));
+    vec![
         with_files(
             body(
                 "image inside running text",

@@ -205,10 +205,12 @@ fn add_spine_item(e: &mut Entries, href: &str, media: &str, bytes: &str, linear:
     });
 }
 
-/// The EPUB cases: a name, the edit, and what the report must name.
-#[allow(clippy::type_complexity)]
-fn epub_cases() -> Vec<(&'static str, Box<dyn Fn(&mut Entries)>, &'static str)> {
-    vec![
+/// An EPUB case: a name, the edit, and what the report must name.
+type EpubCase = (&'static str, Box<dyn Fn(&mut Entries)>, &'static str);
+
+/// The EPUB cases in the stylesheet and the fonts (and, through the others, all).
+fn epub_cases() -> Vec<EpubCase> {
+    let mut all: Vec<EpubCase> = vec![
         ("css display:none", Box::new(css_rule("main > p:first-child { display: none; }")), "display:none"),
         ("css visibility", Box::new(css_rule("h2 { visibility: hidden; }")), "visibility"),
         ("css font-size 0", Box::new(css_rule("blockquote p { font-size: 0; }")), "font size (0)"),
@@ -250,14 +252,35 @@ fn epub_cases() -> Vec<(&'static str, Box<dyn Fn(&mut Entries)>, &'static str)> 
             }),
             "its cmap draws '3' (U+0033) with another glyph than the house font's (the glyph of '8'",
         ),
+    ];
+    all.extend(markup_cases());
+    all.extend(package_cases());
+    all
+}
+
+/// The EPUB cases in the content documents' markup.
+fn markup_cases() -> Vec<EpubCase> {
+    vec![
         (
             "inline style",
-            Box::new(|e: &mut Entries| edit(e, BRIEF, |s| swap(s, "<p>Maritime", "<p style=\"color: #fff\">Maritime"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, BRIEF, |s| {
+                    swap(s, "<p>Maritime", "<p style=\"color: #fff\">Maritime")
+                })
+            }),
             "inline style (style=…)",
         ),
         (
             "hidden attribute",
-            Box::new(|e: &mut Entries| edit(e, BRIEF, |s| swap(s, "<p>The chart above", "<p hidden=\"hidden\">The chart above"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, BRIEF, |s| {
+                    swap(
+                        s,
+                        "<p>The chart above",
+                        "<p hidden=\"hidden\">The chart above",
+                    )
+                })
+            }),
             "the hidden attribute",
         ),
         (
@@ -273,13 +296,27 @@ fn epub_cases() -> Vec<(&'static str, Box<dyn Fn(&mut Entries)>, &'static str)> 
         (
             "extra words marked aria-hidden",
             Box::new(|e: &mut Entries| {
-                edit(e, BRIEF, |s| swap(s, "The chart above", "The chart <span aria-hidden=\"true\">never</span> above"))
+                edit(e, BRIEF, |s| {
+                    swap(
+                        s,
+                        "The chart above",
+                        "The chart <span aria-hidden=\"true\">never</span> above",
+                    )
+                })
             }),
             "aria-hidden",
         ),
         (
             "extra words inside a noteref",
-            Box::new(|e: &mut Entries| edit(e, BRIEF, |s| swap(s, ">1</a> Its purpose", ">1 and nothing else</a> Its purpose"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, BRIEF, |s| {
+                    swap(
+                        s,
+                        ">1</a> Its purpose",
+                        ">1 and nothing else</a> Its purpose",
+                    )
+                })
+            }),
             "inside a note reference marker",
         ),
         (
@@ -296,45 +333,87 @@ fn epub_cases() -> Vec<(&'static str, Box<dyn Fn(&mut Entries)>, &'static str)> 
         ),
         (
             "a nav in the body",
-            Box::new(|e: &mut Entries| edit(e, BRIEF, |s| swap(s, "<hr/>", "<hr/><nav><p>Words the reader skips</p></nav>"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, BRIEF, |s| {
+                    swap(s, "<hr/>", "<hr/><nav><p>Words the reader skips</p></nav>")
+                })
+            }),
             "a <nav> in the body",
         ),
         (
             "an embedded stylesheet",
-            Box::new(|e: &mut Entries| edit(e, BRIEF, |s| swap(s, "</head>", "<style>h2 { display: none; }</style></head>"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, BRIEF, |s| {
+                    swap(s, "</head>", "<style>h2 { display: none; }</style></head>")
+                })
+            }),
             "an embedded stylesheet",
         ),
         (
             "another stylesheet",
             Box::new(|e: &mut Entries| {
                 put(e, "EPUB/css/extra.css", "h2 { display: none; }");
-                edit(e, BRIEF, |s| swap(s, "</head>", "<link rel=\"stylesheet\" href=\"css/extra.css\"/></head>"));
+                edit(e, BRIEF, |s| {
+                    swap(
+                        s,
+                        "</head>",
+                        "<link rel=\"stylesheet\" href=\"css/extra.css\"/></head>",
+                    )
+                });
             }),
             "a link to another stylesheet",
         ),
         (
             "a class the stylesheet styles otherwise",
-            Box::new(|e: &mut Entries| edit(e, BRIEF, |s| swap(s, "<p class=\"subtitle\">", "<p class=\"note-marks\">"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, BRIEF, |s| {
+                    swap(s, "<p class=\"subtitle\">", "<p class=\"note-marks\">")
+                })
+            }),
             "class=\"note-marks\"",
         ),
+    ]
+}
+
+/// The EPUB cases in the package: spine, images, navigation, metadata; and a homoglyph.
+fn package_cases() -> Vec<EpubCase> {
+    vec![
         (
             "a spine item linear=no",
             Box::new(|e: &mut Entries| {
-                let doc = swap(&text(e, "EPUB/cover.xhtml"), "<body", "<body><p>An appendix nobody checked</p><div");
+                let doc = swap(
+                    &text(e, "EPUB/cover.xhtml"),
+                    "<body",
+                    "<body><p>An appendix nobody checked</p><div",
+                );
                 let doc = swap(&doc, "</body>", "</div></body>");
-                add_spine_item(e, "extra.xhtml", "application/xhtml+xml", &doc, " linear=\"no\"");
+                add_spine_item(
+                    e,
+                    "extra.xhtml",
+                    "application/xhtml+xml",
+                    &doc,
+                    " linear=\"no\"",
+                );
             }),
             "linear=\"no\"",
         ),
         (
             "an SVG spine item",
-            Box::new(|e: &mut Entries| add_spine_item(e, "extra.svg", "image/svg+xml", SVG_WITH_TEXT, "")),
+            Box::new(|e: &mut Entries| {
+                add_spine_item(e, "extra.svg", "image/svg+xml", SVG_WITH_TEXT, "")
+            }),
             "an SVG image the house EPUB does not have",
         ),
         (
             "text in the cover SVG",
             Box::new(|e: &mut Entries| {
-                edit(e, "EPUB/images/cover.svg", |s| swap(s, "</svg>", "<text x=\"60\" y=\"900\">Withdrawn</text></svg>"))
+                edit(e, "EPUB/images/cover.svg", |s| {
+                    swap(
+                        s,
+                        "</svg>",
+                        "<text x=\"60\" y=\"900\">Withdrawn</text></svg>",
+                    )
+                })
             }),
             "SVG text (<text>)",
         ),
@@ -342,45 +421,77 @@ fn epub_cases() -> Vec<(&'static str, Box<dyn Fn(&mut Entries)>, &'static str)> 
             "an SVG image referenced by an img",
             Box::new(|e: &mut Entries| {
                 put(e, "EPUB/images/figure-1.svg", SVG_WITH_TEXT);
-                edit(e, BRIEF, |s| swap(s, "src=\"images/figure-1.png\"", "src=\"images/figure-1.svg\""));
+                edit(e, BRIEF, |s| {
+                    swap(
+                        s,
+                        "src=\"images/figure-1.png\"",
+                        "src=\"images/figure-1.svg\"",
+                    )
+                });
             }),
             "src=\"images/figure-1.svg\"",
         ),
         (
             "only the nav changed",
-            Box::new(|e: &mut Entries| edit(e, "EPUB/nav.xhtml", |s| swap(s, "Why a test brief", "Why we were right"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, "EPUB/nav.xhtml", |s| {
+                    swap(s, "Why a test brief", "Why we were right")
+                })
+            }),
             "the navigation",
         ),
         (
             "only the OPF title changed",
             Box::new(|e: &mut Entries| {
-                edit(e, OPF, |s| swap(s, "<dc:title id=\"title\">Every construct", "<dc:title id=\"title\">No construct"))
+                edit(e, OPF, |s| {
+                    swap(
+                        s,
+                        "<dc:title id=\"title\">Every construct",
+                        "<dc:title id=\"title\">No construct",
+                    )
+                })
             }),
             "the package metadata's title (dc:title)",
         ),
         (
             "the OPF creator changed",
-            Box::new(|e: &mut Entries| edit(e, OPF, |s| swap(s, ">Ada Example</dc:creator>", ">Eve Example</dc:creator>"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, OPF, |s| {
+                    swap(s, ">Ada Example</dc:creator>", ">Eve Example</dc:creator>")
+                })
+            }),
             "creator (dc:creator)",
         ),
         (
             "the OPF date changed",
-            Box::new(|e: &mut Entries| edit(e, OPF, |s| swap(s, "<dc:date>2024-03-15", "<dc:date>2023-03-15"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, OPF, |s| {
+                    swap(s, "<dc:date>2024-03-15", "<dc:date>2023-03-15")
+                })
+            }),
             "date (dc:date)",
         ),
         (
             "the OPF language changed",
-            Box::new(|e: &mut Entries| edit(e, OPF, |s| swap(s, "<dc:language>en<", "<dc:language>fr<"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, OPF, |s| swap(s, "<dc:language>en<", "<dc:language>fr<"))
+            }),
             "language (dc:language)",
         ),
         (
             "the OPF identifier changed",
-            Box::new(|e: &mut Entries| edit(e, OPF, |s| swap(s, "id=\"pub-id\">urn:", "id=\"pub-id\">urn:x-"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, OPF, |s| {
+                    swap(s, "id=\"pub-id\">urn:", "id=\"pub-id\">urn:x-")
+                })
+            }),
             "identifier (dc:identifier)",
         ),
         (
             "a homoglyph swap",
-            Box::new(|e: &mut Entries| edit(e, BRIEF, |s| swap(s, "<p>Maritime", "<p>M\u{430}ritime"))),
+            Box::new(|e: &mut Entries| {
+                edit(e, BRIEF, |s| swap(s, "<p>Maritime", "<p>M\u{430}ritime"))
+            }),
             "expected \"Maritime\", found \"M\u{430}ritime\"",
         ),
     ]
