@@ -82,19 +82,7 @@ fn read_content(doc: &Document) -> Content {
     let mut c = Content::default();
     for (p, (_, page)) in doc.get_pages().into_iter().enumerate() {
         let pd = doc.get_dictionary(page).expect("page dict");
-        let fonts = dict(doc, pd, b"Resources").and_then(|r| dict(doc, r, b"Font"));
-        let mut maps: BTreeMap<Vec<u8>, ToUnicode> = BTreeMap::new();
-        if let Some(f) = fonts {
-            for (k, v) in f.iter() {
-                let fd = deref(doc, v).as_dict().expect("font dict");
-                if let Ok(Object::Stream(s)) = fd.get(b"ToUnicode").map(|o| deref(doc, o)) {
-                    let bytes = s
-                        .decompressed_content()
-                        .unwrap_or_else(|_| s.content.clone());
-                    maps.insert(k.clone(), ToUnicode::parse(&bytes));
-                }
-            }
-        }
+        let maps = to_unicode_maps(doc, pd);
         let bytes = doc.get_page_content(page);
         let ops = lopdf::content::Content::decode(&bytes).expect("decode content");
         let mut stack: Vec<Mark> = Vec::new();
@@ -111,36 +99,7 @@ fn read_content(doc: &Document) -> Content {
             let hidden = stack.iter().any(|m| matches!(m, Mark::ActualText));
             match op.operator.as_str() {
                 "BMC" | "BDC" => {
-                    let tag = a.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
-                    let props = a.get(1).and_then(|o| o.as_dict().ok());
-                    let m = if tag == b"Artifact" {
-                        Mark::Artifact
-                    } else if let Some(n) = props.and_then(|d| d.get(b"MCID").ok()) {
-                        Mark::Mcid(n.as_i64().expect("MCID integer"))
-                    } else if props.is_some_and(|d| d.has(b"ActualText")) {
-                        Mark::ActualText
-                    } else {
-                        Mark::Other
-                    };
-                    // An inserted hyphen reads as its soft hyphen, so the dump can join
-                    // the word across the line end.
-                    if let (Mark::ActualText, Some(n)) = (&m, mcid) {
-                        c.text.entry((p, n)).or_default().push('\u{AD}');
-                    }
-                    match &m {
-                        Mark::Artifact if mcid.is_some() => {
-                            c.mixed.push(format!("page {}: artifact in MCID", p + 1))
-                        }
-                        Mark::Mcid(n) => {
-                            if artifact || mcid.is_some() {
-                                c.mixed.push(format!("page {}: MCID {n} nested", p + 1));
-                            }
-                            if !seen.insert(*n) {
-                                c.duplicates.push(format!("page {}: MCID {n}", p + 1));
-                            }
-                        }
-                        _ => {}
-                    }
+                    let m = open_mark(&mut c, p, a, (mcid, artifact), &mut seen);
                     stack.push(m);
                 }
                 "EMC" => {
@@ -193,6 +152,66 @@ fn read_content(doc: &Document) -> Content {
     c
 }
 
+/// The ToUnicode map of each font of page dictionary `pd`, by resource name.
+fn to_unicode_maps(doc: &Document, pd: &lopdf::Dictionary) -> BTreeMap<Vec<u8>, ToUnicode> {
+    let fonts = dict(doc, pd, b"Resources").and_then(|r| dict(doc, r, b"Font"));
+    let mut maps: BTreeMap<Vec<u8>, ToUnicode> = BTreeMap::new();
+    if let Some(f) = fonts {
+        for (k, v) in f.iter() {
+            let fd = deref(doc, v).as_dict().expect("font dict");
+            if let Ok(Object::Stream(s)) = fd.get(b"ToUnicode").map(|o| deref(doc, o)) {
+                let bytes = s
+                    .decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone());
+                maps.insert(k.clone(), ToUnicode::parse(&bytes));
+            }
+        }
+    }
+    maps
+}
+
+/// The mark a `BMC`/`BDC` with operands `a` opens on page `p`, inside the MCID and
+/// artifact given; nesting faults and MCIDs seen twice go to `c`.
+fn open_mark(
+    c: &mut Content,
+    p: usize,
+    a: &[Object],
+    (mcid, artifact): (Option<i64>, bool),
+    seen: &mut BTreeSet<i64>,
+) -> Mark {
+    let tag = a.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
+    let props = a.get(1).and_then(|o| o.as_dict().ok());
+    let m = if tag == b"Artifact" {
+        Mark::Artifact
+    } else if let Some(n) = props.and_then(|d| d.get(b"MCID").ok()) {
+        Mark::Mcid(n.as_i64().expect("MCID integer"))
+    } else if props.is_some_and(|d| d.has(b"ActualText")) {
+        Mark::ActualText
+    } else {
+        Mark::Other
+    };
+    // An inserted hyphen reads as its soft hyphen, so the dump can join
+    // the word across the line end.
+    if let (Mark::ActualText, Some(n)) = (&m, mcid) {
+        c.text.entry((p, n)).or_default().push('\u{AD}');
+    }
+    match &m {
+        Mark::Artifact if mcid.is_some() => {
+            c.mixed.push(format!("page {}: artifact in MCID", p + 1))
+        }
+        Mark::Mcid(n) => {
+            if artifact || mcid.is_some() {
+                c.mixed.push(format!("page {}: MCID {n} nested", p + 1));
+            }
+            if !seen.insert(*n) {
+                c.duplicates.push(format!("page {}: MCID {n}", p + 1));
+            }
+        }
+        _ => {}
+    }
+    m
+}
+
 /// The structure tree as text, checking ownership on the way.
 struct Tree<'a> {
     doc: &'a Document,
@@ -220,15 +239,10 @@ fn short(s: &str) -> String {
 }
 
 impl Tree<'_> {
-    fn walk(&mut self, id: ObjectId, depth: usize) {
-        let d = self.doc.get_dictionary(id).expect("struct elem").clone();
-        let role = name(&d, b"S");
-        let home = d
-            .get(b"Pg")
-            .ok()
-            .and_then(|o| o.as_reference().ok())
-            .and_then(|p| self.pages.get(&p).copied());
-        let mut line = format!("{}{role}", "  ".repeat(depth));
+    /// The dump's attributes of element `d` (of role `role`): alternate text, language,
+    /// ID and the attribute dictionary's names; a bounding box is checked on the way.
+    fn attributes(&self, d: &lopdf::Dictionary, role: &str) -> String {
+        let mut line = String::new();
         if let Ok(alt) = d.get(b"Alt") {
             line += &format!(" alt=\"{}\"", short(&text_of(alt)));
         }
@@ -238,7 +252,7 @@ impl Tree<'_> {
         if let Ok(i) = d.get(b"ID") {
             line += &format!(" id={}", text_of(i));
         }
-        if let Some(a) = dict(self.doc, &d, b"A") {
+        if let Some(a) = dict(self.doc, d, b"A") {
             for (k, v) in a.iter() {
                 let k = String::from_utf8_lossy(k);
                 match v {
@@ -255,6 +269,19 @@ impl Tree<'_> {
                 }
             }
         }
+        line
+    }
+
+    fn walk(&mut self, id: ObjectId, depth: usize) {
+        let d = self.doc.get_dictionary(id).expect("struct elem").clone();
+        let role = name(&d, b"S");
+        let home = d
+            .get(b"Pg")
+            .ok()
+            .and_then(|o| o.as_reference().ok())
+            .and_then(|p| self.pages.get(&p).copied());
+        let mut line = format!("{}{role}", "  ".repeat(depth));
+        line += &self.attributes(&d, &role);
         let kids = match d.get(b"K").map(|k| deref(self.doc, k)) {
             Ok(Object::Array(v)) => v.clone(),
             Ok(o) => vec![o.clone()],
@@ -386,9 +413,30 @@ fn check_structure(pdf: &Path) -> Checked {
         "MCIDs not in the tree: {:?}",
         in_content.difference(&owned).collect::<Vec<_>>()
     );
-    // The parent tree maps each page's MCIDs to their owners, and each annotation to
-    // the element whose OBJR names it.
-    let parent_tree = dict(&doc, root, b"ParentTree").expect("/ParentTree");
+    let referenced = check_parent_tree(&doc, root, &pages, &mut tree);
+    one_annotation_per_line(&tree.links, &content);
+    assert_eq!(
+        referenced,
+        owned.len(),
+        "every MCID is in the parent tree once"
+    );
+    Checked {
+        dump: tree.out,
+        headings: tree.headings,
+        content,
+    }
+}
+
+/// The parent tree maps each page's MCIDs to their owners, and each annotation to the
+/// element whose OBJR names it; the annotations' boxes go to `tree.links`. Returns the
+/// number of MCIDs the parent tree names.
+fn check_parent_tree(
+    doc: &Document,
+    root: &lopdf::Dictionary,
+    pages: &BTreeMap<ObjectId, usize>,
+    tree: &mut Tree<'_>,
+) -> usize {
+    let parent_tree = dict(doc, root, b"ParentTree").expect("/ParentTree");
     let nums = parent_tree
         .get(b"Nums")
         .and_then(Object::as_array)
@@ -403,7 +451,7 @@ fn check_structure(pdf: &Path) -> Checked {
         .expect("next key");
     assert!(map.keys().all(|&k| k < next), "ParentTreeNextKey too small");
     let mut referenced = 0;
-    for (&page, &p) in &pages {
+    for (&page, &p) in pages {
         let pd = doc.get_dictionary(page).expect("page");
         let key = pd
             .get(b"StructParents")
@@ -411,7 +459,7 @@ fn check_structure(pdf: &Path) -> Checked {
             .expect("/StructParents");
         let arr = map
             .get(&key)
-            .and_then(|o| deref(&doc, o).as_array().ok())
+            .and_then(|o| deref(doc, o).as_array().ok())
             .expect("page array");
         for (mcid, o) in arr.iter().enumerate() {
             let owner = tree.owner.get(&(p, mcid as i64)).expect("MCID in the tree");
@@ -447,17 +495,7 @@ fn check_structure(pdf: &Path) -> Checked {
             tree.links.push(link_box(ad, p, owners[0]));
         }
     }
-    one_annotation_per_line(&tree.links, &content);
-    assert_eq!(
-        referenced,
-        owned.len(),
-        "every MCID is in the parent tree once"
-    );
-    Checked {
-        dump: tree.out,
-        headings: tree.headings,
-        content,
-    }
+    referenced
 }
 
 /// A link annotation: its page, its `Link` element, `/Rect` and `/QuadPoints` (as
@@ -665,49 +703,8 @@ fn long_is_tagged_and_its_outline_nests() {
     let pages = page_index(&doc);
     let catalog = doc.catalog().expect("catalog");
     let outlines = dict(&doc, catalog, b"Outlines").expect("/Outlines");
-    // (depth, title, page, left, top, count)
     let mut entries = Vec::new();
-    fn walk(
-        doc: &Document,
-        first: Option<ObjectId>,
-        depth: usize,
-        pages: &BTreeMap<ObjectId, usize>,
-        out: &mut Vec<(usize, String, usize, f32, f32)>,
-    ) -> i64 {
-        let mut n = 0;
-        let mut cur = first;
-        while let Some(id) = cur {
-            let d = doc.get_dictionary(id).expect("outline item");
-            let dest = d.get(b"Dest").and_then(Object::as_array).expect("/Dest");
-            assert_eq!(dest[1].as_name().ok(), Some(&b"XYZ"[..]));
-            let page = pages[&dest[0].as_reference().expect("dest page")];
-            out.push((
-                depth,
-                text_of(d.get(b"Title").expect("title")),
-                page,
-                num(&dest[2]),
-                num(&dest[3]),
-            ));
-            let kids = walk(
-                doc,
-                d.get(b"First").and_then(Object::as_reference).ok(),
-                depth + 1,
-                pages,
-                out,
-            );
-            if kids > 0 {
-                assert_eq!(
-                    d.get(b"Count").and_then(Object::as_i64).ok(),
-                    Some(kids),
-                    "open item counts its descendants"
-                );
-            }
-            n += 1 + kids;
-            cur = d.get(b"Next").and_then(Object::as_reference).ok();
-        }
-        n
-    }
-    let total = walk(
+    let total = outline_entries(
         &doc,
         outlines.get(b"First").and_then(Object::as_reference).ok(),
         0,
@@ -758,6 +755,49 @@ fn long_is_tagged_and_its_outline_nests() {
     }
     let pages_used: BTreeSet<usize> = entries.iter().map(|e| e.2).collect();
     assert!(pages_used.len() > 5, "headings spread over the pages");
+}
+
+/// The outline items from `first` on and their descendants, depth-first, as (depth,
+/// title, page, left, top) in `out`; returns how many there are.
+fn outline_entries(
+    doc: &Document,
+    first: Option<ObjectId>,
+    depth: usize,
+    pages: &BTreeMap<ObjectId, usize>,
+    out: &mut Vec<(usize, String, usize, f32, f32)>,
+) -> i64 {
+    let mut n = 0;
+    let mut cur = first;
+    while let Some(id) = cur {
+        let d = doc.get_dictionary(id).expect("outline item");
+        let dest = d.get(b"Dest").and_then(Object::as_array).expect("/Dest");
+        assert_eq!(dest[1].as_name().ok(), Some(&b"XYZ"[..]));
+        let page = pages[&dest[0].as_reference().expect("dest page")];
+        out.push((
+            depth,
+            text_of(d.get(b"Title").expect("title")),
+            page,
+            num(&dest[2]),
+            num(&dest[3]),
+        ));
+        let kids = outline_entries(
+            doc,
+            d.get(b"First").and_then(Object::as_reference).ok(),
+            depth + 1,
+            pages,
+            out,
+        );
+        if kids > 0 {
+            assert_eq!(
+                d.get(b"Count").and_then(Object::as_i64).ok(),
+                Some(kids),
+                "open item counts its descendants"
+            );
+        }
+        n += 1 + kids;
+        cur = d.get(b"Next").and_then(Object::as_reference).ok();
+    }
+    n
 }
 
 /// Page object id → 0-based page number.
