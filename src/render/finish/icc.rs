@@ -44,60 +44,73 @@ pub fn srgb_v2() -> Vec<u8> {
     let trc = curve_tag();
     // The three TRC tags share one curve: the ICC format allows tags to point at
     // the same data, and it keeps the profile small.
-    let tags: [(&[u8; 4], &[u8]); 9] = [
-        (b"desc", &desc),
-        (b"cprt", &cprt),
-        (b"wtpt", &wtpt),
-        (b"rXYZ", &r),
-        (b"gXYZ", &g),
-        (b"bXYZ", &b),
-        (b"rTRC", &trc),
-        (b"gTRC", &trc),
-        (b"bTRC", &trc),
+    let blocks: [&[u8]; 7] = [&desc, &cprt, &wtpt, &r, &g, &b, &trc];
+    let tags: [(&[u8; 4], usize); 9] = [
+        (b"desc", 0),
+        (b"cprt", 1),
+        (b"wtpt", 2),
+        (b"rXYZ", 3),
+        (b"gXYZ", 4),
+        (b"bXYZ", 5),
+        (b"rTRC", 6),
+        (b"gTRC", 6),
+        (b"bTRC", 6),
     ];
+    // Creation date: fixed, so the profile (and every PDF) is reproducible.
+    let kind = Kind {
+        class: *b"mntr",
+        space: *b"RGB ",
+        connection: *b"XYZ ",
+        date: [2016, 11, 1, 0, 0, 0],
+    };
+    assemble(&kind, &tags, &blocks)
+}
+
+/// What an ICC v2.1 profile's header says it is.
+pub(super) struct Kind {
+    /// Device class: `mntr` (display), `prtr` (output), …
+    pub class: [u8; 4],
+    /// Data colour space: `RGB `, `CMYK`, …
+    pub space: [u8; 4],
+    /// Profile connection space: `XYZ ` or `Lab `.
+    pub connection: [u8; 4],
+    /// Creation date and time, fixed so the profile (and every PDF) is reproducible.
+    pub date: [u16; 6],
+}
+
+/// A whole profile: the header, the tag table and the data blocks, each block written
+/// once (4-byte aligned) and pointed at by every tag `(signature, block index)` naming it.
+pub(super) fn assemble(kind: &Kind, tags: &[(&[u8; 4], usize)], blocks: &[&[u8]]) -> Vec<u8> {
     let table_len = 4 + 12 * tags.len();
     let mut data: Vec<u8> = Vec::new();
-    let mut entries: Vec<([u8; 4], usize, usize)> = Vec::new();
-    let mut shared_trc: Option<usize> = None;
-    for (sig, bytes) in tags {
-        let is_trc = sig.ends_with(b"TRC");
-        let offset = match (is_trc, shared_trc) {
-            (true, Some(o)) => o,
-            _ => {
-                let o = 128 + table_len + data.len();
-                data.extend_from_slice(bytes);
-                pad4(&mut data);
-                if is_trc {
-                    shared_trc = Some(o);
-                }
-                o
-            }
-        };
-        entries.push((*sig, offset, bytes.len()));
+    let mut at = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        at.push(128 + table_len + data.len());
+        data.extend_from_slice(b);
+        pad4(&mut data);
     }
     let size = 128 + table_len + data.len();
-    let mut out = header(size);
-    put_u32(&mut out, entries.len());
-    for (sig, offset, len) in entries {
-        out.extend_from_slice(&sig);
-        put_u32(&mut out, offset);
-        put_u32(&mut out, len);
+    let mut out = header(kind, size);
+    put_u32(&mut out, tags.len());
+    for &(sig, block) in tags {
+        out.extend_from_slice(sig);
+        put_u32(&mut out, at[block]);
+        put_u32(&mut out, blocks[block].len());
     }
     out.extend_from_slice(&data);
     out
 }
 
-/// The 128-byte header.
-fn header(size: usize) -> Vec<u8> {
+/// The 128-byte header of a v2.1 profile of `kind`, `size` bytes long in all.
+fn header(kind: &Kind, size: usize) -> Vec<u8> {
     let mut h = Vec::with_capacity(128);
     put_u32(&mut h, size);
     h.extend_from_slice(&[0; 4]); // preferred CMM: none
     h.extend_from_slice(&[0x02, 0x10, 0x00, 0x00]); // version 2.1.0
-    h.extend_from_slice(b"mntr"); // device class: display
-    h.extend_from_slice(b"RGB "); // data colour space
-    h.extend_from_slice(b"XYZ "); // profile connection space
-                                  // Creation date: fixed, so the profile (and every PDF) is reproducible.
-    for v in [2016u16, 11, 1, 0, 0, 0] {
+    h.extend_from_slice(&kind.class);
+    h.extend_from_slice(&kind.space);
+    h.extend_from_slice(&kind.connection);
+    for v in kind.date {
         h.extend_from_slice(&v.to_be_bytes());
     }
     h.extend_from_slice(b"acsp");
@@ -109,8 +122,7 @@ fn header(size: usize) -> Vec<u8> {
     for v in D50 {
         h.extend_from_slice(&s15f16(v));
     }
-    h.extend_from_slice(&[0; 4]); // creator
-    h.resize(128, 0); // v2 has no profile ID; the rest is reserved and zero
+    h.resize(128, 0); // creator: none; v2 has no profile ID; the rest is reserved and zero
     h
 }
 

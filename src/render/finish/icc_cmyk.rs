@@ -27,7 +27,7 @@
 //! points gave 49 460 bytes, 27 459 deflated, for a conversion no press uses; littleCMS
 //! (through Pillow) opens both and converts with them.
 
-use super::icc::{self, desc_tag, put_u32, s15f16, text_tag, xyz_tag};
+use super::icc::{self, desc_tag, s15f16, text_tag, xyz_tag};
 
 /// The profile's description, also the output intent's `Info`.
 pub const DESCRIPTION: &str = "briefpress generic CMYK (textbook conversion, no press)";
@@ -82,50 +82,13 @@ fn make() -> Vec<u8> {
         (b"gamt", 5),
     ];
     let blocks: [&[u8]; 6] = [&desc, &cprt, &wtpt, &a2b, &b2a, &gamt];
-    let table_len = 4 + 12 * tags.len();
-    let mut data: Vec<u8> = Vec::new();
-    let mut at = Vec::new();
-    for b in blocks {
-        at.push(128 + table_len + data.len());
-        data.extend_from_slice(b);
-        icc::pad4(&mut data);
-    }
-    let size = 128 + table_len + data.len();
-    let mut out = header(size);
-    put_u32(&mut out, tags.len());
-    for (sig, block) in tags {
-        out.extend_from_slice(sig);
-        put_u32(&mut out, at[block]);
-        put_u32(&mut out, blocks[block].len());
-    }
-    out.extend_from_slice(&data);
-    out
-}
-
-/// The 128-byte header of a v2.1 CMYK output profile with a Lab connection space.
-fn header(size: usize) -> Vec<u8> {
-    let mut h = Vec::with_capacity(128);
-    put_u32(&mut h, size);
-    h.extend_from_slice(&[0; 4]); // preferred CMM: none
-    h.extend_from_slice(&[0x02, 0x10, 0x00, 0x00]); // version 2.1.0
-    h.extend_from_slice(b"prtr"); // device class: output
-    h.extend_from_slice(b"CMYK"); // data colour space
-    h.extend_from_slice(b"Lab "); // profile connection space
-    for v in [2026u16, 12, 3, 0, 0, 0] {
-        // Fixed, so the profile (and every PDF) is reproducible.
-        h.extend_from_slice(&v.to_be_bytes());
-    }
-    h.extend_from_slice(b"acsp");
-    h.extend_from_slice(&[0; 4]); // primary platform: unspecified
-    h.extend_from_slice(&[0; 4]); // flags
-    h.extend_from_slice(&[0; 8]); // manufacturer, model
-    h.extend_from_slice(&[0; 8]); // attributes: reflective, glossy, positive, colour
-    h.extend_from_slice(&[0; 4]); // rendering intent: perceptual
-    for v in icc::D50 {
-        h.extend_from_slice(&s15f16(v));
-    }
-    h.resize(128, 0);
-    h
+    let kind = icc::Kind {
+        class: *b"prtr",
+        space: *b"CMYK",
+        connection: *b"Lab ",
+        date: [2026, 12, 3, 0, 0, 0],
+    };
+    icc::assemble(&kind, &tags, &blocks)
 }
 
 /// A `lut8Type` with identity input and output curves and a grid of `grid` points per
