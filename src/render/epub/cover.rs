@@ -14,8 +14,9 @@ use base64::Engine as _;
 use super::outline::{Fonts, Glyphs, Run};
 use super::xml::Xml;
 use crate::content::region_display;
-use crate::house::{House, Rgb};
+use crate::house::{House, Rgb, Style};
 use crate::model::Document;
+use crate::render::pdf::head::TitleBlock;
 
 /// Width of the cover in SVG user units; the height follows the house page proportions.
 const WIDTH: f32 = 1200.0;
@@ -31,130 +32,204 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 /// ([`crate::render::pdf::head::title_block`]), at the cover's larger type.
 pub fn cover(doc: &Document, house: &House, label: &str) -> Result<Vec<u8>, String> {
     let title = crate::render::pdf::head::title_block(doc, house, SCALE);
-    let style = &house.style;
-    let page = &style.page;
-    let px_mm = WIDTH / page.width.max(1.0);
-    let height = (page.height * px_mm).round().clamp(1.0, 4.0 * WIDTH);
-    // Millimetres and points of page 1, scaled for the cover, in user units.
-    let mm = |v: f32| v * px_mm * SCALE;
-    let pt = |v: f32| v * 25.4 / 72.0 * px_mm * SCALE;
-    let (blue, accent, band_text) = (
-        style.colours.blue,
-        style.colours.accent,
-        style.colours.band_text,
-    );
-    let margin = page.margin_left * px_mm;
-    let right = WIDTH - page.margin_right * px_mm;
-    let f = &style.fonts;
-    let bold = Fonts::load(
-        house,
-        std::iter::once(&f.sans_bold).chain(&f.sans_bold_fallbacks),
-    )?;
-    let regular = Fonts::load(
-        house,
-        std::iter::once(&f.sans_regular).chain(&f.sans_fallbacks),
-    )?;
+    let layout = Layout::new(house)?;
     if !house.logo.bytes.starts_with(PNG_SIGNATURE) {
         return Err("the logo is not a PNG file".into());
     }
 
-    let mut svg = Svg::new(WIDTH, height, label);
-    svg.rect(0.0, height, Rgb(255, 255, 255).hex());
-
-    // Masthead: the logo at the margins, the wordmark beside it.
-    let m = &style.masthead;
-    let logo_size = mm(m.logo_height).round().max(1.0);
-    let top = page.margin_top * px_mm;
-    svg.png(&house.logo.bytes, margin, top, logo_size);
-    let text_x = margin + logo_size + mm(m.gap);
-    let centre = top + logo_size / 2.0;
-    let mut runs = Vec::new();
-    let lines = &style.organisation.lines;
-    if let Some(first) = lines.first() {
-        let size = pt(m.wordmark_size);
-        runs.push((&bold, run(first, text_x, centre - size * 0.1, size, 0.0)));
-    }
-    for (i, line) in lines.iter().enumerate().skip(1) {
-        let size = pt(m.wordmark_second_size);
-        let y = centre + size * (1.1 * i as f32);
-        let r = run(line, text_x, y, size, m.wordmark_second_tracking);
-        runs.push((&regular, r));
-    }
-
-    // The title block in the lines page 1's breaking gives at this size (`title`), scaled down until
-    // the longest line fits across the cover and title and subtitle fit above the blue
-    // field. (Masthead, band, title block, then the field: the order of page 1.)
-    let band_top = top + logo_size + mm(m.gap);
-    let band_h = mm(style.band.height);
-    let field_top = height * 0.68;
-    let t = &style.title;
-    let y0 = band_top + band_h + mm(style.band.space_after);
-    let width = right - margin;
-    // Page 1's sizes and leadings, scaled for the cover; a long title is set smaller
-    // there, and so it is here.
-    let shrunk = title.title_size / t.size.max(1.0);
-    let (size, leading) = (pt(title.title_size), pt(t.leading * shrunk));
-    let (sub_size, sub_leading) = (pt(t.subtitle_size), pt(t.subtitle_leading));
-    let widest = |fonts: &Fonts<'_>, lines: &[String], size: f32| {
-        lines
-            .iter()
-            .map(|l| fonts.width(l, size, 0.0))
-            .fold(0.0f32, f32::max)
-    };
-    let widest = widest(&bold, &title.title, size).max(widest(&regular, &title.subtitle, sub_size));
-    let mut k = if widest > width { width / widest } else { 1.0 };
-    loop {
-        let h = title.title.len() as f32 * leading * k
-            + (title.subtitle.len() as f32 + 0.5) * sub_leading * k;
-        if y0 + h < field_top - mm(style.band.space_after) || k < 0.3 {
-            break;
-        }
-        k *= 0.9;
-    }
-    let mut y = y0;
-    for line in &title.title {
-        y += leading * k;
-        runs.push((&bold, run(line, margin, y, size * k, 0.0)));
-    }
-    y += sub_size * k * 0.5;
-    for line in &title.subtitle {
-        y += sub_leading * k;
-        runs.push((&regular, run(line, margin, y, sub_size * k, 0.0)));
-    }
-    svg.text(&runs, blue.hex());
-
-    // The band, with the region at the left and the date at the right.
-    svg.rect(band_top, band_top + band_h, blue.hex());
-    let size = pt(style.band.size);
-    let base = band_top + band_h / 2.0 + size * 0.35;
-    let region = region_display(&doc.meta.region);
-    let date = doc.meta.date.display(&doc.meta.lang);
-    let date_x = right - regular.width(&date, size, 0.0);
-    let mut band = vec![(
-        &regular,
-        run(&region, margin, base, size, style.band.tracking),
-    )];
-    band.push((&regular, run(&date, date_x, base, size, 0.0)));
-    svg.text(&band, band_text.hex());
-
-    // The blue field under a gold rule: the authors open it, the organisation's name
-    // closes it, and the title block above keeps all the white space.
-    svg.rect(field_top - ACCENT_RULE * px_mm, field_top, accent.hex());
-    svg.rect(field_top, height, blue.hex());
-    let s = pt(t.author_size) * 1.3;
-    let mut y = field_top + mm(style.band.space_after);
-    let mut field = Vec::new();
-    for a in &doc.meta.authors {
-        y += s * 1.4;
-        field.push((&regular, run(&a.name, margin, y, s, 0.0)));
-    }
-    let s = pt(style.band.size) * 1.2;
-    let by = height - page.margin_bottom * px_mm;
-    let name = &style.organisation.name;
-    field.push((&regular, run(name, margin, by, s, style.band.tracking)));
-    svg.text(&field, band_text.hex());
-
+    let mut svg = Svg::new(WIDTH, layout.height, label);
+    svg.rect(0.0, layout.height, Rgb(255, 255, 255).hex());
+    let (mut runs, band_top) = layout.masthead(&mut svg, &house.logo.bytes);
+    layout.title_block(&title, band_top, &mut runs);
+    svg.text(&runs, house.style.colours.blue.hex());
+    layout.band(&mut svg, doc, band_top);
+    layout.field(&mut svg, doc);
     svg.finish()
+}
+
+/// Page 1's head measured for the cover, in user units, with the house's sans faces.
+struct Layout<'a> {
+    style: &'a Style,
+    /// User units per millimetre of the page.
+    px_mm: f32,
+    height: f32,
+    /// The page margins, left and right.
+    margin: f32,
+    right: f32,
+    /// The top of the blue field.
+    field_top: f32,
+    bold: Fonts<'a>,
+    regular: Fonts<'a>,
+}
+
+impl<'a> Layout<'a> {
+    /// The cover's measures and fonts for `house`; fails when a font is not usable.
+    fn new(house: &'a House) -> Result<Layout<'a>, String> {
+        let style = &house.style;
+        let page = &style.page;
+        let px_mm = WIDTH / page.width.max(1.0);
+        let height = (page.height * px_mm).round().clamp(1.0, 4.0 * WIDTH);
+        let margin = page.margin_left * px_mm;
+        let right = WIDTH - page.margin_right * px_mm;
+        let f = &style.fonts;
+        let bold = Fonts::load(
+            house,
+            std::iter::once(&f.sans_bold).chain(&f.sans_bold_fallbacks),
+        )?;
+        let regular = Fonts::load(
+            house,
+            std::iter::once(&f.sans_regular).chain(&f.sans_fallbacks),
+        )?;
+        Ok(Layout {
+            style,
+            px_mm,
+            height,
+            margin,
+            right,
+            field_top: height * 0.68,
+            bold,
+            regular,
+        })
+    }
+
+    /// Millimetres of page 1, scaled for the cover, in user units.
+    fn mm(&self, v: f32) -> f32 {
+        v * self.px_mm * SCALE
+    }
+
+    /// Points of page 1, scaled for the cover, in user units.
+    fn pt(&self, v: f32) -> f32 {
+        v * 25.4 / 72.0 * self.px_mm * SCALE
+    }
+
+    /// Draw the logo; returns the wordmark's runs and the top of the band below.
+    fn masthead(&self, svg: &mut Svg, logo: &[u8]) -> (Vec<(&Fonts<'a>, Run<'_>)>, f32) {
+        let style = self.style;
+        let margin = self.margin;
+        // Masthead: the logo at the margins, the wordmark beside it.
+        let m = &style.masthead;
+        let logo_size = self.mm(m.logo_height).round().max(1.0);
+        let top = style.page.margin_top * self.px_mm;
+        svg.png(logo, margin, top, logo_size);
+        let text_x = margin + logo_size + self.mm(m.gap);
+        let centre = top + logo_size / 2.0;
+        let mut runs = Vec::new();
+        let lines = &style.organisation.lines;
+        if let Some(first) = lines.first() {
+            let size = self.pt(m.wordmark_size);
+            runs.push((
+                &self.bold,
+                run(first, text_x, centre - size * 0.1, size, 0.0),
+            ));
+        }
+        for (i, line) in lines.iter().enumerate().skip(1) {
+            let size = self.pt(m.wordmark_second_size);
+            let y = centre + size * (1.1 * i as f32);
+            let r = run(line, text_x, y, size, m.wordmark_second_tracking);
+            runs.push((&self.regular, r));
+        }
+        let band_top = top + logo_size + self.mm(m.gap);
+        (runs, band_top)
+    }
+
+    /// Add the runs of the title and subtitle, set below the band at `band_top`, to `runs`.
+    fn title_block<'r>(
+        &'r self,
+        title: &'r TitleBlock,
+        band_top: f32,
+        runs: &mut Vec<(&'r Fonts<'a>, Run<'r>)>,
+    ) {
+        let style = self.style;
+        let (margin, field_top) = (self.margin, self.field_top);
+        let (bold, regular) = (&self.bold, &self.regular);
+        // The title block in the lines page 1's breaking gives at this size (`title`),
+        // scaled down until the longest line fits across the cover and title and subtitle
+        // fit above the blue field. (Masthead, band, title block, then the field: the
+        // order of page 1.)
+        let band_h = self.mm(style.band.height);
+        let t = &style.title;
+        let y0 = band_top + band_h + self.mm(style.band.space_after);
+        let width = self.right - margin;
+        // Page 1's sizes and leadings, scaled for the cover; a long title is set smaller
+        // there, and so it is here.
+        let shrunk = title.title_size / t.size.max(1.0);
+        let (size, leading) = (self.pt(title.title_size), self.pt(t.leading * shrunk));
+        let (sub_size, sub_leading) = (self.pt(t.subtitle_size), self.pt(t.subtitle_leading));
+        let widest = |fonts: &Fonts<'_>, lines: &[String], size: f32| {
+            lines
+                .iter()
+                .map(|l| fonts.width(l, size, 0.0))
+                .fold(0.0f32, f32::max)
+        };
+        let widest =
+            widest(bold, &title.title, size).max(widest(regular, &title.subtitle, sub_size));
+        let mut k = if widest > width { width / widest } else { 1.0 };
+        loop {
+            let h = title.title.len() as f32 * leading * k
+                + (title.subtitle.len() as f32 + 0.5) * sub_leading * k;
+            if y0 + h < field_top - self.mm(style.band.space_after) || k < 0.3 {
+                break;
+            }
+            k *= 0.9;
+        }
+        let mut y = y0;
+        for line in &title.title {
+            y += leading * k;
+            runs.push((bold, run(line, margin, y, size * k, 0.0)));
+        }
+        y += sub_size * k * 0.5;
+        for line in &title.subtitle {
+            y += sub_leading * k;
+            runs.push((regular, run(line, margin, y, sub_size * k, 0.0)));
+        }
+    }
+
+    /// Draw the band, from `band_top`, with the region and the date of `doc`.
+    fn band(&self, svg: &mut Svg, doc: &Document, band_top: f32) {
+        let style = self.style;
+        let regular = &self.regular;
+        // The band, with the region at the left and the date at the right.
+        let band_h = self.mm(style.band.height);
+        svg.rect(band_top, band_top + band_h, style.colours.blue.hex());
+        let size = self.pt(style.band.size);
+        let base = band_top + band_h / 2.0 + size * 0.35;
+        let region = region_display(&doc.meta.region);
+        let date = doc.meta.date.display(&doc.meta.lang);
+        let date_x = self.right - regular.width(&date, size, 0.0);
+        let mut band = vec![(
+            regular,
+            run(&region, self.margin, base, size, style.band.tracking),
+        )];
+        band.push((regular, run(&date, date_x, base, size, 0.0)));
+        svg.text(&band, style.colours.band_text.hex());
+    }
+
+    /// Draw the blue field with its gold rule, the authors of `doc` and the organisation.
+    fn field(&self, svg: &mut Svg, doc: &Document) {
+        let style = self.style;
+        let (px_mm, height, margin) = (self.px_mm, self.height, self.margin);
+        let (field_top, regular) = (self.field_top, &self.regular);
+        // The blue field under a gold rule: the authors open it, the organisation's name
+        // closes it, and the title block above keeps all the white space.
+        svg.rect(
+            field_top - ACCENT_RULE * px_mm,
+            field_top,
+            style.colours.accent.hex(),
+        );
+        svg.rect(field_top, height, style.colours.blue.hex());
+        let s = self.pt(style.title.author_size) * 1.3;
+        let mut y = field_top + self.mm(style.band.space_after);
+        let mut field = Vec::new();
+        for a in &doc.meta.authors {
+            y += s * 1.4;
+            field.push((regular, run(&a.name, margin, y, s, 0.0)));
+        }
+        let s = self.pt(style.band.size) * 1.2;
+        let by = height - style.page.margin_bottom * px_mm;
+        let name = &style.organisation.name;
+        field.push((regular, run(name, margin, by, s, style.band.tracking)));
+        svg.text(&field, style.colours.band_text.hex());
+    }
 }
 
 fn run(text: &str, x: f32, y: f32, size: f32, tracking: f32) -> Run<'_> {

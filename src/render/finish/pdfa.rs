@@ -94,95 +94,14 @@ fn set_print_flag(annot: &mut Dictionary) {
 /// Write the Info dictionary, XMP metadata, output intent, header version, binary
 /// marker and file ID; drop what the renderer wrote for these.
 pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
-    let date = pdf_date(info.created);
-    let modified = pdf_date(info.modified);
-    let mut entries: Vec<(&str, Object)> = vec![("Title", text_string(&info.title))];
-    if !info.authors.is_empty() {
-        entries.push(("Author", text_string(&author_line(&info.authors))));
-    }
-    entries.push(("Subject", text_string(&info.subject)));
-    if !info.keywords.is_empty() {
-        entries.push(("Keywords", text_string(&keyword_line(&info.keywords))));
-    }
-    entries.extend([
-        ("Creator", text_string(&info.producer)),
-        ("Producer", text_string(&info.producer)),
-        ("CreationDate", text_string(&date)),
-        ("ModDate", text_string(&modified)),
-    ]);
     let print = info.edition == Edition::Print;
-    if print {
-        entries.push(("GTS_PDFXVersion", text_string(pdfx::PDFX_VERSION)));
-        // Nobody trapped the file; PDF/X wants that said, not left unknown.
-        entries.push(("Trapped", Object::Name(b"False".to_vec())));
-    }
-    let info_id = doc.add_object(Dictionary::from_iter(entries));
-    let packet = xmp::packet(info, &file_id_hex(info));
-    let metadata = Stream::new(
-        Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Metadata".to_vec())),
-            ("Subtype", Object::Name(b"XML".to_vec())),
-        ]),
-        packet.into_bytes(),
-    )
-    // Left uncompressed so archive tools that do not inflate streams can read it.
-    .with_compression(false);
-    let metadata_id = doc.add_object(metadata);
-    // The print edition's one CMYK profile serves both intents (see `pdfx`): the
-    // house's press condition, else the generic one.
-    let (profile, components) = match (print, &info.output) {
-        (true, Some(o)) => (o.profile.to_vec(), 4),
-        (true, None) => (icc_cmyk::generic_cmyk(), 4),
-        (false, _) => (icc::srgb_v2(), 3),
-    };
-    let profile = crate::render::deflate::stream(
-        Dictionary::from_iter(vec![("N", Object::Integer(components))]),
-        &profile,
-    );
-    let profile_id = doc.add_object(profile);
+    let info_id = doc.add_object(info_dictionary(info, print));
+    let metadata_id = doc.add_object(metadata(info));
+    let profile_id = doc.add_object(output_profile(info, print));
     let intents = if print {
-        let (id, registry, condition, about) = match &info.output {
-            Some(o) => (
-                o.identifier.as_str(),
-                o.registry_name.as_str(),
-                o.condition.as_str(),
-                o.condition.as_str(),
-            ),
-            None => (
-                icc_cmyk::OUTPUT_CONDITION_ID,
-                "",
-                icc_cmyk::OUTPUT_CONDITION,
-                icc_cmyk::DESCRIPTION,
-            ),
-        };
-        let intent = |subtype: &[u8]| {
-            let mut d = Dictionary::from_iter(vec![
-                ("Type", Object::Name(b"OutputIntent".to_vec())),
-                ("S", Object::Name(subtype.to_vec())),
-                ("OutputConditionIdentifier", text_string(id)),
-            ]);
-            for (key, value) in [
-                ("RegistryName", registry),
-                ("OutputCondition", condition),
-                ("Info", about),
-            ] {
-                if !value.is_empty() {
-                    d.set(key, text_string(value));
-                }
-            }
-            d.set("DestOutputProfile", Object::Reference(profile_id));
-            Object::Dictionary(d)
-        };
-        vec![intent(b"GTS_PDFX"), intent(b"GTS_PDFA1")]
+        print_intents(info, profile_id)
     } else {
-        vec![Object::Dictionary(Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"OutputIntent".to_vec())),
-            ("S", Object::Name(b"GTS_PDFA1".to_vec())),
-            ("OutputConditionIdentifier", text_string(OUTPUT_CONDITION)),
-            ("RegistryName", text_string("http://www.color.org")),
-            ("Info", text_string(icc::DESCRIPTION)),
-            ("DestOutputProfile", Object::Reference(profile_id)),
-        ]))]
+        vec![screen_intent(profile_id)]
     };
     let catalog = doc
         .catalog_mut()
@@ -200,6 +119,110 @@ pub fn conform(doc: &mut Document, info: &Info) -> Result<(), String> {
     prune(doc);
     renumber(doc);
     Ok(())
+}
+
+/// The document information dictionary; the print edition's adds the PDF/X keys.
+fn info_dictionary(info: &Info, print: bool) -> Dictionary {
+    let date = pdf_date(info.created);
+    let modified = pdf_date(info.modified);
+    let mut entries: Vec<(&str, Object)> = vec![("Title", text_string(&info.title))];
+    if !info.authors.is_empty() {
+        entries.push(("Author", text_string(&author_line(&info.authors))));
+    }
+    entries.push(("Subject", text_string(&info.subject)));
+    if !info.keywords.is_empty() {
+        entries.push(("Keywords", text_string(&keyword_line(&info.keywords))));
+    }
+    entries.extend([
+        ("Creator", text_string(&info.producer)),
+        ("Producer", text_string(&info.producer)),
+        ("CreationDate", text_string(&date)),
+        ("ModDate", text_string(&modified)),
+    ]);
+    if print {
+        entries.push(("GTS_PDFXVersion", text_string(pdfx::PDFX_VERSION)));
+        // Nobody trapped the file; PDF/X wants that said, not left unknown.
+        entries.push(("Trapped", Object::Name(b"False".to_vec())));
+    }
+    Dictionary::from_iter(entries)
+}
+
+/// The catalog's `/Metadata` stream: the XMP packet.
+fn metadata(info: &Info) -> Stream {
+    let packet = xmp::packet(info, &file_id_hex(info));
+    Stream::new(
+        Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Metadata".to_vec())),
+            ("Subtype", Object::Name(b"XML".to_vec())),
+        ]),
+        packet.into_bytes(),
+    )
+    // Left uncompressed so archive tools that do not inflate streams can read it.
+    .with_compression(false)
+}
+
+/// The ICC profile of the output intents: CMYK for the print edition, else sRGB.
+fn output_profile(info: &Info, print: bool) -> Stream {
+    // The print edition's one CMYK profile serves both intents (see `pdfx`): the
+    // house's press condition, else the generic one.
+    let (profile, components) = match (print, &info.output) {
+        (true, Some(o)) => (o.profile.to_vec(), 4),
+        (true, None) => (icc_cmyk::generic_cmyk(), 4),
+        (false, _) => (icc::srgb_v2(), 3),
+    };
+    crate::render::deflate::stream(
+        Dictionary::from_iter(vec![("N", Object::Integer(components))]),
+        &profile,
+    )
+}
+
+/// The print edition's output intents, PDF/X and PDF/A, on the CMYK profile `profile_id`.
+fn print_intents(info: &Info, profile_id: ObjectId) -> Vec<Object> {
+    let (id, registry, condition, about) = match &info.output {
+        Some(o) => (
+            o.identifier.as_str(),
+            o.registry_name.as_str(),
+            o.condition.as_str(),
+            o.condition.as_str(),
+        ),
+        None => (
+            icc_cmyk::OUTPUT_CONDITION_ID,
+            "",
+            icc_cmyk::OUTPUT_CONDITION,
+            icc_cmyk::DESCRIPTION,
+        ),
+    };
+    let intent = |subtype: &[u8]| {
+        let mut d = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"OutputIntent".to_vec())),
+            ("S", Object::Name(subtype.to_vec())),
+            ("OutputConditionIdentifier", text_string(id)),
+        ]);
+        for (key, value) in [
+            ("RegistryName", registry),
+            ("OutputCondition", condition),
+            ("Info", about),
+        ] {
+            if !value.is_empty() {
+                d.set(key, text_string(value));
+            }
+        }
+        d.set("DestOutputProfile", Object::Reference(profile_id));
+        Object::Dictionary(d)
+    };
+    vec![intent(b"GTS_PDFX"), intent(b"GTS_PDFA1")]
+}
+
+/// The screen edition's output intent, PDF/A on the sRGB profile `profile_id`.
+fn screen_intent(profile_id: ObjectId) -> Object {
+    Object::Dictionary(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"OutputIntent".to_vec())),
+        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
+        ("OutputConditionIdentifier", text_string(OUTPUT_CONDITION)),
+        ("RegistryName", text_string("http://www.color.org")),
+        ("Info", text_string(icc::DESCRIPTION)),
+        ("DestOutputProfile", Object::Reference(profile_id)),
+    ]))
 }
 
 /// Remove every object not reachable from the trailer. lopdf's `prune_objects` does

@@ -216,124 +216,27 @@ pub fn write(
     pages: &[ObjectId],
     next_key: i64,
 ) -> ObjectId {
-    let n = tree.nodes.len();
-    let mut memo = vec![None; n];
-    let keys: Vec<Option<u64>> = (0..n as NodeId)
-        .map(|i| first(tree, marks, i, &mut memo))
-        .collect();
-    // An element is written when it owns content somewhere below it, and table cells
-    // always (with their row, which then has a written kid).
-    let mut live: Vec<bool> = (0..n)
-        .map(|i| keys[i].is_some() || matches!(tree.nodes[i].role, "TD" | "TH"))
-        .collect();
-    for i in (1..n).rev() {
-        if live[i] {
-            let p = tree.nodes[i].parent as usize;
-            live[p] = true;
-        }
-    }
-    live[ROOT as usize] = true;
+    let keys = sort_keys(tree, marks);
+    let live = live(tree, &keys);
     let ids: Vec<Option<ObjectId>> = live
         .iter()
         .map(|&l| l.then(|| lo.new_object_id()))
         .collect();
     let root_id = lo.new_object_id();
+    let elements = Elements {
+        marks,
+        pages,
+        keys,
+        ids,
+        root_id,
+    };
     for (i, node) in tree.nodes.iter().enumerate() {
-        let Some(me) = ids[i] else { continue };
-        // Kids in content order; an element without content of its own keeps its place
-        // after its previous sibling.
-        let mut kids: Vec<((u64, u32), Object, Option<usize>)> = Vec::new();
-        let mut prev = 0u64;
-        for (order, &c) in node.children.iter().enumerate() {
-            let Some(cid) = ids[c as usize] else { continue };
-            let key = keys[c as usize].unwrap_or(prev);
-            prev = key;
-            kids.push(((key, order as u32 + 1), Object::Reference(cid), None));
-        }
-        let own = marks.owned.get(&(i as NodeId)).cloned().unwrap_or_default();
-        let home = own.iter().find_map(|(_, k)| match k {
-            Kid::Mcid { page, .. } => Some(*page),
-            Kid::Annot { .. } => None,
-        });
-        for (seq, kid) in own {
-            let obj = match kid {
-                Kid::Mcid { page, mcid } if Some(page) == home => Object::Integer(mcid.into()),
-                Kid::Mcid { page, mcid } => Object::Dictionary(Dictionary::from_iter(vec![
-                    ("Type", Object::Name(b"MCR".to_vec())),
-                    ("Pg", page_ref(pages, page)),
-                    ("MCID", Object::Integer(mcid.into())),
-                ])),
-                Kid::Annot { page, obj, .. } => Object::Dictionary(Dictionary::from_iter(vec![
-                    ("Type", Object::Name(b"OBJR".to_vec())),
-                    ("Pg", page_ref(pages, page)),
-                    ("Obj", Object::Reference(obj)),
-                ])),
-            };
-            kids.push(((seq, 0), obj, None));
-        }
-        kids.sort_by_key(|k| k.0);
-        let parent = if i == ROOT as usize {
-            root_id
-        } else {
-            ids[node.parent as usize].unwrap_or(root_id)
-        };
-        let mut d = Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"StructElem".to_vec())),
-            ("S", Object::Name(node.role.as_bytes().to_vec())),
-            ("P", Object::Reference(parent)),
-        ]);
-        if let Some(p) = home {
-            d.set("Pg", page_ref(pages, p));
-        }
-        d.set("K", Object::Array(kids.into_iter().map(|k| k.1).collect()));
-        if let Some(id) = &node.id {
-            d.set(
-                "ID",
-                Object::String(id.as_bytes().to_vec(), StringFormat::Literal),
-            );
-        }
-        if let Some(lang) = &node.lang {
-            d.set("Lang", text_string(lang));
-        }
-        if let Some(alt) = &node.alt {
-            d.set("Alt", text_string(alt));
-        }
-        if let Some(a) = attributes(node, marks.bbox.get(&(i as NodeId))) {
-            d.set("A", a);
-        }
-        lo.objects.insert(me, Object::Dictionary(d));
+        let Some(me) = elements.ids[i] else { continue };
+        lo.objects
+            .insert(me, Object::Dictionary(elements.element(i, node)));
     }
-    // The parent tree: page i's array maps each MCID to its element; annotation keys
-    // map to their link element.
-    let mut nums = Vec::new();
-    for (p, page) in pages.iter().enumerate() {
-        let owners = marks.pages.get(p).cloned().unwrap_or_default();
-        let refs = owners
-            .iter()
-            .map(|&o| ids[o as usize].map_or(Object::Null, Object::Reference))
-            .collect();
-        nums.push(Object::Integer(p as i64));
-        nums.push(Object::Array(refs));
-        if let Ok(d) = lo.get_dictionary_mut(*page) {
-            d.set("StructParents", Object::Integer(p as i64));
-        }
-    }
-    let mut annots: Vec<(i64, NodeId)> = marks
-        .owned
-        .iter()
-        .flat_map(|(&node, kids)| {
-            kids.iter().filter_map(move |(_, k)| match k {
-                Kid::Annot { key, .. } => Some((*key, node)),
-                Kid::Mcid { .. } => None,
-            })
-        })
-        .collect();
-    annots.sort_unstable();
-    for (key, node) in annots {
-        nums.push(Object::Integer(key));
-        nums.push(ids[node as usize].map_or(Object::Null, Object::Reference));
-    }
-    let doc_elem = ids[ROOT as usize].map_or(Object::Null, Object::Reference);
+    let nums = elements.parent_tree(lo);
+    let doc_elem = elements.ids[ROOT as usize].map_or(Object::Null, Object::Reference);
     lo.objects.insert(
         root_id,
         Object::Dictionary(Dictionary::from_iter(vec![
@@ -347,6 +250,173 @@ pub fn write(
         ])),
     );
     root_id
+}
+
+/// The sort key of every element, by index (see [`first`]).
+fn sort_keys(tree: &Tree, marks: &Marks) -> Vec<Option<u64>> {
+    let n = tree.nodes.len();
+    let mut memo = vec![None; n];
+    (0..n as NodeId)
+        .map(|i| first(tree, marks, i, &mut memo))
+        .collect()
+}
+
+/// Which elements are written, by index, given their sort keys.
+fn live(tree: &Tree, keys: &[Option<u64>]) -> Vec<bool> {
+    let n = tree.nodes.len();
+    // An element is written when it owns content somewhere below it, and table cells
+    // always (with their row, which then has a written kid).
+    let mut live: Vec<bool> = (0..n)
+        .map(|i| keys[i].is_some() || matches!(tree.nodes[i].role, "TD" | "TH"))
+        .collect();
+    for i in (1..n).rev() {
+        if live[i] {
+            let p = tree.nodes[i].parent as usize;
+            live[p] = true;
+        }
+    }
+    live[ROOT as usize] = true;
+    live
+}
+
+/// What the structure elements are written from: the marks, the page objects, each
+/// element's sort key and object id (`None`: not written), and the `/StructTreeRoot`
+/// id.
+struct Elements<'a> {
+    marks: &'a Marks,
+    pages: &'a [ObjectId],
+    keys: Vec<Option<u64>>,
+    ids: Vec<Option<ObjectId>>,
+    root_id: ObjectId,
+}
+
+impl Elements<'_> {
+    /// The `StructElem` dictionary of element `i`, `node`.
+    fn element(&self, i: usize, node: &Node) -> Dictionary {
+        let (kids, home) = self.kids(i, node);
+        let parent = if i == ROOT as usize {
+            self.root_id
+        } else {
+            self.ids[node.parent as usize].unwrap_or(self.root_id)
+        };
+        let mut d = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"StructElem".to_vec())),
+            ("S", Object::Name(node.role.as_bytes().to_vec())),
+            ("P", Object::Reference(parent)),
+        ]);
+        if let Some(p) = home {
+            d.set("Pg", page_ref(self.pages, p));
+        }
+        d.set("K", Object::Array(kids));
+        if let Some(id) = &node.id {
+            d.set(
+                "ID",
+                Object::String(id.as_bytes().to_vec(), StringFormat::Literal),
+            );
+        }
+        if let Some(lang) = &node.lang {
+            d.set("Lang", text_string(lang));
+        }
+        if let Some(alt) = &node.alt {
+            d.set("Alt", text_string(alt));
+        }
+        if let Some(a) = attributes(node, self.marks.bbox.get(&(i as NodeId))) {
+            d.set("A", a);
+        }
+        d
+    }
+
+    /// The kids of element `i` (`/K`) in content order, and the page of its first marked
+    /// content (its `/Pg`).
+    fn kids(&self, i: usize, node: &Node) -> (Vec<Object>, Option<usize>) {
+        // Kids in content order; an element without content of its own keeps its place
+        // after its previous sibling.
+        let mut kids: Vec<((u64, u32), Object, Option<usize>)> = Vec::new();
+        let mut prev = 0u64;
+        for (order, &c) in node.children.iter().enumerate() {
+            let Some(cid) = self.ids[c as usize] else {
+                continue;
+            };
+            let key = self.keys[c as usize].unwrap_or(prev);
+            prev = key;
+            kids.push(((key, order as u32 + 1), Object::Reference(cid), None));
+        }
+        let own = self
+            .marks
+            .owned
+            .get(&(i as NodeId))
+            .cloned()
+            .unwrap_or_default();
+        let home = own.iter().find_map(|(_, k)| match k {
+            Kid::Mcid { page, .. } => Some(*page),
+            Kid::Annot { .. } => None,
+        });
+        for (seq, kid) in own {
+            kids.push(((seq, 0), content_ref(self.pages, kid, home), None));
+        }
+        kids.sort_by_key(|k| k.0);
+        (kids.into_iter().map(|k| k.1).collect(), home)
+    }
+
+    /// The parent tree's `/Nums`; sets `/StructParents` on every page.
+    fn parent_tree(&self, lo: &mut Document) -> Vec<Object> {
+        let ids = &self.ids;
+        // The parent tree: page i's array maps each MCID to its element; annotation keys
+        // map to their link element.
+        let mut nums = Vec::new();
+        for (p, page) in self.pages.iter().enumerate() {
+            let owners = self.marks.pages.get(p).cloned().unwrap_or_default();
+            let refs = owners
+                .iter()
+                .map(|&o| ids[o as usize].map_or(Object::Null, Object::Reference))
+                .collect();
+            nums.push(Object::Integer(p as i64));
+            nums.push(Object::Array(refs));
+            if let Ok(d) = lo.get_dictionary_mut(*page) {
+                d.set("StructParents", Object::Integer(p as i64));
+            }
+        }
+        for (key, node) in annotation_keys(self.marks) {
+            nums.push(Object::Integer(key));
+            nums.push(ids[node as usize].map_or(Object::Null, Object::Reference));
+        }
+        nums
+    }
+}
+
+/// A kid that is content: the bare MCID on the element's `home` page, else a marked
+/// content reference (`MCR`) or an object reference (`OBJR`) naming its page.
+fn content_ref(pages: &[ObjectId], kid: Kid, home: Option<usize>) -> Object {
+    match kid {
+        Kid::Mcid { page, mcid } if Some(page) == home => Object::Integer(mcid.into()),
+        Kid::Mcid { page, mcid } => Object::Dictionary(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"MCR".to_vec())),
+            ("Pg", page_ref(pages, page)),
+            ("MCID", Object::Integer(mcid.into())),
+        ])),
+        Kid::Annot { page, obj, .. } => Object::Dictionary(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"OBJR".to_vec())),
+            ("Pg", page_ref(pages, page)),
+            ("Obj", Object::Reference(obj)),
+        ])),
+    }
+}
+
+/// The parent-tree key of every link annotation with the element that owns it, in key
+/// order.
+fn annotation_keys(marks: &Marks) -> Vec<(i64, NodeId)> {
+    let mut annots: Vec<(i64, NodeId)> = marks
+        .owned
+        .iter()
+        .flat_map(|(&node, kids)| {
+            kids.iter().filter_map(move |(_, k)| match k {
+                Kid::Annot { key, .. } => Some((*key, node)),
+                Kid::Mcid { .. } => None,
+            })
+        })
+        .collect();
+    annots.sort_unstable();
+    annots
 }
 
 fn page_ref(pages: &[ObjectId], page: usize) -> Object {
