@@ -254,7 +254,9 @@ fn epub_cases() -> Vec<EpubCase> {
         ),
     ];
     all.extend(markup_cases());
+    all.extend(structure_cases());
     all.extend(package_cases());
+    all.extend(metadata_cases());
     all
 }
 
@@ -331,6 +333,12 @@ fn markup_cases() -> Vec<EpubCase> {
             }),
             "role=\"doc-backlink\"",
         ),
+    ]
+}
+
+/// The EPUB cases in the body's structure and its stylesheets.
+fn structure_cases() -> Vec<EpubCase> {
+    vec![
         (
             "a nav in the body",
             Box::new(|e: &mut Entries| {
@@ -375,7 +383,7 @@ fn markup_cases() -> Vec<EpubCase> {
     ]
 }
 
-/// The EPUB cases in the package: spine, images, navigation, metadata; and a homoglyph.
+/// The EPUB cases in the package's spine and images.
 fn package_cases() -> Vec<EpubCase> {
     vec![
         (
@@ -431,6 +439,12 @@ fn package_cases() -> Vec<EpubCase> {
             }),
             "src=\"images/figure-1.svg\"",
         ),
+    ]
+}
+
+/// The EPUB cases in the navigation and the package metadata; and a homoglyph.
+fn metadata_cases() -> Vec<EpubCase> {
+    vec![
         (
             "only the nav changed",
             Box::new(|e: &mut Entries| {
