@@ -27,6 +27,21 @@ fn main() {
 
 type Res<T> = Result<T, String>;
 
+/// The figures printed, kept to be saved at the end.
+#[derive(Default)]
+struct Report(String);
+
+impl Report {
+    fn say(&mut self, s: String) {
+        println!("{s}");
+        self.0.push_str(&s);
+        self.0.push('\n');
+    }
+}
+
+/// One input of the benchmark: its name, its source and how many times to time a stage.
+type Input = (&'static str, PathBuf, usize);
+
 fn run() -> Res<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let work = root.join("target/bench");
@@ -34,26 +49,35 @@ fn run() -> Res<()> {
     let book = work.join("book100/book100.md");
     generate(&root, 100, &book)?;
     let (title, cap) = adversarial(&work)?;
-    let corpus = [
+    let corpus: [Input; 5] = [
         ("seed", root.join("source/2016-11-china-tajikistan.md"), 20),
         ("long (15 pp)", root.join("tests/fixtures/long/long.md"), 5),
         ("book100", book.clone(), 3),
         ("title5000", title, 5),
         ("cap4MiB", cap, 1),
     ];
-    let mut report = String::new();
-    let mut say = |s: String| {
-        println!("{s}");
-        report.push_str(&s);
-        report.push('\n');
-    };
-    say(format!(
+    let mut report = Report::default();
+    stages(&corpus, &work, &mut report)?;
+    if std::env::var_os("BENCH_STAGES_ONLY").is_some() {
+        return Ok(());
+    }
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefpress"));
+    whole_process(&bin, &corpus, &work, &mut report)?;
+    batch(&bin, &corpus[0].1, &work, &mut report)?;
+    std::fs::write(work.join("last.txt"), &report.0).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Each stage of each input timed in this process: parse, the three renderers, and the
+/// verifier's reading and comparison of each edition.
+fn stages(corpus: &[Input], work: &Path, report: &mut Report) -> Res<()> {
+    report.say(format!(
         "{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "stage (ms)", "parse", "txt", "pdf", "epub", "chk txt", "chk pdf", "chk epub"
     ));
     let house = briefpress::house::builtin().map_err(|e| e.to_string())?;
     let coverage = briefpress::fonts::Coverage::of_house(&house);
-    for (name, path, reps) in &corpus {
+    for (name, path, reps) in corpus {
         let mut row = vec![];
         let parse = time(*reps, || {
             briefpress::parse::parse_file(path, &coverage).map(|_| ())
@@ -92,7 +116,7 @@ fn run() -> Res<()> {
                 None => row.push(f64::NAN),
             }
         }
-        say(format!(
+        report.say(format!(
             "{:<14} {}",
             name,
             row.iter()
@@ -105,14 +129,15 @@ fn run() -> Res<()> {
                 .join(" ")
         ));
     }
+    Ok(())
+}
 
-    if std::env::var_os("BENCH_STAGES_ONLY").is_some() {
-        return Ok(());
-    }
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefpress"));
-    say(String::new());
-    say("whole process: build (all editions) + check, best of 5".into());
-    for (name, path, _) in &corpus {
+/// `build` (every edition, `--force`: never the incremental build's "up to date") and
+/// `check` of each input, each its own process, best of 5, with peak memory.
+fn whole_process(bin: &Path, corpus: &[Input], work: &Path, report: &mut Report) -> Res<()> {
+    report.say(String::new());
+    report.say("whole process: build --force (all editions) + check, best of 5".into());
+    for (name, path, _) in corpus {
         let dir = work
             .join("proc")
             .join(name.split(' ').next().unwrap_or("x"));
@@ -121,8 +146,8 @@ fn run() -> Res<()> {
         copy_brief(path, &src)?;
         let mut best = (f64::MAX, 0u64, f64::MAX, 0u64);
         for _ in 0..5 {
-            let (bt, bm) = timed_process(&bin, &dir, &["build", "-q"])?;
-            let (ct, cm) = timed_process(&bin, &dir, &["check", "-q"])?;
+            let (bt, bm) = timed_process(bin, &dir, &["build", "-q", "--force"])?;
+            let (ct, cm) = timed_process(bin, &dir, &["check", "-q"])?;
             best = (
                 best.0.min(bt),
                 best.1.max(bm),
@@ -130,7 +155,7 @@ fn run() -> Res<()> {
                 best.3.max(cm),
             );
         }
-        say(format!(
+        report.say(format!(
             "{name:<14} build {:>8.1} ms (peak {:>6.1} MB)  check {:>8.1} ms (peak {:>6.1} MB)  total {:>8.1} ms",
             best.0,
             best.1 as f64 / 1024.0,
@@ -139,13 +164,18 @@ fn run() -> Res<()> {
             best.0 + best.2
         ));
     }
+    Ok(())
+}
 
-    say(String::new());
+/// 200 briefs made from `seed` built with one job and with two: the speed-up, and
+/// whether the two folders hold the same bytes.
+fn batch(bin: &Path, seed: &Path, work: &Path, report: &mut Report) -> Res<()> {
+    report.say(String::new());
     let batch = work.join("batch");
     let src = batch.join("source");
     let _ = std::fs::remove_dir_all(&batch);
     std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
-    let seed = std::fs::read_to_string(&corpus[0].1).map_err(|e| e.to_string())?;
+    let seed = std::fs::read_to_string(seed).map_err(|e| e.to_string())?;
     for i in 0..200 {
         // Vary the title so the briefs differ, as a real archive's do.
         let text = seed.replacen("title: \"", &format!("title: \"No. {i}: "), 1);
@@ -156,21 +186,20 @@ fn run() -> Res<()> {
         for (k, jobs) in ["1", "2"].iter().enumerate() {
             let out = format!("dist-{jobs}");
             let (secs, _) = timed_process(
-                &bin,
+                bin,
                 &batch,
-                &["build", "-q", "--jobs", jobs, "--out", &out],
+                &["build", "-q", "--force", "--jobs", jobs, "--out", &out],
             )?;
             t[k] = t[k].min(secs);
         }
     }
     let same = dirs_equal(&batch.join("dist-1"), &batch.join("dist-2"))?;
-    say(format!(
+    report.say(format!(
         "200 briefs: --jobs 1 {:.0} ms, --jobs 2 {:.0} ms, speed-up {:.2}x, identical bytes: {same}",
         t[0],
         t[1],
         t[0] / t[1]
     ));
-    std::fs::write(work.join("last.txt"), &report).map_err(|e| e.to_string())?;
     Ok(())
 }
 
