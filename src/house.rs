@@ -407,6 +407,9 @@ pub struct Body {
     /// How much a space between paragraphs, headings and blocks may grow (a fraction of
     /// itself) so that the columns of a page end on one line.
     pub space_stretch: f32,
+    /// How far apart, in lines, the feet of the last page's columns may stay before their
+    /// spaces grow: a short column grows only to within this much of the longest.
+    pub balance_within: f32,
     pub list_indent: f32,
     pub quote_indent: f32,
     pub quote_rule: f32,

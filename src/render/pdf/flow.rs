@@ -124,6 +124,9 @@ pub struct Frame {
     /// How much a space between elements may grow, as a fraction of itself, so that the
     /// columns of a page end on one line (`[body] space_stretch`).
     pub space_stretch: f32,
+    /// How far (pt) the foot of a column of the last page may stay above the longest
+    /// column's before its spaces grow (`[body] balance_within`, in lines there).
+    pub balance_within: f32,
 }
 
 const EPS: f32 = 0.01;
@@ -273,10 +276,15 @@ fn place(
     let target = if full {
         Some(h)
     } else if cols > 1 {
+        // The last page: a column within `balance_within` of the longest keeps its
+        // spacing, and a shorter one grows only to within it, so that its paragraph
+        // spaces stay near the rest of the brief's (the seed's right column had them
+        // grown from half a line to a line and a quarter).
         spans
             .iter()
             .map(|r| natural(&elems[r.clone()]))
             .reduce(f32::max)
+            .map(|longest| longest - frame.balance_within)
     } else {
         None
     };
@@ -451,6 +459,7 @@ mod tests {
             columns: 2,
             section_gap: LEADING,
             space_stretch: stretch,
+            balance_within: 0.0,
         }
     }
 
@@ -497,6 +506,40 @@ mod tests {
         }
         // Balanced within a line: a column without spaces to grow cannot do better.
         assert!((last[0] - last[1]).abs() <= LEADING, "{feet:?}");
+    }
+
+    #[test]
+    fn the_last_page_grows_a_short_column_only_to_within_balance_within() {
+        // Three short paragraphs kept whole, then one of twelve lines: balanced, the
+        // first column holds the three (10 lines with its two spaces), the second the
+        // long one (12 lines), and only the first has spaces to grow.
+        let section = || {
+            let mut e = Vec::new();
+            for (i, lines) in [3, 3, 3, 12].into_iter().enumerate() {
+                if i > 0 {
+                    e.push(Elem::space(LEADING / 2.0));
+                }
+                e.extend((0..lines).map(|n| line(n + 1 < lines)));
+            }
+            vec![Section::Columns(e)]
+        };
+        let flush = feet(&paginate(section(), &frame(4.0), 0.0));
+        let calm = Frame {
+            balance_within: LEADING,
+            ..frame(4.0)
+        };
+        let calm = feet(&paginate(section(), &calm, 0.0));
+        // Without a tolerance the short column's spaces grow until it ends with the
+        // long one; with one line's, only until it ends a line above it.
+        assert_eq!(flush, vec![[12.0 * LEADING, 12.0 * LEADING]]);
+        assert_eq!(calm, vec![[11.0 * LEADING, 12.0 * LEADING]]);
+        // A column already within the tolerance keeps its spacing.
+        let within = Frame {
+            balance_within: 3.0 * LEADING,
+            ..frame(4.0)
+        };
+        let within = feet(&paginate(section(), &within, 0.0));
+        assert_eq!(within, vec![[10.0 * LEADING, 12.0 * LEADING]]);
     }
 
     #[test]
