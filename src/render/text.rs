@@ -178,8 +178,11 @@ impl Writer {
                 let q_rest = format!("{rest}> ");
                 self.blocks(blocks, style, &q_first, &q_rest);
                 // The blank separating quoted paragraphs keeps the `>` prefix; end it here.
-                while self.out.ends_with(&format!("{}\n", q_rest.trim_end())) {
-                    let cut = self.out.len() - q_rest.trim_end().len() - 1;
+                // Only a line that is the bare prefix goes: a quoted line may itself end
+                // in `>` (a link target, `<https://…>`).
+                let bare_line = format!("\n{}\n", q_rest.trim_end());
+                while self.out.ends_with(&bare_line) {
+                    let cut = self.out.len() - bare_line.len() + 1;
                     self.out.truncate(cut);
                 }
                 self.blank_in(rest);
@@ -443,6 +446,33 @@ fn stacked(head: &[String], rows: &[Vec<String>], width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text edition of a brief whose body is `body`, with the built-in house.
+    fn text_of(body: &str) -> String {
+        let source = format!(
+            "---\ntitle: T\nregion: R\ndate: 2016-11\nauthors:\n  - name: N\n---\n\n{body}"
+        );
+        let house = crate::house::builtin().expect("house");
+        let coverage = crate::fonts::Coverage::of_house(&house);
+        let path = std::path::Path::new("t.md");
+        let doc = crate::parse::parse_bytes(path, "t", path, source.as_bytes(), &coverage)
+            .expect("parse");
+        String::from_utf8(text(&doc, &house.style)).expect("utf-8")
+    }
+
+    #[test]
+    fn a_quote_that_ends_with_a_link_target_keeps_its_closing_bracket() {
+        // Found on a crate's README: the quote's trailing `>` lines were trimmed by
+        // their last character, which took the target's `>` and the line end with it.
+        let t = text_of("> For details read the docs on [docs.rs](https://docs.rs/x/)\n\nNext.\n");
+        assert!(
+            t.contains("> For details read the docs on docs.rs\n> <https://docs.rs/x/>\n\nNext.")
+                || t.contains(
+                    "> For details read the docs on docs.rs <https://docs.rs/x/>\n\nNext."
+                ),
+            "{t}"
+        );
+    }
 
     #[test]
     fn wrap_keeps_long_words_whole() {

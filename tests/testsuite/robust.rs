@@ -55,6 +55,9 @@ fn block() -> impl Strategy<Value = String> {
         8 => p.clone()
             .prop_map(|t| format!("1. {t}\n2. second\n\n   loose {t}")),
         8 => p.clone().prop_map(|t| format!("> {t}\n>\n> > deeper {t}")),
+        // A quote whose last word is a link: the text edition writes its target there,
+        // ending the quoted line in `>` (a crate's README once lost that `>`).
+        4 => p.clone().prop_map(|t| format!("> {t} see [the source](https://example.org/q/)")),
         8 => p.clone().prop_map(|t| format!(
             "| A | B |\n|:--|--:|\n| {} | |\n| 1 | 2 |",
             t.replace('|', "/")
