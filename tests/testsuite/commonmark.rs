@@ -250,6 +250,18 @@ fn invisible_characters_and_lone_marks_check() {
 }
 
 #[test]
+fn letters_written_with_combining_marks_check() {
+    // Letters typed as a base and a combining mark, which the house font has
+    // precomposed: the shaper composes each pair into one glyph whose ToUnicode keeps
+    // the two characters. Found in an npm package's AUTHORS file ("To\u{303}nis").
+    build_and_check(
+        "Combining marks",
+        "To\u{303}nis from Ta\u{308}by met Ze\u{301}phyrine in A\u{30A}lesund, \
+         Gdan\u{301}sk and Ac\u{327}aí; pin\u{303}a and *e\u{301}te\u{301}* **n\u{303}**.\n",
+    );
+}
+
+#[test]
 fn furniture_look_alikes_in_the_text_edition_check() {
     // Words that look like the text edition's furniture, links glued to what follows
     // them, and a table whose cells must wrap.
