@@ -79,8 +79,8 @@ fn token(token: &str, marker: bool, place: &Place, out: &mut Vec<Found>) {
     }
 }
 
-/// `token` with every note reference glued inside or at the end of it taken out
-/// (`End[1].` → `End.`, `a[1][2]` → `a`), if it has one after some other text.
+/// `token` with every note reference glued to it taken out (`End[1].` → `End.`,
+/// `a[1][2]` → `a`, `[2],[3]` → `,`), if it has one and is not one alone.
 fn without_note_refs(token: &str) -> Option<String> {
     let mut word = String::new();
     let mut rest = token;
@@ -89,7 +89,10 @@ fn without_note_refs(token: &str) -> Option<String> {
         let after = &rest[open..];
         let close = after.find(']');
         match close {
-            Some(c) if is_note_ref(&after[..=c]) && !(word.is_empty() && open == 0) => {
+            // A token that is a note reference and nothing else is a line marker,
+            // judged by the caller; one that opens with a reference (a table cell
+            // `[2],[3]`, from `[^2],[^3]`) loses it like any other.
+            Some(c) if is_note_ref(&after[..=c]) && !(token.len() == c + 1 && open == 0) => {
                 word.push_str(&rest[..open]);
                 rest = &after[c + 1..];
                 found_one = true;
@@ -225,6 +228,9 @@ mod tests {
         assert_eq!(without_note_refs("[1]"), None);
         assert_eq!(without_note_refs("[[foo]]"), None);
         assert_eq!(without_note_refs("x[a]"), None);
+        // A cell that opens with references (`[^2],[^3]` in the source).
+        assert_eq!(without_note_refs("[2],[3]"), Some(",".into()));
+        assert_eq!(without_note_refs("[2]text"), Some("text".into()));
     }
 
     use super::*;

@@ -262,6 +262,18 @@ fn letters_written_with_combining_marks_check() {
 }
 
 #[test]
+fn note_references_opening_a_cell_or_paragraph_check() {
+    // A cell of note references only (found in Node.js's BUILDING.md), a paragraph and
+    // a list item that open with one.
+    build_and_check(
+        "Leading notes",
+        "| Platform | Notes |\n|---|---|\n| Windows | [^2],[^3] |\n| Linux | [^2] |\n\n\
+         [^2]Opens this paragraph.\n\n- [^3], then a list item.\n\n\
+         [^2]: The second note.\n[^3]: The third note.\n",
+    );
+}
+
+#[test]
 fn furniture_look_alikes_in_the_text_edition_check() {
     // Words that look like the text edition's furniture, links glued to what follows
     // them, and a table whose cells must wrap.
