@@ -9,7 +9,7 @@
 //!
 //! An address starts at the start of the text or after a character that cannot be part
 //! of it (so `xhttps://…` and `a.www.…` are left alone) and runs to the next white space
-//! or `<`, `>`, `"`. Trailing punctuation that usually ends the sentence (`.,:;!?`,
+//! or `<`, `>`, `"`. Trailing punctuation that usually ends the sentence (`.,:;!?`, `…`,
 //! quotes, closing brackets without a match inside the address) is left outside. Text
 //! inside a link is never searched: a link cannot hold a link.
 
@@ -49,9 +49,16 @@ fn split(text: &str, out: &mut Vec<Inline>) {
             if start > rest {
                 out.push(Inline::Text(text[rest..start].to_owned()));
             }
+            // Smart punctuation has already turned `...` into `…` in the text, and
+            // GitHub's compare addresses (`…/compare/1.0...2.0`) hold three dots: an
+            // ellipsis inside an address is put back as it was typed, in its text and
+            // its target. (Dashes cannot be told apart so: `–` is at home in an
+            // address, a Wikipedia title's, and is left as it is.)
+            let shown = text[start..end].replace('\u{2026}', "...");
+            let url = url.replace('\u{2026}', "...");
             out.push(Inline::Link {
-                url,
-                content: vec![Inline::Text(text[start..end].to_owned())],
+                url: super::body::uri_safe(&url).into_owned(),
+                content: vec![Inline::Text(shown)],
             });
             rest = end;
             at = end;
@@ -99,7 +106,7 @@ fn run(s: &str) -> usize {
 }
 
 /// The length of `addr` without the punctuation that ends the sentence around it: a
-/// trailing `.,:;!?`, quote, or closing bracket that has no opening one in the address.
+/// trailing `.,:;!?`, ellipsis, quote, or closing bracket that has no opening one in the address.
 fn trim(addr: &str) -> usize {
     let mut end = addr.len();
     loop {
@@ -111,9 +118,8 @@ fn trim(addr: &str) -> usize {
             s.matches(close).count() > s.matches(open).count()
         };
         let drop = match c {
-            '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '’' | '”' | '»' | '*' | '_' | '~' => {
-                true
-            }
+            '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '’' | '”' | '»' | '*' | '_' | '~'
+            | '\u{2026}' => true,
             ')' => unmatched('(', ')'),
             ']' => unmatched('[', ']'),
             '}' => unmatched('{', '}'),
@@ -182,6 +188,20 @@ mod tests {
 
     fn text(t: &str) -> Inline {
         Inline::Text(t.into())
+    }
+
+    #[test]
+    fn an_ellipsis_inside_an_address_is_three_dots_again() {
+        // What smart punctuation made of `…/compare/1.0...2.0 and more`.
+        let got = linkify(vec![text(
+            "See https://github.com/o/r/compare/1.0\u{2026}2.0 here.",
+        )]);
+        let url = "https://github.com/o/r/compare/1.0...2.0";
+        assert_eq!(got, vec![text("See "), link(url, url), text(" here.")]);
+        // One that ends the sentence stays outside, as three typed dots would.
+        let got = linkify(vec![text("See https://example.org/a\u{2026}")]);
+        let url = "https://example.org/a";
+        assert_eq!(got, vec![text("See "), link(url, url), text("\u{2026}")]);
     }
 
     fn run_on(t: &str) -> Vec<Inline> {
