@@ -237,19 +237,8 @@ fn every_epub_passes_epubcheck() {
 
 /// Whether epubcheck finds nothing at all in `epub`, and its report.
 fn epubcheck(jar: &std::path::Path, epub: &std::path::Path) -> (bool, String) {
-    let out = Command::new("java")
-        .arg("-jar")
-        .arg(jar)
-        .arg(epub)
-        .output()
-        .expect("run java -jar epubcheck.jar");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let clean =
-        out.status.success() && report.contains("Messages: 0 fatals / 0 errors / 0 warnings");
+    let (ok, report) = common::epubcheck(jar, epub);
+    let clean = ok && report.contains("Messages: 0 fatals / 0 errors / 0 warnings");
     (clean, report)
 }
 

@@ -650,18 +650,8 @@ fn every_distinct_epub_passes_epubcheck_without_a_message() {
                     chunk
                         .iter()
                         .filter_map(|epub| {
-                            let out = Command::new("java")
-                                .arg("-jar")
-                                .arg(jar)
-                                .arg(epub)
-                                .output()
-                                .expect("run java -jar epubcheck.jar");
-                            let text = format!(
-                                "{}{}",
-                                String::from_utf8_lossy(&out.stdout),
-                                String::from_utf8_lossy(&out.stderr)
-                            );
-                            let clean = out.status.success()
+                            let (ok, text) = common::epubcheck(jar, Path::new(epub.as_str()));
+                            let clean = ok
                                 && text.contains(
                                     "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos",
                                 );

