@@ -26,7 +26,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::house::Style;
+use crate::house::{HeaderCase, Style};
 use crate::model::{plain_text, Block, Document};
 
 /// The kind of a piece of content, for placing differences in reports.
@@ -70,9 +70,47 @@ pub struct Word {
     pub part: usize,
 }
 
-/// The region as every edition displays it.
-pub fn region_display(region: &str) -> String {
-    region.to_uppercase()
+/// The region as every edition displays it: in capitals, as the brief's language
+/// writes them ([`upper`]).
+pub fn region_display(region: &str, lang: &str) -> String {
+    upper(region, lang)
+}
+
+/// The title as the PDF's running head sets it (before it is cut to fit): in capitals
+/// when the house asks for them (`[furniture] header_case`).
+pub fn header_title_display(title: &str, lang: &str, style: &Style) -> String {
+    match style.furniture.header_case {
+        HeaderCase::Upper => upper(title, lang),
+        HeaderCase::AsWritten => title.to_owned(),
+    }
+}
+
+/// `text` in capitals as `lang` (a BCP 47 tag) writes them. Rust's `to_uppercase` is
+/// Unicode's default mapping, which is right for most languages but two families:
+/// Turkish and Azerbaijani capitalise the dotted i as İ (U+0130; the dotless ı
+/// already maps to I), and Greek capitals drop the accents (tonos, and the polytonic
+/// breathings and circumflex; the diaeresis stays): "Ελλάδα" is "ΕΛΛΑΔΑ", not "ΕΛΛΆΔΑ".
+pub fn upper(text: &str, lang: &str) -> String {
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    match primary.to_ascii_lowercase().as_str() {
+        "tr" | "az" => text
+            .chars()
+            .map(|c| if c == 'i' { '\u{0130}' } else { c })
+            .collect::<String>()
+            .to_uppercase(),
+        "el" => text
+            .nfd()
+            .filter(|c| {
+                !matches!(
+                    c,
+                    '\u{0300}' | '\u{0301}' | '\u{0313}' | '\u{0314}' | '\u{0342}' | '\u{0345}'
+                )
+            })
+            .nfc()
+            .collect::<String>()
+            .to_uppercase(),
+        _ => text.to_uppercase(),
+    }
 }
 
 /// The caption line of a figure as every edition displays it.
@@ -91,7 +129,10 @@ pub fn content(doc: &Document, style: &Style) -> Content {
     for line in &style.organisation.lines {
         c.push(Role::Masthead, line.clone());
     }
-    c.push(Role::Region, region_display(&doc.meta.region));
+    c.push(
+        Role::Region,
+        region_display(&doc.meta.region, &doc.meta.lang),
+    );
     c.push(Role::Date, doc.meta.date.display(&doc.meta.lang));
     c.push(Role::Title, doc.meta.title.clone());
     if let Some(s) = &doc.meta.subtitle {
@@ -287,6 +328,38 @@ pub fn words(text: &str) -> impl Iterator<Item = String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capitals_follow_the_language() {
+        assert_eq!(upper("Black Sea: iron", "en"), "BLACK SEA: IRON");
+        assert_eq!(upper("Straße", "de"), "STRASSE");
+        // Turkish and Azerbaijani: dotted i to İ, dotless ı to I.
+        assert_eq!(
+            upper("Kıbrıs ve İzmir, istikrar", "tr"),
+            "KIBRIS VE İZMİR, İSTİKRAR"
+        );
+        assert_eq!(upper("Bakı şəhəri", "az-Latn"), "BAKI ŞƏHƏRİ");
+        // Greek capitals drop the tonos and keep the diaeresis.
+        assert_eq!(upper("Ελλάδα και Κύπρος", "el"), "ΕΛΛΑΔΑ ΚΑΙ ΚΥΠΡΟΣ");
+        assert_eq!(upper("προϊόν", "el-GR"), "ΠΡΟΪΟΝ");
+        // Other languages keep Unicode's default mapping, accents and all.
+        assert_eq!(upper("Ελλάδα", "en"), "ΕΛΛΆΔΑ");
+    }
+
+    #[test]
+    fn the_running_head_title_follows_the_house_case() {
+        let mut style = crate::house::builtin().expect("built-in house").style;
+        assert_eq!(style.furniture.header_case, HeaderCase::Upper);
+        assert_eq!(
+            header_title_display("Su ve iklim", "tr", &style),
+            "SU VE İKLİM"
+        );
+        style.furniture.header_case = HeaderCase::AsWritten;
+        assert_eq!(
+            header_title_display("Su ve iklim", "tr", &style),
+            "Su ve iklim"
+        );
+    }
 
     #[test]
     fn normalisation_folds_ligatures_and_spaces() {

@@ -495,6 +495,18 @@ pub struct Furniture {
     pub hairline: f32,
     pub header_offset: f32,
     pub footer_offset: f32,
+    /// How the running head sets the title.
+    pub header_case: HeaderCase,
+}
+
+/// The running head's title in capitals (the house's choice: a heading line of eight
+/// words or more in lower case reads as prose, to a person skimming and to
+/// accessibility checkers that look for text hidden as an artifact) or as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeaderCase {
+    Upper,
+    AsWritten,
 }
 
 /// The plain-text edition.

@@ -31,7 +31,7 @@ pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
         w.line(line);
     }
     w.blank();
-    let region = region_display(&doc.meta.region);
+    let region = region_display(&doc.meta.region, &doc.meta.lang);
     let date = doc.meta.date.display(&doc.meta.lang);
     let gap = width.saturating_sub(region.width() + date.width());
     if gap >= 2 {

@@ -193,7 +193,7 @@ impl<'a> Layout<'a> {
         svg.rect(band_top, band_top + band_h, style.colours.blue.hex());
         let size = self.pt(style.band.size);
         let base = band_top + band_h / 2.0 + size * 0.35;
-        let region = region_display(&doc.meta.region);
+        let region = region_display(&doc.meta.region, &doc.meta.lang);
         let date = doc.meta.date.display(&doc.meta.lang);
         let date_x = self.right - regular.width(&date, size, 0.0);
         let mut band = vec![(

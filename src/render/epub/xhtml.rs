@@ -178,7 +178,7 @@ impl Writer<'_> {
 
     fn band(&mut self) {
         let meta = &self.doc.meta;
-        let region = region_display(&meta.region);
+        let region = region_display(&meta.region, &meta.lang);
         let date = meta.date.display(&meta.lang);
         let iso = meta.date.iso();
         self.x.open("div", &[("class", "band")]);

@@ -5,7 +5,7 @@ use super::body::{HAlign, Setter, MM};
 use super::flow::{Draw, Elem, Run};
 use super::shape::{Shaper, Style};
 use super::tags::ROOT;
-use crate::content::region_display;
+use crate::content::{header_title_display, region_display};
 use crate::fonts::FontBook;
 use crate::house::House;
 use crate::model::Document;
@@ -179,7 +179,7 @@ impl Setter<'_, '_, '_> {
         let mut rs = bs.clone();
         rs.node = self.tag(ROOT, "P");
         rs.tracking = h.band.tracking * h.band.size;
-        let (runs, _) = self.one_line(&region_display(&doc.meta.region), &rs);
+        let (runs, _) = self.one_line(&region_display(&doc.meta.region, &doc.meta.lang), &rs);
         d.push(Draw::Text {
             x: left,
             y: base,
@@ -309,12 +309,13 @@ impl Setter<'_, '_, '_> {
         s.artifact = true;
         let tail = format!(
             "{} \u{00B7} {}",
-            region_display(&doc.meta.region),
+            region_display(&doc.meta.region, &doc.meta.lang),
             doc.meta.date.display(&doc.meta.lang)
         );
         let (tail, tail_width) = self.one_line(&tail, &s);
         let room = (right - left) - tail_width - 8.0 * MM;
-        let title = self.header_title(&doc.meta.title, &s, room);
+        let shown = header_title_display(&doc.meta.title, &doc.meta.lang, h);
+        let title = self.header_title(&shown, &s, room);
         let (footer, _) = self.one_line(&h.organisation.name, &s);
         Running {
             title,

@@ -1,13 +1,14 @@
 //! The furniture check: text a PDF marks as an artifact (or `/Lbl`) is skipped by the
 //! word reader, so it must be exactly the furniture the house layout puts on a page,
 //! computed here from the source and the house style: the running head (the title,
-//! shortened with "…" when it does not fit, and "REGION · date"), the footer (the
+//! in capitals unless the house says otherwise, shortened with "…" when it does not
+//! fit, and "REGION · date"), the footer (the
 //! organisation's name and the page number), list bullets and numbers, and note
 //! numbers. Any other artifact text is extra words a reader sees, and a finding.
 
 use super::page::Furniture;
 use super::profile::{quote, Finding};
-use crate::content::{normalize, region_display};
+use crate::content::{header_title_display, normalize, region_display};
 use crate::house::House;
 use crate::model::{Block, Document};
 
@@ -32,7 +33,7 @@ impl Expected {
     pub fn of(doc: &Document, house: &House) -> Expected {
         let tail = format!(
             "{} \u{00B7} {}",
-            region_display(&doc.meta.region),
+            region_display(&doc.meta.region, &doc.meta.lang),
             doc.meta.date.display(&doc.meta.lang)
         );
         let mut numbers = doc.notes.len() as u64;
@@ -52,7 +53,11 @@ impl Expected {
             }
         }
         Expected {
-            title: norm(&doc.meta.title),
+            title: norm(&header_title_display(
+                &doc.meta.title,
+                &doc.meta.lang,
+                &house.style,
+            )),
             tail: norm(&tail),
             organisation: norm(&house.style.organisation.name),
             numbers,
