@@ -677,16 +677,10 @@ fn outloud_finds_nothing_in_any_variant() {
     let m = matrix();
     let mut problems = Vec::new();
     for (v, slug, pdf) in m.pdfs() {
-        let Some((case, _, _)) = FIXTURES.iter().find(|(_, s, _)| *s == slug) else {
+        if !FIXTURES.iter().any(|(_, s, _)| *s == slug) {
             continue;
-        };
-        let source = std::fs::read_to_string(common::fixture(case)).expect("read the source");
-        problems.extend(outloud::problems(
-            &pdf,
-            case,
-            &source,
-            &format!("{} {slug}", v.name()),
-        ));
+        }
+        problems.extend(outloud::problems(&pdf, &format!("{} {slug}", v.name())));
     }
     report(problems);
 }
