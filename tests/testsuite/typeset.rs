@@ -149,10 +149,13 @@ fn lines(pdf: &Path) -> Vec<Line> {
         }
         for mut g in groups {
             g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            // The first word of the right column, when no word before it crosses
+            // the gutter; a line of the right column alone starts there.
             let split = g
-                .windows(2)
-                .position(|w| w[0].x1 <= gutter.0 + HANG && w[1].x0 >= gutter.1 - HANG)
-                .map_or(g.len(), |i| i + 1);
+                .iter()
+                .position(|w| w.x0 >= gutter.1 - HANG)
+                .filter(|&i| i == 0 || g[i - 1].x1 <= gutter.0 + HANG)
+                .unwrap_or(g.len());
             let right = g.split_off(split);
             for (column, seg) in [(0, g), (1, right)] {
                 let (Some(first), Some(last)) = (seg.first(), seg.last()) else {
