@@ -723,12 +723,19 @@ fn script_of(c: char) -> Script {
 /// The patterns for `word` in a brief hyphenated in `lang`: the brief's own when the
 /// word is in its writing system, else those of a language of the word's (a Russian
 /// or Greek name in an English brief): the brief's patterns know nothing of its
-/// letters and would leave it whole, however long.
+/// letters and would leave it whole, however long. A Latin word with a letter only
+/// one language writes (among those with patterns) takes that language's patterns
+/// ([`latin_lang`]): English patterns leave "Gümüşhane" and "Świętokrzyskie" whole.
 fn foreign_lang(word: &str, lang: hypher::Lang) -> hypher::Lang {
     use hypher::Lang as L;
     let Some(first) = word.chars().next() else {
         return lang;
     };
+    if script_of(first) == Script::Latin {
+        if let Some(own) = latin_lang(word) {
+            return own;
+        }
+    }
     let own = match lang {
         L::Greek => Script::Greek,
         L::Georgian => Script::Georgian,
@@ -747,6 +754,30 @@ fn foreign_lang(word: &str, lang: hypher::Lang) -> hypher::Lang {
         Script::Greek => L::Greek,
         Script::Georgian => L::Georgian,
     }
+}
+
+/// The language a Latin `word` is in when it has a letter that, among the languages
+/// with hyphenation patterns, only that one writes: ı ğ ş ə (Turkish, whose patterns
+/// also serve Azerbaijani, written with the same letters and ə); ł ś ź ż ń ć
+/// (Polish); ř ů ě (Czech); ő ű (Hungarian); ø æ (Norwegian, for Danish too); þ ð
+/// (Icelandic); ß (German); ñ (Spanish); ã (Portuguese). Letters that several
+/// languages share (é, ü, ç, å, š …) tell nothing, and the brief's patterns stay.
+fn latin_lang(word: &str) -> Option<hypher::Lang> {
+    use hypher::Lang as L;
+    // İ lower-cases to i and a combining dot, so it is matched as it is.
+    word.chars().find_map(|c| match c.to_lowercase().next().unwrap_or(c) {
+        _ if c == '\u{0130}' => Some(L::Turkish),
+        '\u{0131}' | '\u{011F}' | '\u{015F}' | '\u{0259}' => Some(L::Turkish),
+        '\u{0142}' | '\u{015B}' | '\u{017A}' | '\u{017C}' | '\u{0144}' | '\u{0107}' => Some(L::Polish),
+        '\u{0159}' | '\u{016F}' | '\u{011B}' => Some(L::Czech),
+        '\u{0151}' | '\u{0171}' => Some(L::Hungarian),
+        '\u{00F8}' | '\u{00E6}' => Some(L::Norwegian),
+        '\u{00FE}' | '\u{00F0}' => Some(L::Icelandic),
+        '\u{00DF}' => Some(L::German),
+        '\u{00F1}' => Some(L::Spanish),
+        '\u{00E3}' => Some(L::Portuguese),
+        _ => None,
+    })
 }
 
 /// End a line by force with its last line set ragged: as TeX's `\penalty10000
@@ -771,4 +802,35 @@ pub(crate) fn forced_break(items: &mut Vec<Item>) {
         flagged: false,
         hyphen: None,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hypher::Lang as L;
+
+    #[test]
+    fn a_word_takes_the_patterns_of_its_script_or_its_letters() {
+        // The brief's own language for a word of its script without telling letters.
+        assert_eq!(foreign_lang("Sakartvelo", L::English), L::English);
+        assert_eq!(foreign_lang("Çanakkale", L::English), L::English);
+        assert_eq!(foreign_lang("Москва", L::Russian), L::Russian);
+        // Another script: a language of that script.
+        assert_eq!(foreign_lang("Москва", L::English), L::Russian);
+        assert_eq!(foreign_lang("Δημοκρατία", L::English), L::Greek);
+        assert_eq!(foreign_lang("საქართველო", L::English), L::Georgian);
+        assert_eq!(foreign_lang("Officials", L::Russian), L::English);
+        // A Latin letter only one language writes.
+        assert_eq!(foreign_lang("Gümüşhane", L::English), L::Turkish);
+        assert_eq!(foreign_lang("İstanbul", L::English), L::Turkish);
+        assert_eq!(foreign_lang("Azərbaycan", L::English), L::Turkish);
+        assert_eq!(foreign_lang("Świętokrzyskie", L::English), L::Polish);
+        assert_eq!(foreign_lang("Tromsø", L::German), L::Norwegian);
+        assert_eq!(foreign_lang("Þingvellir", L::English), L::Icelandic);
+        assert_eq!(foreign_lang("Straße", L::French), L::German);
+        // Where the patterns differ, the break points do.
+        let breaks = |w: &str, l| hypher::hyphenate_bounded(w, l, 2, 3).count();
+        assert_eq!(breaks("Gümüşhane", L::English), 1);
+        assert!(breaks("Gümüşhane", foreign_lang("Gümüşhane", L::English)) > 1);
+    }
 }
