@@ -137,6 +137,7 @@ pub enum Inline {
     /// Inline code; set in the body font (briefs rarely quote code).
     Code(String),
     Link {
+        /// A valid URI: the parser passes every target through [`uri_safe`].
         url: String,
         content: Vec<Inline>,
     },
@@ -217,6 +218,44 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
     }
 }
 
+/// `url` with every character RFC 3986 does not allow where it stands percent-encoded
+/// (as UTF-8): `[` and `]` outside the host (a CHANGELOG's `…/pull/496]`), quotes,
+/// braces, `|`, `\`, `^`, the backtick, and letters beyond ASCII. CommonMark keeps a
+/// link destination as written, and an EPUB reading system or a PDF viewer may refuse
+/// such a target (epubcheck: "Illegal character in path segment"). A `%` is kept: the
+/// author may have encoded already.
+pub fn uri_safe(url: &str) -> std::borrow::Cow<'_, str> {
+    // The authority (`//host:port`, an IPv6 literal in brackets) runs from after the
+    // scheme's `//` to the first `/`, `?` or `#`.
+    let authority = url.find("://").map_or(0..0, |at| {
+        let start = at + 3;
+        let end = url[start..]
+            .find(['/', '?', '#'])
+            .map_or(url.len(), |e| start + e);
+        start..end
+    });
+    let allowed = |i: usize, c: char| {
+        c.is_ascii_alphanumeric()
+            || "-._~:/?#@!$&'()*+,;=%".contains(c)
+            || (matches!(c, '[' | ']') && authority.contains(&i))
+    };
+    if url.char_indices().all(|(i, c)| allowed(i, c)) {
+        return url.into();
+    }
+    let mut out = String::with_capacity(url.len() + 8);
+    for (i, c) in url.char_indices() {
+        if allowed(i, c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +272,30 @@ mod tests {
         assert_eq!(d.iso(), "2016-11");
         assert_eq!(d.unix_seconds(), 1_477_958_400);
         assert_eq!(civil_from_days(d.unix_seconds() / 86_400), (2016, 11, 1));
+    }
+
+    #[test]
+    fn link_targets_are_made_valid_uris() {
+        // Kept as written: what RFC 3986 allows, an encoding already there, IPv6 hosts.
+        for ok in [
+            "https://example.org/a/b?q=1&r=(2)#frag",
+            "https://example.org/%5Bx%5D",
+            "http://[2001:db8::1]:8080/path",
+            "mailto:a.b@example.org?subject=Hi",
+        ] {
+            assert_eq!(uri_safe(ok), ok);
+        }
+        assert_eq!(
+            uri_safe("https://github.com/o/r/pull/496]"),
+            "https://github.com/o/r/pull/496%5D"
+        );
+        assert_eq!(
+            uri_safe("https://example.org/a[1]/\"q\"{x}|^`\\"),
+            "https://example.org/a%5B1%5D/%22q%22%7Bx%7D%7C%5E%60%5C"
+        );
+        assert_eq!(
+            uri_safe("https://de.wikipedia.org/wiki/Ämter"),
+            "https://de.wikipedia.org/wiki/%C3%84mter"
+        );
     }
 }

@@ -57,7 +57,7 @@ fn split(text: &str, out: &mut Vec<Inline>) {
             let shown = text[start..end].replace('\u{2026}', "...");
             let url = url.replace('\u{2026}', "...");
             out.push(Inline::Link {
-                url: super::body::uri_safe(&url).into_owned(),
+                url: crate::model::uri_safe(&url).into_owned(),
                 content: vec![Inline::Text(shown)],
             });
             rest = end;

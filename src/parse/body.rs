@@ -638,7 +638,7 @@ impl<'a> Builder<'a, '_, '_> {
                 "links must start with https://, http:// or mailto:",
             );
         }
-        let url = uri_safe(&url).into_owned();
+        let url = crate::model::uri_safe(&url).into_owned();
         Inline::Link { url, content }
     }
 
@@ -771,72 +771,4 @@ fn merge_text(inlines: Vec<Inline>) -> Vec<Inline> {
         }
     }
     out
-}
-
-/// `url` with every character RFC 3986 does not allow where it stands percent-encoded
-/// (as UTF-8): `[` and `]` outside the host (a CHANGELOG's `…/pull/496]`), quotes,
-/// braces, `|`, `\`, `^`, the backtick, and letters beyond ASCII. CommonMark keeps a
-/// link destination as written, and an EPUB reading system or a PDF viewer may refuse
-/// such a target (epubcheck: "Illegal character in path segment"). A `%` is kept: the
-/// author may have encoded already.
-pub(crate) fn uri_safe(url: &str) -> std::borrow::Cow<'_, str> {
-    // The authority (`//host:port`, an IPv6 literal in brackets) runs from after the
-    // scheme's `//` to the first `/`, `?` or `#`.
-    let authority = url.find("://").map_or(0..0, |at| {
-        let start = at + 3;
-        let end = url[start..]
-            .find(['/', '?', '#'])
-            .map_or(url.len(), |e| start + e);
-        start..end
-    });
-    let allowed = |i: usize, c: char| {
-        c.is_ascii_alphanumeric()
-            || "-._~:/?#@!$&'()*+,;=%".contains(c)
-            || (matches!(c, '[' | ']') && authority.contains(&i))
-    };
-    if url.char_indices().all(|(i, c)| allowed(i, c)) {
-        return url.into();
-    }
-    let mut out = String::with_capacity(url.len() + 8);
-    for (i, c) in url.char_indices() {
-        if allowed(i, c) {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out.into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::uri_safe;
-
-    #[test]
-    fn link_targets_are_made_valid_uris() {
-        // Kept as written: what RFC 3986 allows, an encoding already there, IPv6 hosts.
-        for ok in [
-            "https://example.org/a/b?q=1&r=(2)#frag",
-            "https://example.org/%5Bx%5D",
-            "http://[2001:db8::1]:8080/path",
-            "mailto:a.b@example.org?subject=Hi",
-        ] {
-            assert_eq!(uri_safe(ok), ok);
-        }
-        assert_eq!(
-            uri_safe("https://github.com/o/r/pull/496]"),
-            "https://github.com/o/r/pull/496%5D"
-        );
-        assert_eq!(
-            uri_safe("https://example.org/a[1]/\"q\"{x}|^`\\"),
-            "https://example.org/a%5B1%5D/%22q%22%7Bx%7D%7C%5E%60%5C"
-        );
-        assert_eq!(
-            uri_safe("https://de.wikipedia.org/wiki/Ämter"),
-            "https://de.wikipedia.org/wiki/%C3%84mter"
-        );
-    }
 }

@@ -18,7 +18,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::content::{bio_display, caption_display, region_display};
 use crate::house::Style;
-use crate::model::{Align, Block, Document, Inline, Table};
+use crate::model::{uri_safe, Align, Block, Document, Inline, Table};
 
 /// Render the plain-text edition.
 pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
@@ -274,7 +274,9 @@ fn push_inline(inlines: &[Inline], furniture: bool, s: &mut String) {
                 // follows the link without a space stays glued to the target, and
                 // the reader joins it back to the link text. Link text that ends in
                 // white space (or has no words) takes the target at a word start.
-                let target = target(url);
+                // Already a valid URI in the model; made so again here, as the text edition's
+                // `<target>` must be one word that ends at its `>`.
+                let target = uri_safe(url);
                 if text.trim().is_empty() {
                     continue; // No words to point from: the target is left out.
                 } else if text.ends_with(char::is_whitespace) {
@@ -291,26 +293,6 @@ fn push_inline(inlines: &[Inline], furniture: bool, s: &mut String) {
             Inline::LineBreak => s.push('\n'),
         }
     }
-}
-
-/// A link target as written between `<` and `>`: white space and angle brackets
-/// percent-encoded, so the target is one word that ends at its `>`.
-fn target(url: &str) -> std::borrow::Cow<'_, str> {
-    if !url.contains(|c: char| c.is_whitespace() || c == '<' || c == '>') {
-        return url.into();
-    }
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        if c.is_whitespace() || c == '<' || c == '>' {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out.into()
 }
 
 /// Greedy wrap by display width. A word longer than the line stays whole.

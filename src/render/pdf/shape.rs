@@ -765,19 +765,22 @@ fn foreign_lang(word: &str, lang: hypher::Lang) -> hypher::Lang {
 fn latin_lang(word: &str) -> Option<hypher::Lang> {
     use hypher::Lang as L;
     // İ lower-cases to i and a combining dot, so it is matched as it is.
-    word.chars().find_map(|c| match c.to_lowercase().next().unwrap_or(c) {
-        _ if c == '\u{0130}' => Some(L::Turkish),
-        '\u{0131}' | '\u{011F}' | '\u{015F}' | '\u{0259}' => Some(L::Turkish),
-        '\u{0142}' | '\u{015B}' | '\u{017A}' | '\u{017C}' | '\u{0144}' | '\u{0107}' => Some(L::Polish),
-        '\u{0159}' | '\u{016F}' | '\u{011B}' => Some(L::Czech),
-        '\u{0151}' | '\u{0171}' => Some(L::Hungarian),
-        '\u{00F8}' | '\u{00E6}' => Some(L::Norwegian),
-        '\u{00FE}' | '\u{00F0}' => Some(L::Icelandic),
-        '\u{00DF}' => Some(L::German),
-        '\u{00F1}' => Some(L::Spanish),
-        '\u{00E3}' => Some(L::Portuguese),
-        _ => None,
-    })
+    word.chars()
+        .find_map(|c| match c.to_lowercase().next().unwrap_or(c) {
+            _ if c == '\u{0130}' => Some(L::Turkish),
+            '\u{0131}' | '\u{011F}' | '\u{015F}' | '\u{0259}' => Some(L::Turkish),
+            '\u{0142}' | '\u{015B}' | '\u{017A}' | '\u{017C}' | '\u{0144}' | '\u{0107}' => {
+                Some(L::Polish)
+            }
+            '\u{0159}' | '\u{016F}' | '\u{011B}' => Some(L::Czech),
+            '\u{0151}' | '\u{0171}' => Some(L::Hungarian),
+            '\u{00F8}' | '\u{00E6}' => Some(L::Norwegian),
+            '\u{00FE}' | '\u{00F0}' => Some(L::Icelandic),
+            '\u{00DF}' => Some(L::German),
+            '\u{00F1}' => Some(L::Spanish),
+            '\u{00E3}' => Some(L::Portuguese),
+            _ => None,
+        })
 }
 
 /// End a line by force with its last line set ragged: as TeX's `\penalty10000
