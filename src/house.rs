@@ -697,6 +697,14 @@ const BUILTIN_FILES: &[(&str, &[u8])] = &[
         "../fonts/NotoSansArmenian-Bold.ttf",
         include_bytes!("../fonts/NotoSansArmenian-Bold.ttf"),
     ),
+    (
+        "../fonts/NotoSansMath-Regular.ttf",
+        include_bytes!("../fonts/NotoSansMath-Regular.ttf"),
+    ),
+    (
+        "../fonts/NotoSansSymbols2-Regular.ttf",
+        include_bytes!("../fonts/NotoSansSymbols2-Regular.ttf"),
+    ),
     ("logo.png", include_bytes!("../branding/logo.png")),
 ];
 

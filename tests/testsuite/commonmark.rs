@@ -262,6 +262,29 @@ fn letters_written_with_combining_marks_check() {
 }
 
 #[test]
+fn signs_arrows_and_symbols_are_set_from_the_fallback_fonts() {
+    // Signs a policy brief uses that Noto Serif and Noto Sans lack: the minus sign,
+    // comparisons, arrows, check marks. They come from Noto Sans Math and Noto Sans
+    // Symbols 2, in body text, bold, italic, a list, a table and the title.
+    let body = "Allies spending **≥ 2 %** rose; growth was *−0.4 %*, the gap ≈ 1.3 \
+                and ≠ 1.2, limits ≤ 3 and ∞. Wales → Madrid ⇒ The Hague.\n\n\
+                - ✓ met\n- ✗ missed, ⚠ falling\n- ★ ● ■ ▲\n\n\
+                | Target | Status |\n|---|---|\n| ≥ 2 % | ✓ |\n";
+    let Some(text) = build_and_check("Pledges → results ✓", body) else {
+        return;
+    };
+    for sign in [
+        "≥", "−0.4", "≈", "≠", "≤", "∞", "→", "⇒", "✓", "✗", "⚠", "★", "●", "■", "▲",
+    ] {
+        assert!(
+            text.contains(sign),
+            "{sign} missing from the PDF's text:\n{text}"
+        );
+    }
+    assert!(text.contains("Pledges → results ✓"), "{text}");
+}
+
+#[test]
 fn note_references_opening_a_cell_or_paragraph_check() {
     // A cell of note references only (found in Node.js's BUILDING.md), a paragraph and
     // a list item that open with one.

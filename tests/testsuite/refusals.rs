@@ -137,9 +137,9 @@ fn file_cases() -> Vec<Case> {
         ),
         body(
             "character no house font has",
-            "A snowman \u{2603} here.\n",
+            "The sign \u{6F22} here.\n",
             "no house font has the character",
-            (1, 11),
+            (1, 10),
         ),
     ]
 }
