@@ -15,24 +15,140 @@
 
 use crate::model::Inline;
 
-/// Replace every bare address in the top-level text runs of `inlines` with a link.
-/// Emphasis and strong emphasis are searched by the caller when they are parsed, and
-/// links are never searched.
-pub fn linkify(inlines: Vec<Inline>) -> Vec<Inline> {
-    if !inlines
-        .iter()
-        .any(|i| matches!(i, Inline::Text(t) if may_hold(t)))
-    {
-        return inlines;
-    }
-    let mut out = Vec::with_capacity(inlines.len());
-    for i in inlines {
-        match i {
-            Inline::Text(t) => split(&t, &mut out),
-            other => out.push(other),
+/// Inlines as the parser reads them, adjacent text joined into one run, with a note of
+/// every character smart punctuation put in place of what was typed (`'` and `"` as
+/// curly quotes, `--` and `---` as dashes, `...` as an ellipsis). Prose wants the
+/// typographic characters; an address wants what was typed: `People's_Republic` with
+/// a curly apostrophe, or `a--b` with an en dash, is another address.
+#[derive(Debug, Default)]
+pub struct Typed {
+    inlines: Vec<Inline>,
+    marks: Vec<Mark>,
+}
+
+/// One character smart punctuation put in text run `run` at byte `at`, `shown` bytes
+/// long, in place of `typed`.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    run: usize,
+    at: usize,
+    shown: usize,
+    typed: &'static str,
+}
+
+impl Typed {
+    /// Append `inline`; `typed` is what was written when it is smart punctuation's
+    /// text (see [`smart_typed`]).
+    pub fn push(&mut self, inline: Inline, typed: Option<&'static str>) {
+        let last = self.inlines.len().saturating_sub(1);
+        match (self.inlines.last_mut(), inline) {
+            (Some(Inline::Text(a)), Inline::Text(b)) => {
+                if let Some(typed) = typed {
+                    self.marks.push(Mark {
+                        run: last,
+                        at: a.len(),
+                        shown: b.len(),
+                        typed,
+                    });
+                }
+                a.push_str(&b);
+            }
+            (_, inline) => {
+                if let (Some(typed), Inline::Text(b)) = (typed, &inline) {
+                    self.marks.push(Mark {
+                        run: self.inlines.len(),
+                        at: 0,
+                        shown: b.len(),
+                        typed,
+                    });
+                }
+                self.inlines.push(inline);
+            }
         }
     }
-    out
+
+    /// Append everything of `other`.
+    pub fn append(&mut self, other: Typed) {
+        let mut marks = other.marks.into_iter().peekable();
+        for (k, inline) in other.inlines.into_iter().enumerate() {
+            // Marks of the first run shift when it joins this one's last text run.
+            let joined = match (self.inlines.last(), &inline) {
+                (Some(Inline::Text(a)), Inline::Text(_)) => Some(a.len()),
+                _ => None,
+            };
+            let run = if joined.is_some() {
+                self.inlines.len() - 1
+            } else {
+                self.inlines.len()
+            };
+            while let Some(m) = marks.next_if(|m| m.run == k) {
+                self.marks.push(Mark {
+                    run,
+                    at: m.at + joined.unwrap_or(0),
+                    ..m
+                });
+            }
+            self.push(inline, None);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inlines.is_empty()
+    }
+
+    /// The inlines as they are, addresses left as text (inside a link).
+    pub fn into_inlines(self) -> Vec<Inline> {
+        self.inlines
+    }
+
+    /// The inlines with every bare address in their top-level text runs made a link,
+    /// whose text and target are the address as it was typed. Emphasis and strong
+    /// emphasis are searched by the caller when they are parsed, and links are never
+    /// searched.
+    pub fn linkify(self) -> Vec<Inline> {
+        if !self
+            .inlines
+            .iter()
+            .any(|i| matches!(i, Inline::Text(t) if may_hold(t)))
+        {
+            return self.inlines;
+        }
+        let mut out = Vec::with_capacity(self.inlines.len());
+        for (k, i) in self.inlines.into_iter().enumerate() {
+            match i {
+                Inline::Text(t) => {
+                    let marks: Vec<Mark> =
+                        self.marks.iter().filter(|m| m.run == k).copied().collect();
+                    split(&t, &marks, &mut out);
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+}
+
+/// What was typed where pulldown-cmark's smart punctuation shows `shown` for the
+/// source text `source`, or `None` when `shown` is not its work.
+pub fn smart_typed(shown: &str, source: &str) -> Option<&'static str> {
+    match (shown, source) {
+        ("\u{2019}" | "\u{2018}", "'") => Some("'"),
+        ("\u{201C}" | "\u{201D}", "\"") => Some("\""),
+        ("\u{2013}", "--") => Some("--"),
+        ("\u{2014}", "---") => Some("---"),
+        ("\u{2026}", "...") => Some("..."),
+        _ => None,
+    }
+}
+
+/// Replace every bare address in the top-level text runs of `inlines` with a link,
+/// as [`Typed::linkify`] with no smart punctuation to undo.
+pub fn linkify(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut t = Typed::default();
+    for i in inlines {
+        t.push(i, None);
+    }
+    t.linkify()
 }
 
 /// A cheap test that rules out most text: every address holds `://`, `www.` or `@`.
@@ -40,8 +156,9 @@ fn may_hold(text: &str) -> bool {
     text.contains("://") || text.contains("www.") || text.contains('@')
 }
 
-/// Split `text` into text runs and links, appending them to `out`.
-fn split(text: &str, out: &mut Vec<Inline>) {
+/// Split `text` into text runs and links, appending them to `out`. `marks` are the
+/// smart punctuation in `text`.
+fn split(text: &str, marks: &[Mark], out: &mut Vec<Inline>) {
     let mut rest = 0;
     let mut at = 0;
     while at < text.len() {
@@ -49,13 +166,11 @@ fn split(text: &str, out: &mut Vec<Inline>) {
             if start > rest {
                 out.push(Inline::Text(text[rest..start].to_owned()));
             }
-            // Smart punctuation has already turned `...` into `…` in the text, and
-            // GitHub's compare addresses (`…/compare/1.0...2.0`) hold three dots: an
-            // ellipsis inside an address is put back as it was typed, in its text and
-            // its target. (Dashes cannot be told apart so: `–` is at home in an
-            // address, a Wikipedia title's, and is left as it is.)
-            let shown = text[start..end].replace('\u{2026}', "...");
-            let url = url.replace('\u{2026}', "...");
+            // The address as typed: smart punctuation inside it undone, in its text
+            // and its target (`People's`, `a--b`, GitHub's `compare/1.0...2.0`).
+            // Punctuation it ends with was left outside by `find_at` and stays smart.
+            let shown = as_typed(text, start..end, marks);
+            let url = format!("{}{shown}", &url[..url.len() - (end - start)]);
             out.push(Inline::Link {
                 url: crate::model::uri_safe(&url).into_owned(),
                 content: vec![Inline::Text(shown)],
@@ -69,6 +184,22 @@ fn split(text: &str, out: &mut Vec<Inline>) {
     if rest < text.len() {
         out.push(Inline::Text(text[rest..].to_owned()));
     }
+}
+
+/// `text[span]` with the smart punctuation of `marks` in it put back as typed.
+fn as_typed(text: &str, span: std::ops::Range<usize>, marks: &[Mark]) -> String {
+    let mut out = String::with_capacity(span.len());
+    let mut from = span.start;
+    for m in marks
+        .iter()
+        .filter(|m| m.at >= span.start && m.at + m.shown <= span.end)
+    {
+        out.push_str(&text[from..m.at]);
+        out.push_str(m.typed);
+        from = m.at + m.shown;
+    }
+    out.push_str(&text[from..span.end]);
+    out
 }
 
 /// The address that starts at byte `at` of `text`, if any: its span and its target.
@@ -190,18 +321,81 @@ mod tests {
         Inline::Text(t.into())
     }
 
+    /// Inlines as smart punctuation hands them over: `(shown, typed)` pieces.
+    fn smart(pieces: &[(&str, Option<&'static str>)]) -> Vec<Inline> {
+        let mut t = Typed::default();
+        for (shown, typed) in pieces {
+            t.push(text(shown), *typed);
+        }
+        t.linkify()
+    }
+
     #[test]
-    fn an_ellipsis_inside_an_address_is_three_dots_again() {
-        // What smart punctuation made of `…/compare/1.0...2.0 and more`.
-        let got = linkify(vec![text(
-            "See https://github.com/o/r/compare/1.0\u{2026}2.0 here.",
-        )]);
+    fn an_address_is_linked_as_it_was_typed() {
+        // `…/compare/1.0...2.0 here.`: the ellipsis inside is three dots again.
+        let got = smart(&[
+            ("See https://github.com/o/r/compare/1.0", None),
+            ("\u{2026}", Some("...")),
+            ("2.0 here.", None),
+        ]);
         let url = "https://github.com/o/r/compare/1.0...2.0";
         assert_eq!(got, vec![text("See "), link(url, url), text(" here.")]);
-        // One that ends the sentence stays outside, as three typed dots would.
-        let got = linkify(vec![text("See https://example.org/a\u{2026}")]);
+        // One that ends the sentence stays outside, and stays an ellipsis.
+        let got = smart(&[
+            ("See https://example.org/a", None),
+            ("\u{2026}", Some("...")),
+        ]);
         let url = "https://example.org/a";
         assert_eq!(got, vec![text("See "), link(url, url), text("\u{2026}")]);
+        // Apostrophes and dashes inside: a Wikipedia title, a slug.
+        let got = smart(&[
+            ("\u{201C}", Some("\"")),
+            ("https://en.wikipedia.org/wiki/People", None),
+            ("\u{2019}", Some("'")),
+            ("s_Republic and https://example.org/a", None),
+            ("\u{2013}", Some("--")),
+            ("b/c", None),
+            ("\u{2014}", Some("---")),
+            ("d", None),
+            ("\u{201D}", Some("\"")),
+            (".", None),
+        ]);
+        let (a, b) = (
+            "https://en.wikipedia.org/wiki/People's_Republic",
+            "https://example.org/a--b/c---d",
+        );
+        assert_eq!(
+            got,
+            vec![
+                text("\u{201C}"),
+                link(a, a),
+                text(" and "),
+                link(b, b),
+                text("\u{201D}."),
+            ]
+        );
+        // A character typed as such (an en dash in a Wikipedia title) stays.
+        let url = "https://en.wikipedia.org/wiki/2013\u{2013}2018";
+        let target = "https://en.wikipedia.org/wiki/2013%E2%80%932018";
+        assert_eq!(run_on(url), vec![link(url, target)]);
+    }
+
+    #[test]
+    fn appended_runs_keep_their_marks() {
+        let mut a = Typed::default();
+        a.push(text("See https://example.org/x"), None);
+        let mut b = Typed::default();
+        b.push(text("y"), None);
+        b.push(text("\u{2013}"), Some("--"));
+        b.push(text("z and O"), None);
+        b.push(text("\u{2019}"), Some("'"));
+        b.push(text("Neill."), None);
+        a.append(b);
+        let url = "https://example.org/xy--z";
+        assert_eq!(
+            a.linkify(),
+            vec![text("See "), link(url, url), text(" and O\u{2019}Neill.")]
+        );
     }
 
     fn run_on(t: &str) -> Vec<Inline> {

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use super::autolink::{smart_typed, Typed};
 use super::chars::{forbidden, Checker};
 use crate::diag::Diagnostic;
 use crate::model::{plain_text, Align, Block, Figure, Inline, Note, Table};
@@ -66,6 +67,7 @@ pub fn parse(
         ids: HashSet::new(),
         last_heading: 1,
         in_link: 0,
+        typed: None,
     };
     let before = b.diags.len();
     let blocks = b.blocks(0, false);
@@ -104,6 +106,9 @@ struct Builder<'a, 'd, 'c> {
     last_heading: u8,
     /// How many links the parser is inside; bare addresses become links only outside.
     in_link: usize,
+    /// What was typed for the text [`Builder::inline_event`] returned last, when that
+    /// text is smart punctuation's (`'` for `’`).
+    typed: Option<&'static str>,
 }
 
 impl<'a> Builder<'a, '_, '_> {
@@ -146,13 +151,13 @@ impl<'a> Builder<'a, '_, '_> {
     /// collects it into paragraphs.
     fn blocks(&mut self, depth: usize, tight: bool) -> Vec<Block> {
         let mut out = Vec::new();
-        let mut loose: Vec<Inline> = Vec::new();
+        let mut loose = Typed::default();
         while let Some((event, span)) = self.next() {
             match event {
                 Event::End(_) => break,
                 Event::Start(tag) if is_block(&tag) => {
                     if !loose.is_empty() {
-                        out.push(tight_paragraph(std::mem::take(&mut loose)));
+                        out.push(Block::Paragraph(std::mem::take(&mut loose).linkify()));
                     }
                     if let Some(b) = self.block(tag, span, depth) {
                         out.push(b);
@@ -172,7 +177,7 @@ impl<'a> Builder<'a, '_, '_> {
                 other if tight => {
                     self.pos -= 1;
                     let _ = other;
-                    loose.extend(self.inline_run(depth));
+                    loose.append(self.inline_run(depth));
                 }
                 _ => {
                     self.error(
@@ -184,14 +189,16 @@ impl<'a> Builder<'a, '_, '_> {
             }
         }
         if !loose.is_empty() {
-            out.push(tight_paragraph(loose));
+            // The text of a tight list item, its bare addresses made links as in any
+            // other paragraph.
+            out.push(Block::Paragraph(loose.linkify()));
         }
         out
     }
 
     /// Inline events up to (not including) the next block start or end.
-    fn inline_run(&mut self, depth: usize) -> Vec<Inline> {
-        let mut out = Vec::new();
+    fn inline_run(&mut self, depth: usize) -> Typed {
+        let mut out = Typed::default();
         while let Some((e, _)) = self.events.get(self.pos) {
             match e {
                 Event::End(_) => break,
@@ -199,7 +206,7 @@ impl<'a> Builder<'a, '_, '_> {
                 Event::Rule | Event::Html(_) | Event::DisplayMath(_) => break,
                 _ => {
                     if let Some(i) = self.inline_event(depth) {
-                        out.push(i);
+                        out.push(i, self.typed.take());
                     }
                 }
             }
@@ -493,7 +500,7 @@ impl<'a> Builder<'a, '_, '_> {
 
     /// Inline content until the end of the enclosing element.
     fn inlines(&mut self, depth: usize) -> Vec<Inline> {
-        let mut out = Vec::new();
+        let mut out = Typed::default();
         loop {
             match self.events.get(self.pos) {
                 None => break,
@@ -503,18 +510,17 @@ impl<'a> Builder<'a, '_, '_> {
                 }
                 Some(_) => {
                     if let Some(i) = self.inline_event(depth) {
-                        out.push(i);
+                        out.push(i, self.typed.take());
                     }
                 }
             }
         }
-        let out = merge_text(out);
         // Bare addresses become links, except inside a link (emphasis inside a link is
         // parsed while `in_link` is set, so it is left alone too).
         if self.in_link == 0 {
-            super::autolink::linkify(out)
+            out.linkify()
         } else {
-            out
+            out.into_inlines()
         }
     }
 
@@ -524,6 +530,10 @@ impl<'a> Builder<'a, '_, '_> {
         match event {
             Event::Text(t) => {
                 self.check_text(&t, &span);
+                self.typed = self
+                    .source
+                    .get(span)
+                    .and_then(|typed| smart_typed(&t, typed));
                 Some(Inline::Text(t.to_string()))
             }
             Event::Code(t) => {
@@ -753,22 +763,4 @@ fn is_block(tag: &Tag<'_>) -> bool {
             | Tag::TableCell
             | Tag::MetadataBlock(_)
     )
-}
-
-/// Join adjacent text runs (pulldown-cmark splits text at smart quotes and escapes).
-/// The text of a tight list item as a paragraph, its bare addresses made links as in
-/// any other paragraph.
-fn tight_paragraph(inlines: Vec<Inline>) -> Block {
-    Block::Paragraph(super::autolink::linkify(merge_text(inlines)))
-}
-
-fn merge_text(inlines: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::with_capacity(inlines.len());
-    for i in inlines {
-        match (out.last_mut(), i) {
-            (Some(Inline::Text(a)), Inline::Text(b)) => a.push_str(&b),
-            (_, i) => out.push(i),
-        }
-    }
-    out
 }

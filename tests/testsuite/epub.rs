@@ -246,7 +246,9 @@ fn epubcheck(jar: &std::path::Path, epub: &std::path::Path) -> (bool, String) {
 fn link_targets_as_written_in_the_wild_make_a_valid_epub() {
     // Targets CommonMark keeps as written but a URI may not hold: a bracket closing a
     // CHANGELOG's address, letters beyond ASCII, a GitHub compare address with three
-    // dots that smart punctuation turns into an ellipsis. Found by tests/sweep.sh.
+    // dots that smart punctuation turns into an ellipsis (found by tests/sweep.sh);
+    // bare addresses with an apostrophe or dashes, which it turns into a curly
+    // apostrophe and en or em dashes, in quotes that stay curly.
     let Some(jar) = common::epubcheck_jar() else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -259,7 +261,9 @@ fn link_targets_as_written_in_the_wild_make_a_valid_epub() {
         "source/links.md",
         "---\ntitle: Links\nregion: R\ndate: 2026-12\nauthors:\n  - name: N\n---\n\n\
          See [the change](https://github.com/o/r/pull/496]), [Ämter](https://de.wikipedia.org/wiki/Ämter) \
-         and https://github.com/o/r/compare/1.0...2.0 for more.\n",
+         and https://github.com/o/r/compare/1.0...2.0 for more; \
+         https://en.wikipedia.org/wiki/People's_Republic_of_China and \
+         \"https://example.org/a--b/c---d\" as typed.\n",
     );
     sb.run(&["build"]).expect_code(0);
     sb.run(&["check"]).expect_code(0);
@@ -270,6 +274,8 @@ fn link_targets_as_written_in_the_wild_make_a_valid_epub() {
         "https://github.com/o/r/pull/496%5D",
         "https://de.wikipedia.org/wiki/%C3%84mter",
         "https://github.com/o/r/compare/1.0...2.0",
+        "https://en.wikipedia.org/wiki/People's_Republic_of_China",
+        "\u{201C}https://example.org/a--b/c---d\u{201D}",
     ] {
         assert!(text.contains(target), "{target} not in:\n{text}");
     }
