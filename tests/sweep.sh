@@ -3,8 +3,8 @@
 # 1 KB under the folders given (crate READMEs in ~/.cargo/registry, npm packages'
 # READMEs, a folder of real briefs...) becomes a brief, with a front matter put in front
 # and the constructs briefpress refuses by design taken out mechanically (code, raw
-# HTML, images inside text, struck-out text, relative links made absolute, symbols no
-# house font has, heading levels folded to 2 and 3). Then `build` and `check` run on
+# HTML, images inside text, struck-out text, relative links made absolute, emoji (no
+# house font has them), heading levels folded to 2 and 3). Then `build` and `check` run on
 # the lot: a brief that builds must pass `check`, and nothing may panic. Briefs still
 # refused are listed by message, so a refusal of something legitimate shows up.
 #
@@ -29,7 +29,7 @@ import pathlib, re, sys
 work, limit, dirs = pathlib.Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
 files = sorted({p for d in dirs for p in pathlib.Path(d).rglob("*.md")
                 if p.is_file() and p.stat().st_size >= 1024})[:limit]
-SYMBOLS = "[\u2190-\u21ff\u2700-\u27bf\u2b00-\u2bff\u2600-\u26ff\U0001F1E6-\U0001FAFF\ufe0f\u2200-\u22ff]"
+SYMBOLS = "[\U0001F1E6-\U0001FAFF\ufe0f]"   # emoji: arrows, signs and most symbols have fallback fonts
 with open(work / "map.txt", "w") as index:
     for n, path in enumerate(files):
         body = path.read_text(errors="replace")
