@@ -262,6 +262,24 @@ fn letters_written_with_combining_marks_check() {
 }
 
 #[test]
+fn capitals_follow_the_brief_language_in_every_edition() {
+    // The region in capitals as Turkish writes them: KIBRIS VE İZMİR, not KIBRIS VE
+    // IZMIR, in the text edition, and the same in the PDF and EPUB (check). (The test
+    // oracle knows English month names only, so it does not read this brief.)
+    let sb = common::Sandbox::new();
+    sb.write(
+        "source/tr.md",
+        "---\ntitle: \"İklim ve güvenlik\"\nregion: Kıbrıs ve İzmir\ndate: 2024-03\n\
+         lang: tr\nauthors:\n  - name: Ayşe Yılmaz\n---\n\nİklim değişikliği bölgede güvenliği \
+         etkiliyor.\n",
+    );
+    sb.run(&["build"]).expect_code(0);
+    sb.run(&["check"]).expect_code(0);
+    let text = std::fs::read_to_string(sb.path("dist/tr.txt")).expect("text edition");
+    assert!(text.contains("KIBRIS VE İZMİR"), "{text}");
+}
+
+#[test]
 fn signs_arrows_and_symbols_are_set_from_the_fallback_fonts() {
     // Signs a policy brief uses that Noto Serif and Noto Sans lack: the minus sign,
     // comparisons, arrows, check marks. They come from Noto Sans Math and Noto Sans

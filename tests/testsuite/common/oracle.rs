@@ -109,7 +109,10 @@ pub fn words(source: &Path, house: &HouseWords) -> Vec<String> {
     for l in &house.masthead {
         push(l);
     }
-    push(&front.region.to_uppercase());
+    push(&capitals(
+        &front.region,
+        front.lang.as_deref().unwrap_or("en"),
+    ));
     push(&date_display(
         front.date.trim(),
         front.lang.as_deref().unwrap_or("en"),
@@ -145,13 +148,24 @@ fn body_text(body: &str, house: &HouseWords) -> String {
     // The note being defined, if any; its text goes apart from the body's.
     let mut in_note: Option<String> = None;
     let mut figures = 0;
-    let mut events = Parser::new_ext(body, opts);
-    while let Some(e) = events.next() {
+    // Smart punctuation outside written links, as (shown, typed), each standing in the
+    // text as a private-use character until `as_typed_in_addresses` resolves it.
+    let mut smart: Vec<(String, String)> = Vec::new();
+    let mut in_link = 0;
+    let mut events = Parser::new_ext(body, opts).into_offset_iter();
+    while let Some((e, at)) = events.next() {
         let sink = match &in_note {
             Some(l) => notes.entry(l.clone()).or_default(),
             None => &mut main,
         };
         match e {
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link -= 1,
+            Event::Text(t) if in_link == 0 && is_smart(&t, &body[at.clone()]) => {
+                let mark = char::from_u32(0xF0000 + smart.len() as u32).expect("private use");
+                smart.push((t.to_string(), body[at].to_owned()));
+                sink.push(mark);
+            }
             Event::Text(t) | Event::Code(t) => sink.push_str(&t),
             Event::SoftBreak | Event::HardBreak => sink.push(' '),
             Event::FootnoteReference(l) => {
@@ -164,7 +178,7 @@ fn body_text(body: &str, house: &HouseWords) -> String {
             Event::Start(Tag::Image { .. }) => {
                 figures += 1;
                 let mut alt = String::new();
-                for e in events.by_ref() {
+                for (e, _) in events.by_ref() {
                     match e {
                         Event::End(TagEnd::Image) => break,
                         Event::Text(t) | Event::Code(t) => alt.push_str(&t),
@@ -187,7 +201,102 @@ fn body_text(body: &str, house: &HouseWords) -> String {
             main.push('\n');
         }
     }
-    main
+    as_typed_in_addresses(&main, &smart)
+}
+
+/// `text` in capitals as its language writes them (the README's rule): Turkish and
+/// Azerbaijani dotted i is İ; Greek capitals keep no accent but the diaeresis.
+fn capitals(text: &str, lang: &str) -> String {
+    let lang = lang.to_lowercase();
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    let text: String = match primary {
+        "tr" | "az" => text.replace('i', "\u{130}"),
+        "el" => text
+            .nfd()
+            .filter(|&c| !('\u{300}'..='\u{36F}').contains(&c) || c == '\u{308}')
+            .nfc()
+            .collect(),
+        _ => text.to_owned(),
+    };
+    text.to_uppercase()
+}
+
+/// Whether pulldown-cmark's smart punctuation made `shown` of the source `typed`.
+fn is_smart(shown: &str, typed: &str) -> bool {
+    shown != typed
+        && [
+            "\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}", "\u{2013}", "\u{2014}", "\u{2026}",
+        ]
+        .contains(&shown)
+}
+
+/// The README's rule for bare addresses: inside one (from `http://`, `https://` or
+/// `www.` to its end, less the punctuation that ends a sentence after it) what smart
+/// punctuation changed is as typed; elsewhere it is as shown.
+fn as_typed_in_addresses(text: &str, smart: &[(String, String)]) -> String {
+    let mark = |c: char| {
+        (u32::from(c))
+            .checked_sub(0xF0000)
+            .and_then(|i| smart.get(i as usize))
+    };
+    let shown = |c: char| mark(c).map_or(c.to_string(), |(s, _)| s.clone());
+    let mut out = String::with_capacity(text.len());
+    let mut word: Vec<char> = Vec::new();
+    let flush = |word: &mut Vec<char>, out: &mut String| {
+        let plain: String = word.iter().map(|&c| shown(c)).collect::<Vec<_>>().concat();
+        // Where the address starts, in characters of `word` (each mark is one).
+        let start = ["https://", "http://", "www."].iter().find_map(|p| {
+            let at = plain.find(p)?;
+            let before = plain[..at].chars().next_back();
+            (!before.is_some_and(|b| b.is_alphanumeric())).then(|| {
+                let mut shown_len = 0;
+                word.iter()
+                    .position(|&c| {
+                        let hit = shown_len >= at;
+                        shown_len += shown(c).len();
+                        hit
+                    })
+                    .unwrap_or(word.len())
+            })
+        });
+        let mut end = word.len();
+        if let Some(start) = start {
+            while end > start {
+                let last = shown(word[end - 1]);
+                let closes = last == ")" && {
+                    let inside: String = word[start..end].iter().map(|&c| shown(c)).collect();
+                    inside.matches(')').count() > inside.matches('(').count()
+                };
+                if [
+                    ".", ",", ":", ";", "!", "?", "\u{2026}", "\u{2019}", "\u{201D}", "'", "\"",
+                ]
+                .contains(&last.as_str())
+                    || closes
+                {
+                    end -= 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        for (i, &c) in word.iter().enumerate() {
+            match (mark(c), start) {
+                (Some((_, typed)), Some(s)) if i >= s && i < end => out.push_str(typed),
+                _ => out.push_str(&shown(c)),
+            }
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_whitespace() {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 fn inline(t: &Tag<'_>) -> bool {
