@@ -69,25 +69,21 @@ impl Typed {
 
     /// Append everything of `other`.
     pub fn append(&mut self, other: Typed) {
-        let mut marks = other.marks.into_iter().peekable();
+        let mut marks = other.marks.as_slice();
         for (k, inline) in other.inlines.into_iter().enumerate() {
-            // Marks of the first run shift when it joins this one's last text run.
-            let joined = match (self.inlines.last(), &inline) {
-                (Some(Inline::Text(a)), Inline::Text(_)) => Some(a.len()),
-                _ => None,
+            // A text run that joins this one's last moves its marks along.
+            let (run, offset) = match (self.inlines.last(), &inline) {
+                (Some(Inline::Text(a)), Inline::Text(_)) => (self.inlines.len() - 1, a.len()),
+                _ => (self.inlines.len(), 0),
             };
-            let run = if joined.is_some() {
-                self.inlines.len() - 1
-            } else {
-                self.inlines.len()
-            };
-            while let Some(m) = marks.next_if(|m| m.run == k) {
-                self.marks.push(Mark {
-                    run,
-                    at: m.at + joined.unwrap_or(0),
-                    ..m
-                });
-            }
+            let n = marks.iter().take_while(|m| m.run == k).count();
+            let (moved, rest) = marks.split_at(n);
+            marks = rest;
+            self.marks.extend(moved.iter().map(|m| Mark {
+                run,
+                at: m.at + offset,
+                ..*m
+            }));
             self.push(inline, None);
         }
     }
@@ -114,13 +110,14 @@ impl Typed {
             return self.inlines;
         }
         let mut out = Vec::with_capacity(self.inlines.len());
+        // Marks are in the order of their runs: each run takes the next few.
+        let mut marks = self.marks.as_slice();
         for (k, i) in self.inlines.into_iter().enumerate() {
+            let n = marks.iter().take_while(|m| m.run == k).count();
+            let (mine, rest) = marks.split_at(n);
+            marks = rest;
             match i {
-                Inline::Text(t) => {
-                    let marks: Vec<Mark> =
-                        self.marks.iter().filter(|m| m.run == k).copied().collect();
-                    split(&t, &marks, &mut out);
-                }
+                Inline::Text(t) => split(&t, mine, &mut out),
                 other => out.push(other),
             }
         }
@@ -190,9 +187,11 @@ fn split(text: &str, marks: &[Mark], out: &mut Vec<Inline>) {
 fn as_typed(text: &str, span: std::ops::Range<usize>, marks: &[Mark]) -> String {
     let mut out = String::with_capacity(span.len());
     let mut from = span.start;
-    for m in marks
+    // Marks are in the order of the text: those of this span follow the first one in it.
+    let first = marks.partition_point(|m| m.at < span.start);
+    for m in marks[first..]
         .iter()
-        .filter(|m| m.at >= span.start && m.at + m.shown <= span.end)
+        .take_while(|m| m.at + m.shown <= span.end)
     {
         out.push_str(&text[from..m.at]);
         out.push_str(m.typed);
