@@ -11,7 +11,8 @@
 //!   word before it: the target was written inside that word.
 //! - A figure is `[Figure N. caption]`: a block (between blank lines) that opens with
 //!   `[` (not a note marker) and closes with `]` loses those two brackets, unless the
-//!   content has them (a paragraph `[[foo]]`).
+//!   content has them (a paragraph `[[foo]]`). A closing bracket glued after a link
+//!   target (`[Source: NATO <https://…>]`) is glue like any other, read either way.
 
 use super::compare::{Found, Place};
 
@@ -39,7 +40,10 @@ pub fn extract(text: &str) -> Vec<Found> {
                 at_start = false;
             }
             let first = opens && k == 0;
-            let last = closes && k + 1 == count;
+            // A block's last token that is a link target keeps its closing bracket
+            // as glue: the bracket is the figure's or the content's, and the word the
+            // target was written in takes it either way (`[Source: NATO <…>]`).
+            let last = closes && k + 1 == count && (first || link_target(token).is_none());
             if first || last {
                 out.push(bracketed(token, first, last, &place));
             } else if rule {
@@ -119,8 +123,11 @@ fn glue(rest: &str, place: &Place, out: &mut Vec<Found>) -> Option<Found> {
         let word = crate::content::normalize(word);
         match out.iter_mut().rev().find(|f| !f.optional) {
             Some(prev) => {
-                if prev.raw.is_none() {
-                    prev.raw = Some(prev.text.clone());
+                // The other reading of the word (with its figure bracket, say) goes on
+                // with the glue too; a word with one reading gains the one without it.
+                match &mut prev.raw {
+                    Some(raw) => raw.push_str(&word),
+                    None => prev.raw = Some(prev.text.clone()),
                 }
                 prev.text.push_str(&word);
             }

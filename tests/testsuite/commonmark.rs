@@ -303,6 +303,19 @@ fn signs_arrows_and_symbols_are_set_from_the_fallback_fonts() {
 }
 
 #[test]
+fn bracketed_paragraphs_ending_in_a_link_check() {
+    // A paragraph in brackets whose last word is a link with a target the text edition
+    // writes out (`[Source: NATO <https://…>]`): its closing bracket is glued to the
+    // target, and a figure's would be too. Found in pandoc's tests (wiki links).
+    build_and_check(
+        "Bracketed sources",
+        "[Source: [NATO](https://www.nato.int/cps/en/natohq/topics_49212.htm)]\n\n\
+         [[https://example.org|title]]\n\n[see https://example.org|title]\n\n\
+         [[NATO](https://nato.int/a)]\n\n[Source: https://de.wikipedia.org/wiki/Ämter].\n",
+    );
+}
+
+#[test]
 fn note_references_opening_a_cell_or_paragraph_check() {
     // A cell of note references only (found in Node.js's BUILDING.md), a paragraph and
     // a list item that open with one.
