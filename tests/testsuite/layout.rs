@@ -106,3 +106,59 @@ fn a_list_of_twelve_items_keeps_its_numbers_apart_from_the_text() {
         }
     }
 }
+
+/// A table of `n` columns headed V1…Vn over one row of numbers.
+fn wide_table(n: usize) -> String {
+    let row = |f: &dyn Fn(usize) -> String| {
+        format!("|{}|\n", (1..=n).map(f).collect::<Vec<_>>().join("|"))
+    };
+    format!(
+        "Before the table.\n\n{}{}{}\nAfter the table.\n",
+        row(&|i| format!("V{i}")),
+        row(&|_| ":--".into()),
+        row(&|i| (i * 7).to_string())
+    )
+}
+
+/// A table of 12 short columns is set in the column, no cell running into the next
+/// (pdftotext reads each "V<i>" as a word of its own), and verifies; one of 20 is set
+/// with its words broken between letters, and verifies; one whose columns would be
+/// narrower than a letter (72 columns: pandoc's test documents have one) is refused
+/// with a message that names it and says what to do, and nothing is written. It used
+/// to be set with its letters on top of each other.
+#[test]
+fn a_wide_table_is_set_narrow_or_refused_never_overprinted() {
+    let sb = Sandbox::new();
+    sb.write("source/twelve.md", common::brief(&wide_table(12)));
+    sb.write("source/twenty.md", common::brief(&wide_table(20)));
+    sb.run(&["build", "-q"]).expect_code(0);
+    sb.run(&["check"]).expect_code(0);
+    if common::need_tool("pdftotext") {
+        let out = std::process::Command::new("pdftotext")
+            .args(["-raw", "-enc", "UTF-8"])
+            .arg(sb.path("dist/twelve.pdf"))
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let head = (1..=12)
+            .map(|i| format!("V{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains(&head), "header cells run together:\n{text}");
+    }
+    let sb = Sandbox::new();
+    sb.write("source/wide.md", common::brief(&wide_table(72)));
+    let run = sb.run(&["build"]).expect_code(1);
+    for said in [
+        "the table of 72 columns headed \"V1\", \"V2\", \"V3\", … does not fit a column 84 mm wide",
+        "give it fewer columns",
+    ] {
+        assert!(
+            run.stderr.contains(said),
+            "{said:?} not in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(!sb.path("dist/wide.pdf").exists() && !sb.path("dist/wide.txt").exists());
+}

@@ -38,6 +38,10 @@ pub struct Setter<'s, 'b, 'a> {
     /// The structure tree, grown in document order as blocks are set. A `RefCell`
     /// because inline content (links) is set through `&self` methods.
     pub tags: std::cell::RefCell<Tree>,
+    /// Why a table cannot be set: its columns' unbreakable words do not fit the
+    /// measure (set narrower, their letters would run into each other). A `RefCell`
+    /// like `tags`: tables are set while the setter is borrowed for their cells' type.
+    pub unfit: std::cell::RefCell<Vec<String>>,
 }
 
 /// Vertical position of the baseline inside a line of `leading` for type of `size`.
@@ -769,6 +773,12 @@ impl Setter<'_, '_, '_> {
             }
         }
         let widths = column_widths(&natural, &minimum, w);
+        // A column narrower than its words is set with them broken between letters;
+        // one narrower than a letter (1 em of the table's type, padding included) would
+        // set the letters of neighbouring cells on top of each other.
+        if widths.iter().any(|&cw| cw < size) {
+            self.unfit.borrow_mut().push(unfit_table(t, size, w));
+        }
         let rule = |y: f32, width: f32| Draw::Rule {
             x1: x,
             y1: y,
@@ -904,6 +914,30 @@ fn unbreakable(items: &[Item]) -> f32 {
         }
     }
     widest.max(run)
+}
+
+/// Why table `t` cannot be set in `room` pt when a column needs at least `letter` pt,
+/// naming it by its first header cells.
+fn unfit_table(t: &Table, letter: f32, room: f32) -> String {
+    let mut head: Vec<String> = t
+        .head
+        .iter()
+        .take(3)
+        .map(|c| format!("\"{}\"", crate::model::plain_text(c)))
+        .collect();
+    if t.head.len() > 3 {
+        head.push("…".into());
+    }
+    format!(
+        "the table of {} columns headed {} does not fit a column {:.0} mm wide: some of \
+         its columns would be narrower than a letter ({:.1} mm), and their letters would \
+         run into the next column's; give it fewer columns (split it in two, or turn it \
+         so that its rows become columns) or shorter words",
+        t.align.len(),
+        head.join(", "),
+        room / MM,
+        letter / MM
+    )
 }
 
 /// Column widths filling `room`: each column its natural width plus an equal share of

@@ -38,6 +38,7 @@ pub fn title_block(doc: &Document, house: &House, enlarged: f32) -> TitleBlock {
         figures: Vec::new(),
         image_base: 1,
         tags: std::cell::RefCell::new(super::tags::Tree::new()),
+        unfit: std::cell::RefCell::new(Vec::new()),
     };
     let tw = setter.block_width() / enlarged.max(1.0);
     let (lines, title_size) = setter.title_lines(
@@ -462,6 +463,7 @@ mod tests {
                 figures: Vec::new(),
                 image_base: 1,
                 tags: std::cell::RefCell::new(crate::render::pdf::tags::Tree::new()),
+                unfit: std::cell::RefCell::new(Vec::new()),
             };
             let (draws, _) = setter.head(&doc, (300, 300));
             let set: Vec<String> = draws

@@ -65,11 +65,19 @@ pub fn document(
         figures: Vec::new(),
         image_base: 1,
         tags: std::cell::RefCell::new(tags::Tree::new()),
+        unfit: std::cell::RefCell::new(Vec::new()),
     };
     // Layout needs only the logo's size; the logo itself is prepared after it.
     let logo_px = write::image_size(&house.logo.bytes, &doc.slug)?;
     let (head, top) = setter.head(doc, logo_px);
     let sections = setter.document(doc);
+    if let Some(message) = setter.unfit.borrow().first() {
+        return Err(Error::Render {
+            slug: doc.slug.clone(),
+            format: "pdf",
+            message: message.clone(),
+        });
+    }
     let frame = Frame {
         left: st.page.margin_left * MM,
         top: st.page.margin_top * MM,
