@@ -822,16 +822,10 @@ fn pdftotext_words(sb: &Sandbox, pdf: &[u8]) -> Vec<String> {
         doc.save_to(&mut out).expect("save");
         out
     });
-    let out = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
     // Our inserted hyphens carry ActualText U+00AD; poppler prints that soft hyphen,
     // sometimes followed by the hyphen glyph itself. Either way the word continues on
     // the next line.
-    let text = String::from_utf8_lossy(&out.stdout)
+    let text = common::pdftotext_raw(&path)
         .replace('\u{C}', "")
         .replace("\u{AD}-\n", "")
         .replace("\u{AD}\n", "");

@@ -163,13 +163,7 @@ fn build_and_check(title: &str, body: &str) -> Option<String> {
     if !common::need_tool("pdftotext") {
         return None;
     }
-    let out = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(sb.path("dist/brief.pdf"))
-        .arg("-")
-        .output()
-        .expect("run pdftotext");
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    Some(common::pdftotext_raw(&sb.path("dist/brief.pdf")))
 }
 
 /// Whether some line of `text` ends with `end` and the next starts with `start`.

@@ -87,13 +87,7 @@ fn a_list_of_twelve_items_keeps_its_numbers_apart_from_the_text() {
     sb.run(&["build", "-q"]).expect_code(0);
     sb.run(&["check"]).expect_code(0);
     if common::need_tool("pdftotext") {
-        let out = std::process::Command::new("pdftotext")
-            .args(["-raw", "-enc", "UTF-8"])
-            .arg(sb.path("dist/twelve.pdf"))
-            .arg("-")
-            .output()
-            .expect("pdftotext runs");
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = common::pdftotext_raw(&sb.path("dist/twelve.pdf"));
         for n in 10..=12 {
             assert!(
                 text.contains(&format!("{n}. Reason number {n}")),
@@ -134,13 +128,7 @@ fn a_wide_table_is_set_narrow_or_refused_never_overprinted() {
     sb.run(&["build", "-q"]).expect_code(0);
     sb.run(&["check"]).expect_code(0);
     if common::need_tool("pdftotext") {
-        let out = std::process::Command::new("pdftotext")
-            .args(["-raw", "-enc", "UTF-8"])
-            .arg(sb.path("dist/twelve.pdf"))
-            .arg("-")
-            .output()
-            .expect("pdftotext runs");
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = common::pdftotext_raw(&sb.path("dist/twelve.pdf"));
         let head = (1..=12)
             .map(|i| format!("V{i}"))
             .collect::<Vec<_>>()

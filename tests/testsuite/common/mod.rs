@@ -130,6 +130,23 @@ pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// The text of the PDF at `pdf` as `pdftotext -raw` reads it (UTF-8, content-stream
+/// order). The caller checks `need_tool("pdftotext")` first.
+pub fn pdftotext_raw(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("run pdftotext");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Whether an external tool is on PATH. In CI (env `CI` set) a missing tool is a
 /// failure, so tests that need it cannot pass by skipping.
 pub fn need_tool(name: &str) -> bool {
