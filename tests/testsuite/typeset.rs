@@ -494,3 +494,49 @@ fn the_running_head_is_cut_at_a_word_with_an_ellipsis() {
         "punctuation before the ellipsis: {head:?}"
     );
 }
+
+/// A paragraph of long tokens UAX #14 offers no break in (options, a TeX command, a
+/// mail address), shifted by a word each time so they meet the line end at many places.
+fn tokens_brief() -> String {
+    let para = "Using `--from=markdown+wikilinks_title_after_pipe` results in one form, \
+                `\\includegraphics[width=0.5\\textwidth,height=3in]{file.jpg}` in another, \
+                and mail to jgm@berkeley.example.edu reaches the author of both.";
+    let mut body = String::new();
+    for i in 0..12 {
+        body.push_str(&"Indeed ".repeat(i));
+        body.push_str(para);
+        body.push_str("\n\n");
+    }
+    common::brief(&body)
+}
+
+#[test]
+fn long_tokens_break_at_their_punctuation_and_leave_no_line_short() {
+    // Found in pandoc's manual: with no break inside such a token, the line before it
+    // was "Using" and a hole, 75 pt short of the edge.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("tokens.md");
+    std::fs::write(&src, tokens_brief()).expect("write brief");
+    let (_out, pdf) = build(&src);
+    let lines = lines(&pdf);
+    let bad = defects(&lines);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // Some line does end inside a token, and never with an inserted hyphen there.
+    let inside = lines.iter().filter(|l| {
+        let last = l.text.split(' ').next_back().unwrap_or("");
+        ["+", "_", "=", ",", "jgm", "berkeley"]
+            .iter()
+            .any(|end| last.trim_end_matches('\u{ad}').ends_with(end))
+    });
+    assert!(inside.count() > 0, "{}", breaks(&lines));
+    for l in &lines {
+        assert!(
+            !l.text.contains("wik\u{ad}") && !l.text.contains("textwidth,\u{ad}-"),
+            "{}",
+            l.text
+        );
+    }
+}

@@ -186,6 +186,45 @@ fn inside_number_range(text: &str, pos: usize) -> bool {
         && digit_after
 }
 
+/// The fewest characters a token (a run without spaces) has for [`inner_breaks`] to
+/// offer breaks inside it: "e.g.", "U.S." and "and/or" stay whole.
+const INNER_MIN: usize = 12;
+
+/// Byte offsets inside the long tokens of `text` (code, addresses, identifiers) where
+/// a line may break although UAX #14 offers nothing: after `_ = + & ? # ; , ] ) }`,
+/// before a `.` or `@` between letters (as style guides break addresses), and before
+/// a `\` or an opening bracket that follows a letter or a closing one, with at least
+/// three characters of the token on either side and never inside a number.
+/// Without them "Using --from=markdown+wikilinks_title_after_pipe" can only end its
+/// line after "Using" and a hole of the rest of the line. No hyphen is shown: the
+/// line ends in the same invisible mark as a break after a slash
+/// ([`super::marked::join_run`]), so every reader joins the token again.
+fn inner_breaks(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for token in text.split([' ', '\n', '\t']) {
+        let chars: Vec<(usize, char)> = token.char_indices().collect();
+        if chars.len() >= INNER_MIN {
+            for i in 3..chars.len() - 2 {
+                let (a, b) = (chars[i - 1].1, chars[i].1);
+                let next = chars.get(i + 1).map_or(' ', |c| c.1);
+                let after =
+                    "_=+&?#;,])}".contains(a) && (b.is_alphanumeric() || "-\\[({<'\"".contains(b));
+                let before = (".@".contains(b) && a.is_alphanumeric() && next.is_alphanumeric())
+                    || ("\\[({".contains(b) && (a.is_alphanumeric() || "])}".contains(a)));
+                // A number ("0.5", "1,234") stays whole.
+                let digits = |x: char, y: char| x.is_ascii_digit() && y.is_ascii_digit();
+                let number = (after && digits(chars[i - 2].1, b)) || (before && digits(a, next));
+                if (after || before) && !number {
+                    out.push(start + chars[i].0);
+                }
+            }
+        }
+        start += token.len() + 1;
+    }
+    out
+}
+
 /// Byte ranges of `text` that are web or mail addresses: broken after their slashes
 /// and dots as UAX #14 allows, never with an inserted hyphen, which would change them.
 fn address_ranges(text: &str) -> Vec<(usize, usize)> {
@@ -494,8 +533,17 @@ impl<'b, 'a> Shaper<'b, 'a> {
         // every word would be quadratic in a long paragraph with much inline markup.
         let mut first = 0;
         let addresses = address_ranges(&full);
-        for (pos, opp) in unicode_linebreak::linebreaks(&full) {
-            let mandatory = matches!(opp, unicode_linebreak::BreakOpportunity::Mandatory);
+        // UAX #14's opportunities, then the ones inside long tokens (`None`) where it
+        // has none; where both offer the same place, UAX #14's is kept.
+        let mut breaks: Vec<(usize, Option<unicode_linebreak::BreakOpportunity>)> =
+            unicode_linebreak::linebreaks(&full)
+                .map(|(pos, opp)| (pos, Some(opp)))
+                .collect();
+        breaks.extend(inner_breaks(&full).into_iter().map(|pos| (pos, None)));
+        breaks.sort_by_key(|b| b.0);
+        breaks.dedup_by_key(|b| b.0);
+        for (pos, opp) in breaks {
+            let mandatory = matches!(opp, Some(unicode_linebreak::BreakOpportunity::Mandatory));
             if !mandatory && pos < full.len() && inside_number_range(&full, pos) {
                 // The range stays whole: its segments are set as one word.
                 continue;
@@ -542,6 +590,8 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     width: 0.0,
                     penalty: if explicit {
                         self.rules.explicit_penalty
+                    } else if opp.is_none() {
+                        self.rules.hyphen_penalty
                     } else {
                         100.0
                     },
@@ -811,6 +861,51 @@ pub(crate) fn forced_break(items: &mut Vec<Item>) {
 mod tests {
     use super::*;
     use hypher::Lang as L;
+
+    /// The token as it would be cut at every break [`inner_breaks`] offers.
+    fn cut_at_inner_breaks(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut prev = 0;
+        for at in inner_breaks(text) {
+            out.push(&text[prev..at]);
+            prev = at;
+        }
+        out.push(&text[prev..]);
+        out
+    }
+
+    #[test]
+    fn long_tokens_break_at_their_punctuation_short_words_never() {
+        assert_eq!(
+            cut_at_inner_breaks("--from=markdown+wikilinks_title_after_pipe"),
+            [
+                "--from=",
+                "markdown+",
+                "wikilinks_",
+                "title_",
+                "after_",
+                "pipe"
+            ]
+        );
+        assert_eq!(
+            cut_at_inner_breaks("(jgm@berkeley.example.edu)."),
+            ["(jgm", "@berkeley", ".example", ".edu)."]
+        );
+        assert_eq!(
+            cut_at_inner_breaks("\\includegraphics[width=0.5\\textwidth]"),
+            ["\\includegraphics", "[width=", "0.5", "\\textwidth]"]
+        );
+        // Short tokens, numbers and prose stay whole.
+        for whole in [
+            "e.g.",
+            "U.S.-led",
+            "and/or",
+            "1,234,567,890.12",
+            "counterterrorism,",
+        ] {
+            assert_eq!(cut_at_inner_breaks(whole), [whole]);
+        }
+    }
 
     #[test]
     fn a_word_takes_the_patterns_of_its_script_or_its_letters() {
