@@ -532,11 +532,19 @@ fn long_tokens_break_at_their_punctuation_and_leave_no_line_short() {
             .any(|end| last.trim_end_matches('\u{ad}').ends_with(end))
     });
     assert!(inside.count() > 0, "{}", breaks(&lines));
+    // Code gets no inserted hyphen: a reader would take it for part of the code.
+    let code = [
+        "--from",
+        "markdown",
+        "wikilinks",
+        "\\includegraphics",
+        "[width",
+        "\\textwidth",
+    ];
     for l in &lines {
-        assert!(
-            !l.text.contains("wik\u{ad}") && !l.text.contains("textwidth,\u{ad}-"),
-            "{}",
-            l.text
-        );
+        let last = l.text.split(' ').next_back().unwrap_or("");
+        if let Some(part) = last.strip_suffix('\u{ad}') {
+            assert!(!code.iter().any(|c| c.starts_with(part)), "{}", l.text);
+        }
     }
 }

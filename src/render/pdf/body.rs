@@ -75,6 +75,7 @@ impl Setter<'_, '_, '_> {
             color: self.house.colours.text,
             link: None,
             artifact: false,
+            verbatim: false,
             rise: 0.0,
             tracking: 0.0,
             node: ROOT,
@@ -98,7 +99,14 @@ impl Setter<'_, '_, '_> {
     pub fn pieces(&self, inl: &[Inline], style: &Style, out: &mut Vec<(String, Style)>) {
         for i in inl {
             match i {
-                Inline::Text(t) | Inline::Code(t) => out.push((t.clone(), style.clone())),
+                Inline::Text(t) => out.push((t.clone(), style.clone())),
+                Inline::Code(t) => out.push((
+                    t.clone(),
+                    Style {
+                        verbatim: true,
+                        ..style.clone()
+                    },
+                )),
                 Inline::Emph(c) => {
                     let mut s = style.clone();
                     s.variant.italic = !s.variant.italic;

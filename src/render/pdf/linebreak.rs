@@ -751,6 +751,7 @@ mod tests {
                 color: Rgb(0, 0, 0),
                 link: None,
                 artifact: false,
+                verbatim: false,
                 rise: 0.0,
                 tracking: 0.0,
                 node: 0,

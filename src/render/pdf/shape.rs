@@ -33,6 +33,9 @@ pub struct Style {
     pub link: Option<String>,
     /// Furniture (note numbers, bullets): wrapped in `/Artifact` marked content.
     pub artifact: bool,
+    /// Code (a code span): never given an inserted hyphen, which a reader would take
+    /// for part of it; it still breaks at its punctuation ([`inner_breaks`]).
+    pub verbatim: bool,
     /// Baseline shift in pt (superscripts).
     pub rise: f32,
     /// Extra space after every glyph in pt (letter-spacing, written as `Tc`).
@@ -558,7 +561,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 let (a, b) = (s.max(wstart), e.min(wend));
                 if a < b {
                     let in_address = addresses.iter().any(|r| r.0 <= a && b <= r.1);
-                    let hy = hyphenate && !style.artifact && !in_address;
+                    let hy = hyphenate && !style.artifact && !style.verbatim && !in_address;
                     self.word(&full[a..b], style, hy, &mut items);
                 }
             }
