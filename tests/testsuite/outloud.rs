@@ -217,3 +217,53 @@ fn link_uris(pdf: &Path) -> Vec<String> {
     }
     uris
 }
+
+/// A paragraph dense with links, as pandoc's manual lists LaTeX packages: outloud's
+/// reading-order check lists an element's own text before its kids', so with the
+/// paragraph's plain text directly in its `P` (no `Span`s) it reported the page as
+/// painted out of order (ORD-001, 28 % of sequences "out of place").
+#[test]
+fn a_paragraph_dense_with_links_reads_in_order() {
+    if !need_tool("outloud") {
+        return;
+    }
+    let packages = [
+        "amsfonts",
+        "amsmath",
+        "lm",
+        "unicode-math",
+        "iftex",
+        "listings",
+        "fancyvrb",
+        "longtable",
+        "booktabs",
+        "multirow",
+        "graphicx",
+        "bookmark",
+        "xcolor",
+        "soul",
+        "geometry",
+        "setspace",
+        "babel",
+        "fontspec",
+        "selnolig",
+        "upquote",
+        "microtype",
+        "parskip",
+        "xurl",
+        "footnotehyper",
+    ];
+    let mut para = String::from("The following packages are needed:");
+    for (i, p) in packages.iter().enumerate() {
+        para.push_str(&format!(
+            " [{p}](https://ctan.org/pkg/{p}) (for part {i} of the output),"
+        ));
+    }
+    para.push_str(" and nothing else.\n\n");
+    let sb = Sandbox::new();
+    let src = sb.write("source/links.md", common::brief(&para.repeat(4)));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pdf = build_pdf(&src, "screen", dir.path());
+    let problems = outloud::problems(&pdf, "links");
+    assert!(problems.is_empty(), "outloud:\n{}", problems.join("\n"));
+}

@@ -95,6 +95,35 @@ impl Setter<'_, '_, '_> {
         }
     }
 
+    /// Pieces of a block's inline content, tagged as [`Self::pieces`] tags them, except
+    /// that in a block with links each stretch of the block's own text between them
+    /// becomes a `Span`. The block's kids are then all elements in reading order, so a
+    /// reader that lists an element's own content before its kids' content (outloud's
+    /// reading-order check, ORD-001) still meets the text in the order it is set, not
+    /// all the plain text first and the links after it (found on a page of pandoc's
+    /// manual dense with links: 56 of 194 marked sequences "out of place").
+    pub fn block_pieces(&self, inl: &[Inline], style: &Style, out: &mut Vec<(String, Style)>) {
+        let start = out.len();
+        self.pieces(inl, style, out);
+        let Some(pieces) = out.get_mut(start..) else {
+            return;
+        };
+        if pieces.iter().all(|(_, s)| s.node == style.node) {
+            return;
+        }
+        let mut span = None;
+        for (_, s) in pieces.iter_mut() {
+            if s.artifact {
+                continue;
+            }
+            if s.node == style.node {
+                s.node = *span.get_or_insert_with(|| self.tag(style.node, "Span"));
+            } else {
+                span = None;
+            }
+        }
+    }
+
     /// Pieces of styled text for inline content.
     pub fn pieces(&self, inl: &[Inline], style: &Style, out: &mut Vec<(String, Style)>) {
         for i in inl {
@@ -459,7 +488,7 @@ impl Setter<'_, '_, '_> {
                 }
                 let style = &Self::in_node(style, self.tag(style.node, "P"));
                 let mut p = Vec::new();
-                self.pieces(inl, style, &mut p);
+                self.block_pieces(inl, style, &mut p);
                 out.extend(self.lines(&p, w - x, x, lead, align, true));
             }
             Block::List {
@@ -694,7 +723,7 @@ impl Setter<'_, '_, '_> {
         let mut s = Self::in_node(&self.sans(size, true), self.tag(parent, role));
         s.color = self.house.colours.blue;
         let mut p = Vec::new();
-        self.pieces(content, &s, &mut p);
+        self.block_pieces(content, &s, &mut p);
         let lead = size * 1.25;
         let mut lines = self.lines(&p, w, 0.0, lead, HAlign::Left, false);
         for l in &mut lines {
@@ -824,7 +853,7 @@ impl Setter<'_, '_, '_> {
                     }
                 }
                 let mut p = Vec::new();
-                self.pieces(cell, &Self::in_node(&styles(*bold), cell_node), &mut p);
+                self.block_pieces(cell, &Self::in_node(&styles(*bold), cell_node), &mut p);
                 let lines = self.lines(&p, cw - pad, cx + pad / 2.0, lead, align, false);
                 let mut y = 0.0;
                 for l in lines {
