@@ -500,7 +500,9 @@ fn the_running_head_is_cut_at_a_word_with_an_ellipsis() {
 fn tokens_brief() -> String {
     let para = "Using `--from=markdown+wikilinks_title_after_pipe` results in one form, \
                 `\\includegraphics[width=0.5\\textwidth,height=3in]{file.jpg}` in another, \
-                and mail to jgm@berkeley.example.edu reaches the author of both.";
+                and mail to jgm@berkeley.example.edu reaches the author of both. Beamer \
+                takes `themeoptions`, `colorthemeoptions`, `fontthemeoptions`, \
+                `innerthemeoptions` and `outerthemeoptions`.";
     let mut body = String::new();
     for i in 0..12 {
         body.push_str(&"Indeed ".repeat(i));
@@ -540,6 +542,10 @@ fn long_tokens_break_at_their_punctuation_and_leave_no_line_short() {
         "\\includegraphics",
         "[width",
         "\\textwidth",
+        "colorthemeoptions",
+        "fontthemeoptions",
+        "innerthemeoptions",
+        "outerthemeoptions",
     ];
     for l in &lines {
         let last = l.text.split(' ').next_back().unwrap_or("");

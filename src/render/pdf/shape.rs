@@ -33,8 +33,9 @@ pub struct Style {
     pub link: Option<String>,
     /// Furniture (note numbers, bullets): wrapped in `/Artifact` marked content.
     pub artifact: bool,
-    /// Code (a code span): never given an inserted hyphen, which a reader would take
-    /// for part of it; it still breaks at its punctuation ([`inner_breaks`]).
+    /// Code (a code span): broken at its punctuation ([`inner_breaks`]) and where its
+    /// words would be hyphenated, but never shown with an inserted hyphen, which a
+    /// reader would take for part of it.
     pub verbatim: bool,
     /// Baseline shift in pt (superscripts).
     pub rise: f32,
@@ -561,7 +562,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 let (a, b) = (s.max(wstart), e.min(wend));
                 if a < b {
                     let in_address = addresses.iter().any(|r| r.0 <= a && b <= r.1);
-                    let hy = hyphenate && !style.artifact && !style.verbatim && !in_address;
+                    let hy = hyphenate && !style.artifact && !in_address;
                     self.word(&full[a..b], style, hy, &mut items);
                 }
             }
@@ -640,7 +641,17 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 glyphs: glyphs.clone(),
             };
             items.push(Item::Box(chunk(&part.glyphs)));
-            if let Some(h) = &part.hyphen {
+            if part.hyphen.is_some() && style.verbatim {
+                // Code breaks where its words would be hyphenated but shows no hyphen,
+                // which a reader would take for part of the code; the line ends in the
+                // invisible mark of a break after a slash (`marked::join_run`).
+                items.push(Item::Penalty {
+                    width: 0.0,
+                    penalty: part.penalty,
+                    flagged: false,
+                    hyphen: None,
+                });
+            } else if let Some(h) = &part.hyphen {
                 let hyphen = chunk(h);
                 items.push(Item::Penalty {
                     width: hyphen.width(),
