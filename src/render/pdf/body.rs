@@ -159,6 +159,15 @@ impl Setter<'_, '_, '_> {
                     s.rise = style.size * 0.33;
                     s.size = style.size * 0.65;
                     s.link = None;
+                    // A reference right after another would read as one number ("12"
+                    // for notes 1 and 2): a comma set like them parts them, as
+                    // furniture.
+                    let after_ref = out.last().is_some_and(|(t, p)| {
+                        p.artifact && p.rise > 0.0 && t.bytes().all(|b| b.is_ascii_digit())
+                    });
+                    if after_ref {
+                        out.push((",".into(), s.clone()));
+                    }
                     out.push(((n + 1).to_string(), s));
                 }
                 Inline::LineBreak => out.push(("\n".into(), style.clone())),

@@ -66,6 +66,21 @@ impl Expected {
 
     /// Whether `text` is furniture on page `page` of `pages`.
     fn allows(&self, text: &str, page: u32, pages: u32) -> bool {
+        // Note references in a row: "1,2" (the renderer sets a comma between two that
+        // touch) or "1 2" (the source has a space between them).
+        let refs: Vec<&str> = text
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if refs.len() > 1
+            && refs.iter().all(|r| {
+                r.bytes().all(|b| b.is_ascii_digit())
+                    && r.parse::<u64>()
+                        .is_ok_and(|n| (1..=self.numbers).contains(&n))
+            })
+        {
+            return true;
+        }
         let t = norm(text);
         if t == self.title || t == self.tail || t == self.organisation || t == "\u{2022}" {
             return true;
@@ -138,10 +153,23 @@ mod tests {
             "3.",
             "4",
             "7",
+            "1,2",
+            "1 2",
+            "2,3,4",
         ] {
             assert!(e.allows(ok, 7, 9), "{ok}");
         }
-        for bad in ["We pay $1M", "7", "5.", "Tajikistan", "Chinese\u{2026}"] {
+        for bad in [
+            "We pay $1M",
+            "7",
+            "5.",
+            "Tajikistan",
+            "Chinese\u{2026}",
+            "12",
+            "1,5",
+            "0,1",
+            "1,a",
+        ] {
             assert!(!e.allows(bad, 8, 9), "{bad}");
         }
     }

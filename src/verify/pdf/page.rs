@@ -822,6 +822,11 @@ impl<'a> Page<'a> {
             self.words.text(&self.text);
         }
         if !visible {
+            // A space of the content between two artifacts keeps them apart: note
+            // references "1 2" are two numbers, not note 12.
+            if let Some(p) = &mut self.piece {
+                p.text.push(' ');
+            }
             return;
         }
         self.end_piece();
