@@ -115,12 +115,15 @@ fn without_note_refs(token: &str) -> Option<String> {
 /// keeps its reading without it. A note reference at its end is furniture, as ever,
 /// and returned.
 fn glue(rest: &str, place: &Place, out: &mut Vec<Found>) -> Option<Found> {
-    let (word, note) = match split_note_ref(rest) {
-        Some((word, note)) => (word, note),
-        None => (rest, ""),
+    // The references may stand before the punctuation that ends the word
+    // (`<https://…>[1].`, from the source's `[text](…)[^n].`).
+    let (word, note) = match (split_note_ref(rest), without_note_refs(rest)) {
+        (Some((word, note)), _) => (word.to_owned(), note),
+        (None, Some(word)) => (word, rest),
+        (None, None) => (rest.to_owned(), ""),
     };
     if !word.is_empty() {
-        let word = crate::content::normalize(word);
+        let word = crate::content::normalize(&word);
         match out.iter_mut().rev().find(|f| !f.optional) {
             Some(prev) => {
                 // The other reading of the word (with its figure bracket, say) goes on
@@ -173,9 +176,11 @@ fn figures(lines: &[&str]) -> Vec<(bool, bool)> {
             .find(|&i| lines[i].trim().is_empty())
             .unwrap_or(lines.len());
         if end > start {
-            let first = lines[start].trim_start();
+            // A block that opens with a note reference (`[1][]`, from `[^1][]`) is not a
+            // figure, whatever follows the reference.
+            let head = lines[start].split_whitespace().next().unwrap_or("");
             let opens =
-                first.starts_with('[') && !first.split_whitespace().next().is_some_and(is_note_ref);
+                head.starts_with('[') && !head.find(']').is_some_and(|c| is_note_ref(&head[..=c]));
             let closes = lines[end - 1].trim_end().ends_with(']');
             if opens && closes {
                 out[start].0 = true;
@@ -292,6 +297,21 @@ mod tests {
                 ("[1]", true)
             ]
         );
+        // A reference before the punctuation after a link target is furniture too.
+        let f = extract("My cmark <https://x.org/a>[1].\n");
+        let words: Vec<(&str, bool)> = f.iter().map(|w| (w.text.as_str(), w.optional)).collect();
+        assert_eq!(
+            words,
+            [
+                ("My", false),
+                ("cmark.", false),
+                ("<https://x.org/a>", true),
+                ("[1].", true)
+            ]
+        );
+        // A block that opens with a note reference is not a figure (`[^1][]`).
+        let f = extract("x\n\n[1][]\n");
+        assert_eq!(f[1].text, "[]");
         // A block in brackets is a figure or a paragraph in brackets: both readings.
         let f = extract("x\n\n[[[foo]]]\n");
         assert_eq!(f[1].text, "[[foo]]");

@@ -412,3 +412,18 @@ fn long_tokens_broken_at_their_punctuation_check() {
         assert!(whole < 24, "no token breaks inside:\n{text}");
     }
 }
+
+#[test]
+fn note_references_in_a_row_and_after_links_check() {
+    // From pulldown-cmark's footnote tests, each of which `check` refused on our own
+    // editions: references that touch (`[^a][^b]`) were set as "12" in the PDF, one
+    // number to a reader; with a space between, the checker joined them into "12";
+    // the text edition's `<…>[1].` after a link kept the reference in the word; and
+    // `[^a][]` was read as a figure in brackets.
+    let body = "Lorem ipsum.[^a][^b] Footnotes [^a] [^b] here. See \
+                [the site](https://example.org/x)[^a].\n\n[^a][]\n\n[^a]: Foo\n\n[^b]: Bar\n";
+    let text = build_and_check("Notes in a row", body);
+    if let Some(text) = text {
+        assert!(text.contains("ipsum.1,2"), "{text}");
+    }
+}
