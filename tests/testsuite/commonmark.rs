@@ -427,3 +427,57 @@ fn note_references_in_a_row_and_after_links_check() {
         assert!(text.contains("ipsum.1,2"), "{text}");
     }
 }
+
+/// One input of pulldown-cmark's own test suite (`tests/fixtures/pulldown-cmark/`).
+#[derive(serde::Deserialize)]
+struct SuiteCase {
+    name: String,
+    markdown: String,
+}
+
+#[test]
+fn every_pulldown_cmark_suite_case_is_refused_with_a_place_or_checks() {
+    // The inputs pulldown-cmark tests itself with (footnotes, tables, smart punctuation,
+    // its regressions), through the real binary: one folder of briefs, one `build`, one
+    // `check`, so the furniture and profile checks that only `check` runs are judged
+    // too. Eleven of them once made `check` cry wolf on our own editions.
+    let path = common::root().join("tests/fixtures/pulldown-cmark/suite.json");
+    let cases: Vec<SuiteCase> =
+        serde_json::from_slice(&std::fs::read(&path).expect("read suite.json")).expect("json");
+    assert_eq!(
+        cases.len(),
+        502,
+        "the vendored suite is pulldown-cmark 0.13.6's"
+    );
+    let _alone = common::one_at_a_time();
+    let sb = common::Sandbox::new();
+    for c in &cases {
+        sb.write(&format!("source/{}.md", c.name), brief(&c.markdown));
+    }
+    let build = sb.run(&["build"]);
+    let mut built = 0;
+    let mut unlocated = Vec::new();
+    for c in &cases {
+        if sb.path(&format!("dist/{}.pdf", c.name)).exists() {
+            built += 1;
+        } else if !build.stderr.contains(&format!("--> source/{}.md:", c.name)) {
+            unlocated.push(c.name.as_str());
+        }
+    }
+    assert!(
+        unlocated.is_empty(),
+        "refused without a place: {unlocated:?}\n{}",
+        build.stderr
+    );
+    let check = sb.run(&["check", "-q"]);
+    assert_eq!(
+        check.code, 0,
+        "check cries wolf on our own editions:\n{}{}",
+        check.stdout, check.stderr
+    );
+    println!(
+        "pulldown-cmark suite: {built} built and checked, {} refused",
+        cases.len() - built
+    );
+    assert!(built > 250, "only {built} of the cases build");
+}
