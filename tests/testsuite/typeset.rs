@@ -398,9 +398,14 @@ fn words_brief() -> String {
                 2013\u{2013}2018 shaped the geoeconomic debate in Kazakhstan, where \
                 Russian investment grew between 1990\u{2013}2000 and 2016\u{2013}2024 \
                 alongside geoeconomic planning.";
+    shifted(para)
+}
+
+/// A brief of `para` twelve times, each shifted by a word more, so its words fall at
+/// many places of a line.
+fn shifted(para: &str) -> String {
     let mut body = String::new();
     for i in 0..12 {
-        // Shift each paragraph by a word so the words fall at many places of a line.
         body.push_str(&"Indeed ".repeat(i));
         body.push_str(para);
         body.push_str("\n\n");
@@ -408,18 +413,24 @@ fn words_brief() -> String {
     common::brief(&body)
 }
 
+/// The lines of `brief`'s PDF (built as `name`), which must break no rule.
+fn lines_without_defects(name: &str, brief: &str) -> Vec<Line> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join(format!("{name}.md"));
+    std::fs::write(&src, brief).expect("write brief");
+    let (_out, pdf) = build(&src);
+    let lines = lines(&pdf);
+    let bad = defects(&lines);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    lines
+}
+
 #[test]
 fn exceptions_names_and_ranges_break_only_where_allowed() {
     if !common::need_tool("pdftotext") {
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("words.md");
-    std::fs::write(&src, words_brief()).expect("write brief");
-    let (_out, pdf) = build(&src);
-    let lines = lines(&pdf);
-    let bad = defects(&lines);
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    let lines = lines_without_defects("words", &words_brief());
     // The exception list allows Ka-zakh-stan, geo-eco-nom-ic and Rus-sian only.
     let allowed = [
         "Ka\u{ad}",
@@ -503,13 +514,7 @@ fn tokens_brief() -> String {
                 and mail to jgm@berkeley.example.edu reaches the author of both. Beamer \
                 takes `themeoptions`, `colorthemeoptions`, `fontthemeoptions`, \
                 `innerthemeoptions` and `outerthemeoptions`.";
-    let mut body = String::new();
-    for i in 0..12 {
-        body.push_str(&"Indeed ".repeat(i));
-        body.push_str(para);
-        body.push_str("\n\n");
-    }
-    common::brief(&body)
+    shifted(para)
 }
 
 #[test]
@@ -519,13 +524,7 @@ fn long_tokens_break_at_their_punctuation_and_leave_no_line_short() {
     if !common::need_tool("pdftotext") {
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("tokens.md");
-    std::fs::write(&src, tokens_brief()).expect("write brief");
-    let (_out, pdf) = build(&src);
-    let lines = lines(&pdf);
-    let bad = defects(&lines);
-    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    let lines = lines_without_defects("tokens", &tokens_brief());
     // Some line does end inside a token, and never with an inserted hyphen there.
     let inside = lines.iter().filter(|l| {
         let last = l.text.split(' ').next_back().unwrap_or("");
