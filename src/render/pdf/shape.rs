@@ -205,8 +205,7 @@ const INNER_MIN: usize = 12;
 /// ([`super::marked::join_run`]), so every reader joins the token again.
 fn inner_breaks(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut start = 0;
-    for token in text.split([' ', '\n', '\t']) {
+    for (start, token) in tokens(text) {
         let chars: Vec<(usize, char)> = token.char_indices().collect();
         if chars.len() >= INNER_MIN {
             for i in 3..chars.len() - 2 {
@@ -224,7 +223,6 @@ fn inner_breaks(text: &str) -> Vec<usize> {
                 }
             }
         }
-        start += token.len() + 1;
     }
     out
 }
@@ -232,17 +230,22 @@ fn inner_breaks(text: &str) -> Vec<usize> {
 /// Byte ranges of `text` that are web or mail addresses: broken after their slashes
 /// and dots as UAX #14 allows, never with an inserted hyphen, which would change them.
 fn address_ranges(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for word in text.split([' ', '\n', '\t']) {
-        let end = start + word.len();
-        let w = word.trim_start_matches(['(', '<', '[', '"', '\u{201C}']);
-        if w.contains("://") || w.starts_with("www.") || (w.contains('@') && w.contains('.')) {
-            out.push((start, end));
-        }
-        start = end + 1;
-    }
-    out
+    tokens(text)
+        .filter(|(_, word)| {
+            let w = word.trim_start_matches(['(', '<', '[', '"', '\u{201C}']);
+            w.contains("://") || w.starts_with("www.") || (w.contains('@') && w.contains('.'))
+        })
+        .map(|(start, word)| (start, start + word.len()))
+        .collect()
+}
+
+/// The runs of `text` between spaces, tabs and line breaks, each with its byte offset.
+fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split([' ', '\n', '\t']).scan(0, |start, token| {
+        let at = *start;
+        *start += token.len() + 1;
+        Some((at, token))
+    })
 }
 
 impl Item {
