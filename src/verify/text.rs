@@ -124,6 +124,15 @@ fn glue(rest: &str, place: &Place, out: &mut Vec<Found>) -> Option<Found> {
     };
     if !word.is_empty() {
         let word = crate::content::normalize(&word);
+        // A note number standing alone just before the target may be the content's own
+        // word, the end of the link text (`[statement [1]](…):` is written `statement
+        // [1] <…>:`): read that way, the glue continues it.
+        if let Some(last) = out
+            .last_mut()
+            .filter(|f| f.optional && is_note_ref(&f.text))
+        {
+            last.raw = Some(format!("{}{word}", last.text));
+        }
         match out.iter_mut().rev().find(|f| !f.optional) {
             Some(prev) => {
                 // The other reading of the word (with its figure bracket, say) goes on
@@ -309,6 +318,11 @@ mod tests {
                 ("[1].", true)
             ]
         );
+        // A link text that ends in what looks like a note number: the glue after the
+        // target continues the number read as a word, and the word before otherwise.
+        let f = extract("vision statement [1]\n<https://x.org/a>: An overview\n");
+        assert!(f[1].is("statement") && f[1].is("statement:"));
+        assert!(f[2].optional && f[2].is("[1]") && f[2].is("[1]:"));
         // A block that opens with a note reference is not a figure (`[^1][]`).
         let f = extract("x\n\n[1][]\n");
         assert_eq!(f[1].text, "[]");

@@ -428,6 +428,25 @@ fn note_references_in_a_row_and_after_links_check() {
     }
 }
 
+#[test]
+fn link_text_ending_in_a_bracketed_number_checks() {
+    // From 18F's product guides (tests/sweep.sh): a list of links whose texts end in
+    // "[1]", "[2]", each followed by a colon. The text edition writes "statement [1]
+    // <…>:", and check read the "[1]" as a note reference and glued the colon onto
+    // "statement", crying wolf on our own text edition in every such brief.
+    let body = "## Resources\n\n\
+                - [What is a vision statement [1]](https://example.org/a): An overview.\n\
+                - [What is a vision statement [2]](https://example.org/b): A template.\n\
+                - How to craft a roadmap [3]: A workshop.\n";
+    let text = build_and_check("Bracketed numbers in link texts", body);
+    if let Some(text) = text {
+        assert!(
+            ["[1]", "[2]", "[3]"].iter().all(|n| text.contains(n)),
+            "{text}"
+        );
+    }
+}
+
 /// One input of pulldown-cmark's own test suite (`tests/fixtures/pulldown-cmark/`).
 #[derive(serde::Deserialize)]
 struct SuiteCase {
