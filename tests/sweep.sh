@@ -11,7 +11,10 @@
 # Usage: tests/sweep.sh [-n MAX] DIR...    (default MAX 400; needs python3)
 # Stop 23 ran it on 339 crate READMEs and 278 npm READMEs: 585 built and all passed
 # check, after the fix it found (a quote ending in a link target lost its `>` in the
-# text edition).
+# text edition). Stop 25 ran it on 670 files of 18F's guides, the Rust book's chapters
+# and pandoc's tests: 368 built, and 7 failed check (a link text ending in "[1]" before
+# a colon), since fixed; all 368 also passed check as the print edition, 25 of their
+# EPUBs epubcheck and 40 of their PDFs outloud with no finding.
 set -euo pipefail
 max=400
 if [ "${1:-}" = "-n" ]; then max="$2"; shift 2; fi
