@@ -553,3 +553,52 @@ fn long_tokens_break_at_their_punctuation_and_leave_no_line_short() {
         }
     }
 }
+
+/// Paths and identifiers in running text (from 18F's guides and the Rust book, run
+/// through `tests/sweep.sh`).
+const TECHNICAL: [&str; 5] = [
+    "/methods/discover/stakeholder-interviews/",
+    "src/templates/interview/questions.md",
+    "sticky_sidenav_navigation",
+    "read_username_from_file",
+    "#introduction-to-vendor-management",
+];
+
+#[test]
+fn paths_and_identifiers_break_with_no_hyphen_shown() {
+    // "/methods/dis-cover/" reads as another path: a path or an identifier breaks after
+    // its slashes and underscores, or where its words would be hyphenated with no
+    // hyphen shown, as code does.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let para = format!(
+        "The guide lives at {} and its template at {}; the layout sets {} and the \
+         example calls {} before the anchor {} is followed by every reader.",
+        TECHNICAL[0], TECHNICAL[1], TECHNICAL[2], TECHNICAL[3], TECHNICAL[4]
+    );
+    let lines = lines_without_defects("technical", &shifted(&para));
+    let mut inside = 0;
+    for l in &lines {
+        let last = l.text.split(' ').next_back().unwrap_or("");
+        let part = last.trim_end_matches('\u{ad}');
+        let cut = TECHNICAL
+            .iter()
+            .any(|t| t.len() > part.len() && t.starts_with(part) && !part.is_empty());
+        if cut {
+            inside += 1;
+        }
+        if l.hyphenated() {
+            assert!(
+                !part.contains(['/', '_', '#']),
+                "a hyphen inserted into a path or identifier:\n{}",
+                breaks(&lines)
+            );
+        }
+    }
+    assert!(
+        inside > 0,
+        "no line ends inside a path:\n{}",
+        breaks(&lines)
+    );
+}

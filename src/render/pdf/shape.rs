@@ -227,16 +227,54 @@ fn inner_breaks(text: &str) -> Vec<usize> {
     out
 }
 
-/// Byte ranges of `text` that are web or mail addresses: broken after their slashes
-/// and dots as UAX #14 allows, never with an inserted hyphen, which would change them.
-fn address_ranges(text: &str) -> Vec<(usize, usize)> {
+/// What a token between spaces is, for breaking it between its letters.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Token {
+    /// A web or mail address (`https://…`, `www.…`, `a@b.org`): broken after its
+    /// slashes and dots as UAX #14 allows and at its punctuation ([`inner_breaks`]),
+    /// never between letters, where a break would change the address.
+    Address,
+    /// A path (`/methods/discover/`, `src/garden/vegetables.rs`: one that starts with a
+    /// slash or holds two) or an identifier (`sticky_sidenav`, `#principle-3`): broken
+    /// where its words would be hyphenated, as code is, with no hyphen shown, which a
+    /// reader would take for part of it ("/methods/dis-cover/").
+    Technical,
+}
+
+/// Byte ranges of `text` that are addresses, paths or identifiers ([`Token`]). A word
+/// pair such as "economic/political" has one slash and stays prose, hyphenated as ever.
+fn technical_ranges(text: &str) -> Vec<(usize, usize, Token)> {
     tokens(text)
-        .filter(|(_, word)| {
-            let w = word.trim_start_matches(['(', '<', '[', '"', '\u{201C}']);
-            w.contains("://") || w.starts_with("www.") || (w.contains('@') && w.contains('.'))
+        .filter_map(|(start, word)| {
+            let w = word.trim_start_matches(['(', '<', '[', '"', '\'', '\u{201C}', '\u{2018}']);
+            let kind = if w.contains("://")
+                || w.starts_with("www.")
+                || (w.contains('@') && w.contains('.'))
+            {
+                Token::Address
+            } else if w.starts_with(['/', '#', '\\'])
+                || w.matches('/').count() >= 2
+                || w.contains('_')
+            {
+                Token::Technical
+            } else {
+                return None;
+            };
+            Some((start, start + word.len(), kind))
         })
-        .map(|(start, word)| (start, start + word.len()))
         .collect()
+}
+
+/// How a word may be broken between its letters.
+#[derive(Clone, Copy, PartialEq)]
+enum Hyphens {
+    /// Not at all.
+    None,
+    /// At its hyphenation points, with a hyphen shown.
+    Shown,
+    /// At its hyphenation points with no hyphen shown: the line ends in the invisible
+    /// mark of a break after a slash (`marked::join_run`).
+    Hidden,
 }
 
 /// The runs of `text` between spaces, tabs and line breaks, each with its byte offset.
@@ -539,7 +577,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
         // order, so the spans a word meets start here: looking through all of them for
         // every word would be quadratic in a long paragraph with much inline markup.
         let mut first = 0;
-        let addresses = address_ranges(&full);
+        let technical = technical_ranges(&full);
         // UAX #14's opportunities, then the ones inside long tokens (`None`) where it
         // has none; where both offer the same place, UAX #14's is kept.
         let mut breaks: Vec<(usize, Option<unicode_linebreak::BreakOpportunity>)> =
@@ -564,9 +602,15 @@ impl<'b, 'a> Shaper<'b, 'a> {
             for &(s, e, style) in spans[first..].iter().take_while(|sp| sp.0 < wend) {
                 let (a, b) = (s.max(wstart), e.min(wend));
                 if a < b {
-                    let in_address = addresses.iter().any(|r| r.0 <= a && b <= r.1);
-                    let hy = hyphenate && !style.artifact && !in_address;
-                    self.word(&full[a..b], style, hy, &mut items);
+                    let kind = technical.iter().find(|r| r.0 <= a && b <= r.1).map(|r| r.2);
+                    let hyphens = if !hyphenate || style.artifact || kind == Some(Token::Address) {
+                        Hyphens::None
+                    } else if style.verbatim || kind == Some(Token::Technical) {
+                        Hyphens::Hidden
+                    } else {
+                        Hyphens::Shown
+                    };
+                    self.word(&full[a..b], style, hyphens, &mut items);
                 }
             }
             let at_end = pos >= full.len();
@@ -623,7 +667,8 @@ impl<'b, 'a> Shaper<'b, 'a> {
     }
 
     /// Boxes (and hyphenation penalties) of one word fragment in one style.
-    fn word(&self, text: &str, style: &Style, hyphenate: bool, items: &mut Vec<Item>) {
+    fn word(&self, text: &str, style: &Style, hyphens: Hyphens, items: &mut Vec<Item>) {
+        let hyphenate = hyphens != Hyphens::None;
         let key = (
             style.variant,
             style.size.to_bits(),
@@ -644,10 +689,11 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 glyphs: glyphs.clone(),
             };
             items.push(Item::Box(chunk(&part.glyphs)));
-            if part.hyphen.is_some() && style.verbatim {
-                // Code breaks where its words would be hyphenated but shows no hyphen,
-                // which a reader would take for part of the code; the line ends in the
-                // invisible mark of a break after a slash (`marked::join_run`).
+            if part.hyphen.is_some() && hyphens == Hyphens::Hidden {
+                // Code, paths and identifiers break where their words would be
+                // hyphenated but show no hyphen, which a reader would take for part of
+                // them; the line ends in the invisible mark of a break after a slash
+                // (`marked::join_run`).
                 items.push(Item::Penalty {
                     width: 0.0,
                     penalty: part.penalty,
@@ -889,6 +935,33 @@ mod tests {
         }
         out.push(&text[prev..]);
         out
+    }
+
+    #[test]
+    fn addresses_paths_and_identifiers_are_told_from_prose() {
+        let kinds = |t: &'static str| -> Vec<(&'static str, Token)> {
+            technical_ranges(t)
+                .into_iter()
+                .map(|(a, b, k)| (&t[a..b], k))
+                .collect()
+        };
+        assert_eq!(
+            kinds("see https://x.org/a, www.y.org and a@b.org on economic/political ties"),
+            [
+                ("https://x.org/a,", Token::Address),
+                ("www.y.org", Token::Address),
+                ("a@b.org", Token::Address)
+            ]
+        );
+        assert_eq!(
+            kinds("(\u{201C}/methods/discover/\u{201D} src/garden/mod.rs read_line #anchor and/or"),
+            [
+                ("(\u{201C}/methods/discover/\u{201D}", Token::Technical),
+                ("src/garden/mod.rs", Token::Technical),
+                ("read_line", Token::Technical),
+                ("#anchor", Token::Technical)
+            ]
+        );
     }
 
     #[test]
