@@ -405,12 +405,15 @@ fn end_at(items: &[Item], b: usize, params: &Params) -> End {
 /// 1 both stretch alike; past it the letters stay at their limit and the glue alone
 /// goes on, so a ratio above 1 is the glue's. Without letter-spacing this is TeX's
 /// ratio. `clamp` bounds it as a set line has it (shrink to -1, nothing to stretch 0).
+/// A line with no glue to stretch (one token that spaces cannot widen) that falls
+/// short of the edge is `INF` plus the points it falls short by, for
+/// [`Pass::demerits`] to tell a nearly full one from a nearly empty one.
 fn fit(l: f32, room: f32, st: f32, sh: f32, lst: f32, lsh: f32, clamp: bool) -> f32 {
     if l < room {
         let need = room - l;
         let all = st + lst;
         if all <= 0.0 {
-            return if clamp { 0.0 } else { INF };
+            return if clamp { 0.0 } else { INF + need };
         }
         let r = if need <= all || lst == 0.0 {
             need / all
@@ -419,7 +422,7 @@ fn fit(l: f32, room: f32, st: f32, sh: f32, lst: f32, lsh: f32, clamp: bool) -> 
         } else if clamp {
             1.0
         } else {
-            INF
+            INF + (need - all)
         };
         if clamp {
             r.min(INF)
@@ -676,6 +679,15 @@ impl Pass<'_> {
         if class.abs_diff(an.fitness) > 1 {
             d += params.adj_demerits;
         }
+        // Lines with nothing to stretch all have the worst badness; the further one
+        // falls short of the edge, the worse. Without this the last pass took a break
+        // after "“/" 44 pt short over one inside the path that followed, 1 pt short
+        // (an 18F guide through tests/sweep.sh). The weight, 1e4 per square point,
+        // tells such breaks apart and trades a 44 pt hole for another line set no
+        // looser than ratio 3.5 (1e4 · 44² ≈ (100 · 3.5³)²), not for one torn apart.
+        if ratio > INF {
+            d += 1e4 * f64::from(ratio - INF).powi(2);
+        }
         // In the last pass a line that runs past the edge costs more than any
         // line left loose (a loose line costs at most 1e16): so a word wider than
         // its line is cut where it may be ([`split_wide`]) rather than set overfull.
@@ -790,6 +802,26 @@ mod tests {
         }
         crate::render::pdf::shape::forced_break(&mut items);
         items
+    }
+
+    /// A token that spaces cannot widen, broken where it may (after a slash, say):
+    /// neither line can be justified, and the fuller first line is the better.
+    #[test]
+    fn of_two_lines_with_nothing_to_stretch_the_fuller_is_taken() {
+        let at = |penalty| Item::Penalty {
+            width: 0.0,
+            penalty,
+            flagged: false,
+            hyphen: None,
+        };
+        let mut items = vec![word(10.0), at(100.0), word(80.0), at(100.0), word(15.0)];
+        crate::render::pdf::shape::forced_break(&mut items);
+        let lines = break_lines(&items, 100.0);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            lines[0].end, 3,
+            "the first line ends 10 pt short, not 90 pt"
+        );
     }
 
     /// Text set on one line is broken where it forces a break and nowhere else, as
