@@ -256,11 +256,19 @@ mod tests {
 
     use super::*;
 
+    /// Each found word's text and whether it is a furniture candidate.
+    fn text_and_optional(found: &[Found]) -> Vec<(&str, bool)> {
+        found
+            .iter()
+            .map(|w| (w.text.as_str(), w.optional))
+            .collect()
+    }
+
     #[test]
     fn skips_rules_and_marks_furniture() {
         let f =
             extract("Title\n=====\n- item[2] <https://x.org>\n> 3. quoted\n\n[Figure 1. A\ncap]\n");
-        let words: Vec<(&str, bool)> = f.iter().map(|w| (w.text.as_str(), w.optional)).collect();
+        let words = text_and_optional(&f);
         assert_eq!(
             words,
             vec![
@@ -293,7 +301,7 @@ mod tests {
     fn glued_text_and_brackets_read_both_ways() {
         // Letters and a closing quote glued after a link target continue the word.
         let f = extract("a link <https://x.org/a>s and \u{201C}b <https://y.org>\u{201D}[1]\n");
-        let words: Vec<(&str, bool)> = f.iter().map(|w| (w.text.as_str(), w.optional)).collect();
+        let words = text_and_optional(&f);
         assert_eq!(
             words,
             [
@@ -308,7 +316,7 @@ mod tests {
         );
         // A reference before the punctuation after a link target is furniture too.
         let f = extract("My cmark <https://x.org/a>[1].\n");
-        let words: Vec<(&str, bool)> = f.iter().map(|w| (w.text.as_str(), w.optional)).collect();
+        let words = text_and_optional(&f);
         assert_eq!(
             words,
             [
