@@ -60,15 +60,12 @@ pub fn extract(text: &str) -> Vec<Found> {
 fn token(token: &str, marker: bool, place: &Place, out: &mut Vec<Found>) {
     if let Some((target, rest)) = link_target(token) {
         let mut t = found(target, place, true);
-        let note = if rest.is_empty() {
-            None
-        } else {
+        if !rest.is_empty() {
             // Or the whole token is a word of the content that looks like a target.
             t.raw = Some(crate::content::normalize(token));
-            glue(rest, place, out)
-        };
+            glue(rest, place, out);
+        }
         out.push(t);
-        out.extend(note);
         return;
     }
     // A note reference glued to a word: `word[3]`, `word.[3]`, or before the
@@ -112,41 +109,55 @@ fn without_note_refs(token: &str) -> Option<String> {
 }
 
 /// Text glued after a link target: it continues the word before the target, which
-/// keeps its reading without it. A note reference at its end is furniture, as ever,
-/// and returned.
-fn glue(rest: &str, place: &Place, out: &mut Vec<Found>) -> Option<Found> {
+/// keeps its reading without it. Note references in it are read both ways: as notes
+/// (furniture: the word's text goes on without them) and as the content's own text
+/// (the word's other reading goes on with them). The second is the next link's text
+/// when links follow each other, `requested[[3]](…)[[4]](…).` being written
+/// `requested[3] <…>[4] <…>.`; the first, a note after a link, `[text](…)[^1].`.
+fn glue(rest: &str, place: &Place, out: &mut Vec<Found>) {
     // The references may stand before the punctuation that ends the word
     // (`<https://…>[1].`, from the source's `[text](…)[^n].`).
-    let (word, note) = match (split_note_ref(rest), without_note_refs(rest)) {
-        (Some((word, note)), _) => (word.to_owned(), note),
-        (None, Some(word)) => (word, rest),
-        (None, None) => (rest.to_owned(), ""),
+    let word = match (split_note_ref(rest), without_note_refs(rest)) {
+        (Some((word, _)), _) => word.to_owned(),
+        (None, Some(word)) => word,
+        (None, None) => rest.to_owned(),
     };
-    if !word.is_empty() {
-        let word = crate::content::normalize(&word);
-        // A note number standing alone just before the target may be the content's own
-        // word, the end of the link text (`[statement [1]](…):` is written `statement
-        // [1] <…>:`): read that way, the glue continues it.
-        if let Some(last) = out
-            .last_mut()
-            .filter(|f| f.optional && is_note_ref(&f.text))
-        {
-            last.raw = Some(format!("{}{word}", last.text));
-        }
-        match out.iter_mut().rev().find(|f| !f.optional) {
-            Some(prev) => {
-                // The other reading of the word (with its figure bracket, say) goes on
-                // with the glue too; a word with one reading gains the one without it.
-                match &mut prev.raw {
-                    Some(raw) => raw.push_str(&word),
-                    None => prev.raw = Some(prev.text.clone()),
-                }
-                prev.text.push_str(&word);
-            }
-            None => out.push(found(&word, place, false)),
-        }
+    let word = crate::content::normalize(&word);
+    let written = crate::content::normalize(rest);
+    // A note number standing alone just before the target may be the content's own
+    // word, the end of the link text (`[statement [1]](…):` is written `statement
+    // [1] <…>:`): read that way the glue continues the number, and the word before
+    // the number keeps its reading without the glue.
+    let number = out
+        .last_mut()
+        .filter(|f| f.optional && is_note_ref(&f.text));
+    let number_takes_it = number.is_some();
+    if let Some(number) = number {
+        number.raw = Some(format!("{}{written}", number.text));
     }
-    (!note.is_empty()).then(|| found(note, place, true))
+    // What the word's other reading gains: nothing when the number took the glue; the
+    // glue as written when it holds references; else the glue, except for a word with
+    // one reading, which gains the reading without it (the target and its glue may be
+    // a word of the content that looks like a target, `<…::a>::…`).
+    let refs = !number_takes_it && written != word;
+    match out.iter_mut().rev().find(|f| !f.optional) {
+        Some(prev) => {
+            match &mut prev.raw {
+                Some(raw) if refs => raw.push_str(&written),
+                Some(raw) if !number_takes_it => raw.push_str(&word),
+                Some(_) => {}
+                None if refs => prev.raw = Some(format!("{}{written}", prev.text)),
+                None => prev.raw = Some(prev.text.clone()),
+            }
+            prev.text.push_str(&word);
+        }
+        None if !word.is_empty() => {
+            let mut f = found(&word, place, false);
+            f.raw = Some(written);
+            out.push(f);
+        }
+        None => {}
+    }
 }
 
 /// The first or last token of a figure block (or both), its bracket taken off.
@@ -311,10 +322,11 @@ mod tests {
                 ("and", false),
                 ("\u{201C}b\u{201D}", false),
                 ("<https://y.org>", true),
-                ("[1]", true)
             ]
         );
-        // A reference before the punctuation after a link target is furniture too.
+        // The reference glued after the target: a note, or the content's own text.
+        assert!(f[4].is("\u{201C}b\u{201D}[1]"));
+        // A reference before the punctuation after a link target, read both ways too.
         let f = extract("My cmark <https://x.org/a>[1].\n");
         let words = text_and_optional(&f);
         assert_eq!(
@@ -322,10 +334,26 @@ mod tests {
             [
                 ("My", false),
                 ("cmark.", false),
-                ("<https://x.org/a>", true),
-                ("[1].", true)
+                ("<https://x.org/a>", true)
             ]
         );
+        assert!(f[1].is("cmark[1]."));
+        // Links whose texts are numbers, one after another (rust-lang/rfcs 2169:
+        // `requested[[3]](…)[[4]](…)[[5]](…).`): one word, read with the numbers.
+        let f = extract("requested[3] <https://a.org>[4] <https://b.org>[5]\n<https://c.org>.\n");
+        assert!(f[0].is("requested.") && f[0].is("requested[3][4][5]."));
+        // Numbers standing alone before their targets (rust-lang/rfcs 3180 and 3559:
+        // `linking (staticlib) [[1]](…), [[2]](…), Android`, `bugs ([[1]](…), [[2]](…)),`):
+        // each takes the glue after its target, and the word before keeps its own.
+        let f = extract("(staticlib) [1]\n<https://a.org>,\n[2] <https://b.org>, Android\n");
+        assert!(f[0].is("(staticlib)") && f[1].is("[1],") && f[3].is("[2],"));
+        let f = extract("bugs ([1]\n<https://a.org>, [2]\n<https://b.org>), and\n");
+        assert!(f[1].is("([1],") && f[3].is("[2]),"));
+        // A target with plain glue may be one word of the content that looks like one
+        // (rust-lang/rfcs 0048, its code taken out: `rewritten to <…::a>::….`).
+        let f = extract("rewritten to <\u{2026}::a>::\u{2026}.\n");
+        assert!(f[1].is("to") && f[1].is("to::\u{2026}."));
+        assert!(f[2].is("<\u{2026}::a>::\u{2026}."));
         // A link text that ends in what looks like a note number: the glue after the
         // target continues the number read as a word, and the word before otherwise.
         let f = extract("vision statement [1]\n<https://x.org/a>: An overview\n");

@@ -447,6 +447,30 @@ fn link_text_ending_in_a_bracketed_number_checks() {
     }
 }
 
+#[test]
+fn links_whose_texts_are_numbers_check() {
+    // From rust-lang/rfcs (tests/sweep.sh): citations written as links whose texts are
+    // bracketed numbers, one after another and glued to a word (RFC 2169), and alone
+    // between words and commas (RFCs 3180 and 3559). The text edition writes
+    // "requested[3] <…>[4] <…>." and "(staticlib) [1] <…>, [2] <…>,"; check read every
+    // number as a note reference and glued what followed onto the word before it.
+    let body = "Access to a modulo operation has often been requested\
+                [[3]](https://example.org/3)[[4]](https://example.org/4)[[5]](https://example.org/5).\n\n\
+                iOS requires static linking (staticlib) [[1]](https://example.org/1), \
+                [[2]](https://example.org/2), Android dynamic linking.\n\n\
+                LLVM suffers from long-standing bugs ([[1]](https://example.org/a), \
+                [[2]](https://example.org/b)), with no plan to resolve them.\n";
+    let text = build_and_check("Numbers as link texts", body);
+    if let Some(text) = text {
+        assert!(
+            ["[3]", "[4]", "[5]", "[1]", "[2]"]
+                .iter()
+                .all(|n| text.contains(n)),
+            "{text}"
+        );
+    }
+}
+
 /// One input of pulldown-cmark's own test suite (`tests/fixtures/pulldown-cmark/`).
 #[derive(serde::Deserialize)]
 struct SuiteCase {
