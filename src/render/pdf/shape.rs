@@ -235,7 +235,8 @@ enum Token {
     /// never between letters, where a break would change the address.
     Address,
     /// A path (`/methods/discover/`, `src/garden/vegetables.rs`: one that starts with a
-    /// slash or holds two) or an identifier (`sticky_sidenav`, `#principle-3`): broken
+    /// slash or holds two) or an identifier (`sticky_sidenav`, `#principle-3`,
+    /// `std::range::RangeFrom`: one that starts with `#` or `\`, or holds `_` or `::`): broken
     /// where its words would be hyphenated, as code is, with no hyphen shown, which a
     /// reader would take for part of it ("/methods/dis-cover/").
     Technical,
@@ -255,6 +256,7 @@ fn technical_ranges(text: &str) -> Vec<(usize, usize, Token)> {
             } else if w.starts_with(['/', '#', '\\'])
                 || w.matches('/').count() >= 2
                 || w.contains('_')
+                || w.contains("::")
             {
                 Token::Technical
             } else {
@@ -961,6 +963,12 @@ mod tests {
                 ("read_line", Token::Technical),
                 ("#anchor", Token::Technical)
             ]
+        );
+        // A qualified name (rust-lang/rfcs 3550 in running text): "RangeIn-clusive"
+        // read as part of the name. A colon in prose ("Note: see") is not one.
+        assert_eq!(
+            kinds("std::range::RangeInclusive, Note: see"),
+            [("std::range::RangeInclusive,", Token::Technical)]
         );
     }
 
