@@ -8,7 +8,10 @@
 //!   unless the content has them. A note reference glued to a word (`word[3]`) is
 //!   taken off it, unless the content has the word with it.
 //! - Whatever is glued after a link target (`<…>`, up to white space) continues the
-//!   word before it: the target was written inside that word.
+//!   word before it: the target was written inside that word. Note references in it
+//!   are read as notes and as the content's text (the next link's, `[[4]](…)`); a
+//!   note number standing alone before the target may be the link's text, and then
+//!   takes the glue itself.
 //! - A figure is `[Figure N. caption]`: a block (between blank lines) that opens with
 //!   `[` (not a note marker) and closes with `]` loses those two brackets, unless the
 //!   content has them (a paragraph `[[foo]]`). A closing bracket glued after a link
