@@ -282,7 +282,20 @@ pub fn render_brief(
                     PdfStandard::A3b => a3b_attachments(source_bytes, &doc, house),
                     PdfStandard::A2b => Vec::new(),
                 };
-                render::render_pdf_with_warnings(&doc, house, &options, &content.sha256, files)?
+                let (pdf, mut warnings) = render::render_pdf_with_warnings(
+                    &doc,
+                    house,
+                    &options,
+                    &content.sha256,
+                    files,
+                )?;
+                warnings.extend(
+                    render::unhyphenated(&doc, house).map(|message| render::Warning {
+                        file: path.to_owned(),
+                        message,
+                    }),
+                );
+                (pdf, warnings)
             }
             Format::Epub | Format::Txt => (
                 render::render_edition(&doc, house, format, &options, &content.sha256)?,

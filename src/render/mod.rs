@@ -179,12 +179,39 @@ pub fn render_edition(
 }
 
 /// Something about an edition its reader should know that does not stop the build: a
-/// figure that prints below the house's resolution floor.
+/// figure that prints below the house's resolution floor, a brief whose language has
+/// no hyphenation patterns ([`unhyphenated`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Warning {
-    /// The file the warning is about (a figure).
+    /// The file the warning is about (a figure, or the brief's source).
     pub file: std::path::PathBuf,
     pub message: String,
+}
+
+/// What to tell the author of a brief whose language (`lang` in its front matter) has
+/// no hyphenation patterns while the house hyphenates its body: the justified lines of
+/// its PDF are then broken between words only, and in a column of 80 mm many are set
+/// loose (word spaces 3-4x their natural width in Swahili or Indonesian text; 1.8-2x
+/// in the languages with patterns). A mistyped language (`eng`, `english`) is found
+/// the same way. The languages with patterns are named, as a `lang` to use instead.
+pub fn unhyphenated(doc: &Document, house: &House) -> Option<String> {
+    if !house.style.body.hyphenate || pdf::shape::patterns(&doc.meta.lang).is_some() {
+        return None;
+    }
+    let letters = b'a'..=b'z';
+    let known: Vec<String> = letters
+        .clone()
+        .flat_map(|a| letters.clone().map(move |b| [a, b]))
+        .filter(|&code| hypher::Lang::from_iso(code).is_some())
+        .map(|code| String::from_utf8_lossy(&code).into_owned())
+        .collect();
+    Some(format!(
+        "no hyphenation patterns for the brief's language '{}': the PDF's justified lines \
+         are broken between words only, and some may be set loose; `lang` takes a \
+         language with patterns as its first subtag ({})",
+        doc.meta.lang,
+        known.join(", ")
+    ))
 }
 
 /// Render the PDF edition and finish it ([`finish::finish`]): page boxes, crop marks,

@@ -227,6 +227,16 @@ fn inner_breaks(text: &str) -> Vec<usize> {
     out
 }
 
+/// The hyphenation patterns for a brief in BCP 47 language `lang` (by its primary
+/// subtag, `en` of `en-GB`), if there are any.
+pub fn patterns(lang: &str) -> Option<hypher::Lang> {
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    match primary.to_ascii_lowercase().as_bytes() {
+        &[a, b] => hypher::Lang::from_iso([a, b]),
+        _ => None,
+    }
+}
+
 /// What a token between spaces is, for breaking it between its letters.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Token {
@@ -434,17 +444,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
     /// A shaper for a brief in BCP 47 language `lang`, hyphenating (if `hyphenate`) and
     /// weighing breaks by the rules of `typeset`.
     pub fn new(book: &'b FontBook<'a>, lang: &str, hyphenate: bool, typeset: &Typeset) -> Self {
-        let primary = lang
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let code = primary.as_bytes();
-        let lang = if hyphenate && code.len() == 2 {
-            hypher::Lang::from_iso([code[0], code[1]])
-        } else {
-            None
-        };
+        let lang = if hyphenate { patterns(lang) } else { None };
         Shaper {
             book,
             lang,
