@@ -353,7 +353,7 @@ mod tests {
         let f = extract("bugs ([1]\n<https://a.org>, [2]\n<https://b.org>), and\n");
         assert!(f[1].is("([1],") && f[3].is("[2]),"));
         // A target with plain glue may be one word of the content that looks like one
-        // (rust-lang/rfcs 0048, its code taken out: `rewritten to <…::a>::….`).
+        // (rust-lang/rfcs 0132, its code taken out: `rewritten to <…::a>::….`).
         let f = extract("rewritten to <\u{2026}::a>::\u{2026}.\n");
         assert!(f[1].is("to") && f[1].is("to::\u{2026}."));
         assert!(f[2].is("<\u{2026}::a>::\u{2026}."));

@@ -246,9 +246,9 @@ enum Token {
     Address,
     /// A path (`/methods/discover/`, `src/garden/vegetables.rs`: one that starts with a
     /// slash or holds two) or an identifier (`sticky_sidenav`, `#principle-3`,
-    /// `std::range::RangeFrom`: one that starts with `#` or `\`, or holds `_` or `::`): broken
-    /// where its words would be hyphenated, as code is, with no hyphen shown, which a
-    /// reader would take for part of it ("/methods/dis-cover/").
+    /// `std::range::RangeFrom`: one that starts with `#` or `\`, or holds `_` or
+    /// `::`): broken where its words would be hyphenated, as code is, with no hyphen
+    /// shown, which a reader would take for part of it ("/methods/dis-cover/").
     Technical,
 }
 
