@@ -1031,11 +1031,7 @@ fn print_warns_about_figures_below_the_resolution_floor() {
     let run = sb
         .run(&["build", "--edition", "print", "--format", "pdf"])
         .expect_code(0);
-    let warnings: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("warning:"))
-        .collect();
+    let warnings = run.warnings();
     assert_eq!(warnings.len(), 2, "{}", run.stderr);
     for (w, (file, pixels)) in warnings
         .iter()
@@ -1100,11 +1096,7 @@ fn print_warns_about_figures_below_the_resolution_floor() {
             "--force",
         ])
         .expect_code(0);
-    let warnings: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("warning:"))
-        .collect();
+    let warnings = run.warnings();
     assert_eq!(warnings.len(), 1, "{}", run.stderr);
     assert!(warnings[0].contains("photo.jpg"), "{}", run.stderr);
 }

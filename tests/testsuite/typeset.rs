@@ -617,11 +617,7 @@ fn a_language_without_hyphenation_patterns_is_warned_about() {
     sb.write("source/sw.md", with_lang("sw"));
     sb.write("source/en.md", with_lang("en-GB"));
     let run = sb.run(&["build"]).expect_code(0);
-    let warnings: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("warning:"))
-        .collect();
+    let warnings = run.warnings();
     assert_eq!(warnings.len(), 1, "{}", run.stderr);
     assert!(
         warnings[0].contains("sw.md")

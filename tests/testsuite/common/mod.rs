@@ -44,6 +44,14 @@ impl Run {
         );
         self
     }
+
+    /// The warnings it printed on standard error, one line each.
+    pub fn warnings(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .collect()
+    }
 }
 
 /// A temporary working folder with helpers to write sources and run briefpress.
