@@ -443,6 +443,11 @@ pub struct Typeset {
     pub explicit_hyphen_penalty: f32,
     /// Demerits for two hyphenated lines in a row (`\doublehyphendemerits`).
     pub double_hyphen_demerits: f32,
+    /// The most lines in a row that may end in a hyphen (a "hyphen limit", as
+    /// InDesign's); 0 for none. A longer run is set only when nothing else keeps
+    /// every line within ratio 10, and then costs a hundred times
+    /// `double_hyphen_demerits` per line past two.
+    pub hyphen_run_limit: u8,
     /// Demerits for a hyphen on a paragraph's second-to-last line
     /// (`\finalhyphendemerits`).
     pub final_hyphen_demerits: f32,

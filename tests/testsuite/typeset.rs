@@ -642,3 +642,37 @@ fn a_language_without_hyphenation_patterns_is_warned_about() {
         .expect_code(0);
     assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
 }
+
+#[test]
+fn no_more_than_two_lines_in_a_row_end_in_a_hyphen() {
+    // Russian words are long for a column of 84 mm, and a paragraph of them reached
+    // for a third and fourth hyphen in a row when the ladder only cost more
+    // (opensource.guide's Russian translations: runs of three or four in 5 of 12
+    // briefs). The house's `hyphen_run_limit` (2) makes a third a last resort; the
+    // same brief with no limit shows the ladder it prevents. The text is ours.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let para = "Соседние государства обсуждают строительство новых железных дорог, и \
+                правительства подписывают соглашения о транзите. Представители \
+                министерств подчёркивают, что сотрудничество в энергетике требует \
+                доверия, прозрачности и последовательной координации ведомств.";
+    let mut body = String::new();
+    for i in 0..12 {
+        body.push_str(&"Итак ".repeat(i));
+        body.push_str(para);
+        body.push_str("\n\n");
+    }
+    let brief = common::brief(&body).replacen("---\n", "---\nlang: ru\n", 1);
+    lines_without_defects("ladder", &brief);
+    let sb = common::Sandbox::new();
+    sb.write("source/ladder.md", &brief);
+    sb.write("h/house.toml", "[typeset]\nhyphen_run_limit = 0\n");
+    sb.run(&["--house", "h/house.toml", "build", "--format", "pdf"])
+        .expect_code(0);
+    let ladders: Vec<String> = defects(&lines(&sb.path("dist/ladder.pdf")))
+        .into_iter()
+        .filter(|d| d.contains("a third hyphen in a row"))
+        .collect();
+    assert!(!ladders.is_empty(), "no ladder without the limit");
+}

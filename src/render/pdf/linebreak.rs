@@ -37,6 +37,8 @@ pub struct Line {
 pub struct Params {
     pub line_penalty: f64,
     pub double_hyphen_demerits: f64,
+    /// Lines in a row that may end in a hyphen, but in the last pass; 0: any number.
+    pub hyphen_run_limit: u8,
     pub final_hyphen_demerits: f64,
     pub adj_demerits: f64,
     pub fragment_demerits: f64,
@@ -58,6 +60,7 @@ impl From<&Typeset> for Params {
         Params {
             line_penalty: f64::from(t.line_penalty),
             double_hyphen_demerits: f64::from(t.double_hyphen_demerits),
+            hyphen_run_limit: t.hyphen_run_limit,
             final_hyphen_demerits: f64::from(t.final_hyphen_demerits),
             adj_demerits: f64::from(t.adj_demerits),
             fragment_demerits: f64::from(t.fragment_demerits),
@@ -75,6 +78,7 @@ impl Params {
         Params {
             line_penalty: 0.0,
             double_hyphen_demerits: 0.0,
+            hyphen_run_limit: 0,
             final_hyphen_demerits: 0.0,
             adj_demerits: 0.0,
             fragment_demerits: 0.0,
@@ -593,8 +597,10 @@ impl Pass<'_> {
         let forced = brk.pen <= -INF;
         // The best way to reach this break in each fitness class, as TeX keeps them
         // (the class decides the demerits of the next line), and for each number of
-        // hyphenated lines it ends (which decides whether the next may be a third).
-        let mut best: [Option<Node>; 12] = [None; 12];
+        // hyphenated lines it ends, up to three (which decides whether the next may
+        // end in a hyphen too).
+        let mut best: [Option<Node>; 16] = [None; 16];
+        let limit = self.params.hyphen_run_limit;
         let mut keep = Vec::new();
         for &a in active {
             #[cfg(test)]
@@ -608,14 +614,19 @@ impl Pass<'_> {
             if !(feasible || (self.emergency && (ratio < -1.0 || forced))) {
                 continue;
             }
-            let class = fitness(ratio);
-            let total = an.demerits + self.demerits(&an, b, brk, ratio, class, feasible);
             let hyphens = if brk.flagged {
                 an.hyphens.saturating_add(1)
             } else {
                 0
             };
-            let slot = &mut best[usize::from(class) * 3 + usize::from(hyphens.min(2))];
+            // The house's hyphen limit holds in every pass but the last, which sets a
+            // longer run (at a cost) rather than a line looser than ratio 10.
+            if limit > 0 && hyphens > limit && !self.emergency {
+                continue;
+            }
+            let class = fitness(ratio);
+            let total = an.demerits + self.demerits(&an, b, brk, ratio, class, feasible);
+            let slot = &mut best[usize::from(class) * 4 + usize::from(hyphens.min(3))];
             if slot.is_none_or(|x| total < x.demerits) {
                 let j = after(self.items, b);
                 *slot = Some(Node {
