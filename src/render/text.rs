@@ -295,24 +295,51 @@ fn push_inline(inlines: &[Inline], furniture: bool, s: &mut String) {
     }
 }
 
-/// Greedy wrap by display width. A word longer than the line stays whole.
+/// Whether a line may break at the white space `c`. No-break spaces (U+00A0, the
+/// figure space U+2007 and the narrow U+202F: "10\u{202F}000", "§\u{A0}4") hold
+/// their neighbours together, in this edition as in the others.
+fn breakable(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{A0}' | '\u{2007}' | '\u{202F}')
+}
+
+/// The words of `text` between breakable white space, each with the space that
+/// follows it as this edition writes it: a run of ASCII white space (line ends and
+/// tabs included) as one space, as a reading system shows it; other spaces (thin,
+/// hair, em…) as written, so the archive keeps the author's spacing.
+fn words(text: &str) -> impl Iterator<Item = (&str, String)> {
+    let mut rest = text.trim_start_matches(breakable);
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest.find(breakable).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        let gap_len = after.find(|c| !breakable(c)).unwrap_or(after.len());
+        let gap: String = after[..gap_len].chars().filter(|c| !c.is_ascii()).collect();
+        rest = &after[gap_len..];
+        Some((word, if gap.is_empty() { " ".to_owned() } else { gap }))
+    })
+}
+
+/// Greedy wrap by display width, at breakable white space only. A word longer than
+/// the line stays whole.
 pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = first.to_owned();
-    let mut cur_has_word = false;
-    for word in text.split_whitespace() {
-        let need = word.width() + usize::from(cur_has_word);
-        if cur_has_word && cur.width() + need > width {
-            lines.push(std::mem::replace(&mut cur, rest.to_owned()));
-            cur_has_word = false;
-        }
-        if cur_has_word {
-            cur.push(' ');
+    // The space after the line's last word, written if another word joins it.
+    let mut gap: Option<String> = None;
+    for (word, after) in words(text) {
+        if let Some(g) = gap.take() {
+            if cur.width() + g.width() + word.width() > width {
+                lines.push(std::mem::replace(&mut cur, rest.to_owned()));
+            } else {
+                cur.push_str(&g);
+            }
         }
         cur.push_str(word);
-        cur_has_word = true;
+        gap = Some(after);
     }
-    if cur_has_word || lines.is_empty() {
+    if gap.is_some() || lines.is_empty() {
         lines.push(cur);
     }
     lines
@@ -343,11 +370,7 @@ fn table(t: &Table, width: usize) -> Vec<String> {
         .map(|i| {
             std::iter::once(&head)
                 .chain(&rows)
-                .flat_map(|r| {
-                    r[i].split_whitespace()
-                        .map(|w| w.width())
-                        .collect::<Vec<_>>()
-                })
+                .flat_map(|r| words(&r[i]).map(|(w, _)| w.width()).collect::<Vec<_>>())
                 .max()
                 .unwrap_or(1)
         })
@@ -460,6 +483,39 @@ mod tests {
     fn wrap_keeps_long_words_whole() {
         let l = wrap("a verylongword b", 5, "", "");
         assert_eq!(l, vec!["a", "verylongword", "b"]);
+    }
+
+    #[test]
+    fn wrap_keeps_no_break_and_thin_spaces() {
+        // A no-break space holds its words on one line; a thin space is kept as
+        // written, ASCII white space becomes one space.
+        let l = wrap(
+            "troops: 10\u{202F}000 and §\u{A0}4, a\u{2009}b\tc  d",
+            11,
+            "",
+            "",
+        );
+        assert_eq!(
+            l,
+            vec![
+                "troops:",
+                "10\u{202F}000 and",
+                "§\u{A0}4, a\u{2009}b c",
+                "d"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_edition_keeps_the_sources_no_break_spaces() {
+        // They were written as plain spaces, and a line could break at them.
+        let body = "A long line of words to fill the width before the figure of \
+                    troops: 10\u{202F}000 in §\u{A0}4.\n";
+        let t = text_of(body);
+        assert!(
+            t.contains("10\u{202F}000") && t.contains("§\u{A0}4."),
+            "{t:?}"
+        );
     }
 
     #[test]
