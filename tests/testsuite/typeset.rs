@@ -676,3 +676,73 @@ fn no_more_than_two_lines_in_a_row_end_in_a_hyphen() {
         .collect();
     assert!(!ladders.is_empty(), "no ladder without the limit");
 }
+
+#[test]
+fn a_no_break_space_stretches_with_the_line_and_never_breaks_it() {
+    // French puts a no-break space (U+00A0) before a colon, a semicolon, a question or
+    // exclamation mark and inside guillemets. Set as part of its word, it kept its
+    // natural width on a justified line whose other spaces grew; now it is a tie, as
+    // TeX's `~`. The text is ours.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let nb = '\u{A0}';
+    let para = format!(
+        "La question est simple{nb}: qui finance la défense européenne{nb}? Selon \
+         M.{nb}Dupont, le budget atteint 12\u{202F}000{nb}millions d’euros{nb}; \
+         «{nb}c’est insuffisant{nb}», ajoute-t-il. Les ministres se réunissent à \
+         Bruxelles le 3{nb}mars{nb}; ils examinent l’article{nb}5 et le chapitre{nb}IV \
+         du traité{nb}! Les partenaires attendent une réponse claire avant l’été."
+    );
+    let brief = shifted(&para).replacen("---\n", "---\nlang: fr\n", 1);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("ties.md");
+    std::fs::write(&src, brief).expect("write brief");
+    let (_out, pdf) = build(&src);
+    let lines = lines(&pdf);
+    assert!(defects(&lines).is_empty(), "{}", defects(&lines).join("\n"));
+    let pages = words(&pdf);
+    let mut tied = 0;
+    for l in inner_lines(&lines) {
+        let start = l.left() - HANG;
+        let mut ws: Vec<&Word> = pages[l.page - 1]
+            .iter()
+            .filter(|w| (w.y0 - l.y0).abs() < 2.5 && w.x0 >= start && w.x1 <= l.right() + HANG)
+            .collect();
+        ws.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let gaps: Vec<(f32, &str)> = ws
+            .windows(2)
+            .map(|p| (p[1].x0 - p[0].x1, p[1].text.as_str()))
+            .collect();
+        let widest = gaps.iter().map(|g| g.0).fold(0.0f32, f32::max);
+        for (gap, next) in &gaps {
+            // The space before these is the no-break one.
+            if [":", ";", "?", "!", "\u{BB},"].contains(next) {
+                tied += 1;
+                assert!(
+                    widest - gap < 0.3,
+                    "{}.{} a no-break space {gap:.2} pt against {widest:.2} pt: {}",
+                    l.page,
+                    l.column + 1,
+                    l.text
+                );
+            }
+        }
+    }
+    assert!(
+        tied > 10,
+        "only {tied} no-break spaces inside justified lines"
+    );
+    // No line starts with what a no-break space holds to the word before it.
+    for l in &lines {
+        let first = l.text.split(' ').next().unwrap_or("");
+        assert!(
+            ![":", ";", "?", "!", "\u{BB}", "\u{BB},", "Dupont,", "mars", "5", "IV"]
+                .contains(&first),
+            "{}.{} a line broken at a no-break space: {}",
+            l.page,
+            l.column + 1,
+            l.text
+        );
+    }
+}

@@ -944,7 +944,8 @@ fn shift_y(d: &Draw, dy: f32) -> Draw {
 /// table column can have without letters running into the next column.
 fn unbreakable(items: &[Item]) -> f32 {
     let (mut widest, mut run) = (0.0f32, 0.0f32);
-    for item in items {
+    for (i, item) in items.iter().enumerate() {
+        let after_box = i > 0 && matches!(items[i - 1], Item::Box(_));
         match item {
             Item::Box(_) => run += item.width(),
             Item::Penalty { width, penalty, .. } if *penalty < crate::render::pdf::shape::INF => {
@@ -953,10 +954,12 @@ fn unbreakable(items: &[Item]) -> f32 {
                 run = 0.0;
             }
             Item::Penalty { .. } => {}
-            Item::Glue { .. } => {
+            Item::Glue { .. } if after_box => {
                 widest = widest.max(run);
                 run = 0.0;
             }
+            // A tie (glue behind an infinite penalty) is no break.
+            Item::Glue { .. } => run += item.width(),
         }
     }
     widest.max(run)

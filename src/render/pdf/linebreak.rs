@@ -152,7 +152,8 @@ pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
     // The widest run between two breaks, as a line must hold it.
     let mut wide = false;
     let mut run = 0.0f32;
-    for it in &items {
+    for (i, it) in items.iter().enumerate() {
+        let after_box = i > 0 && matches!(items[i - 1], Item::Box(_));
         match it {
             Item::Box(c) => run += c.width(),
             Item::Penalty {
@@ -162,10 +163,12 @@ pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
                 run = 0.0;
             }
             Item::Penalty { .. } => {}
-            Item::Glue { .. } => {
+            Item::Glue { .. } if after_box => {
                 wide |= run > width + 0.01;
                 run = 0.0;
             }
+            // A tie (glue behind an infinite penalty) is no break: its run goes on.
+            Item::Glue { width: w, .. } => run += w,
         }
     }
     if !wide {

@@ -612,7 +612,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     } else {
                         Hyphens::Shown
                     };
-                    self.word(&full[a..b], style, hyphens, &mut items);
+                    self.tied_word(&full[a..b], style, hyphens, &mut items);
                 }
             }
             let at_end = pos >= full.len();
@@ -628,14 +628,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     .map(|x| x.2)
                     .or_else(|| spans.last().map(|x| x.2));
                 if let Some(style) = style {
-                    let space = self.shape_one(self.font_for(style, ' '), " ", 0, style);
-                    let w = space.width();
-                    items.push(Item::Glue {
-                        width: w,
-                        stretch: w * 0.6,
-                        shrink: w * 0.35,
-                        space: Some(space),
-                    });
+                    items.push(self.space(style));
                 }
             } else if word_len > 0 {
                 let explicit = seg.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
@@ -656,6 +649,41 @@ impl<'b, 'a> Shaper<'b, 'a> {
         }
         forced_break(&mut items);
         items
+    }
+
+    /// A word space in `style`: glue that stretches and shrinks.
+    fn space(&self, style: &Style) -> Item {
+        let space = self.shape_one(self.font_for(style, ' '), " ", 0, style);
+        let w = space.width();
+        Item::Glue {
+            width: w,
+            stretch: w * 0.6,
+            shrink: w * 0.35,
+            space: Some(space),
+        }
+    }
+
+    /// A word fragment whose no-break spaces (U+00A0: "M.\u{A0}Dupont", a French
+    /// "question\u{A0}:") are ties, as TeX's `~`: a word space behind an infinite
+    /// penalty, which stretches and shrinks with the line's other spaces and is never
+    /// a break. Set inside the word instead, it kept its natural width on a justified
+    /// line whose other spaces grew. The narrow U+202F ("10\u{202F}000") and the figure
+    /// space U+2007 keep their width: they are set as the word's own glyphs.
+    fn tied_word(&self, text: &str, style: &Style, hyphens: Hyphens, items: &mut Vec<Item>) {
+        for (i, part) in text.split('\u{A0}').enumerate() {
+            if i > 0 {
+                items.push(Item::Penalty {
+                    width: 0.0,
+                    penalty: INF,
+                    flagged: false,
+                    hyphen: None,
+                });
+                items.push(self.space(style));
+            }
+            if !part.is_empty() {
+                self.word(part, style, hyphens, items);
+            }
+        }
     }
 
     fn font_for(&self, style: &Style, c: char) -> usize {
