@@ -8,6 +8,7 @@ pub mod finish;
 pub mod pdf;
 pub mod pdf_string;
 pub mod text;
+pub mod ties;
 
 use crate::error::Result;
 use crate::house::House;

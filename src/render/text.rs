@@ -321,14 +321,31 @@ fn words(text: &str) -> impl Iterator<Item = (&str, String)> {
     })
 }
 
-/// Greedy wrap by display width, at breakable white space only. A word longer than
-/// the line stays whole.
+/// The pieces a line may break between: [`words`], those a space holds together
+/// ([`super::ties`]: `2.5 %`, `§ 4`) joined by it.
+fn units(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (word, after) in words(text) {
+        match out.last_mut() {
+            Some((unit, gap)) if super::ties::tied(unit, word) => {
+                unit.push_str(gap);
+                unit.push_str(word);
+                *gap = after;
+            }
+            _ => out.push((word.to_owned(), after)),
+        }
+    }
+    out
+}
+
+/// Greedy wrap by display width, at breakable white space only. A word (or words a
+/// tie holds) longer than the line stays whole.
 pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = first.to_owned();
     // The space after the line's last word, written if another word joins it.
     let mut gap: Option<String> = None;
-    for (word, after) in words(text) {
+    for (word, after) in units(text) {
         if let Some(g) = gap.take() {
             if cur.width() + g.width() + word.width() > width {
                 lines.push(std::mem::replace(&mut cur, rest.to_owned()));
@@ -336,7 +353,7 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
                 cur.push_str(&g);
             }
         }
-        cur.push_str(word);
+        cur.push_str(&word);
         gap = Some(after);
     }
     if gap.is_some() || lines.is_empty() {
@@ -516,6 +533,12 @@ mod tests {
             t.contains("10\u{202F}000") && t.contains("§\u{A0}4."),
             "{t:?}"
         );
+    }
+
+    #[test]
+    fn wrap_keeps_numbers_with_their_signs() {
+        let l = wrap("up by 2.5 % and see § 4 now", 9, "", "");
+        assert_eq!(l, vec!["up by", "2.5 % and", "see § 4", "now"]);
     }
 
     #[test]

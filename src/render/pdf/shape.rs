@@ -628,6 +628,15 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     .map(|x| x.2)
                     .or_else(|| spans.last().map(|x| x.2));
                 if let Some(style) = style {
+                    if crate::render::ties::tied(&full[..wend], &full[pos..]) {
+                        // `2.5 %`, `§ 4`: a space that is no break.
+                        items.push(Item::Penalty {
+                            width: 0.0,
+                            penalty: INF,
+                            flagged: false,
+                            hyphen: None,
+                        });
+                    }
                     items.push(self.space(style));
                 }
             } else if word_len > 0 {

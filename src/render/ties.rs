@@ -1,0 +1,82 @@
+//! Spaces a line must not break at although the source has a plain space there: a
+//! number and the unit sign after it (`2.5 %`, `12 ‰`, `−20 °C`, `40 €`), and a sign
+//! and the number after it (`§ 4`, `¶ 2`, `№ 5`, `± 0.3`, `≥ 1.5`, `€ 12`). Broken
+//! there, a line ends in `≥` or starts with `%`, and the reader has to look across to
+//! the next line (or page) for what it qualifies. Style guides ask for a no-break space
+//! in these places; authors seldom type one. The PDF and the text edition, which break
+//! their own lines, hold these spaces; the EPUB leaves breaking to the reading system.
+
+/// Whether the space between the text `before` it and the text `after` it is held.
+pub fn tied(before: &str, after: &str) -> bool {
+    let last = before.chars().next_back();
+    let mut next = after.chars();
+    let first = next.next();
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    // A number, signed or not: "4", "−20", "+3".
+    let number = digit(first)
+        || (first.is_some_and(|c| matches!(c, '-' | '+' | '\u{2212}')) && digit(next.next()));
+    (digit(last) && first.is_some_and(unit)) || (last.is_some_and(sign) && number)
+}
+
+/// A sign written after its number.
+fn unit(c: char) -> bool {
+    matches!(c, '%' | '\u{2030}' | '\u{2031}' | '\u{B0}') || currency(c)
+}
+
+/// A sign written before its number: a section or paragraph, a numero, a relation.
+fn sign(c: char) -> bool {
+    matches!(
+        c,
+        '\u{A7}'
+            | '\u{B6}'
+            | '\u{2116}'
+            | '\u{B1}'
+            | '\u{2213}'
+            | '\u{2265}'
+            | '\u{2264}'
+            | '\u{2248}'
+            | '<'
+            | '>'
+            | '='
+            | '~'
+            | '\u{D7}'
+    ) || currency(c)
+}
+
+/// Currency signs (Unicode's category Sc).
+fn currency(c: char) -> bool {
+    matches!(c, '$' | '\u{A2}'..='\u{A5}' | '\u{58F}' | '\u{20A0}'..='\u{20C0}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tied;
+
+    #[test]
+    fn numbers_keep_their_signs() {
+        for (before, after) in [
+            ("by 2.5", "% a year"),
+            ("12", "\u{2030}"),
+            ("\u{2212}20", "\u{B0}C"),
+            ("40", "\u{20AC}"),
+            ("see \u{A7}", "4"),
+            ("(\u{B1}", "0.3)"),
+            ("ratios \u{2265}", "1.5"),
+            ("\u{20AC}", "12 bn"),
+            ("\u{2264}", "\u{2212}3"),
+        ] {
+            assert!(tied(before, after), "{before:?} {after:?}");
+        }
+        for (before, after) in [
+            ("in 2016", "the"),
+            ("the", "2016 budget"),
+            ("\u{A7}", "a"),
+            ("3 \u{D7}", "the baseline"),
+            ("per", "cent"),
+            ("", "%"),
+            ("x", ""),
+        ] {
+            assert!(!tied(before, after), "{before:?} {after:?}");
+        }
+    }
+}
