@@ -84,7 +84,7 @@ set -e
 tail -n 1 build.err
 echo "refused, by message:"
 grep -E '^error' build.err | sed -E 's/source\/s[0-9]+\.md:[0-9]+:[0-9]+: //' | cut -c1-80 \
-  | sort | uniq -c | sort -rn | head -n 15
+  | sort | uniq -c | sort -rn | head -n 15 || true  # head may close the pipe early (SIGPIPE under pipefail)
 if grep -qi 'panicked' build.err check.err; then
   trap - EXIT
   echo "PANIC (the briefs are kept in $work; map.txt names their files):"

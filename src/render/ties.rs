@@ -4,7 +4,10 @@
 //! there, a line ends in `≥` or starts with `%`, and the reader has to look across to
 //! the next line (or page) for what it qualifies. Style guides ask for a no-break space
 //! in these places; authors seldom type one. The PDF and the text edition, which break
-//! their own lines, hold these spaces; the EPUB leaves breaking to the reading system.
+//! their own lines, hold these spaces; the EPUB writes them as no-break spaces
+//! ([`hold`]) for the reading system that breaks its lines.
+
+use std::borrow::Cow;
 
 /// Whether the space between the text `before` it and the text `after` it is held.
 pub fn tied(before: &str, after: &str) -> bool {
@@ -16,6 +19,24 @@ pub fn tied(before: &str, after: &str) -> bool {
     let number = digit(first)
         || (first.is_some_and(|c| matches!(c, '-' | '+' | '\u{2212}')) && digit(next.next()));
     (digit(last) && first.is_some_and(unit)) || (last.is_some_and(sign) && number)
+}
+
+/// `text` with each space [`tied`] to its neighbours written as a no-break space
+/// (U+00A0): what tells a reading system not to break there.
+pub fn hold(text: &str) -> Cow<'_, str> {
+    let held = |i: usize| tied(&text[..i], &text[i + 1..]);
+    if !text.match_indices(' ').any(|(i, _)| held(i)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut from = 0;
+    for (i, _) in text.match_indices(' ').filter(|&(i, _)| held(i)) {
+        out.push_str(&text[from..i]);
+        out.push('\u{A0}');
+        from = i + 1;
+    }
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
 }
 
 /// A sign written after its number.
@@ -50,7 +71,16 @@ fn currency(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::tied;
+    use super::{hold, tied};
+
+    #[test]
+    fn held_spaces_are_written_as_no_break_spaces() {
+        assert_eq!(
+            hold("up 2.5 % in 2016, see § 4"),
+            "up 2.5\u{A0}% in 2016, see §\u{A0}4"
+        );
+        assert!(matches!(hold("in 2016 the"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn numbers_keep_their_signs() {

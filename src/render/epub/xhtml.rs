@@ -498,7 +498,7 @@ impl Writer<'_> {
     fn inlines(&mut self, inlines: &[Inline]) {
         for inline in inlines {
             match inline {
-                Inline::Text(t) => self.text(t),
+                Inline::Text(t) => self.text(&crate::render::ties::hold(t)),
                 Inline::Code(t) => {
                     self.x.open("code", &[]);
                     self.text(t);
