@@ -468,6 +468,9 @@ pub struct Typeset {
     /// capital (a name, mostly), instead of `hyphen_penalty`: such breaks are taken
     /// only when the spacing needs them. 10000 or more never breaks them.
     pub capitalised_hyphen_penalty: f32,
+    /// Words a number after them stays on the line with (`Article 5`, `Fig. 2`), as
+    /// written (case and full stop included).
+    pub tie_before_numbers: Vec<String>,
     /// Words hyphenated as written here, in any case, instead of by the patterns:
     /// `-` marks the places a break may be; a word without one is never broken.
     pub hyphenation: Vec<String>,

@@ -23,9 +23,11 @@ use crate::model::{uri_safe, Align, Block, Document, Inline, Table};
 /// Render the plain-text edition.
 pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
     let width = style.text.width;
+    let ties = &style.typeset.tie_before_numbers;
     let mut w = Writer {
         out: String::new(),
         width,
+        ties,
     };
     for line in &style.organisation.lines {
         w.line(line);
@@ -41,7 +43,7 @@ pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
         w.line(&date);
     }
     w.blank();
-    let title_lines = wrap(&doc.meta.title, width, "", "");
+    let title_lines = wrap(&doc.meta.title, width, "", "", ties);
     let longest = title_lines.iter().map(|l| l.width()).max().unwrap_or(0);
     for l in &title_lines {
         w.line(l);
@@ -89,12 +91,14 @@ pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
     out.into_bytes()
 }
 
-struct Writer {
+struct Writer<'a> {
     out: String,
     width: usize,
+    /// The house's words a number after them is tied to ([`super::ties`]).
+    ties: &'a [String],
 }
 
-impl Writer {
+impl Writer<'_> {
     fn line(&mut self, s: &str) {
         self.out.push_str(s.trim_end());
         self.out.push('\n');
@@ -108,7 +112,7 @@ impl Writer {
 
     /// A wrapped paragraph: `first` prefixes the first line, `rest` the others.
     fn para(&mut self, text: &str, first: &str, rest: &str) {
-        for l in wrap(text, self.width, first, rest) {
+        for l in wrap(text, self.width, first, rest, self.ties) {
             self.line(&l);
         }
     }
@@ -126,7 +130,7 @@ impl Writer {
         match b {
             Block::Heading { level, content, .. } => {
                 let text = inline_text(content, false);
-                let lines = wrap(&text, self.width, first, rest);
+                let lines = wrap(&text, self.width, first, rest, self.ties);
                 let longest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
                 for l in &lines {
                     self.line(l);
@@ -188,7 +192,7 @@ impl Writer {
                 self.blank_in(rest);
             }
             Block::Table(t) => {
-                for l in table(t, self.width.saturating_sub(rest.width())) {
+                for l in table(t, self.width.saturating_sub(rest.width()), self.ties) {
                     self.line(&format!("{rest}{l}"));
                 }
                 self.blank_in(rest);
@@ -323,11 +327,11 @@ fn words(text: &str) -> impl Iterator<Item = (&str, String)> {
 
 /// The pieces a line may break between: [`words`], those a space holds together
 /// ([`super::ties`]: `2.5 %`, `§ 4`) joined by it.
-fn units(text: &str) -> Vec<(String, String)> {
+fn units(text: &str, ties: &[String]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (word, after) in words(text) {
         match out.last_mut() {
-            Some((unit, gap)) if super::ties::tied(unit, word) => {
+            Some((unit, gap)) if super::ties::tied(unit, word, ties) => {
                 unit.push_str(gap);
                 unit.push_str(word);
                 *gap = after;
@@ -340,12 +344,12 @@ fn units(text: &str) -> Vec<(String, String)> {
 
 /// Greedy wrap by display width, at breakable white space only. A word (or words a
 /// tie holds) longer than the line stays whole.
-pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+pub fn wrap(text: &str, width: usize, first: &str, rest: &str, ties: &[String]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = first.to_owned();
     // The space after the line's last word, written if another word joins it.
     let mut gap: Option<String> = None;
-    for (word, after) in units(text) {
+    for (word, after) in units(text, ties) {
         if let Some(g) = gap.take() {
             if cur.width() + g.width() + word.width() > width {
                 lines.push(std::mem::replace(&mut cur, rest.to_owned()));
@@ -363,7 +367,7 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
 }
 
 /// A table as aligned text columns, cells wrapped when the table is too wide.
-fn table(t: &Table, width: usize) -> Vec<String> {
+fn table(t: &Table, width: usize, ties: &[String]) -> Vec<String> {
     let n = t.align.len().max(1);
     let cells = |row: &[Vec<Inline>]| -> Vec<String> {
         (0..n)
@@ -387,7 +391,7 @@ fn table(t: &Table, width: usize) -> Vec<String> {
         .map(|i| {
             std::iter::once(&head)
                 .chain(&rows)
-                .flat_map(|r| words(&r[i]).map(|(w, _)| w.width()).collect::<Vec<_>>())
+                .flat_map(|r| units(&r[i], ties).into_iter().map(|(w, _)| w.width()))
                 .max()
                 .unwrap_or(1)
         })
@@ -407,14 +411,14 @@ fn table(t: &Table, width: usize) -> Vec<String> {
         widths[i] -= 1;
     }
     if natural.iter().zip(&widths).any(|(n, w)| n > w) {
-        return stacked(&head, &rows, width);
+        return stacked(&head, &rows, width, ties);
     }
     let mut out = Vec::new();
     let render_row = |row: &[String], out: &mut Vec<String>| {
         let wrapped: Vec<Vec<String>> = row
             .iter()
             .zip(&widths)
-            .map(|(c, w)| wrap(c, *w, "", ""))
+            .map(|(c, w)| wrap(c, *w, "", "", ties))
             .collect();
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
         for line in 0..height {
@@ -454,12 +458,12 @@ fn table(t: &Table, width: usize) -> Vec<String> {
 /// A table too wide for aligned columns without wrapping a cell: wrapped cells side
 /// by side would be read line by line across the columns, out of order. Instead each
 /// row (the header first) is a `-` item and each of its cells a paragraph of its own.
-fn stacked(head: &[String], rows: &[Vec<String>], width: usize) -> Vec<String> {
+fn stacked(head: &[String], rows: &[Vec<String>], width: usize, ties: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
         for (i, cell) in row.iter().enumerate() {
             let first = if i == 0 { "- " } else { "  " };
-            out.extend(wrap(cell, width, first, "  "));
+            out.extend(wrap(cell, width, first, "  ", ties));
         }
     }
     out
@@ -498,7 +502,7 @@ mod tests {
 
     #[test]
     fn wrap_keeps_long_words_whole() {
-        let l = wrap("a verylongword b", 5, "", "");
+        let l = wrap("a verylongword b", 5, "", "", &[]);
         assert_eq!(l, vec!["a", "verylongword", "b"]);
     }
 
@@ -511,6 +515,7 @@ mod tests {
             11,
             "",
             "",
+            &[],
         );
         assert_eq!(
             l,
@@ -537,14 +542,16 @@ mod tests {
 
     #[test]
     fn wrap_keeps_numbers_with_their_signs() {
-        let l = wrap("up by 2.5 % and see § 4 now", 9, "", "");
+        let l = wrap("up by 2.5 % and see § 4 now", 9, "", "", &[]);
         assert_eq!(l, vec!["up by", "2.5 % and", "see § 4", "now"]);
+        let l = wrap("under Article 5 of it", 12, "", "", &["Article".into()]);
+        assert_eq!(l, vec!["under", "Article 5 of", "it"]);
     }
 
     #[test]
     fn wrap_uses_display_width() {
         // Each CJK character is two columns wide.
-        let l = wrap("漢字漢字 ab", 9, "", "");
+        let l = wrap("漢字漢字 ab", 9, "", "", &[]);
         assert_eq!(l, vec!["漢字漢字", "ab"]);
     }
 }

@@ -3,14 +3,34 @@
 //! and the number after it (`§ 4`, `¶ 2`, `№ 5`, `± 0.3`, `≥ 1.5`, `€ 12`). Broken
 //! there, a line ends in `≥` or starts with `%`, and the reader has to look across to
 //! the next line (or page) for what it qualifies. Style guides ask for a no-break space
-//! in these places; authors seldom type one. The PDF and the text edition, which break
+//! in these places; authors seldom type one. The house adds words that a number
+//! follows (`Article 5`, `Fig. 2`: `[typeset] tie_before_numbers`). The PDF and the text edition, which break
 //! their own lines, hold these spaces; the EPUB writes them as no-break spaces
 //! ([`hold`]) for the reading system that breaks its lines.
 
 use std::borrow::Cow;
 
-/// Whether the space between the text `before` it and the text `after` it is held.
-pub fn tied(before: &str, after: &str) -> bool {
+/// Whether the space between the text `before` it and the text `after` it is held:
+/// for a number and its sign, or a number after one of the house's `words`
+/// (`[typeset] tie_before_numbers`: `Article 5`, `Fig. 2`, `No. 7`).
+pub fn tied(before: &str, after: &str, words: &[String]) -> bool {
+    let digit_next = after.chars().next().is_some_and(|c| c.is_ascii_digit());
+    if digit_next && !words.is_empty() {
+        // The word before the space, after any opening bracket or quote.
+        let word = before
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or(before)
+            .trim_start_matches(['(', '[', '\u{201C}', '\u{2018}', '"', '\'']);
+        if words.iter().any(|w| w == word) {
+            return true;
+        }
+    }
+    signed(before, after)
+}
+
+/// A number and its sign on either side of the space.
+fn signed(before: &str, after: &str) -> bool {
     let last = before.chars().next_back();
     let mut next = after.chars();
     let first = next.next();
@@ -23,8 +43,8 @@ pub fn tied(before: &str, after: &str) -> bool {
 
 /// `text` with each space [`tied`] to its neighbours written as a no-break space
 /// (U+00A0): what tells a reading system not to break there.
-pub fn hold(text: &str) -> Cow<'_, str> {
-    let held = |i: usize| tied(&text[..i], &text[i + 1..]);
+pub fn hold<'t>(text: &'t str, words: &[String]) -> Cow<'t, str> {
+    let held = |i: usize| tied(&text[..i], &text[i + 1..], words);
     if !text.match_indices(' ').any(|(i, _)| held(i)) {
         return Cow::Borrowed(text);
     }
@@ -76,10 +96,27 @@ mod tests {
     #[test]
     fn held_spaces_are_written_as_no_break_spaces() {
         assert_eq!(
-            hold("up 2.5 % in 2016, see § 4"),
-            "up 2.5\u{A0}% in 2016, see §\u{A0}4"
+            hold("up 2.5 % in 2016, see § 4 and Article 5", &words()),
+            "up 2.5\u{A0}% in 2016, see §\u{A0}4 and Article\u{A0}5"
         );
-        assert!(matches!(hold("in 2016 the"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            hold("in 2016 the", &words()),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    fn words() -> Vec<String> {
+        vec!["Article".into(), "Fig.".into()]
+    }
+
+    #[test]
+    fn the_house_words_keep_their_numbers() {
+        let w = words();
+        assert!(tied("under Article", "5 of", &w));
+        assert!(tied("(Fig.", "2)", &w));
+        assert!(!tied("the Article", "itself", &w));
+        assert!(!tied("an article", "5", &w));
+        assert!(!tied("under Article", "5", &[]));
     }
 
     #[test]
@@ -95,7 +132,7 @@ mod tests {
             ("\u{20AC}", "12 bn"),
             ("\u{2264}", "\u{2212}3"),
         ] {
-            assert!(tied(before, after), "{before:?} {after:?}");
+            assert!(tied(before, after, &[]), "{before:?} {after:?}");
         }
         for (before, after) in [
             ("in 2016", "the"),
@@ -106,7 +143,7 @@ mod tests {
             ("", "%"),
             ("x", ""),
         ] {
-            assert!(!tied(before, after), "{before:?} {after:?}");
+            assert!(!tied(before, after, &[]), "{before:?} {after:?}");
         }
     }
 }

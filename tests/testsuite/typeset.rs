@@ -749,14 +749,16 @@ fn a_no_break_space_stretches_with_the_line_and_never_breaks_it() {
 
 #[test]
 fn numbers_stay_on_the_line_of_their_signs() {
-    // `≥ 1.5`, `2.5 %`, `§ 4`: a break at their space would end a line in a sign or
-    // start one with a unit (docs/typesetting.md, "Where words may break").
+    // `≥ 1.5`, `2.5 %`, `§ 4`, and the house's `Article 5`: a break at their space
+    // would end a line in a sign or a word that the number belongs to, or start one
+    // with a unit (docs/typesetting.md, "Where words may break").
     if !common::need_tool("pdftotext") {
         return;
     }
     let para = "Spending rose by 2.5 % (± 0.3) to € 1.2 bn while inflation reached \
                 12 ‰ a month; see § 4 and ¶ 2. Ratios ≥ 1.5 and ≤ 3 were flagged at \
-                −20 °C, as № 5 of the rules says for 40 € and more.";
+                −20 °C, as № 5 of the rules says for 40 € and more, under Article 5 \
+                of the Treaty (Fig. 2).";
     let lines = lines_without_defects("signs", &shifted(para));
     let mut seen = 0;
     for l in &lines {
@@ -764,7 +766,8 @@ fn numbers_stay_on_the_line_of_their_signs() {
         let last = l.text.split(' ').next_back().unwrap_or("");
         seen += l.text.matches(['≥', '%', '§', '‰']).count();
         assert!(
-            !["%", "‰", "°C,"].contains(&first) && !["(±", "§", "¶", "≥", "≤", "№"].contains(&last),
+            !["%", "‰", "°C,"].contains(&first)
+                && !["(±", "§", "¶", "≥", "≤", "№", "Article", "(Fig."].contains(&last),
             "{}.{} a number parted from its sign: {}",
             l.page,
             l.column + 1,

@@ -498,7 +498,10 @@ impl Writer<'_> {
     fn inlines(&mut self, inlines: &[Inline]) {
         for inline in inlines {
             match inline {
-                Inline::Text(t) => self.text(&crate::render::ties::hold(t)),
+                Inline::Text(t) => {
+                    let words = &self.style.typeset.tie_before_numbers;
+                    self.text(&crate::render::ties::hold(t, words));
+                }
                 Inline::Code(t) => {
                     self.x.open("code", &[]);
                     self.text(t);

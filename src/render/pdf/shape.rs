@@ -141,6 +141,8 @@ struct Rules {
     exceptions: HashMap<String, Vec<usize>>,
     hyphen_penalty: f32,
     explicit_penalty: f32,
+    /// Words a number after them is tied to ([`crate::render::ties`]).
+    tie_words: Vec<String>,
 }
 
 impl From<&Typeset> for Rules {
@@ -168,6 +170,7 @@ impl From<&Typeset> for Rules {
             exceptions,
             hyphen_penalty: t.hyphen_penalty,
             explicit_penalty: t.explicit_hyphen_penalty,
+            tie_words: t.tie_before_numbers.clone(),
         }
     }
 }
@@ -628,8 +631,9 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     .map(|x| x.2)
                     .or_else(|| spans.last().map(|x| x.2));
                 if let Some(style) = style {
-                    if crate::render::ties::tied(&full[..wend], &full[pos..]) {
-                        // `2.5 %`, `§ 4`: a space that is no break.
+                    if crate::render::ties::tied(&full[..wend], &full[pos..], &self.rules.tie_words)
+                    {
+                        // `2.5 %`, `§ 4`, `Article 5`: a space that is no break.
                         items.push(Item::Penalty {
                             width: 0.0,
                             penalty: INF,
