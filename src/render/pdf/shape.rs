@@ -634,14 +634,10 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     if crate::render::ties::tied(&full[..wend], &full[pos..], &self.rules.tie_words)
                     {
                         // `2.5 %`, `§ 4`, `Article 5`: a space that is no break.
-                        items.push(Item::Penalty {
-                            width: 0.0,
-                            penalty: INF,
-                            flagged: false,
-                            hyphen: None,
-                        });
+                        self.tie(style, &mut items);
+                    } else {
+                        items.push(self.space(style));
                     }
-                    items.push(self.space(style));
                 }
             } else if word_len > 0 {
                 let explicit = seg.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
@@ -676,22 +672,27 @@ impl<'b, 'a> Shaper<'b, 'a> {
         }
     }
 
+    /// A tie in `style`: a word space behind an infinite penalty, which stretches and
+    /// shrinks with the line's other spaces and is never a break (TeX's `~`).
+    fn tie(&self, style: &Style, items: &mut Vec<Item>) {
+        items.push(Item::Penalty {
+            width: 0.0,
+            penalty: INF,
+            flagged: false,
+            hyphen: None,
+        });
+        items.push(self.space(style));
+    }
+
     /// A word fragment whose no-break spaces (U+00A0: "M.\u{A0}Dupont", a French
-    /// "question\u{A0}:") are ties, as TeX's `~`: a word space behind an infinite
-    /// penalty, which stretches and shrinks with the line's other spaces and is never
-    /// a break. Set inside the word instead, it kept its natural width on a justified
-    /// line whose other spaces grew. The narrow U+202F ("10\u{202F}000") and the figure
+    /// "question\u{A0}:") are ties ([`Self::tie`]). Set inside the word instead, a
+    /// no-break space kept its natural width on a justified line whose other spaces
+    /// grew. The narrow U+202F ("10\u{202F}000") and the figure
     /// space U+2007 keep their width: they are set as the word's own glyphs.
     fn tied_word(&self, text: &str, style: &Style, hyphens: Hyphens, items: &mut Vec<Item>) {
         for (i, part) in text.split('\u{A0}').enumerate() {
             if i > 0 {
-                items.push(Item::Penalty {
-                    width: 0.0,
-                    penalty: INF,
-                    flagged: false,
-                    hyphen: None,
-                });
-                items.push(self.space(style));
+                self.tie(style, items);
             }
             if !part.is_empty() {
                 self.word(part, style, hyphens, items);
