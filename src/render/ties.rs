@@ -9,6 +9,7 @@
 //! ([`hold`]) for the reading system that breaks its lines.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// Whether the space between the text `before` it and the text `after` it is held:
 /// for a number and its sign, or a number after one of the house's `words`
@@ -41,10 +42,17 @@ fn signed(before: &str, after: &str) -> bool {
     (digit(last) && first.is_some_and(unit)) || (last.is_some_and(sign) && number)
 }
 
-/// `text` with each space [`tied`] to its neighbours written as a no-break space
-/// (U+00A0): what tells a reading system not to break there.
-pub fn hold<'t>(text: &'t str, words: &[String]) -> Cow<'t, str> {
-    let held = |i: usize| tied(&text[..i], &text[i + 1..], words);
+/// The text `block[range]` with each space [`tied`] to its neighbours written as a
+/// no-break space (U+00A0): what tells a reading system not to break there. The
+/// neighbours are read in the whole `block`, so a space is held across inline markup
+/// (`**2.5** %`) as the PDF holds it. A range that is not in `block` is returned as
+/// it is (empty).
+pub fn hold<'t>(block: &'t str, range: Range<usize>, words: &[String]) -> Cow<'t, str> {
+    let start = range.start;
+    let Some(text) = block.get(range) else {
+        return Cow::Borrowed("");
+    };
+    let held = |i: usize| tied(&block[..start + i], &block[start + i + 1..], words);
     if !text.match_indices(' ').any(|(i, _)| held(i)) {
         return Cow::Borrowed(text);
     }
@@ -95,14 +103,26 @@ mod tests {
 
     #[test]
     fn held_spaces_are_written_as_no_break_spaces() {
+        let all = |t: &str| hold(t, 0..t.len(), &words()).into_owned();
         assert_eq!(
-            hold("up 2.5 % in 2016, see § 4 and Article 5", &words()),
+            all("up 2.5 % in 2016, see § 4 and Article 5"),
             "up 2.5\u{A0}% in 2016, see §\u{A0}4 and Article\u{A0}5"
         );
         assert!(matches!(
-            hold("in 2016 the", &words()),
+            hold("in 2016 the", 0..11, &words()),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn a_space_is_held_by_the_text_around_its_piece() {
+        // "**2.5** % and *Article* 5": the pieces " % and " and " 5" hold their
+        // first space because of what the emphasis before them ends in.
+        let block = "2.5 % and Article 5";
+        assert_eq!(hold(block, 3..10, &words()), "\u{A0}% and ");
+        assert_eq!(hold(block, 17..19, &words()), "\u{A0}5");
+        assert_eq!(hold(block, 10..17, &words()), "Article");
+        assert_eq!(hold(block, 17..40, &words()), "");
     }
 
     fn words() -> Vec<String> {

@@ -455,3 +455,34 @@ fn normalise(xhtml: &str) -> String {
     out.push('\n');
     out
 }
+
+#[test]
+fn spaces_held_by_a_number_are_held_across_markup() {
+    // `**2.5** %`, `*Article* 5`, `[§](…) 4`: the space is in one text, the number or
+    // sign in another; the reading system is told not to break there all the same.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("held.md");
+    std::fs::write(
+        &src,
+        common::brief(
+            "Spending rose by **2.5** % as *Article* 5 and [§](https://example.org) 4 \
+             foresee, up to **€** 12 bn.\n",
+        ),
+    )
+    .expect("write brief");
+    let (_out, epub) = common::build_edition(&src, "epub");
+    let files = unzip(&epub);
+    let xhtml = files
+        .iter()
+        .filter(|f| f.0.ends_with(".xhtml"))
+        .map(|f| String::from_utf8_lossy(&f.1).into_owned())
+        .collect::<String>();
+    for held in [
+        "<strong>2.5</strong>\u{A0}%",
+        "<em>Article</em>\u{A0}5",
+        "</a>\u{A0}4",
+        "<strong>\u{20AC}</strong>\u{A0}12 bn",
+    ] {
+        assert!(xhtml.contains(held), "{held:?} not held in:\n{xhtml}");
+    }
+}

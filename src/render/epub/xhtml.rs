@@ -60,6 +60,8 @@ pub fn brief(doc: &Document, style: &Style) -> Result<Brief, String> {
         refs_seen: vec![0; doc.notes.len()],
         images: Vec::new(),
         targets: Vec::new(),
+        run: String::new(),
+        run_at: 0,
     };
     w.document();
     Ok(Brief {
@@ -108,6 +110,11 @@ struct Writer<'a> {
     refs_seen: Vec<u32>,
     images: Vec<Image>,
     targets: Vec<Target>,
+    /// The text of the block whose inlines are being written, and how far into it
+    /// they are: a space is held ([`crate::render::ties`]) by what stands on either
+    /// side of it in the whole block, across markup (`**2.5** %`), as in the PDF.
+    run: String,
+    run_at: usize,
 }
 
 impl Writer<'_> {
@@ -495,41 +502,62 @@ impl Writer<'_> {
         self.x.nl();
     }
 
+    /// A block's inlines.
     fn inlines(&mut self, inlines: &[Inline]) {
+        let mut run = String::new();
+        run_text(inlines, &mut run);
+        let outer = (std::mem::replace(&mut self.run, run), self.run_at);
+        self.run_at = 0;
+        self.inline_run(inlines);
+        (self.run, self.run_at) = outer;
+    }
+
+    /// Inlines inside a block, in the order [`run_text`] reads them.
+    fn inline_run(&mut self, inlines: &[Inline]) {
         for inline in inlines {
             match inline {
                 Inline::Text(t) => {
                     let words = &self.style.typeset.tie_before_numbers;
-                    self.text(&crate::render::ties::hold(t, words));
+                    let at = self.run_at..self.run_at + t.len();
+                    let held = crate::render::ties::hold(&self.run, at, words).into_owned();
+                    self.text(&held);
+                    self.run_at += t.len();
                 }
                 Inline::Code(t) => {
                     self.x.open("code", &[]);
                     self.text(t);
                     self.x.close("code");
+                    self.run_at += t.len();
                 }
                 Inline::Emph(c) => {
                     self.x.open("em", &[]);
                     let face = self.face.italic();
-                    self.with_face(face, |w| w.inlines(c));
+                    self.with_face(face, |w| w.inline_run(c));
                     self.x.close("em");
                 }
                 Inline::Strong(c) => {
                     self.x.open("strong", &[]);
                     let face = self.face.bold();
-                    self.with_face(face, |w| w.inlines(c));
+                    self.with_face(face, |w| w.inline_run(c));
                     self.x.close("strong");
                 }
                 Inline::Link { url, content } => {
                     if self.linkable(url) {
                         self.x.open("a", &[("href", url)]);
-                        self.inlines(content);
+                        self.inline_run(content);
                         self.x.close("a");
                     } else {
-                        self.inlines(content);
+                        self.inline_run(content);
                     }
                 }
-                Inline::NoteRef(i) => self.note_ref(*i),
-                Inline::LineBreak => self.x.empty("br", &[]),
+                Inline::NoteRef(i) => {
+                    self.note_ref(*i);
+                    self.run_at += note_number(*i).len();
+                }
+                Inline::LineBreak => {
+                    self.x.empty("br", &[]);
+                    self.run_at += 1;
+                }
             }
         }
     }
@@ -588,4 +616,24 @@ fn ref_id(n: usize, k: u32) -> String {
     } else {
         format!("fnref_{n}_{k}")
     }
+}
+
+/// The text of `inlines` as the PDF's lines read it, a note reference as its number:
+/// what [`Writer::inline_run`] holds each text's spaces by.
+fn run_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emph(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
+                run_text(c, out);
+            }
+            Inline::NoteRef(i) => out.push_str(&note_number(*i)),
+            Inline::LineBreak => out.push('\n'),
+        }
+    }
+}
+
+/// A note reference's number as the reader sees it.
+fn note_number(i: usize) -> String {
+    (i + 1).to_string()
 }
