@@ -776,3 +776,38 @@ fn numbers_stay_on_the_line_of_their_signs() {
     }
     assert!(seen >= 48, "only {seen} signs set");
 }
+
+#[test]
+fn a_hyphened_word_never_leaves_one_letter_at_a_line_end_or_start() {
+    // "e-/mail", "X-/ray" and French "va-t-/il", "vas-/y" leave a stray letter;
+    // "va-/t-il" is where French breaks (docs/typesetting.md, "Where words may
+    // break").
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let para = "Readers sent e-mail about X-ray scans and T-shirts; the minister \
+                asked: va-t-il signer, ajoute-t-il, ou vas-y seul? The e-mail said \
+                U-turns and X-rays were A-list topics, and a-priori U-boats too.";
+    let lines = lines_without_defects("letters", &shifted(para));
+    let lone = |w: &str| w.chars().filter(|c| c.is_alphanumeric()).count() == 1;
+    for (l, next) in lines.iter().zip(lines.iter().skip(1)) {
+        let last = l.text.split(' ').next_back().unwrap_or("");
+        if !last.ends_with('-') {
+            continue;
+        }
+        // The piece before the hyphen, and the rest of the word on the next line.
+        let piece = last.trim_end_matches('-').rsplit('-').next().unwrap_or("");
+        let rest = next.text.split(' ').next().unwrap_or("");
+        assert!(
+            !lone(piece) && !lone(rest),
+            "{}.{} one letter at a hyphen's break: {} / {}",
+            l.page,
+            l.column + 1,
+            l.text,
+            next.text
+        );
+    }
+    // Without the rule this brief ends two lines in "vas-" (before "y seul?") and
+    // two in "a-" (before "priori"): stop 27's build of it.
+    assert!(lines.len() > 40, "only {} lines set", lines.len());
+}

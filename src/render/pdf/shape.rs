@@ -193,6 +193,26 @@ fn inside_number_range(text: &str, pos: usize) -> bool {
         && digit_after
 }
 
+/// Whether the break UAX #14 offers at `pos` of `text` falls after a hyphen with one
+/// letter on either side of the break: "e-/mail", "X-/ray", French "va-t-/il" and
+/// "vas-/y" (French breaks "va-/t-il", before the euphonic t). A single letter left
+/// at a line's end or start reads as a stray; the word stays whole there.
+fn lone_letter_at_hyphen(text: &str, pos: usize) -> bool {
+    let Some(before) = text[..pos].strip_suffix(['-', '\u{2010}']) else {
+        return false;
+    };
+    let letters = |s: &mut dyn Iterator<Item = char>| s.take_while(|c| c.is_alphanumeric()).count();
+    let piece = letters(&mut before.chars().rev());
+    let rest: usize = text[pos..]
+        .split(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .count();
+    piece == 1 || rest == 1
+}
+
 /// The fewest characters a token (a run without spaces) has for [`inner_breaks`] to
 /// offer breaks inside it: "e.g.", "U.S." and "and/or" stay whole.
 const INNER_MIN: usize = 12;
@@ -594,8 +614,12 @@ impl<'b, 'a> Shaper<'b, 'a> {
         breaks.dedup_by_key(|b| b.0);
         for (pos, opp) in breaks {
             let mandatory = matches!(opp, Some(unicode_linebreak::BreakOpportunity::Mandatory));
-            if !mandatory && pos < full.len() && inside_number_range(&full, pos) {
-                // The range stays whole: its segments are set as one word.
+            if !mandatory
+                && pos < full.len()
+                && (inside_number_range(&full, pos) || lone_letter_at_hyphen(&full, pos))
+            {
+                // The range, or the hyphened word, stays whole: its segments are set
+                // as one word.
                 continue;
             }
             let seg = &full[prev..pos];
@@ -979,6 +1003,20 @@ mod tests {
         }
         out.push(&text[prev..]);
         out
+    }
+
+    #[test]
+    fn no_break_leaves_one_letter_at_a_hyphen() {
+        let at = |t: &str, after: &str| {
+            lone_letter_at_hyphen(t, t.find(after).unwrap_or(0) + after.len())
+        };
+        assert!(at("an e-mail", "e-"));
+        assert!(at("ajoute-t-il", "ajoute-t-"));
+        assert!(at("vas-y donc", "vas-"));
+        assert!(!at("ajoute-t-il", "ajoute-"));
+        assert!(!at("the Russia-EU talks", "Russia-"));
+        assert!(!at("peut-être", "peut-"));
+        assert!(!at("2013\u{2013}2018", "2013\u{2013}"));
     }
 
     #[test]
