@@ -417,8 +417,9 @@ impl Setter<'_, '_, '_> {
         }
     }
 
-    /// The authors' bios across the text block (LAYOUT.md: after the body and notes, a
-    /// full-width rule and the bios, below the balanced columns); `None` without bios.
+    /// The authors' bios across the text block (the house layout, docs/typesetting.md: after
+    /// the body and notes, a full-width rule and the bios, below the balanced
+    /// columns); `None` without bios.
     fn bios(&mut self, doc: &Document) -> Option<Vec<Elem>> {
         let bios: Vec<_> = doc
             .meta
@@ -446,11 +447,12 @@ impl Setter<'_, '_, '_> {
             keep_next: true,
             space: false,
         });
+        let size = self.house.bios.size;
+        let mut italic = self.body_style();
+        italic.size = size;
+        italic.variant.italic = true;
+        let mut paragraphs = Vec::new();
         for (a, bio) in bios {
-            let size = self.house.bios.size;
-            let mut italic = self.body_style();
-            italic.size = size;
-            italic.variant.italic = true;
             let p = self.tag(ROOT, "P");
             let italic = Self::in_node(&italic, p);
             let pieces = vec![
@@ -462,11 +464,53 @@ impl Setter<'_, '_, '_> {
                 pieces.iter().map(|p| p.0.as_str()).collect::<String>(),
                 bio_display(&a.name, bio)
             );
-            let measure = self.measure(self.house.bios.measure, &pieces[2].1).min(w);
-            wide.extend(self.lines(&pieces, measure, 0.0, lead, HAlign::Justify, true));
+            paragraphs.push(pieces);
+        }
+        let params = Params::from(&self.house.typeset);
+        let items: Vec<Vec<Item>> = paragraphs
+            .iter()
+            .map(|p| self.shaper.items(p, self.house.body.hyphenate))
+            .collect();
+        let measure = self.bio_measure(&items, w, &params);
+        for (pieces, items) in paragraphs.iter().zip(items) {
+            let items = split_wide(items, measure);
+            let lines = break_with(&items, measure, &params);
+            wide.extend(self.set(pieces, &items, &lines, measure, 0.0, lead, HAlign::Justify));
             wide.push(Elem::space(lead * 0.4));
         }
         Some(wide)
+    }
+
+    /// The bios' measure: the text block's width `w`, narrowed until no line of any bio
+    /// holds more than `[bios] measure` characters as a reader counts them (letters,
+    /// spaces and punctuation; a hyphen too). One measure for all, so their right edges
+    /// line up. Counting an average letter's width instead let a line of 90 "average"
+    /// letters hold 101-106 characters: spaces and italics are narrower.
+    fn bio_measure(&self, paragraphs: &[Vec<Item>], w: f32, params: &Params) -> f32 {
+        let most = self.house.bios.measure.max(1.0);
+        let mut measure = w;
+        // Each round narrows the measure in proportion to the longest line's excess;
+        // two rounds suffice on every bio seen, four more allow for odd ones.
+        for _ in 0..6 {
+            let longest = paragraphs
+                .iter()
+                .map(|items| {
+                    let items = split_wide(items.clone(), measure);
+                    let lines = break_with(&items, measure, params);
+                    lines
+                        .iter()
+                        .map(|l| line_chars(&items, l))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .max()
+                .unwrap_or(0) as f32;
+            if longest <= most {
+                break;
+            }
+            measure *= most / longest;
+        }
+        measure
     }
 
     fn para_space(&self, out: &mut Vec<Elem>, leading: f32) {
@@ -678,19 +722,6 @@ impl Setter<'_, '_, '_> {
             e.draws.insert(0, Draw::Text { x, y, runs });
         }
         out.extend(inner);
-    }
-
-    /// The width of a line of `chars` characters in `style`: the lowercase alphabet's
-    /// average letter, as typographers count a measure.
-    fn measure(&self, chars: f32, style: &Style) -> f32 {
-        let alphabet = "abcdefghijklmnopqrstuvwxyz";
-        let width: f32 = self
-            .shaper
-            .chunks(alphabet, style)
-            .iter()
-            .map(|c| c.width())
-            .sum();
-        width / 26.0 * chars
     }
 
     /// The hanging indent of a list whose widest marker is `widest`: the house's
@@ -1038,6 +1069,20 @@ enum ItemKind {
     /// element's own content before its child elements (outloud does) would read
     /// a label ahead of text owned by the `Note` itself as out of order.
     Note,
+}
+
+/// The characters of a broken line as a reader counts them: its glyphs' text, one for
+/// each word space, and the hyphen a break inside a word adds.
+fn line_chars(items: &[Item], line: &Line) -> usize {
+    let inside: usize = items[line.start..line.end]
+        .iter()
+        .map(|it| match it {
+            Item::Box(c) => c.glyphs.iter().map(|g| g.text.chars().count()).sum(),
+            Item::Glue { space: Some(_), .. } => 1,
+            _ => 0,
+        })
+        .sum();
+    inside + usize::from(line.hyphen.is_some())
 }
 
 #[cfg(test)]
