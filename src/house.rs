@@ -457,6 +457,9 @@ pub struct Typeset {
     /// Demerits for a paragraph whose last line is one piece of a word broken at the
     /// end of the line before ("fig-/ures.").
     pub fragment_demerits: f32,
+    /// Demerits for a paragraph of several lines whose last line is one word alone
+    /// (a "runt": "war." under a full line).
+    pub lone_word_demerits: f32,
     /// Keep a line that ends inside a word with the next line, so that no column or
     /// page ends in a hyphen (TeX's `\brokenpenalty`, made absolute).
     pub no_hyphen_at_column_end: bool,

@@ -42,6 +42,7 @@ pub struct Params {
     pub final_hyphen_demerits: f64,
     pub adj_demerits: f64,
     pub fragment_demerits: f64,
+    pub lone_word_demerits: f64,
     /// Letter-spacing a line may lose and gain, in em per glyph (both 0 or more).
     pub letter_shrink: f32,
     pub letter_stretch: f32,
@@ -64,6 +65,7 @@ impl From<&Typeset> for Params {
             final_hyphen_demerits: f64::from(t.final_hyphen_demerits),
             adj_demerits: f64::from(t.adj_demerits),
             fragment_demerits: f64::from(t.fragment_demerits),
+            lone_word_demerits: f64::from(t.lone_word_demerits),
             letter_shrink: (-t.letter_spacing_min).max(0.0),
             letter_stretch: t.letter_spacing_max.max(0.0),
             protrude_left: chars(&t.protrude_left),
@@ -82,6 +84,7 @@ impl Params {
             final_hyphen_demerits: 0.0,
             adj_demerits: 0.0,
             fragment_demerits: 0.0,
+            lone_word_demerits: 0.0,
             letter_shrink: 0.0,
             letter_stretch: 0.0,
             protrude_left: Vec::new(),
@@ -687,8 +690,17 @@ impl Pass<'_> {
             d += params.final_hyphen_demerits;
         }
         // The last line is the end of a word broken on the line before.
-        if forced && an.in_word && self.sums.spaces[b] == self.sums.spaces[an.after] {
-            d += params.fragment_demerits;
+        // The paragraph's last line holds no word space: the end of a word broken on
+        // the line before, or one short word alone (under a quarter of the measure:
+        // "war." under a full line; "multilaterally." fills enough to pass).
+        let one_piece = self.sums.spaces[b] == self.sums.spaces[an.after];
+        if forced && one_piece && an.prev.is_some() {
+            if an.in_word {
+                d += params.fragment_demerits;
+            } else if b + 1 == self.items.len() && self.sums.w[b] - an.w < 0.25 * self.width {
+                // Not before a hard line break: the author ended that line.
+                d += params.lone_word_demerits;
+            }
         }
         if class.abs_diff(an.fitness) > 1 {
             d += params.adj_demerits;
