@@ -510,7 +510,9 @@ impl Setter<'_, '_, '_> {
             }
             measure *= most / longest;
         }
-        measure
+        // A line whose characters do not narrow with it (a cluster of a hundred
+        // combining marks is one glyph wide) must not shrink the bios to a sliver.
+        measure.max(0.5 * w)
     }
 
     fn para_space(&self, out: &mut Vec<Elem>, leading: f32) {
