@@ -1073,13 +1073,19 @@ enum ItemKind {
     Note,
 }
 
-/// The characters of a broken line as a reader counts them: its glyphs' text, one for
-/// each word space, and the hyphen a break inside a word adds.
+/// The characters of a broken line as a reader counts them: its glyphs' text (an
+/// accent written as a combining mark is part of its letter), one for each word
+/// space, and the hyphen a break inside a word adds.
 fn line_chars(items: &[Item], line: &Line) -> usize {
     let inside: usize = items[line.start..line.end]
         .iter()
         .map(|it| match it {
-            Item::Box(c) => c.glyphs.iter().map(|g| g.text.chars().count()).sum(),
+            Item::Box(c) => c
+                .glyphs
+                .iter()
+                .flat_map(|g| g.text.chars())
+                .filter(|&ch| !unicode_normalization::char::is_combining_mark(ch))
+                .count(),
             Item::Glue { space: Some(_), .. } => 1,
             _ => 0,
         })
