@@ -239,6 +239,38 @@ pub struct RenderedBrief {
     pub manifest: crate::manifest::Manifest,
 }
 
+/// The bytes of one edition of the brief `doc` (read from `path` as `source`), and
+/// the warnings its rendering gave.
+fn edition_bytes(
+    format: Format,
+    (path, source, doc): (&Path, &[u8], &crate::model::Document),
+    house: &House,
+    options: &Options,
+    content: &crate::manifest::ContentDigest,
+) -> Result<(Vec<u8>, Vec<render::Warning>)> {
+    Ok(match format {
+        Format::Pdf => {
+            let files = match options.pdf_standard {
+                PdfStandard::A3b => a3b_attachments(source, doc, house),
+                PdfStandard::A2b => Vec::new(),
+            };
+            let (pdf, mut warnings) =
+                render::render_pdf_with_warnings(doc, house, options, &content.sha256, files)?;
+            warnings.extend(
+                render::unhyphenated(doc, house).map(|message| render::Warning {
+                    file: path.to_owned(),
+                    message,
+                }),
+            );
+            (pdf, warnings)
+        }
+        Format::Epub | Format::Txt => (
+            render::render_edition(doc, house, format, options, &content.sha256)?,
+            Vec::new(),
+        ),
+    })
+}
+
 /// Parse one brief, render the requested editions and stage each in `out` (not yet
 /// in place: see [`crate::write::commit`]).
 pub fn render_brief(
@@ -276,32 +308,13 @@ pub fn render_brief(
     // render side by side, and each is written out (to a temporary name) and hashed by
     // the thread that rendered it. `collect` keeps the requested order.
     let one = |format: Format| -> Result<Rendered> {
-        let (bytes, warnings) = match format {
-            Format::Pdf => {
-                let files = match options.pdf_standard {
-                    PdfStandard::A3b => a3b_attachments(source_bytes, &doc, house),
-                    PdfStandard::A2b => Vec::new(),
-                };
-                let (pdf, mut warnings) = render::render_pdf_with_warnings(
-                    &doc,
-                    house,
-                    &options,
-                    &content.sha256,
-                    files,
-                )?;
-                warnings.extend(
-                    render::unhyphenated(&doc, house).map(|message| render::Warning {
-                        file: path.to_owned(),
-                        message,
-                    }),
-                );
-                (pdf, warnings)
-            }
-            Format::Epub | Format::Txt => (
-                render::render_edition(&doc, house, format, &options, &content.sha256)?,
-                Vec::new(),
-            ),
-        };
+        let (bytes, warnings) = edition_bytes(
+            format,
+            (path, source_bytes, &doc),
+            house,
+            &options,
+            &content,
+        )?;
         let file = format!("{}.{}", doc.slug, format.ext());
         let staged = out.stage(&file, &bytes)?;
         Ok(Rendered {

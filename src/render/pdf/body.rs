@@ -823,24 +823,22 @@ impl Setter<'_, '_, '_> {
         out
     }
 
-    /// A table: columns sized to their content, booktabs rules, rows kept whole.
-    fn table(&mut self, t: &Table, w: f32, x: f32, out: &mut Vec<Elem>, parent: NodeId) {
-        let size = self.house.body.table_size;
-        let lead = size * 1.3;
-        let pad = 2.0 * MM;
-        let ncols = t.align.len().max(1);
-        let styles = |bold: bool| self.sans(size, bold);
-        // Each column's natural width (its widest cell on one line) and its minimum (its
-        // widest piece that cannot be broken), as CSS's automatic table layout has them.
+    /// Each of `ncols` columns' natural width (its widest cell on one line) and its
+    /// minimum (its widest piece that cannot be broken), as CSS's automatic table
+    /// layout has them, `pad` included; `rows` are (header, cells), set at `size`.
+    fn column_extents(
+        &self,
+        rows: &[(bool, &Vec<Vec<Inline>>)],
+        ncols: usize,
+        size: f32,
+        pad: f32,
+    ) -> (Vec<f32>, Vec<f32>) {
         let mut natural = vec![0.0f32; ncols];
         let mut minimum = vec![0.0f32; ncols];
-        let rows: Vec<(bool, &Vec<Vec<Inline>>)> = std::iter::once((true, &t.head))
-            .chain(t.rows.iter().map(|r| (false, r)))
-            .collect();
-        for (bold, row) in &rows {
+        for (bold, row) in rows {
             for (c, cell) in row.iter().enumerate() {
                 let mut p = Vec::new();
-                self.pieces(cell, &styles(*bold), &mut p);
+                self.pieces(cell, &self.sans(size, *bold), &mut p);
                 let items = self.shaper.items(&p, false);
                 let width: f32 = items.iter().map(Item::width).sum();
                 if let Some(n) = natural.get_mut(c) {
@@ -851,6 +849,20 @@ impl Setter<'_, '_, '_> {
                 }
             }
         }
+        (natural, minimum)
+    }
+
+    /// A table: columns sized to their content, booktabs rules, rows kept whole.
+    fn table(&mut self, t: &Table, w: f32, x: f32, out: &mut Vec<Elem>, parent: NodeId) {
+        let size = self.house.body.table_size;
+        let lead = size * 1.3;
+        let pad = 2.0 * MM;
+        let ncols = t.align.len().max(1);
+        let styles = |bold: bool| self.sans(size, bold);
+        let rows: Vec<(bool, &Vec<Vec<Inline>>)> = std::iter::once((true, &t.head))
+            .chain(t.rows.iter().map(|r| (false, r)))
+            .collect();
+        let (natural, minimum) = self.column_extents(&rows, ncols, size, pad);
         let widths = column_widths(&natural, &minimum, w);
         // A column narrower than its words is set with them broken between letters;
         // one narrower than a letter (1 em of the table's type, padding included) would

@@ -755,26 +755,21 @@ impl<'a> Page<'a> {
         r
     }
 
-    /// Show string operands; numbers among them are `TJ` offsets. The strings' text is
-    /// taken as one piece: nothing happens between them. The string is placed on the
-    /// page from the font's widths and the text state, and the text matrix advances.
-    fn show<'t>(&mut self, operands: impl IntoIterator<Item = &'t [Tok<'t>]>) {
-        self.text.clear();
-        let font = self.gs.font.clone();
-        let size = self.gs.size;
-        let h = self.gs.scale / 100.0;
-        let line = self.words.line();
-        let mut x = 0.0f64;
-        let mut lo = 0.0f64;
-        let mut hi = 0.0f64;
-        let mut bad: Option<String> = None;
-        // The largest moves back and on, for the offset check.
-        let (mut back, mut on) = (0.0f64, 0.0f64);
+    /// Decode string operands into `self.text` and measure them from the font's
+    /// widths and the text state; numbers among them are `TJ` offsets.
+    fn decode<'t>(
+        &mut self,
+        operands: impl IntoIterator<Item = &'t [Tok<'t>]>,
+        font: Option<&Font>,
+        size: f64,
+        h: f64,
+    ) -> Advance {
+        let mut a = Advance::default();
         for operand in operands {
             if let Some(n) = num(operand) {
-                x -= n / 1000.0 * size * h;
-                back = back.max(n);
-                on = on.min(n);
+                a.x -= n / 1000.0 * size * h;
+                a.back = a.back.max(n);
+                a.on = a.on.min(n);
                 continue;
             }
             let [tok] = operand else { continue };
@@ -782,7 +777,7 @@ impl<'a> Page<'a> {
             if !lexer::string(tok, &mut self.bytes) {
                 continue;
             }
-            let Some(f) = &font else {
+            let Some(f) = font else {
                 self.text
                     .extend(std::iter::repeat_n('\u{FFFD}', self.bytes.len()));
                 continue;
@@ -793,14 +788,34 @@ impl<'a> Page<'a> {
                 let c = code.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b));
                 let space = len == 1 && c == 32;
                 let w = f.metrics.width(c) / 1000.0 * size;
-                x += (w + self.gs.char_space + if space { self.gs.word_space } else { 0.0 }) * h;
-                lo = lo.min(x);
-                hi = hi.max(x);
-                if bad.is_none() && !f.metrics.bad.is_empty() {
-                    bad = f.metrics.bad.get(&c).cloned();
+                a.x += (w + self.gs.char_space + if space { self.gs.word_space } else { 0.0 }) * h;
+                a.lo = a.lo.min(a.x);
+                a.hi = a.hi.max(a.x);
+                if a.bad.is_none() && !f.metrics.bad.is_empty() {
+                    a.bad = f.metrics.bad.get(&c).cloned();
                 }
             }
         }
+        a
+    }
+
+    /// Show string operands; numbers among them are `TJ` offsets. The strings' text is
+    /// taken as one piece: nothing happens between them. The string is placed on the
+    /// page from the font's widths and the text state, and the text matrix advances.
+    fn show<'t>(&mut self, operands: impl IntoIterator<Item = &'t [Tok<'t>]>) {
+        self.text.clear();
+        let font = self.gs.font.clone();
+        let size = self.gs.size;
+        let h = self.gs.scale / 100.0;
+        let line = self.words.line();
+        let Advance {
+            x,
+            lo,
+            hi,
+            back,
+            on,
+            bad,
+        } = self.decode(operands, font.as_deref(), size, h);
         let trm = self.tm.then(&self.gs.ctm);
         let start = trm.apply(0.0, self.gs.rise);
         let end = trm.apply(x, self.gs.rise);
@@ -1007,4 +1022,17 @@ fn colour(args: &[Tok<'_>]) -> Option<[f64; 3]> {
         ]),
         _ => None,
     }
+}
+
+/// How far shown strings advance the text position (`x`, in text space), how far
+/// they reach either side of the start (`lo`, `hi`), the largest `TJ` moves back and
+/// on (for the offset check), and the first glyph the font's map misreads.
+#[derive(Default)]
+struct Advance {
+    x: f64,
+    lo: f64,
+    hi: f64,
+    back: f64,
+    on: f64,
+    bad: Option<String>,
 }
