@@ -85,6 +85,7 @@ pub fn parse(
     };
     let at = Keys { text, fm, yaml };
     at.check_escapes(&raw, chars, diags);
+    let raw = at.smarten(raw, chars, diags);
     let key_span = |key: &str| at.key_span(key);
     let title = nonempty(raw.title, "title", &key_span, diags);
     let region = nonempty(raw.region, "region", &key_span, diags);
@@ -221,6 +222,42 @@ impl Keys<'_> {
         }
     }
 
+    /// `raw` with the fields a reader sees (title, subtitle, region, author names and
+    /// bios) given the body's smart punctuation ([`smart_punctuation`]): without it
+    /// "dell'Italia" kept a straight quote in the title above a body of curly ones.
+    /// The characters it puts in are checked against the house fonts like the rest.
+    fn smarten(
+        &self,
+        mut raw: RawMeta,
+        chars: &mut Checker<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> RawMeta {
+        let mut one = |key: &str, value: &mut Option<String>| {
+            let Some(v) = value.as_deref() else { return };
+            let smart = smart_punctuation(v);
+            if smart == v {
+                return;
+            }
+            for c in smart.chars().filter(|&c| !v.contains(c)) {
+                let how = format!(", from smart punctuation in `{key}`");
+                if let Some(d) = chars.check(c, self.key_span(key), &how) {
+                    if !diags.contains(&d) {
+                        diags.push(d);
+                    }
+                }
+            }
+            *value = Some(smart);
+        };
+        one("title", &mut raw.title);
+        one("subtitle", &mut raw.subtitle);
+        one("region", &mut raw.region);
+        for a in raw.authors.iter_mut().flatten() {
+            one("authors", &mut a.name);
+            one("authors", &mut a.bio);
+        }
+        raw
+    }
+
     /// The `date` field, parsed; a diagnostic when it is missing or malformed.
     fn date(&self, date: Option<String>, diags: &mut Vec<Diagnostic>) -> Option<BriefDate> {
         match date {
@@ -338,6 +375,40 @@ fn nonempty(
 }
 
 /// Collapse runs of white space (YAML folding may leave newlines) to single spaces.
+/// `s` (white space collapsed) with the smart punctuation the body gets from
+/// pulldown-cmark: straight quotes curled, `--` and `---` as en and em dashes, `...`
+/// as an ellipsis, and nothing else of Markdown. Every other ASCII punctuation
+/// character is escaped first, so `*`, `_`, `[`, `<` and `&` stay as written, and a
+/// no-break space before the text keeps it from opening a block (`1. `, `- `, `---`)
+/// while it still counts as white space before an opening quote.
+fn smart_punctuation(s: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let s = collapse(s);
+    if !s.contains(['\'', '"']) && !s.contains("--") && !s.contains("...") {
+        return s;
+    }
+    let mut md = String::with_capacity(s.len() * 2 + 2);
+    md.push('\u{A0}');
+    for c in s.chars() {
+        if c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '-' | '.') {
+            md.push('\\');
+        }
+        md.push(c);
+    }
+    let mut out = String::with_capacity(md.len());
+    for event in Parser::new_ext(&md, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Text(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    match out.strip_prefix('\u{A0}') {
+        Some(rest) => rest.to_owned(),
+        None => out,
+    }
+}
+
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -558,6 +629,29 @@ fn strip_location_suffix(m: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shown_fields_get_the_bodys_smart_punctuation_and_nothing_else_of_markdown() {
+        for (written, shown) in [
+            (
+                "La sicurezza dell'Italia",
+                "La sicurezza dell\u{2019}Italia",
+            ),
+            (
+                "\"Baltic Sentry\" and 2013--2018...",
+                "\u{201C}Baltic Sentry\u{201D} and 2013\u{2013}2018\u{2026}",
+            ),
+            (
+                "1. *Not* a list's & <b>x</b> [y](z) \\ `c` #h",
+                "1. *Not* a list\u{2019}s & <b>x</b> [y](z) \\ `c` #h",
+            ),
+            ("- O'Brien's  notes", "- O\u{2019}Brien\u{2019}s notes"),
+            ("'Quoted' first", "\u{2018}Quoted\u{2019} first"),
+            ("No quotes: 50% *as is*", "No quotes: 50% *as is*"),
+        ] {
+            assert_eq!(smart_punctuation(written), shown, "{written}");
+        }
+    }
+
     use super::*;
 
     fn meta(src: &str) -> (Option<Meta>, Vec<Diagnostic>) {

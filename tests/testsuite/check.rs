@@ -879,3 +879,29 @@ fn pdf_words_agree_with_pdftotext() {
         }
     }
 }
+
+#[test]
+fn quotes_in_the_front_matter_are_curled_in_every_edition_and_pass_check() {
+    // The body's smart punctuation applies to the title, subtitle, region, names and
+    // bios too, in all three editions alike, so `check` holds them to one another.
+    let sb = Sandbox::new();
+    sb.write(
+        "source/quotes.md",
+        "---\ntitle: \"\\\"Baltic Sentry\\\" and the sea's cables, 2023--2025...\"\n\
+         subtitle: \"The Alliance's 'new' mission\"\nregion: Europe's north\n\
+         date: 2025-03\nauthors:\n  - name: Tom O'Brien\n    bio: Writes on the fleet's \
+         tankers.\n---\n\nBody text with 'quotes' -- and an ellipsis...\n",
+    );
+    sb.run(&["build"]).expect_code(0);
+    let run = sb.run(&["check"]).expect_code(0);
+    assert_eq!(run.stderr.matches("ok: dist/").count(), 3, "{}", run.stderr);
+    let text = std::fs::read_to_string(sb.path("dist/quotes.txt")).expect("text edition");
+    for shown in [
+        "\u{201C}Baltic Sentry\u{201D} and the sea\u{2019}s cables, 2023\u{2013}2025\u{2026}",
+        "The Alliance\u{2019}s \u{2018}new\u{2019} mission",
+        "EUROPE\u{2019}S NORTH",
+        "Tom O\u{2019}Brien \u{2013} Writes on the fleet\u{2019}s tankers.",
+    ] {
+        assert!(text.contains(shown), "{shown:?} not in:\n{text}");
+    }
+}
