@@ -881,3 +881,37 @@ fn a_paragraph_does_not_end_in_one_short_word_alone() {
         );
     }
 }
+
+#[test]
+fn german_nouns_are_hyphenated_as_words_not_names() {
+    // German capitalises every noun, so a capital says nothing of a name there: with
+    // the house set never to break a capitalised word, a German brief still breaks
+    // its nouns (before, none of them; their lines were left loose). The text is ours.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let para = "Die Bündnisverpflichtungen der Mitgliedstaaten und die \
+                Verteidigungsausgaben bestimmen die Sicherheitszusammenarbeit; die \
+                Energieversorgung hängt von Infrastrukturprojekten und \
+                Transitvereinbarungen ab, deren Finanzierungsbedingungen selten \
+                veröffentlicht werden.";
+    let brief = shifted(para).replacen("---\n", "---\nlang: de\n", 1);
+    let sb = common::Sandbox::new();
+    sb.write("source/nouns.md", &brief);
+    sb.write(
+        "h/house.toml",
+        "[typeset]\ncapitalised_hyphen_penalty = 10000.0\n",
+    );
+    sb.run(&["--house", "h/house.toml", "build", "--format", "pdf"])
+        .expect_code(0);
+    let lines = lines(&sb.path("dist/nouns.pdf"));
+    let nouns = lines
+        .iter()
+        .filter(|l| l.hyphenated())
+        .filter(|l| {
+            let last = l.text.split(' ').next_back().unwrap_or("");
+            last.chars().next().is_some_and(char::is_uppercase)
+        })
+        .count();
+    assert!(nouns >= 3, "only {nouns} lines end inside a noun");
+}

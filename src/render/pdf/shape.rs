@@ -851,12 +851,14 @@ impl<'b, 'a> Shaper<'b, 'a> {
 
 impl Shaper<'_, '_> {
     /// Hyphenation points of one word of letters that starts at byte `s` of its text:
-    /// the house's exception if it has one, else none in a capitalised word (a name,
-    /// mostly) unless the house allows it, else the language's patterns, keeping
-    /// the house's number of letters on either side.
+    /// the house's exception if it has one, else the language's patterns, keeping the
+    /// house's number of letters on either side; a capitalised word (a name, mostly;
+    /// not in German, which capitalises its nouns) costs the house's higher penalty.
     fn word_points(&self, word: &str, s: usize, lang: hypher::Lang, out: &mut Vec<(usize, f32)>) {
         let r = &self.rules;
-        let penalty = if word.chars().next().is_some_and(char::is_uppercase) {
+        // German capitalises every noun: a capital there says nothing of a name.
+        let names_capitalised = lang != hypher::Lang::German;
+        let penalty = if names_capitalised && word.chars().next().is_some_and(char::is_uppercase) {
             r.capitalised_penalty
         } else {
             r.hyphen_penalty
