@@ -546,6 +546,10 @@ mod tests {
         assert_eq!(l, vec!["up by", "2.5 % and", "see § 4", "now"]);
         let l = wrap("under Article 5 of it", 12, "", "", &["Article".into()]);
         assert_eq!(l, vec!["under", "Article 5 of", "it"]);
+        // A Roman numeral or a capital letter numbers a house word too.
+        let words = ["Chapter".into(), "Annex".into()];
+        let l = wrap("in Chapter IV and Annex B.", 10, "", "", &words);
+        assert_eq!(l, vec!["in", "Chapter IV", "and", "Annex B."]);
     }
 
     #[test]

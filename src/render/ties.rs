@@ -13,10 +13,10 @@ use std::ops::Range;
 
 /// Whether the space between the text `before` it and the text `after` it is held:
 /// for a number and its sign, or a number after one of the house's `words`
-/// (`[typeset] tie_before_numbers`: `Article 5`, `Fig. 2`, `No. 7`).
+/// (`[typeset] tie_before_numbers`: `Article 5`, `Fig. 2`, `No. 7`, and with a Roman
+/// numeral or a capital letter for a number, `Chapter IV`, `Annex B`).
 pub fn tied(before: &str, after: &str, words: &[String]) -> bool {
-    let digit_next = after.chars().next().is_some_and(|c| c.is_ascii_digit());
-    if digit_next && !words.is_empty() {
+    if !words.is_empty() && numbered(after) {
         // The word before the space, after any opening bracket or quote.
         let word = before
             .rsplit(char::is_whitespace)
@@ -28,6 +28,26 @@ pub fn tied(before: &str, after: &str, words: &[String]) -> bool {
         }
     }
     signed(before, after)
+}
+
+/// Whether `after` starts with what numbers a house word: digits (`5`, `12.3`), a
+/// Roman numeral (`IV`) or one capital letter (`B`), the last two as a word of
+/// their own (`Annex B,` but not `Annex Budget`).
+fn numbered(after: &str) -> bool {
+    let mut chars = after.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some(c) if c.is_ascii_uppercase() => {
+            let token: String = std::iter::once(c)
+                .chain(chars.take_while(|c| c.is_alphanumeric()))
+                .collect();
+            token.len() == 1
+                || token
+                    .chars()
+                    .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+        }
+        _ => false,
+    }
 }
 
 /// A number and its sign on either side of the space.
@@ -137,6 +157,12 @@ mod tests {
         assert!(!tied("the Article", "itself", &w));
         assert!(!tied("an article", "5", &w));
         assert!(!tied("under Article", "5", &[]));
+        // Roman numerals and letters number them too, as words of their own.
+        assert!(tied("see Article", "V of", &w));
+        assert!(tied("(Fig.", "B)", &w));
+        assert!(tied("under Article", "XII.", &w));
+        assert!(!tied("under Article", "Vienna", &w));
+        assert!(!tied("the Article", "Budget", &w));
     }
 
     #[test]

@@ -758,7 +758,7 @@ fn numbers_stay_on_the_line_of_their_signs() {
     let para = "Spending rose by 2.5 % (± 0.3) to € 1.2 bn while inflation reached \
                 12 ‰ a month; see § 4 and ¶ 2. Ratios ≥ 1.5 and ≤ 3 were flagged at \
                 −20 °C, as № 5 of the rules says for 40 € and more, under Article 5 \
-                of the Treaty (Fig. 2).";
+                of the Treaty (Fig. 2), in Chapter IV and in Annex B.";
     let lines = lines_without_defects("signs", &shifted(para));
     let mut seen = 0;
     for l in &lines {
@@ -767,7 +767,10 @@ fn numbers_stay_on_the_line_of_their_signs() {
         seen += l.text.matches(['≥', '%', '§', '‰']).count();
         assert!(
             !["%", "‰", "°C,"].contains(&first)
-                && !["(±", "§", "¶", "≥", "≤", "№", "Article", "(Fig."].contains(&last),
+                && ![
+                    "(±", "§", "¶", "≥", "≤", "№", "Article", "(Fig.", "Chapter", "Annex"
+                ]
+                .contains(&last),
             "{}.{} a number parted from its sign: {}",
             l.page,
             l.column + 1,
