@@ -16,6 +16,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::ties::Ties;
 use crate::content::{bio_display, caption_display, region_display};
 use crate::house::Style;
 use crate::model::{uri_safe, Align, Block, Document, Inline, Table};
@@ -23,7 +24,7 @@ use crate::model::{uri_safe, Align, Block, Document, Inline, Table};
 /// Render the plain-text edition.
 pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
     let width = style.text.width;
-    let ties = &style.typeset.tie_before_numbers;
+    let ties = &Ties::new(&style.typeset.tie_before_numbers, &doc.meta.lang);
     let mut w = Writer {
         out: String::new(),
         width,
@@ -94,8 +95,8 @@ pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
 struct Writer<'a> {
     out: String,
     width: usize,
-    /// The house's words a number after them is tied to ([`super::ties`]).
-    ties: &'a [String],
+    /// What holds a space ([`super::ties`]).
+    ties: &'a Ties<'a>,
 }
 
 impl Writer<'_> {
@@ -327,11 +328,11 @@ fn words(text: &str) -> impl Iterator<Item = (&str, String)> {
 
 /// The pieces a line may break between: [`words`], those a space holds together
 /// ([`super::ties`]: `2.5 %`, `§ 4`) joined by it.
-fn units(text: &str, ties: &[String]) -> Vec<(String, String)> {
+fn units(text: &str, ties: &Ties<'_>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (word, after) in words(text) {
         match out.last_mut() {
-            Some((unit, gap)) if super::ties::tied(unit, word, ties) => {
+            Some((unit, gap)) if ties.tied(unit, word) => {
                 unit.push_str(gap);
                 unit.push_str(word);
                 *gap = after;
@@ -344,7 +345,7 @@ fn units(text: &str, ties: &[String]) -> Vec<(String, String)> {
 
 /// Greedy wrap by display width, at breakable white space only. A word (or words a
 /// tie holds) longer than the line stays whole.
-pub fn wrap(text: &str, width: usize, first: &str, rest: &str, ties: &[String]) -> Vec<String> {
+pub fn wrap(text: &str, width: usize, first: &str, rest: &str, ties: &Ties<'_>) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = first.to_owned();
     // The space after the line's last word, written if another word joins it.
@@ -367,7 +368,7 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str, ties: &[String]) 
 }
 
 /// A table as aligned text columns, cells wrapped when the table is too wide.
-fn table(t: &Table, width: usize, ties: &[String]) -> Vec<String> {
+fn table(t: &Table, width: usize, ties: &Ties<'_>) -> Vec<String> {
     let n = t.align.len().max(1);
     let cells = |row: &[Vec<Inline>]| -> Vec<String> {
         (0..n)
@@ -458,7 +459,7 @@ fn table(t: &Table, width: usize, ties: &[String]) -> Vec<String> {
 /// A table too wide for aligned columns without wrapping a cell: wrapped cells side
 /// by side would be read line by line across the columns, out of order. Instead each
 /// row (the header first) is a `-` item and each of its cells a paragraph of its own.
-fn stacked(head: &[String], rows: &[Vec<String>], width: usize, ties: &[String]) -> Vec<String> {
+fn stacked(head: &[String], rows: &[Vec<String>], width: usize, ties: &Ties<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
         for (i, cell) in row.iter().enumerate() {
@@ -472,6 +473,11 @@ fn stacked(head: &[String], rows: &[Vec<String>], width: usize, ties: &[String])
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No house words, in English: only a number and its sign hold a space.
+    fn none() -> Ties<'static> {
+        Ties::new(&[], "en")
+    }
 
     /// The text edition of a brief whose body is `body`, with the built-in house.
     fn text_of(body: &str) -> String {
@@ -502,7 +508,7 @@ mod tests {
 
     #[test]
     fn wrap_keeps_long_words_whole() {
-        let l = wrap("a verylongword b", 5, "", "", &[]);
+        let l = wrap("a verylongword b", 5, "", "", &none());
         assert_eq!(l, vec!["a", "verylongword", "b"]);
     }
 
@@ -515,7 +521,7 @@ mod tests {
             11,
             "",
             "",
-            &[],
+            &none(),
         );
         assert_eq!(
             l,
@@ -542,20 +548,32 @@ mod tests {
 
     #[test]
     fn wrap_keeps_numbers_with_their_signs() {
-        let l = wrap("up by 2.5 % and see § 4 now", 9, "", "", &[]);
+        let l = wrap("up by 2.5 % and see § 4 now", 9, "", "", &none());
         assert_eq!(l, vec!["up by", "2.5 % and", "see § 4", "now"]);
-        let l = wrap("under Article 5 of it", 12, "", "", &["Article".into()]);
+        let l = wrap(
+            "under Article 5 of it",
+            12,
+            "",
+            "",
+            &Ties::new(&["Article".into()], "en"),
+        );
         assert_eq!(l, vec!["under", "Article 5 of", "it"]);
         // A Roman numeral or a capital letter numbers a house word too.
         let words = ["Chapter".into(), "Annex".into()];
-        let l = wrap("in Chapter IV and Annex B.", 10, "", "", &words);
+        let l = wrap(
+            "in Chapter IV and Annex B.",
+            10,
+            "",
+            "",
+            &Ties::new(&words, "en"),
+        );
         assert_eq!(l, vec!["in", "Chapter IV", "and", "Annex B."]);
     }
 
     #[test]
     fn wrap_uses_display_width() {
         // Each CJK character is two columns wide.
-        let l = wrap("漢字漢字 ab", 9, "", "", &[]);
+        let l = wrap("漢字漢字 ab", 9, "", "", &none());
         assert_eq!(l, vec!["漢字漢字", "ab"]);
     }
 }

@@ -6,28 +6,72 @@
 //! in these places; authors seldom type one. The house adds words that a number
 //! follows (`Article 5`, `Fig. 2`: `[typeset] tie_before_numbers`). The PDF and the text edition, which break
 //! their own lines, hold these spaces; the EPUB writes them as no-break spaces
-//! ([`hold`]) for the reading system that breaks its lines.
+//! ([`hold`]) for the reading system that breaks its lines. Polish, Czech and Slovak
+//! also keep a one-letter word with the next ([`one_letter_words`]).
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// Whether the space between the text `before` it and the text `after` it is held:
-/// for a number and its sign, or a number after one of the house's `words`
-/// (`[typeset] tie_before_numbers`: `Article 5`, `Fig. 2`, `No. 7`, and with a Roman
-/// numeral or a capital letter for a number, `Chapter IV`, `Annex B`).
-pub fn tied(before: &str, after: &str, words: &[String]) -> bool {
-    if !words.is_empty() && numbered(after) {
-        // The word before the space, after any opening bracket or quote.
-        let word = before
-            .rsplit(char::is_whitespace)
-            .next()
-            .unwrap_or(before)
-            .trim_start_matches(['(', '[', '\u{201C}', '\u{2018}', '"', '\'']);
-        if words.iter().any(|w| w == word) {
-            return true;
+/// What holds a space in a brief: the house's words that a number after them stays
+/// with (`[typeset] tie_before_numbers`), and the one-letter words the brief's language
+/// keeps off the end of a line ([`one_letter_words`]).
+#[derive(Clone, Copy)]
+pub struct Ties<'a> {
+    words: &'a [String],
+    letters: &'static str,
+}
+
+impl<'a> Ties<'a> {
+    /// The ties of a brief in `lang` set in a house with `words`.
+    pub fn new(words: &'a [String], lang: &str) -> Ties<'a> {
+        Ties {
+            words,
+            letters: one_letter_words(lang),
         }
     }
-    signed(before, after)
+
+    /// Whether the space between the text `before` it and the text `after` it is
+    /// held: for a number and its sign; a number after one of the house's words
+    /// (`Article 5`, `Fig. 2`, `No. 7`, and with a Roman numeral or a capital letter
+    /// for a number, `Chapter IV`, `Annex B`); or after a one-letter word the
+    /// language keeps with the next (Polish `w Polsce`, Czech `v Praze`).
+    pub fn tied(&self, before: &str, after: &str) -> bool {
+        // The word before the space, after any opening bracket or quote.
+        let word = || {
+            before
+                .rsplit(char::is_whitespace)
+                .next()
+                .unwrap_or(before)
+                .trim_start_matches(['(', '[', '\u{201C}', '\u{2018}', '\u{201E}', '"', '\''])
+        };
+        if !self.words.is_empty() && numbered(after) && self.words.iter().any(|w| w == word()) {
+            return true;
+        }
+        if !self.letters.is_empty() && !after.is_empty() {
+            let mut w = word().chars();
+            if let (Some(c), None) = (w.next(), w.next()) {
+                if self.letters.contains(c) {
+                    return true;
+                }
+            }
+        }
+        signed(before, after)
+    }
+}
+
+/// The one-letter words that `lang`'s typesetting keeps off the end of a line, as
+/// Polish, Czech and Slovak house rules require: a preposition or conjunction of one
+/// letter (`w`, `z`, `i`, `a`; `k`, `s`, `v`) goes to the next line with the word it
+/// belongs to. None in other languages: English `a` and Italian `e` may end a line.
+pub fn one_letter_words(lang: &str) -> &'static str {
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    if primary.eq_ignore_ascii_case("pl") {
+        "aiouwzAIOUWZ"
+    } else if primary.eq_ignore_ascii_case("cs") || primary.eq_ignore_ascii_case("sk") {
+        "aikosuvzAIKOSUVZ"
+    } else {
+        ""
+    }
 }
 
 /// Whether `after` starts with what numbers a house word: digits (`5`, `12.3`), a
@@ -62,17 +106,17 @@ fn signed(before: &str, after: &str) -> bool {
     (digit(last) && first.is_some_and(unit)) || (last.is_some_and(sign) && number)
 }
 
-/// The text `block[range]` with each space [`tied`] to its neighbours written as a
-/// no-break space (U+00A0): what tells a reading system not to break there. The
+/// The text `block[range]` with each space [`Ties::tied`] to its neighbours written as
+/// a no-break space (U+00A0): what tells a reading system not to break there. The
 /// neighbours are read in the whole `block`, so a space is held across inline markup
 /// (`**2.5** %`) as the PDF holds it. A range that is not in `block` is returned as
 /// it is (empty).
-pub fn hold<'t>(block: &'t str, range: Range<usize>, words: &[String]) -> Cow<'t, str> {
+pub fn hold<'t>(block: &'t str, range: Range<usize>, ties: &Ties<'_>) -> Cow<'t, str> {
     let start = range.start;
     let Some(text) = block.get(range) else {
         return Cow::Borrowed("");
     };
-    let held = |i: usize| tied(&block[..start + i], &block[start + i + 1..], words);
+    let held = |i: usize| ties.tied(&block[..start + i], &block[start + i + 1..]);
     if !text.match_indices(' ').any(|(i, _)| held(i)) {
         return Cow::Borrowed(text);
     }
@@ -119,17 +163,24 @@ fn currency(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{hold, tied};
+    use super::{hold, Ties};
+
+    /// `Ties::tied` in an English brief of a house with `words`.
+    fn tied(before: &str, after: &str, words: &[String]) -> bool {
+        Ties::new(words, "en").tied(before, after)
+    }
 
     #[test]
     fn held_spaces_are_written_as_no_break_spaces() {
-        let all = |t: &str| hold(t, 0..t.len(), &words()).into_owned();
+        let w = words();
+        let ties = Ties::new(&w, "en");
+        let all = |t: &str| hold(t, 0..t.len(), &ties).into_owned();
         assert_eq!(
             all("up 2.5 % in 2016, see § 4 and Article 5"),
             "up 2.5\u{A0}% in 2016, see §\u{A0}4 and Article\u{A0}5"
         );
         assert!(matches!(
-            hold("in 2016 the", 0..11, &words()),
+            hold("in 2016 the", 0..11, &ties),
             std::borrow::Cow::Borrowed(_)
         ));
     }
@@ -139,10 +190,12 @@ mod tests {
         // "**2.5** % and *Article* 5": the pieces " % and " and " 5" hold their
         // first space because of what the emphasis before them ends in.
         let block = "2.5 % and Article 5";
-        assert_eq!(hold(block, 3..10, &words()), "\u{A0}% and ");
-        assert_eq!(hold(block, 17..19, &words()), "\u{A0}5");
-        assert_eq!(hold(block, 10..17, &words()), "Article");
-        assert_eq!(hold(block, 17..40, &words()), "");
+        let w = words();
+        let ties = Ties::new(&w, "en");
+        assert_eq!(hold(block, 3..10, &ties), "\u{A0}% and ");
+        assert_eq!(hold(block, 17..19, &ties), "\u{A0}5");
+        assert_eq!(hold(block, 10..17, &ties), "Article");
+        assert_eq!(hold(block, 17..40, &ties), "");
     }
 
     fn words() -> Vec<String> {
@@ -191,5 +244,21 @@ mod tests {
         ] {
             assert!(!tied(before, after, &[]), "{before:?} {after:?}");
         }
+    }
+
+    #[test]
+    fn polish_czech_and_slovak_keep_one_letter_words_with_the_next() {
+        let pl = Ties::new(&[], "pl");
+        assert!(!pl.tied("w", ""));
+        assert!(pl.tied("Spotkanie w", "Warszawie"));
+        assert!(pl.tied("Polska i", "Litwa"));
+        assert!(pl.tied("(z", "Rosji)"));
+        assert!(!pl.tied("Spotkanie we", "wtorek"));
+        let cs = Ties::new(&[], "cs-CZ");
+        assert!(cs.tied("jednání v", "Praze"));
+        assert!(cs.tied("cesta k", "moři"));
+        // English and Italian let a one-letter word end a line.
+        assert!(!Ties::new(&[], "en").tied("such a", "case"));
+        assert!(!Ties::new(&[], "it").tied("Roma e", "Milano"));
     }
 }

@@ -918,3 +918,52 @@ fn german_nouns_are_hyphenated_as_words_not_names() {
         .count();
     assert!(nouns >= 3, "only {nouns} lines end inside a noun");
 }
+
+#[test]
+fn polish_one_letter_words_never_end_a_line() {
+    // Polish (as Czech and Slovak) typesetting keeps a one-letter preposition or
+    // conjunction with the word after it: no line ends in "w", "z", "i", "a", "o"
+    // or "u" (src/render/ties.rs). The PDF and the text edition hold the space; the
+    // EPUB writes it as a no-break space. The text is ours.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let para = "Spotkanie w Warszawie i rozmowy z Litwą o bezpieczeństwie w regionie \
+                Morza Bałtyckiego odbyły się w marcu, a ministrowie z Polski i Łotwy \
+                mówili o kablach u wybrzeży oraz o sieciach w Estonii i w Finlandii.";
+    let brief = shifted(para).replacen("---\n", "---\nlang: pl\n", 1);
+    let lines = lines_without_defects("letters-pl", &brief);
+    let single = ["w", "z", "i", "a", "o", "u"];
+    for l in &lines {
+        let last = l.text.split(' ').next_back().unwrap_or("");
+        assert!(
+            !single.contains(&last),
+            "{}.{} ends in a one-letter word: {}",
+            l.page,
+            l.column + 1,
+            l.text
+        );
+    }
+    let sb = common::Sandbox::new();
+    sb.write("source/pl.md", &brief);
+    sb.run(&["build", "--format", "txt"]).expect_code(0);
+    let text = std::fs::read_to_string(sb.path("dist/pl.txt")).expect("text edition");
+    for line in text.lines() {
+        let last = line.split(' ').next_back().unwrap_or("");
+        assert!(!single.contains(&last), "text edition: {line}");
+    }
+    sb.run(&["build", "--format", "epub"]).expect_code(0);
+    let file = std::fs::File::open(sb.path("dist/pl.epub")).expect("epub");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    let mut xhtml = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        if f.name().ends_with(".xhtml") {
+            std::io::Read::read_to_string(&mut f, &mut xhtml).expect("read");
+        }
+    }
+    assert!(
+        xhtml.contains("Spotkanie w\u{A0}Warszawie i\u{A0}rozmowy z\u{A0}Litwą"),
+        "{xhtml}"
+    );
+}

@@ -15,6 +15,7 @@ use crate::content::{bio_display, caption_display, region_display};
 use crate::house::Style;
 use crate::house::{Family, Variant};
 use crate::model::{plain_text, Align, Block, Document, ImageFormat, Inline, Table};
+use crate::render::ties::Ties;
 
 /// File name of the content document inside the EPUB folder.
 pub const HREF: &str = "brief.xhtml";
@@ -518,8 +519,9 @@ impl Writer<'_> {
             match inline {
                 Inline::Text(t) => {
                     let words = &self.style.typeset.tie_before_numbers;
+                    let ties = Ties::new(words, &self.doc.meta.lang);
                     let at = self.run_at..self.run_at + t.len();
-                    let held = crate::render::ties::hold(&self.run, at, words).into_owned();
+                    let held = crate::render::ties::hold(&self.run, at, &ties).into_owned();
                     self.text(&held);
                     self.run_at += t.len();
                 }

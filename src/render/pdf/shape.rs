@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use crate::fonts::{FontBook, Variant};
 use crate::house::{Rgb, Typeset};
+use crate::render::ties::Ties;
 
 /// How a run of text is set.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +144,8 @@ struct Rules {
     explicit_penalty: f32,
     /// Words a number after them is tied to ([`crate::render::ties`]).
     tie_words: Vec<String>,
+    /// The brief's language, for the one-letter words it ties to the next.
+    tie_lang: String,
 }
 
 impl From<&Typeset> for Rules {
@@ -171,6 +174,7 @@ impl From<&Typeset> for Rules {
             hyphen_penalty: t.hyphen_penalty,
             explicit_penalty: t.explicit_hyphen_penalty,
             tie_words: t.tie_before_numbers.clone(),
+            tie_lang: String::new(),
         }
     }
 }
@@ -467,11 +471,15 @@ impl<'b, 'a> Shaper<'b, 'a> {
     /// A shaper for a brief in BCP 47 language `lang`, hyphenating (if `hyphenate`) and
     /// weighing breaks by the rules of `typeset`.
     pub fn new(book: &'b FontBook<'a>, lang: &str, hyphenate: bool, typeset: &Typeset) -> Self {
+        let rules = Rules {
+            tie_lang: lang.to_owned(),
+            ..Rules::from(typeset)
+        };
         let lang = if hyphenate { patterns(lang) } else { None };
         Shaper {
             book,
             lang,
-            rules: Rules::from(typeset),
+            rules,
             cache: ShapeCache::default(),
         }
     }
@@ -655,8 +663,8 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     .map(|x| x.2)
                     .or_else(|| spans.last().map(|x| x.2));
                 if let Some(style) = style {
-                    if crate::render::ties::tied(&full[..wend], &full[pos..], &self.rules.tie_words)
-                    {
+                    let ties = Ties::new(&self.rules.tie_words, &self.rules.tie_lang);
+                    if ties.tied(&full[..wend], &full[pos..]) {
                         // `2.5 %`, `§ 4`, `Article 5`: a space that is no break.
                         self.tie(style, &mut items);
                     } else {
