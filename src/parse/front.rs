@@ -374,7 +374,6 @@ fn nonempty(
     Some(v)
 }
 
-/// Collapse runs of white space (YAML folding may leave newlines) to single spaces.
 /// `s` (white space collapsed) with the smart punctuation the body gets from
 /// pulldown-cmark: straight quotes curled, `--` and `---` as en and em dashes, `...`
 /// as an ellipsis, and nothing else of Markdown. Every other ASCII punctuation
@@ -409,6 +408,7 @@ fn smart_punctuation(s: &str) -> String {
     }
 }
 
+/// Collapse runs of white space (YAML folding may leave newlines) to single spaces.
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -629,29 +629,6 @@ fn strip_location_suffix(m: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn shown_fields_get_the_bodys_smart_punctuation_and_nothing_else_of_markdown() {
-        for (written, shown) in [
-            (
-                "La sicurezza dell'Italia",
-                "La sicurezza dell\u{2019}Italia",
-            ),
-            (
-                "\"Baltic Sentry\" and 2013--2018...",
-                "\u{201C}Baltic Sentry\u{201D} and 2013\u{2013}2018\u{2026}",
-            ),
-            (
-                "1. *Not* a list's & <b>x</b> [y](z) \\ `c` #h",
-                "1. *Not* a list\u{2019}s & <b>x</b> [y](z) \\ `c` #h",
-            ),
-            ("- O'Brien's  notes", "- O\u{2019}Brien\u{2019}s notes"),
-            ("'Quoted' first", "\u{2018}Quoted\u{2019} first"),
-            ("No quotes: 50% *as is*", "No quotes: 50% *as is*"),
-        ] {
-            assert_eq!(smart_punctuation(written), shown, "{written}");
-        }
-    }
-
     use super::*;
 
     fn meta(src: &str) -> (Option<Meta>, Vec<Diagnostic>) {
@@ -718,5 +695,28 @@ mod tests {
         assert!(m.is_none());
         let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(msgs.len(), 4, "{msgs:?}");
+    }
+
+    #[test]
+    fn shown_fields_get_the_bodys_smart_punctuation_and_nothing_else_of_markdown() {
+        for (written, shown) in [
+            (
+                "La sicurezza dell'Italia",
+                "La sicurezza dell\u{2019}Italia",
+            ),
+            (
+                "\"Baltic Sentry\" and 2013--2018...",
+                "\u{201C}Baltic Sentry\u{201D} and 2013\u{2013}2018\u{2026}",
+            ),
+            (
+                "1. *Not* a list's & <b>x</b> [y](z) \\ `c` #h",
+                "1. *Not* a list\u{2019}s & <b>x</b> [y](z) \\ `c` #h",
+            ),
+            ("- O'Brien's  notes", "- O\u{2019}Brien\u{2019}s notes"),
+            ("'Quoted' first", "\u{2018}Quoted\u{2019} first"),
+            ("No quotes: 50% *as is*", "No quotes: 50% *as is*"),
+        ] {
+            assert_eq!(smart_punctuation(written), shown, "{written}");
+        }
     }
 }

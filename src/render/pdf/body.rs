@@ -188,6 +188,19 @@ impl Setter<'_, '_, '_> {
         let items = self
             .shaper
             .items(pieces, hyphenate && self.house.body.hyphenate);
+        self.break_and_set(pieces, items, width, x, leading, align)
+    }
+
+    /// Break `items` (those of `pieces`) into lines of `width` pt and set them at `x`.
+    fn break_and_set(
+        &self,
+        pieces: &[(String, Style)],
+        items: Vec<Item>,
+        width: f32,
+        x: f32,
+        leading: f32,
+        align: HAlign,
+    ) -> Vec<Elem> {
         let items = split_wide(items, width);
         let params = Params::from(&self.house.typeset);
         // Letter-spacing and protrusion serve a justified edge; ragged lines have none.
@@ -417,9 +430,9 @@ impl Setter<'_, '_, '_> {
         }
     }
 
-    /// The authors' bios across the text block (the house layout, docs/typesetting.md: after
-    /// the body and notes, a full-width rule and the bios, below the balanced
-    /// columns); `None` without bios.
+    /// The authors' bios across the text block (the house layout, as
+    /// docs/typesetting.md gives it: after the body and notes, a full-width rule and
+    /// the bios, below the balanced columns); `None` without bios.
     fn bios(&mut self, doc: &Document) -> Option<Vec<Elem>> {
         let bios: Vec<_> = doc
             .meta
@@ -473,9 +486,7 @@ impl Setter<'_, '_, '_> {
             .collect();
         let measure = self.bio_measure(&items, w, &params);
         for (pieces, items) in paragraphs.iter().zip(items) {
-            let items = split_wide(items, measure);
-            let lines = break_with(&items, measure, &params);
-            wide.extend(self.set(pieces, &items, &lines, measure, 0.0, lead, HAlign::Justify));
+            wide.extend(self.break_and_set(pieces, items, measure, 0.0, lead, HAlign::Justify));
             wide.push(Elem::space(lead * 0.4));
         }
         Some(wide)

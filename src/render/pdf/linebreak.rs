@@ -689,7 +689,6 @@ impl Pass<'_> {
         if forced && an.flagged {
             d += params.final_hyphen_demerits;
         }
-        // The last line is the end of a word broken on the line before.
         // The paragraph's last line holds no word space: the end of a word broken on
         // the line before, or one short word alone (under a quarter of the measure:
         // "war." under a full line; "multilaterally." fills enough to pass).

@@ -205,8 +205,11 @@ fn lone_letter_at_hyphen(text: &str, pos: usize) -> bool {
     let Some(before) = text[..pos].strip_suffix(['-', '\u{2010}']) else {
         return false;
     };
-    let letters = |s: &mut dyn Iterator<Item = char>| s.take_while(|c| c.is_alphanumeric()).count();
-    let piece = letters(&mut before.chars().rev());
+    let piece = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .count();
     let rest: usize = text[pos..]
         .split(char::is_whitespace)
         .next()
@@ -620,6 +623,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
         breaks.extend(inner_breaks(&full).into_iter().map(|pos| (pos, None)));
         breaks.sort_by_key(|b| b.0);
         breaks.dedup_by_key(|b| b.0);
+        let ties = Ties::new(&self.rules.tie_words, &self.rules.tie_lang);
         for (pos, opp) in breaks {
             let mandatory = matches!(opp, Some(unicode_linebreak::BreakOpportunity::Mandatory));
             if !mandatory
@@ -663,7 +667,6 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     .map(|x| x.2)
                     .or_else(|| spans.last().map(|x| x.2));
                 if let Some(style) = style {
-                    let ties = Ties::new(&self.rules.tie_words, &self.rules.tie_lang);
                     if ties.tied(&full[..wend], &full[pos..]) {
                         // `2.5 %`, `§ 4`, `Article 5`: a space that is no break.
                         self.tie(style, &mut items);
