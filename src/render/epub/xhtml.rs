@@ -349,6 +349,7 @@ impl Writer<'_> {
                 &name,
             );
             self.with_face(Variant::SERIF, |w| w.text(&dash));
+            let bio = self.held(&bio);
             self.leaf(
                 "span",
                 &[("class", "bio-text")],
@@ -443,7 +444,7 @@ impl Writer<'_> {
                         ("height", &height),
                     ],
                 );
-                let caption = caption_display(self.style, f.number, &f.caption);
+                let caption = self.held(&caption_display(self.style, f.number, &f.caption));
                 self.leaf("figcaption", &[], Variant::SANS, &caption);
                 self.x.close("figure");
                 self.x.nl();
@@ -503,6 +504,17 @@ impl Writer<'_> {
         self.x.nl();
     }
 
+    /// What holds a space in this brief ([`crate::render::ties`]).
+    fn ties(&self) -> Ties<'_> {
+        Ties::new(&self.style.typeset.tie_before_numbers, &self.doc.meta.lang)
+    }
+
+    /// A text of its own (a bio, a caption) with its held spaces written as no-break
+    /// spaces, as the PDF and the text edition hold them.
+    fn held(&self, text: &str) -> String {
+        crate::render::ties::hold(text, 0..text.len(), &self.ties()).into_owned()
+    }
+
     /// A block's inlines.
     fn inlines(&mut self, inlines: &[Inline]) {
         let mut run = String::new();
@@ -518,10 +530,8 @@ impl Writer<'_> {
         for inline in inlines {
             match inline {
                 Inline::Text(t) => {
-                    let words = &self.style.typeset.tie_before_numbers;
-                    let ties = Ties::new(words, &self.doc.meta.lang);
                     let at = self.run_at..self.run_at + t.len();
-                    let held = crate::render::ties::hold(&self.run, at, &ties).into_owned();
+                    let held = crate::render::ties::hold(&self.run, at, &self.ties()).into_owned();
                     self.text(&held);
                     self.run_at += t.len();
                 }
