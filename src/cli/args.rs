@@ -132,6 +132,11 @@ pub(super) struct BuildArgs {
     /// (as `briefpress clean` does).
     #[arg(long)]
     pub(super) prune: bool,
+    /// Then verify every brief's editions as `briefpress check` does, reading the
+    /// files just written back from disk; the exit code is the check's when the
+    /// build succeeded.
+    #[arg(long)]
+    pub(super) check: bool,
 }
 
 /// What `build` and `watch` both take: the sources, the output folder and the editions

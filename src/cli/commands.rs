@@ -12,7 +12,9 @@ use briefpress::render::Format;
 
 use super::args::{BuildArgs, Cli, Editions};
 use super::progress;
-use super::report::{print_bytes, print_out, report_build, report_clean, say, shown};
+use super::report::{
+    build_exit, check_json, print_bytes, print_out, report_build, report_clean, say, shown,
+};
 
 /// `briefpress new SLUG`: a starter source dated this month (`SOURCE_DATE_EPOCH`'s).
 pub(super) fn new_brief(cli: &Cli, slug: &str, source: &Path) -> Result<i32> {
@@ -120,7 +122,21 @@ pub(super) fn build(cli: &Cli, house: &House, args: &BuildArgs) -> Result<i32> {
             &briefpress::build::NoProgress
         };
     let outcome = briefpress::build::build(&req, house, progress)?;
-    let code = report_build(cli, &outcome, started);
+    // `--check`: every brief's editions, the up-to-date ones too, read back from disk
+    // by the same verifier as `briefpress check` (in this process, which saves a
+    // second start-up: see docs/speed.md).
+    let checked = if args.check && build_exit(&outcome) == EXIT_OK {
+        let paths = outcome
+            .built
+            .iter()
+            .chain(&outcome.fresh)
+            .flat_map(|b| b.outputs.iter().map(|o| o.path.clone()))
+            .collect();
+        Some(verify(paths, None, false, None, house)?)
+    } else {
+        None
+    };
+    let code = report_build(cli, &outcome, started, checked.as_ref())?;
     if args.open && code == EXIT_OK {
         // Up-to-date briefs too: the author asked to see the PDF, built now or not.
         let pdfs: Vec<&Path> = outcome
@@ -193,7 +209,10 @@ pub(super) fn watch(cli: &Cli, editions: &Editions, debounce_ms: u64) -> Result<
             }
         }
         Event::Round(Ok(round)) => {
-            report_build(cli, &round.outcome, started);
+            // The round's check is reported below, as it came.
+            if let Err(e) = report_build(cli, &round.outcome, started, None) {
+                say(&format!("{e}\n"));
+            }
             match round.report {
                 Some(Ok(report)) if !cli.quiet || !report.ok => say(&report.render()),
                 Some(Err(e)) => say(&format!("{e}\n")),
@@ -211,34 +230,41 @@ pub(super) fn watch(cli: &Cli, editions: &Editions, debounce_ms: u64) -> Result<
 pub(super) fn check(
     cli: &Cli,
     house: &House,
-    paths: &[PathBuf],
+    paths: Vec<PathBuf>,
     source: Option<&Path>,
     require_manifest: bool,
     trust_key: Option<&str>,
 ) -> Result<i32> {
-    let trust_key = match trust_key {
-        Some(k) => Some(briefpress::sign::TrustedKey::parse(k)?),
-        None => None,
-    };
-    let req = briefpress::verify::Request {
-        paths: paths.to_vec(),
-        source_dir: source.map(Path::to_owned),
-        require_manifest: require_manifest || trust_key.is_some(),
-        trust_key,
-    };
-    let report = briefpress::verify::check(&req, house)?;
+    let report = verify(paths, source, require_manifest, trust_key, house)?;
     if cli.json {
-        let encode =
-            |e: serde_json::Error| Error::Internal(format!("cannot encode the report: {e}"));
-        let mut v = serde_json::to_value(&report).map_err(encode)?;
-        // The exit code, as `build --json` and every early error give it.
-        v["exit"] = serde_json::json!(report.exit_code());
-        let v = serde_json::to_string_pretty(&v).map_err(encode)?;
+        let v = serde_json::to_string_pretty(&check_json(&report)?)
+            .map_err(|e| Error::Internal(format!("cannot encode the report: {e}")))?;
         print_out(&format!("{v}\n"));
     } else if !cli.quiet || !report.ok {
         say(&report.render());
     }
     Ok(report.exit_code())
+}
+
+/// Check the editions in `paths` (for `check` and `build --check`).
+fn verify(
+    paths: Vec<PathBuf>,
+    source: Option<&Path>,
+    require_manifest: bool,
+    trust_key: Option<&str>,
+    house: &House,
+) -> Result<briefpress::verify::Report> {
+    let trust_key = match trust_key {
+        Some(k) => Some(briefpress::sign::TrustedKey::parse(k)?),
+        None => None,
+    };
+    let req = briefpress::verify::Request {
+        paths,
+        source_dir: source.map(Path::to_owned),
+        require_manifest: require_manifest || trust_key.is_some(),
+        trust_key,
+    };
+    briefpress::verify::check(&req, house)
 }
 
 /// `briefpress keygen KEY`: a key pair for signing manifests.

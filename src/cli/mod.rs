@@ -71,7 +71,7 @@ fn dispatch(cli: &Cli) -> Result<i32> {
         } => commands::check(
             cli,
             &house,
-            paths,
+            paths.clone(),
             source.as_deref(),
             *require_manifest,
             trust_key.as_deref(),

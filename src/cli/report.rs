@@ -1,17 +1,19 @@
 //! What the command line prints: build and clean reports, the closing summary line, and
 //! writing to standard error and output without panicking on a closed stream.
 
-use briefpress::error::EXIT_OK;
+use briefpress::error::{Error, Result, EXIT_OK};
 
 use super::args::Cli;
 
 /// Print what a build gave (text on standard error, or the `--json` document on
-/// standard output); returns the exit code.
+/// standard output) and, after `build --check`, what the check found (in the JSON
+/// document under `check`); returns the exit code: a failed brief's, else the check's.
 pub(super) fn report_build(
     cli: &Cli,
     outcome: &briefpress::build::Outcome,
     started: std::time::Instant,
-) -> i32 {
+    checked: Option<&briefpress::verify::Report>,
+) -> Result<i32> {
     let elapsed = started.elapsed().as_secs_f64();
     let summary = summary(
         outcome.built.len(),
@@ -31,13 +33,16 @@ pub(super) fn report_build(
                 })
             })
             .collect();
-        let v = serde_json::json!({
-            "ok": outcome.failed.is_empty(),
+        let mut v = serde_json::json!({
+            "ok": outcome.failed.is_empty() && checked.is_none_or(|r| r.ok),
             "built": outcome.built,
             "up_to_date": outcome.fresh,
             "failed": failed,
             "summary": summary,
         });
+        if let Some(report) = checked {
+            v["check"] = check_json(report)?;
+        }
         print_out(&format!("{v}\n"));
     } else {
         if !cli.quiet {
@@ -58,13 +63,34 @@ pub(super) fn report_build(
         if !cli.quiet || !outcome.failed.is_empty() {
             say(&format!("{summary}\n"));
         }
+        if let Some(report) = checked.filter(|r| !cli.quiet || !r.ok) {
+            say(&report.render());
+        }
     }
+    let built = build_exit(outcome);
+    Ok(match checked {
+        Some(report) if built == EXIT_OK => report.exit_code(),
+        _ => built,
+    })
+}
+
+/// The exit code of a build: the worst of its failed briefs', else success.
+pub(super) fn build_exit(outcome: &briefpress::build::Outcome) -> i32 {
     outcome
         .failed
         .iter()
         .map(|f| f.error.exit_code())
         .max()
         .unwrap_or(EXIT_OK)
+}
+
+/// A check's report as the `--json` document gives it, with its exit code (as `build
+/// --json` and every early error give theirs).
+pub(super) fn check_json(report: &briefpress::verify::Report) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(report)
+        .map_err(|e| Error::Internal(format!("cannot encode the report: {e}")))?;
+    v["exit"] = serde_json::json!(report.exit_code());
+    Ok(v)
 }
 
 /// Print what a clean removed and kept.

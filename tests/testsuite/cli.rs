@@ -436,3 +436,68 @@ fn parallel_builds_give_the_same_bytes_as_serial_ones() {
     }
     sb.run(&["build", "briefs", "--jobs", "0"]).expect_code(2);
 }
+
+/// `build --check` checks every brief the build leaves in place, the ones it found up
+/// to date too, from the files on disk: an edition edited after its build, with the
+/// manifest's record of it edited to match (so the incremental build takes the brief
+/// for up to date and writes nothing), fails it as it fails `check`.
+#[test]
+fn build_check_verifies_what_the_build_left_on_disk() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/brief.md");
+    let run = sb.run(&["build", "--check"]).expect_code(0);
+    for ext in ["pdf", "epub", "txt"] {
+        let ok = format!("ok: dist/brief.{ext} carries the content of source/brief.md");
+        assert!(run.stderr.contains(&ok), "{}", run.stderr);
+    }
+    // With --json the build's document carries the check's report: the very one
+    // `check --json` gives of the same folder.
+    let run = sb.run(&["build", "--check", "--json"]).expect_code(0);
+    let built: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(built["up_to_date"][0]["slug"], "brief");
+    let alone = sb.run(&["check", "--json"]).expect_code(0);
+    let alone: serde_json::Value = serde_json::from_str(&alone.stdout).expect("json");
+    assert_eq!(built["check"], alone);
+
+    let txt = sb.path("dist/brief.txt");
+    let edited = std::fs::read_to_string(&txt)
+        .expect("txt")
+        .replacen("porous", "porus", 1);
+    std::fs::write(&txt, &edited).expect("tamper");
+    let manifest = sb.path("dist/brief.manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).expect("manifest")).expect("json");
+    let Some(entry) = m["editions"]
+        .as_array_mut()
+        .and_then(|e| e.iter_mut().find(|e| e["format"] == "txt"))
+    else {
+        panic!("no txt edition in the manifest: {m}");
+    };
+    entry["sha256"] = serde_json::json!(common::sha256_hex(edited.as_bytes()));
+    entry["bytes"] = serde_json::json!(edited.len());
+    std::fs::write(&manifest, serde_json::to_vec_pretty(&m).expect("json")).expect("manifest");
+
+    let run = sb.run(&["build", "--check"]).expect_code(3);
+    assert!(
+        run.stderr.contains("0 built, 1 up to date"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("expected \"porous\", found \"porus\""),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&txt).expect("txt"), edited);
+    let run = sb.run(&["build", "--check", "--json"]).expect_code(3);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(
+        (&v["ok"], &v["check"]["exit"]),
+        (&serde_json::json!(false), &serde_json::json!(3))
+    );
+    // A build that fails is not checked: its exit code is the build's.
+    let run = sb.run(&["build", "missing.md", "--check", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert!(v.get("check").is_none(), "{v}");
+}

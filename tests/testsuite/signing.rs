@@ -21,14 +21,6 @@ fn manifest(sb: &Sandbox) -> std::path::PathBuf {
     sb.path(&format!("dist/{SLUG}.manifest.json"))
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[test]
 fn a_signed_build_verifies_with_the_public_key_file_or_the_key_itself() {
     let sb = signed();
@@ -85,7 +77,10 @@ fn a_manifest_recomputed_after_an_edit_fails_with_the_key_but_not_without() {
     std::fs::write(&txt, &new).unwrap();
     let m = std::fs::read_to_string(manifest(&sb)).unwrap();
     let forged = m
-        .replace(&sha256_hex(&old), &sha256_hex(new.as_bytes()))
+        .replace(
+            &common::sha256_hex(&old),
+            &common::sha256_hex(new.as_bytes()),
+        )
         .replace(
             &format!("\"bytes\": {}", old.len()),
             &format!("\"bytes\": {}", new.len()),

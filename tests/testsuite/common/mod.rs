@@ -296,3 +296,12 @@ pub fn undo_read_only(dir: &Path, immutable: bool) {
     }
     let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
 }
+
+/// The SHA-256 of `bytes` in lower-case hex, as manifests record it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
