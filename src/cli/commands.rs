@@ -12,9 +12,7 @@ use briefpress::render::Format;
 
 use super::args::{BuildArgs, Cli, Editions};
 use super::progress;
-use super::report::{
-    build_exit, check_json, print_bytes, print_out, report_build, report_clean, say, shown,
-};
+use super::report::{check_json, print_bytes, print_out, report_build, report_clean, say, shown};
 
 /// `briefpress new SLUG`: a starter source dated this month (`SOURCE_DATE_EPOCH`'s).
 pub(super) fn new_brief(cli: &Cli, slug: &str, source: &Path) -> Result<i32> {
@@ -122,16 +120,17 @@ pub(super) fn build(cli: &Cli, house: &House, args: &BuildArgs) -> Result<i32> {
             &briefpress::build::NoProgress
         };
     let outcome = briefpress::build::build(&req, house, progress)?;
-    // `--check`: every brief's editions, the up-to-date ones too, read back from disk
-    // by the same verifier as `briefpress check` (in this process, which saves a
-    // second start-up: see docs/speed.md).
-    let checked = if args.check && build_exit(&outcome) == EXIT_OK {
-        let paths = outcome
-            .built
-            .iter()
-            .chain(&outcome.fresh)
-            .flat_map(|b| b.outputs.iter().map(|o| o.path.clone()))
-            .collect();
+    // `--check`: the editions of every brief built or up to date (a failed brief does
+    // not stop the others being checked), read back from disk by the same verifier as
+    // `briefpress check`, in this process (which saves a second start-up: see
+    // docs/speed.md).
+    let paths: Vec<PathBuf> = outcome
+        .built
+        .iter()
+        .chain(&outcome.fresh)
+        .flat_map(|b| b.outputs.iter().map(|o| o.path.clone()))
+        .collect();
+    let checked = if args.check && !paths.is_empty() {
         Some(verify(paths, None, false, None, house)?)
     } else {
         None

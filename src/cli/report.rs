@@ -7,7 +7,8 @@ use super::args::Cli;
 
 /// Print what a build gave (text on standard error, or the `--json` document on
 /// standard output) and, after `build --check`, what the check found (in the JSON
-/// document under `check`); returns the exit code: a failed brief's, else the check's.
+/// document under `check`); returns the exit code: the highest of the failed briefs'
+/// and the check's (a mismatch, 3, outranks a brief that failed to build, 1).
 pub(super) fn report_build(
     cli: &Cli,
     outcome: &briefpress::build::Outcome,
@@ -67,15 +68,11 @@ pub(super) fn report_build(
             say(&report.render());
         }
     }
-    let built = build_exit(outcome);
-    Ok(match checked {
-        Some(report) if built == EXIT_OK => report.exit_code(),
-        _ => built,
-    })
+    Ok(build_exit(outcome).max(checked.map_or(EXIT_OK, |r| r.exit_code())))
 }
 
 /// The exit code of a build: the worst of its failed briefs', else success.
-pub(super) fn build_exit(outcome: &briefpress::build::Outcome) -> i32 {
+fn build_exit(outcome: &briefpress::build::Outcome) -> i32 {
     outcome
         .failed
         .iter()

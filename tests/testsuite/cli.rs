@@ -495,9 +495,23 @@ fn build_check_verifies_what_the_build_left_on_disk() {
         (&v["ok"], &v["check"]["exit"]),
         (&serde_json::json!(false), &serde_json::json!(3))
     );
-    // A build that fails is not checked: its exit code is the build's.
-    let run = sb.run(&["build", "missing.md", "--check", "--json"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    // A brief that fails to build does not stop the others being checked; the exit
+    // code is the higher one: here the mismatch's.
+    sb.write("source/broken.md", "no front matter\n");
+    let run = sb.run(&["build", "--check", "--json"]).expect_code(3);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    assert!(v.get("check").is_none(), "{v}");
+    assert_eq!(v["failed"][0]["source"], "source/broken.md");
+    assert_eq!(
+        v["check"]["briefs"].as_array().map(Vec::len),
+        Some(1),
+        "{v}"
+    );
+    // Once the edition is rebuilt, only the broken brief is wrong: exit 1.
+    let run = sb.run(&["build", "--check", "--force"]).expect_code(1);
+    assert!(
+        run.stderr
+            .contains("ok: dist/brief.txt carries the content"),
+        "{}",
+        run.stderr
+    );
 }
