@@ -875,10 +875,11 @@ impl Shaper<'_, '_> {
             r.hyphen_penalty
         };
         if let Some(at) = r.exceptions.get(&word.to_lowercase()) {
-            let bytes: Vec<usize> = word.char_indices().map(|(b, _)| b).collect();
+            let penalty = penalty.min(INF - 1.0);
             out.extend(
-                at.iter()
-                    .filter_map(|&n| bytes.get(n).map(|b| (s + b, penalty.min(INF - 1.0)))),
+                exception_points(word, at, r.left, r.right)
+                    .into_iter()
+                    .map(|b| (s + b, penalty)),
             );
             return;
         }
@@ -894,6 +895,19 @@ impl Shaper<'_, '_> {
             }
         }
     }
+}
+
+/// Byte offsets in `word` where its house exception `at` (the character counts after
+/// which it may break) lets it break, keeping `left` letters before and `right` after:
+/// the minimums hold for the exceptions too, as TeX's `\lefthyphenmin` and
+/// `\righthyphenmin` hold for its `\hyphenation` list ("geo-eco-nom-ic" is not broken
+/// before "ic").
+fn exception_points(word: &str, at: &[usize], left: usize, right: usize) -> Vec<usize> {
+    let bytes: Vec<usize> = word.char_indices().map(|(b, _)| b).collect();
+    at.iter()
+        .filter(|&&n| n >= left && bytes.len().saturating_sub(n) >= right)
+        .filter_map(|&n| bytes.get(n).copied())
+        .collect()
 }
 
 /// The writing systems whose words [`foreign_lang`] tells apart.
@@ -1030,6 +1044,17 @@ mod tests {
         assert!(!at("the Russia-EU talks", "Russia-"));
         assert!(!at("peut-être", "peut-"));
         assert!(!at("2013\u{2013}2018", "2013\u{2013}"));
+    }
+
+    #[test]
+    fn exceptions_keep_the_house_minimums() {
+        // "geo-eco-nom-ic": after 3, 6 and 9 letters; the last would leave "ic".
+        assert_eq!(exception_points("geoeconomic", &[3, 6, 9], 2, 3), [3, 6]);
+        assert_eq!(exception_points("Geoeconomic", &[3, 6, 9], 2, 2), [3, 6, 9]);
+        // "Ka-zakh-stan" with a left minimum of 3 loses "Ka-".
+        assert_eq!(exception_points("Kazakhstan", &[2, 7], 3, 3), [7]);
+        // Byte offsets, for letters of two bytes: "Łó-dzkie".
+        assert_eq!(exception_points("Łódzkie", &[2], 2, 3), ["Łó".len()]);
     }
 
     #[test]
