@@ -132,9 +132,9 @@ pub(super) struct BuildArgs {
     /// (as `briefpress clean` does).
     #[arg(long)]
     pub(super) prune: bool,
-    /// Then verify every brief's editions as `briefpress check` does, reading the
-    /// files just written back from disk; the exit code is the check's when the
-    /// build succeeded.
+    /// Then verify the editions of every brief built or up to date as `briefpress
+    /// check` does, reading the files just written back from disk; the exit code is
+    /// the higher of the build's and the check's.
     #[arg(long)]
     pub(super) check: bool,
 }
