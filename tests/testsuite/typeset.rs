@@ -349,6 +349,62 @@ fn punctuation_hangs_into_the_margin() {
     }
 }
 
+/// The `Tc` each string of each text line (`BT`…`ET`) of a PDF is shown with.
+fn spacing_per_line(pdf: &Path) -> Vec<Vec<f32>> {
+    let doc = lopdf::Document::load(pdf).expect("load the PDF");
+    let mut out = Vec::new();
+    for (_, page) in doc.get_pages() {
+        let bytes = doc.get_page_content(page);
+        let ops = lopdf::content::Content::decode(&bytes).expect("decode content");
+        let mut tc = 0.0;
+        let mut line = Vec::new();
+        for op in &ops.operations {
+            match op.operator.as_str() {
+                "Tc" => {
+                    tc = op
+                        .operands
+                        .first()
+                        .and_then(|o| o.as_float().ok())
+                        .unwrap_or(0.0)
+                }
+                "TJ" | "Tj" => line.push(tc),
+                "ET" => out.push(std::mem::take(&mut line)),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Letter-spacing reaches every reader alike: a text line shown in several strings
+/// (a change of font or colour, an `/ActualText` span) shows all but its last without
+/// `Tc`, its spacing in the `TJ` numbers. By the PDF specification `Tc` follows every
+/// glyph; pdfminer (pdfplumber) leaves it out after each string's last glyph, and so
+/// measured such lines up to 0.6 pt short of the edge or past it.
+#[test]
+fn letter_spacing_is_placed_alike_by_every_reader() {
+    let mut spaced = 0;
+    for case in common::CASES {
+        let (_dir, pdf) = build(&common::fixture(case));
+        for (n, line) in spacing_per_line(&pdf).iter().enumerate() {
+            if let Some((last, before)) = line.split_last() {
+                assert!(
+                    before.iter().all(|tc| *tc == 0.0),
+                    "{case}: text line {n} shows a string with Tc before its last: {line:?}"
+                );
+                if !before.is_empty() && *last != 0.0 {
+                    spaced += 1;
+                }
+            }
+        }
+    }
+    // Not vacuous: the fixtures have letter-spaced lines of several strings.
+    assert!(
+        spaced > 20,
+        "only {spaced} letter-spaced lines of several strings"
+    );
+}
+
 /// The checks themselves catch what they look for, on lines made up for them.
 #[test]
 fn the_rules_catch_their_defects() {
