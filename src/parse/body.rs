@@ -585,7 +585,11 @@ impl<'a> Builder<'a, '_, '_> {
         match tag {
             Tag::Emphasis => Some(Inline::Emph(self.inlines(depth + 1))),
             Tag::Strong => Some(Inline::Strong(self.inlines(depth + 1))),
-            Tag::Link { dest_url, .. } => Some(self.link(dest_url, span, depth)),
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => Some(self.link(link_type, dest_url, span, depth)),
             Tag::Image { .. } => {
                 let alt = self.inlines(depth + 1);
                 self.error(
@@ -617,8 +621,12 @@ impl<'a> Builder<'a, '_, '_> {
     }
 
     /// A link: its content, and its target checked to be an absolute web or mail address.
+    /// An e-mail autolink (`<press@example.org>`) links to `mailto:` and the address, as
+    /// a bare address in the text does; a scheme is read in any case (`HTTPS://`,
+    /// `MAILTO:`, RFC 3986 3.1) and written in lower case, as the editions write it.
     fn link(
         &mut self,
+        link_type: pulldown_cmark::LinkType,
         dest_url: pulldown_cmark::CowStr<'a>,
         span: Range<usize>,
         depth: usize,
@@ -626,12 +634,18 @@ impl<'a> Builder<'a, '_, '_> {
         self.in_link += 1;
         let content = self.inlines(depth + 1);
         self.in_link -= 1;
-        let url = dest_url.to_string();
-        let ok = ["http://", "https://", "mailto:"]
-            .iter()
-            .any(|p| url.starts_with(p))
-            && url.len() > 8
-            && !url.chars().any(char::is_whitespace);
+        let mut url = match link_type {
+            pulldown_cmark::LinkType::Email => format!("mailto:{dest_url}"),
+            _ => dest_url.to_string(),
+        };
+        let scheme = ["http://", "https://", "mailto:"].into_iter().find(|p| {
+            url.get(..p.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(p))
+        });
+        if let Some(p) = scheme {
+            url.replace_range(..p.len(), p);
+        }
+        let ok = scheme.is_some() && url.len() > 8 && !url.chars().any(char::is_whitespace);
         if let Some(c) = url.chars().find(|&c| forbidden(c)) {
             self.error(
                 format!(

@@ -176,6 +176,51 @@ fn bare_addresses_are_links_in_every_edition() {
     );
 }
 
+/// CommonMark's autolinks as authors write them: an address in angle brackets links
+/// to it by mail, as a bare one does, and a scheme in capitals is a scheme (both were
+/// refused as "not an absolute web or mail address"; GFM spec examples 605, 612, 613).
+#[test]
+fn mail_autolinks_and_schemes_in_capitals_link_in_every_edition() {
+    let sb = Sandbox::new();
+    sb.write(
+        "source/auto.md",
+        common::brief(
+            "Write to <desk@example.org> or <MAILTO:Press@Example.org>, and read \
+             <HTTPS://example.org/Report>.\n",
+        ),
+    );
+    sb.run(&["-q", "build"]).expect_code(0);
+    sb.run(&["-q", "check"]).expect_code(0);
+
+    let txt = std::fs::read_to_string(sb.path("dist/auto.txt")).expect("text edition");
+    let flat = txt.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "desk@example.org <mailto:desk@example.org> or",
+        "MAILTO:Press@Example.org <mailto:Press@Example.org>,",
+        "HTTPS://example.org/Report <https://example.org/Report>.",
+    ] {
+        assert!(flat.contains(want), "text edition lacks {want:?}:\n{txt}");
+    }
+    let xhtml = epub_text(&sb.path("dist/auto.epub"));
+    for want in [
+        r#"<a href="mailto:desk@example.org">desk@example.org</a>"#,
+        r#"<a href="https://example.org/Report">HTTPS://example.org/Report</a>"#,
+    ] {
+        assert!(xhtml.contains(want), "EPUB lacks {want}");
+    }
+    let uris = link_uris(&sb.path("dist/auto.pdf"));
+    for want in [
+        "mailto:desk@example.org",
+        "mailto:Press@Example.org",
+        "https://example.org/Report",
+    ] {
+        assert!(
+            uris.iter().any(|u| u == want),
+            "PDF has no link to {want}: {uris:?}"
+        );
+    }
+}
+
 /// All XHTML content documents of an EPUB, concatenated.
 fn epub_text(epub: &Path) -> String {
     let out = Command::new("python3")
