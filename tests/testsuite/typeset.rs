@@ -559,6 +559,68 @@ fn exceptions_names_and_ranges_break_only_where_allowed() {
     assert!(broken >= 20, "only {broken} listed words broken");
 }
 
+/// A soft hyphen (U+00AD, as word processors and PDF extracts leave them) is where
+/// its word may break, with a hyphen shown, and the only place: before, UAX #14 broke
+/// after it with no hyphen ("inter" / "operability"), and the patterns broke the
+/// word's parts besides ("counterin-/surgency").
+#[test]
+fn soft_hyphens_break_a_word_where_they_are_and_nowhere_else() {
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let soft = [
+        "inter\u{ad}operability",
+        "counter\u{ad}insurgency",
+        "Donau\u{ad}dampfschifffahrts\u{ad}gesellschaft",
+        "super\u{ad}califragilisticexpialidocious",
+    ];
+    // Each word with the prefixes it may be broken after.
+    let allowed: Vec<(String, Vec<String>)> = soft
+        .iter()
+        .map(|w| {
+            let parts: Vec<&str> = w.split('\u{ad}').collect();
+            let prefixes = (1..parts.len())
+                .map(|k| parts[..k].concat().to_lowercase())
+                .collect();
+            (parts.concat().to_lowercase(), prefixes)
+        })
+        .collect();
+    let sentence = format!("Delegates discussed {} at length.", soft.join(" and "));
+    let lines = lines_without_defects("soft", &shifted(&sentence));
+    let mut broken = 0;
+    for (l, next) in lines.iter().zip(lines.iter().skip(1)) {
+        let last = l.text.split(' ').next_back().unwrap_or_default();
+        let head: String = last
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        let tail: String = next
+            .text
+            .chars()
+            .filter(|&c| c != '\u{ad}')
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        let word = format!("{head}{}", tail.to_lowercase());
+        let Some((_, prefixes)) = allowed.iter().find(|(w, _)| *w == word) else {
+            continue;
+        };
+        broken += 1;
+        assert!(
+            l.hyphenated() && prefixes.contains(&head),
+            "{}.{} breaks {word} after {head:?}, not at a soft hyphen with a hyphen \
+             shown ({prefixes:?}): {}",
+            l.page,
+            l.column + 1,
+            l.text
+        );
+    }
+    assert!(
+        broken >= 6,
+        "only {broken} words broken at their soft hyphens"
+    );
+}
+
 #[test]
 fn the_running_head_is_cut_at_a_word_with_an_ellipsis() {
     if !common::need_tool("pdftotext") {

@@ -628,10 +628,13 @@ impl<'b, 'a> Shaper<'b, 'a> {
             let mandatory = matches!(opp, Some(unicode_linebreak::BreakOpportunity::Mandatory));
             if !mandatory
                 && pos < full.len()
-                && (inside_number_range(&full, pos) || lone_letter_at_hyphen(&full, pos))
+                && (inside_number_range(&full, pos)
+                    || lone_letter_at_hyphen(&full, pos)
+                    || full[..pos].ends_with(SOFT_HYPHEN))
             {
                 // The range, or the hyphened word, stays whole: its segments are set
-                // as one word.
+                // as one word. So does a word with a soft hyphen, where UAX #14 breaks
+                // with nothing shown: it is hyphenated there ([`Shaper::soft_points`]).
                 continue;
             }
             let seg = &full[prev..pos];
@@ -847,10 +850,16 @@ impl<'b, 'a> Shaper<'b, 'a> {
             .char_indices()
             .chain(std::iter::once((text.len(), ' ')));
         for (i, c) in &mut scan {
-            match (start, c.is_alphabetic()) {
+            // A soft hyphen belongs to the word it is written in.
+            match (start, c.is_alphabetic() || c == SOFT_HYPHEN) {
                 (None, true) => start = Some(i),
                 (Some(s), false) => {
-                    self.word_points(&text[s..i], s, lang, &mut out);
+                    let word = &text[s..i];
+                    if word.contains(SOFT_HYPHEN) {
+                        self.soft_points(word, s, lang, &mut out);
+                    } else {
+                        self.word_points(word, s, lang, &mut out);
+                    }
                     start = None;
                 }
                 _ => {}
@@ -860,6 +869,9 @@ impl<'b, 'a> Shaper<'b, 'a> {
     }
 }
 
+/// U+00AD, the author's mark of where a word may be hyphenated.
+const SOFT_HYPHEN: char = '\u{00AD}';
+
 impl Shaper<'_, '_> {
     /// Hyphenation points of one word of letters that starts at byte `s` of its text:
     /// the house's exception if it has one, else the language's patterns, keeping the
@@ -867,13 +879,7 @@ impl Shaper<'_, '_> {
     /// not in German, which capitalises its nouns) costs the house's higher penalty.
     fn word_points(&self, word: &str, s: usize, lang: hypher::Lang, out: &mut Vec<(usize, f32)>) {
         let r = &self.rules;
-        // German capitalises every noun: a capital there says nothing of a name.
-        let names_capitalised = lang != hypher::Lang::German;
-        let penalty = if names_capitalised && word.chars().next().is_some_and(char::is_uppercase) {
-            r.capitalised_penalty
-        } else {
-            r.hyphen_penalty
-        };
+        let penalty = self.penalty_of(word, lang);
         if let Some(at) = r.exceptions.get(&word.to_lowercase()) {
             let penalty = penalty.min(INF - 1.0);
             out.extend(
@@ -892,6 +898,39 @@ impl Shaper<'_, '_> {
             at += syl.len();
             if at < s + word.len() {
                 out.push((at, penalty));
+            }
+        }
+    }
+}
+
+impl Shaper<'_, '_> {
+    /// The penalty of a hyphen inserted in `word`: a capitalised word (a name, mostly;
+    /// not in German, which capitalises its nouns) costs the house's higher penalty.
+    fn penalty_of(&self, word: &str, lang: hypher::Lang) -> f32 {
+        let r = &self.rules;
+        // German capitalises every noun: a capital there says nothing of a name.
+        let names_capitalised = lang != hypher::Lang::German;
+        if names_capitalised && word.chars().next().is_some_and(char::is_uppercase) {
+            r.capitalised_penalty
+        } else {
+            r.hyphen_penalty
+        }
+    }
+
+    /// Hyphenation points of a word that holds soft hyphens (U+00AD, as word processors
+    /// and PDF extracts leave them): where they are, and nowhere else. The author chose
+    /// them, as TeX's `\-`, which also keeps a word from its patterns; a soft hyphen
+    /// at either end of the word marks nothing. A break there shows a hyphen; elsewhere
+    /// the soft hyphen shows nothing (it gets no glyph, [`Shaper::shaped`]).
+    fn soft_points(&self, word: &str, s: usize, lang: hypher::Lang, out: &mut Vec<(usize, f32)>) {
+        let penalty = self.penalty_of(word, lang).min(INF - 1.0);
+        for (i, c) in word.char_indices() {
+            let after = i + c.len_utf8();
+            if c == SOFT_HYPHEN
+                && word[..i].chars().any(char::is_alphabetic)
+                && word[after..].chars().any(char::is_alphabetic)
+            {
+                out.push((s + after, penalty));
             }
         }
     }
