@@ -534,3 +534,54 @@ fn every_pulldown_cmark_suite_case_is_refused_with_a_place_or_checks() {
     );
     assert!(built > 250, "only {built} of the cases build");
 }
+
+/// One GFM extension example (`tests/fixtures/gfm/`).
+#[derive(serde::Deserialize)]
+struct GfmExample {
+    markdown: String,
+    example: u32,
+    extension: String,
+}
+
+#[test]
+fn every_gfm_extension_example_is_refused_with_a_place_or_checks() {
+    // Tables, extended autolinks, strikethrough, the tag filter and task list items as
+    // GitHub's spec writes them, through the real binary: one `build`, one `check`.
+    let path = common::root().join("tests/fixtures/gfm/extensions.json");
+    let examples: Vec<GfmExample> =
+        serde_json::from_slice(&std::fs::read(&path).expect("read extensions.json")).expect("json");
+    assert_eq!(examples.len(), 24, "the vendored examples are GFM 0.29's");
+    let sb = common::Sandbox::new();
+    let name = |e: &GfmExample| format!("gfm-{:03}-{}", e.example, e.extension);
+    for e in &examples {
+        sb.write(&format!("source/{}.md", name(e)), brief(&e.markdown));
+    }
+    let build = sb.run(&["build"]);
+    let mut refused = Vec::new();
+    for e in &examples {
+        let n = name(e);
+        if sb.path(&format!("dist/{n}.pdf")).exists() {
+            continue;
+        }
+        assert!(
+            build.stderr.contains(&format!("--> source/{n}.md:")),
+            "{n} refused without a place:\n{}",
+            build.stderr
+        );
+        refused.push(n);
+    }
+    // Only struck-out text and raw HTML are refused, by design: every table and every
+    // autolink is a brief.
+    assert_eq!(
+        refused,
+        ["gfm-491-strikethrough", "gfm-653-tagfilter"],
+        "{}",
+        build.stderr
+    );
+    let check = sb.run(&["check", "-q"]);
+    assert_eq!(
+        check.code, 0,
+        "check cries wolf on our own editions:\n{}{}",
+        check.stdout, check.stderr
+    );
+}
