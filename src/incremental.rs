@@ -3,7 +3,7 @@
 //!
 //! A brief is up to date when its release manifest records the same inputs as now (the
 //! source's bytes and path, every figure, the house style, its fonts, logo and print profile, the
-//! options and `--set` overrides, the briefpress version and the date's origin, and with
+//! options and `--set` overrides, the briefpress version and code and the date's origin, and with
 //! `--sign-key` the signature this key makes of the manifest) and every edition it lists is
 //! still in the folder with its recorded size and SHA-256. Nothing is parsed: the
 //! manifest, the source, the figures and the editions are read and hashed. Renderers
@@ -23,6 +23,11 @@ use crate::model::{Block, Document};
 use crate::render::Format;
 use crate::write::OutDir;
 
+/// SHA-256 of the code this binary was compiled from (`build.rs`): the same version
+/// number can be different code, between releases or on a developer's machine, and
+/// its editions are then other bytes.
+const CODE_SHA256: &str = include!(concat!(env!("OUT_DIR"), "/code_sha256.rs"));
+
 /// `epoch_from` when the date is the brief's own.
 const FROM_SOURCE: &str = "source";
 /// `epoch_from` when `SOURCE_DATE_EPOCH` gave the date.
@@ -36,6 +41,7 @@ const MAX_IMAGE_BYTES: u64 = 64 << 20;
 #[derive(Debug)]
 pub struct Key {
     version: &'static str,
+    code: &'static str,
     house: String,
     fonts: Vec<FileDigest>,
     logo: String,
@@ -61,6 +67,7 @@ impl Key {
     pub fn new(req: &Request, house: &House) -> Key {
         Key {
             version: env!("CARGO_PKG_VERSION"),
+            code: CODE_SHA256,
             house: crate::manifest::house_digest(house).sha256,
             fonts: crate::manifest::house_fonts(house),
             logo: house.logo.sha256(),
@@ -88,6 +95,7 @@ pub fn record(req: &Request, house: &House, doc: &Document, source: &Path) -> Bu
         })
         .collect();
     BuildRecord {
+        code: CODE_SHA256.to_owned(),
         edition: name(req.edition),
         epoch_from: if req.source_date_epoch.is_some() {
             FROM_ENVIRONMENT
@@ -140,6 +148,7 @@ pub fn fresh(key: &Key, source: &Path, out: &OutDir) -> Option<Built> {
     let m = Manifest::read(&manifest_path, &slug).ok()??;
     let record = m.build.as_ref()?;
     let same_inputs = m.briefpress == key.version
+        && record.code == key.code
         && m.overrides == key.overrides
         && m.house.sha256 == key.house
         && m.fonts == key.fonts

@@ -68,6 +68,11 @@ pub struct Manifest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BuildRecord {
+    /// SHA-256 of the code of the briefpress that built the brief (its sources and
+    /// lock file, as compiled): a briefpress changed without a new version number
+    /// rebuilds. Empty in manifests from before it was recorded.
+    #[serde(default)]
+    pub code: String,
     /// The PDF edition: `screen` or `print`.
     pub edition: String,
     /// Where [`Manifest::source_date_epoch`] came from: `source` (the brief's date) or
@@ -452,6 +457,7 @@ mod tests {
         assert!(!String::from_utf8(json).unwrap().contains("\"build\""));
         let mut m = m;
         m.build = Some(BuildRecord {
+            code: "c0de".into(),
             edition: "screen".into(),
             epoch_from: "source".into(),
             images: Vec::new(),

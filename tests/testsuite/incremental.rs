@@ -133,6 +133,48 @@ fn a_changed_figure_makes_its_brief_out_of_date() {
     );
 }
 
+/// The same version number can be other code (between releases, on a developer's
+/// machine after a pull): a manifest written by other code, or by a briefpress from
+/// before the code was recorded, makes its brief out of date.
+#[test]
+fn a_manifest_from_other_code_makes_its_brief_out_of_date() {
+    let sb = three();
+    sb.run(&["build"]).expect_code(0);
+    let path = sb.path("dist/a.manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("manifest")).expect("json");
+    let code = m["build"]["code"]
+        .as_str()
+        .expect("code recorded")
+        .to_owned();
+    assert_eq!(code.len(), 64, "{code}");
+    m["build"]["code"] = serde_json::Value::from("0".repeat(64));
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).expect("json")).expect("write");
+    let run = sb.run(&["build"]).expect_code(0);
+    assert!(
+        last_line(&run.stderr).starts_with("1 built, 2 up to date"),
+        "{}",
+        run.stderr
+    );
+    // Rebuilt, it records this code again; without the key, as an older briefpress
+    // wrote it, the brief is rebuilt too.
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("manifest")).expect("json");
+    assert_eq!(m["build"]["code"].as_str(), Some(code.as_str()));
+    m["build"]
+        .as_object_mut()
+        .expect("build record")
+        .remove("code");
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).expect("json")).expect("write");
+    let run = sb.run(&["build"]).expect_code(0);
+    assert!(
+        last_line(&run.stderr).starts_with("1 built, 2 up to date"),
+        "{}",
+        run.stderr
+    );
+    sb.run(&["check", "--require-manifest"]).expect_code(0);
+}
+
 #[test]
 fn check_passes_after_a_partial_build_and_names_the_extra_files() {
     let sb = three();
