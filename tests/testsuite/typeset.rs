@@ -621,6 +621,56 @@ fn soft_hyphens_break_a_word_where_they_are_and_nowhere_else() {
     );
 }
 
+/// A table of five columns in one 84 mm column, too narrow for all its words whole:
+/// years, amounts and country names stay whole, the long words of the topic column
+/// are hyphenated, the addresses break at their slashes. Scaled alike, the columns
+/// once broke "200/0" and "Turkmenista/n" between letters.
+#[test]
+fn a_narrow_table_breaks_its_long_words_and_keeps_the_short_ones_whole() {
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let mut body = String::from(
+        "| Year | Topic | Spending (USD m) | Source | Country |\n|---:|:---|---:|:---|:--|\n",
+    );
+    let countries = ["Turkmenistan", "Kazakhstan", "Kyrgyzstan", "Uzbekistan"];
+    for i in 0..8 {
+        body.push_str(&format!(
+            "| {} | interoperability allocation budget | {},{:03} | \
+             https://example.org/reports/{i}/annex-{i}/details | {} |\n",
+            2000 + i,
+            10 + i * 7,
+            i * 111,
+            countries[i % 4]
+        ));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("table.md");
+    std::fs::write(&src, common::brief(&body)).expect("write brief");
+    let (_out, pdf) = build(&src);
+    let shown: Vec<String> = words(&pdf)
+        .into_iter()
+        .flatten()
+        .map(|w| w.text.replace('\u{ad}', ""))
+        .collect();
+    for i in 0..8 {
+        for whole in [
+            format!("{}", 2000 + i),
+            format!("{},{:03}", 10 + i * 7, i * 111),
+        ] {
+            assert!(shown.contains(&whole), "{whole} is not whole: {shown:?}");
+        }
+    }
+    for c in countries.iter().chain(&["Year", "Country", "Spending"]) {
+        assert!(shown.iter().any(|w| w == c), "{c} is not whole: {shown:?}");
+    }
+    // The topic column is the one that gives: "interoperability" is hyphenated.
+    assert!(
+        !shown.iter().any(|w| w == "interoperability"),
+        "the topic column held its longest word whole: {shown:?}"
+    );
+}
+
 #[test]
 fn the_running_head_is_cut_at_a_word_with_an_ellipsis() {
     if !common::need_tool("pdftotext") {

@@ -203,10 +203,12 @@ impl Setter<'_, '_, '_> {
     ) -> Vec<Elem> {
         let items = split_wide(items, width);
         let params = Params::from(&self.house.typeset);
-        // Letter-spacing and protrusion serve a justified edge; ragged lines have none.
+        // Letter-spacing and protrusion serve a justified edge; ragged lines have none,
+        // and may fall 2 em short at ratio 1.
+        let size = pieces.first().map_or(self.house.body.size, |p| p.1.size);
         let params = match align {
             HAlign::Justify => params,
-            _ => params.plain(),
+            _ => params.ragged(2.0 * size),
         };
         let lines = break_with(&items, width, &params);
         self.set(pieces, &items, &lines, width, x, leading, align)
@@ -836,13 +838,16 @@ impl Setter<'_, '_, '_> {
 
     /// Each of `ncols` columns' natural width (its widest cell on one line) and its
     /// minimum (its widest piece that cannot be broken), as CSS's automatic table
-    /// layout has them, `pad` included; `rows` are (header, cells), set at `size`.
+    /// layout has them, `pad` included; `rows` are (header, cells), set at `size`. The
+    /// minimum is that of whole words, or with `hyphenate` that of the pieces between
+    /// hyphenation points.
     fn column_extents(
         &self,
         rows: &[(bool, &Vec<Vec<Inline>>)],
         ncols: usize,
         size: f32,
         pad: f32,
+        hyphenate: bool,
     ) -> (Vec<f32>, Vec<f32>) {
         let mut natural = vec![0.0f32; ncols];
         let mut minimum = vec![0.0f32; ncols];
@@ -850,8 +855,15 @@ impl Setter<'_, '_, '_> {
             for (c, cell) in row.iter().enumerate() {
                 let mut p = Vec::new();
                 self.pieces(cell, &self.sans(size, *bold), &mut p);
-                let items = self.shaper.items(&p, false);
-                let width: f32 = items.iter().map(Item::width).sum();
+                let items = self
+                    .shaper
+                    .items(&p, hyphenate && self.house.body.hyphenate);
+                // On one line no hyphen is shown.
+                let width: f32 = items
+                    .iter()
+                    .filter(|i| !matches!(i, Item::Penalty { .. }))
+                    .map(Item::width)
+                    .sum();
                 if let Some(n) = natural.get_mut(c) {
                     *n = n.max(width + pad);
                 }
@@ -873,8 +885,17 @@ impl Setter<'_, '_, '_> {
         let rows: Vec<(bool, &Vec<Vec<Inline>>)> = std::iter::once((true, &t.head))
             .chain(t.rows.iter().map(|r| (false, r)))
             .collect();
-        let (natural, minimum) = self.column_extents(&rows, ncols, size, pad);
-        let widths = column_widths(&natural, &minimum, w);
+        // Words are broken only where they must be: the columns first take widths that
+        // hold every word whole; only when those do not fit are the minimums those of
+        // hyphenated words, and a cell is hyphenated only when one of its words is
+        // wider than its column (hyphenated freely, "Shared warning thresh-/olds").
+        let (natural, whole) = self.column_extents(&rows, ncols, size, pad, false);
+        let pieces = if whole.iter().sum::<f32>() <= w {
+            whole.clone()
+        } else {
+            self.column_extents(&rows, ncols, size, pad, true).1
+        };
+        let widths = column_widths(&natural, &whole, &pieces, w);
         // A column narrower than its words is set with them broken between letters;
         // one narrower than a letter (1 em of the table's type, padding included) would
         // set the letters of neighbouring cells on top of each other.
@@ -919,7 +940,8 @@ impl Setter<'_, '_, '_> {
                 }
                 let mut p = Vec::new();
                 self.block_pieces(cell, &Self::in_node(&styles(*bold), cell_node), &mut p);
-                let lines = self.lines(&p, cw - pad, cx + pad / 2.0, lead, align, false);
+                let fits = unbreakable(&self.shaper.items(&p, false)) <= cw - pad + 0.01;
+                let lines = self.lines(&p, cw - pad, cx + pad / 2.0, lead, align, !fits);
                 let mut y = 0.0;
                 for l in lines {
                     for d in l.draws {
@@ -1045,34 +1067,75 @@ fn unfit_table(t: &Table, letter: f32, room: f32) -> String {
     )
 }
 
-/// Column widths filling `room`: each column its natural width plus an equal share of
-/// what is left when all fit; otherwise its minimum plus a share of the rest in
-/// proportion to how much more it would take (CSS 2.1's automatic table layout). When
-/// even the minimums do not fit, they are scaled down alike.
-fn column_widths(natural: &[f32], minimum: &[f32], room: f32) -> Vec<f32> {
+/// Column widths filling `room`, from each column's natural width (its widest cell on
+/// one line), its minimum with whole words (`whole`) and with words hyphenated
+/// (`pieces`):
+///
+/// - all natural widths fit: each its natural width and an equal share of the rest;
+/// - all whole-word minimums fit: each its minimum and a share of the rest in
+///   proportion to how much more it would take (CSS 2.1's automatic table layout), so
+///   no word is broken;
+/// - the hyphenated minimums fit: each its hyphenated minimum, then the columns that
+///   need least to hold their words whole get it first. A long word in one column
+///   is hyphenated rather than every short one ("Coun-/try", "Turk-/meni-/stan" beside
+///   an address column when the rest went by CSS's shares);
+/// - not even those fit: the widest give way first, each column keeping its minimum
+///   up to one cap that fills the room. A year stays whole while an address breaks
+///   between letters; scaled alike, all broke ("200/0", "Turkmenista/n").
+fn column_widths(natural: &[f32], whole: &[f32], pieces: &[f32], room: f32) -> Vec<f32> {
     let n = natural.len().max(1) as f32;
     let total: f32 = natural.iter().sum();
     if total <= room {
         let extra = (room - total) / n;
         return natural.iter().map(|w| w + extra).collect();
     }
-    let least: f32 = minimum.iter().sum();
-    if least >= room {
-        return minimum
+    let least: f32 = whole.iter().sum();
+    if least <= room {
+        let wants: f32 = natural
             .iter()
-            .map(|m| m * room / least.max(f32::EPSILON))
+            .zip(whole)
+            .map(|(w, m)| (w - m).max(0.0))
+            .sum();
+        return natural
+            .iter()
+            .zip(whole)
+            .map(|(w, m)| m + (w - m).max(0.0) * (room - least) / wants.max(f32::EPSILON))
             .collect();
     }
-    let wants: f32 = natural
-        .iter()
-        .zip(minimum)
-        .map(|(w, m)| (w - m).max(0.0))
-        .sum();
-    natural
-        .iter()
-        .zip(minimum)
-        .map(|(w, m)| m + (w - m).max(0.0) * (room - least) / wants.max(f32::EPSILON))
-        .collect()
+    let least: f32 = pieces.iter().sum();
+    if least <= room {
+        let mut widths = pieces.to_vec();
+        let deficit = |i: usize| (whole[i] - pieces[i]).max(0.0);
+        let mut order: Vec<usize> = (0..pieces.len()).collect();
+        order.sort_by(|&a, &b| deficit(a).total_cmp(&deficit(b)));
+        let mut left = room - least;
+        for (k, &i) in order.iter().enumerate() {
+            if deficit(i) <= left {
+                widths[i] += deficit(i);
+                left -= deficit(i);
+                continue;
+            }
+            // The rest goes to the columns that cannot all be whole, by their needs.
+            let needs: f32 = order[k..].iter().map(|&j| deficit(j)).sum();
+            for &j in &order[k..] {
+                widths[j] += left * deficit(j) / needs.max(f32::EPSILON);
+            }
+            break;
+        }
+        return widths;
+    }
+    let mut sorted = pieces.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let (mut left, mut cap) = (room, f32::MAX);
+    for (k, &m) in sorted.iter().enumerate() {
+        let rest = (sorted.len() - k) as f32;
+        if m * rest > left {
+            cap = left / rest;
+            break;
+        }
+        left -= m;
+    }
+    pieces.iter().map(|&m| m.min(cap)).collect()
 }
 
 /// `v` rounded to thousandths, as the PDF writes it: a letter-spacing of 1e-6 pt would
@@ -1123,15 +1186,39 @@ mod tests {
     #[test]
     fn a_long_cell_never_squeezes_a_short_column_below_its_widest_word() {
         // "Source" (40) beside a 400-wide address that can break down to 200.
-        let w = column_widths(&[40.0, 400.0], &[40.0, 200.0], 300.0);
+        let w = column_widths(&[40.0, 400.0], &[40.0, 200.0], &[40.0, 200.0], 300.0);
         assert_eq!(w, vec![40.0, 260.0]);
         // All natural widths fit: the rest is shared out equally.
         assert_eq!(
-            column_widths(&[40.0, 100.0], &[40.0, 50.0], 200.0),
+            column_widths(&[40.0, 100.0], &[40.0, 50.0], &[40.0, 50.0], 200.0),
             vec![70.0, 130.0]
         );
-        // Not even the minimums fit: scaled alike, and the room is filled exactly.
-        let w = column_widths(&[60.0, 300.0], &[60.0, 240.0], 150.0);
-        assert!((w.iter().sum::<f32>() - 150.0).abs() < 1e-3 && (w[0] - 30.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn words_are_hyphenated_where_it_costs_least() {
+        // Whole words do not fit (30 + 60 + 50 + 66 > 180); hyphenated they do. The
+        // country column (needs 25 more to be whole) is made whole before the topic
+        // column (needs 40), which gets what is left.
+        let natural = [30.0, 120.0, 60.0, 200.0];
+        let whole = [30.0, 60.0, 50.0, 66.0];
+        let pieces = [30.0, 20.0, 25.0, 66.0];
+        let w = column_widths(&natural, &whole, &pieces, 180.0);
+        assert_eq!(w, vec![30.0, 34.0, 50.0, 66.0]);
+        assert!((w.iter().sum::<f32>() - 180.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn when_nothing_fits_the_widest_give_way_first() {
+        // The short column keeps its minimum, and the room is filled exactly.
+        let w = column_widths(&[60.0, 300.0], &[60.0, 240.0], &[60.0, 240.0], 150.0);
+        assert_eq!(w, vec![60.0, 90.0]);
+        // Two wide columns give way alike, down to one cap.
+        let m = [30.0, 150.0, 20.0, 100.0];
+        let w = column_widths(&[30.0, 200.0, 20.0, 300.0], &m, &m, 170.0);
+        assert_eq!(w, vec![30.0, 60.0, 20.0, 60.0]);
+        // Even the narrowest do not fit: all are the same share.
+        let w = column_widths(&[40.0, 50.0], &[40.0, 50.0], &[40.0, 50.0], 20.0);
+        assert_eq!(w, vec![10.0, 10.0]);
     }
 }

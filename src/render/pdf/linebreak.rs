@@ -49,6 +49,12 @@ pub struct Params {
     /// Characters that hang into the left and right margin, by a share of their width.
     pub protrude_left: Vec<(char, f32)>,
     pub protrude_right: Vec<(char, f32)>,
+    /// Stretch (pt) every line but the last has at its end, for lines set ragged: as
+    /// TeX's `\rightskip` of `0pt plus 2em` (ragged2e), a line may fall that much
+    /// short at ratio 1, so short lines cost little and a hyphen is taken only where
+    /// a line would otherwise be very short. Without it a narrow table cell was
+    /// broken as if justified, "al-" / "location bud-" / "get budget de-" / "fence".
+    pub ragged_stretch: f32,
 }
 
 impl From<&Typeset> for Params {
@@ -70,6 +76,7 @@ impl From<&Typeset> for Params {
             letter_stretch: t.letter_spacing_max.max(0.0),
             protrude_left: chars(&t.protrude_left),
             protrude_right: chars(&t.protrude_right),
+            ragged_stretch: 0.0,
         }
     }
 }
@@ -89,6 +96,7 @@ impl Params {
             letter_stretch: 0.0,
             protrude_left: Vec::new(),
             protrude_right: Vec::new(),
+            ragged_stretch: 0.0,
         }
     }
 
@@ -101,6 +109,16 @@ impl Params {
         self.protrude_left.clear();
         self.protrude_right.clear();
         self
+    }
+
+    /// [`Params::plain`] for lines set ragged, each with `stretch` pt at its end
+    /// ([`Params::ragged_stretch`]).
+    #[must_use]
+    pub fn ragged(self, stretch: f32) -> Params {
+        Params {
+            ragged_stretch: stretch.max(0.0),
+            ..self.plain()
+        }
     }
 
     fn share(table: &[(char, f32)], g: &Glyph) -> f32 {
@@ -364,7 +382,7 @@ impl Sums {
         // margin.
         let right = if forced { 0.0 } else { self.end(end).hang };
         let (lst, lsh) = self.letters(self.mass[start], end, forced);
-        let st = self.st[end] - self.st[start];
+        let st = self.st[end] - self.st[start] + if forced { 0.0 } else { params.ragged_stretch };
         let sh = self.sh[end] - self.sh[start];
         let ratio = fit(l, width + left + right, st, sh, lst, lsh, true);
         let letter = if ratio >= 0.0 && lst > 0.0 {
@@ -485,7 +503,16 @@ fn fitness(ratio: f32) -> u8 {
 
 /// How far the glue (and letters) of the line from node `an` to the break `b` (whose
 /// penalty adds `pw` pt) must stretch (positive) or shrink (negative) to fill `width`.
-fn ratio_of(sums: &Sums, items: &[Item], an: &Node, b: usize, pw: f32, width: f32) -> f32 {
+#[allow(clippy::too_many_arguments)]
+fn ratio_of(
+    sums: &Sums,
+    items: &[Item],
+    an: &Node,
+    b: usize,
+    pw: f32,
+    width: f32,
+    ragged: f32,
+) -> f32 {
     let l = sums.w[b] - an.w + pw;
     let room = width + sums.hang_left(an.after) + sums.end(b).hang;
     let last = matches!(items[b], Item::Penalty { penalty, .. } if penalty <= -INF);
@@ -493,7 +520,7 @@ fn ratio_of(sums: &Sums, items: &[Item], an: &Node, b: usize, pw: f32, width: f3
     fit(
         l,
         room,
-        sums.st[b] - an.st,
+        sums.st[b] - an.st + if last { 0.0 } else { ragged },
         sums.sh[b] - an.sh,
         lst,
         lsh,
@@ -612,7 +639,15 @@ impl Pass<'_> {
             #[cfg(test)]
             tests::EXAMINED.with(|c| c.set(c.get() + 1));
             let an = nodes[a];
-            let ratio = ratio_of(&self.sums, self.items, &an, b, brk.pw, self.width);
+            let ratio = ratio_of(
+                &self.sums,
+                self.items,
+                &an,
+                b,
+                brk.pw,
+                self.width,
+                self.params.ragged_stretch,
+            );
             if ratio >= -1.0 && !forced {
                 keep.push(a);
             }
