@@ -176,6 +176,27 @@ fn build_and_check(title: &str, body: &str) -> Option<String> {
     Some(common::pdftotext_raw(&sb.path("dist/brief.pdf")))
 }
 
+/// A table of 18F's derisking guide (public domain, CC0; found by `tests/sweep.sh`):
+/// five columns in one, where a column is set exactly as wide as its widest word
+/// ("vulnerabilities"). Rounding once made that word's line overfull, and the last pass
+/// set "security vulnerabilities" on one line, across the next column's text: `check`
+/// found the text out of reading order.
+#[test]
+fn a_table_column_as_wide_as_its_widest_word_checks() {
+    let rows = [
+    "| **Deliverable** | **Performance Standard(s)** | **Acceptable Quality Level** | **Method of Assessment** |\n",
+    "| --- | --- | --- | --- |\n",
+    "| **Tested Code** | Code delivered under the order must have substantial test code coverage and a clean code baseVersion-controlled, public repository of code comprising the product, which will remain in the government domain | Minimum of 90% test coverage of all code | Combination of manual review and automated testing |\n",
+    "| **Properly Styled Code** | [GSA 18F Front-End Guide](https://frontend.18f.gov/) | 0 linting errors and 0 warnings | Combination of manual review and automated testing |\n",
+    "| **Accessibility** | Web Content Accessibility Guidelines 2.1 AA standards | 0 errors reported using an automated scanner, and 0 errors reported in manual testing | [Pa11y](https://github.com/pa11y/pa11y) |\n",
+    "| **Deployed** | Code must successfully build and deploy into staging environment | Successful build with a single command | Combination of manual review and automated testing |\n",
+    "| **Documented** | All dependencies are listed and the licenses are documented. Major functionality in the software/source code is documented. Individual methods are documented inline using comments that permit the use of documentation-generation tools such as [JSDoc](http://usejsdoc.org/). A system diagram is provided. | Combination of manual review and automated testing, if available | Manual review |\n",
+    "| **Security** | [OWASP Application Security Verification Standard 4.0, Level 2](https://www.owasp.org/images/d/d4/OWASP_Application_Security_Verification_Standard_4.0-en.pdf) | Code submitted must be free of medium- and high-level static and dynamic security vulnerabilities | Clean tests from a static testing SaaS (such as [npm audit](https://docs.npmjs.com/cli/audit)) and from [OWASP ZAP](https://www.owasp.org/index.php/OWASP_Zed_Attack_Proxy_Project), along with documentation explaining any false positives |\n",
+    "| **User research** | Usability testing and other user research methods must be conducted at regular intervals throughout the development process (not just at the beginning or end) | Artifacts from usability testing and/or other research methods with end users are available at the end of every applicable sprint, in accordance with the vendor’s research plan | Manual review |\n",
+    ];
+    build_and_check("A quality assurance table", &rows.concat());
+}
+
 /// Whether some line of `text` ends with `end` and the next starts with `start`.
 fn breaks_between(text: &str, end: &str, start: &str) -> bool {
     let lines: Vec<&str> = text.lines().map(str::trim).collect();

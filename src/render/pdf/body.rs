@@ -940,8 +940,12 @@ impl Setter<'_, '_, '_> {
                 }
                 let mut p = Vec::new();
                 self.block_pieces(cell, &Self::in_node(&styles(*bold), cell_node), &mut p);
-                let fits = unbreakable(&self.shaper.items(&p, false)) <= cw - pad + 0.01;
-                let lines = self.lines(&p, cw - pad, cx + pad / 2.0, lead, align, !fits);
+                // A column is often exactly as wide as its widest word: a hair more room
+                // than that keeps rounding from making the word's line overfull (which
+                // the last pass trades for a line running into the next column).
+                let room = cw - pad + 0.02;
+                let fits = unbreakable(&self.shaper.items(&p, false)) <= room;
+                let lines = self.lines(&p, room, cx + pad / 2.0, lead, align, !fits);
                 let mut y = 0.0;
                 for l in lines {
                     for d in l.draws {
