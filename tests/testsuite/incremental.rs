@@ -141,37 +141,38 @@ fn a_manifest_from_other_code_makes_its_brief_out_of_date() {
     let sb = three();
     sb.run(&["build"]).expect_code(0);
     let path = sb.path("dist/a.manifest.json");
-    let mut m: serde_json::Value =
+    // Edit a's build record, rebuild, and return the record as the rebuild wrote it.
+    let edit_and_rebuild = |edit: &dyn Fn(&mut serde_json::Map<String, serde_json::Value>)| {
+        let mut m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).expect("manifest")).expect("json");
+        edit(m["build"].as_object_mut().expect("build record"));
+        std::fs::write(&path, serde_json::to_vec_pretty(&m).expect("json")).expect("write");
+        let run = sb.run(&["build"]).expect_code(0);
+        assert!(
+            last_line(&run.stderr).starts_with("1 built, 2 up to date"),
+            "{}",
+            run.stderr
+        );
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).expect("manifest")).expect("json");
+        m["build"].clone()
+    };
+    let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("manifest")).expect("json");
     let code = m["build"]["code"]
         .as_str()
         .expect("code recorded")
         .to_owned();
     assert_eq!(code.len(), 64, "{code}");
-    m["build"]["code"] = serde_json::Value::from("0".repeat(64));
-    std::fs::write(&path, serde_json::to_vec_pretty(&m).expect("json")).expect("write");
-    let run = sb.run(&["build"]).expect_code(0);
-    assert!(
-        last_line(&run.stderr).starts_with("1 built, 2 up to date"),
-        "{}",
-        run.stderr
-    );
-    // Rebuilt, it records this code again; without the key, as an older briefpress
-    // wrote it, the brief is rebuilt too.
-    let mut m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&path).expect("manifest")).expect("json");
-    assert_eq!(m["build"]["code"].as_str(), Some(code.as_str()));
-    m["build"]
-        .as_object_mut()
-        .expect("build record")
-        .remove("code");
-    std::fs::write(&path, serde_json::to_vec_pretty(&m).expect("json")).expect("write");
-    let run = sb.run(&["build"]).expect_code(0);
-    assert!(
-        last_line(&run.stderr).starts_with("1 built, 2 up to date"),
-        "{}",
-        run.stderr
-    );
+    // Another code's record; rebuilt, it records this code again.
+    let record = edit_and_rebuild(&|b| {
+        b.insert("code".into(), "0".repeat(64).into());
+    });
+    assert_eq!(record["code"].as_str(), Some(code.as_str()));
+    // Without the key, as an older briefpress wrote it, the brief is rebuilt too.
+    edit_and_rebuild(&|b| {
+        b.remove("code");
+    });
     sb.run(&["check", "--require-manifest"]).expect_code(0);
 }
 

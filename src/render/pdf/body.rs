@@ -1108,25 +1108,30 @@ fn column_widths(natural: &[f32], whole: &[f32], pieces: &[f32], room: f32) -> V
     }
     let least: f32 = pieces.iter().sum();
     if least <= room {
-        let mut widths = pieces.to_vec();
-        let deficit = |i: usize| (whole[i] - pieces[i]).max(0.0);
-        let mut order: Vec<usize> = (0..pieces.len()).collect();
-        order.sort_by(|&a, &b| deficit(a).total_cmp(&deficit(b)));
+        // Each column's width so far and what it lacks to hold its words whole.
+        let mut cols: Vec<(f32, f32)> = pieces
+            .iter()
+            .zip(whole)
+            .map(|(&p, &w)| (p, (w - p).max(0.0)))
+            .collect();
+        let mut order: Vec<usize> = (0..cols.len()).collect();
+        order.sort_by(|&a, &b| cols[a].1.total_cmp(&cols[b].1));
         let mut left = room - least;
         for (k, &i) in order.iter().enumerate() {
-            if deficit(i) <= left {
-                widths[i] += deficit(i);
-                left -= deficit(i);
+            let need = cols[i].1;
+            if need <= left {
+                cols[i].0 += need;
+                left -= need;
                 continue;
             }
             // The rest goes to the columns that cannot all be whole, by their needs.
-            let needs: f32 = order[k..].iter().map(|&j| deficit(j)).sum();
+            let needs: f32 = order[k..].iter().map(|&j| cols[j].1).sum();
             for &j in &order[k..] {
-                widths[j] += left * deficit(j) / needs.max(f32::EPSILON);
+                cols[j].0 += left * cols[j].1 / needs.max(f32::EPSILON);
             }
             break;
         }
-        return widths;
+        return cols.into_iter().map(|(w, _)| w).collect();
     }
     let mut sorted = pieces.to_vec();
     sorted.sort_by(f32::total_cmp);
