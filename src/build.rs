@@ -461,6 +461,10 @@ pub trait Progress: Sync {
     fn start(&self, _briefs: usize) {}
     /// One brief is done (built, up to date or failed), in the order they finish.
     fn brief_done(&self, _source: &Path) {}
+    /// The caller's own work on a brief's source, run on the build's threads beside the
+    /// brief's rendering: by a thread that would otherwise wait, else after it.
+    /// `build --check` works out there what the check will hold the editions against.
+    fn alongside(&self, _source: &Path) {}
     /// Every brief is done.
     fn finish(&self) {}
 }
@@ -475,17 +479,19 @@ impl Progress for NoProgress {}
 /// all of them (no sources, an output folder that cannot be written) is `Err`; a brief's
 /// own failure is listed in [`Outcome::failed`] beside the briefs that were built.
 pub fn build(req: &Request, house: &House, progress: &dyn Progress) -> Result<Outcome> {
-    // Briefs are independent, so they are built in parallel (below). The pool is started
-    // first: its threads come up while this one lists the sources.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(req.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| {
-            Error::Internal(format!(
-                "cannot start {} build threads: {e}",
-                req.jobs.unwrap_or(0)
-            ))
-        })?;
+    // Briefs are independent, so they are built in parallel (below), on rayon's global
+    // pool unless another number of jobs was asked for. Asking its size starts it: its
+    // threads come up while this one lists the sources, and stay up for the caller (the
+    // check of `build --check` reads the editions on them).
+    let own = match req.jobs {
+        Some(n) if n != 0 && n != rayon::current_num_threads() => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::Internal(format!("cannot start {n} build threads: {e}")))?,
+        ),
+        _ => None,
+    };
     let coverage = Coverage::of_house(house);
     let found = discover(&req.sources)?;
     // A slug names a brief in `check` and in its identifiers, so it is unique across
@@ -520,14 +526,14 @@ pub fn build(req: &Request, house: &House, progress: &dyn Progress) -> Result<Ou
     // runs on, so the bytes are the same whatever the number of jobs.
     // Worked out once: the house style's and its fonts' digests, the options.
     let key = (!req.force).then(|| crate::incremental::Key::new(req, house));
-    let results: Vec<Result<(Built, bool)>> = pool.install(|| {
+    let results: Vec<Result<(Built, bool)>> = in_pool(own.as_ref(), || {
         use rayon::prelude::*;
         let briefs = || {
             found
                 .par_iter()
                 .map(|f| {
                     let s = &f.path;
-                    let r = match outs.get(f.sub.as_path()) {
+                    let build = || match outs.get(f.sub.as_path()) {
                         Some(out) => {
                             match key
                                 .as_ref()
@@ -544,6 +550,7 @@ pub fn build(req: &Request, house: &House, progress: &dyn Progress) -> Result<Ou
                             s.display()
                         ))),
                     };
+                    let (r, ()) = rayon::join(build, || progress.alongside(s));
                     progress.brief_done(s);
                     r
                 })
@@ -564,6 +571,14 @@ pub fn build(req: &Request, house: &House, progress: &dyn Progress) -> Result<Ou
         }
     }
     Ok(outcome)
+}
+
+/// `f` run in `pool`, else in the global pool.
+fn in_pool<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
 }
 
 /// A brief's error as JSON records: one per located problem (`file`, `line`,

@@ -119,6 +119,8 @@ pub(super) fn build(cli: &Cli, house: &House, args: &BuildArgs) -> Result<i32> {
         } else {
             &briefpress::build::NoProgress
         };
+    let ahead = progress::CheckAhead::new(progress, house, &req.set);
+    let progress: &dyn briefpress::build::Progress = if args.check { &ahead } else { progress };
     let outcome = briefpress::build::build(&req, house, progress)?;
     // `--check`: the editions of every brief built or up to date (a failed brief does
     // not stop the others being checked), read back from disk by the same verifier as
@@ -131,7 +133,8 @@ pub(super) fn build(cli: &Cli, house: &House, args: &BuildArgs) -> Result<i32> {
         .flat_map(|b| b.outputs.iter().map(|o| o.path.clone()))
         .collect();
     let checked = if args.check && !paths.is_empty() {
-        Some(verify(paths, None, false, None, house)?)
+        let ahead = ahead.ahead.into_inner().unwrap_or_default();
+        Some(verify(paths, None, false, None, house, &ahead)?)
     } else {
         None
     };
@@ -234,7 +237,14 @@ pub(super) fn check(
     require_manifest: bool,
     trust_key: Option<&str>,
 ) -> Result<i32> {
-    let report = verify(paths, source, require_manifest, trust_key, house)?;
+    let report = verify(
+        paths,
+        source,
+        require_manifest,
+        trust_key,
+        house,
+        &Default::default(),
+    )?;
     if cli.json {
         let v = serde_json::to_string_pretty(&check_json(&report)?)
             .map_err(|e| Error::Internal(format!("cannot encode the report: {e}")))?;
@@ -252,6 +262,7 @@ fn verify(
     require_manifest: bool,
     trust_key: Option<&str>,
     house: &House,
+    ahead: &briefpress::verify::Ahead,
 ) -> Result<briefpress::verify::Report> {
     let trust_key = match trust_key {
         Some(k) => Some(briefpress::sign::TrustedKey::parse(k)?),
@@ -263,7 +274,7 @@ fn verify(
         require_manifest: require_manifest || trust_key.is_some(),
         trust_key,
     };
-    briefpress::verify::check(&req, house)
+    briefpress::verify::check_with(&req, house, ahead)
 }
 
 /// `briefpress keygen KEY`: a key pair for signing manifests.

@@ -64,6 +64,12 @@ struct Brief {
 
 /// Check every edition named by the request.
 pub fn check(req: &Request, house: &House) -> Result<Report> {
+    check_with(req, house, &Ahead::default())
+}
+
+/// Check every edition named by the request, with what the sources say worked out
+/// ahead where it was (see [`expect_ahead`]).
+pub fn check_with(req: &Request, house: &House, ahead: &Ahead) -> Result<Report> {
     let files = collect(&req.paths)?;
     if files.is_empty() {
         return Err(Error::Hinted {
@@ -84,7 +90,7 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
             message: e.to_string(),
             errors: crate::build::error_json(&e, &brief.dir.join(&slug)),
         };
-        match check_brief(req, house, &coverage, &glyphs, &slug, &brief) {
+        match check_brief(req, house, ahead, &coverage, &glyphs, &slug, &brief) {
             Ok((report, errs)) => {
                 briefs.push(report);
                 failed.extend(errs.into_iter().map(failure));
@@ -186,6 +192,7 @@ fn read_source(source: &Source) -> Result<Vec<u8>> {
 fn check_brief(
     req: &Request,
     house: &House,
+    ahead: &Ahead,
     coverage: &Coverage,
     glyphs: &pdf::HouseGlyphs<'_>,
     slug: &str,
@@ -196,41 +203,48 @@ fn check_brief(
     let signature = signature(req, &manifest_path, manifest_bytes.as_deref(), slug);
     let source = source_path(req, slug, manifest.as_ref(), &manifest_path, brief.levels)?;
     let (listed, extra) = listed_and_extra(manifest.as_ref(), brief);
-    // The source and the editions are read at the same time when there is enough to
-    // read: the source on one side of a join, the editions (the PDF first, the longest
-    // to read) on the other. A brief of a few pages is read on this thread alone:
-    // waking the pool's threads costs more than it saves (the seed, alternating 200
-    // runs under load: 8.4 ms of CPU with the pool, 7.4 ms without). The line is
-    // drawn between the seed's editions (109 KB) and the 100x book's (1.2 MB), where
-    // the pool pays; it was not measured finer.
-    let parallel = edition_bytes(&listed) >= PARALLEL_FROM;
-    let formats = listed.iter().map(|e| e.0);
-    let source_side = || {
-        // The source is parsed once, for the content words and for the house editions
-        // the EPUB and text edition are held against.
-        expect(&source, house, coverage, manifest.as_ref()).map(|(e, doc)| {
-            let pinned = profile::pin_doc(&doc, house, formats, &e.1);
-            (e, pinned)
-        })
-    };
+    let sets = manifest.as_ref().map_or(&[][..], |m| &m.overrides[..]);
     let read_one =
         |(format, path): &(Format, PathBuf)| read_edition(*format, path, manifest.as_ref(), glyphs);
-    let (expected, read): (_, Vec<Result<EditionRead>>) = if parallel {
-        use rayon::prelude::*;
-        rayon::join(source_side, || listed.par_iter().map(read_one).collect())
-    } else {
-        std::thread::scope(|s| {
-            let source = s.spawn(source_side);
-            let read = listed.iter().map(read_one).collect();
-            let source = source
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (source, read)
-        })
+    let fresh;
+    let (expected, checked): (&Expected, Vec<Checked>) = match ahead.find(&source.path, sets) {
+        // Worked out while the editions were rendered (`build --check`): only the
+        // editions are left to read, on the build's threads, each held against it by
+        // the thread that read it.
+        Some(expected) => (expected, {
+            use rayon::prelude::*;
+            listed
+                .par_iter()
+                .map(|e| hold(e, read_one(e), expected))
+                .collect()
+        }),
+        None => {
+            let (expected, read) = read_beside_source(&listed, read_one, || {
+                let formats = listed.iter().map(|e| e.0);
+                expect(&source, house, coverage, manifest.as_ref(), formats)
+            });
+            fresh = expected?;
+            let checked = listed
+                .iter()
+                .zip(read)
+                .map(|(e, r)| hold(e, r, &fresh))
+                .collect();
+            (&fresh, checked)
+        }
     };
-    let ((expected, digest, mut changed, furniture), pinned) = expected?;
-    let (editions, errors) =
-        compare_editions(&listed, read, &expected, &furniture, &pinned, &mut changed);
+    let mut changed = match &manifest {
+        Some(m) => hashes::inputs(m, &source.path, &expected.bytes, house, &expected.digest),
+        None => Vec::new(),
+    };
+    let mut editions = Vec::new();
+    let mut errors = Vec::new();
+    for (hash, report) in checked {
+        changed.extend(hash);
+        match report {
+            Ok(r) => editions.push(r),
+            Err(e) => errors.push(e),
+        }
+    }
     if let (Some(m), true) = (&manifest, brief.whole_folder) {
         changed.extend(hashes::missing(m, &brief.dir, &listed));
     }
@@ -238,8 +252,8 @@ fn check_brief(
         slug: slug.to_owned(),
         source: source.path,
         manifest: manifest.is_some().then_some(manifest_path),
-        content_words: expected.len(),
-        content_digest: digest,
+        content_words: expected.words.len(),
+        content_digest: expected.digest.clone(),
         changed,
         editions,
         signature,
@@ -288,46 +302,70 @@ fn listed_and_extra(manifest: Option<&Manifest>, brief: &Brief) -> (Editions, Ed
     }
 }
 
-/// Hold each edition read against the words expected (and a PDF's constructs against
-/// the furniture, the EPUB and text edition against the pinned house editions): a
-/// report for each edition compared, an error for each that could not be read. The
-/// editions' changes against the manifest go to `changed`.
-fn compare_editions(
-    listed: &[(Format, PathBuf)],
-    read: Vec<Result<EditionRead>>,
-    expected: &[Word],
-    furniture: &pdf::furniture::Expected,
-    pinned: &profile::Pinned,
-    changed: &mut Vec<report::Changed>,
-) -> (Vec<EditionReport>, Vec<Error>) {
-    let mut editions = Vec::new();
-    let mut errors = Vec::new();
-    for ((format, path), read) in listed.iter().zip(read) {
-        let found = match read {
-            Ok((hash, found)) => {
-                changed.extend(hash);
-                found.map(|(found, seen, bytes)| {
-                    let mut differences = compare::compare(expected, &found);
-                    if let Some(seen) = seen {
-                        constructs(&seen, furniture, &mut differences);
-                    }
-                    profile::check(pinned, *format, &bytes, expected, &found, &mut differences);
-                    (found, differences)
-                })
-            }
-            Err(e) => Err(e),
-        };
-        match found {
-            Ok((found, differences)) => editions.push(EditionReport {
-                format: *format,
-                words: found.iter().filter(|f| !f.optional).count(),
-                differences,
-                path: path.clone(),
-            }),
-            Err(e) => errors.push(e),
+/// An edition held against what its source says: its change against the manifest
+/// (once read), and its report, or the error that kept it from being read.
+type Checked = (Option<report::Changed>, Result<EditionReport>);
+
+/// Hold the edition read at `path` against the words expected (a PDF's constructs
+/// against the furniture too, the EPUB and text edition against the pinned house
+/// editions).
+fn hold(
+    (format, path): &(Format, PathBuf),
+    read: Result<EditionRead>,
+    expected: &Expected,
+) -> Checked {
+    let (hash, found) = match read {
+        Ok(read) => read,
+        Err(e) => return (None, Err(e)),
+    };
+    let report = found.map(|(found, seen, bytes)| {
+        let mut differences = compare::compare(&expected.words, &found);
+        if let Some(seen) = seen {
+            constructs(&seen, &expected.furniture, &mut differences);
         }
+        profile::check(
+            &expected.pinned,
+            *format,
+            &bytes,
+            &expected.words,
+            &found,
+            &mut differences,
+        );
+        EditionReport {
+            format: *format,
+            words: found.iter().filter(|f| !f.optional).count(),
+            differences,
+            path: path.clone(),
+        }
+    });
+    (hash, report)
+}
+
+/// The source side (`source_side`: what it says) and the editions read, at the same
+/// time. When there is enough to read, the editions are read on the pool (the PDF
+/// first, the longest to read) beside the source; a brief of a few pages is read on
+/// this thread beside a thread for the source: waking the pool's threads costs more
+/// than it saves (the seed, alternating 200 runs under load: 8.4 ms of CPU with the
+/// pool, 7.4 ms without). The line is drawn between the seed's editions (109 KB) and
+/// the 100x book's (1.2 MB), where the pool pays; it was not measured finer.
+fn read_beside_source<S: Send>(
+    listed: &[(Format, PathBuf)],
+    read_one: impl Fn(&(Format, PathBuf)) -> Result<EditionRead> + Sync,
+    source_side: impl FnOnce() -> S + Send,
+) -> (S, Vec<Result<EditionRead>>) {
+    if edition_bytes(listed) >= PARALLEL_FROM {
+        use rayon::prelude::*;
+        rayon::join(source_side, || listed.par_iter().map(&read_one).collect())
+    } else {
+        std::thread::scope(|s| {
+            let source = s.spawn(source_side);
+            let read = listed.iter().map(read_one).collect();
+            let source = source
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (source, read)
+        })
     }
-    (editions, errors)
 }
 
 /// How many bytes of editions make a brief worth reading on several threads.
@@ -388,40 +426,116 @@ fn constructs(
     }
 }
 
-/// What the source says: the content words, their digest, the inputs changed since
-/// the manifest, and the furniture its PDF pages may carry.
-type Expect = (
-    Vec<Word>,
-    String,
-    Vec<report::Changed>,
-    pdf::furniture::Expected,
-);
+/// What a brief's editions are held against, worked out from its source alone: the
+/// source as read, the content words and their digest, the furniture its PDF pages may
+/// carry, and the house EPUB and text edition ([`profile::Pinned`]).
+#[derive(Debug)]
+pub struct Expected {
+    /// The source file, as canonical path (to know it again when named otherwise).
+    source: Option<PathBuf>,
+    /// The `--set` overrides it was parsed with.
+    sets: Vec<crate::overrides::Set>,
+    /// The bytes read, to hash against the manifest.
+    bytes: Vec<u8>,
+    words: Vec<Word>,
+    digest: String,
+    furniture: pdf::furniture::Expected,
+    pinned: profile::Pinned,
+}
 
-/// The content words of the source, their digest, the inputs changed since the
-/// manifest, and the furniture. The source is read once: the bytes parsed are the
-/// bytes hashed.
+impl Expected {
+    /// Parse `bytes`, the source read from `path` (the bytes parsed are the bytes
+    /// hashed), with `sets`, and work out what its editions of `formats` must show.
+    fn of(
+        path: &Path,
+        bytes: Vec<u8>,
+        sets: &[crate::overrides::Set],
+        house: &House,
+        coverage: &Coverage,
+        formats: impl IntoIterator<Item = Format>,
+    ) -> Result<Expected> {
+        let doc =
+            crate::build::parse_source(path, &crate::overrides::apply(&bytes, sets), coverage)?;
+        let furniture = pdf::furniture::Expected::of(&doc, house);
+        let words = content::content(&doc, &house.style).words();
+        let digest = content::digest(&words);
+        let pinned = profile::pin_doc(&doc, house, formats, &digest);
+        Ok(Expected {
+            source: std::fs::canonicalize(path).ok(),
+            sets: sets.to_vec(),
+            bytes,
+            words,
+            digest,
+            furniture,
+            pinned,
+        })
+    }
+
+    /// Whether this is what the source at `path`, parsed with `sets`, says.
+    fn is_for(&self, path: &Path, sets: &[crate::overrides::Set]) -> bool {
+        self.sets == sets
+            && self.source.is_some()
+            && std::fs::canonicalize(path).ok() == self.source
+    }
+}
+
+/// What the check of briefs just built will hold them against, worked out ahead (see
+/// [`expect_ahead`]).
+#[derive(Debug, Default)]
+pub struct Ahead {
+    briefs: Vec<Expected>,
+}
+
+impl Ahead {
+    /// Keep `expected` for the check.
+    pub fn add(&mut self, expected: Expected) {
+        self.briefs.push(expected);
+    }
+
+    fn find(&self, path: &Path, sets: &[crate::overrides::Set]) -> Option<&Expected> {
+        self.briefs.iter().find(|e| e.is_for(path, sets))
+    }
+}
+
+/// What the editions of the brief at `source` will be held against, worked out before
+/// they are checked: `build --check` runs this beside the rendering, on a thread that
+/// would otherwise wait for the PDF. It is the same work [`check`] does on the source
+/// side, from the same file, read by the verifier itself and not taken from the build;
+/// the check uses it when its source and overrides turn out to be the ones the brief's
+/// manifest names. `None` when the source cannot be read or parsed: the check then
+/// reads it again and reports why.
+pub fn expect_ahead(
+    source: &Path,
+    sets: &[crate::overrides::Set],
+    house: &House,
+) -> Option<Expected> {
+    let bytes = crate::build::read_source(source).ok()?;
+    let coverage = Coverage::of_house(house);
+    Expected::of(
+        source,
+        bytes,
+        sets,
+        house,
+        &coverage,
+        [Format::Epub, Format::Txt],
+    )
+    .ok()
+}
+
+/// The content words of the source, their digest, the furniture and the pinned house
+/// editions of `formats` (see [`Expected`]), with a build's `--set` overrides recorded
+/// in the manifest.
 fn expect(
     source: &Source,
     house: &House,
     coverage: &Coverage,
     manifest: Option<&Manifest>,
-) -> Result<(Expect, crate::model::Document)> {
+    formats: impl IntoIterator<Item = Format>,
+) -> Result<Expected> {
     let bytes = read_source(source)?;
     // A build with `--set` parsed the source with the overrides its manifest records.
     let sets = manifest.map_or(&[][..], |m| &m.overrides[..]);
-    let doc = crate::build::parse_source(
-        &source.path,
-        &crate::overrides::apply(&bytes, sets),
-        coverage,
-    )?;
-    let furniture = pdf::furniture::Expected::of(&doc, house);
-    let words = content::content(&doc, &house.style).words();
-    let digest = content::digest(&words);
-    let mut changed = Vec::new();
-    if let Some(m) = manifest {
-        changed = hashes::inputs(m, &source.path, &bytes, house, &digest);
-    }
-    Ok(((words, digest, changed, furniture), doc))
+    Expected::of(&source.path, bytes, sets, house, coverage, formats)
 }
 
 /// One edition file: its change against the manifest (once read), its words, for a PDF

@@ -905,3 +905,50 @@ fn quotes_in_the_front_matter_are_curled_in_every_edition_and_pass_check() {
         assert!(text.contains(shown), "{shown:?} not in:\n{text}");
     }
 }
+
+/// What `build --check` works out ahead from a source (while the editions render) stands
+/// in for the check's own reading of it only when it is the source, with the overrides,
+/// that the brief's manifest names; anything else is left aside and the source is read
+/// again.
+#[test]
+fn an_expectation_worked_out_ahead_counts_only_for_the_source_the_manifest_names() {
+    use briefpress::verify::{check, check_with, expect_ahead, Ahead, Request};
+    let sb = Sandbox::new();
+    let src = sb.copy(&fixture("seed"), "source/brief.md");
+    sb.run(&["build"]).expect_code(0);
+    let house = briefpress::house::builtin().expect("house");
+    let req = Request {
+        paths: vec![sb.path("dist")],
+        source_dir: None,
+        require_manifest: true,
+        trust_key: None,
+    };
+    let ahead_of = |path: &std::path::Path, sets: &[&str]| {
+        let sets: Vec<briefpress::overrides::Set> =
+            sets.iter().map(|s| s.parse().expect("set")).collect();
+        let mut ahead = Ahead::default();
+        ahead.add(expect_ahead(path, &sets, &house).expect("expected"));
+        ahead
+    };
+    let text = std::fs::read_to_string(&src).expect("src");
+    let leaky = text.replacen("porous", "leaky", 1);
+    let other = sb.write("elsewhere/brief.md", &leaky);
+    // Were they taken, an expectation with another title, or from another file saying
+    // "leaky", would fail editions that carry the source's words.
+    let titled = check_with(&req, &house, &ahead_of(&src, &["title=Another title"]));
+    let from_other = check_with(&req, &house, &ahead_of(&other, &[]));
+    // The source is edited after its expectation was worked out: a check that reads it
+    // again sees the edit, one that takes the expectation does not.
+    let own = ahead_of(&src, &[]);
+    std::fs::write(&src, &leaky).expect("edit");
+    let ok: Vec<bool> = [
+        titled,
+        from_other,
+        check(&req, &house),
+        check_with(&req, &house, &own),
+    ]
+    .into_iter()
+    .map(|r| r.expect("report").ok)
+    .collect();
+    assert_eq!(ok, [true, true, false, true]);
+}

@@ -896,9 +896,9 @@ fn add_images(
 
 /// Flate-compress every stream that may be compressed and is not yet. Streams are
 /// independent, so they are compressed in parallel (one compressor per worker): a core
-/// that has finished its own edition helps here. Level 3: on fonts and page content it
-/// gives files within 1–2 % of level 6 at less cost (lopdf's own `compress` always
-/// uses the slowest level, 9).
+/// that has finished its own edition helps here. Page content at
+/// [`crate::render::deflate::LEVEL`], font programs at the faster `FONT_LEVEL` (the
+/// measurements are there; lopdf's own `compress` always uses the slowest level, 9).
 fn compress_streams(lo: &mut lopdf::Document) {
     use rayon::prelude::*;
     let mut todo: Vec<&mut lopdf::Stream> = lo
