@@ -818,21 +818,19 @@ pub const FONT_LICENCE: &[u8] = include_bytes!("../fonts/OFL.txt");
 
 /// A colour the house file sets in `[colours]` without its ink in `[print_colours]`
 /// loses the built-in ink (chosen for the built-in colour): the print edition then
-/// converts it by rule rather than printing the old colour.
-fn forget_inks_of_changed_colours(style: &mut Style, text: &str) {
-    let Ok(table) = text.parse::<toml::Table>() else {
-        return;
-    };
-    let has = |section: &str, key: &str| {
-        table
-            .get(section)
-            .and_then(toml::Value::as_table)
-            .is_some_and(|t| t.contains_key(key))
-    };
+/// converts it by rule rather than printing the old colour. `table` is the house file
+/// as written, before it is laid over the built-in one.
+fn inks_to_forget(table: &DeTable<'_>) -> [bool; 4] {
+    let has = |section: &str, key: &str| matches!(table.get(section).map(Spanned::get_ref), Some(DeValue::Table(t)) if t.contains_key(key));
+    COLOUR_KEYS.map(|key| has("colours", key) && !has("print_colours", key))
+}
+
+/// Forget the inks [`inks_to_forget`] names, in the order of [`COLOUR_KEYS`].
+fn forget_inks(style: &mut Style, forget: [bool; 4]) {
     let p = &mut style.print_colours;
     let inks = [&mut p.blue, &mut p.accent, &mut p.text, &mut p.band_text];
-    for (key, ink) in COLOUR_KEYS.iter().zip(inks) {
-        if has("colours", key) && !has("print_colours", key) {
+    for (ink, forget) in inks.into_iter().zip(forget) {
+        if forget {
             *ink = None;
         }
     }
@@ -950,23 +948,29 @@ fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
             diagnostics: vec![d],
         }))
     };
-    let mut style = deserialize_over(text, base).map_err(fail)?;
-    forget_inks_of_changed_colours(&mut style, text);
+    let (mut style, forget) = deserialize_over(text, base).map_err(fail)?;
+    forget_inks(&mut style, forget);
     check_print_and_page(&style).map_err(fail)?;
     check_limits(&style, base).map_err(fail)?;
     Ok(style)
 }
 
-/// Deserialize `text` laid over `base` (if any) into a [`Style`]; TOML and schema
-/// errors as a diagnostic, with a did-you-mean hint for an unknown key.
-fn deserialize_over(text: &str, base: Option<&str>) -> std::result::Result<Style, Diagnostic> {
+/// Deserialize `text` laid over `base` (if any) into a [`Style`], with the inks it
+/// leaves to forget ([`inks_to_forget`]); TOML and schema errors as a diagnostic, with
+/// a did-you-mean hint for an unknown key.
+fn deserialize_over(
+    text: &str,
+    base: Option<&str>,
+) -> std::result::Result<(Style, [bool; 4]), Diagnostic> {
     let parsed = DeTable::parse(text).and_then(|table| {
         let span = table.span();
+        let forget = inks_to_forget(table.get_ref());
         let table = match base {
             Some(base) => lay_over(DeTable::parse(base)?.into_inner(), table.into_inner()),
             None => table.into_inner(),
         };
         Style::deserialize(toml::de::Deserializer::from(Spanned::new(span, table)))
+            .map(|style| (style, forget))
     });
     parsed.map_err(|e| {
         let span = e.span().unwrap_or(0..0);
@@ -1149,6 +1153,15 @@ mod tests {
             Cmyk::from_rgb(Rgb(0x7A, 0x1F, 0x1F))
         );
         assert_eq!(red.print_colours.text, built_in.print_colours.text);
+        // Written as a dotted key or an inline table, it is the same change.
+        for text in [
+            "colours.blue = \"#7A1F1F\"\n",
+            "colours = { blue = \"#7A1F1F\" }\n",
+        ] {
+            let red = parse_style(Path::new("h.toml"), text)?;
+            assert_eq!(red.print_colours.blue, None, "{text}");
+            assert_eq!(red.print_colours.accent, built_in.print_colours.accent);
+        }
         // Given with its ink, the ink is used.
         let both = parse_style(
             Path::new("h.toml"),
