@@ -4,6 +4,12 @@
 //!
 //! Readers live in sub-modules, one per format; they share nothing with the renderers
 //! beyond the content definition and its normalisation.
+//!
+//! A check has two sides: what each source says ([`Expected`]: the verifier's own parse
+//! of the source file, and the house EPUB and text edition it renders from it) and what
+//! each edition file shows. `build --check` works out the first side while the
+//! editions are still being rendered ([`expect_ahead`]); the check then only reads the
+//! files.
 
 pub mod cmap;
 pub mod compare;
