@@ -133,7 +133,7 @@ pub(super) fn build(cli: &Cli, house: &House, args: &BuildArgs) -> Result<i32> {
         .flat_map(|b| b.outputs.iter().map(|o| o.path.clone()))
         .collect();
     let checked = if args.check && !paths.is_empty() {
-        let ahead = ahead.ahead.into_inner().unwrap_or_default();
+        let ahead = ahead.into_ahead();
         Some(verify(paths, None, false, None, house, &ahead)?)
     } else {
         None

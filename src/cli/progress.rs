@@ -46,10 +46,10 @@ impl Progress for Bar {
 /// interleaved rounds of the seed's `build --check`, medians 19.1 against 17.0 ms
 /// (docs/speed.md).
 pub(super) struct CheckAhead<'a> {
-    pub inner: &'a dyn Progress,
-    pub house: &'a briefpress::house::House,
-    pub sets: &'a [briefpress::overrides::Set],
-    pub ahead: std::sync::Mutex<briefpress::verify::Ahead>,
+    inner: &'a dyn Progress,
+    house: &'a briefpress::house::House,
+    sets: &'a [briefpress::overrides::Set],
+    ahead: std::sync::Mutex<briefpress::verify::Ahead>,
     /// How many briefs were looked at ahead.
     held: std::sync::atomic::AtomicUsize,
 }
@@ -67,6 +67,11 @@ impl<'a> CheckAhead<'a> {
             ahead: Default::default(),
             held: Default::default(),
         }
+    }
+
+    /// What was worked out, for the check.
+    pub fn into_ahead(self) -> briefpress::verify::Ahead {
+        self.ahead.into_inner().unwrap_or_default()
     }
 }
 
