@@ -203,6 +203,7 @@ fn round(req: &Request) -> Result<Round> {
                 source_dir: None,
                 require_manifest: false,
                 trust_key: None,
+                out_root: Some(req.build.out.clone()),
             },
             &house,
         )

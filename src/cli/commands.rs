@@ -133,8 +133,19 @@ pub(super) fn build(cli: &Cli, house: &House, args: &BuildArgs) -> Result<i32> {
         .flat_map(|b| b.outputs.iter().map(|o| o.path.clone()))
         .collect();
     let checked = if args.check && !paths.is_empty() {
-        let ahead = ahead.into_ahead();
-        Some(verify(paths, None, false, None, house, &ahead)?)
+        let check = briefpress::verify::Request {
+            paths,
+            source_dir: None,
+            require_manifest: false,
+            trust_key: None,
+            // Editions of briefs in subfolders of the sources are as many levels down.
+            out_root: Some(req.out.clone()),
+        };
+        Some(briefpress::verify::check_with(
+            &check,
+            house,
+            &ahead.into_ahead(),
+        )?)
     } else {
         None
     };
@@ -237,14 +248,7 @@ pub(super) fn check(
     require_manifest: bool,
     trust_key: Option<&str>,
 ) -> Result<i32> {
-    let report = verify(
-        paths,
-        source,
-        require_manifest,
-        trust_key,
-        house,
-        &Default::default(),
-    )?;
+    let report = verify(paths, source, require_manifest, trust_key, house)?;
     if cli.json {
         let v = serde_json::to_string_pretty(&check_json(&report)?)
             .map_err(|e| Error::Internal(format!("cannot encode the report: {e}")))?;
@@ -255,14 +259,13 @@ pub(super) fn check(
     Ok(report.exit_code())
 }
 
-/// Check the editions in `paths` (for `check` and `build --check`).
+/// Check the editions in `paths`.
 fn verify(
     paths: Vec<PathBuf>,
     source: Option<&Path>,
     require_manifest: bool,
     trust_key: Option<&str>,
     house: &House,
-    ahead: &briefpress::verify::Ahead,
 ) -> Result<briefpress::verify::Report> {
     let trust_key = match trust_key {
         Some(k) => Some(briefpress::sign::TrustedKey::parse(k)?),
@@ -273,8 +276,9 @@ fn verify(
         source_dir: source.map(Path::to_owned),
         require_manifest: require_manifest || trust_key.is_some(),
         trust_key,
+        out_root: None,
     };
-    briefpress::verify::check_with(&req, house, ahead)
+    briefpress::verify::check(&req, house)
 }
 
 /// `briefpress keygen KEY`: a key pair for signing manifests.

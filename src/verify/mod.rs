@@ -52,6 +52,11 @@ pub struct Request {
     pub require_manifest: bool,
     /// Accept only manifests signed by this key (`check --trust-key`).
     pub trust_key: Option<crate::sign::TrustedKey>,
+    /// The output folder the named editions were built into (`build --check`): an
+    /// edition in a subfolder of it is that many levels below it, as when the folder
+    /// itself is named, and its manifest's source is found from the project folder
+    /// above it. Without it, a named file's folder is taken for the output folder.
+    pub out_root: Option<PathBuf>,
 }
 
 /// The edition files of one brief found on the command line.
@@ -76,7 +81,7 @@ pub fn check(req: &Request, house: &House) -> Result<Report> {
 /// Check every edition named by the request, with what the sources say worked out
 /// ahead where it was (see [`expect_ahead`]).
 pub fn check_with(req: &Request, house: &House, ahead: &Ahead) -> Result<Report> {
-    let files = collect(&req.paths)?;
+    let files = collect(&req.paths, req.out_root.as_deref())?;
     if files.is_empty() {
         return Err(Error::Hinted {
             message: "no editions (.pdf, .epub, .txt) found to check".into(),
@@ -602,7 +607,7 @@ pub fn extract_bytes(format: Format, path: &Path, bytes: &[u8]) -> Result<Vec<Fo
 }
 
 /// Edition files grouped by slug, from folders or file paths.
-fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
+fn collect(paths: &[PathBuf], out_root: Option<&Path>) -> Result<BTreeMap<String, Brief>> {
     let mut out: BTreeMap<String, Brief> = BTreeMap::new();
     let add = |p: PathBuf, whole: bool, levels: usize, out: &mut BTreeMap<String, Brief>| {
         // A manifest in a folder names a brief even when every edition it lists is
@@ -661,7 +666,10 @@ fn collect(paths: &[PathBuf]) -> Result<BTreeMap<String, Brief>> {
                     p.display()
                 )));
             }
-            add(p.clone(), false, 0, &mut out);
+            let levels = out_root
+                .and_then(|r| p.parent()?.strip_prefix(r).ok())
+                .map_or(0, |sub| sub.components().count());
+            add(p.clone(), false, levels, &mut out);
         }
     }
     for b in out.values_mut() {

@@ -922,6 +922,7 @@ fn an_expectation_worked_out_ahead_counts_only_for_the_source_the_manifest_names
         source_dir: None,
         require_manifest: true,
         trust_key: None,
+        out_root: None,
     };
     let ahead_of = |path: &std::path::Path, sets: &[&str]| {
         let sets: Vec<briefpress::overrides::Set> =

@@ -437,6 +437,25 @@ fn parallel_builds_give_the_same_bytes_as_serial_ones() {
     sb.run(&["build", "briefs", "--jobs", "0"]).expect_code(2);
 }
 
+/// A brief in a subfolder of the sources is built into the same subfolder of the output
+/// folder, and `build --check` finds its source from there as `check` of the folder
+/// does: it used to look for `dist/source/2024/brief.md` and fail the brief.
+#[test]
+fn build_check_finds_the_sources_of_briefs_in_subfolders() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/2024/brief.md");
+    sb.copy(&fixture("seed"), "source/other.md");
+    for out in ["dist", "out"] {
+        let run = sb.run(&["build", "--check", "--out", out]).expect_code(0);
+        for ext in ["pdf", "epub", "txt"] {
+            let ok =
+                format!("ok: {out}/2024/brief.{ext} carries the content of source/2024/brief.md");
+            assert!(run.stderr.contains(&ok), "{}", run.stderr);
+        }
+        sb.run(&["check", out]).expect_code(0);
+    }
+}
+
 /// `build --check` checks every brief the build leaves in place, the ones it found up
 /// to date too, from the files on disk: an edition edited after its build, with the
 /// manifest's record of it edited to match (so the incremental build takes the brief
