@@ -483,6 +483,13 @@ pub struct Typeset {
     /// How far a justified line may space its letters out, in em per letter (0 or
     /// more), counted as stretch beside the word spaces'.
     pub letter_spacing_max: f32,
+    /// How far a justified line may narrow its glyphs, as a share of their width
+    /// (negative or 0; written as `Tz`): pdfTeX's font expansion, InDesign's glyph
+    /// scaling. The breaker counts it as shrink beside the spaces' and the letters'.
+    pub glyph_scaling_min: f32,
+    /// How far a justified line may widen its glyphs, as a share of their width (0 or
+    /// more), counted as stretch.
+    pub glyph_scaling_max: f32,
     /// Characters that hang into the right margin at the end of a justified line, and
     /// by what share of their width (optical margin alignment).
     pub protrude_right: BTreeMap<String, f32>,
@@ -498,6 +505,10 @@ pub const MAX_LETTER_SPACING: f32 = 0.05;
 /// of the line (measured: a line of the long fixture at -0.01 em extracted as one
 /// word); -0.008 em stays clear of that.
 pub const MIN_LETTER_SPACING: f32 = -0.009;
+/// The most a house may widen or narrow glyphs in justification (a share of their
+/// width): past 5 % a reader sees the letters change shape (InDesign's usual limits are
+/// 97–103 %, pdfTeX's `microtype` 98–102 %). The verifier allows as much (`Tz`).
+pub const MAX_GLYPH_SCALING: f32 = 0.05;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1044,6 +1055,18 @@ fn check_limits(style: &Style, base: Option<&str>) -> std::result::Result<(), Di
                  -0.008 and 0.02 are the defaults"
         )));
     }
+    if !(-MAX_GLYPH_SCALING..=0.0).contains(&t.glyph_scaling_min)
+        || !(0.0..=MAX_GLYPH_SCALING).contains(&t.glyph_scaling_max)
+    {
+        return Err(Diagnostic::whole_file(format!(
+            "typeset.glyph_scaling_min = {} and glyph_scaling_max = {} are out of range",
+            t.glyph_scaling_min, t.glyph_scaling_max
+        ))
+        .with_hint(format!(
+            "use -{MAX_GLYPH_SCALING} to 0 and 0 to {MAX_GLYPH_SCALING} (a share of the glyph's width); \
+                 0 and 0.03 are the defaults"
+        )));
+    }
     let mut hanging = t.protrude_right.iter().chain(&t.protrude_left);
     if let Some((c, f)) = hanging.find(|(c, f)| c.chars().count() != 1 || !(0.0..=1.0).contains(*f))
     {
@@ -1118,9 +1141,12 @@ mod tests {
     }
 
     #[test]
-    fn letter_spacing_and_protrusion_out_of_range_are_refused() {
+    fn letter_spacing_glyph_scaling_and_protrusion_out_of_range_are_refused() {
         for bad in [
             "[typeset]\nletter_spacing_max = 0.5\n",
+            "[typeset]\nglyph_scaling_max = 0.2\n",
+            "[typeset]\nglyph_scaling_min = 0.01\n",
+            "[typeset]\nglyph_scaling_min = -0.06\n",
             "[typeset]\nletter_spacing_min = 0.01\n",
             "[typeset]\nletter_spacing_min = -0.01\n",
             "[typeset]\nprotrude_right = { \".\" = 1.5 }\n",

@@ -78,6 +78,7 @@ impl Setter<'_, '_, '_> {
             verbatim: false,
             rise: 0.0,
             tracking: 0.0,
+            scale: 0.0,
             node: ROOT,
         }
     }
@@ -290,11 +291,14 @@ impl Setter<'_, '_, '_> {
     fn line_runs(items: &[Item], line: &Line, ratio: f32) -> (Vec<Run>, f32, bool) {
         let mut runs: Vec<Run> = Vec::new();
         let mut natural = 0.0;
-        // The breaker's letter-spacing, as `Tc` on every glyph of the line. A word
-        // space's glyph takes it too, and the glue's width already counts it.
+        // The breaker's letter-spacing and glyph scaling, as `Tc` and `Tz` on every
+        // glyph of the line. A word space's glyph takes them too, and the glue's width
+        // already counts them. `Tz` scales `Tc`, so `Tc` is written that much smaller.
+        let scale = (line.scale * 1e5).round() / 1e5;
         let spaced = |c: &Chunk| {
             let mut c = c.clone();
-            c.style.tracking += round3(line.letter * c.style.size);
+            c.style.scale = scale;
+            c.style.tracking += round3(line.letter * c.style.size / (1.0 + scale));
             c
         };
         for it in &items[line.start..line.end] {

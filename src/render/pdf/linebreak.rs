@@ -26,6 +26,9 @@ pub struct Line {
     /// Letter-spacing added to every glyph of the line, in em of its size (negative:
     /// tighter).
     pub letter: f32,
+    /// How much wider (negative: narrower) every glyph of the line is set, as a share
+    /// of its width (`Tz` 100 % plus this).
+    pub scale: f32,
     /// How far the line's first glyph hangs into the left margin, in pt.
     pub left: f32,
     /// How far its last glyph hangs into the right margin, in pt.
@@ -46,6 +49,9 @@ pub struct Params {
     /// Letter-spacing a line may lose and gain, in em per glyph (both 0 or more).
     pub letter_shrink: f32,
     pub letter_stretch: f32,
+    /// Share of their width the glyphs of a line may lose and gain (both 0 or more).
+    pub scale_shrink: f32,
+    pub scale_stretch: f32,
     /// Characters that hang into the left and right margin, by a share of their width.
     pub protrude_left: Vec<(char, f32)>,
     pub protrude_right: Vec<(char, f32)>,
@@ -74,6 +80,8 @@ impl From<&Typeset> for Params {
             lone_word_demerits: f64::from(t.lone_word_demerits),
             letter_shrink: (-t.letter_spacing_min).max(0.0),
             letter_stretch: t.letter_spacing_max.max(0.0),
+            scale_shrink: (-t.glyph_scaling_min).max(0.0),
+            scale_stretch: t.glyph_scaling_max.max(0.0),
             protrude_left: chars(&t.protrude_left),
             protrude_right: chars(&t.protrude_right),
             ragged_stretch: 0.0,
@@ -94,6 +102,8 @@ impl Params {
             lone_word_demerits: 0.0,
             letter_shrink: 0.0,
             letter_stretch: 0.0,
+            scale_shrink: 0.0,
+            scale_stretch: 0.0,
             protrude_left: Vec::new(),
             protrude_right: Vec::new(),
             ragged_stretch: 0.0,
@@ -106,6 +116,8 @@ impl Params {
     pub fn plain(mut self) -> Params {
         self.letter_shrink = 0.0;
         self.letter_stretch = 0.0;
+        self.scale_shrink = 0.0;
+        self.scale_stretch = 0.0;
         self.protrude_left.clear();
         self.protrude_right.clear();
         self
@@ -139,6 +151,8 @@ struct Node {
     sh: f32,
     /// Glyphs before `after`, weighed by their size (pt): what letter-spacing acts on.
     mass: f32,
+    /// Advance of the glyphs before `after` (pt): what glyph scaling acts on.
+    adv: f32,
     demerits: f64,
     prev: Option<usize>,
     /// The line ends in a hyphen, inserted or written (TeX's flagged penalty).
@@ -256,6 +270,8 @@ struct Sums {
     sh: Vec<f32>,
     /// Glyphs before item i weighed by their size, in pt ([`Node::mass`]).
     mass: Vec<f32>,
+    /// Advance of the glyphs before item i, in pt ([`Node::adv`]).
+    adv: Vec<f32>,
     /// Word spaces before item i.
     spaces: Vec<u32>,
     /// What a line ending at a break at item i adds at its end ([`End`]); empty
@@ -267,16 +283,20 @@ struct Sums {
     /// Letter-spacing the lines may use, em per glyph.
     letter_shrink: f32,
     letter_stretch: f32,
+    /// Glyph scaling the lines may use, a share of the glyphs' width.
+    scale_shrink: f32,
+    scale_stretch: f32,
 }
 
 /// What a line ending at a break adds at its end: how far its last glyph hangs into
 /// the right margin (pt), the size of that glyph (the letter-spacing after it does not
-/// show, so it does not count), and the mass of the hyphen shown there.
+/// show, so it does not count), and the mass and advance of the hyphen shown there.
 #[derive(Clone, Copy, Default)]
 struct End {
     hang: f32,
     last: f32,
     hyphen_mass: f32,
+    hyphen_adv: f32,
 }
 
 /// The glyphs of `c` weighed by their size.
@@ -284,11 +304,18 @@ fn mass_of(c: &Chunk) -> f32 {
     c.glyphs.len() as f32 * c.style.size
 }
 
+/// The advance of the glyphs of `c`, as shaped (pt).
+fn adv_of(c: &Chunk) -> f32 {
+    c.glyphs.iter().map(|g| g.advance).sum()
+}
+
 impl Sums {
     fn of(items: &[Item], params: &Params) -> Sums {
         let n = items.len();
         let micro = params.letter_stretch > 0.0
             || params.letter_shrink > 0.0
+            || params.scale_stretch > 0.0
+            || params.scale_shrink > 0.0
             || !params.protrude_left.is_empty()
             || !params.protrude_right.is_empty();
         let mut s = Sums {
@@ -296,19 +323,22 @@ impl Sums {
             st: vec![0.0f32; n + 1],
             sh: vec![0.0f32; n + 1],
             mass: vec![0.0f32; n + 1],
+            adv: vec![0.0f32; n + 1],
             spaces: vec![0; n + 1],
             ends: Vec::new(),
             left: Vec::new(),
             letter_shrink: params.letter_shrink,
             letter_stretch: params.letter_stretch,
+            scale_shrink: params.scale_shrink,
+            scale_stretch: params.scale_stretch,
         };
         if micro {
             s.ends = vec![End::default(); n + 1];
             s.left = vec![0.0f32; n + 1];
         }
         for (i, it) in items.iter().enumerate() {
-            let (w, st, sh, m) = match it {
-                Item::Box(c) => (c.width(), 0.0, 0.0, mass_of(c)),
+            let (w, st, sh, m, a) = match it {
+                Item::Box(c) => (c.width(), 0.0, 0.0, mass_of(c), adv_of(c)),
                 Item::Glue {
                     width,
                     stretch,
@@ -319,13 +349,15 @@ impl Sums {
                     *stretch,
                     *shrink,
                     space.as_ref().map_or(0.0, mass_of),
+                    space.as_ref().map_or(0.0, adv_of),
                 ),
-                Item::Penalty { .. } => (0.0, 0.0, 0.0, 0.0),
+                Item::Penalty { .. } => (0.0, 0.0, 0.0, 0.0, 0.0),
             };
             s.w[i + 1] = s.w[i] + w;
             s.st[i + 1] = s.st[i] + st;
             s.sh[i + 1] = s.sh[i] + sh;
             s.mass[i + 1] = s.mass[i] + m;
+            s.adv[i + 1] = s.adv[i] + a;
             let space = matches!(it, Item::Glue { space: Some(_), .. });
             s.spaces[i + 1] = s.spaces[i] + u32::from(space);
             if micro {
@@ -350,18 +382,27 @@ impl Sums {
         self.left.get(j).copied().unwrap_or(0.0)
     }
 
-    /// The letter-spacing stretch and shrink (pt) of a line that starts where the
-    /// prefix mass is `mass` and ends at the break at `b`. The last line of a
-    /// paragraph (`last`) keeps its letters as they are: it is set at its natural
-    /// spacing, and shrinks, when it must, by its spaces alone, as without
-    /// micro-typography.
-    fn letters(&self, mass: f32, b: usize, last: bool) -> (f32, f32) {
-        if last || (self.letter_stretch == 0.0 && self.letter_shrink == 0.0) {
+    /// The stretch and shrink (pt) the letters of a line give, by letter-spacing and
+    /// glyph scaling, when it starts where the prefix mass is `mass` and the prefix
+    /// advance `adv` and ends at the break at `b`. The last line of a paragraph
+    /// (`last`) keeps its letters as they are: it is set at its natural spacing, and
+    /// shrinks, when it must, by its spaces alone, as without micro-typography.
+    fn letters(&self, (mass, adv): (f32, f32), b: usize, last: bool) -> (f32, f32) {
+        if last
+            || (self.letter_stretch == 0.0
+                && self.letter_shrink == 0.0
+                && self.scale_stretch == 0.0
+                && self.scale_shrink == 0.0)
+        {
             return (0.0, 0.0);
         }
         let e = self.end(b);
         let m = (self.mass[b] - mass + e.hyphen_mass - e.last).max(0.0);
-        (m * self.letter_stretch, m * self.letter_shrink)
+        let a = (self.adv[b] - adv + e.hyphen_adv).max(0.0);
+        (
+            m * self.letter_stretch + a * self.scale_stretch,
+            m * self.letter_shrink + a * self.scale_shrink,
+        )
     }
 
     /// The line from item `start` to the break at `end`, its glue and letters set to
@@ -381,16 +422,20 @@ impl Sums {
         // The last line of a paragraph is set ragged: nothing of it meets the right
         // margin.
         let right = if forced { 0.0 } else { self.end(end).hang };
-        let (lst, lsh) = self.letters(self.mass[start], end, forced);
+        let (lst, lsh) = self.letters((self.mass[start], self.adv[start]), end, forced);
         let st = self.st[end] - self.st[start] + if forced { 0.0 } else { params.ragged_stretch };
         let sh = self.sh[end] - self.sh[start];
         let ratio = fit(l, width + left + right, st, sh, lst, lsh, true);
-        let letter = if ratio >= 0.0 && lst > 0.0 {
-            ratio.min(1.0) * params.letter_stretch
+        // The letters' share: up to ratio 1 (and down to -1) they go as far as the
+        // ratio, past it they stay at their limits.
+        let (letter, scale) = if ratio >= 0.0 && lst > 0.0 {
+            let r = ratio.min(1.0);
+            (r * params.letter_stretch, r * params.scale_stretch)
         } else if ratio < 0.0 && lsh > 0.0 {
-            ratio.max(-1.0) * params.letter_shrink
+            let r = ratio.max(-1.0);
+            (r * params.letter_shrink, r * params.scale_shrink)
         } else {
-            0.0
+            (0.0, 0.0)
         };
         Line {
             start,
@@ -398,6 +443,7 @@ impl Sums {
             ratio,
             hyphen,
             letter,
+            scale,
             left,
             right,
         }
@@ -411,6 +457,7 @@ fn end_at(items: &[Item], b: usize, params: &Params) -> End {
             hang: Params::share(&params.protrude_right, g) * g.advance,
             last: c.style.size,
             hyphen_mass: 0.0,
+            hyphen_adv: 0.0,
         })
     };
     match &items[b] {
@@ -418,6 +465,7 @@ fn end_at(items: &[Item], b: usize, params: &Params) -> End {
             hyphen: Some(h), ..
         } => End {
             hyphen_mass: mass_of(h),
+            hyphen_adv: adv_of(h),
             ..last_of(h)
         },
         Item::Penalty { .. } | Item::Glue { .. } => match b.checked_sub(1).map(|i| &items[i]) {
@@ -516,7 +564,7 @@ fn ratio_of(
     let l = sums.w[b] - an.w + pw;
     let room = width + sums.hang_left(an.after) + sums.end(b).hang;
     let last = matches!(items[b], Item::Penalty { penalty, .. } if penalty <= -INF);
-    let (lst, lsh) = sums.letters(an.mass, b, last);
+    let (lst, lsh) = sums.letters((an.mass, an.adv), b, last);
     fit(
         l,
         room,
@@ -602,6 +650,7 @@ fn run(
         st: 0.0,
         sh: 0.0,
         mass: 0.0,
+        adv: 0.0,
         demerits: 0.0,
         prev: None,
         flagged: false,
@@ -677,6 +726,7 @@ impl Pass<'_> {
                     st: self.sums.st[j],
                     sh: self.sums.sh[j],
                     mass: self.sums.mass[j],
+                    adv: self.sums.adv[j],
                     demerits: total,
                     prev: Some(a),
                     flagged: brk.flagged,
@@ -826,6 +876,7 @@ mod tests {
                 verbatim: false,
                 rise: 0.0,
                 tracking: 0.0,
+                scale: 0.0,
                 node: 0,
             },
             glyphs: vec![Glyph {
@@ -997,14 +1048,14 @@ mod tests {
     }
 
     /// The width a set line takes up to its last glyph's edge: its items at the line's
-    /// ratio, with the letter-spacing after every glyph but the last.
+    /// ratio, its glyphs scaled, with the letter-spacing after every glyph but the last.
     fn set_width(items: &[Item], l: &Line) -> f32 {
         let mut w = 0.0;
         let mut glyphs = 0.0;
         for it in &items[l.start..l.end] {
             match it {
                 Item::Box(c) => {
-                    w += c.width();
+                    w += c.width() * (1.0 + l.scale);
                     glyphs += c.glyphs.len() as f32;
                 }
                 Item::Glue {
@@ -1014,6 +1065,7 @@ mod tests {
                     space,
                 } => {
                     w += width + l.ratio * if l.ratio >= 0.0 { stretch } else { shrink };
+                    w += space.as_ref().map_or(0.0, |c| c.width() * l.scale);
                     glyphs += space.as_ref().map_or(0.0, |c| c.glyphs.len() as f32);
                 }
                 Item::Penalty { .. } => {}
@@ -1022,8 +1074,9 @@ mod tests {
         w + (glyphs - 1.0) * l.letter * 10.0
     }
 
-    /// Letter-spacing counts as stretch: a line the spaces alone would leave loose is
-    /// filled by spaces and letters together, each within its limit, to the edge.
+    /// Letter-spacing and glyph scaling count as stretch: a line the spaces alone would
+    /// leave loose is filled by spaces and letters together, each within its limit, to
+    /// the edge.
     #[test]
     fn letters_stretch_beside_the_spaces_and_the_line_still_fills() {
         let mut items = vec![text("abcdefgh"), spaced(), text("ijklmnop"), spaced()];
@@ -1040,9 +1093,38 @@ mod tests {
         assert!(p.ratio > 1.0, "{p:?}");
         assert!(m.ratio > 0.0 && m.ratio < 0.5, "{m:?}");
         assert!(m.letter > 0.0 && m.letter <= 0.02, "{m:?}");
+        assert!(m.scale > 0.0 && m.scale <= 0.03, "{m:?}");
+        // Both go as far as the ratio takes them.
+        assert!((m.letter / 0.02 - m.scale / 0.03).abs() < 1e-4, "{m:?}");
         assert!((set_width(&items, &m) - width).abs() < 1e-3, "{m:?}");
-        // The last line keeps its natural spacing.
-        assert_eq!(micro.last().map(|l| l.letter), Some(0.0));
+        assert_eq!((p.letter, p.scale), (0.0, 0.0));
+        // The last line keeps its natural spacing and widths.
+        assert_eq!(micro.last().map(|l| (l.letter, l.scale)), Some((0.0, 0.0)));
+    }
+
+    /// A house that lets glyphs narrow (`glyph_scaling_min` below 0) counts that as
+    /// shrink: a line its spaces and letters cannot tighten enough fits with its glyphs
+    /// narrowed, within the limit, to the edge.
+    #[test]
+    fn narrowed_glyphs_count_as_shrink_and_the_line_still_fits() {
+        let mut items = vec![text("abcdefgh"), spaced(), text("ijklmnop"), spaced()];
+        items.push(text("qrstuvwxyz"));
+        items.push(spaced());
+        items.push(text("the end of it all"));
+        crate::render::pdf::shape::forced_break(&mut items);
+        // The first three words are 136 pt; the spaces shrink by 2 pt, the letters'
+        // spacing by 2.24 pt, narrowing 2 % by 2.72 pt.
+        let width = 131.0;
+        let mut params = house_params();
+        let letters_only = break_with(&items, width, &params);
+        assert_ne!(letters_only[0].end, 5, "three words fit: {letters_only:?}");
+        params.scale_shrink = 0.02;
+        let narrowed = break_with(&items, width, &params);
+        let n = narrowed[0];
+        assert_eq!(n.end, 5, "{n:?}");
+        assert!(n.ratio < 0.0 && n.ratio >= -1.0, "{n:?}");
+        assert!(n.scale < 0.0 && n.scale >= -0.02, "{n:?}");
+        assert!((set_width(&items, &n) - width).abs() < 1e-3, "{n:?}");
     }
 
     /// A full stop or a hyphen at the end of a justified line hangs 0.7 of its width

@@ -40,8 +40,12 @@ pub struct Style {
     pub verbatim: bool,
     /// Baseline shift in pt (superscripts).
     pub rise: f32,
-    /// Extra space after every glyph in pt (letter-spacing, written as `Tc`).
+    /// Extra space after every glyph in pt (letter-spacing, written as `Tc`), before
+    /// `scale`: what shows is `tracking` times `1 + scale`.
     pub tracking: f32,
+    /// How much wider (negative: narrower) the glyphs are set, as a share of their
+    /// width (glyph scaling, written as `Tz`, which scales `Tc` and `TJ` numbers too).
+    pub scale: f32,
     /// The structure element this text belongs to (`super::tags`); not part of how
     /// the text looks, so a shaping cache must not key on it.
     pub node: super::tags::NodeId,
@@ -98,12 +102,14 @@ impl From<Vec<Glyph>> for Glyphs {
 }
 
 impl Chunk {
-    /// Advance width in pt, tracking included.
+    /// Advance width in pt, tracking and scale included.
     pub fn width(&self) -> f32 {
-        self.glyphs
+        let w: f32 = self
+            .glyphs
             .iter()
             .map(|g| g.advance + self.style.tracking)
-            .sum()
+            .sum();
+        w * (1.0 + self.style.scale)
     }
 }
 

@@ -450,8 +450,10 @@ fn text_ops(
         }
         show_glyphs(ops, &mut pending, r, glyphs);
         if r.extra.abs() > 0.001 {
-            // TJ numbers are thousandths of an em, positive moving left.
-            pending.offset(round3(-r.extra * 1000.0 / s.size.max(0.1)));
+            // TJ numbers are thousandths of an em, positive moving left, and `Tz`
+            // scales them.
+            let em = s.size.max(0.1) * (1.0 + s.scale);
+            pending.offset(round3(-r.extra * 1000.0 / em));
         }
         if alone {
             pending.flush(ops);
@@ -473,6 +475,9 @@ fn text_ops(
     }
     if state.rise != 0.0 {
         ops.push(Op::SetLineOffset { multiplier: 0.0 });
+    }
+    if state.scale != 0.0 {
+        ops.push(Op::SetHorizontalScaling { percent: 100.0 });
     }
     ops.push(Op::EndTextSection);
 }
@@ -539,12 +544,14 @@ fn spacing_into_numbers(ops: &mut Vec<Op>, from: usize, tracking: f32) -> f32 {
     written
 }
 
-/// The text state set so far in a text object: font and size, colour, tracking, rise.
+/// The text state set so far in a text object: font and size, colour, tracking,
+/// glyph scaling, rise.
 #[derive(Default)]
 struct TextState {
     font: Option<(usize, f32)>,
     color: Option<Rgb>,
     tracking: f32,
+    scale: f32,
     rise: f32,
 }
 
@@ -555,6 +562,7 @@ impl TextState {
         self.font == Some((r.chunk.font, s.size))
             && self.color == Some(s.color)
             && self.tracking == s.tracking
+            && self.scale == s.scale
             && self.rise == s.rise
     }
 
@@ -579,6 +587,12 @@ impl TextState {
                 multiplier: s.tracking,
             });
             self.tracking = s.tracking;
+        }
+        if self.scale != s.scale {
+            ops.push(Op::SetHorizontalScaling {
+                percent: round3(100.0 * (1.0 + s.scale)),
+            });
+            self.scale = s.scale;
         }
         if self.rise != s.rise {
             ops.push(Op::SetLineOffset { multiplier: s.rise });

@@ -4,7 +4,7 @@
 //! string is visible and in reading order, and names what is not.
 //!
 //! The profile is what briefpress's renderer draws: text filled (render mode 0) at
-//! 100 % horizontal scale, letter-spacing that never draws letters over each other, a
+//! 95–105 % horizontal scale, letter-spacing that never draws letters over each other, a
 //! rise only for note numbers, legible sizes, inside the
 //! visible page (the CropBox, and the TrimBox when there is one: the print edition
 //! is cut there), never clipped, never covered by paint drawn after it, in a colour
@@ -26,6 +26,9 @@ const MIN_CONTRAST: f64 = 0.12;
 /// tightens by less than 0.01 em (`crate::house::MIN_LETTER_SPACING`); a tenth of an
 /// em pulls every letter into the one before.
 const MIN_LETTER_SPACING: f64 = -0.1;
+/// The most glyphs may be widened or narrowed (`Tz`, percent off 100): justification
+/// scales them by at most `crate::house::MAX_GLYPH_SCALING`, 5 %.
+const MAX_SCALING: f64 = 5.0;
 /// A `TJ` offset moving the next glyph back (thousandths of an em): kerning moves
 /// by less than 0.2 em.
 const MAX_BACK_OFFSET: f64 = 400.0;
@@ -175,7 +178,7 @@ impl Profile {
                 format!("{} ({how}): {}", look.render_mode, q()),
             );
         }
-        if (look.scale - 100.0).abs() > 0.5 {
+        if (look.scale - 100.0).abs() > MAX_SCALING + 1e-3 {
             self.find(
                 line,
                 "horizontal scaling (Tz) ",
