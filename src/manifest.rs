@@ -412,6 +412,36 @@ pub fn resolve_source_below(manifest_path: &Path, m: &Manifest, levels: usize) -
     }
 }
 
+/// How many subfolders below its output folder the manifest at `manifest_path`
+/// seems to lie, judged from its own folder and its `source.path` alone: a build
+/// mirrors `source/2024/x.md` as `dist/2024/x.*`, so the trailing folders the two
+/// share (here `2024`) are the mirrored ones. The source path's first folder (the
+/// folder of sources the build was given) is never counted. For an edition named on
+/// its own, whose output folder nobody said; [`resolve_source_below`] with the
+/// answer finds the source only if the guess is right, and the caller keeps it only
+/// then.
+pub fn mirrored_levels(manifest_path: &Path, m: &Manifest) -> usize {
+    let dir = manifest_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return 0;
+    };
+    let folders: Vec<&str> = m.source.path.split('/').collect();
+    let Some((_, folders)) = folders.split_last() else {
+        return 0;
+    };
+    // The first folder is the sources' own; only those below it are mirrored.
+    let mirrored = folders.get(1..).unwrap_or_default();
+    let mut here = real.components().rev();
+    mirrored
+        .iter()
+        .rev()
+        .take_while(|f| here.next().is_some_and(|c| c.as_os_str() == **f))
+        .count()
+}
+
 /// The digest of the house style file.
 pub fn house_digest(house: &House) -> FileDigest {
     FileDigest {
@@ -557,5 +587,38 @@ mod tests {
         std::fs::write(&path, bad.to_json()).unwrap();
         let err = Manifest::read(&path, "x").unwrap_err().to_string();
         assert!(err.contains("field `editions.file`"), "{err}");
+    }
+
+    /// The folders a manifest and its source share at their ends are the mirrored
+    /// ones, but never the sources' own first folder.
+    #[test]
+    fn mirrored_levels_are_the_trailing_folders_below_the_sources_folder() {
+        let house = crate::house::builtin().unwrap();
+        let content = ContentDigest::of(&crate::content::Content::default());
+        let dir = tempfile::tempdir().unwrap();
+        let at = dir.path().join("dist/2024/q1");
+        std::fs::create_dir_all(&at).unwrap();
+        let mut m = Manifest::new(&Inputs {
+            slug: "x",
+            project: dir.path(),
+            source_path: &dir.path().join("x.md"),
+            source_bytes: b"abc",
+            house: &house,
+            content: &content,
+            epoch: 0,
+            editions: Vec::new(),
+        });
+        let path = at.join("x.manifest.json");
+        for (source, levels) in [
+            ("source/2024/q1/x.md", 2),
+            ("briefs/2023/q1/x.md", 1),
+            ("source/q1/x.md", 1),
+            ("source/x.md", 0),
+            ("q1/x.md", 0),
+            ("x.md", 0),
+        ] {
+            m.source.path = source.into();
+            assert_eq!(mirrored_levels(&path, &m), levels, "{source}");
+        }
     }
 }

@@ -150,12 +150,19 @@ fn source_path(
         });
     }
     if let Some(m) = manifest {
+        let mut path = crate::manifest::resolve_source_below(manifest_path, m, levels)?;
+        // An edition named on its own (`check dist/2024/x.pdf`) or a subfolder named as
+        // the folder to check: how deep it lies below the output folder is not known,
+        // and taken from the manifest when the source is found there.
+        let guess = crate::manifest::mirrored_levels(manifest_path, m);
+        if levels == 0 && guess > 0 && !path.is_file() {
+            let deeper = crate::manifest::resolve_source_below(manifest_path, m, guess)?;
+            if deeper.is_file() {
+                path = deeper;
+            }
+        }
         return Ok(Source {
-            path: shown(crate::manifest::resolve_source_below(
-                manifest_path,
-                m,
-                levels,
-            )?),
+            path: shown(path),
             named_by: Some(manifest_path.to_owned()),
         });
     }

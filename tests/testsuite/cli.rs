@@ -453,6 +453,17 @@ fn build_check_finds_the_sources_of_briefs_in_subfolders() {
             assert!(run.stderr.contains(&ok), "{}", run.stderr);
         }
         sb.run(&["check", out]).expect_code(0);
+        // An edition named on its own, or its subfolder, is found below the output
+        // folder by its manifest's source path.
+        for named in [format!("{out}/2024/brief.pdf"), format!("{out}/2024")] {
+            let run = sb.run(&["check", &named]).expect_code(0);
+            assert!(
+                run.stderr
+                    .contains("carries the content of source/2024/brief.md"),
+                "{}",
+                run.stderr
+            );
+        }
     }
 }
 
