@@ -562,21 +562,28 @@ mod tests {
         assert_eq!(record_path(&inner.join("sub/elsewhere"), &src), "x.md");
     }
 
-    #[test]
-    fn a_manifest_for_another_slug_or_with_a_stray_edition_is_refused() {
+    /// The manifest of a brief `x` built in `project` from `x.md` with the built-in
+    /// house and no content, listing `editions`.
+    fn manifest_of_x(project: &Path, editions: Vec<EditionDigest>) -> Manifest {
         let house = crate::house::builtin().unwrap();
         let content = ContentDigest::of(&crate::content::Content::default());
-        let dir = tempfile::tempdir().unwrap();
-        let m = Manifest::new(&Inputs {
+        Manifest::new(&Inputs {
             slug: "x",
-            project: dir.path(),
-            source_path: &dir.path().join("x.md"),
+            project,
+            source_path: &project.join("x.md"),
             source_bytes: b"abc",
             house: &house,
             content: &content,
             epoch: 0,
-            editions: vec![EditionDigest::of("x.txt".into(), Format::Txt, b"hello")],
-        });
+            editions,
+        })
+    }
+
+    #[test]
+    fn a_manifest_for_another_slug_or_with_a_stray_edition_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let txt = EditionDigest::of("x.txt".into(), Format::Txt, b"hello");
+        let m = manifest_of_x(dir.path(), vec![txt]);
         let path = dir.path().join("x.manifest.json");
         std::fs::write(&path, m.to_json()).unwrap();
         assert_eq!(Manifest::read(&path, "x").unwrap(), Some(m.clone()));
@@ -593,21 +600,10 @@ mod tests {
     /// ones, but never the sources' own first folder.
     #[test]
     fn mirrored_levels_are_the_trailing_folders_below_the_sources_folder() {
-        let house = crate::house::builtin().unwrap();
-        let content = ContentDigest::of(&crate::content::Content::default());
         let dir = tempfile::tempdir().unwrap();
         let at = dir.path().join("dist/2024/q1");
         std::fs::create_dir_all(&at).unwrap();
-        let mut m = Manifest::new(&Inputs {
-            slug: "x",
-            project: dir.path(),
-            source_path: &dir.path().join("x.md"),
-            source_bytes: b"abc",
-            house: &house,
-            content: &content,
-            epoch: 0,
-            editions: Vec::new(),
-        });
+        let mut m = manifest_of_x(dir.path(), Vec::new());
         let path = at.join("x.manifest.json");
         for (source, levels) in [
             ("source/2024/q1/x.md", 2),

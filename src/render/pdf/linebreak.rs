@@ -1074,16 +1074,23 @@ mod tests {
         w + (glyphs - 1.0) * l.letter * 10.0
     }
 
-    /// Letter-spacing and glyph scaling count as stretch: a line the spaces alone would
-    /// leave loose is filled by spaces and letters together, each within its limit, to
-    /// the edge.
-    #[test]
-    fn letters_stretch_beside_the_spaces_and_the_line_still_fills() {
+    /// Four words of 5 pt glyphs with 3 pt spaces, the first three 136 pt, and a forced
+    /// break: a paragraph of two lines at most widths near 136 pt.
+    fn four_words() -> Vec<Item> {
         let mut items = vec![text("abcdefgh"), spaced(), text("ijklmnop"), spaced()];
         items.push(text("qrstuvwxyz"));
         items.push(spaced());
         items.push(text("the end of it all"));
         crate::render::pdf::shape::forced_break(&mut items);
+        items
+    }
+
+    /// Letter-spacing and glyph scaling count as stretch: a line the spaces alone would
+    /// leave loose is filled by spaces and letters together, each within its limit, to
+    /// the edge.
+    #[test]
+    fn letters_stretch_beside_the_spaces_and_the_line_still_fills() {
+        let items = four_words();
         // The first three words: 26 glyphs of 5 pt and two 3 pt spaces = 136 pt.
         let width = 140.0;
         let plain = break_with(&items, width, &house_params().plain());
@@ -1107,11 +1114,7 @@ mod tests {
     /// narrowed, within the limit, to the edge.
     #[test]
     fn narrowed_glyphs_count_as_shrink_and_the_line_still_fits() {
-        let mut items = vec![text("abcdefgh"), spaced(), text("ijklmnop"), spaced()];
-        items.push(text("qrstuvwxyz"));
-        items.push(spaced());
-        items.push(text("the end of it all"));
-        crate::render::pdf::shape::forced_break(&mut items);
+        let items = four_words();
         // The first three words are 136 pt; the spaces shrink by 2 pt, the letters'
         // spacing by 2.24 pt, narrowing 2 % by 2.72 pt.
         let width = 131.0;
