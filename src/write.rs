@@ -35,6 +35,9 @@
 //! save ext4's flush-on-replace, about 0.1 ms a file on an idle disk) is what keeps a
 //! file from ever being missing; on a busy disk that flush can take milliseconds, which
 //! only widens the moment in which a kill leaves a mix of old and new files.
+//!
+//! The files a commit replaces are held open across their renames and closed on
+//! another thread ([`hold`]), so that freeing them is not part of the rename.
 
 use std::fs::File;
 use std::io::Write;
@@ -283,6 +286,7 @@ fn create_tmp(dir: &Path) -> std::io::Result<(PathBuf, File)> {
 /// whole old file or the whole new one, and a symlink at the name is replaced, never
 /// followed.
 pub fn commit(staged: Vec<Staged>) -> Result<()> {
+    let mut replaced = Vec::new();
     for s in &staged {
         match std::fs::symlink_metadata(&s.path) {
             Ok(m) if m.is_dir() => {
@@ -293,6 +297,7 @@ pub fn commit(staged: Vec<Staged>) -> Result<()> {
                     hint: "move or remove the folder; nothing was replaced",
                 })
             }
+            Ok(m) if m.is_file() => replaced.extend(hold(&s.path)),
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(Error::io("write", &s.path, e)),
@@ -302,7 +307,39 @@ pub fn commit(staged: Vec<Staged>) -> Result<()> {
         std::fs::rename(&s.tmp, &s.path).map_err(|e| Error::io("write", &s.path, e))?;
         s.committed = true;
     }
+    release(replaced);
     Ok(())
+}
+
+/// A handle on the regular file at `path`, which a rename is about to replace; `None`
+/// for anything else there (opened without following a symlink and without waiting
+/// on a FIFO, then looked at through the handle) or when it cannot be opened.
+///
+/// Why hold it: the filesystem frees a file's inode and blocks when its last name and
+/// its last handle are gone. Replaced by a rename with no handle open, it is freed
+/// inside the rename: on ext4 about 0.13 ms a file (this machine, an edition of the
+/// seed: rename over an old file 0.15-0.19 ms, to a fresh name 0.01 ms, 40 runs
+/// each), 0.5-0.6 ms for a brief's four files, on the path every rebuild waits for.
+/// Held, it is freed when [`release`] closes the handle on another thread.
+fn hold(path: &Path) -> Option<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let file = options.open(path).ok()?;
+    file.metadata().ok()?.is_file().then_some(file)
+}
+
+/// Close the handles [`hold`] kept on replaced files on one of rayon's threads, while
+/// this one goes on (a `build --check` to its check, a build to its next brief). A
+/// process that exits first closes them itself, as it did before they were held.
+fn release(replaced: Vec<File>) {
+    if !replaced.is_empty() {
+        rayon::spawn(move || drop(replaced));
+    }
 }
 
 impl Drop for Staged {
@@ -369,5 +406,30 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(left.len(), 2, "{left:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_a_regular_file_is_held_and_a_held_file_is_still_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, b"old").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        // A FIFO is not waited on (the test would hang) and, like a symlink, not held.
+        assert!(hold(&fifo).is_none());
+        assert!(hold(&link).is_none());
+        let held = hold(&file).unwrap();
+        let out = OutDir::prepare(dir.path(), &[]).unwrap();
+        let staged = out.stage("a.txt", b"new").unwrap();
+        commit(vec![staged]).unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+        // The handle still reads the file it was opened on.
+        let mut old = Vec::new();
+        std::io::Read::read_to_end(&mut &held, &mut old).unwrap();
+        assert_eq!(old, b"old");
     }
 }
