@@ -51,18 +51,25 @@ fn dispatch(cli: &Cli) -> Result<i32> {
         | Command::Check { .. }
         | Command::Keygen { .. } => {}
     }
+    let load = || match &cli.house {
+        Some(p) => briefpress::house::load(p),
+        None => briefpress::house::builtin(),
+    };
     // A build runs on rayon's global pool (see `build::build`), whose threads take most
     // of a millisecond to come up on a small machine: started here, they come up while
     // the house style loads (thread-stamped ticks of the seed's build: the first brief
     // began 0.35-0.7 ms after the sources were listed when the pool started later).
-    if let Command::Build(args) = &cli.command {
-        if args.jobs.is_none() {
-            rayon::current_num_threads();
-        }
-    }
-    let house = match &cli.house {
-        Some(p) => briefpress::house::load(p)?,
-        None => briefpress::house::builtin()?,
+    // Starting them is itself work for the thread that asks (0.27 ms for two), so a
+    // helper asks while this thread loads the house style (0.4 ms for the built-in
+    // one): the first brief then begins 0.2 ms sooner.
+    let house = match &cli.command {
+        Command::Build(args) if args.jobs.is_none() => std::thread::scope(|s| {
+            let pool = s.spawn(rayon::current_num_threads);
+            let house = load();
+            let _ = pool.join();
+            house
+        })?,
+        _ => load()?,
     };
     match &cli.command {
         Command::Build(args) => commands::build(cli, &house, args),
