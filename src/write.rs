@@ -37,7 +37,7 @@
 //! only widens the moment in which a kill leaves a mix of old and new files.
 //!
 //! The files a commit replaces are held open across their renames and closed on
-//! another thread ([`hold`]), so that freeing them is not part of the rename.
+//! another thread (`hold`), so that freeing them is not part of the rename.
 
 use std::fs::File;
 use std::io::Write;

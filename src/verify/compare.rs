@@ -1,6 +1,6 @@
 //! Word-by-word comparison of an edition's extracted words with the source's content.
 //!
-//! The usual case, an edition that agrees, is decided in one pass ([`agree`]). Otherwise
+//! The usual case, an edition that agrees, is decided in one pass (`agree`). Otherwise
 //! the words are numbered (equal text, equal number) and diffed with `similar`'s Myers
 //! diff, whose search is bounded by the input's size, never by the clock, so a report is
 //! the same on every machine. Runs of edits become one [`Difference`] each. Furniture

@@ -5,7 +5,7 @@
 //!
 //! An evaluating reader would have to know every way a reading system can hide or add
 //! text; the verifier has the source and the house style instead, so it renders the
-//! EPUB and the text edition itself ([`pin`]) and holds each file against them
+//! EPUB and the text edition itself ([`pin_doc`]) and holds each file against them
 //! ([`check`]). What may differ is only what no reader sees: the ZIP container (entry
 //! order, compression, directory entries), the EPUB's `dcterms:modified` (it follows
 //! `SOURCE_DATE_EPOCH`), and in the text edition line endings and where lines wrap.

@@ -34,7 +34,7 @@ pub struct Style {
     pub link: Option<String>,
     /// Furniture (note numbers, bullets): wrapped in `/Artifact` marked content.
     pub artifact: bool,
-    /// Code (a code span): broken at its punctuation ([`inner_breaks`]) and where its
+    /// Code (a code span): broken at its punctuation (`inner_breaks`) and where its
     /// words would be hyphenated, but never shown with an inserted hyphen, which a
     /// reader would take for part of it.
     pub verbatim: bool,

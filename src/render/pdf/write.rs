@@ -6,7 +6,7 @@
 //! hand printpdf the subset (it then writes the `/W` widths and a `/ToUnicode` CMap from
 //! the text we attach to glyphs) and choose every resource id ourselves. What printpdf
 //! does not model is added to the lopdf document it produces, in one place,
-//! [`add_unmodelled`], before anything else sees it: the prepared images with their soft
+//! `add_unmodelled`, before anything else sees it: the prepared images with their soft
 //! masks, the annotations' `/QuadPoints` and structure, the structure tree, the nested
 //! outline ([`super::outline`]) and the catalog entries for them. Nothing printpdf
 //! wrote is searched for or replaced afterwards.
@@ -142,7 +142,7 @@ impl Inks<'_> {
 
 /// Write the PDF in one pass: fonts subset, pages turned into printpdf operations,
 /// printpdf's lopdf document, then what printpdf does not model added to it in one
-/// place ([`add_unmodelled`]) and the streams compressed.
+/// place (`add_unmodelled`) and the streams compressed.
 pub fn write(
     doc: &Document,
     house: &House,

@@ -10,7 +10,9 @@
 //! ligature's several letters, the glyph its GSUB ligatures form from them). A swap hidden by
 //! the map (draws "$75", reads "$15") and a visible glyph mapped to nothing or to an
 //! invisible character both fail. Letters of scripts that shape by context (Arabic,
-//! Indic, …) have several glyphs per character; those claims are not checked.
+//! Indic, …) have several glyphs per character; those claims are not checked. Two
+//! simple glyphs with the same `glyf` record have the same outline, so equal records
+//! settle a glyph before anything is outlined ([`simple_glyph`]).
 
 use std::collections::HashMap;
 

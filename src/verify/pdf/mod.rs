@@ -69,7 +69,7 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Found>, String> {
 }
 
 /// What a reader sees in a PDF: its words, the constructs that hide or add text
-/// ([`profile`]), and the text drawn as furniture, to be checked against the house
+/// (`profile`), and the text drawn as furniture, to be checked against the house
 /// layout ([`furniture`]). With `house`, glyphs are checked against the house fonts.
 #[derive(Debug, Default)]
 pub struct Reading {
