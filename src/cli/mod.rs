@@ -55,20 +55,27 @@ fn dispatch(cli: &Cli) -> Result<i32> {
         Some(p) => briefpress::house::load(p),
         None => briefpress::house::builtin(),
     };
-    // A build runs on rayon's global pool (see `build::build`), whose threads take most
-    // of a millisecond to come up on a small machine: started here, they come up while
-    // the house style loads (thread-stamped ticks of the seed's build: the first brief
-    // began 0.35-0.7 ms after the sources were listed when the pool started later).
-    // Starting them is itself work for the thread that asks (0.27 ms for two), so a
-    // helper asks while this thread loads the house style (0.4 ms for the built-in
-    // one): the first brief then begins 0.2 ms sooner.
+    // A build runs on rayon's global pool (see `build::build`), with this thread as
+    // one of its threads (`use_current_thread`): the first brief starts here at once,
+    // and `build --check` goes on to its check here too, instead of handing each over
+    // to a pool thread and waiting for it. On this 2-core machine a sleeping thread
+    // can take milliseconds to wake; the seed's `build --check` over 150 interleaved
+    // rounds went from a median of 11.42 to 10.60 ms (a separate pool, started while
+    // the house style loaded, against this). The pool starts after the house style
+    // loads, so its other thread comes up shortly before the first brief has work
+    // for it (started first, it had gone to sleep by then: 10.75 ms). Only for a
+    // build, which ends when its briefs are done: a job queued on this thread runs
+    // only while it waits on the pool, and `watch` waits on the file system instead.
     let house = match &cli.command {
-        Command::Build(args) if args.jobs.is_none() => std::thread::scope(|s| {
-            let pool = s.spawn(rayon::current_num_threads);
-            let house = load();
-            let _ = pool.join();
+        Command::Build(args) if args.jobs.is_none() => {
+            let house = load()?;
+            // An error means the global pool exists already (a library caller's):
+            // the build then runs on it as before.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .use_current_thread()
+                .build_global();
             house
-        })?,
+        }
         _ => load()?,
     };
     match &cli.command {
