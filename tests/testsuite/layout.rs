@@ -67,6 +67,38 @@ fn a_five_thousand_character_title_builds_and_verifies() {
     }
 }
 
+/// A title of 5,000 characters in long words takes more lines than the short words
+/// above and cannot fit on page 1 even at the body's size. The build refuses it with
+/// the reason and the remedy, and writes no edition, instead of painting the rest of
+/// the title off the page (which `check` would then refuse).
+#[test]
+fn a_title_too_long_for_page_one_is_refused_with_the_reason() {
+    let title = vec!["cooperation"; 418].join(" ");
+    assert!(title.chars().count() > 4990);
+    let source = common::brief("Body text.\n").replacen(
+        "title: A test brief",
+        &format!("title: \"{title}\""),
+        1,
+    );
+    let sb = Sandbox::new();
+    sb.write("source/too-long.md", source);
+    let run = sb.run(&["build"]).expect_code(1);
+    for said in [
+        "cannot render the pdf edition of too-long",
+        "the title (5015 characters) and what follows it (subtitle, authors' names) do not fit on page 1",
+        "shorten the title",
+    ] {
+        assert!(
+            run.stderr.contains(said),
+            "{said:?} not in:\n{}",
+            run.stderr
+        );
+    }
+    for ext in ["pdf", "epub", "txt"] {
+        assert!(!sb.path(&format!("dist/too-long.{ext}")).exists(), "{ext}");
+    }
+}
+
 /// A numbered list of twelve items: the hanging indent leaves room for "10." and
 /// beyond, so no number touches its text (pdftotext reads "10. Item", not "10.Item"),
 /// and the brief verifies. The same for twelve notes.

@@ -44,7 +44,7 @@ pub fn title_block(doc: &Document, house: &House, enlarged: f32) -> TitleBlock {
     let (lines, title_size) = setter.title_lines(
         doc.meta.title.clone(),
         setter.sans(h.title.size, true),
-        setter.title_top(),
+        (setter.title_top(), setter.under_title(doc)),
         tw,
     );
     let subtitle = doc.meta.subtitle.iter().flat_map(|s| {
@@ -112,6 +112,17 @@ impl Setter<'_, '_, '_> {
         self.masthead(logo_px, &mut d);
         self.band(doc, &mut d);
         let mut y = self.title_block(doc, &mut d);
+        // The title is set smaller until the head fits above the foot of the text
+        // area (`title_lines`), but not below the body's size: past that, the head's
+        // last words would be painted over the footer and off the page, where no
+        // reader sees them, and `check` would rightly refuse the edition. Say so
+        // instead, as for a table too wide for its column.
+        let bottom = (h.page.height - h.page.margin_bottom) * MM;
+        if y > bottom {
+            self.unfit
+                .borrow_mut()
+                .push(unfit_head(&doc.meta.title, y - bottom, h.body.size));
+        }
         y += 4.0;
         let left = h.page.margin_left * MM;
         let right = (h.page.width - h.page.margin_right) * MM;
@@ -232,7 +243,9 @@ impl Setter<'_, '_, '_> {
                 authors_started = true;
             }
             let lines = if i == 0 {
-                self.title_lines(text, style, y, self.block_width()).0
+                let below = self.under_title(doc);
+                self.title_lines(text, style, (y, below), self.block_width())
+                    .0
             } else {
                 self.lines(&[(text, style)], tw, 0.0, lead, HAlign::Left, false)
             };
@@ -255,6 +268,43 @@ impl Setter<'_, '_, '_> {
         y
     }
 
+    /// The height (pt) that page 1's head sets under the title: the gap after it, the
+    /// subtitle, and the authors' names with the gap before them, added up as
+    /// [`Self::title_block`] adds them (set here only to be measured, so with no
+    /// structure elements of their own).
+    fn under_title(&self, doc: &Document) -> f32 {
+        let h = self.house;
+        let rest = doc
+            .meta
+            .subtitle
+            .iter()
+            .map(|s| {
+                let style = self.sans(h.title.subtitle_size, false);
+                (s.clone(), style, h.title.subtitle_leading)
+            })
+            .chain(doc.meta.authors.iter().map(|a| {
+                let style = self.sans(h.title.author_size, false);
+                (a.name.clone(), style, h.title.author_size * 1.3)
+            }));
+        let (mut below, mut authors_started) = (4.0, false);
+        for (text, style, lead) in rest {
+            if style.size == h.title.author_size && !authors_started {
+                below += 4.0;
+                authors_started = true;
+            }
+            let lines = self.lines(
+                &[(text, style)],
+                self.block_width(),
+                0.0,
+                lead,
+                HAlign::Left,
+                false,
+            );
+            below += lines.iter().map(|l| l.height).sum::<f32>();
+        }
+        below
+    }
+
     /// Where the title block starts on page 1: below the band (pt from the top).
     fn title_top(&self) -> f32 {
         let h = self.house;
@@ -271,14 +321,20 @@ impl Setter<'_, '_, '_> {
     /// The title set in `style` across the text block from `y` down (ragged, never
     /// hyphenated), one element per line, and the size it is set at: a title longer
     /// than `title.max_lines` is set smaller, down to three quarters of its size, rather
-    /// than pushing the body off page 1; one that even so runs below the text area is
-    /// set smaller still until it fits, down to the size of the body text, since a title
-    /// painted off the page would lose its words. (Only titles of many hundreds of
-    /// characters come to that.) These are the title's lines in every edition: the
+    /// than pushing the body off page 1; one that even so would push what follows it
+    /// (`below` pt: subtitle and names, [`Self::under_title`]) below the text area is
+    /// set smaller still until all of it fits, down to the size of the body text, since
+    /// words painted over the footer or off the page are lost to a reader. (Only titles
+    /// of some thousands of characters come to that; one that does not fit even then is
+    /// refused in [`Self::head`].) These are the title's lines in every edition: the
     /// EPUB's cover draws them as they are ([`title_block`]).
-    /// The title's lines across `tw` pt: smaller type for a title of more than
-    /// `max_lines` lines, and smaller again for one that would not fit on the page.
-    fn title_lines(&self, text: String, style: Style, y: f32, tw: f32) -> (Vec<Elem>, f32) {
+    fn title_lines(
+        &self,
+        text: String,
+        style: Style,
+        (y, below): (f32, f32),
+        tw: f32,
+    ) -> (Vec<Elem>, f32) {
         let h = self.house;
         let lead = h.title.leading;
         let mut p = vec![(text, style)];
@@ -291,7 +347,7 @@ impl Setter<'_, '_, '_> {
         }
         let bottom = (h.page.height - h.page.margin_bottom) * MM;
         let height = |lines: &[Elem]| lines.iter().map(|l| l.height).sum::<f32>();
-        while y + height(&lines) > bottom && p[0].1.size - 1.0 >= h.body.size {
+        while y + height(&lines) + below > bottom && p[0].1.size - 1.0 >= h.body.size {
             p[0].1.size -= 1.0;
             let lead = lead * p[0].1.size / size0;
             lines = self.lines(&p, tw, 0.0, lead, HAlign::Left, false);
@@ -435,6 +491,19 @@ fn head_of(text: &str, too_wide: impl Fn(&str) -> bool) -> &str {
         }
         chars *= 2;
     }
+}
+
+/// Why page 1's head cannot be set: its title, subtitle and names run `over` pt below
+/// the text area even with the title at the body's size.
+fn unfit_head(title: &str, over: f32, body_size: f32) -> String {
+    format!(
+        "the title ({} characters) and what follows it (subtitle, authors' names) do not \
+         fit on page 1: with the title at the body's size ({body_size} pt) they still run \
+         {:.0} mm below the text area, over the footer and off the page; shorten the \
+         title (what it leaves out can open the first paragraph)",
+        title.chars().count(),
+        over / MM
+    )
 }
 
 #[cfg(test)]
