@@ -285,10 +285,9 @@ pub fn render_brief(
     // edited during the build. `--set` changes the text parsed, not the bytes recorded
     // and attached.
     let source_bytes = read_source(path)?;
-    let doc = {
-        let (text, placed) = crate::overrides::apply_placed(&source_bytes, &req.set);
-        parse_source(path, &text, coverage).map_err(|e| crate::overrides::explain(e, &placed))?
-    };
+    let (text, placed) = crate::overrides::apply_placed(&source_bytes, &req.set);
+    let doc =
+        parse_source(path, &text, coverage).map_err(|e| crate::overrides::explain(e, &placed))?;
     let source_bytes = &source_bytes[..];
     // The project folder is the one holding the output folder named, also for a brief
     // in a subfolder of it.
@@ -334,7 +333,7 @@ pub fn render_brief(
     for r in rendered {
         match r {
             Ok(e) => editions.push(e),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(crate::overrides::explain(locate(e, path, &text), &placed)),
         }
     }
     match errors.len() {
@@ -354,6 +353,28 @@ pub fn render_brief(
         }),
         1 => Err(errors.remove(0)),
         _ => Err(Error::Many(errors)),
+    }
+}
+
+/// A renderer's refusal that is about a front-matter key (a title too long for page 1)
+/// as a diagnostic at that key's line of `text`, the source as parsed; other errors as
+/// they are.
+fn locate(e: Error, path: &Path, text: &[u8]) -> Error {
+    match e {
+        Error::Render {
+            key: Some(key),
+            message,
+            ..
+        } => {
+            let text = String::from_utf8_lossy(text).into_owned();
+            let span = crate::parse::front::key_span(&text, key);
+            Error::Source(Box::new(crate::diag::SourceDiagnostics {
+                path: path.to_owned(),
+                diagnostics: vec![crate::diag::Diagnostic::new(message, span)],
+                text,
+            }))
+        }
+        e => e,
     }
 }
 

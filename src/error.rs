@@ -37,6 +37,9 @@ pub enum Error {
         slug: String,
         format: &'static str,
         message: String,
+        /// The front-matter key the problem is about, if it is one (a title too long
+        /// for page 1): the build points the message at that key's line.
+        key: Option<&'static str>,
     },
     /// A bad environment variable such as `SOURCE_DATE_EPOCH`.
     Environment { name: &'static str, message: String },
@@ -136,6 +139,7 @@ impl fmt::Display for Error {
                 slug,
                 format,
                 message,
+                ..
             } => write!(f, "error: cannot render the {format} edition of {slug}: {message}"),
             Error::Environment { name, message } => write!(f, "error: {name}: {message}"),
             Error::Usage(m) => write!(f, "error: {m}"),

@@ -155,6 +155,20 @@ fn missing(diags: &mut Vec<Diagnostic>, key: &str, example: &str) {
     );
 }
 
+/// The byte span of the line of `text`'s front matter that sets `key` (or of the
+/// opening fence): where a problem found later, while rendering, is about that key.
+pub fn key_span(text: &str, key: &str) -> Range<usize> {
+    match split(text) {
+        Some(fm) => Keys {
+            text,
+            fm: &fm,
+            yaml: text.get(fm.yaml.clone()).unwrap_or(""),
+        }
+        .key_span(key),
+        None => FENCE,
+    }
+}
+
 /// The front matter's text and where it lies, to point diagnostics at its keys.
 struct Keys<'a> {
     text: &'a str,

@@ -69,8 +69,8 @@ fn a_five_thousand_character_title_builds_and_verifies() {
 
 /// A title of 5,000 characters in long words takes more lines than the short words
 /// above and cannot fit on page 1 even at the body's size. The build refuses it with
-/// the reason and the remedy, and writes no edition, instead of painting the rest of
-/// the title off the page (which `check` would then refuse).
+/// the reason and the remedy at the title's line, and writes no edition, instead of
+/// painting the rest of the title off the page (which `check` would then refuse).
 #[test]
 fn a_title_too_long_for_page_one_is_refused_with_the_reason() {
     let title = vec!["cooperation"; 418].join(" ");
@@ -84,7 +84,7 @@ fn a_title_too_long_for_page_one_is_refused_with_the_reason() {
     sb.write("source/too-long.md", source);
     let run = sb.run(&["build"]).expect_code(1);
     for said in [
-        "cannot render the pdf edition of too-long",
+        "--> source/too-long.md:2:1",
         "the title (5015 characters) and what follows it (subtitle, authors' names) do not fit on page 1",
         "shorten the title",
     ] {

@@ -41,6 +41,7 @@ pub fn epub(
         slug: doc.slug.clone(),
         format: "epub",
         message,
+        key: None,
     })
 }
 

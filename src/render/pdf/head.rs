@@ -119,9 +119,8 @@ impl Setter<'_, '_, '_> {
         // instead, as for a table too wide for its column.
         let bottom = (h.page.height - h.page.margin_bottom) * MM;
         if y > bottom {
-            self.unfit
-                .borrow_mut()
-                .push(unfit_head(&doc.meta.title, y - bottom, h.body.size));
+            let why = unfit_head(&doc.meta.title, y - bottom, h.body.size);
+            self.unfit.borrow_mut().push((Some("title"), why));
         }
         y += 4.0;
         let left = h.page.margin_left * MM;
