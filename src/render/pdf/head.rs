@@ -215,91 +215,77 @@ impl Setter<'_, '_, '_> {
         let mut y = self.title_top();
         let mut ts = self.sans(h.title.size, true);
         ts.color = h.colours.blue;
-        let blocks: Vec<(String, Style, f32)> =
-            std::iter::once((doc.meta.title.clone(), ts, h.title.leading))
-                .chain(doc.meta.subtitle.iter().map(|s| {
-                    (
-                        s.clone(),
-                        self.sans(h.title.subtitle_size, false),
-                        h.title.subtitle_leading,
-                    )
-                }))
-                .chain(doc.meta.authors.iter().map(|a| {
-                    (
-                        a.name.clone(),
-                        self.sans(h.title.author_size, false),
-                        h.title.author_size * 1.3,
-                    )
-                }))
-                .collect();
-        let mut authors_started = false;
-        for (i, (text, mut style, lead)) in blocks.into_iter().enumerate() {
-            // The title is the document's `H1`; subtitle and names are paragraphs.
-            style.node = self.tag(ROOT, if i == 0 { "H1" } else { "P" });
-            if i > 0 && style.size == h.title.author_size && !authors_started {
-                // A little air between the title (or subtitle) and the names.
-                y += 4.0;
-                authors_started = true;
-            }
-            let lines = if i == 0 {
-                let below = self.under_title(doc);
-                self.title_lines(text, style, (y, below), self.block_width())
-                    .0
-            } else {
-                self.lines(&[(text, style)], tw, 0.0, lead, HAlign::Left, false)
-            };
+        // The title is the document's `H1`; subtitle and names are paragraphs.
+        ts.node = self.tag(ROOT, "H1");
+        let below = self.under_title(doc);
+        let (title, _) = self.title_lines(doc.meta.title.clone(), ts, (y, below), tw);
+        let mut set = |lines: Vec<Elem>, y: &mut f32| {
             for l in lines {
                 for dr in &l.draws {
                     if let Draw::Text { x, y: by, runs } = dr {
                         d.push(Draw::Text {
                             x: left + x,
-                            y: y + by,
+                            y: *y + by,
                             runs: runs.clone(),
                         });
                     }
                 }
-                y += l.height;
+                *y += l.height;
             }
-            if i == 0 {
-                y += 4.0;
-            }
+        };
+        set(title, &mut y);
+        let under = self.under_blocks(doc);
+        if under.is_empty() {
+            // The title's own gap below it, which the subtitle or names start with.
+            y += 4.0;
+        }
+        for (gap, text, mut style, lead) in under {
+            style.node = self.tag(ROOT, "P");
+            y += gap;
+            set(
+                self.lines(&[(text, style)], tw, 0.0, lead, HAlign::Left, false),
+                &mut y,
+            );
         }
         y
     }
 
-    /// The height (pt) that page 1's head sets under the title: the gap after it, the
-    /// subtitle, and the authors' names with the gap before them, added up as
-    /// [`Self::title_block`] adds them (set here only to be measured, so with no
-    /// structure elements of their own).
-    fn under_title(&self, doc: &Document) -> f32 {
+    /// What page 1's head sets under the title, in order: the subtitle, then the
+    /// authors' names, each with the gap above it (4 pt after the title, 4 pt more
+    /// before the first name), its text, style and leading.
+    fn under_blocks(&self, doc: &Document) -> Vec<(f32, String, Style, f32)> {
         let h = self.house;
-        let rest = doc
-            .meta
-            .subtitle
-            .iter()
-            .map(|s| {
-                let style = self.sans(h.title.subtitle_size, false);
-                (s.clone(), style, h.title.subtitle_leading)
-            })
-            .chain(doc.meta.authors.iter().map(|a| {
-                let style = self.sans(h.title.author_size, false);
-                (a.name.clone(), style, h.title.author_size * 1.3)
-            }));
-        let (mut below, mut authors_started) = (4.0, false);
-        for (text, style, lead) in rest {
+        let subtitle = doc.meta.subtitle.iter().map(|s| {
+            let style = self.sans(h.title.subtitle_size, false);
+            (s.clone(), style, h.title.subtitle_leading)
+        });
+        let names = doc.meta.authors.iter().map(|a| {
+            let style = self.sans(h.title.author_size, false);
+            (a.name.clone(), style, h.title.author_size * 1.3)
+        });
+        let mut gap = 4.0;
+        let mut authors_started = false;
+        let mut out = Vec::new();
+        for (text, style, lead) in subtitle.chain(names) {
             if style.size == h.title.author_size && !authors_started {
-                below += 4.0;
+                // A little air between the title (or subtitle) and the names.
+                gap += 4.0;
                 authors_started = true;
             }
-            let lines = self.lines(
-                &[(text, style)],
-                self.block_width(),
-                0.0,
-                lead,
-                HAlign::Left,
-                false,
-            );
-            below += lines.iter().map(|l| l.height).sum::<f32>();
+            out.push((std::mem::take(&mut gap), text, style, lead));
+        }
+        out
+    }
+
+    /// The height (pt) that page 1's head sets under the title ([`Self::under_blocks`],
+    /// set here only to be measured, so with no structure elements of their own).
+    fn under_title(&self, doc: &Document) -> f32 {
+        let w = self.block_width();
+        let blocks = self.under_blocks(doc);
+        let mut below = if blocks.is_empty() { 4.0 } else { 0.0 };
+        for (gap, text, style, lead) in blocks {
+            let lines = self.lines(&[(text, style)], w, 0.0, lead, HAlign::Left, false);
+            below += gap + lines.iter().map(|l| l.height).sum::<f32>();
         }
         below
     }
