@@ -234,12 +234,8 @@ impl Setter<'_, '_, '_> {
             }
         };
         set(title, &mut y);
-        let under = self.under_blocks(doc);
-        if under.is_empty() {
-            // The title's own gap below it, which the subtitle or names start with.
-            y += 4.0;
-        }
-        for (gap, text, mut style, lead) in under {
+        y += TITLE_GAP;
+        for (gap, text, mut style, lead) in self.under_blocks(doc) {
             style.node = self.tag(ROOT, "P");
             y += gap;
             set(
@@ -250,9 +246,9 @@ impl Setter<'_, '_, '_> {
         y
     }
 
-    /// What page 1's head sets under the title, in order: the subtitle, then the
-    /// authors' names, each with the gap above it (4 pt after the title, 4 pt more
-    /// before the first name), its text, style and leading.
+    /// What page 1's head sets under the title (below [`TITLE_GAP`]), in order: the
+    /// subtitle, then the authors' names, each with the gap above it (4 pt before the
+    /// first name), its text, style and leading.
     fn under_blocks(&self, doc: &Document) -> Vec<(f32, String, Style, f32)> {
         let h = self.house;
         let subtitle = doc.meta.subtitle.iter().map(|s| {
@@ -263,7 +259,7 @@ impl Setter<'_, '_, '_> {
             let style = self.sans(h.title.author_size, false);
             (a.name.clone(), style, h.title.author_size * 1.3)
         });
-        let mut gap = 4.0;
+        let mut gap = 0.0;
         let mut authors_started = false;
         let mut out = Vec::new();
         for (text, style, lead) in subtitle.chain(names) {
@@ -277,13 +273,13 @@ impl Setter<'_, '_, '_> {
         out
     }
 
-    /// The height (pt) that page 1's head sets under the title ([`Self::under_blocks`],
-    /// set here only to be measured, so with no structure elements of their own).
+    /// The height (pt) that page 1's head sets under the title: [`TITLE_GAP`], then
+    /// [`Self::under_blocks`] (set here only to be measured, so with no structure
+    /// elements of their own).
     fn under_title(&self, doc: &Document) -> f32 {
         let w = self.block_width();
-        let blocks = self.under_blocks(doc);
-        let mut below = if blocks.is_empty() { 4.0 } else { 0.0 };
-        for (gap, text, style, lead) in blocks {
+        let mut below = TITLE_GAP;
+        for (gap, text, style, lead) in self.under_blocks(doc) {
             let lines = self.lines(&[(text, style)], w, 0.0, lead, HAlign::Left, false);
             below += gap + lines.iter().map(|l| l.height).sum::<f32>();
         }
@@ -477,6 +473,9 @@ fn head_of(text: &str, too_wide: impl Fn(&str) -> bool) -> &str {
         chars *= 2;
     }
 }
+
+/// Space (pt) between page 1's title and what follows it.
+const TITLE_GAP: f32 = 4.0;
 
 /// Why page 1's head cannot be set: its title, subtitle and names run `over` pt below
 /// the text area even with the title at the body's size.
