@@ -405,7 +405,9 @@ pub struct Body {
     pub heading4_size: f32,
     pub heading_space: f32,
     /// How much a space between paragraphs, headings and blocks may grow (a fraction of
-    /// itself) so that the columns of a page end on one line.
+    /// itself) so that the columns of a page end on one line. A space larger than a
+    /// paragraph space grows by no more than one does unless a full page needs it
+    /// (`render::pdf::flow`).
     pub space_stretch: f32,
     /// How far apart, in lines, the feet of the last page's columns may stay before their
     /// spaces grow: a short column grows only to within this much of the longest.

@@ -124,6 +124,10 @@ pub struct Frame {
     /// How much a space between elements may grow, as a fraction of itself, so that the
     /// columns of a page end on one line (`[body] space_stretch`).
     pub space_stretch: f32,
+    /// The paragraph space (pt): a larger space (above a heading) grows by no more than
+    /// a paragraph space does, so the growth is shared out evenly and not piled above
+    /// the headings ([`growth`]). Zero: every space grows in proportion to itself.
+    pub space_unit: f32,
     /// How far (pt) the foot of a column of the last page may stay above the longest
     /// column's before its spaces grow (`[body] balance_within`, in lines there).
     pub balance_within: f32,
@@ -291,8 +295,8 @@ fn place(
     let mut used: f32 = 0.0;
     for (c, span) in spans.into_iter().enumerate() {
         let x = frame.left + c as f32 * (width + frame.gutter);
-        let grow = target.map_or(1.0, |t| {
-            growth(&elems[span.clone()], t, frame.space_stretch)
+        let grow = target.map_or(Growth::NONE, |t| {
+            growth(&elems[span.clone()], t, frame, full)
         });
         let grows = stretchable(&elems[span.clone()]);
         let mut yy = y;
@@ -305,7 +309,11 @@ fn place(
             for d in std::mem::take(&mut e.draws) {
                 page.push(d.moved(x, yy));
             }
-            yy += if grows { e.height * grow } else { e.height };
+            yy += if grows {
+                grow.grown(e.height, frame.space_unit)
+            } else {
+                e.height
+            };
         }
         used = used.max(yy - y);
     }
@@ -321,23 +329,72 @@ fn natural(column: &[Elem]) -> f32 {
         .map_or(0.0, |c| c.iter().map(|e| e.height).sum())
 }
 
-/// The factor the spaces inside a column grow by so that it ends at `target`, at most
-/// `1 + stretch`. Only the spaces between its first and last element that are not
-/// space grow, and not one below an element kept with the next (a heading's), which
-/// would set the heading adrift from its text. A column without such spaces, or one
-/// already at its target, keeps them as they are (factor 1).
-fn growth(column: &[Elem], target: f32, stretch: f32) -> f32 {
-    let spaces: f32 = column
-        .iter()
-        .zip(stretchable(column))
-        .filter(|&(_, s)| s)
-        .map(|(e, _)| e.height)
-        .sum();
-    let short = target - natural(column);
-    if spaces <= EPS || short <= EPS {
-        return 1.0;
+/// How a column's spaces grow: each by `even` times its share up to a paragraph space
+/// (so by the same amount, whatever its size), then a space larger than that by
+/// `rest` times what it has beyond the paragraph space.
+#[derive(Clone, Copy)]
+struct Growth {
+    even: f32,
+    rest: f32,
+}
+
+impl Growth {
+    const NONE: Growth = Growth {
+        even: 0.0,
+        rest: 0.0,
+    };
+
+    /// A space of `height` grown, with `unit` the paragraph space.
+    fn grown(self, height: f32, unit: f32) -> f32 {
+        let (shared, beyond) = split(height, unit);
+        height + shared * self.even + beyond * self.rest
     }
-    1.0 + (short / spaces).min(stretch.max(0.0))
+}
+
+/// How the spaces inside a column grow so that it ends at `target`, each part by at
+/// most `space_stretch` of itself. Only the spaces between its first and last element
+/// that are not space grow, and not one below an element kept with the next (a
+/// heading's), which would set the heading adrift from its text. A column without such
+/// spaces, or one already at its target, keeps them as they are.
+///
+/// The spaces grow evenly first: a space larger than a paragraph's (the line above a
+/// heading) by no more than a paragraph space does. Grown in proportion to itself, it
+/// took twice as much, and a column with one heading and no other space had a hole of
+/// three and a half lines opened above it (the `multiscript` fixture's last page).
+/// Only a `full` page's column, which must end at the foot, then grows the larger
+/// spaces by the rest, as far as they go; a column of the last page is balanced only
+/// as far as even spaces allow.
+fn growth(column: &[Elem], target: f32, frame: &Frame, full: bool) -> Growth {
+    let (mut shared, mut beyond) = (0.0f32, 0.0f32);
+    for (e, _) in column.iter().zip(stretchable(column)).filter(|&(_, s)| s) {
+        let (s, b) = split(e.height, frame.space_unit);
+        shared += s;
+        beyond += b;
+    }
+    let short = target - natural(column);
+    let most = frame.space_stretch.max(0.0);
+    if shared <= EPS || short <= EPS {
+        return Growth::NONE;
+    }
+    let even = (short / shared).min(most);
+    let left = short - even * shared;
+    let rest = if full && beyond > EPS && left > EPS {
+        (left / beyond).min(most)
+    } else {
+        0.0
+    };
+    Growth { even, rest }
+}
+
+/// A space of `height` as the part that grows evenly (up to `unit`, a paragraph
+/// space) and the part beyond it. With no paragraph space (`unit` zero), all of it
+/// grows evenly, that is in proportion to itself.
+fn split(height: f32, unit: f32) -> (f32, f32) {
+    if unit > EPS {
+        (height.min(unit), (height - unit).max(0.0))
+    } else {
+        (height, 0.0)
+    }
 }
 
 /// Which elements of a column are spaces that may grow (see [`growth`]).
@@ -459,6 +516,7 @@ mod tests {
             columns: 2,
             section_gap: LEADING,
             space_stretch: stretch,
+            space_unit: 0.0,
             balance_within: 0.0,
         }
     }
@@ -540,6 +598,76 @@ mod tests {
         };
         let within = feet(&paginate(section(), &within, 0.0));
         assert_eq!(within, vec![[10.0 * LEADING, 12.0 * LEADING]]);
+    }
+
+    #[test]
+    fn a_heading_space_grows_as_a_paragraph_space_does_on_the_last_page() {
+        // First column: three lines, a line's space, a heading and three lines (eight
+        // lines); second: twelve lines kept whole. Only the heading's space can grow.
+        let mut e: Vec<Elem> = (0..3).map(|n| line(n < 2)).collect();
+        e.push(Elem::space(LEADING));
+        e.push(line(true));
+        e.extend((0..3).map(|n| line(n < 2)));
+        e.push(Elem::space(LEADING / 2.0));
+        e.extend((0..12).map(|n| line(n < 11)));
+        let frame = |unit: f32| Frame {
+            space_unit: unit,
+            ..frame(4.0)
+        };
+        let last = |unit: f32| {
+            feet(&paginate(
+                vec![Section::Columns(e.clone())],
+                &frame(unit),
+                0.0,
+            ))
+        };
+        // In proportion to itself, the line's space grew four lines to balance the
+        // columns; grown as a half-line paragraph space would be, by two.
+        assert_eq!(last(0.0), vec![[12.0 * LEADING, 12.0 * LEADING]]);
+        assert_eq!(last(LEADING / 2.0), vec![[10.0 * LEADING, 12.0 * LEADING]]);
+    }
+
+    #[test]
+    fn on_a_full_page_a_larger_space_takes_what_even_growth_leaves() {
+        let unit = Frame {
+            space_unit: LEADING / 2.0,
+            ..frame(1.0)
+        };
+        // Every full page still ends at the foot.
+        let pages = paginate(vec![Section::Columns(brief_with_headings())], &unit, 0.0);
+        let feet = feet(&pages);
+        assert!(feet.len() >= 2, "the brief fills more than a page");
+        for f in &feet[..feet.len() - 1] {
+            for foot in f {
+                assert!((foot - 40.0 * LEADING).abs() < 0.01, "{feet:?}");
+            }
+        }
+        // A column of a line, a line's space and a line, two lines short of its
+        // target, stretch 1.5: the space grows evenly by 0.75 of a line (1.5 half-line
+        // paragraph spaces), and on a full page by as much again from its second half.
+        let column = [line(false), Elem::space(LEADING), line(false)];
+        let frame = Frame {
+            space_stretch: 1.5,
+            ..unit
+        };
+        let grown = |full: bool| {
+            growth(&column, 5.0 * LEADING, &frame, full).grown(LEADING, frame.space_unit)
+        };
+        assert_eq!(grown(false), 1.75 * LEADING);
+        assert_eq!(grown(true), 2.5 * LEADING);
+    }
+
+    /// [`brief`] with a line's space above each heading.
+    fn brief_with_headings() -> Vec<Elem> {
+        let mut e = Vec::new();
+        for n in 0..30 {
+            paragraph(3 + n % 5, &mut e);
+            if n % 7 == 6 {
+                e.push(Elem::space(LEADING / 2.0));
+                e.push(line(true));
+            }
+        }
+        e
     }
 
     #[test]

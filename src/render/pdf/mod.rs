@@ -88,6 +88,7 @@ pub fn document(
         columns: usize::from(st.page.columns.max(1)),
         section_gap: st.body.leading * st.body.paragraph_space * 2.0,
         space_stretch: st.body.space_stretch,
+        space_unit: st.body.paragraph_space.max(0.0) * st.body.leading,
         balance_within: st.body.balance_within.max(0.0) * st.body.leading,
     };
     let mut pages = paginate(sections, &frame, top);
