@@ -356,18 +356,28 @@ pub fn render_brief(
     }
 }
 
-/// A renderer's refusal that is about a front-matter key (a title too long for page 1)
-/// as a diagnostic at that key's line of `text`, the source as parsed; other errors as
-/// they are.
+/// A renderer's refusal that is about one place in the source (a title too long for
+/// page 1, a table too wide for its column) as a diagnostic at that place's first line
+/// of `text`, the source as parsed; other errors as they are.
 fn locate(e: Error, path: &Path, text: &[u8]) -> Error {
     match e {
         Error::Render {
-            key: Some(key),
+            at: Some(at),
             message,
             ..
         } => {
             let text = String::from_utf8_lossy(text).into_owned();
-            let span = crate::parse::front::key_span(&text, key);
+            let span = match at {
+                crate::error::SourceAt::Key(key) => crate::parse::front::key_span(&text, key),
+                crate::error::SourceAt::Span(r) => {
+                    // A block spans lines; the diagnostic marks the first.
+                    let line = text
+                        .get(r.clone())
+                        .and_then(|t| t.find('\n'))
+                        .map_or(r.end, |n| r.start + n);
+                    r.start..line.max(r.start + 1).min(text.len())
+                }
+            };
             Error::Source(Box::new(crate::diag::SourceDiagnostics {
                 path: path.to_owned(),
                 diagnostics: vec![crate::diag::Diagnostic::new(message, span)],

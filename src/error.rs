@@ -37,9 +37,10 @@ pub enum Error {
         slug: String,
         format: &'static str,
         message: String,
-        /// The front-matter key the problem is about, if it is one (a title too long
-        /// for page 1): the build points the message at that key's line.
-        key: Option<&'static str>,
+        /// Where in the source the problem is, if it is about one place (a title too
+        /// long for page 1, a table too wide for its column): the build points the
+        /// message at that line.
+        at: Option<SourceAt>,
     },
     /// A bad environment variable such as `SOURCE_DATE_EPOCH`.
     Environment { name: &'static str, message: String },
@@ -86,6 +87,15 @@ pub enum Error {
     Hinted { message: String, hint: String },
     /// Several briefs failed; each error is reported.
     Many(Vec<Error>),
+}
+
+/// The place in a brief's source a renderer's refusal is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceAt {
+    /// A front-matter key, by name: its line.
+    Key(&'static str),
+    /// Bytes of the source as parsed (a block of the body).
+    Span(std::ops::Range<usize>),
 }
 
 impl Error {

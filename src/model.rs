@@ -92,6 +92,9 @@ pub struct Table {
     pub align: Vec<Align>,
     pub head: Vec<Vec<Inline>>,
     pub rows: Vec<Vec<Vec<Inline>>>,
+    /// Where the table is in the source as parsed (bytes), for a renderer that cannot
+    /// set it to say so at its line.
+    pub source: std::ops::Range<usize>,
 }
 
 /// An image with its caption (the Markdown alt text).

@@ -229,7 +229,7 @@ impl<'a> Builder<'a, '_, '_> {
             Tag::Heading { level, .. } => self.heading(level, span, depth),
             Tag::BlockQuote(_) => Some(Block::Quote(self.blocks(depth + 1, false))),
             Tag::List(start) => Some(self.list(start, depth)),
-            Tag::Table(aligns) => self.table(aligns, depth),
+            Tag::Table(aligns) => self.table(aligns, span, depth),
             Tag::FootnoteDefinition(label) => {
                 self.footnote_definition(label, span, depth);
                 None
@@ -457,7 +457,12 @@ impl<'a> Builder<'a, '_, '_> {
         }))
     }
 
-    fn table(&mut self, aligns: Vec<Alignment>, depth: usize) -> Option<Block> {
+    fn table(
+        &mut self,
+        aligns: Vec<Alignment>,
+        source: Range<usize>,
+        depth: usize,
+    ) -> Option<Block> {
         let align: Vec<Align> = aligns
             .iter()
             .map(|a| match a {
@@ -481,7 +486,12 @@ impl<'a> Builder<'a, '_, '_> {
         for r in rows.iter_mut().chain(std::iter::once(&mut head)) {
             r.resize(align.len(), Vec::new());
         }
-        Some(Block::Table(Table { align, head, rows }))
+        Some(Block::Table(Table {
+            align,
+            head,
+            rows,
+            source,
+        }))
     }
 
     fn row(&mut self, depth: usize) -> Vec<Vec<Inline>> {

@@ -150,8 +150,8 @@ fn wide_table(n: usize) -> String {
 /// (pdftotext reads each "V<i>" as a word of its own), and verifies; one of 20 is set
 /// with its words broken between letters, and verifies; one whose columns would be
 /// narrower than a letter (72 columns: pandoc's test documents have one) is refused
-/// with a message that names it and says what to do, and nothing is written. It used
-/// to be set with its letters on top of each other.
+/// with a message that names it, points at its first line and says what to do, and
+/// nothing is written. It used to be set with its letters on top of each other.
 #[test]
 fn a_wide_table_is_set_narrow_or_refused_never_overprinted() {
     let sb = Sandbox::new();
@@ -168,11 +168,18 @@ fn a_wide_table_is_set_narrow_or_refused_never_overprinted() {
         assert!(text.contains(&head), "header cells run together:\n{text}");
     }
     let sb = Sandbox::new();
-    sb.write("source/wide.md", common::brief(&wide_table(72)));
+    let source = common::brief(&wide_table(72));
+    sb.write("source/wide.md", &source);
     let run = sb.run(&["build"]).expect_code(1);
+    // The refusal is located at the table's first line, as any error in the source is.
+    let line = 1 + source
+        .lines()
+        .position(|l| l.starts_with("|V1|"))
+        .expect("the table's header line");
     for said in [
         "the table of 72 columns headed \"V1\", \"V2\", \"V3\", … does not fit a column 84 mm wide",
         "give it fewer columns",
+        &format!("--> source/wide.md:{line}:1"),
     ] {
         assert!(
             run.stderr.contains(said),

@@ -41,7 +41,7 @@ pub fn epub(
         slug: doc.slug.clone(),
         format: "epub",
         message,
-        key: None,
+        at: None,
     })
 }
 

@@ -217,7 +217,7 @@ pub(crate) fn render_error(slug: &str, message: String) -> Error {
         slug: slug.to_owned(),
         format: "pdf",
         message,
-        key: None,
+        at: None,
     }
 }
 

@@ -38,12 +38,12 @@ pub struct Setter<'s, 'b, 'a> {
     /// The structure tree, grown in document order as blocks are set. A `RefCell`
     /// because inline content (links) is set through `&self` methods.
     pub tags: std::cell::RefCell<Tree>,
-    /// Why the brief cannot be set, each with the front-matter key it is about, if
-    /// any: a table whose columns' unbreakable words do not fit the measure (set
+    /// Why the brief cannot be set, each with the place in the source it is about:
+    /// a table whose columns' unbreakable words do not fit the measure (set
     /// narrower, their letters would run into each other), a page-1 head that does not
     /// fit the page (`title`). A `RefCell` like `tags`: tables are set while the
     /// setter is borrowed for their cells' type.
-    pub unfit: std::cell::RefCell<Vec<(Option<&'static str>, String)>>,
+    pub unfit: std::cell::RefCell<Vec<(Option<crate::error::SourceAt>, String)>>,
 }
 
 /// Vertical position of the baseline inside a line of `leading` for type of `size`.
@@ -906,9 +906,10 @@ impl Setter<'_, '_, '_> {
         // one narrower than a letter (1 em of the table's type, padding included) would
         // set the letters of neighbouring cells on top of each other.
         if widths.iter().any(|&cw| cw < size) {
-            self.unfit
-                .borrow_mut()
-                .push((None, unfit_table(t, size, w)));
+            self.unfit.borrow_mut().push((
+                Some(crate::error::SourceAt::Span(t.source.clone())),
+                unfit_table(t, size, w),
+            ));
         }
         let rule = |y: f32, width: f32| Draw::Rule {
             x1: x,

@@ -120,7 +120,9 @@ impl Setter<'_, '_, '_> {
         let bottom = (h.page.height - h.page.margin_bottom) * MM;
         if y > bottom {
             let why = unfit_head(&doc.meta.title, y - bottom, h.body.size);
-            self.unfit.borrow_mut().push((Some("title"), why));
+            self.unfit
+                .borrow_mut()
+                .push((Some(crate::error::SourceAt::Key("title")), why));
         }
         y += 4.0;
         let left = h.page.margin_left * MM;

@@ -71,12 +71,12 @@ pub fn document(
     let logo_px = write::image_size(&house.logo.bytes, &doc.slug)?;
     let (head, top) = setter.head(doc, logo_px);
     let sections = setter.document(doc);
-    if let Some((key, message)) = setter.unfit.borrow().first() {
+    if let Some((at, message)) = setter.unfit.borrow().first() {
         return Err(Error::Render {
             slug: doc.slug.clone(),
             format: "pdf",
             message: message.clone(),
-            key: *key,
+            at: at.clone(),
         });
     }
     let frame = Frame {
@@ -121,7 +121,7 @@ pub fn document(
             slug: doc.slug.clone(),
             format: "pdf",
             message,
-            key: None,
+            at: None,
         },
     )?;
     let mut images = vec![logo];

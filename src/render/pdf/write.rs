@@ -61,7 +61,7 @@ fn render_err(slug: &str, message: String) -> Error {
         slug: slug.to_owned(),
         format: "pdf",
         message,
-        key: None,
+        at: None,
     }
 }
 
