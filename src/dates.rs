@@ -110,6 +110,9 @@ mod tests {
             ("tr", "Kasım 2016", "3 Kasım 2016"),
             ("pl", "listopad 2016", "3 listopada 2016"),
             ("el", "Νοέμβριος 2016", "3 Νοεμβρίου 2016"),
+            // ICU4X 2.4 trips its own debug assertion on Portuguese months
+            // (`DecimalFormatterNotLoaded`) and writes them right: see `Cargo.toml`.
+            ("pt", "novembro de 2016", "3 de novembro de 2016"),
         ];
         // CLDR binds some parts with no-break spaces ("2016\u{a0}г."), which the
         // editions keep; the expectations are written with plain spaces.
