@@ -219,7 +219,10 @@ impl Setter<'_, '_, '_> {
         ts.color = h.colours.blue;
         // The title is the document's `H1`; subtitle and names are paragraphs.
         ts.node = self.tag(ROOT, "H1");
-        let below = self.under_title(doc);
+        // What follows the title is set first, once: its height is what the title is
+        // fitted against.
+        let under = self.under_lines(doc, true);
+        let below = under_height(&under);
         let (title, _) = self.title_lines(doc.meta.title.clone(), ts, (y, below), tw);
         let mut set = |lines: Vec<Elem>, y: &mut f32| {
             for l in lines {
@@ -237,13 +240,9 @@ impl Setter<'_, '_, '_> {
         };
         set(title, &mut y);
         y += TITLE_GAP;
-        for (gap, text, mut style, lead) in self.under_blocks(doc) {
-            style.node = self.tag(ROOT, "P");
+        for (gap, lines) in under {
             y += gap;
-            set(
-                self.lines(&[(text, style)], tw, 0.0, lead, HAlign::Left, false),
-                &mut y,
-            );
+            set(lines, &mut y);
         }
         y
     }
@@ -275,17 +274,27 @@ impl Setter<'_, '_, '_> {
         out
     }
 
-    /// The height (pt) that page 1's head sets under the title: [`TITLE_GAP`], then
-    /// [`Self::under_blocks`] (set here only to be measured, so with no structure
-    /// elements of their own).
-    fn under_title(&self, doc: &Document) -> f32 {
+    /// [`Self::under_blocks`] set across the text block, each with the gap above it;
+    /// `tagged`, each block a paragraph of the structure (the head that is set), else
+    /// without structure elements (only to be measured).
+    fn under_lines(&self, doc: &Document, tagged: bool) -> Vec<(f32, Vec<Elem>)> {
         let w = self.block_width();
-        let mut below = TITLE_GAP;
-        for (gap, text, style, lead) in self.under_blocks(doc) {
-            let lines = self.lines(&[(text, style)], w, 0.0, lead, HAlign::Left, false);
-            below += gap + lines.iter().map(|l| l.height).sum::<f32>();
-        }
-        below
+        self.under_blocks(doc)
+            .into_iter()
+            .map(|(gap, text, mut style, lead)| {
+                if tagged {
+                    style.node = self.tag(ROOT, "P");
+                }
+                let lines = self.lines(&[(text, style)], w, 0.0, lead, HAlign::Left, false);
+                (gap, lines)
+            })
+            .collect()
+    }
+
+    /// The height (pt) that page 1's head sets under the title: [`TITLE_GAP`], then
+    /// [`Self::under_blocks`], measured only.
+    fn under_title(&self, doc: &Document) -> f32 {
+        under_height(&self.under_lines(doc, false))
     }
 
     /// Where the title block starts on page 1: below the band (pt from the top).
@@ -478,6 +487,15 @@ fn head_of(text: &str, too_wide: impl Fn(&str) -> bool) -> &str {
 
 /// Space (pt) between page 1's title and what follows it.
 const TITLE_GAP: f32 = 4.0;
+
+/// The height (pt) of what [`Setter::under_lines`] set, with [`TITLE_GAP`] above it.
+fn under_height(under: &[(f32, Vec<Elem>)]) -> f32 {
+    TITLE_GAP
+        + under
+            .iter()
+            .map(|(gap, lines)| gap + lines.iter().map(|l| l.height).sum::<f32>())
+            .sum::<f32>()
+}
 
 /// Why page 1's head cannot be set: its title, subtitle and names run `over` pt below
 /// the text area even with the title at the body's size.
