@@ -43,7 +43,7 @@ pub struct Setter<'s, 'b, 'a> {
     /// narrower, their letters would run into each other), a page-1 head that does not
     /// fit the page (`title`). A `RefCell` like `tags`: tables are set while the
     /// setter is borrowed for their cells' type.
-    pub unfit: std::cell::RefCell<Vec<(Option<crate::error::SourceAt>, String)>>,
+    pub unfit: std::cell::RefCell<Vec<(crate::error::SourceAt, String)>>,
 }
 
 /// Vertical position of the baseline inside a line of `leading` for type of `size`.
@@ -907,7 +907,7 @@ impl Setter<'_, '_, '_> {
         // set the letters of neighbouring cells on top of each other.
         if widths.iter().any(|&cw| cw < size) {
             self.unfit.borrow_mut().push((
-                Some(crate::error::SourceAt::Span(t.source.clone())),
+                crate::error::SourceAt::Span(t.source.clone()),
                 unfit_table(t, size, w),
             ));
         }

@@ -122,7 +122,7 @@ impl Setter<'_, '_, '_> {
             let why = unfit_head(&doc.meta.title, y - bottom, h.body.size);
             self.unfit
                 .borrow_mut()
-                .push((Some(crate::error::SourceAt::Key("title")), why));
+                .push((crate::error::SourceAt::Key("title"), why));
         }
         y += 4.0;
         let left = h.page.margin_left * MM;

@@ -76,7 +76,7 @@ pub fn document(
             slug: doc.slug.clone(),
             format: "pdf",
             message: message.clone(),
-            at: at.clone(),
+            at: Some(at.clone()),
         });
     }
     let frame = Frame {
