@@ -19,7 +19,7 @@ use crate::render::Format;
 pub const HINT_UNTRUSTED: &str = "a manifest is untrusted input: rebuild the brief to write a new one, or remove it to check the content alone";
 
 /// The hint for a source the manifest names that is not there to be read.
-pub const HINT_GONE: &str = "if the brief was renamed or removed, `briefpress clean` removes its editions and manifest; a source outside the project folder (the folder that holds the manifest's folder) is recorded by its file name alone: pass --source DIR, or rebuild the brief";
+pub const HINT_GONE: &str = "if the brief was renamed or removed, `briefpress clean` removes its editions and manifest; a source outside the project folder (the folder that holds the manifest's folder) is recorded by its file name alone and looked for there and in ./source: pass --source DIR, or rebuild the brief";
 
 /// The hint for a source path that leads out of the project folder.
 pub const HINT_ELSEWHERE: &str = "a source outside the project folder (the folder that holds the manifest's folder) is recorded by its file name alone: pass --source DIR, or rebuild the brief";
@@ -372,6 +372,12 @@ pub fn record_path(project: &Path, source: &Path) -> String {
         }
         None => name,
     }
+}
+
+/// Whether `m` names its source by file name alone, as [`record_path`] records a
+/// source outside the project folder (or one at its top).
+pub fn recorded_by_name(m: &Manifest) -> bool {
+    !m.source.path.is_empty() && !m.source.path.contains('/')
 }
 
 /// Where the source a manifest at `manifest_path` names is: its `source.path` (already

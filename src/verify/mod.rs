@@ -161,6 +161,17 @@ fn source_path(
                 path = deeper;
             }
         }
+        // A source outside the project folder is recorded by its file name alone (a
+        // build with `--out elsewhere/out` run in the project): when it is not in the
+        // project folder, it is looked for where a check without a manifest looks,
+        // `source/` in the current folder. Its digest is still held against the
+        // manifest's, so a different file of that name is reported as changed.
+        if !path.is_file() && crate::manifest::recorded_by_name(m) {
+            let default = Path::new("source").join(&m.source.path);
+            if default.is_file() {
+                path = default;
+            }
+        }
         return Ok(Source {
             path: shown(path),
             named_by: Some(manifest_path.to_owned()),

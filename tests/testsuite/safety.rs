@@ -622,6 +622,35 @@ fn a_source_outside_the_project_is_recorded_by_name_and_checked_with_source() {
     sb.run(&["check", "--source", &dir]).expect_code(0);
 }
 
+/// `build --out public/briefs` in a project: the project folder is `public/`, which
+/// does not hold `source/`, so the source is recorded by name; `check public/briefs`
+/// from the project finds it in `./source`, as a check without a manifest would, and
+/// still holds it against the manifest's digest.
+#[test]
+fn a_nested_output_folder_is_checked_from_the_project_without_source() {
+    let sb = Sandbox::new();
+    sb.copy(&fixture("seed"), "source/brief.md");
+    sb.run(&["build", "--out", "public/briefs"]).expect_code(0);
+    let m: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(sb.path("public/briefs/brief.manifest.json")).expect("m"),
+    )
+    .expect("json");
+    assert_eq!(m["source"]["path"], "brief.md");
+    sb.run(&["check", "public/briefs"]).expect_code(0);
+    sb.run(&["check", "public/briefs/brief.pdf"]).expect_code(0);
+    // Another file of that name in ./source is the source changed, not a pass.
+    let edited = std::fs::read_to_string(fixture("seed"))
+        .expect("seed")
+        .replace("In October,", "In November,");
+    sb.write("source/brief.md", &edited);
+    let run = sb.run(&["check", "public/briefs"]).expect_code(3);
+    assert!(
+        run.stderr.contains("changed: source source/brief.md"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn the_longest_slug_a_file_name_allows_builds_and_a_longer_one_is_refused_cleanly() {
     let sb = Sandbox::new();
