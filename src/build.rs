@@ -364,6 +364,7 @@ fn locate(e: Error, path: &Path, text: &[u8]) -> Error {
         Error::Render {
             at: Some(at),
             message,
+            hint,
             ..
         } => {
             let text = String::from_utf8_lossy(text).into_owned();
@@ -380,7 +381,10 @@ fn locate(e: Error, path: &Path, text: &[u8]) -> Error {
             };
             Error::Source(Box::new(crate::diag::SourceDiagnostics {
                 path: path.to_owned(),
-                diagnostics: vec![crate::diag::Diagnostic::new(message, span)],
+                diagnostics: vec![match hint {
+                    Some(hint) => crate::diag::Diagnostic::new(message, span).with_hint(hint),
+                    None => crate::diag::Diagnostic::new(message, span),
+                }],
                 text,
             }))
         }

@@ -41,6 +41,8 @@ pub enum Error {
         /// long for page 1, a table too wide for its column): the build points the
         /// message at that line.
         at: Option<SourceAt>,
+        /// How to fix it, when the message is about the brief rather than the tool.
+        hint: Option<String>,
     },
     /// A bad environment variable such as `SOURCE_DATE_EPOCH`.
     Environment { name: &'static str, message: String },
@@ -149,8 +151,15 @@ impl fmt::Display for Error {
                 slug,
                 format,
                 message,
+                hint,
                 ..
-            } => write!(f, "error: cannot render the {format} edition of {slug}: {message}"),
+            } => {
+                write!(f, "error: cannot render the {format} edition of {slug}: {message}")?;
+                match hint {
+                    Some(hint) => write!(f, "\n  = hint: {hint}"),
+                    None => Ok(()),
+                }
+            }
             Error::Environment { name, message } => write!(f, "error: {name}: {message}"),
             Error::Usage(m) => write!(f, "error: {m}"),
             Error::Internal(m) => write!(

@@ -86,7 +86,7 @@ fn a_title_too_long_for_page_one_is_refused_with_the_reason() {
     for said in [
         "--> source/too-long.md:2:1",
         "the title (5015 characters) and what follows it (subtitle, authors' names) do not fit on page 1",
-        "shorten the title",
+        "= hint: shorten the title",
     ] {
         assert!(
             run.stderr.contains(said),
@@ -178,7 +178,7 @@ fn a_wide_table_is_set_narrow_or_refused_never_overprinted() {
         .expect("the table's header line");
     for said in [
         "the table of 72 columns headed \"V1\", \"V2\", \"V3\", … does not fit a column 84 mm wide",
-        "give it fewer columns",
+        "= hint: give the table fewer columns",
         &format!("--> source/wide.md:{line}:1"),
     ] {
         assert!(

@@ -42,6 +42,7 @@ pub fn epub(
         format: "epub",
         message,
         at: None,
+        hint: None,
     })
 }
 

@@ -218,6 +218,7 @@ pub(crate) fn render_error(slug: &str, message: String) -> Error {
         format: "pdf",
         message,
         at: None,
+        hint: None,
     }
 }
 

@@ -43,7 +43,15 @@ pub struct Setter<'s, 'b, 'a> {
     /// narrower, their letters would run into each other), a page-1 head that does not
     /// fit the page (`title`). A `RefCell` like `tags`: tables are set while the
     /// setter is borrowed for their cells' type.
-    pub unfit: std::cell::RefCell<Vec<(crate::error::SourceAt, String)>>,
+    pub unfit: std::cell::RefCell<Vec<Unfit>>,
+}
+
+/// A reason the brief cannot be set: where in the source, what is wrong and how to fix
+/// it (the diagnostic's message and `= hint:`).
+pub struct Unfit {
+    pub at: crate::error::SourceAt,
+    pub why: String,
+    pub fix: String,
 }
 
 /// Vertical position of the baseline inside a line of `leading` for type of `size`.
@@ -906,10 +914,13 @@ impl Setter<'_, '_, '_> {
         // one narrower than a letter (1 em of the table's type, padding included) would
         // set the letters of neighbouring cells on top of each other.
         if widths.iter().any(|&cw| cw < size) {
-            self.unfit.borrow_mut().push((
-                crate::error::SourceAt::Span(t.source.clone()),
-                unfit_table(t, size, w),
-            ));
+            self.unfit.borrow_mut().push(Unfit {
+                at: crate::error::SourceAt::Span(t.source.clone()),
+                why: unfit_table(t, size, w),
+                fix: "give the table fewer columns (split it in two, or turn it so that its \
+                      rows become columns) or shorter words"
+                    .into(),
+            });
         }
         let rule = |y: f32, width: f32| Draw::Rule {
             x1: x,
@@ -1057,7 +1068,7 @@ fn unbreakable(items: &[Item]) -> f32 {
 }
 
 /// Why table `t` cannot be set in `room` pt when a column needs at least `letter` pt,
-/// naming it by its first header cells.
+/// naming it by its first header cells (the fix is the caller's hint).
 fn unfit_table(t: &Table, letter: f32, room: f32) -> String {
     let mut head: Vec<String> = t
         .head
@@ -1071,8 +1082,7 @@ fn unfit_table(t: &Table, letter: f32, room: f32) -> String {
     format!(
         "the table of {} columns headed {} does not fit a column {:.0} mm wide: some of \
          its columns would be narrower than a letter ({:.1} mm), and their letters would \
-         run into the next column's; give it fewer columns (split it in two, or turn it \
-         so that its rows become columns) or shorter words",
+         run into the next column's",
         t.align.len(),
         head.join(", "),
         room / MM,

@@ -119,10 +119,11 @@ impl Setter<'_, '_, '_> {
         // instead, as for a table too wide for its column.
         let bottom = (h.page.height - h.page.margin_bottom) * MM;
         if y > bottom {
-            let why = unfit_head(&doc.meta.title, y - bottom, h.body.size);
-            self.unfit
-                .borrow_mut()
-                .push((crate::error::SourceAt::Key("title"), why));
+            self.unfit.borrow_mut().push(super::body::Unfit {
+                at: crate::error::SourceAt::Key("title"),
+                why: unfit_head(&doc.meta.title, y - bottom, h.body.size),
+                fix: "shorten the title (what it leaves out can open the first paragraph)".into(),
+            });
         }
         y += 4.0;
         let left = h.page.margin_left * MM;
@@ -503,8 +504,7 @@ fn unfit_head(title: &str, over: f32, body_size: f32) -> String {
     format!(
         "the title ({} characters) and what follows it (subtitle, authors' names) do not \
          fit on page 1: with the title at the body's size ({body_size} pt) they still run \
-         {:.0} mm below the text area, over the footer and off the page; shorten the \
-         title (what it leaves out can open the first paragraph)",
+         {:.0} mm below the text area, over the footer and off the page",
         title.chars().count(),
         over / MM
     )

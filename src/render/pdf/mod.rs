@@ -71,12 +71,13 @@ pub fn document(
     let logo_px = write::image_size(&house.logo.bytes, &doc.slug)?;
     let (head, top) = setter.head(doc, logo_px);
     let sections = setter.document(doc);
-    if let Some((at, message)) = setter.unfit.borrow().first() {
+    if let Some(unfit) = setter.unfit.borrow_mut().drain(..).next() {
         return Err(Error::Render {
             slug: doc.slug.clone(),
             format: "pdf",
-            message: message.clone(),
-            at: Some(at.clone()),
+            message: unfit.why,
+            at: Some(unfit.at),
+            hint: Some(unfit.fix),
         });
     }
     let frame = Frame {
@@ -122,6 +123,7 @@ pub fn document(
             format: "pdf",
             message,
             at: None,
+            hint: None,
         },
     )?;
     let mut images = vec![logo];

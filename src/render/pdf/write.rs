@@ -62,6 +62,7 @@ fn render_err(slug: &str, message: String) -> Error {
         format: "pdf",
         message,
         at: None,
+        hint: None,
     }
 }
 
