@@ -147,11 +147,12 @@ fn wide_table(n: usize) -> String {
 }
 
 /// A table of 12 short columns is set in the column, no cell running into the next
-/// (pdftotext reads each "V<i>" as a word of its own), and verifies; one of 20 is set
-/// with its words broken between letters, and verifies; one whose columns would be
-/// narrower than a letter (72 columns: pandoc's test documents have one) is refused
-/// with a message that names it, points at its first line and says what to do, and
-/// nothing is written. It used to be set with its letters on top of each other.
+/// (pdftotext reads each "V<i>" as a word of its own), and verifies; one of 20, too
+/// wide for a column with its words whole, is set across the text width with them
+/// whole, and verifies; one whose columns would be narrower than a letter even across
+/// the page (72 columns: pandoc's test documents have one) is refused with a message
+/// that names it, points at its first line and says what to do, and nothing is
+/// written. It used to be set with its letters on top of each other.
 #[test]
 fn a_wide_table_is_set_narrow_or_refused_never_overprinted() {
     let sb = Sandbox::new();
@@ -160,12 +161,17 @@ fn a_wide_table_is_set_narrow_or_refused_never_overprinted() {
     sb.run(&["build", "-q"]).expect_code(0);
     sb.run(&["check"]).expect_code(0);
     if common::need_tool("pdftotext") {
-        let text = common::pdftotext_raw(&sb.path("dist/twelve.pdf"));
-        let head = (1..=12)
-            .map(|i| format!("V{i}"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        assert!(text.contains(&head), "header cells run together:\n{text}");
+        for (name, n) in [("twelve", 12), ("twenty", 20)] {
+            let text = common::pdftotext_raw(&sb.path(&format!("dist/{name}.pdf")));
+            let head = (1..=n)
+                .map(|i| format!("V{i}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                text.contains(&head),
+                "{name}: header cells run together:\n{text}"
+            );
+        }
     }
     let sb = Sandbox::new();
     let source = common::brief(&wide_table(72));
@@ -177,7 +183,7 @@ fn a_wide_table_is_set_narrow_or_refused_never_overprinted() {
         .position(|l| l.starts_with("|V1|"))
         .expect("the table's header line");
     for said in [
-        "the table of 72 columns headed \"V1\", \"V2\", \"V3\", … does not fit a column 84 mm wide",
+        "the table of 72 columns headed \"V1\", \"V2\", \"V3\", … does not fit across the page, the text 174 mm wide",
         "= hint: give the table fewer columns",
         &format!("--> source/wide.md:{line}:1"),
     ] {

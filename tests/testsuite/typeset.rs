@@ -621,10 +621,12 @@ fn soft_hyphens_break_a_word_where_they_are_and_nowhere_else() {
     );
 }
 
-/// A table of five columns in one 84 mm column, too narrow for all its words whole:
-/// years, amounts and country names stay whole, the long words of the topic column
-/// are hyphenated, the addresses break at their slashes. Scaled alike, the columns
-/// once broke "200/0" and "Turkmenista/n" between letters.
+/// A table of five columns too wide for an 84 mm column with all its words whole.
+/// Inside a quote it stays in the column: years, amounts and country names stay
+/// whole, the long words of the topic column are hyphenated, the addresses break at
+/// their slashes (scaled alike, the columns once broke "200/0" and "Turkmenista/n"
+/// between letters). At the top level it is set across the text width instead, where
+/// the topic column's words stay whole.
 #[test]
 fn a_narrow_table_breaks_its_long_words_and_keeps_the_short_ones_whole() {
     if !common::need_tool("pdftotext") {
@@ -645,14 +647,22 @@ fn a_narrow_table_breaks_its_long_words_and_keeps_the_short_ones_whole() {
         ));
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("table.md");
-    std::fs::write(&src, common::brief(&body)).expect("write brief");
-    let (_out, pdf) = build(&src);
-    let shown: Vec<String> = words(&pdf)
-        .into_iter()
-        .flatten()
-        .map(|w| w.text.replace('\u{ad}', ""))
-        .collect();
+    let shown_in = |name: &str, body: &str| -> Vec<String> {
+        let src = dir.path().join(name);
+        std::fs::write(&src, common::brief(body)).expect("write brief");
+        let (_out, pdf) = build(&src);
+        words(&pdf)
+            .into_iter()
+            .flatten()
+            .map(|w| w.text.replace('\u{ad}', ""))
+            .collect()
+    };
+    let wide = shown_in("wide.md", &body);
+    for w in ["interoperability", "Turkmenistan", "Spending"] {
+        assert!(wide.iter().any(|s| s == w), "{w} is not whole: {wide:?}");
+    }
+    let quoted: String = body.lines().map(|l| format!("> {l}\n")).collect();
+    let shown = shown_in("quoted.md", &quoted);
     for i in 0..8 {
         for whole in [
             format!("{}", 2000 + i),

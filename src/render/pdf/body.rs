@@ -387,6 +387,19 @@ impl Setter<'_, '_, '_> {
                     continue;
                 }
             }
+            // A table whose words do not all fit a column whole is set across the text
+            // width, in place like a wide figure, rather than with its words broken
+            // down narrow columns (numbers split into pieces of two digits).
+            if let Block::Table(t) = b {
+                if self.house.page.columns > 1 && self.table_whole_width(t) > w {
+                    sections.push(Section::Columns(std::mem::take(&mut cur)));
+                    let tw = self.house.text_width() * MM;
+                    let mut wide = Vec::new();
+                    self.table(t, tw, 0.0, &mut wide, ROOT);
+                    sections.push(Section::Wide(wide));
+                    continue;
+                }
+            }
             self.block(
                 b,
                 w,
@@ -889,16 +902,25 @@ impl Setter<'_, '_, '_> {
         (natural, minimum)
     }
 
+    /// The width (pt) table `t` needs to hold every word of its cells whole.
+    fn table_whole_width(&self, t: &Table) -> f32 {
+        let rows = table_rows(t);
+        let (size, pad) = (self.house.body.table_size, TABLE_PAD);
+        let ncols = t.align.len().max(1);
+        self.column_extents(&rows, ncols, size, pad, false)
+            .1
+            .iter()
+            .sum()
+    }
+
     /// A table: columns sized to their content, booktabs rules, rows kept whole.
     fn table(&mut self, t: &Table, w: f32, x: f32, out: &mut Vec<Elem>, parent: NodeId) {
         let size = self.house.body.table_size;
         let lead = size * 1.3;
-        let pad = 2.0 * MM;
+        let pad = TABLE_PAD;
         let ncols = t.align.len().max(1);
         let styles = |bold: bool| self.sans(size, bold);
-        let rows: Vec<(bool, &Vec<Vec<Inline>>)> = std::iter::once((true, &t.head))
-            .chain(t.rows.iter().map(|r| (false, r)))
-            .collect();
+        let rows = table_rows(t);
         // Words are broken only where they must be: the columns first take widths that
         // hold every word whole; only when those do not fit are the minimums those of
         // hyphenated words, and a cell is hyphenated only when one of its words is
@@ -914,9 +936,10 @@ impl Setter<'_, '_, '_> {
         // one narrower than a letter (1 em of the table's type, padding included) would
         // set the letters of neighbouring cells on top of each other.
         if widths.iter().any(|&cw| cw < size) {
+            let across = w >= self.house.text_width() * MM - 0.5;
             self.unfit.borrow_mut().push(Unfit {
                 at: crate::error::SourceAt::Span(t.source.clone()),
-                why: unfit_table(t, size, w),
+                why: unfit_table(t, size, w, across),
                 fix: "give the table fewer columns (split it in two, or turn it so that its \
                       rows become columns) or shorter words"
                     .into(),
@@ -1067,9 +1090,19 @@ fn unbreakable(items: &[Item]) -> f32 {
     widest.max(run)
 }
 
+/// A table cell's padding, both sides together (pt).
+const TABLE_PAD: f32 = 2.0 * MM;
+
+/// A table's rows, the header row first (`true`: set bold).
+fn table_rows(t: &Table) -> Vec<(bool, &Vec<Vec<Inline>>)> {
+    std::iter::once((true, &t.head))
+        .chain(t.rows.iter().map(|r| (false, r)))
+        .collect()
+}
+
 /// Why table `t` cannot be set in `room` pt when a column needs at least `letter` pt,
 /// naming it by its first header cells (the fix is the caller's hint).
-fn unfit_table(t: &Table, letter: f32, room: f32) -> String {
+fn unfit_table(t: &Table, letter: f32, room: f32, across: bool) -> String {
     let mut head: Vec<String> = t
         .head
         .iter()
@@ -1080,11 +1113,16 @@ fn unfit_table(t: &Table, letter: f32, room: f32) -> String {
         head.push("…".into());
     }
     format!(
-        "the table of {} columns headed {} does not fit a column {:.0} mm wide: some of \
-         its columns would be narrower than a letter ({:.1} mm), and their letters would \
-         run into the next column's",
+        "the table of {} columns headed {} does not fit {} {:.0} mm wide: some of its \
+         columns would be narrower than a letter ({:.1} mm), and their letters would run \
+         into the next column's",
         t.align.len(),
         head.join(", "),
+        if across {
+            "across the page, the text"
+        } else {
+            "a column"
+        },
         room / MM,
         letter / MM
     )
