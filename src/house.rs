@@ -473,6 +473,10 @@ pub struct Typeset {
     /// capital (a name, mostly), instead of `hyphen_penalty`: such breaks are taken
     /// only when the spacing needs them. 10000 or more never breaks them.
     pub capitalised_hyphen_penalty: f32,
+    /// Penalty for a break between two letters of an address (`https://…`), shown
+    /// without a hyphen. A line of an address has no space to stretch; such breaks
+    /// let it reach the edge where its slashes and dots fall short.
+    pub address_break_penalty: f32,
     /// Words a number after them stays on the line with (`Article 5`, `Fig. 2`), as
     /// written (case and full stop included).
     pub tie_before_numbers: Vec<String>,

@@ -143,6 +143,7 @@ struct Rules {
     left: usize,
     right: usize,
     capitalised_penalty: f32,
+    address_penalty: f32,
     /// Exceptions by the lowercase word: the character counts after which a break
     /// may fall.
     exceptions: HashMap<String, Vec<usize>>,
@@ -176,6 +177,7 @@ impl From<&Typeset> for Rules {
             left: t.left_hyphen_min.max(1),
             right: t.right_hyphen_min.max(1),
             capitalised_penalty: t.capitalised_hyphen_penalty,
+            address_penalty: t.address_break_penalty,
             exceptions,
             hyphen_penalty: t.hyphen_penalty,
             explicit_penalty: t.explicit_hyphen_penalty,
@@ -263,6 +265,31 @@ fn inner_breaks(text: &str) -> Vec<usize> {
     out
 }
 
+/// Where a piece of an address (between the breaks after its slashes and at its
+/// punctuation) may also break, at `penalty`: inside a run of letters and digits, with
+/// two of them on either side ("revise|d?" is not a break), and not between two digits
+/// ("2015" stays whole), nor inside the scheme ("htt|ps:"). A line of an address
+/// has no word space to stretch; broken only at its slashes, it ended up to a third of
+/// the column short of the edge, and the lines before it were stretched to holes to
+/// avoid that (`…data.example` / `.org/api/v2/datasets/…`). LaTeX's `xurl` breaks
+/// addresses anywhere for the same reason.
+fn address_points(text: &str, penalty: f32) -> Vec<(usize, f32)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let alnum = |i: usize| chars.get(i).is_some_and(|c| c.1.is_alphanumeric());
+    // The run of letters and digits from `i` on ends at a colon: a scheme.
+    let scheme = |i: usize| {
+        chars[i..]
+            .iter()
+            .find(|c| !c.1.is_alphanumeric())
+            .is_some_and(|c| c.1 == ':')
+    };
+    (2..chars.len().saturating_sub(1))
+        .filter(|&i| alnum(i - 2) && alnum(i - 1) && alnum(i) && alnum(i + 1) && !scheme(i))
+        .filter(|&i| !(chars[i - 1].1.is_ascii_digit() && chars[i].1.is_ascii_digit()))
+        .map(|i| (chars[i].0, penalty))
+        .collect()
+}
+
 /// The hyphenation patterns for a brief in BCP 47 language `lang` (by its primary
 /// subtag, `en` of `en-GB`), if there are any.
 pub fn patterns(lang: &str) -> Option<hypher::Lang> {
@@ -323,6 +350,10 @@ enum Hyphens {
     /// At its hyphenation points with no hyphen shown: the line ends in the invisible
     /// mark of a break after a slash (`marked::join_run`).
     Hidden,
+    /// Between any two of its letters, with no hyphen shown, as `Hidden` (an address:
+    /// a line of one has no space to stretch, so only such breaks let it reach the
+    /// edge; [`address_points`]).
+    Anywhere,
 }
 
 /// The runs of `text` between spaces, tabs and line breaks, each with its byte offset.
@@ -653,7 +684,11 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 let (a, b) = (s.max(wstart), e.min(wend));
                 if a < b {
                     let kind = technical.iter().find(|r| r.0 <= a && b <= r.1).map(|r| r.2);
-                    let hyphens = if !hyphenate || style.artifact || kind == Some(Token::Address) {
+                    let hyphens = if style.artifact {
+                        Hyphens::None
+                    } else if kind == Some(Token::Address) {
+                        Hyphens::Anywhere
+                    } else if !hyphenate {
                         Hyphens::None
                     } else if style.verbatim || kind == Some(Token::Technical) {
                         Hyphens::Hidden
@@ -762,12 +797,18 @@ impl<'b, 'a> Shaper<'b, 'a> {
             style.size.to_bits(),
             self.lang.filter(|_| hyphenate),
         );
-        let parts = match self.cache.cut_word(key, text) {
-            Some(p) => p,
-            None => {
-                let p: Arc<[Part]> = self.cut(text, style, hyphenate).into();
-                self.cache.insert_cut(key, text, &p);
-                p
+        let parts = if hyphens == Hyphens::Anywhere {
+            // Addresses are few and seldom repeated: not worth a cache of their own.
+            let points = address_points(text, self.rules.address_penalty);
+            self.cut_at(text, style, &points).into()
+        } else {
+            match self.cache.cut_word(key, text) {
+                Some(p) => p,
+                None => {
+                    let p: Arc<[Part]> = self.cut(text, style, hyphenate).into();
+                    self.cache.insert_cut(key, text, &p);
+                    p
+                }
             }
         };
         for part in parts.iter() {
@@ -777,7 +818,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 glyphs: glyphs.clone(),
             };
             items.push(Item::Box(chunk(&part.glyphs)));
-            if part.hyphen.is_some() && hyphens == Hyphens::Hidden {
+            if part.hyphen.is_some() && matches!(hyphens, Hyphens::Hidden | Hyphens::Anywhere) {
                 // Code, paths and identifiers break where their words would be
                 // hyphenated but show no hyphen, which a reader would take for part of
                 // them; the line ends in the invisible mark of a break after a slash
@@ -808,11 +849,17 @@ impl<'b, 'a> Shaper<'b, 'a> {
         } else {
             Vec::new()
         };
+        self.cut_at(text, style, &points)
+    }
+
+    /// `text` shaped and cut at `points` (byte offset, penalty), where these fall
+    /// between clusters.
+    fn cut_at(&self, text: &str, style: &Style, points: &[(usize, f32)]) -> Vec<Part> {
         let mut parts = Vec::new();
         for chunk in self.chunks(text, style) {
             // The glyphs from `from` on are the rest of the word, not yet cut off.
             let mut from = 0;
-            for &(p, penalty) in &points {
+            for &(p, penalty) in points {
                 let rest = &chunk.glyphs[from..];
                 let Some(k) = rest.iter().position(|g| g.cluster >= p) else {
                     continue;
@@ -1133,6 +1180,29 @@ mod tests {
             kinds("std::range::RangeInclusive, Note: see"),
             [("std::range::RangeInclusive,", Token::Technical)]
         );
+    }
+
+    /// An address breaks between letters with two on either side, not between two
+    /// digits, next to its punctuation or in its scheme.
+    #[test]
+    fn addresses_break_between_letters_not_in_numbers_punctuation_or_scheme() {
+        let cut = |t: &str| -> Vec<String> {
+            let points = address_points(t, 1.0);
+            let mut at = 0;
+            let mut out = Vec::new();
+            for (p, _) in points {
+                out.push(t[at..p].to_owned());
+                at = p;
+            }
+            out.push(t[at..].to_owned());
+            out
+        };
+        assert_eq!(cut("revised?"), ["re", "v", "i", "s", "ed?"]);
+        assert_eq!(cut("2024/"), ["2024/"]);
+        assert_eq!(cut("ab12cd"), ["ab", "12", "cd"]);
+        assert_eq!(cut("https://"), ["https://"]);
+        assert_eq!(cut("mailto:abcde@x"), ["mailto:ab", "c", "de@x"]);
+        assert_eq!(cut("élan"), ["él", "an"]);
     }
 
     #[test]
