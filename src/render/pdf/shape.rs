@@ -684,12 +684,12 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 let (a, b) = (s.max(wstart), e.min(wend));
                 if a < b {
                     let kind = technical.iter().find(|r| r.0 <= a && b <= r.1).map(|r| r.2);
-                    let hyphens = if style.artifact {
+                    // Without hyphenation (a table's widths with its words whole) an
+                    // address keeps its pieces between slashes whole too.
+                    let hyphens = if !hyphenate || style.artifact {
                         Hyphens::None
                     } else if kind == Some(Token::Address) {
                         Hyphens::Anywhere
-                    } else if !hyphenate {
-                        Hyphens::None
                     } else if style.verbatim || kind == Some(Token::Technical) {
                         Hyphens::Hidden
                     } else {
