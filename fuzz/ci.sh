@@ -54,11 +54,13 @@ rm -f "$cpu"
 bin="$target/debug"
 for t in source pdf epub text manifest cmap; do
   scratch="$(mktemp -d)"
+  mkdir "$scratch/units"
   artifacts="target/fuzz-artifacts/$t/"
   mkdir -p "$artifacts"
   # The scratch folder comes first: libFuzzer writes new units there, never into the
-  # seeds kept in the repository.
-  if ! "$bin/$t" "$scratch" "corpus/$t" -max_total_time="$secs" -max_len=400000 \
+  # seeds kept in the repository. It is the target's TMPDIR too, so that the files a
+  # target writes (the manifest reader takes a path) go when it does.
+  if ! TMPDIR="$scratch" "$bin/$t" "$scratch/units" "corpus/$t" -max_total_time="$secs" -max_len=400000 \
       -timeout=25 -rss_limit_mb=2048 -artifact_prefix="$artifacts" \
       -print_final_stats=1 >"$scratch.log" 2>&1; then
     tail -n 40 "$scratch.log"
