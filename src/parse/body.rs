@@ -42,16 +42,7 @@ pub fn parse(
     chars: &mut Checker<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_MATH;
-    let body = &text[base..];
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, opts)
-        .into_offset_iter()
-        .map(|(e, r)| (e, base + r.start..base + r.end))
-        .collect();
+    let events = events(text, base, diags);
     let mut b = Builder {
         source: text,
         base,
@@ -83,6 +74,60 @@ pub fn parse(
         );
     }
     Body { blocks, notes }
+}
+
+/// What refusing a formula says.
+const NO_MATH: &str = "math is not supported";
+const NO_MATH_HINT: &str =
+    "write the formula in words; if the dollar signs are amounts of money, write the first as `\\$`";
+
+/// The body's events, their spans in `text`.
+///
+/// pulldown-cmark's math finds the formulas a brief must refuse (`$x^2$`, `$$x$$`),
+/// but it reads money as one too: in `$5–$7bn`, `$10-$20` or `US$15m and A$20m` the
+/// text between two dollar signs becomes a formula. pandoc tells them apart by one
+/// rule, which pulldown-cmark does not have: a `$` followed by a digit closes no
+/// formula. So where pulldown-cmark's reading has such a formula, the body is read
+/// again without math (every dollar sign is then text) and the formulas of the first
+/// reading that pass pandoc's rule are refused here.
+fn events<'a>(
+    text: &'a str,
+    base: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(Event<'a>, Range<usize>)> {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH;
+    let read = |opts: Options| -> Vec<(Event<'a>, Range<usize>)> {
+        Parser::new_ext(&text[base..], opts)
+            .into_offset_iter()
+            .map(|(e, r)| (e, base + r.start..base + r.end))
+            .collect()
+    };
+    let events = read(opts | Options::ENABLE_MATH);
+    let money = |span: &Range<usize>| {
+        text.as_bytes()
+            .get(span.end)
+            .is_some_and(u8::is_ascii_digit)
+    };
+    if !events
+        .iter()
+        .any(|(e, span)| matches!(e, Event::InlineMath(_)) && money(span))
+    {
+        return events;
+    }
+    for (e, span) in &events {
+        let formula = match e {
+            Event::InlineMath(_) => !money(span),
+            Event::DisplayMath(_) => true,
+            _ => false,
+        };
+        if formula {
+            diags.push(Diagnostic::new(NO_MATH, span.clone()).with_hint(NO_MATH_HINT.to_owned()));
+        }
+    }
+    read(opts)
 }
 
 struct Builder<'a, 'd, 'c> {
@@ -171,9 +216,7 @@ impl<'a> Builder<'a, '_, '_> {
                         "write it in Markdown; HTML cannot be carried identically by the PDF and text editions",
                     );
                 }
-                Event::DisplayMath(_) => {
-                    self.error("math is not supported", span, "write the formula in words")
-                }
+                Event::DisplayMath(_) => self.error(NO_MATH, span, NO_MATH_HINT),
                 other if tight => {
                     self.pos -= 1;
                     let _ = other;
@@ -562,7 +605,7 @@ impl<'a> Builder<'a, '_, '_> {
                 None
             }
             Event::InlineMath(_) | Event::DisplayMath(_) => {
-                self.error("math is not supported", span, "write the formula in words");
+                self.error(NO_MATH, span, NO_MATH_HINT);
                 None
             }
             Event::TaskListMarker(_) | Event::Rule => None,

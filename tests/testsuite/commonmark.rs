@@ -243,6 +243,44 @@ fn a_url_broken_in_its_line_checks() {
     }
 }
 
+/// Amounts of money as policy briefs write them: pulldown-cmark's math pairs their
+/// dollar signs into formulas (`$5–$` of `$5–$7bn`), which the parser used to refuse
+/// as math. They build, check, and every edition shows them as typed.
+#[test]
+fn amounts_of_money_are_not_formulas() {
+    let amounts = [
+        "$5–$7bn",
+        "$10-$20",
+        "US$15m",
+        "A$20m",
+        "$5/$6",
+        "$3bn.$4bn",
+        "$US5bn",
+        "$US6bn",
+    ];
+    let body = "Aid rose from $5–$7bn, prices from $10-$20 and $5/$6 a barrel; \
+        US$15m and A$20m were pledged, and $3bn.$4bn more came in 2017.\n\n\
+        | Donor | Pledge |\n|---|---|\n| Japan | \\$US5bn/$US6bn |\n";
+    let sb = common::Sandbox::new();
+    sb.write("source/brief.md", common::brief(body));
+    sb.run(&["build"]).expect_code(0);
+    sb.run(&["check"]).expect_code(0);
+    let text = std::fs::read_to_string(sb.path("dist/brief.txt")).expect("text edition");
+    for a in amounts {
+        assert!(
+            text.contains(a),
+            "{a} missing from the text edition:\n{text}"
+        );
+    }
+    if common::need_tool("pdftotext") {
+        let pdf = common::pdftotext_raw(&sb.path("dist/brief.pdf"));
+        let words: String = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+        for a in amounts {
+            assert!(words.contains(a), "{a} missing from the PDF:\n{pdf}");
+        }
+    }
+}
+
 /// Whether `url` runs over a line end in `text` and every break in it comes after a
 /// `/` or `-` or between two letters or digits, past the scheme: the end of one line and the
 /// start of the next, joined, are a piece of it.

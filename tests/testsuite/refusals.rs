@@ -197,6 +197,18 @@ fn body_cases() -> Vec<Case> {
             (1, 10),
         ),
         body(
+            "a formula after amounts of money",
+            "US$15m and A$20m, and $x^2$ too.\n",
+            "math is not supported",
+            (1, 23),
+        ),
+        body(
+            "amounts pandoc too reads as a formula",
+            "From $US5bn/$US6bn on.\n",
+            "math is not supported",
+            (1, 6),
+        ),
+        body(
             "display math",
             "The area\n$$x^2$$\ngrows.\n",
             "math is not supported",

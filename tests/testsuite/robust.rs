@@ -37,6 +37,8 @@ fn piece() -> impl Strategy<Value = String> + Clone {
         Just("Line one\\\nline two.".to_owned()),
         Just("x".to_owned()),
         Just("Numbers 1,234.5 and 7.000 and $15 million.".to_owned()),
+        // Dollar signs pulldown-cmark's math would pair into a formula.
+        Just("Ranges of $5–$7bn, $10-$20 and US$15m/A$20m.".to_owned()),
         // Bare addresses as typed, with what smart punctuation would change inside
         // and quotes around that it does change.
         Just("See https://en.wikipedia.org/wiki/People's_Republic--2015/1.0...2.0 now.".to_owned()),

@@ -134,14 +134,14 @@ pub fn words(source: &Path, house: &HouseWords) -> Vec<String> {
 }
 
 /// The body's words in reading order, then the notes heading and the notes in order
-/// of first reference. Block starts and ends separate words; inline markup, note
+/// of first reference. Without math: a brief with a formula is refused, and dollar
+/// signs of amounts are text. Block starts and ends separate words; inline markup, note
 /// references and link targets add nothing; an image becomes "Figure N. alt".
 fn body_text(body: &str, house: &HouseWords) -> String {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_MATH;
+        | Options::ENABLE_STRIKETHROUGH;
     let mut main = String::new();
     let mut notes: BTreeMap<String, String> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
