@@ -281,6 +281,33 @@ fn amounts_of_money_are_not_formulas() {
     }
 }
 
+/// A no-break space after a hyphen or a bar, as in code set as a paragraph
+/// ("unwrap_or_else(|entry|\u{a0}entry.insert(0))") or a suspended hyphen
+/// ("high-\u{a0}and low-level"): UAX #14 breaks before the space, and such a line
+/// ended in "high-", which `check` rightly read as "high-and". Found in Rust RFCs whose
+/// code was turned into paragraphs with no-break spaces.
+#[test]
+fn a_no_break_space_after_a_hyphen_holds() {
+    let pairs = [
+        "high-\u{a0}and low-level APIs",
+        "pre-\u{a0}and post-war plans",
+        "the closure |entry|\u{a0}entry.insert(0) runs",
+        "the arrow <-\u{a0}this one",
+    ];
+    let paragraph: Vec<&str> = pairs.iter().copied().cycle().take(120).collect();
+    let body = format!("{}.\n", paragraph.join(", "));
+    if let Some(text) = build_and_check("No-break spaces", &body) {
+        for line in text.lines() {
+            assert!(
+                !["high-", "pre-", "|entry|", "<-"]
+                    .iter()
+                    .any(|end| line.trim_end().ends_with(end)),
+                "a line ends before a no-break space: {line}\n{text}"
+            );
+        }
+    }
+}
+
 /// Whether `url` runs over a line end in `text` and every break in it comes after a
 /// `/` or `-` or between two letters or digits, past the scheme: the end of one line and the
 /// start of the next, joined, are a piece of it.

@@ -187,6 +187,12 @@ impl From<&Typeset> for Rules {
     }
 }
 
+/// Spaces that hold their neighbours together. UAX #14 (rule LB12a) still breaks
+/// before one after a hyphen or a bar ("high-|\u{a0}and", "|x|\u{a0}x"), which
+/// starts the next line with the space and leaves "high-" at a line's end, read as
+/// "high-and"; a no-break space binds both sides here.
+const NO_BREAK_SPACES: [char; 3] = ['\u{a0}', '\u{2007}', '\u{202f}'];
+
 /// Whether the break UAX #14 offers at `pos` of `text` falls after a dash between
 /// two digits ("2013–2018"), which would leave the end of a range alone.
 fn inside_number_range(text: &str, pos: usize) -> bool {
@@ -667,6 +673,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 && pos < full.len()
                 && (inside_number_range(&full, pos)
                     || lone_letter_at_hyphen(&full, pos)
+                    || full[pos..].starts_with(NO_BREAK_SPACES)
                     || full[..pos].ends_with(SOFT_HYPHEN))
             {
                 // The range, or the hyphened word, stays whole: its segments are set
