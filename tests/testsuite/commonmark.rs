@@ -308,6 +308,21 @@ fn a_no_break_space_after_a_hyphen_holds() {
     }
 }
 
+/// Tabs in running text, as code pasted into a paragraph has them: after punctuation
+/// (`0).1;\t//`), at the start of a line after a forced break, in a table cell and in
+/// the title (a YAML `\t`). The content reads each as a word space; the PDF shaped
+/// some of them as a glyph of their own, which `check` reported as a glyph drawing
+/// something else than it reads (a Rust RFC).
+#[test]
+fn tabs_in_text_are_word_spaces() {
+    let body = "static VAL: usize = (Vec::new(), 0).1;\t// The vector would be dropped\\\n\
+        \t0\t// Discards the input\n\n| Code | Note |\n|---|---|\n| 1;\t// | x\ty |\n";
+    if let Some(text) = build_and_check("Tabs\\tin a\\ttitle; a\\tb", body) {
+        assert!(!text.contains('\t'), "a tab in the PDF's text:\n{text}");
+        assert!(text.contains("0).1; //"), "{text}");
+    }
+}
+
 /// Whether `url` runs over a line end in `text` and every break in it comes after a
 /// `/` or `-` or between two letters or digits, past the scheme: the end of one line and the
 /// start of the next, joined, are a piece of it.

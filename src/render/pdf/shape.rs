@@ -187,6 +187,20 @@ impl From<&Typeset> for Rules {
     }
 }
 
+/// `text` with its tabs (and the other ASCII controls that are white space, but for
+/// the line feed of a forced break) as spaces, each one byte for one, so offsets hold.
+/// The content reads them as word spaces; the fonts have no glyph for them, and a tab
+/// after punctuation (`1;\t//`) or at a line's start was shaped as a glyph `check`
+/// rightly reported as drawing something else than it reads.
+fn word_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    const CONTROLS: [char; 4] = ['\t', '\u{b}', '\u{c}', '\r'];
+    if text.contains(CONTROLS) {
+        text.replace(CONTROLS, " ").into()
+    } else {
+        text.into()
+    }
+}
+
 /// Spaces that hold their neighbours together. UAX #14 (rule LB12a) still breaks
 /// before one after a hyphen or a bar ("high-|\u{a0}and", "|x|\u{a0}x"), which
 /// starts the next line with the space and leaves "high-" at a line's end, read as
@@ -562,6 +576,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
 
     /// Shape `text` in `style`, one chunk per font run (fallback fonts per character).
     pub fn chunks(&self, text: &str, style: &Style) -> Vec<Chunk> {
+        let text = &*word_spaces(text);
         let chain = self.book.chain(style.variant);
         let primary = chain.first().copied().unwrap_or(0);
         let mut runs: Vec<(usize, usize, usize)> = Vec::new(); // (font, start, end)
@@ -648,7 +663,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
         let mut spans = Vec::new();
         for (t, s) in pieces {
             spans.push((full.len(), full.len() + t.len(), s));
-            full.push_str(t);
+            full.push_str(&word_spaces(t));
         }
         let mut items = Vec::new();
         let mut prev = 0;
