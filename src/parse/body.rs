@@ -745,9 +745,22 @@ impl<'a> Builder<'a, '_, '_> {
     }
 
     /// pulldown-cmark leaves a reference to an undefined note as literal text; find
-    /// such `[^label]` in the source so it is reported instead of printed.
+    /// such `[^label]` in the source so it is reported instead of printed. Not inside
+    /// code (a regular expression `[^/]`) or raw HTML, and not after a backslash
+    /// (`\[^x]` is the text "[^x]"): pulldown-cmark reads neither as a reference.
     fn undefined_references(&mut self) {
         let body = &self.source[self.base..];
+        let literal: Vec<Range<usize>> = self
+            .events
+            .iter()
+            .filter(|(e, _)| {
+                matches!(
+                    e,
+                    Event::Code(_) | Event::InlineHtml(_) | Event::Html(_) | Event::InlineMath(_)
+                )
+            })
+            .map(|(_, span)| span.clone())
+            .collect();
         let mut from = 0;
         while let Some(i) = body[from..].find("[^") {
             let at = from + i;
@@ -757,7 +770,13 @@ impl<'a> Builder<'a, '_, '_> {
             };
             let label = &body[at + 2..at + 2 + len];
             let after = body[at + 3 + len..].chars().next();
-            if label.is_empty() || label.contains(char::is_whitespace) || after == Some(':') {
+            let escaped = body[..at].bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
+            if label.is_empty()
+                || label.contains(char::is_whitespace)
+                || after == Some(':')
+                || escaped
+                || literal.iter().any(|r| r.contains(&(self.base + at)))
+            {
                 continue;
             }
             if !self.note_index.contains_key(label) && !self.note_defs.contains_key(label) {

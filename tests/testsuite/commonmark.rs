@@ -323,6 +323,32 @@ fn tabs_in_text_are_word_spaces() {
     }
 }
 
+/// `[^…]` that pulldown-cmark does not read as a note reference: in code (a regular
+/// expression from a Rust RFC, `[^/]`) and after a backslash. The parser's own scan
+/// for undefined notes refused both as notes "referenced but never defined"; they are
+/// text, and every edition shows them.
+#[test]
+fn a_note_mark_in_code_or_escaped_is_text() {
+    let body = "A regex: `(//(/[^/]|!)|/\\*(\\*[^*]|!))`, and \\[^x] as typed.\n";
+    if let Some(text) = build_and_check("Regular expressions", body) {
+        for shown in ["(//(/[^/]|!)|/\\*(\\*[^*]|!))", "[^x]"] {
+            assert!(text.contains(shown), "{shown} not in the PDF:\n{text}");
+        }
+    }
+    let sb = common::Sandbox::new();
+    sb.write(
+        "source/brief.md",
+        common::brief("Escaped twice, \\\\[^y] is a reference.\n"),
+    );
+    let run = sb.run(&["build"]).expect_code(1);
+    assert!(
+        run.stderr
+            .contains("note [^y] is referenced but never defined"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Whether `url` runs over a line end in `text` and every break in it comes after a
 /// `/` or `-` or between two letters or digits, past the scheme: the end of one line and the
 /// start of the next, joined, are a piece of it.
