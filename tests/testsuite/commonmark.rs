@@ -308,6 +308,34 @@ fn a_no_break_space_after_a_hyphen_holds() {
     }
 }
 
+/// An arrow typed as "->" stays whole: UAX #14 breaks after its hyphen, which set "-"
+/// at a line's end and ">" at the next line's start (a Rust RFC's signatures). A
+/// hyphen breaks a line only before a word.
+#[test]
+fn an_arrow_typed_as_hyphen_and_sign_stays_whole() {
+    let body = format!(
+        "{}.\n",
+        ["the flow China->Tajikistan->Afghanistan", "fn ttl(&self) -> io::Result"]
+            .iter()
+            .cycle()
+            .take(80)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if let Some(text) = build_and_check("Arrows", &body) {
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for w in lines.windows(2) {
+            assert!(
+                !(w[0].ends_with('-') && w[1].starts_with('>')),
+                "an arrow broken across lines: {} / {}",
+                w[0],
+                w[1]
+            );
+        }
+    }
+}
+
 /// Tabs in running text, as code pasted into a paragraph has them: after punctuation
 /// (`0).1;\t//`), at the start of a line after a forced break, in a table cell and in
 /// the title (a YAML `\t`). The content reads each as a word space; the PDF shaped

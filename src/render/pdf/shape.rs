@@ -248,6 +248,17 @@ fn lone_letter_at_hyphen(text: &str, pos: usize) -> bool {
     piece == 1 || rest == 1
 }
 
+/// Whether the break UAX #14 offers at `pos` of `text` falls after a hyphen that a
+/// sign follows, not a letter: the arrow "->" set as "-" at a line's end and ">" at
+/// the next line's start, or "pre-(war)". A hyphen breaks a line only before a word.
+fn hyphen_before_sign(text: &str, pos: usize) -> bool {
+    text[..pos].ends_with(['-', '\u{2010}'])
+        && text[pos..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace())
+}
+
 /// The fewest characters a token (a run without spaces) has for [`inner_breaks`] to
 /// offer breaks inside it: "e.g.", "U.S." and "and/or" stay whole.
 const INNER_MIN: usize = 12;
@@ -689,6 +700,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 && (inside_number_range(&full, pos)
                     || lone_letter_at_hyphen(&full, pos)
                     || full[pos..].starts_with(NO_BREAK_SPACES)
+                    || hyphen_before_sign(&full, pos)
                     || full[..pos].ends_with(SOFT_HYPHEN))
             {
                 // The range, or the hyphened word, stays whole: its segments are set
@@ -1144,6 +1156,18 @@ mod tests {
         }
         out.push(&text[prev..]);
         out
+    }
+
+    #[test]
+    fn no_break_between_a_hyphen_and_a_sign() {
+        let at =
+            |t: &str, after: &str| hyphen_before_sign(t, t.find(after).unwrap_or(0) + after.len());
+        assert!(at("China -> Tajikistan", "-"));
+        assert!(at("pre-(war) plans", "pre-"));
+        assert!(!at("the Russia-EU talks", "Russia-"));
+        assert!(!at("high-level", "high-"));
+        assert!(!at("a high- and low-level", "high-"));
+        assert!(!at("Россия-ЕС", "Россия-"));
     }
 
     #[test]
