@@ -315,13 +315,16 @@ fn a_no_break_space_after_a_hyphen_holds() {
 fn an_arrow_typed_as_hyphen_and_sign_stays_whole() {
     let body = format!(
         "{}.\n",
-        ["the flow China->Tajikistan->Afghanistan", "fn ttl(&self) -> io::Result"]
-            .iter()
-            .cycle()
-            .take(80)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ")
+        [
+            "the flow China->Tajikistan->Afghanistan",
+            "fn ttl(&self) -> io::Result"
+        ]
+        .iter()
+        .cycle()
+        .take(80)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
     );
     if let Some(text) = build_and_check("Arrows", &body) {
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
