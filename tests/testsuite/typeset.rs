@@ -1274,3 +1274,56 @@ fn polish_one_letter_words_never_end_a_line() {
         "{xhtml}"
     );
 }
+
+#[test]
+fn a_combining_mark_is_set_in_its_letters_font_or_with_its_own_width() {
+    // The keycap U+20E3 after a digit (pandoc's test of emoji shortcodes): the house
+    // serif has the digit, not the mark, so the two were set in two fonts, the mark
+    // after the digit and over the next word, and `check` found the offset that took
+    // the mark's advance back. The cluster now goes to the first font that has all of
+    // it. A mark with no letter before it keeps its font's advance instead of none.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let sb = common::Sandbox::new();
+    sb.write(
+        "source/keys.md",
+        common::brief("Press 0\u{20e3} then 1\u{20e3}, or \u{20e3} alone here.\n"),
+    );
+    sb.run(&["build"]).expect_code(0);
+    sb.run(&["check"]).expect_code(0);
+    if common::need_tool("mutool") {
+        // mutool's structured text names the font of every character: the digit
+        // and its keycap are in one.
+        let out = Command::new("mutool")
+            .args(["draw", "-F", "stext", "-o", "-"])
+            .arg(sb.path("dist/keys.pdf"))
+            .output()
+            .expect("run mutool");
+        let stext = String::from_utf8_lossy(&out.stdout);
+        for digit in ["0", "1"] {
+            let pair = format!("c=\"{digit}\"/>\n<char ");
+            assert!(
+                stext
+                    .split("<font ")
+                    .any(|run| run.split(&pair).nth(1).is_some_and(|rest| rest
+                        .split("/>")
+                        .next()
+                        .is_some_and(|c| c.contains("c=\"&#x20e3;\"")))),
+                "{digit} and its keycap are in different fonts:\n{stext}"
+            );
+        }
+    }
+    let words = words(&sb.path("dist/keys.pdf")).concat();
+    let word = |t: &str| {
+        words
+            .iter()
+            .find(|w| w.text == t)
+            .unwrap_or_else(|| panic!("no word {t:?} in {words:?}"))
+    };
+    let (alone, after) = (word("\u{20e3}"), word("alone"));
+    assert!(
+        alone.x1 - alone.x0 > 5.0 && alone.x1 < after.x0,
+        "a mark alone has no width: {alone:?} {after:?}"
+    );
+}

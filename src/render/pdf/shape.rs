@@ -592,22 +592,55 @@ impl<'b, 'a> Shaper<'b, 'a> {
         let primary = chain.first().copied().unwrap_or(0);
         let mut runs: Vec<(usize, usize, usize)> = Vec::new(); // (font, start, end)
         let mut current = primary;
+        // Where the cluster being read starts: its base character, before its marks.
+        let mut base = 0;
         for (i, c) in text.char_indices() {
-            // Spaces stay in the running font; otherwise the variant's own font wins,
-            // then the running one (so a Georgian word stays in one run), then the chain.
-            let font = if c.is_whitespace() && !runs.is_empty() {
-                current
-            } else if self.book.has(primary, c) {
-                primary
-            } else if self.book.has(current, c) {
-                current
-            } else {
-                chain
+            let mark = i > 0 && unicode_normalization::char::is_combining_mark(c);
+            if !mark {
+                base = i;
+            }
+            if mark && !self.book.has(current, c) {
+                // A combining mark goes in its letter's font: set apart, it is drawn
+                // after the letter and over the next one (a keycap U+20E3 after a
+                // digit). The cluster moves to the first font of the chain that has
+                // all of it; when none has, the mark is set in a font of its own.
+                let cluster = &text[base..i + c.len_utf8()];
+                if let Some(font) = chain
                     .iter()
                     .copied()
-                    .find(|&f| self.book.has(f, c))
-                    .unwrap_or(primary)
-            };
+                    .find(|&f| cluster.chars().all(|k| self.book.has(f, k)))
+                {
+                    if let Some(last) = runs.last_mut() {
+                        last.2 = base;
+                        if last.1 == last.2 {
+                            runs.pop();
+                        }
+                    }
+                    match runs.last_mut() {
+                        Some(r) if r.0 == font => r.2 = i + c.len_utf8(),
+                        _ => runs.push((font, base, i + c.len_utf8())),
+                    }
+                    current = font;
+                    continue;
+                }
+            }
+            // Spaces stay in the running font; otherwise the variant's own font wins,
+            // then the running one (so a Georgian word stays in one run), then the chain.
+            // A mark stays with its letter where that font has it.
+            let font =
+                if (c.is_whitespace() && !runs.is_empty()) || (mark && self.book.has(current, c)) {
+                    current
+                } else if self.book.has(primary, c) {
+                    primary
+                } else if self.book.has(current, c) {
+                    current
+                } else {
+                    chain
+                        .iter()
+                        .copied()
+                        .find(|&f| self.book.has(f, c))
+                        .unwrap_or(primary)
+                };
             current = font;
             match runs.last_mut() {
                 Some(r) if r.0 == font => r.2 = i + c.len_utf8(),
@@ -657,9 +690,24 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 } else {
                     String::new()
                 };
+                // A mark with no letter before it (a word's first character) keeps the
+                // advance its font gives it: the shaper gives a mark none, and drawn
+                // from the pen it would cover the next letters.
+                let standalone = base + start == 0
+                    && first
+                    && text[start..]
+                        .chars()
+                        .next()
+                        .is_some_and(unicode_normalization::char::is_combining_mark);
+                let advance = if standalone {
+                    face.glyph_hor_advance(ttf_parser::GlyphId(g.gid))
+                        .map_or(g.advance as f32, f32::from)
+                } else {
+                    g.advance as f32
+                };
                 glyphs.push(Glyph {
                     gid: g.gid,
-                    advance: g.advance as f32 * scale,
+                    advance: advance * scale,
                     cluster: base + start,
                     text: t,
                 });

@@ -765,11 +765,14 @@ impl<'a> Page<'a> {
         h: f64,
     ) -> Advance {
         let mut a = Advance::default();
+        // The code and width (thousandths of an em) of the glyph shown last.
+        let mut last: Option<(u32, f64)> = None;
         for operand in operands {
             if let Some(n) = num(operand) {
                 a.x -= n / 1000.0 * size * h;
-                a.back = a.back.max(n);
+                a.back = a.back.max(n - mark_width(font, last, n));
                 a.on = a.on.min(n);
+                last = None;
                 continue;
             }
             let [tok] = operand else { continue };
@@ -787,6 +790,7 @@ impl<'a> Page<'a> {
             for code in self.bytes.chunks(len) {
                 let c = code.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b));
                 let space = len == 1 && c == 32;
+                last = Some((c, f.metrics.width(c)));
                 let w = f.metrics.width(c) / 1000.0 * size;
                 a.x += (w + self.gs.char_space + if space { self.gs.word_space } else { 0.0 }) * h;
                 a.lo = a.lo.min(a.x);
@@ -1021,6 +1025,35 @@ fn colour(args: &[Tok<'_>]) -> Option<[f64; 3]> {
             (1.0 - y) * (1.0 - k),
         ]),
         _ => None,
+    }
+}
+
+/// How much of a `TJ` offset `n` moving back only takes back the width of the glyph
+/// before it when that glyph is a combining mark (its map's text is a mark): the
+/// shaper gives a mark no advance, but a font may give it one (the enclosing keycap
+/// U+20E3 of Noto Sans Symbols, 1022), and the writer's offset cancels it. Anything
+/// beyond that width, or after another glyph, still counts. Looked up only for an
+/// offset that would be a finding, so the common path decodes nothing twice.
+fn mark_width(font: Option<&Font>, last: Option<(u32, f64)>, n: f64) -> f64 {
+    let (Some(f), Some((code, width))) = (font, last) else {
+        return 0.0;
+    };
+    if n <= super::profile::MAX_BACK_OFFSET || width <= 0.0 {
+        return 0.0;
+    }
+    let len = f.code_len.max(1);
+    let bytes: Vec<u8> = (0..len).rev().map(|i| (code >> (8 * i)) as u8).collect();
+    let mut text = String::new();
+    f.decode_into(&bytes, &mut text);
+    let mark = !text.is_empty()
+        && text
+            .chars()
+            .all(unicode_normalization::char::is_combining_mark);
+    // Rounded to thousandths by the writer: within one of the width cancels it.
+    if mark && n <= width + 1.0 {
+        width.min(n)
+    } else {
+        0.0
     }
 }
 

@@ -31,7 +31,7 @@ const MIN_LETTER_SPACING: f64 = -0.1;
 const MAX_SCALING: f64 = 5.0;
 /// A `TJ` offset moving the next glyph back (thousandths of an em): kerning moves
 /// by less than 0.2 em.
-const MAX_BACK_OFFSET: f64 = 400.0;
+pub(super) const MAX_BACK_OFFSET: f64 = 400.0;
 /// A `TJ` offset moving the next glyph on: justification stretches a space by less.
 const MAX_ON_OFFSET: f64 = 3000.0;
 /// Slack (pt) for boxes meeting page edges and clip paths.
