@@ -1327,3 +1327,35 @@ fn a_combining_mark_is_set_in_its_letters_font_or_with_its_own_width() {
         "a mark alone has no width: {alone:?} {after:?}"
     );
 }
+
+#[test]
+fn a_run_of_no_break_spaces_wider_than_a_line_breaks_at_one() {
+    // A table of pandoc's tests pasted as text, its padding as no-break spaces: a row
+    // "| Option | Meaning" and 190 no-break spaces before its closing bar is one
+    // unbreakable run. It ran 190 pt past the column's edge, over the next column's
+    // text, and `check` found that text out of reading order. Where nothing else can
+    // break such a run, a tie breaks as a last resort.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let row = format!("| Option | Meaning{}|", "\u{a0}".repeat(190));
+    let body = format!(
+        "{row}\\\n{row}\n\n{}\n",
+        "Words to fill the second column beside the row. ".repeat(120)
+    );
+    let sb = common::Sandbox::new();
+    sb.write("source/ties.md", common::brief(&body));
+    sb.run(&["build"]).expect_code(0);
+    sb.run(&["check"]).expect_code(0);
+    for w in words(&sb.path("dist/ties.pdf")).concat() {
+        let column = if w.x0 < LEFT + COLUMN + GUTTER / 2.0 {
+            0.0
+        } else {
+            COLUMN + GUTTER
+        };
+        assert!(
+            w.x1 <= LEFT + column + COLUMN + HANG,
+            "{w:?} runs past its column's edge"
+        );
+    }
+}

@@ -180,7 +180,7 @@ pub fn break_with(items: &[Item], width: f32, params: &Params) -> Vec<Line> {
 
 /// `items` with every box that sits in a run wider than `width` (a word no line can
 /// hold, as in a narrow table cell) cut between its glyph clusters, with a break of
-/// last resort at each cut: so nothing runs past the edge of its column. The cut
+/// last resort at each cut and at each tie: so nothing runs past the edge of its column. The cut
 /// shows no hyphen (it may be inside an address), and the PDF marks it as inside a
 /// word, as a break after a slash is.
 pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
@@ -210,8 +210,25 @@ pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
         return items;
     }
     let mut out = Vec::with_capacity(items.len() * 2);
-    for it in items {
+    let mut items = items.into_iter().peekable();
+    while let Some(it) = items.next() {
         match it {
+            // A tie (no-break spaces, `§ 4`) breaks too where nothing else can: a run
+            // of them wider than the line (code pasted with its spaces as no-break
+            // spaces) ran past the column's edge into the next one.
+            Item::Penalty {
+                penalty,
+                width,
+                flagged,
+                hyphen,
+            } if penalty >= INF && matches!(items.peek(), Some(Item::Glue { .. })) => {
+                out.push(Item::Penalty {
+                    penalty: EMERGENCY,
+                    width,
+                    flagged,
+                    hyphen,
+                });
+            }
             Item::Box(c) if c.glyphs.len() > 1 && !c.style.artifact => {
                 // A piece starts at each glyph that begins a cluster.
                 let mut piece: Vec<Glyph> = Vec::new();
