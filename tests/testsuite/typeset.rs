@@ -1338,9 +1338,13 @@ fn a_run_of_no_break_spaces_wider_than_a_line_breaks_at_one() {
     if !common::need_tool("pdftotext") {
         return;
     }
+    // And a run of words whose spaces are all no-break spaces: where it breaks at one,
+    // the line ends between two words, not inside one (an RFC's code read "firstand").
     let row = format!("| Option | Meaning{}|", "\u{a0}".repeat(190));
+    // Letters alone, so that no cut inside a word competes with the ties.
+    let tied = "x y z ".repeat(60).trim_end().replace(' ', "\u{a0}");
     let body = format!(
-        "{row}\\\n{row}\n\n{}\n",
+        "{row}\\\n{row}\n\n{tied}\n\n{}\n",
         "Words to fill the second column beside the row. ".repeat(120)
     );
     let sb = common::Sandbox::new();

@@ -12,7 +12,7 @@
 //! has to fill. Both are weighed while breaking, not applied afterwards, so they change
 //! which breaks are chosen (docs/typesetting.md).
 
-use super::shape::{Chunk, Glyph, Item, INF};
+use super::shape::{tie_at, Chunk, Glyph, Item, INF};
 use crate::house::Typeset;
 
 /// One line: items `start..end`, glue scaled by `ratio`; `hyphen` when it ends at a
@@ -221,7 +221,9 @@ pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
                 width,
                 flagged,
                 hyphen,
-            } if penalty >= INF && matches!(items.peek(), Some(Item::Glue { .. })) => {
+            } if penalty >= INF
+                && matches!(items.peek(), Some(Item::Glue { space: Some(_), .. })) =>
+            {
                 out.push(Item::Penalty {
                     penalty: EMERGENCY,
                     width,
@@ -613,8 +615,9 @@ fn break_at(items: &[Item], b: usize) -> Option<Break> {
             ..
         } if *penalty < INF => {
             // A penalty between two boxes breaks a word (at a hyphen, a dash or
-            // a slash); a forced break ends the paragraph or a line of it.
-            let in_word = *penalty > -INF;
+            // a slash); a forced break ends the paragraph or a line of it; a tie's
+            // is a space.
+            let in_word = *penalty > -INF && !tie_at(items, b);
             Some(Break {
                 pen: *penalty,
                 pw: *width,

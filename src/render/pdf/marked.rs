@@ -64,7 +64,7 @@ pub fn join_run(items: &[Item], line: &Line) -> Option<Run> {
             penalty,
             hyphen: None,
             ..
-        }) if *penalty > -INF => {}
+        }) if *penalty > -INF && !super::shape::tie_at(items, line.end) => {}
         _ => return None,
     }
     // The last character set on the line, and the text it belongs to: furniture (a note

@@ -1165,6 +1165,14 @@ fn latin_lang(word: &str) -> Option<hypher::Lang> {
         })
 }
 
+/// Whether `items[i]` is a tie's penalty ([`Shaper::tie`]): one before a word space.
+/// A line that ends there (a run of ties wider than the line, [`super::linebreak::split_wide`])
+/// ends between two words, not inside one.
+pub(crate) fn tie_at(items: &[Item], i: usize) -> bool {
+    matches!(items.get(i), Some(Item::Penalty { .. }))
+        && matches!(items.get(i + 1), Some(Item::Glue { space: Some(_), .. }))
+}
+
 /// End a line by force with its last line set ragged: as TeX's `\penalty10000
 /// \hskip\parfillskip \penalty-10000`. The first penalty forbids a break at the fill
 /// glue itself, or the line before a hard break would be justified.
