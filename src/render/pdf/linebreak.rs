@@ -178,11 +178,13 @@ pub fn break_with(items: &[Item], width: f32, params: &Params) -> Vec<Line> {
     run(items, width, f32::MAX, true, params).unwrap_or_default()
 }
 
-/// `items` with every box that sits in a run wider than `width` (a word no line can
-/// hold, as in a narrow table cell) cut between its glyph clusters, with a break of
-/// last resort at each cut and at each tie: so nothing runs past the edge of its column. The cut
-/// shows no hyphen (it may be inside an address), and the PDF marks it as inside a
-/// word, as a break after a slash is.
+/// `items` with breaks of last resort, when some run between two breaks is wider than
+/// `width` (a word no line can hold, as in a narrow table cell; ties in a row): then
+/// every box of the paragraph is cut between its glyph clusters, and every tie may
+/// break, so nothing runs past the edge of its column. The cuts are taken only where
+/// nothing else fits. A cut shows no hyphen (it may be inside an address) and the PDF
+/// marks it as inside a word, as a break after a slash is; a tie's break is a word
+/// break.
 pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
     // The widest run between two breaks, as a line must hold it.
     let mut wide = false;
