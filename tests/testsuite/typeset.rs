@@ -1363,3 +1363,73 @@ fn a_run_of_no_break_spaces_wider_than_a_line_breaks_at_one() {
         );
     }
 }
+
+/// A table longer than a column runs on into the next column and onto the next page
+/// with its header row set again at the top of each, above its rows, as a reader of a
+/// printed table expects. The repeats are artifacts: the structure holds the header
+/// once (three `TH`), `check` passes (the furniture check knows a repeated header,
+/// and the number of a note in it), and the EPUB and the text carry it once.
+#[test]
+fn a_table_that_runs_on_repeats_its_header_row() {
+    // A note in the header: its number is repeated with it, an artifact in the piece.
+    let mut body =
+        String::from("Deployments by year:\n\n| Country[^c] | Year | Troops |\n|---|--:|--:|\n");
+    for i in 1..=140 {
+        body.push_str(&format!("| R{i} | {} | {} |\n", 1990 + i % 30, 100 + i * 7));
+    }
+    body.push_str("\nAfter the table.\n\n[^c]: As the source names it.\n");
+    let sb = common::Sandbox::new();
+    sb.write("source/runs-on.md", common::brief(&body));
+    sb.run(&["build"]).expect_code(0);
+    sb.run(&["check"]).expect_code(0);
+    let pdf = sb.path("dist/runs-on.pdf");
+    let bytes = std::fs::read(&pdf).expect("read the PDF");
+    let doc = lopdf::Document::load_mem(&bytes).expect("lopdf reads the PDF");
+    let th = doc
+        .objects
+        .values()
+        .filter(|o| {
+            o.as_dict()
+                .is_ok_and(|d| d.get(b"S").and_then(|s| s.as_name()).ok() == Some(b"TH"))
+        })
+        .count();
+    assert_eq!(th, 3, "the structure holds the header row once");
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let mut columns = 0;
+    for (p, page) in words(&pdf).iter().enumerate() {
+        for c in 0..2 {
+            let left = LEFT + c as f32 * (COLUMN + GUTTER);
+            let here = |w: &&Word| w.x0 >= left - 1.0 && w.x0 < left + COLUMN;
+            let rows: Vec<&Word> = page
+                .iter()
+                .filter(here)
+                .filter(|w| {
+                    w.text
+                        .strip_prefix('R')
+                        .is_some_and(|n| n.parse::<u32>().is_ok())
+                })
+                .collect();
+            let heads: Vec<&Word> = page
+                .iter()
+                .filter(here)
+                .filter(|w| w.text.starts_with("Country"))
+                .collect();
+            if rows.is_empty() {
+                assert!(
+                    heads.is_empty(),
+                    "page {p}, column {c}: a header without rows"
+                );
+                continue;
+            }
+            columns += 1;
+            let top = rows.iter().map(|w| w.y0).fold(f32::INFINITY, f32::min);
+            assert!(
+                heads.len() == 1 && heads[0].y0 < top,
+                "page {p}, column {c}: rows from {top} pt without their header above: {heads:?}"
+            );
+        }
+    }
+    assert!(columns >= 3, "the table ran on into {columns} columns only");
+}

@@ -1,6 +1,8 @@
 //! Body typesetting: blocks of the model become flow elements (set lines, rules,
 //! figures) in the house style.
 
+use std::sync::Arc;
+
 use super::flow::{Draw, Elem, Run, Section};
 use super::linebreak::{break_with, split_wide, unbroken, Line, Params};
 use super::shape::{Chunk, Item, Shaper, Style};
@@ -290,6 +292,7 @@ impl Setter<'_, '_, '_> {
                         || k + 2 >= n
                         || (in_word && self.house.typeset.no_hyphen_at_column_end)),
                 space: false,
+                repeat: None,
             });
         }
         out
@@ -488,6 +491,7 @@ impl Setter<'_, '_, '_> {
             }],
             keep_next: true,
             space: false,
+            repeat: None,
         });
         let size = self.house.bios.size;
         let mut italic = self.body_style();
@@ -621,6 +625,7 @@ impl Setter<'_, '_, '_> {
                     }],
                     keep_next: false,
                     space: false,
+                    repeat: None,
                 });
             }
         }
@@ -850,6 +855,7 @@ impl Setter<'_, '_, '_> {
             }],
             keep_next: true,
             space: false,
+            repeat: None,
         }];
         let size = self.house.body.caption_size;
         let text = caption_display(self.house, f.number, &f.caption);
@@ -916,10 +922,8 @@ impl Setter<'_, '_, '_> {
     /// A table: columns sized to their content, booktabs rules, rows kept whole.
     fn table(&mut self, t: &Table, w: f32, x: f32, out: &mut Vec<Elem>, parent: NodeId) {
         let size = self.house.body.table_size;
-        let lead = size * 1.3;
         let pad = TABLE_PAD;
         let ncols = t.align.len().max(1);
-        let styles = |bold: bool| self.sans(size, bold);
         let rows = table_rows(t);
         // Words are broken only where they must be: the columns first take widths that
         // hold every word whole; only when those do not fit are the minimums those of
@@ -953,52 +957,25 @@ impl Setter<'_, '_, '_> {
             width,
             color: self.house.colours.text,
         };
-        out.push(Elem {
+        let top = Elem {
             height: 2.0,
             draws: vec![rule(0.5, 0.8)],
             keep_next: true,
-            space: false,
-        });
+            ..Elem::default()
+        };
+        // The opening rule and the header row, set again above the body rows that
+        // run on into a new column or page.
+        let mut repeat = top.clone();
+        out.push(top);
+        let mut repeats: Option<Arc<Elem>> = None;
         let last = rows.len().saturating_sub(1);
+        let first_row = rows.iter().position(|r| !r.0).unwrap_or(0);
         let table = self.tag(parent, "Table");
         let head = self.tag(table, "THead");
         let body = self.tag(table, "TBody");
         for (ri, (bold, row)) in rows.iter().enumerate() {
             let tr = self.tag(if *bold { head } else { body }, "TR");
-            let mut cells = Vec::new();
-            let mut height: f32 = 0.0;
-            let mut cx = x;
-            for (c, cell) in row.iter().enumerate() {
-                let cw = widths.get(c).copied().unwrap_or(0.0);
-                let align = match t.align.get(c) {
-                    Some(Align::Right) => HAlign::Right,
-                    Some(Align::Center) => HAlign::Center,
-                    _ => HAlign::Left,
-                };
-                let cell_node = self.tag(tr, if *bold { "TH" } else { "TD" });
-                if *bold {
-                    if let Some(n) = self.tags.borrow_mut().get_mut(cell_node) {
-                        n.scope = Some("Column");
-                    }
-                }
-                let mut p = Vec::new();
-                self.block_pieces(cell, &Self::in_node(&styles(*bold), cell_node), &mut p);
-                // A column is often exactly as wide as its widest word: a hair more room
-                // than that keeps rounding from making the word's line overfull (which
-                // the last pass trades for a line running into the next column).
-                let room = cw - pad + 0.02;
-                let fits = unbreakable(&self.shaper.items(&p, false)) <= room;
-                let lines = self.lines(&p, room, cx + pad / 2.0, lead, align, !fits);
-                let mut y = 0.0;
-                for l in lines {
-                    for d in l.draws {
-                        cells.push(shift_y(&d, y));
-                    }
-                    y += l.height;
-                }
-                height = height.max(y);
-                cx += cw;
-            }
+            let (cells, height) = self.table_row(t, row, *bold, &widths, x, tr);
             let mut draws = cells;
             let mut h = height + 1.0;
             if *bold {
@@ -1009,13 +986,75 @@ impl Setter<'_, '_, '_> {
                 draws.push(rule(h + 0.5, 0.8));
                 h += 2.0;
             }
+            if *bold {
+                repeat
+                    .draws
+                    .extend(draws.iter().map(|d| as_artifact(d, repeat.height)));
+                repeat.height += h;
+            } else if repeats.is_none() && rows.first().is_some_and(|r| r.0) {
+                repeats = Some(Arc::new(std::mem::take(&mut repeat)));
+            }
             out.push(Elem {
                 height: h,
                 draws,
-                keep_next: *bold,
+                // Rows as lines of a paragraph: never one alone at either side of a
+                // column break (the header with the first two, the last two together).
+                keep_next: *bold || ri == first_row || ri + 1 == last,
                 space: false,
+                repeat: if *bold { None } else { repeats.clone() },
             });
         }
+    }
+
+    /// The set cells of one table row at `x`, its columns `widths` wide, tagged under
+    /// `tr`; with the height of its tallest cell.
+    fn table_row(
+        &mut self,
+        t: &Table,
+        row: &[Vec<Inline>],
+        bold: bool,
+        widths: &[f32],
+        x: f32,
+        tr: NodeId,
+    ) -> (Vec<Draw>, f32) {
+        let size = self.house.body.table_size;
+        let (lead, pad) = (size * 1.3, TABLE_PAD);
+        let style = self.sans(size, bold);
+        let mut cells = Vec::new();
+        let mut height: f32 = 0.0;
+        let mut cx = x;
+        for (c, cell) in row.iter().enumerate() {
+            let cw = widths.get(c).copied().unwrap_or(0.0);
+            let align = match t.align.get(c) {
+                Some(Align::Right) => HAlign::Right,
+                Some(Align::Center) => HAlign::Center,
+                _ => HAlign::Left,
+            };
+            let cell_node = self.tag(tr, if bold { "TH" } else { "TD" });
+            if bold {
+                if let Some(n) = self.tags.borrow_mut().get_mut(cell_node) {
+                    n.scope = Some("Column");
+                }
+            }
+            let mut p = Vec::new();
+            self.block_pieces(cell, &Self::in_node(&style, cell_node), &mut p);
+            // A column is often exactly as wide as its widest word: a hair more room
+            // than that keeps rounding from making the word's line overfull (which
+            // the last pass trades for a line running into the next column).
+            let room = cw - pad + 0.02;
+            let fits = unbreakable(&self.shaper.items(&p, false)) <= room;
+            let lines = self.lines(&p, room, cx + pad / 2.0, lead, align, !fits);
+            let mut y = 0.0;
+            for l in lines {
+                for d in l.draws {
+                    cells.push(shift_y(&d, y));
+                }
+                y += l.height;
+            }
+            height = height.max(y);
+            cx += cw;
+        }
+        (cells, height)
     }
 }
 
@@ -1048,6 +1087,19 @@ fn shift(d: &Draw, dx: f32) -> Draw {
             *x2 += dx;
         }
         Draw::Mark { x, .. } => *x += dx,
+    }
+    d
+}
+
+/// `d` moved down by `dy`, its text marked as an artifact and without links: a
+/// repeated table header, which the structure holds once.
+fn as_artifact(d: &Draw, dy: f32) -> Draw {
+    let mut d = shift_y(d, dy);
+    if let Draw::Text { runs, .. } = &mut d {
+        for r in runs {
+            r.chunk.style.artifact = true;
+            r.chunk.style.link = None;
+        }
     }
     d
 }

@@ -4,6 +4,8 @@
 //! what follows); a column section that ends on a page (the last page, or above a
 //! full-width figure) is balanced by searching the smallest column height that holds it.
 
+use std::sync::Arc;
+
 use super::shape::Chunk;
 use crate::house::Rgb;
 
@@ -92,6 +94,11 @@ pub struct Elem {
     pub keep_next: bool,
     /// Vertical space: dropped at the top of a column.
     pub space: bool,
+    /// Set above this element when it begins a column or a page: a table's opening
+    /// rule and header row, repeated as an artifact where its body runs on (readers
+    /// of a table continued without its header must turn back to learn what its
+    /// columns hold; assistive technology reads the header once, from the structure).
+    pub repeat: Option<Arc<Elem>>,
 }
 
 impl Elem {
@@ -100,6 +107,7 @@ impl Elem {
         Elem {
             height: h,
             space: true,
+            repeat: None,
             ..Elem::default()
         }
     }
@@ -142,7 +150,7 @@ fn fill(e: &[Elem], i: usize, h: f32, force: bool) -> usize {
     while k < e.len() && e[k].space {
         k += 1;
     }
-    let mut y = 0.0;
+    let mut y = repeated(e.get(k));
     let mut placed = false;
     while k < e.len() {
         let mut g = k;
@@ -305,6 +313,12 @@ fn place(
             if first && e.space {
                 continue;
             }
+            if first {
+                if let Some(r) = &e.repeat {
+                    page.extend(r.draws.iter().map(|d| d.clone().moved(x, yy)));
+                    yy += r.height;
+                }
+            }
             first = false;
             for d in std::mem::take(&mut e.draws) {
                 page.push(d.moved(x, yy));
@@ -320,13 +334,22 @@ fn place(
     (at, used)
 }
 
-/// The height of a column's elements from the first to the last that is not space.
+/// The height of a column's elements from the first to the last that is not space,
+/// with what is repeated above the first.
 fn natural(column: &[Elem]) -> f32 {
     let first = column.iter().position(|e| !e.space).unwrap_or(column.len());
     let last = column.iter().rposition(|e| !e.space).map_or(0, |l| l + 1);
-    column
-        .get(first..last)
-        .map_or(0.0, |c| c.iter().map(|e| e.height).sum())
+    repeated(column.get(first))
+        + column
+            .get(first..last)
+            .map_or(0.0, |c| c.iter().map(|e| e.height).sum())
+}
+
+/// The height of what is set above `first` when it begins a column.
+fn repeated(first: Option<&Elem>) -> f32 {
+    first
+        .and_then(|e| e.repeat.as_ref())
+        .map_or(0.0, |r| r.height)
 }
 
 /// How a column's spaces grow: each by `even` times its share up to a paragraph space
@@ -440,6 +463,7 @@ fn shrink_to_fit(elems: &[Elem], avail: f32) -> Option<Vec<Elem>> {
         }],
         keep_next: first.keep_next,
         space: first.space,
+        repeat: first.repeat.clone(),
     };
     Some(out)
 }
@@ -495,6 +519,7 @@ mod tests {
             }],
             keep_next,
             space: false,
+            repeat: None,
         }
     }
 
@@ -678,5 +703,55 @@ mod tests {
             feet.iter().any(|f| (f[0] - f[1]).abs() > 1.0),
             "this brief's columns end unevenly unless the spaces grow: {feet:?}"
         );
+    }
+    /// Rows of a table that run on into the next column and page have the repeated
+    /// header set above them there, and no column runs past the foot with it.
+    #[test]
+    fn a_repeated_header_heads_every_column_a_table_runs_on_into() {
+        let header = Arc::new(Elem {
+            height: LEADING,
+            draws: vec![Draw::Rule {
+                x1: 0.0,
+                y1: 0.0,
+                x2: 1.0,
+                y2: 0.0,
+                width: 1.0,
+                color: Rgb(0, 0, 0),
+            }],
+            ..Elem::default()
+        });
+        let mut e = vec![line(true)];
+        for _ in 0..100 {
+            e.push(Elem {
+                repeat: Some(header.clone()),
+                ..line(false)
+            });
+        }
+        let pages = paginate(vec![Section::Columns(e)], &frame(0.0), 0.0);
+        let mut heads = Vec::new();
+        for (p, page) in pages.iter().enumerate() {
+            for d in page {
+                if let Draw::Rule { x1, y1, .. } = d {
+                    heads.push((p, usize::from(*x1 > 50.0), *y1));
+                }
+            }
+        }
+        // 40 lines a column: the first holds the table's own first line and 39 rows,
+        // the second 39 rows under a repeated header, and the last page's two columns,
+        // balanced, 11 rows each under one.
+        assert_eq!(heads, vec![(0, 1, 0.0), (1, 0, 0.0), (1, 1, 0.0)]);
+        let rows = |p: usize, c: usize| {
+            pages[p]
+                .iter()
+                .filter(|d| matches!(d, Draw::Rect { x, .. } if usize::from(*x > 50.0) == c))
+                .count()
+        };
+        assert_eq!(
+            [rows(0, 0), rows(0, 1), rows(1, 0), rows(1, 1)],
+            [40, 39, 11, 11]
+        );
+        for [left, right] in feet(&pages) {
+            assert!(left <= 40.0 * LEADING + EPS && right <= 40.0 * LEADING + EPS);
+        }
     }
 }

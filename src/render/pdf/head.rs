@@ -552,6 +552,7 @@ mod tests {
                             draws: vec![d.clone()],
                             keep_next: false,
                             space: false,
+                            repeat: None,
                         }))
                     }
                     _ => None,

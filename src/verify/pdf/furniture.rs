@@ -3,14 +3,16 @@
 //! computed here from the source and the house style: the running head (the title,
 //! in capitals unless the house says otherwise, shortened with "…" when it does not
 //! fit, and "REGION · date"), the footer (the
-//! organisation's name and the page number), list bullets and numbers, and note
-//! numbers. Any other artifact text is extra words a reader sees, and a finding.
+//! organisation's name and the page number), list bullets and numbers, note
+//! numbers, and a table's header row repeated where the table runs on into a new
+//! column or page. Any other artifact text is extra words a reader sees, and a
+//! finding.
 
 use super::page::Furniture;
 use super::profile::{quote, Finding};
 use crate::content::{header_title_display, normalize, region_display};
 use crate::house::House;
-use crate::model::{Block, Document};
+use crate::model::{plain_text, Block, Document};
 
 /// The furniture a brief's pages may carry.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +22,17 @@ pub struct Expected {
     organisation: String,
     /// The largest list or note number in the brief.
     numbers: u64,
+    /// The text of every table header cell, normalised as `title` is.
+    headers: Vec<String>,
+    /// The brief has notes (whose numbers a header cell may carry).
+    notes: bool,
+}
+
+/// `t` without the digits and commas of note references.
+fn without_numbers(t: &str) -> String {
+    t.chars()
+        .filter(|&c| !c.is_ascii_digit() && c != ',')
+        .collect()
 }
 
 /// One piece of text normalised as the word reader does, without its spaces: a
@@ -37,6 +50,7 @@ impl Expected {
             doc.meta.date.display(&doc.meta.lang)
         );
         let mut numbers = doc.notes.len() as u64;
+        let mut headers = Vec::new();
         let mut stack: Vec<&Block> = doc.blocks.iter().collect();
         for n in &doc.notes {
             stack.extend(n.blocks.iter());
@@ -49,6 +63,9 @@ impl Expected {
                     stack.extend(items.iter().flatten());
                 }
                 Block::Quote(inner) => stack.extend(inner.iter()),
+                Block::Table(t) => {
+                    headers.extend(t.head.iter().map(|c| norm(&plain_text(c))));
+                }
                 _ => {}
             }
         }
@@ -61,6 +78,8 @@ impl Expected {
             tail: norm(&tail),
             organisation: norm(&house.style.organisation.name),
             numbers,
+            headers,
+            notes: !doc.notes.is_empty(),
         }
     }
 
@@ -90,6 +109,25 @@ impl Expected {
             if !kept.is_empty() && self.title.starts_with(kept) {
                 return true;
             }
+        }
+        // A line of a table's repeated header row: part of one header cell, hyphen
+        // and all when the cell's word is broken there, and with the numbers of the
+        // notes the cell refers to (artifacts too, so in the same piece).
+        let line = t.trim_end_matches(['-', '\u{2010}', '\u{AD}']);
+        if !line.is_empty() && self.headers.iter().any(|h| h.contains(line)) {
+            return true;
+        }
+        // A line of a cell begins with its text, never with a note's number.
+        let bare = without_numbers(line);
+        if self.notes
+            && !line.starts_with(|c: char| c.is_ascii_digit() || c == ',')
+            && !bare.is_empty()
+            && self
+                .headers
+                .iter()
+                .any(|h| without_numbers(h).contains(&bare))
+        {
+            return true;
         }
         // A page number (only this page's), a list number ("3."), a note number.
         let (digits, dot) = match t.strip_suffix('.') {
@@ -141,6 +179,8 @@ mod tests {
             tail: norm("CENTRAL ASIA \u{00B7} November 2016"),
             organisation: norm("NATO Foundation"),
             numbers: 4,
+            headers: vec![norm("Country"), norm("Shared warning thresholds")],
+            notes: true,
         };
         for ok in [
             "China and Tajikistan",
@@ -156,6 +196,12 @@ mod tests {
             "1,2",
             "1 2",
             "2,3,4",
+            "Country",
+            "Shared warning",
+            "thresh-",
+            "olds",
+            "Country1",
+            "Shared1,2warning",
         ] {
             assert!(e.allows(ok, 7, 9), "{ok}");
         }
@@ -169,6 +215,10 @@ mod tests {
             "1,5",
             "0,1",
             "1,a",
+            "Countries",
+            "warning Country",
+            "Country town",
+            "1Countries",
         ] {
             assert!(!e.allows(bad, 8, 9), "{bad}");
         }
