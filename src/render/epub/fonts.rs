@@ -3,12 +3,15 @@
 //!
 //! The XHTML writer records every character it writes under the [`Variant`] the CSS sets it
 //! in; [`embed`] then cuts each house font (and the Georgian/Armenian fallbacks, for the
-//! characters the main family lacks) down to those glyphs, with a Unicode `cmap` that
+//! characters the main family lacks, and for a letter whose combining marks it lacks
+//! the whole letter, marks and all) down to those glyphs, with a Unicode `cmap` that
 //! reading systems and browsers need ([`super::sfnt`]). Layout tables (GSUB/GPOS) are not
 //! carried into the subsets, so the EPUB has no kerning or ligatures; its text is set by
 //! the reading system anyway.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use unicode_normalization::char::is_combining_mark;
 
 use crate::house::{Family, House, Variant};
 
@@ -17,6 +20,29 @@ use crate::house::{Family, House, Variant};
 pub struct Usage {
     /// Indexed by [`Variant::index`].
     chars: [CharSet; 8],
+    /// Letters written with combining marks, per face: [`embed`] puts each in one
+    /// font, as the PDF's shaper sets it in one.
+    clusters: [BTreeSet<String>; 8],
+}
+
+/// The letters of `text` that carry combining marks, each with its marks.
+fn marked_clusters(text: &str) -> impl Iterator<Item = &str> {
+    let is_mark = |c: char| u32::from(c) >= 0x300 && is_combining_mark(c);
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (start, c) = chars.next()?;
+        if is_mark(c) {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, m)) = chars.peek().filter(|&&(_, m)| is_mark(m)) {
+            end = i + m.len_utf8();
+            chars.next();
+        }
+        if end > start + c.len_utf8() {
+            return text.get(start..end);
+        }
+    })
 }
 
 impl Usage {
@@ -33,6 +59,12 @@ impl Usage {
         text.chars()
             .filter(|c| !c.is_control())
             .for_each(|c| set.insert(c));
+        let clusters = &mut self.clusters[face.index()];
+        for cluster in marked_clusters(text) {
+            if !clusters.contains(cluster) {
+                clusters.insert(cluster.to_owned());
+            }
+        }
     }
 
     /// The faces used, in [`Variant`] order, with their characters.
@@ -161,6 +193,33 @@ pub fn embed(house: &House, usage: &Usage) -> Result<Vec<WebFont>, String> {
                     .insert(c);
             }
         }
+        // A letter whose marks the main font lacks goes whole into the first fallback
+        // that has all of it (a keycap U+20E3 with its digit): a reading system falls
+        // back a cluster at a time, and a subset with the mark but not the letter
+        // would send it on to a system font, or to a missing-glyph box.
+        let has =
+            |face: &ttf_parser::Face<'_>, k: char| face.glyph_index(k).is_some_and(|g| g.0 != 0);
+        for cluster in &usage.clusters[face.index()] {
+            if cluster.chars().all(|k| has(&main_face, k)) {
+                continue;
+            }
+            for (i, f) in fallbacks.iter().enumerate() {
+                if !cluster
+                    .chars()
+                    .all(|k| face_of(house, f).is_ok_and(|ff| has(&ff, k)))
+                {
+                    continue;
+                }
+                if let Some(family) = stack.get(i + 1) {
+                    wanted
+                        .entry((family.clone(), face.bold, false))
+                        .or_insert_with(|| (f.clone(), BTreeSet::new()))
+                        .1
+                        .extend(cluster.chars());
+                }
+                break;
+            }
+        }
     }
     let mut out: Vec<WebFont> = Vec::new();
     for ((family, bold, italic), (file, chars)) in wanted {
@@ -247,6 +306,33 @@ mod tests {
             assert_eq!(f.index(), i);
             assert!(i == 0 || Variant::ALL[i - 1] < f);
         }
+    }
+
+    #[test]
+    fn a_letter_with_a_mark_its_font_lacks_goes_whole_into_a_fallback() -> Result<(), String> {
+        assert_eq!(
+            marked_clusters("e\u{301}t\u{301}\u{302} 0\u{20E3}x\u{20E3}").collect::<Vec<_>>(),
+            ["e\u{301}", "t\u{301}\u{302}", "0\u{20E3}", "x\u{20E3}"]
+        );
+        let house = crate::house::builtin().map_err(|e| e.to_string())?;
+        let mut usage = Usage::default();
+        usage.add(Variant::SERIF, "Press 0\u{20E3} or caf\u{E9}");
+        let fonts = embed(&house, &usage)?;
+        let mut keycaps = 0;
+        for f in &fonts {
+            let face = ttf_parser::Face::parse(&f.bytes, 0).map_err(|e| e.to_string())?;
+            if face.glyph_index('\u{20E3}').is_some() {
+                keycaps += 1;
+                assert!(
+                    face.glyph_index('0').is_some(),
+                    "{} has the keycap without its digit",
+                    f.href
+                );
+                assert_ne!(f.family, "House Serif");
+            }
+        }
+        assert_eq!(keycaps, 1, "one font sets the keycap");
+        Ok(())
     }
 
     #[test]
