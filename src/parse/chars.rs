@@ -123,6 +123,25 @@ impl<'c> Checker<'c> {
         }
     }
 
+    /// How to do without `c`, which no house font has: the look-alike the fonts have
+    /// where there is one (an emoji check mark for the text one).
+    fn replacement_hint(&mut self, c: char) -> String {
+        const ADD: &str = "add a fallback font that has it to branding/house.toml";
+        if ('\u{2500}'..='\u{257F}').contains(&c) {
+            return format!(
+                "box-drawing characters line up only in a monospaced font, which the house \
+                 does not have: write the tree or diagram as a nested list, or {ADD}"
+            );
+        }
+        match look_alike(c).filter(|&l| self.covers(l)) {
+            Some(l) => format!(
+                "write {l:?} (U+{:04X}), which the house fonts have, or {ADD}",
+                u32::from(l)
+            ),
+            None => format!("replace the character, or {ADD}"),
+        }
+    }
+
     /// Whether some house font has `c` (remembered per character).
     fn covers(&mut self, c: char) -> bool {
         let coverage = self.coverage;
@@ -153,15 +172,29 @@ impl<'c> Checker<'c> {
                 ),
                 span,
             )
-            .with_hint(
-                "replace the character, or add a fallback font that has it to branding/house.toml",
-            )
+            .with_hint(self.replacement_hint(c))
         } else {
             return None;
         };
         self.reported += 1;
         Some(d)
     }
+}
+
+/// The text-style sign that stands for emoji `c` in a brief, if one does: colour
+/// emoji need a colour font, and their plain look-alikes are in the symbol fonts.
+fn look_alike(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2705}' | '\u{2611}' => '\u{2714}', // white heavy check mark, ballot box with check: heavy check mark
+        '\u{274C}' | '\u{274E}' => '\u{2718}', // cross mark: heavy ballot x
+        '\u{27A1}' => '\u{2192}',              // black rightwards arrow: rightwards arrow
+        '\u{2B05}' => '\u{2190}',
+        '\u{2B06}' => '\u{2191}',
+        '\u{2B07}' => '\u{2193}',
+        '\u{1F534}' | '\u{1F535}' | '\u{1F7E0}'..='\u{1F7E4}' => '\u{25CF}', // coloured circles: black circle
+        '\u{1F7E5}'..='\u{1F7EB}' => '\u{25A0}', // coloured squares: black square
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -181,6 +214,22 @@ mod tests {
         assert_eq!(d[0].span, Some(2..8));
         assert!(d[0].message.contains("U+001B"), "{}", d[0].message);
         assert!(d[0].message.contains("`&#x1b;`"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn an_emoji_with_a_look_alike_in_the_house_fonts_names_it() {
+        let coverage = Coverage::of_house(&crate::house::builtin().expect("the built-in house"));
+        let mut c = Checker::new(&coverage);
+        let hint = |c: &mut Checker, ch: char| {
+            c.check(ch, 0..1, "")
+                .and_then(|d| d.hint)
+                .unwrap_or_default()
+        };
+        assert!(hint(&mut c, '\u{2705}')
+            .starts_with("write '\u{2714}' (U+2714), which the house fonts have"));
+        assert!(hint(&mut c, '\u{274C}').starts_with("write '\u{2718}' (U+2718)"));
+        assert!(hint(&mut c, '\u{2514}').starts_with("box-drawing characters"));
+        assert!(hint(&mut c, '\u{1F600}').starts_with("replace the character, or add"));
     }
 
     #[test]
