@@ -70,6 +70,8 @@ impl<'c> Checker<'c> {
             let c = char::from(b as u8);
             !forbidden(c) && !missing.contains(&c)
         });
+        // A run of one character ("──" of a drawn tree) is one problem, its span the run.
+        let mut run: Option<(char, usize)> = None;
         for (i, c) in text.char_indices() {
             if self.reported >= MAX_REPORTED {
                 break;
@@ -77,7 +79,16 @@ impl<'c> Checker<'c> {
             if fine.get(c as usize).copied().unwrap_or(false) {
                 continue;
             }
+            if let Some((prev, index)) = run {
+                if let Some(span) = diags.get_mut(index).and_then(|d| d.span.as_mut()) {
+                    if prev == c && span.end == i {
+                        span.end = i + c.len_utf8();
+                        continue;
+                    }
+                }
+            }
             if let Some(d) = self.check(c, i..i + c.len_utf8(), "") {
+                run = Some((c, diags.len()));
                 diags.push(d);
             }
         }
