@@ -29,7 +29,7 @@
 # its hyphen), since fixed; then 609 built and all passed check.
 # Stop 38 ran it with -c on pandoc's test/ (310 built), the crate READMEs (356) and the
 # 667 design documents of kubernetes/enhancements (KEPs; 636 built, 135 with tables,
-# the longest run over two pages under its repeated header): every one passed check,
+# the longest run over five pages under its repeated header): every one passed check,
 # and outloud found nothing in the ten with the longest tables. Of the refusals, the
 # emoji ✅/❌ (98 places) and box-drawing trees (229) now get a hint that names what
 # to write instead.
