@@ -919,7 +919,8 @@ impl Setter<'_, '_, '_> {
             .sum()
     }
 
-    /// A table: columns sized to their content, booktabs rules, rows kept whole.
+    /// A table: columns sized to their content, booktabs rules, rows kept whole and
+    /// two together at either end, the header row repeated above rows that run on.
     fn table(&mut self, t: &Table, w: f32, x: f32, out: &mut Vec<Elem>, parent: NodeId) {
         let size = self.house.body.table_size;
         let pad = TABLE_PAD;
