@@ -7,7 +7,7 @@
 //! checks those where the parser turns source text into model text, and points at the
 //! source text that produced them.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use crate::diag::Diagnostic;
@@ -70,26 +70,38 @@ impl<'c> Checker<'c> {
             let c = char::from(b as u8);
             !forbidden(c) && !missing.contains(&c)
         });
-        // A run of one character ("──" of a drawn tree) is one problem, its span the run.
-        let mut run: Option<(char, usize)> = None;
+        // A character is reported where it first stands, with how many more places have
+        // it (a drawn tree has dozens); a run of it ("──") is one place, its span the run.
+        let mut last: Option<(char, usize)> = None;
+        let mut first: BTreeMap<char, (usize, usize)> = BTreeMap::new();
         for (i, c) in text.char_indices() {
-            if self.reported >= MAX_REPORTED {
-                break;
-            }
             if fine.get(c as usize).copied().unwrap_or(false) {
                 continue;
             }
-            if let Some((prev, index)) = run {
-                if let Some(span) = diags.get_mut(index).and_then(|d| d.span.as_mut()) {
-                    if prev == c && span.end == i {
-                        span.end = i + c.len_utf8();
-                        continue;
-                    }
+            let end = i + c.len_utf8();
+            let in_run = last.is_some_and(|(prev, at)| prev == c && at == i);
+            last = Some((c, end));
+            if let Some((index, more)) = first.get_mut(&c) {
+                match diags.get_mut(*index).and_then(|d| d.span.as_mut()) {
+                    Some(span) if in_run && span.end == i => span.end = end,
+                    _ if in_run => {}
+                    _ => *more += 1,
                 }
+                continue;
             }
-            if let Some(d) = self.check(c, i..i + c.len_utf8(), "") {
-                run = Some((c, diags.len()));
+            if self.reported >= MAX_REPORTED {
+                break;
+            }
+            if let Some(d) = self.check(c, i..end, "") {
+                first.insert(c, (diags.len(), 0));
                 diags.push(d);
+            }
+        }
+        for (index, more) in first.into_values().filter(|&(_, more)| more > 0) {
+            if let Some(d) = diags.get_mut(index) {
+                let s = if more == 1 { "" } else { "s" };
+                d.message
+                    .push_str(&format!(", and in {more} more place{s} in this file"));
             }
         }
     }
