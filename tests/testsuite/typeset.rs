@@ -1371,13 +1371,14 @@ fn a_run_of_no_break_spaces_wider_than_a_line_breaks_at_one() {
 /// and the number of a note in it), and the EPUB and the text carry it once.
 #[test]
 fn a_table_that_runs_on_repeats_its_header_row() {
-    // A note in the header: its number is repeated with it, an artifact in the piece.
+    // Notes in the header: their numbers are repeated with it, artifacts in the piece
+    // ("20152" for a cell of a year and note 2).
     let mut body =
-        String::from("Deployments by year:\n\n| Country[^c] | Year | Troops |\n|---|--:|--:|\n");
+        String::from("Deployments by year:\n\n| Country[^c] | Year | 2015[^t] |\n|---|--:|--:|\n");
     for i in 1..=140 {
         body.push_str(&format!("| R{i} | {} | {} |\n", 1990 + i % 30, 100 + i * 7));
     }
-    body.push_str("\nAfter the table.\n\n[^c]: As the source names it.\n");
+    body.push_str("\nAfter the table.\n\n[^c]: As the source names it.\n[^t]: Troops in 2015.\n");
     let sb = common::Sandbox::new();
     sb.write("source/runs-on.md", common::brief(&body));
     sb.run(&["build"]).expect_code(0);
