@@ -316,9 +316,9 @@ const SENTENCES: [&str; 6] = [
 
 /// Write the inputs that once made the layout super-linear (issue 13, point 7) and
 /// return their paths: a brief with a 5,000-character title (it took 4–47 s to build;
-/// now 0.07 s), and a source just under the 4 MiB cap (it took 21.5 s and 644 MB; now
-/// 4.1–4.4 s wall, 2.7 s user, 484,000 KB peak, measured with GNU time at load 3.7 on
-/// the 2-core machine) whose first section is one paragraph of 1 MiB with emphasis every
+/// now refused, the head running 1 mm over the foot, in 22 ms), and a source just under
+/// the 4 MiB cap (it took 21.5 s and 644 MB; now 2.3 s wall and 468 MB peak for
+/// `build`, stop 39) whose first section is one paragraph of 1 MiB with emphasis every
 /// tenth sentence.
 fn adversarial(work: &Path) -> Res<(PathBuf, PathBuf)> {
     let front = |title: &str| {
