@@ -214,7 +214,7 @@ impl Setter<'_, '_, '_> {
         leading: f32,
         align: HAlign,
     ) -> Vec<Elem> {
-        let items = split_wide(items, width);
+        let items = split_wide(items, width, |c| self.shaper.unkern_last(c));
         let params = Params::from(&self.house.typeset);
         // Letter-spacing and protrusion serve a justified edge; ragged lines have none,
         // and may fall 2 em short at ratio 1.
@@ -349,6 +349,16 @@ impl Setter<'_, '_, '_> {
                     });
                 }
                 _ => {}
+            }
+        }
+        // A line that breaks inside a word gives its last glyph back the kerning it had
+        // against the letter now on the next line (`shape::Part::unkern`): the break's
+        // width less its hyphen's.
+        if let Some(Item::Penalty { width, hyphen, .. }) = items.get(line.end) {
+            let unkern = width - hyphen.as_ref().map_or(0.0, Chunk::width);
+            if let Some(last) = runs.last_mut().filter(|_| unkern.abs() > 1e-4) {
+                last.extra += unkern;
+                natural += unkern;
             }
         }
         if let Some(h) = line.hyphen {
@@ -539,7 +549,7 @@ impl Setter<'_, '_, '_> {
             let longest = paragraphs
                 .iter()
                 .map(|items| {
-                    let items = split_wide(items.clone(), measure);
+                    let items = split_wide(items.clone(), measure, |c| self.shaper.unkern_last(c));
                     let lines = break_with(&items, measure, params);
                     lines
                         .iter()

@@ -185,7 +185,10 @@ pub fn break_with(items: &[Item], width: f32, params: &Params) -> Vec<Line> {
 /// nothing else fits. A cut shows no hyphen (it may be inside an address) and the PDF
 /// marks it as inside a word, as a break after a slash is; a tie's break is a word
 /// break.
-pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
+///
+/// `unkern` gives the advance a piece's last glyph gets back at a cut after it
+/// ([`super::shape::Shaper::unkern_last`]): the word was shaped whole.
+pub fn split_wide(items: Vec<Item>, width: f32, unkern: impl Fn(&Chunk) -> f32) -> Vec<Item> {
     // The widest run between two breaks, as a line must hold it.
     let mut wide = false;
     let mut run = 0.0f32;
@@ -238,12 +241,14 @@ pub fn split_wide(items: Vec<Item>, width: f32) -> Vec<Item> {
                 let mut piece: Vec<Glyph> = Vec::new();
                 for g in c.glyphs.iter() {
                     if !piece.is_empty() && !g.text.is_empty() {
-                        out.push(Item::Box(Chunk {
+                        let piece = Chunk {
                             glyphs: std::mem::take(&mut piece).into(),
                             ..c.clone()
-                        }));
+                        };
+                        let width = unkern(&piece);
+                        out.push(Item::Box(piece));
                         out.push(Item::Penalty {
-                            width: 0.0,
+                            width,
                             penalty: EMERGENCY,
                             flagged: false,
                             hyphen: None,
@@ -435,7 +440,9 @@ impl Sums {
                 width,
                 ..
             } => (Some(end), *width, false),
-            Item::Penalty { penalty, .. } => (None, 0.0, *penalty <= -INF),
+            // A break inside a word with no hyphen has a width too: what its last
+            // glyph gets back of its kerning (`shape::Part::unkern`).
+            Item::Penalty { penalty, width, .. } => (None, *width, *penalty <= -INF),
             _ => (None, 0.0, false),
         };
         let l = self.w[end] - self.w[start] + pw;
@@ -1012,9 +1019,9 @@ mod tests {
     fn a_word_wider_than_its_line_is_cut_and_nothing_is_overfull() {
         let mut items = vec![word(20.0), space(), long_word(30), space(), word(20.0)];
         crate::render::pdf::shape::forced_break(&mut items);
-        let fits = split_wide(items.clone(), 400.0);
+        let fits = split_wide(items.clone(), 400.0, |_| 0.0);
         assert_eq!(fits, items);
-        let cut = split_wide(items, 100.0);
+        let cut = split_wide(items, 100.0, |_| 0.0);
         let lines = break_lines(&cut, 100.0);
         assert!(lines.len() >= 2, "{lines:?}");
         for l in &lines {

@@ -450,6 +450,13 @@ struct Part {
     hyphen: Option<Glyphs>,
     /// The penalty of that break.
     penalty: f32,
+    /// What the part's last glyph gets back when the line breaks after it, in pt: the
+    /// word was shaped whole, so that glyph's advance is kerned against the letter
+    /// after it ("contr|act": the r's advance is 0.2 pt short for the a), which is not
+    /// beside it at a break. Set ending in the kerned advance, the line put its hyphen
+    /// too close, or, with no hyphen (an address), ended with the r's box past the
+    /// column's edge.
+    unkern: f32,
 }
 
 /// What is kept per word (its text).
@@ -900,13 +907,17 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 glyphs: glyphs.clone(),
             };
             items.push(Item::Box(chunk(&part.glyphs)));
+            // A break's width is what the line gains when it ends there: the advance
+            // the last glyph gets back (`Part::unkern`, which `body::line_runs` gives
+            // it) and the hyphen.
+            let unkern = part.unkern * (1.0 + style.scale);
             if part.hyphen.is_some() && matches!(hyphens, Hyphens::Hidden | Hyphens::Anywhere) {
                 // Code, paths and identifiers break where their words would be
                 // hyphenated but show no hyphen, which a reader would take for part of
                 // them; the line ends in the invisible mark of a break after a slash
                 // (`marked::join_run`).
                 items.push(Item::Penalty {
-                    width: 0.0,
+                    width: unkern,
                     penalty: part.penalty,
                     flagged: false,
                     hyphen: None,
@@ -914,7 +925,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
             } else if let Some(h) = &part.hyphen {
                 let hyphen = chunk(h);
                 items.push(Item::Penalty {
-                    width: hyphen.width(),
+                    width: unkern + hyphen.width(),
                     penalty: part.penalty,
                     flagged: true,
                     hyphen: Some(hyphen),
@@ -955,6 +966,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                     glyphs: Glyphs::from(rest[..k].to_vec()),
                     hyphen: Some(hyphen.glyphs),
                     penalty,
+                    unkern: self.unkern(chunk.font, &rest[k - 1], style.size),
                 });
                 from += k;
             }
@@ -968,9 +980,42 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 glyphs,
                 hyphen: None,
                 penalty: INF,
+                unkern: 0.0,
             });
         }
         parts
+    }
+
+    /// What the last glyph of `c` gets back at a break after it ([`Self::unkern`]),
+    /// as `c` is set.
+    pub fn unkern_last(&self, c: &Chunk) -> f32 {
+        c.glyphs.last().map_or(0.0, |g| {
+            self.unkern(c.font, g, c.style.size) * (1.0 + c.style.scale)
+        })
+    }
+
+    /// The pair kerning the shaper put into `g`'s advance at `size` pt (the font's own
+    /// advance less the shaped one), which a break after `g` takes out again. Nothing
+    /// for a mark, whose advance the shaper sets to nothing on purpose, or for a
+    /// difference no kerning pair makes (over a quarter em).
+    fn unkern(&self, font: usize, g: &Glyph, size: f32) -> f32 {
+        let Some(face) = self.book.face(font) else {
+            return 0.0;
+        };
+        let id = ttf_parser::GlyphId(g.gid);
+        let gdef = face.tables().gdef;
+        if gdef.and_then(|t| t.glyph_class(id)) == Some(ttf_parser::gdef::GlyphClass::Mark) {
+            return 0.0;
+        }
+        let Some(own) = face.glyph_hor_advance(id) else {
+            return 0.0;
+        };
+        let em = face.units_per_em().max(1) as f32;
+        let diff = f32::from(own) * size / em - g.advance;
+        if diff.abs() > size / 4.0 {
+            return 0.0;
+        }
+        diff
     }
 
     /// Byte offsets inside `text` where a hyphen may be inserted, with the penalty of
@@ -1363,5 +1408,48 @@ mod tests {
         let breaks = |w: &str, l| hypher::hyphenate_bounded(w, l, 2, 3).count();
         assert_eq!(breaks("Gümüşhane", L::English), 1);
         assert!(breaks("Gümüşhane", foreign_lang("Gümüşhane", L::English)) > 1);
+    }
+
+    /// A word shaped whole and cut: the part before the cut gets back, at a break,
+    /// the kerning its last glyph had against the letter after the cut ("contr|act":
+    /// the r against the a), so that it ends where the same letters shaped alone end.
+    #[test]
+    fn a_cut_gives_the_last_glyph_back_its_kerning() -> crate::error::Result<()> {
+        let house = crate::house::builtin()?;
+        let book = FontBook::new(&house);
+        let shaper = Shaper::new(&book, "en", true, &house.style.typeset);
+        let style = Style {
+            variant: Variant {
+                family: crate::house::Family::Serif,
+                bold: false,
+                italic: false,
+            },
+            size: 10.0,
+            color: house.style.colours.text,
+            link: None,
+            artifact: false,
+            verbatim: false,
+            rise: 0.0,
+            tracking: 0.0,
+            scale: 0.0,
+            node: super::super::tags::ROOT,
+        };
+        let width = |g: &Glyphs| g.iter().map(|g| g.advance).sum::<f32>();
+        for (word, cut) in [("contract", 5), ("Tajikistan", 2), ("Moscow", 3)] {
+            let parts = shaper.cut_at(word, &style, &[(cut, 50.0)]);
+            assert_eq!(parts.len(), 2, "{word}: {parts:?}");
+            let alone = shaper.shape_one(parts[0].font, &word[..cut], 0, &style);
+            let broken = width(&parts[0].glyphs) + parts[0].unkern;
+            assert!(
+                (broken - width(&alone.glyphs)).abs() < 0.001,
+                "{word}: {broken} against {} shaped alone",
+                width(&alone.glyphs)
+            );
+            assert_eq!(parts[1].unkern, 0.0);
+        }
+        // The r of "contract" is kerned against the a: something is given back.
+        let parts = shaper.cut_at("contract", &style, &[(5, 50.0)]);
+        assert!(parts[0].unkern > 0.05, "{:?}", parts[0].unkern);
+        Ok(())
     }
 }
