@@ -879,11 +879,11 @@ impl Setter<'_, '_, '_> {
         out
     }
 
-    /// Each of `ncols` columns' natural width (its widest cell on one line) and its
-    /// minimum (its widest piece that cannot be broken), as CSS's automatic table
-    /// layout has them, `pad` included; `rows` are (header, cells), set at `size`. The
-    /// minimum is that of whole words, or with `hyphenate` that of the pieces between
-    /// hyphenation points.
+    /// Each of `ncols` columns' natural width (its widest cell on one line), that of
+    /// its body cells alone, and its minimum (its widest piece that cannot be broken),
+    /// as CSS's automatic table layout has them, `pad` included; `rows` are (header,
+    /// cells), set at `size`. The minimum is that of whole words, or with `hyphenate`
+    /// that of the pieces between hyphenation points.
     fn column_extents(
         &self,
         rows: &[(bool, &Vec<Vec<Inline>>)],
@@ -891,8 +891,9 @@ impl Setter<'_, '_, '_> {
         size: f32,
         pad: f32,
         hyphenate: bool,
-    ) -> (Vec<f32>, Vec<f32>) {
+    ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
         let mut natural = vec![0.0f32; ncols];
+        let mut body = vec![0.0f32; ncols];
         let mut minimum = vec![0.0f32; ncols];
         for (bold, row) in rows {
             for (c, cell) in row.iter().enumerate() {
@@ -910,12 +911,15 @@ impl Setter<'_, '_, '_> {
                 if let Some(n) = natural.get_mut(c) {
                     *n = n.max(width + pad);
                 }
+                if let Some(b) = body.get_mut(c).filter(|_| !bold) {
+                    *b = b.max(width + pad);
+                }
                 if let Some(m) = minimum.get_mut(c) {
                     *m = m.max(unbreakable(&items) + pad);
                 }
             }
         }
-        (natural, minimum)
+        (natural, body, minimum)
     }
 
     /// The width (pt) table `t` needs to hold every word of its cells whole.
@@ -924,7 +928,7 @@ impl Setter<'_, '_, '_> {
         let (size, pad) = (self.house.body.table_size, TABLE_PAD);
         let ncols = t.align.len().max(1);
         self.column_extents(&rows, ncols, size, pad, false)
-            .1
+            .2
             .iter()
             .sum()
     }
@@ -940,11 +944,20 @@ impl Setter<'_, '_, '_> {
         // hold every word whole; only when those do not fit are the minimums those of
         // hyphenated words, and a cell is hyphenated only when one of its words is
         // wider than its column (hyphenated freely, "Shared warning thresh-/olds").
-        let (natural, whole) = self.column_extents(&rows, ncols, size, pad, false);
+        let (natural, body, whole) = self.column_extents(&rows, ncols, size, pad, false);
         let pieces = if whole.iter().sum::<f32>() <= w {
             whole.clone()
         } else {
-            self.column_extents(&rows, ncols, size, pad, true).1
+            self.column_extents(&rows, ncols, size, pad, true).2
+        };
+        // A header that does not fit on one line wraps, as headers do: when the cells
+        // cannot all be set on one line, a column's share of the room goes by what its
+        // body cells want, not its header. "Military expenditure 2023 (million USD)"
+        // above figures like "1,750" took a third of the room from the column of
+        // sentences beside it, whose rows then ran to eight lines.
+        let natural = match natural.iter().sum::<f32>() <= w {
+            true => natural,
+            false => by_body(&natural, &body, &whole),
         };
         let widths = column_widths(&natural, &whole, &pieces, w);
         // A column narrower than its words is set with them broken between letters;
@@ -1191,6 +1204,19 @@ fn unfit_table(t: &Table, letter: f32, room: f32, across: bool) -> String {
     )
 }
 
+/// The natural widths the columns are shared out by when not every cell fits on one
+/// line: each column's body cells' (at least its whole-word minimum, which its header
+/// counts in), or the natural widths as they are for a table whose body cells would
+/// leave nothing to share by (a header row alone).
+fn by_body(natural: &[f32], body: &[f32], whole: &[f32]) -> Vec<f32> {
+    let wants: Vec<f32> = body.iter().zip(whole).map(|(b, m)| b.max(*m)).collect();
+    let more: f32 = wants.iter().zip(whole).map(|(b, m)| b - m).sum();
+    match more > 0.5 {
+        true => wants,
+        false => natural.to_vec(),
+    }
+}
+
 /// Column widths filling `room`, from each column's natural width (its widest cell on
 /// one line), its minimum with whole words (`whole`) and with words hyphenated
 /// (`pieces`):
@@ -1310,7 +1336,28 @@ fn line_chars(items: &[Item], line: &Line) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::column_widths;
+    use super::{by_body, column_widths};
+
+    #[test]
+    fn a_long_header_over_figures_wraps_and_leaves_the_room_to_the_sentences() {
+        // "Country" over "Turkmenistan" (55), "Military expenditure 2023 (million
+        // USD)" (160 on one line, 50 for "expenditure") over "1,750" (25), and a column
+        // of sentences (420 on one line, 60 for its longest word), in 238 pt.
+        let (natural, body, whole) = (
+            [55.0, 160.0, 420.0],
+            [55.0, 25.0, 420.0],
+            [55.0, 50.0, 60.0],
+        );
+        let shared = column_widths(&by_body(&natural, &body, &whole), &whole, &whole, 238.0);
+        assert_eq!(shared[..2], [55.0, 50.0]);
+        assert!((shared[2] - 133.0).abs() < 0.01, "{shared:?}");
+        // By the header's width, as CSS's automatic layout has it, the figures' column
+        // took a share too.
+        let by_header = column_widths(&natural, &whole, &whole, 238.0);
+        assert!(by_header[1] > 60.0 && by_header[2] < 125.0, "{by_header:?}");
+        // A header row alone: shared by the headers.
+        assert_eq!(by_body(&natural, &[0.0; 3], &whole), natural.to_vec());
+    }
 
     #[test]
     fn a_long_cell_never_squeezes_a_short_column_below_its_widest_word() {
