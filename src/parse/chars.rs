@@ -29,6 +29,9 @@ pub struct Checker<'c> {
     /// Verdicts on characters already looked up (a lookup reads every font's cmap).
     covered: HashMap<char, bool>,
     reported: usize,
+    /// Each character reported: the index of its diagnostic (where it first stands)
+    /// and how many more places have it, written as itself or as a reference.
+    first: BTreeMap<char, (usize, usize)>,
 }
 
 impl<'c> Checker<'c> {
@@ -37,6 +40,7 @@ impl<'c> Checker<'c> {
             coverage,
             covered: HashMap::new(),
             reported: 0,
+            first: BTreeMap::new(),
         }
     }
 
@@ -73,7 +77,7 @@ impl<'c> Checker<'c> {
         // A character is reported where it first stands, with how many more places have
         // it (a drawn tree has dozens); a run of it ("──") is one place, its span the run.
         let mut last: Option<(char, usize)> = None;
-        let mut first: BTreeMap<char, (usize, usize)> = BTreeMap::new();
+        let mut first = std::mem::take(&mut self.first);
         for (i, c) in text.char_indices() {
             if fine.get(c as usize).copied().unwrap_or(false) {
                 continue;
@@ -97,8 +101,14 @@ impl<'c> Checker<'c> {
                 diags.push(d);
             }
         }
-        for (index, more) in first.into_values().filter(|&(_, more)| more > 0) {
-            if let Some(d) = diags.get_mut(index) {
+        self.first = first;
+    }
+
+    /// Say in each report how many more places have its character (call once the
+    /// whole file is checked, before the diagnostics are sorted).
+    pub fn finish(&mut self, diags: &mut [Diagnostic]) {
+        for (index, more) in std::mem::take(&mut self.first).into_values() {
+            if let Some(d) = diags.get_mut(index).filter(|_| more > 0) {
                 let s = if more == 1 { "" } else { "s" };
                 d.message
                     .push_str(&format!(", and in {more} more place{s} in this file"));
@@ -140,7 +150,27 @@ impl<'c> Checker<'c> {
             if literal.contains(&c) {
                 continue;
             }
+            // A character already reported (written as itself, or by another
+            // reference) is one more place of it; the report moves here if this place
+            // comes first.
+            if let Some(&(index, more)) = self.first.get(&c) {
+                self.first.insert(c, (index, more + 1));
+                let later = diags
+                    .get(index)
+                    .and_then(|d| d.span.as_ref())
+                    .is_some_and(|s| s.start > span.start);
+                if later {
+                    if let Some(d) = self.check(c, span.clone(), &how) {
+                        self.reported -= 1;
+                        if let Some(old) = diags.get_mut(index) {
+                            *old = d;
+                        }
+                    }
+                }
+                continue;
+            }
             if let Some(d) = self.check(c, span.clone(), &how) {
+                self.first.insert(c, (diags.len(), 0));
                 diags.push(d);
             }
         }
@@ -253,6 +283,33 @@ mod tests {
         assert!(hint(&mut c, '\u{274C}').starts_with("write '\u{2718}' (U+2718)"));
         assert!(hint(&mut c, '\u{2514}').starts_with("box-drawing characters"));
         assert!(hint(&mut c, '\u{1F600}').starts_with("replace the character, or add"));
+    }
+
+    #[test]
+    fn a_character_written_as_itself_and_by_references_is_one_report_at_its_first_place() {
+        let src = "a &#x1b; b \u{1b} c &#x1b;";
+        let lit = src.find('\u{1b}').unwrap_or(0);
+        let all = Coverage::everything();
+        let mut c = Checker::new(&all);
+        let mut d = Vec::new();
+        c.source(src, &mut d);
+        c.derived("a \u{1b} b", src, 2..8, 2..8, &mut d);
+        c.derived(
+            "c \u{1b}",
+            src,
+            lit + 4..src.len(),
+            lit + 4..src.len(),
+            &mut d,
+        );
+        c.finish(&mut d);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].span, Some(2..8));
+        assert!(
+            d[0].message
+                .ends_with("written `&#x1b;`, and in 2 more places in this file"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]

@@ -94,6 +94,7 @@ pub fn parse_bytes(
     let mut chars = chars::Checker::new(coverage);
     chars.source(text, &mut diags);
     let Some(fm) = front::split(text) else {
+        chars.finish(&mut diags);
         diags.push(
             Diagnostic::new("the file has no front matter", 0..text.len().min(1))
                 .with_hint("start the file with a `---` line, the fields (title, region, date, authors), and another `---` line"),
@@ -106,6 +107,7 @@ pub fn parse_bytes(
         max_pixels: coverage.max_image_pixels(),
     };
     let body = body::parse(text, fm.body_start, &images, &mut chars, &mut diags);
+    chars.finish(&mut diags);
     match meta {
         Some(meta) if diags.is_empty() => Ok(Document {
             slug: slug.to_owned(),
