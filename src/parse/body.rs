@@ -39,6 +39,7 @@ pub fn parse(
     text: &str,
     base: usize,
     images: &Images<'_>,
+    lang: &str,
     chars: &mut Checker<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
@@ -59,6 +60,7 @@ pub fn parse(
         last_heading: 1,
         in_link: 0,
         typed: None,
+        quotes: super::quotes::double(lang),
     };
     let before = b.diags.len();
     let blocks = b.blocks(0, false);
@@ -154,6 +156,9 @@ struct Builder<'a, 'd, 'c> {
     /// What was typed for the text [`Builder::inline_event`] returned last, when that
     /// text is smart punctuation's (`'` for `’`).
     typed: Option<&'static str>,
+    /// The double quotation marks of the brief's language ([`super::quotes`]), when
+    /// they are not English's.
+    quotes: Option<(&'static str, &'static str)>,
 }
 
 impl<'a> Builder<'a, '_, '_> {
@@ -585,9 +590,20 @@ impl<'a> Builder<'a, '_, '_> {
                 self.check_text(&t, &span);
                 self.typed = self
                     .source
-                    .get(span)
+                    .get(span.clone())
                     .and_then(|typed| smart_typed(&t, typed));
-                Some(Inline::Text(t.to_string()))
+                // A typed `"` in the marks of the brief's language.
+                let shown = match self.typed {
+                    Some("\"") => super::quotes::localise(&t, self.quotes),
+                    _ => None,
+                };
+                match shown {
+                    Some(marks) => {
+                        self.check_text(marks, &span);
+                        Some(Inline::Text(marks.to_owned()))
+                    }
+                    None => Some(Inline::Text(t.to_string())),
+                }
             }
             Event::Code(t) => {
                 self.check_text(&t, &span);

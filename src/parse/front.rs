@@ -246,9 +246,23 @@ impl Keys<'_> {
         chars: &mut Checker<'_>,
         diags: &mut Vec<Diagnostic>,
     ) -> RawMeta {
+        // Typed `"` in the marks of the brief's language, as in the body; a field that
+        // has typographic double quotes typed as such keeps them all as they are.
+        let marks = super::quotes::double(raw.lang.as_deref().unwrap_or("en").trim());
         let mut one = |key: &str, value: &mut Option<String>| {
             let Some(v) = value.as_deref() else { return };
-            let smart = smart_punctuation(v);
+            let mut smart = smart_punctuation(v);
+            if marks.is_some() && !v.contains(['\u{201C}', '\u{201D}']) {
+                smart = smart
+                    .split_inclusive(['\u{201C}', '\u{201D}'])
+                    .flat_map(|piece| {
+                        let (text, mark) = piece
+                            .split_at(piece.len() - piece.chars().last().map_or(0, char::len_utf8));
+                        let shown = super::quotes::localise(mark, marks).unwrap_or(mark);
+                        [text, shown]
+                    })
+                    .collect();
+            }
             if smart == v {
                 return;
             }

@@ -9,6 +9,7 @@ pub mod body;
 pub mod chars;
 pub mod front;
 pub mod image;
+pub mod quotes;
 
 use std::path::Path;
 
@@ -106,7 +107,8 @@ pub fn parse_bytes(
         dir,
         max_pixels: coverage.max_image_pixels(),
     };
-    let body = body::parse(text, fm.body_start, &images, &mut chars, &mut diags);
+    let lang = meta.as_ref().map_or("en", |m| m.lang.as_str());
+    let body = body::parse(text, fm.body_start, &images, lang, &mut chars, &mut diags);
     chars.finish(&mut diags);
     match meta {
         Some(meta) if diags.is_empty() => Ok(Document {

@@ -42,7 +42,9 @@ impl<'a> Ties<'a> {
                 .rsplit(char::is_whitespace)
                 .next()
                 .unwrap_or(before)
-                .trim_start_matches(['(', '[', '\u{201C}', '\u{2018}', '\u{201E}', '"', '\''])
+                .trim_start_matches([
+                    '(', '[', '\u{201C}', '\u{2018}', '\u{201E}', '\u{AB}', '"', '\'',
+                ])
         };
         if !self.words.is_empty() && numbered(after) && self.words.iter().any(|w| w == word()) {
             return true;

@@ -63,7 +63,7 @@ impl Line {
     fn may_hang(&self) -> f32 {
         let hangs = self.text.ends_with([
             '\u{ad}', '-', '\u{2010}', '\u{2013}', '\u{2014}', '.', ',', ':', ';', '!', '?',
-            '\u{2019}', '\u{201D}', '\'', '"',
+            '\u{2019}', '\u{201D}', '\u{201C}', '\u{BB}', '\'', '"',
         ]);
         if hangs {
             HANG
@@ -1316,6 +1316,53 @@ fn polish_one_letter_words_never_end_a_line() {
         xhtml.contains("Spotkanie w\u{A0}Warszawie i\u{A0}rozmowy z\u{A0}Litwą"),
         "{xhtml}"
     );
+}
+
+#[test]
+fn a_typed_double_quote_is_the_languages_own_in_every_edition() {
+    // Smart punctuation curls `"` into English “ ” in every language; Russian prints
+    // «…», German „…“, Polish „…”, as typst's smart quotes do. The title and the bios
+    // take the same marks as the body. An apostrophe stays ’ in every language.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    for (lang, open, close) in [
+        ("ru", "\u{AB}", "\u{BB}"),
+        ("de", "\u{201E}", "\u{201C}"),
+        ("pl", "\u{201E}", "\u{201D}"),
+        ("en", "\u{201C}", "\u{201D}"),
+    ] {
+        let sb = common::Sandbox::new();
+        let brief = format!(
+            "---\ntitle: 'The \"reset\" of dell''Italia'\nregion: Europe\ndate: 2024-05\n\
+             lang: {lang}\nauthors:\n  - name: A. Tester\n    bio: Fellow at the \"Centre\".\n---\n\n\
+             Он назвал это \"перезагрузкой\", and it's the \"Zeitenwende\" of 2022.\n"
+        );
+        sb.write(&format!("source/{lang}.md"), &brief);
+        sb.run(&["build", "--check"]).expect_code(0);
+        let quoted = |w: &str| format!("{open}{w}{close}");
+        let text = std::fs::read_to_string(sb.path(&format!("dist/{lang}.txt"))).expect("text");
+        let pdf = common::pdftotext_raw(&sb.path(&format!("dist/{lang}.pdf")));
+        let file = std::fs::File::open(sb.path(&format!("dist/{lang}.epub"))).expect("epub");
+        let mut zip = zip::ZipArchive::new(file).expect("zip");
+        let mut xhtml = String::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).expect("entry");
+            if f.name().ends_with(".xhtml") {
+                std::io::Read::read_to_string(&mut f, &mut xhtml).expect("read");
+            }
+        }
+        for (edition, shown) in [("text", &text), ("PDF", &pdf), ("EPUB", &xhtml)] {
+            for w in ["перезагрузкой", "Zeitenwende", "reset", "Centre"] {
+                assert!(
+                    shown.contains(&quoted(w)),
+                    "{lang}: {edition} edition has no {}:\n{shown}",
+                    quoted(w)
+                );
+            }
+            assert!(shown.contains("it\u{2019}s"), "{lang}: {edition}: {shown}");
+        }
+    }
 }
 
 #[test]

@@ -351,7 +351,9 @@ enum Token {
 fn technical_ranges(text: &str) -> Vec<(usize, usize, Token)> {
     tokens(text)
         .filter_map(|(start, word)| {
-            let w = word.trim_start_matches(['(', '<', '[', '"', '\'', '\u{201C}', '\u{2018}']);
+            let w = word.trim_start_matches([
+                '(', '<', '[', '"', '\'', '\u{201C}', '\u{2018}', '\u{201E}', '\u{AB}',
+            ]);
             let kind = if w.contains("://")
                 || w.starts_with("www.")
                 || (w.contains('@') && w.contains('.'))
