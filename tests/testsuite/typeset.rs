@@ -1303,7 +1303,16 @@ fn polish_one_letter_words_never_end_a_line() {
         assert!(!single.contains(&last), "text edition: {line}");
     }
     sb.run(&["build", "--format", "epub"]).expect_code(0);
-    let file = std::fs::File::open(sb.path("dist/pl.epub")).expect("epub");
+    let xhtml = epub_xhtml(&sb.path("dist/pl.epub"));
+    assert!(
+        xhtml.contains("Spotkanie w\u{A0}Warszawie i\u{A0}rozmowy z\u{A0}Litwą"),
+        "{xhtml}"
+    );
+}
+
+/// Every XHTML document of the EPUB at `path`, one after another.
+fn epub_xhtml(path: &Path) -> String {
+    let file = std::fs::File::open(path).expect("epub");
     let mut zip = zip::ZipArchive::new(file).expect("zip");
     let mut xhtml = String::new();
     for i in 0..zip.len() {
@@ -1312,10 +1321,7 @@ fn polish_one_letter_words_never_end_a_line() {
             std::io::Read::read_to_string(&mut f, &mut xhtml).expect("read");
         }
     }
-    assert!(
-        xhtml.contains("Spotkanie w\u{A0}Warszawie i\u{A0}rozmowy z\u{A0}Litwą"),
-        "{xhtml}"
-    );
+    xhtml
 }
 
 #[test]
@@ -1343,15 +1349,7 @@ fn a_typed_double_quote_is_the_languages_own_in_every_edition() {
         let quoted = |w: &str| format!("{open}{w}{close}");
         let text = std::fs::read_to_string(sb.path(&format!("dist/{lang}.txt"))).expect("text");
         let pdf = common::pdftotext_raw(&sb.path(&format!("dist/{lang}.pdf")));
-        let file = std::fs::File::open(sb.path(&format!("dist/{lang}.epub"))).expect("epub");
-        let mut zip = zip::ZipArchive::new(file).expect("zip");
-        let mut xhtml = String::new();
-        for i in 0..zip.len() {
-            let mut f = zip.by_index(i).expect("entry");
-            if f.name().ends_with(".xhtml") {
-                std::io::Read::read_to_string(&mut f, &mut xhtml).expect("read");
-            }
-        }
+        let xhtml = epub_xhtml(&sb.path(&format!("dist/{lang}.epub")));
         for (edition, shown) in [("text", &text), ("PDF", &pdf), ("EPUB", &xhtml)] {
             for w in ["перезагрузкой", "Zeitenwende", "reset", "Centre"] {
                 assert!(

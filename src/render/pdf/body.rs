@@ -77,22 +77,7 @@ impl Setter<'_, '_, '_> {
 
     /// The base text style of the body.
     pub fn body_style(&self) -> Style {
-        Style {
-            variant: Variant {
-                family: Family::Serif,
-                bold: false,
-                italic: false,
-            },
-            size: self.house.body.size,
-            color: self.house.colours.text,
-            link: None,
-            artifact: false,
-            verbatim: false,
-            rise: 0.0,
-            tracking: 0.0,
-            scale: 0.0,
-            node: ROOT,
-        }
+        Style::serif(self.house.body.size, self.house.colours.text)
     }
 
     /// A style of the sans family.

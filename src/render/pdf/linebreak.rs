@@ -867,8 +867,6 @@ impl Pass<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fonts::{Family, Variant};
-    use crate::house::Rgb;
     use crate::render::pdf::shape::{Chunk, Glyph, Style};
     use std::cell::Cell;
 
@@ -892,22 +890,7 @@ mod tests {
     fn word(width: f32) -> Item {
         Item::Box(Chunk {
             font: 0,
-            style: Style {
-                variant: Variant {
-                    family: Family::Serif,
-                    bold: false,
-                    italic: false,
-                },
-                size: 10.0,
-                color: Rgb(0, 0, 0),
-                link: None,
-                artifact: false,
-                verbatim: false,
-                rise: 0.0,
-                tracking: 0.0,
-                scale: 0.0,
-                node: 0,
-            },
+            style: Style::serif(10.0, crate::house::Rgb(0, 0, 0)),
             glyphs: vec![Glyph {
                 gid: 1,
                 advance: width,

@@ -51,6 +51,29 @@ pub struct Style {
     pub node: super::tags::NodeId,
 }
 
+impl Style {
+    /// Upright serif at `size` pt in `color`: plain text, outside any structure
+    /// element (the body's base style; the other styles are made from it).
+    pub fn serif(size: f32, color: Rgb) -> Style {
+        Style {
+            variant: Variant {
+                family: crate::house::Family::Serif,
+                bold: false,
+                italic: false,
+            },
+            size,
+            color,
+            link: None,
+            artifact: false,
+            verbatim: false,
+            rise: 0.0,
+            tracking: 0.0,
+            scale: 0.0,
+            node: super::tags::ROOT,
+        }
+    }
+}
+
 /// One shaped glyph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
@@ -1420,22 +1443,7 @@ mod tests {
         let house = crate::house::builtin()?;
         let book = FontBook::new(&house);
         let shaper = Shaper::new(&book, "en", true, &house.style.typeset);
-        let style = Style {
-            variant: Variant {
-                family: crate::house::Family::Serif,
-                bold: false,
-                italic: false,
-            },
-            size: 10.0,
-            color: house.style.colours.text,
-            link: None,
-            artifact: false,
-            verbatim: false,
-            rise: 0.0,
-            tracking: 0.0,
-            scale: 0.0,
-            node: super::super::tags::ROOT,
-        };
+        let style = Style::serif(10.0, Rgb(0, 0, 0));
         let width = |g: &Glyphs| g.iter().map(|g| g.advance).sum::<f32>();
         for (word, cut) in [("contract", 5), ("Tajikistan", 2), ("Moscow", 3)] {
             let parts = shaper.cut_at(word, &style, &[(cut, 50.0)]);
