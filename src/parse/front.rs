@@ -253,15 +253,13 @@ impl Keys<'_> {
             let Some(v) = value.as_deref() else { return };
             let mut smart = smart_punctuation(v);
             if marks.is_some() && !v.contains(['\u{201C}', '\u{201D}']) {
-                smart = smart
-                    .split_inclusive(['\u{201C}', '\u{201D}'])
-                    .flat_map(|piece| {
-                        let (text, mark) = piece
-                            .split_at(piece.len() - piece.chars().last().map_or(0, char::len_utf8));
-                        let shown = super::quotes::localise(mark, marks).unwrap_or(mark);
-                        [text, shown]
-                    })
-                    .collect();
+                let mut local = String::with_capacity(smart.len());
+                for c in smart.chars() {
+                    let mut buf = [0; 4];
+                    let c = c.encode_utf8(&mut buf);
+                    local.push_str(super::quotes::localise(c, marks).unwrap_or(c));
+                }
+                smart = local;
             }
             if smart == v {
                 return;
