@@ -434,9 +434,18 @@ fn smart_punctuation(s: &str) -> String {
     }
 }
 
-/// Collapse runs of white space (YAML folding may leave newlines) to single spaces.
+/// Collapse runs of white space (YAML folding may leave newlines) to single spaces. A
+/// no-break space (U+00A0, U+2007, U+202F) is the author's or the language's, as
+/// `«\u{202F}…\u{202F}»` in French, and stays as it is, as in the body; at either end
+/// it goes, like any space.
 fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    const NO_BREAK: [char; 3] = ['\u{A0}', '\u{2007}', '\u{202F}'];
+    s.split(|c: char| c.is_whitespace() && !NO_BREAK.contains(&c))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim()
+        .to_owned()
 }
 
 fn valid_lang(tag: &str) -> bool {
@@ -676,6 +685,19 @@ mod tests {
         assert_eq!(m.date.display(&m.lang), "November 2016");
         assert_eq!(m.authors[0].bio.as_deref(), Some("Bio."));
         assert_eq!(m.keywords, vec!["x", "y"]);
+    }
+
+    #[test]
+    fn white_space_collapses_but_a_no_break_space_stays() {
+        let (m, d) = meta(
+            "---\ntitle: \"  Article\u{A0}5  and\\n  the\\t\u{A0}rest\u{A0} \"\nregion: \"\u{A0}\"\ndate: 2016-11\n---\nbody\n",
+        );
+        assert_eq!(m, None);
+        assert_eq!(d[0].message, "`region` is empty", "{d:?}");
+        assert_eq!(
+            collapse("  Article\u{A0}5  and\n  the\t\u{A0}rest\u{A0} "),
+            "Article\u{A0}5 and the \u{A0}rest"
+        );
     }
 
     #[test]
