@@ -6,8 +6,11 @@
 //!
 //! Single quotes stay as pulldown-cmark curls them: its `’` is both a closing single
 //! quote and an apostrophe (`geht’s`, `dell’Italia`), which no table may turn into
-//! another language's closing mark. French takes its guillemets without the narrow
-//! no-break spaces French typography puts inside them.
+//! another language's closing mark. French puts a narrow no-break space (U+202F, the
+//! *espace fine insécable*) inside its guillemets, and the marks made here carry it:
+//! `"détente"` prints `«\u{202F}détente\u{202F}»`, and no line breaks inside. Guillemets
+//! an author types with plain spaces are held to their word by the French ties
+//! ([`crate::render::ties`]).
 
 /// The opening and closing double quotation marks of BCP 47 language `lang` when they
 /// are not English's “ ” (CLDR's delimiters, primary level).
@@ -22,7 +25,9 @@ pub fn double(lang: &str) -> Option<(&'static str, &'static str)> {
             ("\u{201E}", "\u{201C}")
         }
         "pl" | "hu" | "ro" => ("\u{201E}", "\u{201D}"),
-        "ru" | "uk" | "be" | "kk" | "fr" | "it" | "es" | "el" | "hy" | "nb" | "nn" | "no" => {
+        // French typography spaces its guillemets, and with a space that does not break.
+        "fr" => ("\u{AB}\u{202F}", "\u{202F}\u{BB}"),
+        "ru" | "uk" | "be" | "kk" | "it" | "es" | "el" | "hy" | "nb" | "nn" | "no" => {
             ("\u{AB}", "\u{BB}")
         }
         "sv" | "fi" => ("\u{201D}", "\u{201D}"),
@@ -63,6 +68,9 @@ mod tests {
         assert_eq!(quoted("pl"), "\u{201E}x\u{201D}");
         assert_eq!(quoted("sv"), "\u{201D}x\u{201D}");
         assert_eq!(quoted("tr"), "\u{201C}x\u{201D}");
+        assert_eq!(quoted("fr"), "\u{AB}\u{202F}x\u{202F}\u{BB}");
+        assert_eq!(quoted("fr-CA"), "\u{AB}\u{202F}x\u{202F}\u{BB}");
+        assert_eq!(quoted("it"), "\u{AB}x\u{BB}");
         // A single quote or an apostrophe is never touched.
         assert_eq!(localise("\u{2019}", double("de")), None);
     }

@@ -7,7 +7,9 @@
 //! follows (`Article 5`, `Fig. 2`: `[typeset] tie_before_numbers`). The PDF and the text edition, which break
 //! their own lines, hold these spaces; the EPUB writes them as no-break spaces
 //! ([`hold`]) for the reading system that breaks its lines. Polish, Czech and Slovak
-//! also keep a one-letter word with the next ([`one_letter_words`]).
+//! also keep a one-letter word with the next ([`one_letter_words`]), and French keeps
+//! its spaced punctuation with its word ([`french_spaced`]): `« détente »`,
+//! `pourquoi ?`, `ainsi :`.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -19,23 +21,30 @@ use std::ops::Range;
 pub struct Ties<'a> {
     words: &'a [String],
     letters: &'static str,
+    french: bool,
 }
 
 impl<'a> Ties<'a> {
     /// The ties of a brief in `lang` set in a house with `words`.
     pub fn new(words: &'a [String], lang: &str) -> Ties<'a> {
+        let primary = lang.split(['-', '_']).next().unwrap_or("");
         Ties {
             words,
             letters: one_letter_words(lang),
+            french: primary.eq_ignore_ascii_case("fr"),
         }
     }
 
     /// Whether the space between the text `before` it and the text `after` it is
     /// held: for a number and its sign; a number after one of the house's words
     /// (`Article 5`, `Fig. 2`, `No. 7`, and with a Roman numeral or a capital letter
-    /// for a number, `Chapter IV`, `Annex B`); or after a one-letter word the
-    /// language keeps with the next (Polish `w Polsce`, Czech `v Praze`).
+    /// for a number, `Chapter IV`, `Annex B`); after a one-letter word the language
+    /// keeps with the next (Polish `w Polsce`, Czech `v Praze`); or, in French, inside
+    /// guillemets and before `;` `:` `!` `?`.
     pub fn tied(&self, before: &str, after: &str) -> bool {
+        if self.french && french_spaced(before, after) {
+            return true;
+        }
         // The word before the space, after any opening bracket or quote.
         let word = || {
             before
@@ -74,6 +83,16 @@ pub fn one_letter_words(lang: &str) -> &'static str {
     } else {
         ""
     }
+}
+
+/// A space French typography puts beside a mark and never breaks: after an opening
+/// guillemet, before a closing one, and before the "high" punctuation `;` `:` `!` `?`
+/// (Imprimerie nationale's rules; LaTeX's babel-french adds these spaces itself).
+/// Authors type a plain space there; a line that breaks at it starts with `»` or `?`,
+/// or ends with `«`. The space keeps the width the author typed: only the break goes.
+fn french_spaced(before: &str, after: &str) -> bool {
+    before.ends_with(['\u{AB}', '\u{2039}'])
+        || after.starts_with(['\u{BB}', '\u{203A}', ';', ':', '!', '?'])
 }
 
 /// Whether `after` starts with what numbers a house word: digits (`5`, `12.3`), a
@@ -262,5 +281,28 @@ mod tests {
         // English and Italian let a one-letter word end a line.
         assert!(!Ties::new(&[], "en").tied("such a", "case"));
         assert!(!Ties::new(&[], "it").tied("Roma e", "Milano"));
+    }
+
+    #[test]
+    fn french_keeps_guillemets_and_high_punctuation_with_their_words() {
+        let fr = Ties::new(&[], "fr-FR");
+        assert!(fr.tied("parlé de \u{AB}", "détente \u{BB} hier"));
+        assert!(fr.tied("parlé de \u{AB} détente", "\u{BB} hier"));
+        assert!(fr.tied("\u{2039}", "oui \u{203A}"));
+        for mark in [";", ":", "!", "?", "?!"] {
+            assert!(fr.tied("Pourquoi", mark), "{mark}");
+        }
+        assert!(!fr.tied("Pourquoi", "pas"));
+        assert!(!fr.tied("\u{BB}", "puis"));
+        // Other languages break there as UAX #14 allows.
+        let en = Ties::new(&[], "en");
+        assert!(!en.tied("the \u{AB}", "reset \u{BB}"));
+        assert!(!Ties::new(&[], "it").tied("di \u{AB}", "distensione \u{BB}"));
+        let text = "de \u{AB} détente \u{BB} ; voilà !";
+        let held = hold(text, 0..text.len(), &fr);
+        assert_eq!(
+            held,
+            "de \u{AB}\u{A0}détente\u{A0}\u{BB}\u{A0}; voilà\u{A0}!"
+        );
     }
 }

@@ -1364,6 +1364,61 @@ fn a_typed_double_quote_is_the_languages_own_in_every_edition() {
 }
 
 #[test]
+fn french_spaces_its_guillemets_and_never_breaks_beside_its_marks() {
+    // French typography puts a no-break space inside guillemets and before ; : ! ?.
+    // A typed `"` becomes « and » with a narrow no-break space (U+202F) inside; a space
+    // the author typed there stays as wide as typed but no line breaks at it, in the
+    // PDF, the text edition (both break their own lines) and the EPUB (written as
+    // U+00A0 for the reading system).
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let sentence = "Le ministre a parlé de « détente » puis de \"coopération\" ; pourquoi ? \
+                    Parce que : voilà ! Les \"interdépendances\" et les « infrastructures » \
+                    transfrontalières sont au cœur du débat ; qui paie ? ";
+    let brief = format!(
+        "---\ntitle: 'La \"sécurité\" régionale : un essai'\nregion: Europe\ndate: 2024-05\n\
+         lang: fr\nauthors:\n  - name: A. Tester\n---\n\n{}\n",
+        sentence.repeat(12)
+    );
+    let sb = common::Sandbox::new();
+    sb.write("source/fr.md", &brief);
+    sb.run(&["build", "--check"]).expect_code(0);
+    let text = std::fs::read_to_string(sb.path("dist/fr.txt")).expect("text");
+    let xhtml = epub_xhtml(&sb.path("dist/fr.epub"));
+    for (edition, shown) in [("text", &text), ("EPUB", &xhtml)] {
+        for w in ["sécurité", "coopération", "interdépendances"] {
+            let quoted = format!("\u{AB}\u{202F}{w}\u{202F}\u{BB}");
+            assert!(shown.contains(&quoted), "{edition} edition has no {quoted}");
+        }
+    }
+    assert!(
+        xhtml.contains("\u{AB}\u{A0}détente\u{A0}\u{BB} puis"),
+        "{xhtml}"
+    );
+    assert!(xhtml.contains("\u{BB}\u{A0}; pourquoi\u{A0}?"), "{xhtml}");
+    let pdf = common::pdftotext_raw(&sb.path("dist/fr.pdf"));
+    // No line of either edition starts with a closing mark or ends with an opening one.
+    let body = |t: &str| {
+        t.lines()
+            .skip_while(|l| !l.contains("ministre"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for (edition, shown) in [("text", body(&text)), ("PDF", body(&pdf))] {
+        let lines: Vec<&str> = shown.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(lines.len() > 20, "{edition}: {shown}");
+        for line in lines {
+            let line = line.trim_matches(|c: char| c.is_whitespace());
+            assert!(
+                !line.starts_with(['\u{BB}', ';', ':', '!', '?']) && !line.ends_with('\u{AB}'),
+                "{edition} edition breaks beside a mark: {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_combining_mark_is_set_in_its_letters_font_or_with_its_own_width() {
     // The keycap U+20E3 after a digit (pandoc's test of emoji shortcodes): the house
     // serif has the digit, not the mark, so the two were set in two fonts, the mark
