@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use super::flow::{Draw, Elem, Run, Section};
+use super::columns;
+use super::flow::{Draw, Elem, Run, RunOn, Section};
 use super::linebreak::{break_with, split_wide, unbroken, Line, Params};
 use super::shape::{Chunk, Item, Shaper, Style};
 use super::tags::{NodeId, Tree, ROOT};
@@ -876,11 +877,12 @@ impl Setter<'_, '_, '_> {
         size: f32,
         pad: f32,
         hyphenate: bool,
-    ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    ) -> Extents {
         let mut natural = vec![0.0f32; ncols];
-        let mut body = vec![0.0f32; ncols];
         let mut minimum = vec![0.0f32; ncols];
+        let mut cells = Vec::with_capacity(rows.len());
         for (bold, row) in rows {
+            let mut pieces = Vec::with_capacity(row.len());
             for (c, cell) in row.iter().enumerate() {
                 let mut p = Vec::new();
                 self.pieces(cell, &self.sans(size, *bold), &mut p);
@@ -896,15 +898,18 @@ impl Setter<'_, '_, '_> {
                 if let Some(n) = natural.get_mut(c) {
                     *n = n.max(width + pad);
                 }
-                if let Some(b) = body.get_mut(c).filter(|_| !bold) {
-                    *b = b.max(width + pad);
-                }
                 if let Some(m) = minimum.get_mut(c) {
                     *m = m.max(unbreakable(&items) + pad);
                 }
+                pieces.push(columns::pieces(&items));
             }
+            cells.push(pieces);
         }
-        (natural, body, minimum)
+        Extents {
+            natural,
+            minimum,
+            cells,
+        }
     }
 
     /// The width (pt) table `t` needs to hold every word of its cells whole.
@@ -913,7 +918,7 @@ impl Setter<'_, '_, '_> {
         let (size, pad) = (self.house.body.table_size, TABLE_PAD);
         let ncols = t.align.len().max(1);
         self.column_extents(&rows, ncols, size, pad, false)
-            .2
+            .minimum
             .iter()
             .sum()
     }
@@ -929,22 +934,20 @@ impl Setter<'_, '_, '_> {
         // hold every word whole; only when those do not fit are the minimums those of
         // hyphenated words, and a cell is hyphenated only when one of its words is
         // wider than its column (hyphenated freely, "Shared warning thresh-/olds").
-        let (natural, body, whole) = self.column_extents(&rows, ncols, size, pad, false);
-        let pieces = if whole.iter().sum::<f32>() <= w {
-            whole.clone()
+        let extents = self.column_extents(&rows, ncols, size, pad, false);
+        let (natural, whole) = (&extents.natural, &extents.minimum);
+        let widths = if natural.iter().sum::<f32>() > w && whole.iter().sum::<f32>() <= w {
+            // Every word fits whole, not every cell on one line: the room goes where
+            // it saves lines (`columns`).
+            columns::fit(&extents.cells, whole, natural, pad, w)
         } else {
-            self.column_extents(&rows, ncols, size, pad, true).2
+            let pieces = if whole.iter().sum::<f32>() <= w {
+                whole.clone()
+            } else {
+                self.column_extents(&rows, ncols, size, pad, true).minimum
+            };
+            column_widths(natural, whole, &pieces, w)
         };
-        // A header that does not fit on one line wraps, as headers do: when the cells
-        // cannot all be set on one line, a column's share of the room goes by what its
-        // body cells want, not its header. "Military expenditure 2023 (million USD)"
-        // above figures like "1,750" took a third of the room from the column of
-        // sentences beside it, whose rows then ran to eight lines.
-        let natural = match natural.iter().sum::<f32>() <= w {
-            true => natural,
-            false => by_body(&natural, &body, &whole),
-        };
-        let widths = column_widths(&natural, &whole, &pieces, w);
         // A column narrower than its words is set with them broken between letters;
         // one narrower than a letter (1 em of the table's type, padding included) would
         // set the letters of neighbouring cells on top of each other.
@@ -973,10 +976,16 @@ impl Setter<'_, '_, '_> {
             ..Elem::default()
         };
         // The opening rule and the header row, set again above the body rows that
-        // run on into a new column or page.
+        // run on into a new column or page, and the closing rule under the last row
+        // of a column the table runs on from.
         let mut repeat = top.clone();
         out.push(top);
-        let mut repeats: Option<Arc<Elem>> = None;
+        let foot = Elem {
+            height: 2.0,
+            draws: vec![rule(0.5, 0.8)],
+            ..Elem::default()
+        };
+        let mut repeats: Option<Arc<RunOn>> = None;
         let last = rows.len().saturating_sub(1);
         let first_row = rows.iter().position(|r| !r.0).unwrap_or(0);
         let table = self.tag(parent, "Table");
@@ -1001,7 +1010,10 @@ impl Setter<'_, '_, '_> {
                     .extend(draws.iter().map(|d| as_artifact(d, repeat.height)));
                 repeat.height += h;
             } else if repeats.is_none() && rows.first().is_some_and(|r| r.0) {
-                repeats = Some(Arc::new(std::mem::take(&mut repeat)));
+                repeats = Some(Arc::new(RunOn {
+                    head: std::mem::take(&mut repeat),
+                    foot: foot.clone(),
+                }));
             }
             out.push(Elem {
                 height: h,
@@ -1151,6 +1163,15 @@ fn unbreakable(items: &[Item]) -> f32 {
     widest.max(run)
 }
 
+/// A table's columns measured: each column's widest cell on one line and its widest
+/// piece that cannot be broken (`pad` included in both), and each cell's pieces
+/// (`[row][column]`) for [`columns::fit`].
+struct Extents {
+    natural: Vec<f32>,
+    minimum: Vec<f32>,
+    cells: Vec<Vec<Vec<columns::Piece>>>,
+}
+
 /// A table cell's padding, both sides together (pt).
 const TABLE_PAD: f32 = 2.0 * MM;
 
@@ -1187,19 +1208,6 @@ fn unfit_table(t: &Table, letter: f32, room: f32, across: bool) -> String {
         room / MM,
         letter / MM
     )
-}
-
-/// The natural widths the columns are shared out by when not every cell fits on one
-/// line: each column's body cells' (at least its whole-word minimum, which its header
-/// counts in), or the natural widths as they are for a table whose body cells would
-/// leave nothing to share by (a header row alone).
-fn by_body(natural: &[f32], body: &[f32], whole: &[f32]) -> Vec<f32> {
-    let wants: Vec<f32> = body.iter().zip(whole).map(|(b, m)| b.max(*m)).collect();
-    let more: f32 = wants.iter().zip(whole).map(|(b, m)| b - m).sum();
-    match more > 0.5 {
-        true => wants,
-        false => natural.to_vec(),
-    }
 }
 
 /// Column widths filling `room`, from each column's natural width (its widest cell on
@@ -1321,27 +1329,65 @@ fn line_chars(items: &[Item], line: &Line) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{by_body, column_widths};
+    use super::column_widths;
+    use crate::render::pdf::columns::{fit, lines, Piece};
+
+    /// Words of the given widths with 3 pt spaces between them.
+    fn words(widths: &[f32]) -> Vec<Piece> {
+        let n = widths.len();
+        widths
+            .iter()
+            .enumerate()
+            .map(|(i, &width)| Piece {
+                width,
+                space: if i + 1 < n { 3.0 } else { 0.0 },
+                end: 0.0,
+                forced: false,
+            })
+            .collect()
+    }
 
     #[test]
     fn a_long_header_over_figures_wraps_and_leaves_the_room_to_the_sentences() {
-        // "Country" over "Turkmenistan" (55), "Military expenditure 2023 (million
-        // USD)" (160 on one line, 50 for "expenditure") over "1,750" (25), and a column
-        // of sentences (420 on one line, 60 for its longest word), in 238 pt.
-        let (natural, body, whole) = (
-            [55.0, 160.0, 420.0],
-            [55.0, 25.0, 420.0],
-            [55.0, 50.0, 60.0],
+        // "Country" over "Turkmenistan", "Military expenditure 2023 (million USD)" over
+        // "1,750", and a column of sentences, in 238 pt: the room goes where it saves
+        // lines, and the table is shorter than with CSS's shares by one-line widths.
+        let head = vec![
+            words(&[40.0]),
+            words(&[35.0, 50.0, 20.0, 35.0, 25.0]),
+            words(&[50.0]),
+        ];
+        let row = vec![words(&[55.0]), words(&[25.0]), words(&[25.0; 20])];
+        let cells: Vec<Vec<Vec<Piece>>> = std::iter::once(head)
+            .chain(std::iter::repeat_n(row, 6))
+            .collect();
+        let natural = [55.0, 177.0, 557.0];
+        let whole = [55.0, 50.0, 50.0];
+        let height = |w: &[f32]| -> u32 {
+            cells
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .zip(w)
+                        .map(|(p, &cw)| lines(p, cw))
+                        .max()
+                        .unwrap_or(1)
+                })
+                .sum()
+        };
+        let fitted = fit(&cells, &whole, &natural, 0.0, 238.0);
+        let css = column_widths(&natural, &whole, &whole, 238.0);
+        assert!(
+            (fitted.iter().sum::<f32>() - 238.0).abs() < 0.01,
+            "{fitted:?}"
         );
-        let shared = column_widths(&by_body(&natural, &body, &whole), &whole, &whole, 238.0);
-        assert_eq!(shared[..2], [55.0, 50.0]);
-        assert!((shared[2] - 133.0).abs() < 0.01, "{shared:?}");
-        // By the header's width, as CSS's automatic layout has it, the figures' column
-        // took a share too.
-        let by_header = column_widths(&natural, &whole, &whole, 238.0);
-        assert!(by_header[1] > 60.0 && by_header[2] < 125.0, "{by_header:?}");
-        // A header row alone: shared by the headers.
-        assert_eq!(by_body(&natural, &[0.0; 3], &whole), natural.to_vec());
+        assert!(fitted.iter().zip(&whole).all(|(w, m)| w >= m), "{fitted:?}");
+        assert!(
+            height(&fitted) < height(&css),
+            "fitted {fitted:?}: {} lines; CSS {css:?}: {} lines",
+            height(&fitted),
+            height(&css)
+        );
     }
 
     #[test]

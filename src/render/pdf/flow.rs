@@ -94,11 +94,21 @@ pub struct Elem {
     pub keep_next: bool,
     /// Vertical space: dropped at the top of a column.
     pub space: bool,
-    /// Set above this element when it begins a column or a page: a table's opening
-    /// rule and header row, repeated as an artifact where its body runs on (readers
-    /// of a table continued without its header must turn back to learn what its
-    /// columns hold; assistive technology reads the header once, from the structure).
-    pub repeat: Option<Arc<Elem>>,
+    /// What a table sets around this row, one of its body rows, where the table
+    /// breaks ([`RunOn`]).
+    pub repeat: Option<Arc<RunOn>>,
+}
+
+/// What a table sets where its body breaks between columns or pages, as artifacts:
+/// readers of a table continued without its header must turn back to learn what its
+/// columns hold (assistive technology reads the header once, from the structure), and
+/// a part that stops with no rule under it reads as the table's end.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunOn {
+    /// Above the first row of a column: the opening rule and the header row.
+    pub head: Elem,
+    /// Below the last row of a column the table runs on from: a closing rule.
+    pub foot: Elem,
 }
 
 impl Elem {
@@ -158,7 +168,8 @@ fn fill(e: &[Elem], i: usize, h: f32, force: bool) -> usize {
             g += 1;
         }
         let gh: f32 = e[k..=g].iter().map(|x| x.height).sum();
-        if y + gh <= h + EPS {
+        // A column that ends inside a table ends with the table's closing rule.
+        if y + gh + foot_after(e, g).map_or(0.0, |f| f.height) <= h + EPS {
             y += gh;
             k = g + 1;
             placed = true;
@@ -307,6 +318,12 @@ fn place(
             growth(&elems[span.clone()], t, frame, full)
         });
         let grows = stretchable(&elems[span.clone()]);
+        let foot = span
+            .end
+            .checked_sub(1)
+            .filter(|&l| l >= span.start)
+            .and_then(|l| foot_after(elems, l))
+            .map(|f| f.draws.clone());
         let mut yy = y;
         let mut first = true;
         for (e, grows) in elems[span].iter_mut().zip(grows) {
@@ -315,8 +332,8 @@ fn place(
             }
             if first {
                 if let Some(r) = &e.repeat {
-                    page.extend(r.draws.iter().map(|d| d.clone().moved(x, yy)));
-                    yy += r.height;
+                    page.extend(r.head.draws.iter().map(|d| d.clone().moved(x, yy)));
+                    yy += r.head.height;
                 }
             }
             first = false;
@@ -328,6 +345,9 @@ fn place(
             } else {
                 e.height
             };
+        }
+        for d in foot.into_iter().flatten() {
+            page.push(d.moved(x, yy));
         }
         used = used.max(yy - y);
     }
@@ -349,7 +369,15 @@ fn natural(column: &[Elem]) -> f32 {
 fn repeated(first: Option<&Elem>) -> f32 {
     first
         .and_then(|e| e.repeat.as_ref())
-        .map_or(0.0, |r| r.height)
+        .map_or(0.0, |r| r.head.height)
+}
+
+/// What is set below `e[i]` when a column ends after it: the closing rule of the table
+/// whose rows run on past it.
+fn foot_after(e: &[Elem], i: usize) -> Option<&Elem> {
+    let this = e.get(i)?.repeat.as_ref()?;
+    let next = e.get(i + 1)?.repeat.as_ref()?;
+    Arc::ptr_eq(this, next).then_some(&this.foot)
 }
 
 /// How a column's spaces grow: each by `even` times its share up to a paragraph space
@@ -708,17 +736,25 @@ mod tests {
     /// header set above them there, and no column runs past the foot with it.
     #[test]
     fn a_repeated_header_heads_every_column_a_table_runs_on_into() {
-        let header = Arc::new(Elem {
-            height: LEADING,
-            draws: vec![Draw::Rule {
-                x1: 0.0,
-                y1: 0.0,
-                x2: 1.0,
-                y2: 0.0,
-                width: 1.0,
-                color: Rgb(0, 0, 0),
-            }],
-            ..Elem::default()
+        let rule = |width: f32| Draw::Rule {
+            x1: 0.0,
+            y1: 0.0,
+            x2: 1.0,
+            y2: 0.0,
+            width,
+            color: Rgb(0, 0, 0),
+        };
+        let header = Arc::new(RunOn {
+            head: Elem {
+                height: LEADING,
+                draws: vec![rule(1.0)],
+                ..Elem::default()
+            },
+            foot: Elem {
+                height: 2.0,
+                draws: vec![rule(0.5)],
+                ..Elem::default()
+            },
         });
         let mut e = vec![line(true)];
         for _ in 0..100 {
@@ -728,18 +764,29 @@ mod tests {
             });
         }
         let pages = paginate(vec![Section::Columns(e)], &frame(0.0), 0.0);
-        let mut heads = Vec::new();
+        let (mut heads, mut feet_rules) = (Vec::new(), Vec::new());
         for (p, page) in pages.iter().enumerate() {
             for d in page {
-                if let Draw::Rule { x1, y1, .. } = d {
-                    heads.push((p, usize::from(*x1 > 50.0), *y1));
+                if let Draw::Rule { x1, y1, width, .. } = d {
+                    let at = (p, usize::from(*x1 > 50.0), *y1);
+                    match *width == 1.0 {
+                        true => heads.push(at),
+                        false => feet_rules.push(at),
+                    }
                 }
             }
         }
-        // 40 lines a column: the first holds the table's own first line and 39 rows,
-        // the second 39 rows under a repeated header, and the last page's two columns,
-        // balanced, 11 rows each under one.
+        // 40 lines a column, less the closing rule's room under a column that ends
+        // inside the table: the first holds the table's own first line and 38 rows,
+        // the second 38 rows under a repeated header, and the last page's two columns,
+        // balanced, 12 rows each under one. Each column the table runs on from ends
+        // with the closing rule, under its last row.
         assert_eq!(heads, vec![(0, 1, 0.0), (1, 0, 0.0), (1, 1, 0.0)]);
+        let l = LEADING;
+        assert_eq!(
+            feet_rules,
+            vec![(0, 0, 39.0 * l), (0, 1, 39.0 * l), (1, 0, 13.0 * l)]
+        );
         let rows = |p: usize, c: usize| {
             pages[p]
                 .iter()
@@ -748,7 +795,7 @@ mod tests {
         };
         assert_eq!(
             [rows(0, 0), rows(0, 1), rows(1, 0), rows(1, 1)],
-            [40, 39, 11, 11]
+            [39, 38, 12, 12]
         );
         for [left, right] in feet(&pages) {
             assert!(left <= 40.0 * LEADING + EPS && right <= 40.0 * LEADING + EPS);

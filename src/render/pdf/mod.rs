@@ -6,6 +6,7 @@
 //! The contract with the verifier's reader is `docs/editions.md`.
 
 pub mod body;
+mod columns;
 pub mod flow;
 pub mod head;
 pub mod image;
