@@ -1419,6 +1419,59 @@ fn french_spaces_its_guillemets_and_never_breaks_beside_its_marks() {
 }
 
 #[test]
+fn a_tables_room_goes_where_it_saves_lines() {
+    // Forty rows of a label ("Country 10"), two figures under headers longer than them
+    // and a sentence that takes two lines at any width the column could get. CSS's
+    // shares by one-line widths gave the sentences most of the room: every label from
+    // "Country 10" on broke after "Country", and "Share of GDP (%)" stood four lines
+    // tall. Now each label and each figure's row starts on one line, the headers take
+    // two, and the sentences still take two.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    let rows: String = (0..40)
+        .map(|i| {
+            format!(
+                "| Country {i} | {} | {:.2} | Spending rose after the {} review of forces. |\n",
+                1000 + i * 37,
+                1.1 + f64::from(i) * 0.07,
+                2000 + i
+            )
+        })
+        .collect();
+    let sb = common::Sandbox::new();
+    sb.write(
+        "source/tb.md",
+        common::brief(&format!(
+            "Text before the table.\n\n| Country | Spending (USD m) | Share of GDP (%) | Note |\n\
+             |---|--:|--:|---|\n{rows}\nText after the table.\n"
+        )),
+    );
+    sb.run(&["build", "--check"]).expect_code(0);
+    let text = common::pdftotext_raw(&sb.path("dist/tb.pdf"));
+    let lines: Vec<&str> = text.lines().collect();
+    for i in 0..40 {
+        let start = format!("Country {i} {} ", 1000 + i * 37);
+        assert!(
+            lines.iter().any(|l| l.starts_with(&start)),
+            "row {i} does not start on one line:\n{text}"
+        );
+    }
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("Country Spending"))
+        .expect("header");
+    assert_eq!(
+        lines[header..header + 5],
+        ["Country Spending", "(USD m)", "Share of", "GDP (%)", "Note"]
+    );
+    assert!(
+        text.contains("Spending rose after the\n2019 review of forces."),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_combining_mark_is_set_in_its_letters_font_or_with_its_own_width() {
     // The keycap U+20E3 after a digit (pandoc's test of emoji shortcodes): the house
     // serif has the digit, not the mark, so the two were set in two fonts, the mark
