@@ -8,7 +8,7 @@
 //! their own lines, hold these spaces; the EPUB writes them as no-break spaces
 //! ([`hold`]) for the reading system that breaks its lines. Polish, Czech and Slovak
 //! also keep a one-letter word with the next ([`one_letter_words`]), and French keeps
-//! its spaced punctuation with its word ([`french_spaced`]): `« détente »`,
+//! its spaced punctuation with its word (`french_spaced`): `« détente »`,
 //! `pourquoi ?`, `ainsi :`.
 
 use std::borrow::Cow;

@@ -2,7 +2,7 @@
 //!
 //! Stages: [`shape`] (rustybuzz, per font run) → [`linebreak`] (Knuth–Plass) →
 //! [`body`]/[`head`] (blocks and the page-1 head become flow elements; a table's
-//! column widths from [`columns`]) → [`flow`]
+//! column widths from `columns`) → [`flow`]
 //! (columns and pages) → [`write`](mod@write) (printpdf operations, font subsets, lopdf finish).
 //! The contract with the verifier's reader is `docs/editions.md`.
 
