@@ -61,6 +61,7 @@ pub fn parse(
         in_link: 0,
         typed: None,
         quotes: super::quotes::double(lang),
+        singles: super::quotes::Singles::new(lang),
     };
     let before = b.diags.len();
     let blocks = b.blocks(0, false);
@@ -159,6 +160,8 @@ struct Builder<'a, 'd, 'c> {
     /// The double quotation marks of the brief's language ([`super::quotes`]), when
     /// they are not English's.
     quotes: Option<(&'static str, &'static str)>,
+    /// The single quotation marks of the brief's language, and whether one is open.
+    singles: super::quotes::Singles,
 }
 
 impl<'a> Builder<'a, '_, '_> {
@@ -314,6 +317,7 @@ impl<'a> Builder<'a, '_, '_> {
 
     /// A `##` to `####` heading: its level checked against the one before, its id made unique.
     fn heading(&mut self, level: HeadingLevel, span: Range<usize>, depth: usize) -> Option<Block> {
+        self.singles.reset();
         let content = self.inlines(depth);
         let level = match level {
             HeadingLevel::H2 => 2,
@@ -463,6 +467,7 @@ impl<'a> Builder<'a, '_, '_> {
             self.next(); // the paragraph's end
             return self.figure(&dest_url, &title, alt, img_span);
         }
+        self.singles.reset();
         let content = self.inlines(depth);
         if plain_text(&content).trim().is_empty()
             && !content.iter().any(|i| matches!(i, Inline::NoteRef(_)))
@@ -546,7 +551,10 @@ impl<'a> Builder<'a, '_, '_> {
         let mut cells = Vec::new();
         while let Some((e, _)) = self.next() {
             match e {
-                Event::Start(Tag::TableCell) => cells.push(self.inlines(depth)),
+                Event::Start(Tag::TableCell) => {
+                    self.singles.reset();
+                    cells.push(self.inlines(depth));
+                }
                 Event::Start(Tag::TableRow) => {}
                 Event::End(TagEnd::TableRow) if cells.is_empty() => {}
                 Event::End(_) => break,
@@ -592,9 +600,13 @@ impl<'a> Builder<'a, '_, '_> {
                     .source
                     .get(span.clone())
                     .and_then(|typed| smart_typed(&t, typed));
-                // A typed `"` in the marks of the brief's language.
+                // A typed `"` or `'` in the marks of the brief's language.
                 let shown = match self.typed {
                     Some("\"") => super::quotes::localise(&t, self.quotes),
+                    Some("'") => {
+                        let next = self.source.get(span.end..).and_then(|s| s.chars().next());
+                        self.singles.localise(&t, next)
+                    }
                     _ => None,
                 };
                 match shown {

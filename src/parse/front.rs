@@ -246,18 +246,31 @@ impl Keys<'_> {
         chars: &mut Checker<'_>,
         diags: &mut Vec<Diagnostic>,
     ) -> RawMeta {
-        // Typed `"` in the marks of the brief's language, as in the body; a field that
-        // has typographic double quotes typed as such keeps them all as they are.
-        let marks = super::quotes::double(raw.lang.as_deref().unwrap_or("en").trim());
+        // Typed `"` and `'` in the marks of the brief's language, as in the body; a
+        // field that has typographic quotes of a kind typed as such keeps all of that
+        // kind as they are.
+        let lang = raw.lang.as_deref().unwrap_or("en").trim().to_owned();
+        let marks = super::quotes::double(&lang);
         let mut one = |key: &str, value: &mut Option<String>| {
             let Some(v) = value.as_deref() else { return };
             let mut smart = smart_punctuation(v);
-            if marks.is_some() && !v.contains(['\u{201C}', '\u{201D}']) {
+            let doubles = marks.is_some() && !v.contains(['\u{201C}', '\u{201D}']);
+            let mut singles =
+                (!v.contains(['\u{2018}', '\u{2019}'])).then(|| super::quotes::Singles::new(&lang));
+            if doubles || singles.is_some() {
                 let mut local = String::with_capacity(smart.len());
-                for c in smart.chars() {
+                let mut chars = smart.chars().peekable();
+                while let Some(c) = chars.next() {
                     let mut buf = [0; 4];
-                    let c = c.encode_utf8(&mut buf);
-                    local.push_str(super::quotes::localise(c, marks).unwrap_or(c));
+                    let c: &str = c.encode_utf8(&mut buf);
+                    let shown = match c {
+                        "\u{201C}" | "\u{201D}" if doubles => super::quotes::localise(c, marks),
+                        "\u{2018}" | "\u{2019}" => singles
+                            .as_mut()
+                            .and_then(|s| s.localise(c, chars.peek().copied())),
+                        _ => None,
+                    };
+                    local.push_str(shown.unwrap_or(c));
                 }
                 smart = local;
             }

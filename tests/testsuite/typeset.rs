@@ -1364,6 +1364,62 @@ fn a_typed_double_quote_is_the_languages_own_in_every_edition() {
 }
 
 #[test]
+fn a_typed_single_quote_is_the_languages_inner_mark_and_an_apostrophe_stays() {
+    // A typed `'` that opens a quotation prints as the language's inner mark, and the
+    // `’` that closes it too; an apostrophe, inside a word or at its end with no
+    // quotation open, stays ’. In the title as in the body.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    for (lang, open, close) in [
+        ("de", "\u{201A}", "\u{2018}"),
+        ("ru", "\u{201E}", "\u{201C}"),
+        ("fr", "\u{201C}", "\u{201D}"),
+        ("en", "\u{2018}", "\u{2019}"),
+    ] {
+        let sb = common::Sandbox::new();
+        let brief = format!(
+            "---\ntitle: \"The 'Zeitenwende' of 2022\"\nregion: Europe\ndate: 2024-05\n\
+             lang: {lang}\nauthors:\n  - name: A. Tester\n---\n\n\
+             He called it 'reset', and it's the neighbours' view that dell'Italia \
+             matters.\n\n'Unclosed quote.\n\nThe neighbours' view.\n"
+        );
+        sb.write(&format!("source/{lang}.md"), &brief);
+        sb.run(&["build", "--check"]).expect_code(0);
+        let text = std::fs::read_to_string(sb.path(&format!("dist/{lang}.txt"))).expect("text");
+        let pdf = common::pdftotext_raw(&sb.path(&format!("dist/{lang}.pdf")));
+        let xhtml = epub_xhtml(&sb.path(&format!("dist/{lang}.epub")));
+        for (edition, shown) in [("text", &text), ("PDF", &pdf), ("EPUB", &xhtml)] {
+            let shown = shown.replace('\n', " ");
+            for w in ["Zeitenwende", "reset"] {
+                let quoted = format!("{open}{w}{close}");
+                assert!(
+                    shown.contains(&quoted),
+                    "{lang}: {edition} has no {quoted}:\n{shown}"
+                );
+            }
+            for apostrophe in [
+                "it\u{2019}s",
+                "neighbours\u{2019} view",
+                "dell\u{2019}Italia",
+            ] {
+                assert!(
+                    shown.contains(apostrophe),
+                    "{lang}: {edition}: {apostrophe}:\n{shown}"
+                );
+            }
+            // A quotation left open in one paragraph closes nothing: the apostrophe
+            // after it stays one.
+            assert_eq!(
+                shown.matches("neighbours\u{2019} view").count(),
+                2,
+                "{lang}: {edition}:\n{shown}"
+            );
+        }
+    }
+}
+
+#[test]
 fn french_spaces_its_guillemets_and_never_breaks_beside_its_marks() {
     // French typography puts a no-break space inside guillemets and before ; : ! ?.
     // A typed `"` becomes « and » with a narrow no-break space (U+202F) inside; a space
