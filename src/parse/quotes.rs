@@ -18,9 +18,7 @@
 /// The opening and closing double quotation marks of BCP 47 language `lang` when they
 /// are not English's “ ” (CLDR's delimiters, primary level).
 pub fn double(lang: &str) -> Option<(&'static str, &'static str)> {
-    let mut tags = lang.split(['-', '_']);
-    let primary = tags.next().unwrap_or("").to_ascii_lowercase();
-    let swiss = tags.any(|t| t.eq_ignore_ascii_case("CH"));
+    let (primary, swiss) = language(lang);
     Some(match primary.as_str() {
         // Swiss German sets guillemets.
         "de" if swiss => ("\u{AB}", "\u{BB}"),
@@ -42,9 +40,7 @@ pub fn double(lang: &str) -> Option<(&'static str, &'static str)> {
 /// are not English's ‘ ’ (the languages' inner marks, as typst's smart quotes set
 /// them).
 pub fn single(lang: &str) -> Option<(&'static str, &'static str)> {
-    let mut tags = lang.split(['-', '_']);
-    let primary = tags.next().unwrap_or("").to_ascii_lowercase();
-    let swiss = tags.any(|t| t.eq_ignore_ascii_case("CH"));
+    let (primary, swiss) = language(lang);
     Some(match primary.as_str() {
         "de" if swiss => ("\u{2039}", "\u{203A}"),
         "de" | "cs" | "sk" | "sl" | "et" | "is" | "lt" | "lv" => ("\u{201A}", "\u{2018}"),
@@ -55,6 +51,14 @@ pub fn single(lang: &str) -> Option<(&'static str, &'static str)> {
         }
         _ => return None,
     })
+}
+
+/// The primary language of BCP 47 tag `lang`, lowercase, and whether the tag names
+/// Switzerland (`de-CH`), whose German sets other marks.
+fn language(lang: &str) -> (String, bool) {
+    let mut tags = lang.split(['-', '_']);
+    let primary = tags.next().unwrap_or("").to_ascii_lowercase();
+    (primary, tags.any(|t| t.eq_ignore_ascii_case("CH")))
 }
 
 /// Single quotation marks through one block: which `’` close a quotation and which
