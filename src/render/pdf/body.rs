@@ -1217,7 +1217,8 @@ fn unfit_table(t: &Table, letter: f32, room: f32, across: bool) -> String {
 /// - all natural widths fit: each its natural width and an equal share of the rest;
 /// - all whole-word minimums fit: each its minimum and a share of the rest in
 ///   proportion to how much more it would take (CSS 2.1's automatic table layout), so
-///   no word is broken;
+///   no word is broken. A table of the body has this case set by [`columns::fit`],
+///   which gives the room where it saves lines; the tests hold that against this;
 /// - the hyphenated minimums fit: each its hyphenated minimum, then the columns that
 ///   need least to hold their words whole get it first. A long word in one column
 ///   is hyphenated rather than every short one ("Coun-/try", "Turk-/meni-/stan" beside
