@@ -1324,6 +1324,18 @@ fn epub_xhtml(path: &Path) -> String {
     xhtml
 }
 
+/// Build and check `brief` as `source/{name}.md`; the text each edition shows: the
+/// text edition's, the PDF's (`pdftotext -raw`) and the EPUB's XHTML.
+fn shown_editions(name: &str, brief: &str) -> [(&'static str, String); 3] {
+    let sb = common::Sandbox::new();
+    sb.write(&format!("source/{name}.md"), brief);
+    sb.run(&["build", "--check"]).expect_code(0);
+    let text = std::fs::read_to_string(sb.path(&format!("dist/{name}.txt"))).expect("text");
+    let pdf = common::pdftotext_raw(&sb.path(&format!("dist/{name}.pdf")));
+    let xhtml = epub_xhtml(&sb.path(&format!("dist/{name}.epub")));
+    [("text", text), ("PDF", pdf), ("EPUB", xhtml)]
+}
+
 #[test]
 fn a_typed_double_quote_is_the_languages_own_in_every_edition() {
     // Smart punctuation curls `"` into English “ ” in every language; Russian prints
@@ -1338,19 +1350,13 @@ fn a_typed_double_quote_is_the_languages_own_in_every_edition() {
         ("pl", "\u{201E}", "\u{201D}"),
         ("en", "\u{201C}", "\u{201D}"),
     ] {
-        let sb = common::Sandbox::new();
         let brief = format!(
             "---\ntitle: 'The \"reset\" of dell''Italia'\nregion: Europe\ndate: 2024-05\n\
              lang: {lang}\nauthors:\n  - name: A. Tester\n    bio: Fellow at the \"Centre\".\n---\n\n\
              Он назвал это \"перезагрузкой\", and it's the \"Zeitenwende\" of 2022.\n"
         );
-        sb.write(&format!("source/{lang}.md"), &brief);
-        sb.run(&["build", "--check"]).expect_code(0);
         let quoted = |w: &str| format!("{open}{w}{close}");
-        let text = std::fs::read_to_string(sb.path(&format!("dist/{lang}.txt"))).expect("text");
-        let pdf = common::pdftotext_raw(&sb.path(&format!("dist/{lang}.pdf")));
-        let xhtml = epub_xhtml(&sb.path(&format!("dist/{lang}.epub")));
-        for (edition, shown) in [("text", &text), ("PDF", &pdf), ("EPUB", &xhtml)] {
+        for (edition, shown) in shown_editions(lang, &brief) {
             for w in ["перезагрузкой", "Zeitenwende", "reset", "Centre"] {
                 assert!(
                     shown.contains(&quoted(w)),
@@ -1377,19 +1383,13 @@ fn a_typed_single_quote_is_the_languages_inner_mark_and_an_apostrophe_stays() {
         ("fr", "\u{201C}", "\u{201D}"),
         ("en", "\u{2018}", "\u{2019}"),
     ] {
-        let sb = common::Sandbox::new();
         let brief = format!(
             "---\ntitle: \"The 'Zeitenwende' of 2022\"\nregion: Europe\ndate: 2024-05\n\
              lang: {lang}\nauthors:\n  - name: A. Tester\n---\n\n\
              He called it 'reset', and it's the neighbours' view that dell'Italia \
              matters.\n\n'Unclosed quote.\n\nThe neighbours' view.\n"
         );
-        sb.write(&format!("source/{lang}.md"), &brief);
-        sb.run(&["build", "--check"]).expect_code(0);
-        let text = std::fs::read_to_string(sb.path(&format!("dist/{lang}.txt"))).expect("text");
-        let pdf = common::pdftotext_raw(&sb.path(&format!("dist/{lang}.pdf")));
-        let xhtml = epub_xhtml(&sb.path(&format!("dist/{lang}.epub")));
-        for (edition, shown) in [("text", &text), ("PDF", &pdf), ("EPUB", &xhtml)] {
+        for (edition, shown) in shown_editions(lang, &brief) {
             let shown = shown.replace('\n', " ");
             for w in ["Zeitenwende", "reset"] {
                 let quoted = format!("{open}{w}{close}");
