@@ -28,6 +28,7 @@ pub mod hex;
 pub mod house;
 pub mod incremental;
 pub mod input;
+pub mod lang;
 pub mod manifest;
 pub mod model;
 pub mod open;

@@ -362,7 +362,7 @@ impl Keys<'_> {
         diags: &mut Vec<Diagnostic>,
     ) -> String {
         let lang = lang.map(|l| l.trim().to_owned()).unwrap_or("en".into());
-        if !valid_lang(&lang) {
+        if !crate::lang::is_tag(&lang) {
             diags.push(
                 Diagnostic::new(
                     format!("`lang: {lang}` is not a BCP 47 tag"),
@@ -459,14 +459,6 @@ fn collapse(s: &str) -> String {
         .join(" ")
         .trim()
         .to_owned()
-}
-
-fn valid_lang(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Parse `YYYY-MM` or `YYYY-MM-DD`.
