@@ -10,9 +10,10 @@
 //! 3. the title, the subtitle, each author's name;
 //! 4. the body: heading text, paragraph text, every list item, block quotes, every table
 //!    cell (header row first, then row by row, left to right), and each figure caption
-//!    as "Figure N. `alt text`" (the label word comes from `labels.figure`);
-//! 5. when the brief has footnotes: the heading `labels.notes`, then each note's text in
-//!    order of first reference;
+//!    as "Figure N. `alt text`" (the label word comes from `labels.figure`, in the
+//!    brief's language: [`crate::house::Labels::words`]);
+//! 5. when the brief has footnotes: the heading `labels.notes` (in the brief's
+//!    language), then each note's text in order of first reference;
 //! 6. for each author with a bio: "Name – bio".
 //!
 //! **Furniture** is not content and editions may add it freely: page numbers, running
@@ -113,9 +114,10 @@ pub fn upper(text: &str, lang: &str) -> String {
     }
 }
 
-/// The caption line of a figure as every edition displays it.
-pub fn caption_display(style: &Style, number: u32, caption: &str) -> String {
-    format!("{} {number}. {caption}", style.labels.figure)
+/// The caption line of a figure as every edition displays it; `figure` is the label
+/// in the brief's language ([`crate::house::Labels::words`]).
+pub fn caption_display(figure: &str, number: u32, caption: &str) -> String {
+    format!("{figure} {number}. {caption}")
 }
 
 /// The bio line of an author as every edition displays it, when there is a bio.
@@ -141,14 +143,15 @@ pub fn content(doc: &Document, style: &Style) -> Content {
     for a in &doc.meta.authors {
         c.push(Role::Author, a.name.clone());
     }
+    let labels = style.labels.words(&doc.meta.lang);
     for b in &doc.blocks {
-        c.block(b, style, Role::Paragraph);
+        c.block(b, &labels.figure, Role::Paragraph);
     }
     if !doc.notes.is_empty() {
-        c.push(Role::NotesHeading, style.labels.notes.clone());
+        c.push(Role::NotesHeading, labels.notes.clone());
         for n in &doc.notes {
             for b in &n.blocks {
-                c.block(b, style, Role::Note);
+                c.block(b, &labels.figure, Role::Note);
             }
         }
     }
@@ -166,8 +169,9 @@ impl Content {
     }
 
     /// Add a block; `role` is the role of plain paragraphs in this context
-    /// (a paragraph inside a list item is a list item, inside a note a note).
-    fn block(&mut self, b: &Block, style: &Style, role: Role) {
+    /// (a paragraph inside a list item is a list item, inside a note a note); `figure`
+    /// labels captions.
+    fn block(&mut self, b: &Block, figure: &str, role: Role) {
         match b {
             Block::Heading { content, .. } => self.push(Role::Heading, plain_text(content)),
             Block::Paragraph(inl) => self.push(role, plain_text(inl)),
@@ -179,7 +183,7 @@ impl Content {
                 };
                 for item in items {
                     for b in item {
-                        self.block(b, style, inner);
+                        self.block(b, figure, inner);
                     }
                 }
             }
@@ -190,7 +194,7 @@ impl Content {
                     role
                 };
                 for b in blocks {
-                    self.block(b, style, inner);
+                    self.block(b, figure, inner);
                 }
             }
             Block::Table(t) => {
@@ -199,7 +203,7 @@ impl Content {
                 }
             }
             Block::Figure(f) => {
-                self.push(Role::Caption, caption_display(style, f.number, &f.caption))
+                self.push(Role::Caption, caption_display(figure, f.number, &f.caption))
             }
             Block::Rule => {}
         }

@@ -51,16 +51,152 @@ pub struct Organisation {
     pub name: String,
 }
 
-/// Words the editions generate; they are content (see [`crate::content`]).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Labels {
+/// Words the editions generate, in one language. The figure label and the notes
+/// heading are content (see [`crate::content`]); the others name parts of the EPUB.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Words {
+    /// Before a figure's number in its caption ("Figure 1.").
     pub figure: String,
+    /// The heading of the notes.
     pub notes: String,
     /// The accessible name of a note's link back to the text (EPUB), spoken by screen
     /// readers where the link shows only a number; `{n}` is the note number and `{k}` the
     /// reference it returns to.
     pub back_to_text: String,
+    /// The heading of the EPUB's table of contents.
+    pub contents: String,
+    /// The EPUB's name for its cover, in its landmarks.
+    pub cover: String,
+}
+
+/// Some of the [`Words`], in a language of `[labels.TAG]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SomeWords {
+    pub figure: Option<String>,
+    pub notes: Option<String>,
+    pub back_to_text: Option<String>,
+    pub contents: Option<String>,
+    pub cover: Option<String>,
+}
+
+/// `[labels]`: the [`Words`] in the house's own language, and tables `[labels.TAG]`
+/// that give some or all of them in another language, for briefs whose `lang` is that
+/// tag or starts with it ([`Labels::words`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labels {
+    pub own: Words,
+    /// By language tag, as the house file writes it.
+    pub languages: BTreeMap<String, SomeWords>,
+}
+
+impl Labels {
+    /// The words for a brief in `lang`: each from the table of its tag, else of the
+    /// tag shortened by a subtag at a time (`pt-BR`, then `pt`), else the house's own.
+    pub fn words(&self, lang: &str) -> Words {
+        let tables: Vec<&SomeWords> = crate::lang::fallbacks(lang)
+            .filter_map(|tag| {
+                let found = self
+                    .languages
+                    .iter()
+                    .find(|(t, _)| t.eq_ignore_ascii_case(tag));
+                found.map(|(_, w)| w)
+            })
+            .collect();
+        let pick = |own: &String, of: fn(&SomeWords) -> &Option<String>| {
+            tables
+                .iter()
+                .find_map(|t| of(t).clone())
+                .unwrap_or_else(|| own.clone())
+        };
+        let own = &self.own;
+        Words {
+            figure: pick(&own.figure, |t| &t.figure),
+            notes: pick(&own.notes, |t| &t.notes),
+            back_to_text: pick(&own.back_to_text, |t| &t.back_to_text),
+            contents: pick(&own.contents, |t| &t.contents),
+            cover: pick(&own.cover, |t| &t.cover),
+        }
+    }
+}
+
+/// A key of `[labels]`: one of the words, or a language's table.
+enum LabelKey {
+    Word(&'static str),
+    Language(String),
+}
+
+/// The words' keys, in the order `[labels]` lists them.
+const WORD_KEYS: [&str; 5] = ["figure", "notes", "back_to_text", "contents", "cover"];
+
+impl<'de> Deserialize<'de> for LabelKey {
+    // Checked while the key is read, so that an error points at the key.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        if let Some(word) = WORD_KEYS.iter().find(|w| **w == key) {
+            Ok(LabelKey::Word(word))
+        } else if crate::lang::is_tag(&key) {
+            Ok(LabelKey::Language(key))
+        } else {
+            let words = WORD_KEYS.map(|w| format!("`{w}`")).join(", ");
+            Err(serde::de::Error::custom(format!(
+                "unknown field `{key}`, expected one of {words}, \
+                 or a language tag such as `it` or `pt-BR` naming a table"
+            )))
+        }
+    }
+}
+
+// By hand, because the table mixes the words with the languages' tables, which
+// serde's derive cannot read while it rejects unknown keys.
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Labels;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table of labels")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Labels, A::Error> {
+                use serde::de::Error as _;
+                let mut words: BTreeMap<&str, String> = BTreeMap::new();
+                let mut languages: BTreeMap<String, SomeWords> = BTreeMap::new();
+                while let Some(key) = map.next_key::<LabelKey>()? {
+                    match key {
+                        LabelKey::Word(w) => {
+                            words.insert(w, map.next_value()?);
+                        }
+                        LabelKey::Language(tag) => {
+                            let table: SomeWords = map.next_value()?;
+                            if let Some(other) =
+                                languages.keys().find(|t| t.eq_ignore_ascii_case(&tag))
+                            {
+                                return Err(A::Error::custom(format!(
+                                    "`[labels.{tag}]` and `[labels.{other}]` name one \
+                                     language (tags are read without regard to case)"
+                                )));
+                            }
+                            languages.insert(tag, table);
+                        }
+                    }
+                }
+                let mut take =
+                    |k: &'static str| words.remove(k).ok_or_else(|| A::Error::missing_field(k));
+                let own = Words {
+                    figure: take("figure")?,
+                    notes: take("notes")?,
+                    back_to_text: take("back_to_text")?,
+                    contents: take("contents")?,
+                    cover: take("cover")?,
+                };
+                Ok(Labels { own, languages })
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// Colours as `#RRGGBB`.
@@ -967,9 +1103,24 @@ fn parse_over(path: &Path, text: &str, base: Option<&str>) -> Result<Style> {
     };
     let (mut style, forget) = deserialize_over(text, base).map_err(fail)?;
     forget_inks(&mut style, forget);
+    tie_figure_labels(&mut style);
     check_print_and_page(&style).map_err(fail)?;
     check_limits(&style, base).map_err(fail)?;
     Ok(style)
+}
+
+/// A caption's label is always followed by its number ("Figura 1."): each language's
+/// figure label joins the words a number is tied to, if the list lacks it.
+fn tie_figure_labels(style: &mut Style) {
+    let labels = &style.labels;
+    let figures = std::iter::once(&labels.own.figure)
+        .chain(labels.languages.values().filter_map(|w| w.figure.as_ref()));
+    for f in figures {
+        let ties = &mut style.typeset.tie_before_numbers;
+        if !ties.contains(f) {
+            ties.push(f.clone());
+        }
+    }
 }
 
 /// Deserialize `text` laid over `base` (if any) into a [`Style`], with the inks it
@@ -1237,6 +1388,59 @@ mod tests {
         let out = d.render();
         assert!(out.contains("h.toml:2:1"), "{out}");
         assert!(out.contains("did you mean `columns`?"), "{out}");
+    }
+
+    /// A brief's words come from the table of its tag, then of its language, then
+    /// from the house's own; a table may give only some words, and a house file
+    /// changes one word of one language without touching the others.
+    #[test]
+    fn labels_are_looked_up_by_tag_then_language_then_the_house_words() {
+        let text = "[labels]\nnotes = \"Endnotes\"\n\
+                    [labels.pt-BR]\ncover = \"Capa do livro\"\n\
+                    [labels.it]\nnotes = \"Annotazioni\"\n";
+        let style = parse_style(Path::new("h.toml"), text).expect("parses");
+        let l = &style.labels;
+        let br = l.words("pt-BR");
+        assert_eq!(br.cover, "Capa do livro");
+        assert_eq!(br.notes, "Notas", "the rest from [labels.pt]");
+        assert_eq!(l.words("PT-br").cover, "Capa do livro", "tags ignore case");
+        assert_eq!(l.words("pt-PT").cover, "Capa");
+        assert_eq!(l.words("it").notes, "Annotazioni");
+        assert_eq!(l.words("it").figure, "Figura", "the built-in Italian stays");
+        assert_eq!(l.words("en-GB").notes, "Endnotes");
+        assert_eq!(l.words("fi").notes, "Endnotes", "no table: the house's own");
+        assert_eq!(l.words("fi").contents, "Contents");
+    }
+
+    /// A key of `[labels]` that is neither a word nor a language tag, and a word a
+    /// language's table does not have, are located with a did-you-mean hint; two
+    /// tables for one language are refused.
+    #[test]
+    fn a_mistyped_label_is_located_with_a_hint() {
+        for (text, at, hint) in [
+            (
+                "[labels]\nfigur = \"Fig.\"\n",
+                "h.toml:2:1",
+                "did you mean `figure`?",
+            ),
+            (
+                "[labels.it]\nnote = \"Note\"\n",
+                "h.toml:2:1",
+                "did you mean `notes`?",
+            ),
+        ] {
+            let Err(Error::Source(d)) = parse_style(Path::new("h.toml"), text) else {
+                panic!("{text}: expected a located error")
+            };
+            let out = d.render();
+            assert!(out.contains(at) && out.contains(hint), "{text}:\n{out}");
+        }
+        let Err(Error::Source(d)) =
+            parse_style(Path::new("h.toml"), "[labels.IT]\nnotes = \"Note\"\n")
+        else {
+            panic!("expected an error")
+        };
+        assert!(d.render().contains("name one language"), "{}", d.render());
     }
 
     /// The hints of the range checks name the built-in values.

@@ -25,10 +25,12 @@ use crate::model::{uri_safe, Align, Block, Document, Inline, Table};
 pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
     let width = style.text.width;
     let ties = &Ties::new(&style.typeset.tie_before_numbers, &doc.meta.lang);
+    let labels = style.labels.words(&doc.meta.lang);
     let mut w = Writer {
         out: String::new(),
         width,
         ties,
+        figure: &labels.figure,
     };
     for line in &style.organisation.lines {
         w.line(line);
@@ -61,15 +63,15 @@ pub fn text(doc: &Document, style: &Style) -> Vec<u8> {
     w.blank();
     w.line(&"-".repeat(width));
     w.blank();
-    w.blocks(&doc.blocks, style, "", "");
+    w.blocks(&doc.blocks, "", "");
     if !doc.notes.is_empty() {
-        w.line(&style.labels.notes);
-        w.line(&"=".repeat(style.labels.notes.width().max(1)));
+        w.line(&labels.notes);
+        w.line(&"=".repeat(labels.notes.width().max(1)));
         w.blank();
         for (i, n) in doc.notes.iter().enumerate() {
             let marker = format!("[{}] ", i + 1);
             let rest = " ".repeat(marker.width());
-            w.item(&n.blocks, style, "", &marker, &rest, false);
+            w.item(&n.blocks, "", &marker, &rest, false);
         }
     }
     let bios: Vec<String> = doc
@@ -97,6 +99,8 @@ struct Writer<'a> {
     width: usize,
     /// What holds a space ([`super::ties`]).
     ties: &'a Ties<'a>,
+    /// The label of figures' captions, in the brief's language.
+    figure: &'a str,
 }
 
 impl Writer<'_> {
@@ -118,16 +122,16 @@ impl Writer<'_> {
         }
     }
 
-    fn blocks(&mut self, blocks: &[Block], style: &Style, first: &str, rest: &str) {
+    fn blocks(&mut self, blocks: &[Block], first: &str, rest: &str) {
         let mut prefix = first.to_owned();
         for b in blocks {
-            self.block(b, style, &prefix, rest);
+            self.block(b, &prefix, rest);
             // Only the first line of the first block carries a list marker.
             prefix = rest.to_owned();
         }
     }
 
-    fn block(&mut self, b: &Block, style: &Style, first: &str, rest: &str) {
+    fn block(&mut self, b: &Block, first: &str, rest: &str) {
         match b {
             Block::Heading { level, content, .. } => {
                 let text = inline_text(content, false);
@@ -172,7 +176,7 @@ impl Writer<'_> {
                     };
                     let lead = if i == 0 { first } else { rest };
                     let hang = format!("{rest}{}", " ".repeat(marker.width()));
-                    self.item(item, style, lead, &marker, &hang, *tight);
+                    self.item(item, lead, &marker, &hang, *tight);
                 }
                 if *tight {
                     self.blank_in(rest);
@@ -181,7 +185,7 @@ impl Writer<'_> {
             Block::Quote(blocks) => {
                 let q_first = format!("{first}> ");
                 let q_rest = format!("{rest}> ");
-                self.blocks(blocks, style, &q_first, &q_rest);
+                self.blocks(blocks, &q_first, &q_rest);
                 // The blank separating quoted paragraphs keeps the `>` prefix; end it here.
                 // Only a line that is the bare prefix goes: a quoted line may itself end
                 // in `>` (a link target, `<https://…>`).
@@ -199,7 +203,7 @@ impl Writer<'_> {
                 self.blank_in(rest);
             }
             Block::Figure(f) => {
-                let text = format!("[{}]", caption_display(style, f.number, &f.caption));
+                let text = format!("[{}]", caption_display(self.figure, f.number, &f.caption));
                 self.para(&text, first, rest);
                 self.blank_in(rest);
             }
@@ -214,21 +218,13 @@ impl Writer<'_> {
 
     /// A list item or note: `marker` after `lead` on the first line, `hang` after.
     /// In a tight list no blank line separates the items.
-    fn item(
-        &mut self,
-        blocks: &[Block],
-        style: &Style,
-        lead: &str,
-        marker: &str,
-        hang: &str,
-        tight: bool,
-    ) {
+    fn item(&mut self, blocks: &[Block], lead: &str, marker: &str, hang: &str, tight: bool) {
         let first = format!("{lead}{marker}");
         if blocks.is_empty() {
             self.line(&first);
         }
         let start = self.out.len();
-        self.blocks(blocks, style, &first, hang);
+        self.blocks(blocks, &first, hang);
         if tight {
             // A tight item keeps its lines together: drop the blank lines its
             // paragraphs and nested lists ended with.

@@ -1686,3 +1686,89 @@ fn a_table_that_runs_on_repeats_its_header_row() {
     }
     assert!(columns >= 3, "the table ran on into {columns} columns only");
 }
+
+#[test]
+fn the_words_an_edition_adds_are_in_the_briefs_language() {
+    // The figure label and the notes heading (content, in every edition), the spoken
+    // name of a note's link back (EPUB) and the EPUB's names for its contents and
+    // cover come from `[labels.TAG]` of the house style: Italian for `it`, the
+    // Portuguese table for `pt-BR`, English for a language the house has no table for.
+    if !common::need_tool("pdftotext") {
+        return;
+    }
+    for (lang, figure, notes, back, contents, cover) in [
+        (
+            "it",
+            "Figura",
+            "Note",
+            "Torna al richiamo 1 della nota 1 nel testo",
+            "Indice",
+            "Copertina",
+        ),
+        (
+            "pt-BR",
+            "Figura",
+            "Notas",
+            "Voltar à chamada 1 da nota 1 no texto",
+            "Índice",
+            "Capa",
+        ),
+        (
+            "fi",
+            "Figure",
+            "Notes",
+            "Back to reference 1 of note 1 in the text",
+            "Contents",
+            "Cover",
+        ),
+    ] {
+        let sb = common::Sandbox::new();
+        sb.copy(
+            &common::root().join("tests/fixtures/constructs/chart.png"),
+            "source/chart.png",
+        );
+        sb.write(
+            "source/b.md",
+            format!(
+                "---\ntitle: Una prova\nregion: Europa\ndate: 2024-05\nlang: {lang}\n\
+                 authors:\n  - name: A. Tester\n---\n\n\
+                 Il testo, con una nota.[^1]\n\n![Il porto all'alba](chart.png)\n\n\
+                 [^1]: La nota.\n"
+            ),
+        );
+        sb.run(&["build", "--check"]).expect_code(0);
+        let text = std::fs::read_to_string(sb.path("dist/b.txt")).expect("text");
+        let pdf = common::pdftotext_raw(&sb.path("dist/b.pdf"));
+        let xhtml = epub_xhtml(&sb.path("dist/b.epub"));
+        // The label is tied to its number in every language: the EPUB writes the tie
+        // as a no-break space.
+        let caption = |space: &str| format!("{figure}{space}1. Il porto all\u{2019}alba");
+        for (edition, shown, space) in [
+            ("text", &text, " "),
+            ("PDF", &pdf, " "),
+            ("EPUB", &xhtml, "\u{a0}"),
+        ] {
+            let caption = caption(space);
+            assert!(
+                shown.contains(&caption),
+                "{lang}: {edition} has no {caption:?}:\n{shown}"
+            );
+        }
+        let heading = |s: &str| s.lines().any(|l| l.trim() == notes);
+        assert!(
+            heading(&text) && heading(&pdf),
+            "{lang}: no heading {notes:?}:\n{text}\n{pdf}"
+        );
+        for part in [
+            format!(">{notes}</h2>"),
+            format!("aria-label=\"{back}\""),
+            format!("<h2>{contents}</h2>"),
+            format!(">{cover}</a>"),
+        ] {
+            assert!(
+                xhtml.contains(&part),
+                "{lang}: the EPUB has no {part:?}:\n{xhtml}"
+            );
+        }
+    }
+}

@@ -81,7 +81,8 @@ fn build<T>(
     // fonts, so only the content document counts towards the subsets.
     let web_fonts = fonts::embed(house, &brief.usage)?;
     let css = css::css(house, &web_fonts);
-    let nav = nav::nav(&doc.meta.lang, &doc.meta.title, &brief.targets)?;
+    let labels = style.labels.words(&doc.meta.lang);
+    let nav = nav::nav(&doc.meta.lang, &doc.meta.title, &labels, &brief.targets)?;
     let cover_alt = format!("{}: {}", style.organisation.name, doc.meta.title);
     let cover_page = cover_page(&doc.meta.lang, &doc.meta.title, &cover_alt)?;
     let cover_svg = cover::cover(doc, house, &cover_alt)?;

@@ -1,7 +1,8 @@
 //! The EPUB navigation document: the table of contents from the headings, and landmarks.
 //!
-//! It is not content (docs/editions.md): the verifier skips it, so its few labels may be
-//! fixed English words.
+//! It is not content (docs/editions.md): the verifier skips it. What a reader sees of
+//! it, the heading of the contents and the cover's name, is in the brief's language
+//! (`[labels]` of the house style); the landmarks, hidden, keep fixed English words.
 
 use super::xhtml::{head, Target, HREF};
 use super::xml::Xml;
@@ -12,7 +13,12 @@ pub const NAV_HREF: &str = "nav.xhtml";
 pub const COVER_HREF: &str = "cover.xhtml";
 
 /// Write the navigation document.
-pub fn nav(lang: &str, title: &str, targets: &[Target]) -> Result<Vec<u8>, String> {
+pub fn nav(
+    lang: &str,
+    title: &str,
+    labels: &crate::house::Words,
+    targets: &[Target],
+) -> Result<Vec<u8>, String> {
     let mut x = Xml::new();
     head(&mut x, lang, title, None);
     x.open("body", &[]);
@@ -22,7 +28,7 @@ pub fn nav(lang: &str, title: &str, targets: &[Target]) -> Result<Vec<u8>, Strin
         &[("epub:type", "toc"), ("role", "doc-toc"), ("id", "toc")],
     );
     x.nl();
-    x.leaf("h2", &[], "Contents");
+    x.leaf("h2", &[], &labels.contents);
     x.nl();
     toc(&mut x, targets);
     x.close("nav");
@@ -40,7 +46,7 @@ pub fn nav(lang: &str, title: &str, targets: &[Target]) -> Result<Vec<u8>, Strin
     x.open("ol", &[]);
     let body = format!("{HREF}#bp_body");
     for (kind, href, label) in [
-        ("cover", COVER_HREF, "Cover"),
+        ("cover", COVER_HREF, labels.cover.as_str()),
         ("bodymatter", body.as_str(), "Start of the brief"),
     ] {
         x.open("li", &[]);

@@ -58,6 +58,7 @@ pub fn brief(doc: &Document, style: &Style) -> Result<Brief, String> {
         face: Variant::SERIF,
         style,
         doc,
+        labels: style.labels.words(&doc.meta.lang),
         refs_seen: vec![0; doc.notes.len()],
         images: Vec::new(),
         targets: Vec::new(),
@@ -107,6 +108,8 @@ struct Writer<'a> {
     face: Variant,
     style: &'a Style,
     doc: &'a Document,
+    /// The words the brief's editions print, in its language.
+    labels: crate::house::Words,
     /// How many references to each note have been written so far.
     refs_seen: Vec<u32>,
     images: Vec<Image>,
@@ -231,7 +234,7 @@ impl Writer<'_> {
         if doc.notes.is_empty() {
             return;
         }
-        let label = self.style.labels.notes.clone();
+        let label = self.labels.notes.clone();
         self.x.open(
             "section",
             &[
@@ -302,7 +305,6 @@ impl Writer<'_> {
         // The link shows only a number, which a screen reader would read as another
         // note's number: its accessible name says where it leads.
         let label = self
-            .style
             .labels
             .back_to_text
             .replace("{n}", &n.to_string())
@@ -444,7 +446,8 @@ impl Writer<'_> {
                         ("height", &height),
                     ],
                 );
-                let caption = self.held(&caption_display(self.style, f.number, &f.caption));
+                let caption =
+                    self.held(&caption_display(&self.labels.figure, f.number, &f.caption));
                 self.leaf("figcaption", &[], Variant::SANS, &caption);
                 self.x.close("figure");
                 self.x.nl();

@@ -47,6 +47,9 @@ pub struct Setter<'s, 'b, 'a> {
     /// fit the page (`title`). A `RefCell` like `tags`: tables are set while the
     /// setter is borrowed for their cells' type.
     pub unfit: std::cell::RefCell<Vec<Unfit>>,
+    /// The words the setter prints (the notes heading, the figure label), in the
+    /// brief's language.
+    pub labels: crate::house::Words,
 }
 
 /// A reason the brief cannot be set: where in the source, what is wrong and how to fix
@@ -425,7 +428,7 @@ impl Setter<'_, '_, '_> {
             return;
         }
         let w = self.house.column_width() * MM;
-        let label = self.house.labels.notes.clone();
+        let label = self.labels.notes.clone();
         self.heading(&[Inline::Text(label)], 2, w, cur, ROOT);
         let size = self.house.body.note_size;
         let lead = size * self.house.body.leading / self.house.body.size;
@@ -854,7 +857,7 @@ impl Setter<'_, '_, '_> {
             repeat: None,
         }];
         let size = self.house.body.caption_size;
-        let text = caption_display(self.house, f.number, &f.caption);
+        let text = caption_display(&self.labels.figure, f.number, &f.caption);
         let p = vec![(text, Self::in_node(&self.sans(size, false), caption))];
         let mut cap = self.lines(&p, w, 0.0, size * 1.3, HAlign::Left, false);
         let n = cap.len();

@@ -39,6 +39,7 @@ pub fn title_block(doc: &Document, house: &House, enlarged: f32) -> TitleBlock {
         image_base: 1,
         tags: std::cell::RefCell::new(super::tags::Tree::new()),
         unfit: std::cell::RefCell::new(Vec::new()),
+        labels: h.labels.words(&doc.meta.lang),
     };
     let tw = setter.block_width() / enlarged.max(1.0);
     let (lines, title_size) = setter.title_lines(
@@ -537,6 +538,7 @@ mod tests {
                 image_base: 1,
                 tags: std::cell::RefCell::new(crate::render::pdf::tags::Tree::new()),
                 unfit: std::cell::RefCell::new(Vec::new()),
+                labels: house.style.labels.words(&doc.meta.lang),
             };
             let (draws, _) = setter.head(&doc, (300, 300));
             let set: Vec<String> = draws

@@ -68,6 +68,7 @@ pub fn document(
         image_base: 1,
         tags: std::cell::RefCell::new(tags::Tree::new()),
         unfit: std::cell::RefCell::new(Vec::new()),
+        labels: st.labels.words(&doc.meta.lang),
     };
     // Layout needs only the logo's size; the logo itself is prepared after it.
     let logo_px = write::image_size(&house.logo.bytes, &doc.slug)?;
