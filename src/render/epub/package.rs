@@ -189,11 +189,21 @@ fn accessibility(x: &mut Xml, doc: &Document) {
         summary.push_str(" Notes are linked to and from their references.");
     }
     summary.push_str(" It meets WCAG 2.1 Level AA.");
-    meta("schema:accessibilitySummary", &summary);
     meta(
         "dcterms:conformsTo",
         "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
     );
+    // Written in English whatever the brief's language, and marked so: the package's
+    // `xml:lang` is the brief's.
+    x.leaf(
+        "meta",
+        &[
+            ("property", "schema:accessibilitySummary"),
+            ("xml:lang", "en"),
+        ],
+        &summary,
+    );
+    x.nl();
 }
 
 /// Whether `b` or a block inside it satisfies `f`.
