@@ -55,8 +55,14 @@ impl<'a> Ties<'a> {
                     '(', '[', '\u{201C}', '\u{2018}', '\u{201E}', '\u{AB}', '"', '\'',
                 ])
         };
-        if !self.words.is_empty() && numbered(after) && self.words.iter().any(|w| w == word()) {
-            return true;
+        if !self.words.is_empty() && numbered(after) {
+            // After an elided article, the word it is joined to (Italian
+            // "dall’art. 5", French "l’Annexe B").
+            let word = word();
+            let elided = word.rsplit(['\'', '\u{2019}']).next().unwrap_or(word);
+            if self.words.iter().any(|w| w == word || w == elided) {
+                return true;
+            }
         }
         if !self.letters.is_empty() && !after.is_empty() {
             let mut w = word().chars();
@@ -237,6 +243,37 @@ mod tests {
         assert!(tied("under Article", "XII.", &w));
         assert!(!tied("under Article", "Vienna", &w));
         assert!(!tied("the Article", "Budget", &w));
+    }
+
+    /// The built-in house ties the references of the languages it has labels for:
+    /// "art. 5", "S. 4", "№ 3", "Abbildung 2", "Figura 1" (a figure label, added by
+    /// the house itself).
+    #[test]
+    fn the_built_in_house_ties_its_languages_references() {
+        let house = crate::house::defaults().expect("built-in house");
+        let w = &house.typeset.tie_before_numbers;
+        for (lang, before, after) in [
+            ("it", "dall'art.", "5 della"),
+            ("it", "nell\u{2019}Allegato", "B"),
+            ("fr", "de l\u{2019}Annexe", "B,"),
+            ("it", "(cfr. n.", "12)"),
+            ("it", "la Figura", "1 mostra"),
+            ("de", "Vgl. S.", "4\u{2013}7"),
+            ("de", "in Abbildung", "2 sieht"),
+            ("ru", "см. №", "3"),
+            ("ru", "на рис.", "2"),
+            ("fr", "le n°", "4"),
+            ("pl", "(rys.", "1)"),
+        ] {
+            assert!(
+                Ties::new(w, lang).tied(before, after),
+                "{lang}: {before} {after}"
+            );
+        }
+        assert!(
+            !Ties::new(w, "de").tied("Vgl. S.", "oben"),
+            "only before a number"
+        );
     }
 
     #[test]
