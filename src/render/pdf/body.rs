@@ -929,41 +929,9 @@ impl Setter<'_, '_, '_> {
     /// A table: columns sized to their content, booktabs rules, rows kept whole and
     /// two together at either end, the header row repeated above rows that run on.
     fn table(&mut self, t: &Table, w: f32, x: f32, out: &mut Vec<Elem>, parent: NodeId) {
-        let size = self.house.body.table_size;
-        let pad = TABLE_PAD;
         let ncols = t.align.len().max(1);
         let rows = table_rows(t);
-        // Words are broken only where they must be: the columns first take widths that
-        // hold every word whole; only when those do not fit are the minimums those of
-        // hyphenated words, and a cell is hyphenated only when one of its words is
-        // wider than its column (hyphenated freely, "Shared warning thresh-/olds").
-        let extents = self.column_extents(&rows, ncols, size, pad, false);
-        let (natural, whole) = (&extents.natural, &extents.minimum);
-        let widths = if natural.iter().sum::<f32>() > w && whole.iter().sum::<f32>() <= w {
-            // Every word fits whole, not every cell on one line: the room goes where
-            // it saves lines (`columns`).
-            columns::fit(&extents.cells, whole, natural, pad, w)
-        } else {
-            let pieces = if whole.iter().sum::<f32>() <= w {
-                whole.clone()
-            } else {
-                self.column_extents(&rows, ncols, size, pad, true).minimum
-            };
-            column_widths(natural, whole, &pieces, w)
-        };
-        // A column narrower than its words is set with them broken between letters;
-        // one narrower than a letter (1 em of the table's type, padding included) would
-        // set the letters of neighbouring cells on top of each other.
-        if widths.iter().any(|&cw| cw < size) {
-            let across = w >= self.house.text_width() * MM - 0.5;
-            self.unfit.borrow_mut().push(Unfit {
-                at: crate::error::SourceAt::Span(t.source.clone()),
-                why: unfit_table(t, size, w, across),
-                fix: "give the table fewer columns (split it in two, or turn it so that its \
-                      rows become columns) or shorter words"
-                    .into(),
-            });
-        }
+        let widths = self.table_widths(t, &rows, ncols, w);
         let rule = |y: f32, width: f32| Draw::Rule {
             x1: x,
             y1: y,
@@ -1028,6 +996,50 @@ impl Setter<'_, '_, '_> {
                 repeat: if *bold { None } else { repeats.clone() },
             });
         }
+    }
+
+    /// The widths of the `ncols` columns of table `t` (its `rows`) across `w`. Words
+    /// are broken only where they must be: the columns first take widths that hold every
+    /// word whole; only when those do not fit are the minimums those of hyphenated
+    /// words, and a cell is hyphenated only when one of its words is wider than its
+    /// column (hyphenated freely, "Shared warning thresh-/olds"). Columns too narrow
+    /// for a letter are recorded as unfit.
+    fn table_widths(
+        &self,
+        t: &Table,
+        rows: &[(bool, &Vec<Vec<Inline>>)],
+        ncols: usize,
+        w: f32,
+    ) -> Vec<f32> {
+        let (size, pad) = (self.house.body.table_size, TABLE_PAD);
+        let extents = self.column_extents(rows, ncols, size, pad, false);
+        let (natural, whole) = (&extents.natural, &extents.minimum);
+        let widths = if natural.iter().sum::<f32>() > w && whole.iter().sum::<f32>() <= w {
+            // Every word fits whole, not every cell on one line: the room goes where
+            // it saves lines (`columns`).
+            columns::fit(&extents.cells, whole, natural, pad, w)
+        } else {
+            let pieces = if whole.iter().sum::<f32>() <= w {
+                whole.clone()
+            } else {
+                self.column_extents(rows, ncols, size, pad, true).minimum
+            };
+            column_widths(natural, whole, &pieces, w)
+        };
+        // A column narrower than its words is set with them broken between letters;
+        // one narrower than a letter (1 em of the table's type, padding included) would
+        // set the letters of neighbouring cells on top of each other.
+        if widths.iter().any(|&cw| cw < size) {
+            let across = w >= self.house.text_width() * MM - 0.5;
+            self.unfit.borrow_mut().push(Unfit {
+                at: crate::error::SourceAt::Span(t.source.clone()),
+                why: unfit_table(t, size, w, across),
+                fix: "give the table fewer columns (split it in two, or turn it so that its \
+                      rows become columns) or shorter words"
+                    .into(),
+            });
+        }
+        widths
     }
 
     /// The set cells of one table row at `x`, its columns `widths` wide, tagged under

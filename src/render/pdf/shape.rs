@@ -570,6 +570,35 @@ struct Shaped {
     cluster: u32,
 }
 
+/// Where a paragraph's text `full` may break: UAX #14's opportunities, then the ones
+/// inside long tokens (`None`) where it has none; where both offer the same place,
+/// UAX #14's is kept.
+fn break_opportunities(full: &str) -> Vec<(usize, Option<unicode_linebreak::BreakOpportunity>)> {
+    let mut breaks: Vec<(usize, Option<unicode_linebreak::BreakOpportunity>)> =
+        unicode_linebreak::linebreaks(full)
+            .map(|(pos, opp)| (pos, Some(opp)))
+            .collect();
+    breaks.extend(inner_breaks(full).into_iter().map(|pos| (pos, None)));
+    breaks.sort_by_key(|b| b.0);
+    breaks.dedup_by_key(|b| b.0);
+    breaks
+}
+
+/// How a word in `style` of the token `kind` may be hyphenated, in a paragraph that is
+/// hyphenated (`hyphenate`) or not. Without hyphenation (a table's widths with its
+/// words whole) an address keeps its pieces between slashes whole too.
+fn hyphens_in(hyphenate: bool, style: &Style, kind: Option<Token>) -> Hyphens {
+    if !hyphenate || style.artifact {
+        Hyphens::None
+    } else if kind == Some(Token::Address) {
+        Hyphens::Anywhere
+    } else if style.verbatim || kind == Some(Token::Technical) {
+        Hyphens::Hidden
+    } else {
+        Hyphens::Shown
+    }
+}
+
 impl<'b, 'a> Shaper<'b, 'a> {
     /// A shaper for a brief in BCP 47 language `lang`, hyphenating (if `hyphenate`) and
     /// weighing breaks by the rules of `typeset`.
@@ -763,17 +792,8 @@ impl<'b, 'a> Shaper<'b, 'a> {
         // every word would be quadratic in a long paragraph with much inline markup.
         let mut first = 0;
         let technical = technical_ranges(&full);
-        // UAX #14's opportunities, then the ones inside long tokens (`None`) where it
-        // has none; where both offer the same place, UAX #14's is kept.
-        let mut breaks: Vec<(usize, Option<unicode_linebreak::BreakOpportunity>)> =
-            unicode_linebreak::linebreaks(&full)
-                .map(|(pos, opp)| (pos, Some(opp)))
-                .collect();
-        breaks.extend(inner_breaks(&full).into_iter().map(|pos| (pos, None)));
-        breaks.sort_by_key(|b| b.0);
-        breaks.dedup_by_key(|b| b.0);
         let ties = Ties::new(&self.rules.tie_words, &self.rules.tie_lang);
-        for (pos, opp) in breaks {
+        for (pos, opp) in break_opportunities(&full) {
             let mandatory = matches!(opp, Some(unicode_linebreak::BreakOpportunity::Mandatory));
             if !mandatory
                 && pos < full.len()
@@ -798,17 +818,7 @@ impl<'b, 'a> Shaper<'b, 'a> {
                 let (a, b) = (s.max(wstart), e.min(wend));
                 if a < b {
                     let kind = technical.iter().find(|r| r.0 <= a && b <= r.1).map(|r| r.2);
-                    // Without hyphenation (a table's widths with its words whole) an
-                    // address keeps its pieces between slashes whole too.
-                    let hyphens = if !hyphenate || style.artifact {
-                        Hyphens::None
-                    } else if kind == Some(Token::Address) {
-                        Hyphens::Anywhere
-                    } else if style.verbatim || kind == Some(Token::Technical) {
-                        Hyphens::Hidden
-                    } else {
-                        Hyphens::Shown
-                    };
+                    let hyphens = hyphens_in(hyphenate, style, kind);
                     self.tied_word(&full[a..b], style, hyphens, &mut items);
                 }
             }
